@@ -1,0 +1,248 @@
+/**
+ * The sandbox: a local twin of a one-GPU Kubernetes cluster running Flux. It composes the API server, the git
+ * server, the OCI registry, the emulated Flux controllers and the workloads (scheduler, kubelet) over one
+ * store, one clock and one set of fault knobs, and publishes its endpoints as a `SandboxInfo`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { OciClient } from '../lib/oci/client.ts';
+import { ApiServer } from './apiserver/server.ts';
+import { LogStore } from './apiserver/logs.ts';
+import { FluxControllers } from './controllers/flux/index.ts';
+import { Faults } from './faults/faults.ts';
+import { GitServer } from './git/server.ts';
+import { seedRepo, seedRepoFromRepository } from './git/repos.ts';
+import { SystemClock } from './kube/clock.ts';
+import { PodFiles } from './kubelet/podfs.ts';
+import type { SandboxOptions } from './options.ts';
+import { buildModelsTarGz } from './registry/artifacts.ts';
+import { DistributionRegistry } from './registry/distribution.ts';
+import { Registry } from './registry/server.ts';
+import { faultSpecs, type SandboxInfo } from './state.ts';
+import { Workloads } from './workloads/index.ts';
+
+const TEMPLATE_REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'template-repo');
+const GITOPS_REPO = 'foundry-gitops';
+const MODELS_REPO = 'foundry-local-olive-models';
+const FROM_TAG = 'v0.1.0';
+const TO_TAG = 'v0.2.0';
+const ARTIFACT_TYPE = 'foundry/models';
+
+/** Seeded names, as the template repo's bootstrap script creates them (Arc-style naming). */
+export const SEEDED_OBJECTS: SandboxInfo['objects'] = {
+  namespace: 'foundry-system',
+  fluxNamespace: 'flux-system',
+  gitRepository: 'foundry-gitops',
+  kustomizations: ['foundry-gitops-infrastructure', 'foundry-gitops-apps'],
+  helmRelease: 'foundry-gpu-oras',
+  imageRepository: 'foundry-local-olive-models',
+  imagePolicy: 'foundry-local-olive-models',
+  podSelector: 'app.kubernetes.io/component=foundry',
+};
+
+type AnyRegistry = Registry | DistributionRegistry;
+
+/** One sandbox instance. `start()` brings every part up in dependency order; `stop()` takes them down in reverse. */
+export class Sandbox {
+  readonly options: SandboxOptions;
+  readonly faults: Faults;
+  readonly clock: SystemClock;
+  readonly logs = new LogStore();
+  readonly #secrets = { gitToken: token(), registryPassword: token(), apiToken: token() };
+  #api?: ApiServer;
+  #git?: GitServer;
+  #registry?: AnyRegistry;
+  #flux?: FluxControllers;
+  #workloads?: Workloads;
+  #info?: SandboxInfo;
+  #stopped = false;
+
+  constructor(options: SandboxOptions) {
+    this.options = options;
+    this.faults = new Faults(options.faults);
+    this.clock = new SystemClock({ timeScale: options.timeScale });
+    this.#applyClockSkew();
+    this.faults.on('change', () => this.#applyClockSkew());
+  }
+
+  get info(): SandboxInfo {
+    if (!this.#info) throw new Error('sandbox not started');
+    return this.#info;
+  }
+
+  get api(): ApiServer {
+    if (!this.#api) throw new Error('sandbox not started');
+    return this.#api;
+  }
+
+  /** Starts everything; resolves with the published endpoints once the cluster is ready to be bootstrapped. */
+  async start(control: SandboxInfo['control']): Promise<SandboxInfo> {
+    const started = Date.now();
+    const { stateDir } = this.options;
+    const dirs = Object.fromEntries(
+      ['git', 'registry', 'pods', 'artifacts', 'flux'].map((d) => [d, path.join(stateDir, d)]),
+    ) as Record<'git' | 'registry' | 'pods' | 'artifacts' | 'flux', string>;
+    await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
+
+    // Endpoints first: everything else points at them.
+    this.#registry =
+      this.options.registry === 'distribution'
+        ? new DistributionRegistry({ root: dirs.registry, user: 'sandbox', password: this.#secrets.registryPassword })
+        : new Registry({
+            root: dirs.registry,
+            user: 'sandbox',
+            password: this.#secrets.registryPassword,
+            faults: this.faults,
+            aliases: this.options.registryAliases,
+          });
+    this.#git = new GitServer({ root: dirs.git, user: 'sandbox', token: this.#secrets.gitToken, faults: this.faults });
+    const files = new PodFiles(dirs.pods);
+    this.#api = new ApiServer({
+      flux: this.options.flux,
+      clock: this.clock,
+      token: this.#secrets.apiToken,
+      logs: this.logs,
+      files,
+      journalFile: path.join(stateDir, 'journal.jsonl'),
+    });
+    await Promise.all([this.#registry.start(), this.#git.start(), this.#api.start()]);
+    const registryHost = this.#registry.host;
+    const registryAliases = Object.fromEntries(this.options.registryAliases.map((alias) => [alias, registryHost]));
+
+    // The world: seeded repo and published artifacts.
+    const substitutions = { REGISTRY_HOST: registryHost };
+    if (this.options.repo) await seedRepoFromRepository(dirs.git, GITOPS_REPO, this.options.repo);
+    else await seedRepo(dirs.git, GITOPS_REPO, TEMPLATE_REPO, { branch: 'main', substitutions });
+    const artifacts = await this.#publishArtifacts(dirs.artifacts, registryHost);
+
+    // The cluster's behaviour.
+    const kubeconfigPath = path.join(stateDir, 'kubeconfig');
+    await writeFile(kubeconfigPath, this.#api.kubeconfig(), { mode: 0o600 });
+    this.#workloads = new Workloads({
+      kube: this.#api.kube,
+      clock: this.clock,
+      faults: this.faults,
+      logs: this.logs,
+      files,
+      admission: this.#api.admission,
+      registryAliases,
+    });
+    this.#flux = new FluxControllers({
+      kube: this.#api.kube,
+      clock: this.clock,
+      faults: this.faults,
+      logs: this.logs,
+      stateDir: dirs.flux,
+      flux: this.options.flux,
+      profile: this.options.profile,
+      registryAliases,
+      onControllerRestart: (name: string) => this.#restartController(name),
+    });
+    await this.#workloads.start();
+    await this.#flux.install();
+    await this.#flux.start();
+
+    this.#info = {
+      kubeconfig: kubeconfigPath,
+      apiServer: this.#api.url,
+      stateDir,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      startupMs: Date.now() - started,
+      flux: this.options.flux,
+      profile: this.options.profile,
+      timeScale: this.options.timeScale,
+      git: {
+        url: this.#git.url,
+        repoUrl: this.#git.repoUrl(GITOPS_REPO),
+        repository: GITOPS_REPO,
+        branch: 'main',
+        user: 'sandbox',
+        token: this.#secrets.gitToken,
+      },
+      registry: {
+        kind: this.options.registry,
+        url: this.#registry.url,
+        host: registryHost,
+        user: 'sandbox',
+        password: this.#secrets.registryPassword,
+        aliases: this.options.registryAliases,
+        repository: MODELS_REPO,
+      },
+      artifacts,
+      tags: { from: FROM_TAG, to: TO_TAG },
+      objects: SEEDED_OBJECTS,
+      control,
+      faults: faultSpecs(this.faults.list()),
+    };
+    if (this.options.bootstrap) await this.bootstrap();
+    return this.#info;
+  }
+
+  /** Runs the seeded repo's bootstrap script from a fresh clone, with only KUBECONFIG set, as a user would. */
+  async bootstrap(): Promise<void> {
+    const info = this.info;
+    const work = path.join(this.options.stateDir, 'bootstrap-clone');
+    await execa('git', ['clone', '--quiet', info.git.repoUrl, work], { env: { GIT_TERMINAL_PROMPT: '0' } });
+    await execa('bash', ['scripts/gitops-config.sh'], {
+      cwd: work,
+      env: { KUBECONFIG: info.kubeconfig, PATH: process.env.PATH },
+      extendEnv: false,
+    });
+  }
+
+  /** Stops every part, newest first; safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#flux?.stop();
+    await this.#workloads?.stop();
+    await Promise.allSettled([this.#api?.stop(), this.#git?.stop(), this.#registry?.stop()]);
+  }
+
+  async #publishArtifacts(dir: string, registryHost: string): Promise<Record<string, string>> {
+    const client = new OciClient({
+      registry: registryHost,
+      plainHttp: true,
+      username: 'sandbox',
+      password: this.#secrets.registryPassword,
+      userAgent: 'gitops-sandbox',
+    });
+    const artifacts: Record<string, string> = {};
+    const wanted = [`${MODELS_REPO}:${FROM_TAG}`, ...this.options.publish];
+    for (const tag of new Set([FROM_TAG, TO_TAG, ...wanted.map((ref) => ref.slice(ref.lastIndexOf(':') + 1))])) {
+      const file = path.join(dir, tag, 'models.tar.gz');
+      await mkdir(path.dirname(file), { recursive: true });
+      await buildModelsTarGz(tag, file);
+      artifacts[tag] = file;
+    }
+    for (const ref of wanted) {
+      const [repo, tag] = [ref.slice(0, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
+      await client.pushArtifact(repo, tag, {
+        artifactType: ARTIFACT_TYPE,
+        files: [{ path: artifacts[tag]!, mediaType: 'application/gzip', title: 'models.tar.gz' }],
+      });
+    }
+    return artifacts;
+  }
+
+  #restartController(name: string): void {
+    const pods = this.api.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'flux-system' }, { labelSelector: `app=${name}` });
+    for (const pod of pods) {
+      const container = pod.spec?.containers?.[0]?.name ?? 'manager';
+      this.#workloads?.restartContainer('flux-system', pod.metadata.name, container);
+    }
+  }
+
+  #applyClockSkew(): void {
+    const skew = this.faults.active('clock-skew');
+    this.clock.skewMs = typeof skew?.value === 'number' ? skew.value : 0;
+  }
+}
+
+function token(): string {
+  return randomBytes(18).toString('base64url');
+}
