@@ -1,0 +1,217 @@
+/**
+ * The sandbox's git host: git's smart HTTP protocol (v0/v1 and v2) served by the real `git http-backend`
+ * behind a small CGI bridge. Anyone may fetch and clone; pushing needs HTTP Basic with the configured user and
+ * token, like a personal access token on a real host. The `git-down` and `git-push-reject` faults are asked
+ * per request, so a test sees git's own failure messages.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Faults } from '../faults/faults.ts';
+import { runCgi } from './cgi.ts';
+import { installPushHooks, PUSH_REJECT_ENV } from './hooks.ts';
+
+/** Options of a GitServer. */
+export interface GitServerOptions {
+  /** Directory holding the bare repositories (`<name>.git`), e.g. as created by `seedRepo`. */
+  root: string;
+  /** HTTP Basic user allowed to push. */
+  user: string;
+  /** HTTP Basic password (token) allowed to push. */
+  token: string;
+  /** Fault knobs, asked on every request (`git-down`, `git-push-reject`). */
+  faults?: Faults;
+  /** Receives one line per noteworthy event (http-backend's stderr, refused requests). */
+  log?: (line: string) => void;
+}
+
+/** The realm git shows when it asks for credentials. */
+export const GIT_REALM = 'sandbox-git';
+
+type Access = 'fetch' | 'push';
+
+/** Which smart-HTTP service a request belongs to, by the service name in its path or `?service=` query. */
+const SERVICE_ACCESS: Record<string, Access> = {
+  'git-upload-pack': 'fetch',
+  'git-receive-pack': 'push',
+};
+
+/** What a request's credentials amount to. */
+type Credentials = 'none' | 'valid' | 'invalid';
+
+/** A git smart-HTTP server over bare repositories in `root`. */
+export class GitServer {
+  readonly #options: GitServerOptions;
+  readonly #root: string;
+  readonly #children = new Set<ChildProcess>();
+  #server?: Server;
+  #port?: number;
+  #stopping?: Promise<void>;
+
+  constructor(options: GitServerOptions) {
+    this.#options = options;
+    this.#root = path.resolve(options.root);
+  }
+
+  /** Starts listening on 127.0.0.1 with an ephemeral port; resolves once the port is bound. */
+  async start(): Promise<void> {
+    if (this.#server) throw new Error('GitServer already started');
+    const server = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        this.#log(`internal error: ${(err as Error).message}`);
+        if (!res.headersSent) plain(res, 500, 'internal git server error\n');
+        else res.destroy();
+      });
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening, kills running http-backend processes and drops open connections. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (!this.#server) return;
+    this.#stopping ??= this.#stop(this.#server);
+    return this.#stopping;
+  }
+
+  /** Base URL, `http://127.0.0.1:PORT`. Throws before `start()`. */
+  get url(): string {
+    if (this.#port === undefined) throw new Error('GitServer not started');
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** Clone URL of the bare repository `<root>/<name>.git`. Throws before `start()`. */
+  repoUrl(name: string): string {
+    return `${this.url}/${name}.git`;
+  }
+
+  async #stop(server: Server): Promise<void> {
+    for (const child of this.#children) child.kill('SIGTERM');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://git.invalid');
+    const faults = this.#options.faults;
+    if (faults?.active('git-down')) {
+      plain(res, 503, 'git server unavailable (sandbox fault git-down)\n');
+      return;
+    }
+    const access = accessOf(url);
+    const credentials = this.#credentials(req.headers.authorization);
+    // Wrong credentials fail every request, as on real hosts; missing ones only matter for pushes.
+    if (credentials === 'invalid' || (access === 'push' && credentials !== 'valid')) {
+      this.#log(`401 ${req.method} ${url.pathname} (${credentials === 'invalid' ? 'bad credentials' : 'push needs credentials'})`);
+      res.writeHead(401, { 'WWW-Authenticate': `Basic realm="${GIT_REALM}"`, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('authentication required\n');
+      return;
+    }
+    const pathInfo = decodePath(url.pathname);
+    if (pathInfo === undefined) {
+      plain(res, 400, 'malformed path\n');
+      return;
+    }
+    if (access === 'push') await this.#prepareRepoForPush(pathInfo);
+
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'C',
+      LC_ALL: 'C',
+      // No system or user config: the served repositories behave the same on every machine.
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GATEWAY_INTERFACE: 'CGI/1.1',
+      SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+      GIT_PROJECT_ROOT: this.#root,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REQUEST_METHOD: req.method ?? 'GET',
+      PATH_INFO: pathInfo,
+      QUERY_STRING: url.search.replace(/^\?/, ''),
+      REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
+      ...optional('CONTENT_TYPE', req.headers['content-type']),
+      // Absent for chunked bodies: http-backend then reads stdin to EOF.
+      ...optional('CONTENT_LENGTH', req.headers['content-length']),
+      // http-backend inflates gzip bodies itself when told the encoding.
+      ...optional('HTTP_CONTENT_ENCODING', req.headers['content-encoding']),
+      ...optional('GIT_PROTOCOL', header(req, 'git-protocol')),
+      ...(credentials === 'valid' ? { REMOTE_USER: this.#options.user } : {}),
+      ...(access === 'push' && faults?.active('git-push-reject') ? { [PUSH_REJECT_ENV]: '1' } : {}),
+    };
+    const run = runCgi(req, res, { command: 'git', args: ['http-backend'], env }, (text) => {
+      for (const line of text.split('\n').filter(Boolean)) this.#log(`http-backend: ${line}`);
+    });
+    this.#children.add(run.child);
+    await run.done;
+    this.#children.delete(run.child);
+  }
+
+  /** Makes sure the repository a push targets carries the sandbox's pre-receive hook (repos may be made by hand). */
+  async #prepareRepoForPush(pathInfo: string): Promise<void> {
+    const repoPath = pathInfo.replace(/\/(info\/refs|git-receive-pack)$/, '');
+    const dir = path.resolve(this.#root, `.${repoPath}`);
+    if (!dir.startsWith(this.#root + path.sep)) return; // http-backend answers such paths itself
+    const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+    if (isDir) await installPushHooks(dir);
+  }
+
+  #credentials(authorization: string | undefined): Credentials {
+    if (!authorization) return 'none';
+    const match = /^Basic\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) return 'invalid';
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return 'invalid';
+    const ok = sameSecret(decoded.slice(0, colon), this.#options.user) && sameSecret(decoded.slice(colon + 1), this.#options.token);
+    return ok ? 'valid' : 'invalid';
+  }
+
+  #log(line: string): void {
+    this.#options.log?.(line);
+  }
+}
+
+/** `push` for receive-pack requests (discovery and the POST), `fetch` for everything else. */
+function accessOf(url: URL): Access {
+  const service = url.searchParams.get('service') ?? path.posix.basename(url.pathname);
+  return SERVICE_ACCESS[service] ?? 'fetch';
+}
+
+/** Compares secrets in constant time regardless of their lengths. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function decodePath(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+function optional(name: string, value: string | undefined): Record<string, string> {
+  return value === undefined || value === '' ? {} : { [name]: value };
+}
+
+function plain(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
