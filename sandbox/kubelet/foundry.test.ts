@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { OciClient } from '../../lib/oci/client.ts';
+import { Faults, parseFault } from '../faults/faults.ts';
+import { SystemClock } from '../kube/clock.ts';
+import type { Kube, KubeObject } from '../kube/types.ts';
+import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
+import { Registry } from '../registry/server.ts';
+import { FOUNDRY_PROCESS, MODELS_DIR, registryEndpoint } from './foundry.ts';
+import { PodFiles } from './podfs.ts';
+import type { ContainerProcess, ProcessContext } from './process.ts';
+
+const REPO = 'foundry-local-olive-models';
+
+/** Starts the foundry process; `outcome` settles on ready ('ready') or exit (the code), `exited` on exit only. */
+function run(ctx: Omit<ProcessContext, 'log' | 'exit'>): {
+  lines: string[];
+  process: ContainerProcess;
+  outcome: Promise<'ready' | number>;
+  exited: Promise<number>;
+} {
+  const lines: string[] = [];
+  let settle!: (v: 'ready' | number) => void;
+  let exit!: (code: number) => void;
+  const outcome = new Promise<'ready' | number>((resolve) => (settle = resolve));
+  const exited = new Promise<number>((resolve) => (exit = resolve));
+  const process = FOUNDRY_PROCESS.start({
+    ...ctx,
+    log: (line) => {
+      lines.push(line);
+      if (line.startsWith('✅ Foundry Local is ready')) settle('ready');
+    },
+    exit: (code) => {
+      settle(code);
+      exit(code);
+    },
+  });
+  return { lines, process, outcome, exited };
+}
+
+describe('foundry container', () => {
+  let dir: string;
+  let registry: Registry;
+  let files: PodFiles;
+  const faults = new Faults();
+  const clock = new SystemClock({ timeScale: 0.01 });
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'foundry-test-'));
+    registry = new Registry({ root: path.join(dir, 'registry'), user: 'u', password: 'p', faults });
+    await registry.start();
+    const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
+    for (const tag of ['v0.1.0', 'v0.2.0']) {
+      const file = path.join(dir, tag, 'models.tar.gz');
+      await buildModelsTarGz(tag, file);
+      await publishArtifact(client, `${REPO}:${tag}`, file);
+    }
+    files = new PodFiles(path.join(dir, 'pods'));
+  });
+
+  after(async () => {
+    await registry.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function context(tag: string, name: string, aliases: Record<string, string> = {}): Omit<ProcessContext, 'log' | 'exit'> {
+    const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'foundry-system', uid: `uid-${name}` } };
+    return {
+      pod,
+      container: { name: 'foundry', image: 'mcr.microsoft.com/foundry-local:latest-cuda', ports: [{ containerPort: 5000, name: 'http' }] },
+      env: {
+        FOUNDRY_BYO_REGISTRY: Object.keys(aliases)[0] ?? registry.host,
+        FOUNDRY_BYO_REPO: REPO,
+        FOUNDRY_BYO_TAG: tag,
+        FOUNDRY_AUTO_DEPLOY_BYO_MODELS: 'true',
+      },
+      restartCount: 0,
+      clock,
+      kube: {} as Kube,
+      files,
+      faults,
+      registryAliases: aliases,
+    };
+  }
+
+  it('pulls the tag over HTTP, unpacks the models into the cache and then listens', async () => {
+    const ctx = context('v0.2.0', 'pull-ok', { 'myacr.azurecr.io': registry.host });
+    await files.ensure(ctx.pod);
+    const { lines, process, outcome } = run(ctx);
+    assert.equal(process.listening(5000), false);
+    assert.equal(await outcome, 'ready');
+    assert.ok(lines.includes('🏷️ Tag: v0.2.0'), lines.join('\n'));
+    assert.ok(lines.includes('🌐 Registry: myacr.azurecr.io'));
+    assert.ok(lines.some((l) => /^⬇️ Downloading models\.\.\. 100% \((\d+)\/\1 bytes/.test(l)), 'progress reaches 100%');
+    assert.ok(lines.some((l) => /^✅ Downloaded \d+ bytes in .* digest sha256:[0-9a-f]{64} verified$/.test(l)));
+    assert.ok(lines.includes('   • meta/llama-3.2-1b-instruct-generic-gpu/v1 (llama-3.2-1b-instruct-generic-gpu)'), lines.join('\n'));
+    const cache = files.resolve(ctx.pod, MODELS_DIR);
+    assert.ok(existsSync(path.join(cache, 'meta/llama-3.2-1b-instruct-generic-gpu/v1/genai_config.json')));
+    assert.ok(existsSync(path.join(cache, 'microsoft/phi-3.5-mini-instruct-generic-gpu/v1/inference_model.json')));
+    assert.equal(process.listening(5000), true);
+    assert.equal(process.listening('http'), true);
+    assert.equal(process.listening(8080), false);
+    process.terminate();
+  });
+
+  it('exits 1 with the registry error when the tag does not exist', async () => {
+    const ctx = context('v9.9.9', 'missing-tag');
+    await files.ensure(ctx.pod);
+    const { lines, outcome } = run(ctx);
+    assert.equal(await outcome, 1);
+    assert.ok(lines.some((l) => l.startsWith('❌ Failed to deploy BYO models from') && /404/.test(l)), lines.join('\n'));
+  });
+
+  it('exits 1 while the registry is down', async () => {
+    faults.set(parseFault('registry-down'));
+    try {
+      const ctx = context('v0.1.0', 'registry-down');
+      await files.ensure(ctx.pod);
+      const { lines, outcome } = run(ctx);
+      assert.equal(await outcome, 1);
+      assert.ok(lines.some((l) => /503/.test(l)), lines.join('\n'));
+    } finally {
+      faults.clear('registry-down');
+    }
+  });
+
+  it('exits 1 on a digest mismatch', async () => {
+    faults.set(parseFault('corrupt-artifact=v0.1.0'));
+    try {
+      const ctx = context('v0.1.0', 'corrupt');
+      await files.ensure(ctx.pod);
+      const { lines, outcome } = run(ctx);
+      assert.equal(await outcome, 1);
+      assert.ok(lines.some((l) => /digest mismatch/i.test(l)), lines.join('\n'));
+    } finally {
+      faults.clear('corrupt-artifact');
+    }
+  });
+
+  it('crashes after start when its tag is the crash-on-tag fault, after logging the tag', async () => {
+    faults.set(parseFault('crash-on-tag=v0.2.0'));
+    try {
+      const ctx = context('v0.2.0', 'crash');
+      const { lines, outcome } = run(ctx);
+      assert.equal(await outcome, 1);
+      assert.ok(lines.includes('🏷️ Tag: v0.2.0'));
+    } finally {
+      faults.clear('crash-on-tag');
+    }
+  });
+
+  it('shuts down on SIGTERM with exit code 0 and stops listening', async () => {
+    const ctx = context('v0.1.0', 'sigterm');
+    await files.ensure(ctx.pod);
+    const { lines, process, outcome, exited } = run(ctx);
+    assert.equal(await outcome, 'ready');
+    process.terminate();
+    assert.equal(await exited, 0);
+    assert.equal(process.listening(5000), false);
+    assert.ok(lines.includes('      Application is shutting down...'));
+  });
+
+  it('maps aliases and picks plain HTTP only for loopback or http://', () => {
+    assert.deepEqual(registryEndpoint('myacr.azurecr.io', { 'myacr.azurecr.io': '127.0.0.1:5001' }), { host: '127.0.0.1:5001', plainHttp: true });
+    assert.deepEqual(registryEndpoint('myacr.azurecr.io', {}), { host: 'myacr.azurecr.io', plainHttp: false });
+    assert.deepEqual(registryEndpoint('http://registry.local:5000/', {}), { host: 'registry.local:5000', plainHttp: true });
+    assert.deepEqual(registryEndpoint('localhost:5000', {}), { host: 'localhost:5000', plainHttp: true });
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The Deployment controller (pkg/controller/deployment/deployment_controller.go `syncDeployment`): claims the
+ * Deployment's ReplicaSets, then per pass either only writes status (being deleted), scales (paused or a
+ * scaling event), or rolls out with the Recreate or RollingUpdate strategy. Watches Deployments, their
+ * ReplicaSets and pod deletions (Recreate waits for old pods to be gone).
+ */
+import type { Clock } from '../kube/clock.ts';
+import type { EventRecorder } from '../kube/events.ts';
+import { isApiError, type Kube, type KubeObject } from '../kube/types.ts';
+import { Controller, splitKey } from '../controllers/manager.ts';
+import { ProgressStamps } from './deployment-status.ts';
+import { isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.ts';
+import { DeploymentSync } from './deployment-sync.ts';
+import { controllerOf, controllerRef } from './pod-state.ts';
+import { selects } from './replicaset.ts';
+
+const SOURCE = { component: 'deployment-controller' };
+
+/** Rollout by strategy type; anything unknown is left alone as upstream does (validation rejects it). */
+const STRATEGIES: Record<string, (s: DeploymentSync) => number | undefined> = {
+  Recreate: rolloutRecreate,
+  RollingUpdate: rolloutRolling,
+};
+
+export interface DeploymentControllerOptions {
+  kube: Kube;
+  clock: Clock;
+  events: EventRecorder;
+  onError?: (key: string, error: unknown) => void;
+}
+
+/** The Deployment controller. `start()` opens its watches; `stop()` ends them. */
+export class DeploymentController {
+  readonly #kube: Kube;
+  readonly #clock: Clock;
+  readonly #events: EventRecorder;
+  readonly #stamps = new ProgressStamps();
+  readonly controller: Controller;
+
+  constructor(options: DeploymentControllerOptions) {
+    this.#kube = options.kube;
+    this.#clock = options.clock;
+    this.#events = options.events;
+    this.controller = new Controller({
+      name: 'deployment-controller',
+      clock: options.clock,
+      reconcile: async (key) => {
+        const after = this.#sync(key);
+        return after === undefined ? undefined : { requeueAfterMs: after };
+      },
+      backoff: { baseMs: 50, maxMs: 10_000 },
+      onError: options.onError,
+    });
+    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'Deployment' });
+    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { map: (rs) => this.#deploymentsOf(rs) });
+    this.controller.watch(
+      this.#kube,
+      { apiVersion: 'v1', kind: 'Pod' },
+      { predicate: () => false, map: (pod) => this.#deploymentOfPod(pod) },
+    );
+  }
+
+  start(): void {
+    this.controller.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.controller.stop();
+  }
+
+  #deploymentsOf(rs: KubeObject): string[] {
+    const owner = controllerOf(rs);
+    const namespace = rs.metadata.namespace!;
+    if (owner) return owner.kind === 'Deployment' ? [`${namespace}/${owner.name}`] : [];
+    return this.#kube
+      .list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace })
+      .filter((d) => selects(d, rs))
+      .map((d) => `${namespace}/${d.metadata.name}`);
+  }
+
+  #deploymentOfPod(pod: KubeObject): string[] {
+    const owner = controllerOf(pod);
+    if (owner?.kind !== 'ReplicaSet') return [];
+    const rs = this.#kube.get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: pod.metadata.namespace, name: owner.name });
+    const deployment = rs && controllerOf(rs);
+    return deployment?.kind === 'Deployment' ? [`${pod.metadata.namespace}/${deployment.name}`] : [];
+  }
+
+  #sync(key: string): number | undefined {
+    const { namespace, name } = splitKey(key);
+    const d = this.#kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
+    if (!d) return undefined;
+    const selector = d.spec?.selector ?? {};
+    if (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length) {
+      this.#events.record(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.', SOURCE);
+      return undefined;
+    }
+    const sets = this.#claimReplicaSets(d);
+    const uids = new Set(sets.map((rs) => rs.metadata.uid));
+    const podsBySet = new Map<string, KubeObject[]>();
+    for (const pod of this.#kube.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
+      const owner = controllerOf(pod);
+      if (!owner || !uids.has(owner.uid) || !selects(d, pod)) continue;
+      podsBySet.set(owner.uid, [...(podsBySet.get(owner.uid) ?? []), pod]);
+    }
+    const s = new DeploymentSync({ kube: this.#kube, clock: this.#clock, events: this.#events, stamps: this.#stamps }, d, sets, podsBySet);
+    if (d.metadata.deletionTimestamp) {
+      const { newSet, oldSets } = s.replicaSets(false);
+      s.syncStatus(newSet ? [...oldSets, newSet] : oldSets, newSet);
+      return undefined;
+    }
+    s.checkPaused();
+    if (s.d.spec?.paused) return syncScaling(s);
+    if (isScalingEvent(s)) return syncScaling(s);
+    return STRATEGIES[s.d.spec?.strategy?.type ?? 'RollingUpdate']?.(s);
+  }
+
+  /** ReplicaSets controlled by the Deployment; orphans its selector matches are adopted (`ClaimReplicaSets`). */
+  #claimReplicaSets(d: KubeObject): KubeObject[] {
+    const claimed: KubeObject[] = [];
+    for (const rs of this.#kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: d.metadata.namespace })) {
+      const owner = controllerOf(rs);
+      if (owner) {
+        if (owner.uid === d.metadata.uid) claimed.push(rs);
+        continue;
+      }
+      if (d.metadata.deletionTimestamp || rs.metadata.deletionTimestamp || !selects(d, rs)) continue;
+      try {
+        const refs = [...(rs.metadata.ownerReferences ?? []), controllerRef(d)];
+        claimed.push(
+          this.#kube.patch(
+            { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: rs.metadata.namespace, name: rs.metadata.name },
+            { metadata: { ownerReferences: refs } },
+            'merge',
+          ),
+        );
+      } catch (error) {
+        if (!isApiError(error, 404)) throw error;
+      }
+    }
+    return claimed;
+  }
+}

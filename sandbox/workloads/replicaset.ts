@@ -1,0 +1,257 @@
+/**
+ * The ReplicaSet controller (pkg/controller/replicaset): keeps `spec.replicas` active pods made from the
+ * template, named `<replicaset>-<5 safe chars>` with a controller ownerReference; deletes the extra ones
+ * unscheduled/pending/not-ready first; reports replicas/fullyLabeled/ready/available/observedGeneration;
+ * records `SuccessfulCreate`/`SuccessfulDelete` events like the real controller.
+ */
+import type { Clock } from '../kube/clock.ts';
+import type { EventRecorder } from '../kube/events.ts';
+import { isApiError, type Kube, type KubeObject } from '../kube/types.ts';
+import { labelSelectorFromMatch, matchLabelSelector } from '../apiserver/selectors.ts';
+import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
+import { controllerOf, controllerRef, isPodActive, isPodReady, podAvailability, podCondition } from './pod-state.ts';
+import { canonicalJson, randomSuffix } from './template-hash.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const SOURCE = { component: 'replicaset-controller' };
+/** Upstream's burstReplicas: at most this many creations/deletions per pass. */
+const BURST = 500;
+
+export interface ReplicaSetControllerOptions {
+  kube: Kube;
+  clock: Clock;
+  events: EventRecorder;
+  onError?: (key: string, error: unknown) => void;
+}
+
+/** The ReplicaSet controller. `start()` opens its watches; `stop()` ends them. */
+export class ReplicaSetController {
+  readonly #kube: Kube;
+  readonly #clock: Clock;
+  readonly #events: EventRecorder;
+  readonly controller: Controller;
+
+  constructor(options: ReplicaSetControllerOptions) {
+    this.#kube = options.kube;
+    this.#clock = options.clock;
+    this.#events = options.events;
+    this.controller = new Controller({
+      name: 'replicaset-controller',
+      clock: options.clock,
+      reconcile: async (key) => this.#sync(key),
+      backoff: { baseMs: 50, maxMs: 10_000 },
+      onError: options.onError,
+    });
+    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
+    this.controller.watch(this.#kube, { apiVersion: 'v1', kind: 'Pod' }, { map: (pod) => this.#ownersOf(pod) });
+  }
+
+  start(): void {
+    this.controller.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.controller.stop();
+  }
+
+  /** The key of the pod's controlling ReplicaSet, or of every ReplicaSet that could adopt an orphan. */
+  #ownersOf(pod: KubeObject): string[] {
+    const owner = controllerOf(pod);
+    const namespace = pod.metadata.namespace!;
+    if (owner) return owner.kind === 'ReplicaSet' ? [`${namespace}/${owner.name}`] : [];
+    return this.#kube
+      .list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace })
+      .filter((rs) => selects(rs, pod))
+      .map(objectKey);
+  }
+
+  #sync(key: string): { requeueAfterMs?: number } | void {
+    const { namespace, name } = splitKey(key);
+    const rs = this.#kube.get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, name });
+    if (!rs) return;
+    const pods = this.#claimPods(rs);
+    const active = pods.filter(isPodActive);
+    let failure: { reason: string; message: string } | undefined;
+    if (!rs.metadata.deletionTimestamp) failure = this.#manageReplicas(rs, active);
+    const current = this.#kube.list({ apiVersion: 'v1', kind: 'Pod', namespace }).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
+    const { status, waitMs } = this.#calculateStatus(rs, current.filter(isPodActive), failure);
+    this.#writeStatus(rs, status);
+    if (failure) throw new Error(failure.message);
+    return waitMs !== undefined ? { requeueAfterMs: waitMs } : undefined;
+  }
+
+  /** Pods this ReplicaSet controls; orphans matching its selector are adopted (`ClaimPods`). */
+  #claimPods(rs: KubeObject): KubeObject[] {
+    const namespace = rs.metadata.namespace!;
+    const claimed: KubeObject[] = [];
+    for (const pod of this.#kube.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
+      const owner = controllerOf(pod);
+      if (owner) {
+        if (owner.uid === rs.metadata.uid) claimed.push(pod);
+        continue;
+      }
+      if (rs.metadata.deletionTimestamp || pod.metadata.deletionTimestamp || !selects(rs, pod)) continue;
+      try {
+        const refs = [...(pod.metadata.ownerReferences ?? []), controllerRef(rs)];
+        claimed.push(this.#kube.patch(ref(pod), { metadata: { ownerReferences: refs } }, 'merge'));
+      } catch (error) {
+        if (!isApiError(error, 404)) throw error;
+      }
+    }
+    return claimed;
+  }
+
+  /** Creates or deletes pods towards `spec.replicas`; returns a ReplicaFailure when the API refused. */
+  #manageReplicas(rs: KubeObject, active: KubeObject[]): { reason: string; message: string } | undefined {
+    const desired = rs.spec?.replicas ?? 1;
+    const diff = active.length - desired;
+    if (diff < 0) {
+      for (let i = 0; i < Math.min(-diff, BURST); i++) {
+        try {
+          const pod = this.#createPod(rs);
+          this.#events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.#events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`, SOURCE);
+          return { reason: 'FailedCreate', message };
+        }
+      }
+    } else if (diff > 0) {
+      for (const pod of podsToDelete(active, Math.min(diff, BURST))) {
+        try {
+          this.#kube.delete(ref(pod), { propagationPolicy: 'Background' });
+          this.#events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
+        } catch (error) {
+          if (isApiError(error, 404)) continue;
+          const message = error instanceof Error ? error.message : String(error);
+          this.#events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${message}`, SOURCE);
+          return { reason: 'FailedDelete', message };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** `GetPodFromTemplate`: labels, annotations, finalizers and spec from the template, owned by the ReplicaSet. */
+  #createPod(rs: KubeObject): KubeObject {
+    const template = rs.spec?.template ?? {};
+    const base = rs.metadata.name;
+    for (let attempt = 0; ; attempt++) {
+      const pod: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `${base}-${randomSuffix(5)}`,
+          generateName: `${base}-`,
+          namespace: rs.metadata.namespace,
+          labels: { ...(template.metadata?.labels ?? {}) },
+          ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+          ...(template.metadata?.finalizers ? { finalizers: [...template.metadata.finalizers] } : {}),
+          ownerReferences: [controllerRef(rs)],
+        },
+        spec: structuredClone(template.spec ?? {}),
+      };
+      try {
+        return this.#kube.create(pod);
+      } catch (error) {
+        // A taken random name is retried, as the API server does for generateName.
+        if (!isApiError(error, 409) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  #calculateStatus(
+    rs: KubeObject,
+    active: KubeObject[],
+    failure: { reason: string; message: string } | undefined,
+  ): { status: Json; waitMs?: number } {
+    const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    let fullyLabeled = 0;
+    let ready = 0;
+    let available = 0;
+    let waitMs: number | undefined;
+    for (const pod of active) {
+      const labels = pod.metadata.labels ?? {};
+      if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
+      if (!isPodReady(pod)) continue;
+      ready++;
+      const a = podAvailability(pod, minReady, this.#clock);
+      if (a.available) available++;
+      else if (a.waitMs !== undefined) waitMs = Math.min(waitMs ?? Infinity, a.waitMs);
+    }
+    let conditions: Json[] = (rs.status?.conditions ?? []).filter((c: Json) => c.type !== 'ReplicaFailure');
+    const previousFailure = (rs.status?.conditions ?? []).find((c: Json) => c.type === 'ReplicaFailure');
+    if (failure) {
+      conditions = [
+        ...conditions,
+        previousFailure ?? {
+          type: 'ReplicaFailure',
+          status: 'True',
+          lastTransitionTime: this.#clock.nowRfc3339(),
+          reason: failure.reason,
+          message: failure.message,
+        },
+      ];
+    }
+    // Go's omitempty: zero counters are left out, `replicas` always present.
+    const status: Json = { replicas: active.length };
+    if (fullyLabeled) status.fullyLabeledReplicas = fullyLabeled;
+    if (ready) status.readyReplicas = ready;
+    if (available) status.availableReplicas = available;
+    if (rs.metadata.generation) status.observedGeneration = rs.metadata.generation;
+    if (conditions.length) status.conditions = conditions;
+    return { status, waitMs };
+  }
+
+  #writeStatus(rs: KubeObject, status: Json): void {
+    const fresh = this.#kube.get(ref(rs));
+    if (!fresh || canonicalJson(fresh.status ?? {}) === canonicalJson(status)) return;
+    this.#kube.update({ ...fresh, status }, { subresource: 'status' });
+  }
+}
+
+/** True when the ReplicaSet's selector matches the pod (same namespace assumed). */
+export function selects(owner: KubeObject, pod: KubeObject): boolean {
+  try {
+    return matchLabelSelector(labelSelectorFromMatch(owner.spec?.selector), pod.metadata.labels);
+  } catch {
+    return false;
+  }
+}
+
+function ref(obj: KubeObject): { apiVersion: string; kind: string; namespace?: string; name: string } {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
+}
+
+/** Pod phases in deletion order (`ActivePods` ranking): Pending before Unknown before Running. */
+const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+/**
+ * `getPodsToDelete` with upstream's `ActivePods` ordering: unscheduled before scheduled, Pending before
+ * Running, not ready before ready, recently ready before long ready, more restarts first, newest first.
+ */
+export function podsToDelete(pods: KubeObject[], count: number): KubeObject[] {
+  const readySince = (p: KubeObject): number => Date.parse(podCondition(p, 'Ready')?.lastTransitionTime ?? '') || 0;
+  const restarts = (p: KubeObject): number =>
+    Math.max(0, ...((p.status?.containerStatuses ?? []) as Json[]).map((s) => s.restartCount ?? 0));
+  const created = (p: KubeObject): number => Date.parse(p.metadata.creationTimestamp ?? '') || 0;
+  const keys = (p: KubeObject): number[] => [
+    p.spec?.nodeName ? 1 : 0,
+    PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 0,
+    isPodReady(p) ? 1 : 0,
+    isPodReady(p) ? -readySince(p) : 0,
+    -restarts(p),
+    -created(p),
+  ];
+  return [...pods]
+    .sort((a, b) => {
+      const ka = keys(a);
+      const kb = keys(b);
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+      return 0;
+    })
+    .slice(0, count);
+}

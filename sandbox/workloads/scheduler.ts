@@ -1,0 +1,163 @@
+/**
+ * The sandbox's kube-scheduler: binds pending pods (no `spec.nodeName`, `schedulerName: default-scheduler`) to a
+ * node they fit on — `nvidia.com/gpu` is whole and exclusive, and a pod keeps its GPU until it is gone. A pod
+ * that fits nowhere gets `PodScheduled=False, reason Unschedulable` with the FitError message and a Warning
+ * `FailedScheduling` event from `default-scheduler`; it waits in the unschedulable set until a cluster event
+ * that may free room (a bound pod deleted or finished, a node changed) moves it back after its back-off
+ * (1 s doubling to 10 s), or at the latest after 5 minutes — kube-scheduler's queue semantics.
+ */
+import type { Clock } from '../kube/clock.ts';
+import type { EventRecorder } from '../kube/events.ts';
+import { isApiError, type Kube, type KubeObject, type WatchEvent } from '../kube/types.ts';
+import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
+import { findNode } from './node-fit.ts';
+import { isPodTerminal, realToCluster } from './pod-state.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const SOURCE = { component: 'default-scheduler' };
+const INITIAL_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+const MAX_UNSCHEDULABLE_MS = 5 * 60_000;
+
+export interface SchedulerOptions {
+  kube: Kube;
+  clock: Clock;
+  events: EventRecorder;
+  /** Pods naming another scheduler are left alone. Default `default-scheduler`. */
+  schedulerName?: string;
+  onError?: (key: string, error: unknown) => void;
+}
+
+/** One pod's stay in the unschedulable set. `lastAttempt` is real wall-clock ms. */
+interface Parked {
+  attempts: number;
+  lastAttempt: number;
+}
+
+/** The scheduler. `start()` begins watching pods and nodes; `stop()` ends it. */
+export class Scheduler {
+  readonly #kube: Kube;
+  readonly #clock: Clock;
+  readonly #events: EventRecorder;
+  readonly #name: string;
+  readonly #parked = new Map<string, Parked>();
+  readonly controller: Controller;
+  #cancels: Array<() => void> = [];
+
+  constructor(options: SchedulerOptions) {
+    this.#kube = options.kube;
+    this.#clock = options.clock;
+    this.#events = options.events;
+    this.#name = options.schedulerName ?? 'default-scheduler';
+    this.controller = new Controller({
+      name: 'default-scheduler',
+      clock: options.clock,
+      concurrency: 1,
+      reconcile: async (key) => this.#schedule(key),
+      backoff: { baseMs: INITIAL_BACKOFF_MS, maxMs: MAX_BACKOFF_MS },
+      onError: options.onError,
+    });
+  }
+
+  start(): void {
+    this.controller.start();
+    this.#cancels.push(this.#kube.watch({ apiVersion: 'v1', kind: 'Pod' }, {}, (e) => this.#onPod(e)));
+    this.#cancels.push(this.#kube.watch({ apiVersion: 'v1', kind: 'Node' }, {}, (e) => e.type !== 'ADDED' && this.#wakeAll()));
+  }
+
+  async stop(): Promise<void> {
+    for (const cancel of this.#cancels.splice(0)) cancel();
+    await this.controller.stop();
+  }
+
+  #wants(pod: KubeObject): boolean {
+    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? 'default-scheduler') === this.#name;
+  }
+
+  #onPod(event: WatchEvent): void {
+    const pod = event.object;
+    const key = objectKey(pod);
+    if (event.type === 'DELETED') {
+      this.#parked.delete(key);
+      this.controller.forget(key);
+      if (pod.spec?.nodeName) this.#wakeAll();
+      return;
+    }
+    if (this.#wants(pod)) {
+      // New pending pods go straight to the active queue; parked ones wait for a cluster event.
+      if (!this.#parked.has(key)) this.controller.enqueue(key);
+      return;
+    }
+    // A bound pod that finished no longer holds its resources.
+    if (pod.spec?.nodeName && isPodTerminal(pod)) this.#wakeAll();
+  }
+
+  /** A cluster event that may have freed room: every parked pod retries once its back-off has passed. */
+  #wakeAll(): void {
+    const now = this.#clock.now().getTime();
+    for (const [key, parked] of this.#parked) {
+      const backoff = Math.min(INITIAL_BACKOFF_MS * 2 ** (parked.attempts - 1), MAX_BACKOFF_MS);
+      const elapsed = realToCluster(this.#clock, now - parked.lastAttempt);
+      this.controller.enqueueAfter(key, Math.max(0, backoff - elapsed));
+    }
+  }
+
+  #schedule(key: string): { requeueAfterMs: number } | void {
+    const { namespace, name } = splitKey(key);
+    const pod = this.#kube.get({ apiVersion: 'v1', kind: 'Pod', namespace, name });
+    if (!pod || !this.#wants(pod)) {
+      this.#parked.delete(key);
+      return;
+    }
+    const nodes = this.#kube.list({ apiVersion: 'v1', kind: 'Node' });
+    const pods = this.#kube.list({ apiVersion: 'v1', kind: 'Pod' });
+    const result = findNode(pod, nodes, pods);
+    if ('node' in result) {
+      this.#bind(pod, result.node.metadata.name);
+      this.#parked.delete(key);
+      return;
+    }
+    const parked = this.#parked.get(key);
+    this.#parked.set(key, { attempts: (parked?.attempts ?? 0) + 1, lastAttempt: this.#clock.now().getTime() });
+    this.#markUnschedulable(pod, result.message);
+    this.#events.record(pod, 'Warning', 'FailedScheduling', result.message, SOURCE);
+    return { requeueAfterMs: MAX_UNSCHEDULABLE_MS };
+  }
+
+  #bind(pod: KubeObject, nodeName: string): void {
+    const ref = { apiVersion: 'v1', kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name };
+    // What the pods/binding subresource does: set spec.nodeName (the in-process client writes it directly).
+    this.#kube.patch(ref, { spec: { nodeName } }, 'merge');
+    const bound = this.#kube.get(ref);
+    if (bound) this.#setScheduled(bound, { status: 'True' });
+    this.#events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, SOURCE);
+  }
+
+  #markUnschedulable(pod: KubeObject, message: string): void {
+    this.#setScheduled(pod, { status: 'False', reason: 'Unschedulable', message });
+  }
+
+  /** Writes the PodScheduled condition, keeping lastTransitionTime when the status stays the same. */
+  #setScheduled(pod: KubeObject, condition: { status: string; reason?: string; message?: string }): void {
+    const conditions: Json[] = pod.status?.conditions ?? [];
+    const current = conditions.find((c) => c.type === 'PodScheduled');
+    if (current && current.status === condition.status && current.reason === condition.reason && current.message === condition.message) return;
+    const next = {
+      type: 'PodScheduled',
+      status: condition.status,
+      lastProbeTime: null,
+      lastTransitionTime: current?.status === condition.status ? current.lastTransitionTime : this.#clock.nowRfc3339(),
+      ...(condition.reason ? { reason: condition.reason } : {}),
+      ...(condition.message ? { message: condition.message } : {}),
+    };
+    const others = conditions.filter((c) => c.type !== 'PodScheduled');
+    const status = { ...(pod.status ?? {}), phase: pod.status?.phase ?? 'Pending', conditions: [...others, next] };
+    try {
+      this.#kube.update({ ...pod, status }, { subresource: 'status' });
+    } catch (error) {
+      if (!isApiError(error, 404)) throw error;
+    }
+  }
+}
