@@ -1,0 +1,106 @@
+/**
+ * image-reflector-controller's ImagePolicy reconciler: apply the policy (helpers/semver-policy.ts, the
+ * Flux rules) to the tags the referenced ImageRepository scanned and report the result in the served
+ * version's shape: v1 `latestRef`/`observedPreviousRef` and `Latest image tag for <image> resolved to <tag>`;
+ * v1beta2 additionally `latestImage`/`observedPreviousImage` and `Latest image tag for '<image>' …`.
+ */
+import { selectLatestTag, TagPolicyError } from '../../../helpers/semver-policy.ts';
+import type { Controller, ReconcileResult } from '../manager.ts';
+import type { FluxContext } from './context.ts';
+import { durationMs } from './duration.ts';
+import { FluxError, type KindReconciler, type Pass } from './reconciler.ts';
+import type { TagDatabase } from './tag-database.ts';
+
+interface ImageRef {
+  name: string;
+  tag: string;
+  digest?: string;
+}
+
+const sameRef = (a?: ImageRef, b?: ImageRef) => a?.name === b?.name && a?.tag === b?.tag && a?.digest === b?.digest;
+
+/** Reconciles ImagePolicy objects. */
+export class ImagePolicyReconciler implements KindReconciler {
+  readonly kind = 'ImagePolicy' as const;
+  readonly controller = 'imagepolicy';
+  readonly deployment = 'image-reflector-controller' as const;
+  readonly #ctx: FluxContext;
+  readonly #db: TagDatabase;
+
+  constructor(ctx: FluxContext, db: TagDatabase) {
+    this.#ctx = ctx;
+    this.#db = db;
+  }
+
+  watches(controller: Controller): void {
+    const { kube, apis } = this.#ctx;
+    const scanned = (o: { status?: any } | undefined) => JSON.stringify([o?.status?.lastScanResult?.revision, o?.status?.lastScanResult?.tagCount, o?.status?.lastScanResult?.latestTags]);
+    controller.watch(kube, { apiVersion: apis.apiVersion('ImageRepository'), kind: 'ImageRepository' }, {
+      predicate: (prev, next) => next.status?.lastScanResult !== undefined && scanned(prev) !== scanned(next),
+      map: (repo) =>
+        kube
+          .list({ apiVersion: apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy' })
+          .filter((p) => p.spec?.imageRepositoryRef?.name === repo.metadata.name && (p.spec?.imageRepositoryRef?.namespace ?? p.metadata.namespace) === repo.metadata.namespace)
+          .map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
+    });
+  }
+
+  async reconcile(pass: Pass): Promise<ReconcileResult> {
+    const { spec, status, conditions } = pass;
+    const v1 = this.#ctx.apis.version('ImagePolicy') === 'v1';
+    const requeue = spec.interval ? { requeueAfterMs: durationMs(spec.interval, 600_000) } : {};
+    conditions.markReconciling('Progressing', 'reconciliation in progress');
+    if (pass.newGeneration) pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
+
+    const ref = spec.imageRepositoryRef ?? {};
+    const namespace = ref.namespace ?? pass.namespace;
+    const repo = this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('ImageRepository'), kind: 'ImageRepository', namespace, name: ref.name });
+    if (!repo) {
+      throw new FluxError(
+        'DependencyNotReady',
+        `failed to get the referred ImageRepository: referenced ImageRepository does not exist: imagerepositories.image.toolkit.fluxcd.io "${ref.name}" not found`,
+      );
+    }
+    if (!repo.status?.lastScanResult) {
+      conditions.markFalse('Ready', 'DependencyNotReady', v1 ? 'no tags in database' : 'referenced ImageRepository has not been scanned yet');
+      return {};
+    }
+    const tags = this.#db.tags(repo.status.canonicalImageName ?? '');
+    let tag: string;
+    try {
+      tag = selectLatestTag(tags, { policy: spec.policy ?? {}, filterTags: spec.filterTags });
+    } catch (err) {
+      if (err instanceof TagPolicyError && err.reason === 'InvalidPolicy') {
+        conditions.markStalled('InvalidPolicy', err.message);
+        conditions.markFalse('Ready', 'InvalidPolicy', err.message);
+        return {};
+      }
+      if (err instanceof TagPolicyError && err.reason === 'NoTags') throw new FluxError('DependencyNotReady', 'no tags in database');
+      throw new FluxError('Failure', (err as Error).message);
+    }
+
+    const image: string = repo.spec.image;
+    const latest: ImageRef = { name: image, tag };
+    const old = status.latestRef as ImageRef | undefined;
+    if (!sameRef(old, latest)) {
+      if (old) status.observedPreviousRef = old;
+      if (!v1 && old) status.observedPreviousImage = status.latestImage;
+      status.latestRef = latest;
+    }
+    if (!v1) status.latestImage = `${image}:${tag}`;
+    const previous = status.observedPreviousRef as ImageRef | undefined;
+    const changedFrom = previous && !sameRef(previous, latest) ? previous : undefined;
+    const message = v1
+      ? `Latest image tag for ${image} resolved to ${tag}${changedFrom ? ` (previously ${changedFrom.name}:${changedFrom.tag})` : ''}`
+      : changedFrom
+        ? `Latest image tag for '${image}' updated from ${changedFrom.tag} to ${tag}`
+        : `Latest image tag for '${image}' resolved to ${tag}`;
+    const wasReady = conditions.get('Ready');
+    conditions.markTrue('Ready', 'Succeeded', message);
+    if (wasReady?.status !== 'True' || wasReady.message !== message) {
+      pass.event('Normal', 'Succeeded', message);
+      pass.log(message);
+    }
+    return requeue;
+  }
+}

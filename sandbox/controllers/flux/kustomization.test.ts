@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { condition, isReady, Testbed, waitGone, type TestRepo } from './testbed.ts';
+
+const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system' };
+const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system' };
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  key: value\n`;
+
+describe('Kustomization (kustomize-controller)', () => {
+  let bed: Testbed;
+  let repo: TestRepo;
+
+  before(async () => {
+    bed = await Testbed.create('2.9');
+    repo = await bed.repo('gitops', {
+      'infrastructure/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n',
+      'apps/a.yaml': cm('a'),
+      'apps/b.yaml': cm('b'),
+    });
+    bed.apply({ ...GR, metadata: { name: 'gitops', namespace: 'flux-system' }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } } });
+  });
+  after(async () => bed.close());
+
+  it('waits for dependsOn, then applies with owner labels, inventory and history', async () => {
+    bed.apply({
+      ...KS,
+      metadata: { name: 'apps', namespace: 'flux-system' },
+      spec: { interval: '10m', retryInterval: '1s', path: './apps', prune: true, targetNamespace: 'apps', sourceRef: { kind: 'GitRepository', name: 'gitops' }, dependsOn: [{ name: 'infrastructure' }] },
+    });
+    const blocked = await bed.waitFor({ ...KS, name: 'apps' }, (o) => condition(o, 'Ready')?.reason === 'DependencyNotReady', 'to wait for its dependency');
+    assert.equal(condition(blocked, 'Ready')!.message, "dependency 'flux-system/infrastructure' is not ready");
+    assert.equal(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' }), undefined);
+
+    bed.apply({ ...KS, metadata: { name: 'infrastructure', namespace: 'flux-system' }, spec: { interval: '10m', path: './infrastructure', prune: true, sourceRef: { kind: 'GitRepository', name: 'gitops' } } });
+    const apps = await bed.waitFor({ ...KS, name: 'apps' }, isReady, 'to be Ready after its dependency');
+    const revision = `main@sha1:${repo.initial}`;
+    assert.equal(condition(apps, 'Ready')!.reason, 'ReconciliationSucceeded');
+    assert.equal(condition(apps, 'Ready')!.message, `Applied revision: ${revision}`);
+    assert.equal(apps.status.lastAppliedRevision, revision);
+    assert.equal(apps.status.lastAttemptedRevision, revision);
+    assert.deepEqual(apps.status.inventory.entries, [
+      { id: 'apps_a__ConfigMap', v: 'v1' },
+      { id: 'apps_b__ConfigMap', v: 'v1' },
+    ]);
+    const [h] = apps.status.history;
+    assert.equal(h.lastReconciledStatus, 'ReconciliationSucceeded');
+    assert.equal(h.metadata.revision, revision);
+    assert.match(h.digest, /^sha256:/);
+    const a = bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' })!;
+    assert.deepEqual(a.metadata.labels, { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' });
+    const infra = bed.kube.get({ ...KS, name: 'infrastructure' })!;
+    assert.deepEqual(infra.status.inventory.entries, [{ id: '_apps__Namespace', v: 'v1' }]);
+  });
+
+  it('prunes objects removed from the source', async () => {
+    const next = await repo.commit({ 'apps/b.yaml': null }, 'remove b');
+    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
+    const apps = await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastAppliedRevision === `main@sha1:${next}`, 'to apply the new revision');
+    assert.deepEqual(apps.status.inventory.entries, [{ id: 'apps_a__ConfigMap', v: 'v1' }]);
+    const b = bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'b' });
+    assert.ok(b === undefined || b.metadata.deletionTimestamp, 'b deleted');
+    const events = bed.kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' }).filter((e: any) => e.involvedObject.name === 'apps');
+    assert.ok(events.some((e: any) => e.reason === 'Progressing' && /ConfigMap\/apps\/b deleted/.test(e.message)), JSON.stringify(events.map((e: any) => e.message)));
+  });
+
+  it('reports build failures as BuildFailed', async () => {
+    await repo.commit({ 'broken/kustomization.yaml': 'resources: [missing.yaml]\n' }, 'broken');
+    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
+    bed.apply({ ...KS, metadata: { name: 'broken', namespace: 'flux-system' }, spec: { interval: '10m', path: './broken', prune: true, sourceRef: { kind: 'GitRepository', name: 'gitops' } } });
+    // (until the source has the new commit the path is missing: ArtifactFailed; then the build fails)
+    const broken = await bed.waitFor({ ...KS, name: 'broken' }, (o) => condition(o, 'Ready')?.reason === 'BuildFailed', 'to fail the build');
+    assert.equal(condition(broken, 'Ready')!.status, 'False');
+    assert.match(condition(broken, 'Ready')!.message, /^kustomize build failed: .*missing\.yaml/);
+  });
+
+  it('handles a reconcile request and sets lastHandledReconcileAt', async () => {
+    const token = `req-${Date.now()}`;
+    bed.kube.patch({ ...KS, name: 'apps' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+    // (a pass may first find the dependency mid-reconcile and retry; the request stays handled)
+    const apps = await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o), 'to handle the request and be Ready');
+    assert.equal(condition(apps, 'Ready')!.reason, 'ReconciliationSucceeded');
+  });
+
+  it('garbage-collects its objects when deleted (prune: true)', async () => {
+    bed.kube.delete({ ...KS, name: 'apps' });
+    await waitGone(bed, { ...KS, name: 'apps' });
+    await waitGone(bed, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' });
+  });
+});
