@@ -16,6 +16,7 @@ import { Faults } from './faults/faults.ts';
 import { GitServer } from './git/server.ts';
 import { seedRepo, seedRepoFromRepository } from './git/repos.ts';
 import { SystemClock } from './kube/clock.ts';
+import { envResolver } from './kubelet/env-sources.ts';
 import { PodFiles } from './kubelet/podfs.ts';
 import type { SandboxOptions } from './options.ts';
 import { buildModelsTarGz } from './registry/artifacts.ts';
@@ -106,6 +107,8 @@ export class Sandbox {
       token: this.#secrets.apiToken,
       logs: this.logs,
       files,
+      // exec sees the container's resolved environment (env, envFrom), as on a real node
+      exec: { env: envResolver(() => this.api.kube) },
       journalFile: path.join(stateDir, 'journal.jsonl'),
     });
     await Promise.all([this.#registry.start(), this.#git.start(), this.#api.start()]);

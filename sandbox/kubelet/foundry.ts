@@ -127,7 +127,9 @@ class FoundryProcess implements ContainerProcess {
     this.#log('info: Microsoft.Hosting.Lifetime[14]');
     this.#log(`      Now listening on: http://0.0.0.0:${port}`);
     this.#ready = true;
-    this.#log(`✅ Foundry Local is ready on port ${port}`);
+    // The readiness line repeats the tag so that `kubectl logs -l …` (which shows only the last 10 lines per
+    // pod) still answers the plan's `| grep "Tag:"` after the model listing.
+    this.#log(`✅ Foundry Local is ready on port ${port} (🏷️ Tag: ${tag})`);
   }
 
   async #deployModels(registry: string, repo: string, tag: string): Promise<void> {
