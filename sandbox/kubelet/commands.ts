@@ -1,0 +1,124 @@
+/**
+ * The small command set an exec'ed process can run inside a pod: coreutils-like file and text tools and a
+ * POSIX-ish `sh`/`bash`, all working only on the pod's own file tree (through `PodFiles`). Output, messages and
+ * exit codes follow GNU coreutils and dash, so `kubectl exec` looks like it does against a Debian container.
+ */
+import type { KubeObject } from '../kube/types.ts';
+import type { PodFiles } from './podfs.ts';
+import { EMPTY_INPUT, inContainer, lookupCommand, type CommandFn, type CommandIO, type CommandTable } from './commands/command-io.ts';
+import { du, find, stat } from './commands/file-info.ts';
+import { cat, checksum, cp, head, mkdir, mv, rm, tail, touch } from './commands/file-ops.ts';
+import { ls } from './commands/listing.ts';
+import { scriptFile, shellCommand } from './commands/shell.ts';
+import * as sys from './commands/system-info.ts';
+import { bracket, test } from './commands/test-expr.ts';
+import { cut, grep, sort, uniq, wc } from './commands/text-filters.ts';
+
+export type { CommandFn, CommandIO, CommandTable };
+
+/** Every command of the emulated image, by name (all found in /bin and /usr/bin). */
+export const BASE_COMMANDS: CommandTable = {
+  ls,
+  cat,
+  head,
+  tail,
+  wc,
+  du,
+  find,
+  stat,
+  grep,
+  sort,
+  uniq,
+  cut,
+  mkdir,
+  touch,
+  rm,
+  cp,
+  mv,
+  sha256sum: checksum('sha256'),
+  md5sum: checksum('md5'),
+  echo: sys.echo,
+  printf: sys.printf,
+  pwd: sys.pwd,
+  env: sys.env,
+  printenv: sys.printenv,
+  true: sys.trueCommand,
+  false: sys.falseCommand,
+  sleep: sys.sleep,
+  hostname: sys.hostname,
+  whoami: sys.whoami,
+  id: sys.id,
+  uname: sys.uname,
+  date: sys.date,
+  basename: sys.basename,
+  dirname: sys.dirname,
+  which: sys.which,
+  test,
+  '[': bracket,
+  sh: shellCommand('sh'),
+  dash: shellCommand('sh'),
+  bash: shellCommand('bash'),
+};
+
+/**
+ * A directly exec'ed program that the container does not have. `message` is the container runtime's
+ * wording (`exec: "nvidia-smi": executable file not found in $PATH`); the exec endpoint wraps it the way
+ * containerd and the kubelet do. Inside `sh -c` the same situation is an ordinary exit code 127 instead.
+ */
+export class ExecutableNotFoundError extends Error {
+  readonly executable: string;
+  constructor(executable: string, message: string) {
+    super(message);
+    this.name = 'ExecutableNotFoundError';
+    this.executable = executable;
+  }
+}
+
+/** What `runCommand` needs: the pod, its tree, the container environment and the three streams. */
+export interface RunCommandContext {
+  files: PodFiles;
+  pod: KubeObject;
+  env: Record<string, string>;
+  /** In-container working directory (default `/`). */
+  cwd?: string;
+  /** The container the command runs in (`id`, `whoami` read its securityContext). */
+  container?: string;
+  stdin?: AsyncIterable<Buffer>;
+  stdout: (chunk: Buffer | string) => void;
+  stderr: (chunk: Buffer | string) => void;
+  signal?: AbortSignal;
+  /** Resolves when the consumer of stdout has caught up (backpressure for large `cat`s). */
+  drain?: () => Promise<void>;
+  /** More commands for this image (e.g. an emulated `nvidia-smi` or `foundry`), overriding the base set. */
+  extraCommands?: Record<string, CommandFn>;
+}
+
+/**
+ * Runs `argv` as a process of the pod's container and answers its exit code. Throws ExecutableNotFoundError
+ * when `argv[0]` is neither a known command nor an executable `#!/bin/sh` script of the pod's tree.
+ */
+export async function runCommand(argv: string[], ctx: RunCommandContext): Promise<number> {
+  const commands: CommandTable = { ...BASE_COMMANDS, ...ctx.extraCommands };
+  const io: CommandIO = {
+    files: ctx.files,
+    pod: ctx.pod,
+    container: ctx.container,
+    env: { ...ctx.env },
+    cwd: ctx.cwd ?? '/',
+    stdin: ctx.stdin ?? EMPTY_INPUT,
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    signal: ctx.signal ?? new AbortController().signal,
+    drain: ctx.drain ?? (() => Promise.resolve()),
+    commands,
+  };
+  const [name = '', ...args] = argv;
+  const command = lookupCommand(commands, name) ?? (name.includes('/') ? scriptFile(io, inContainer(io, name)) : undefined);
+  if (!command) throw new ExecutableNotFoundError(name, notFoundMessage(name));
+  return command(args, io);
+}
+
+/** runc's wording: a bare name is searched on $PATH, a path is stat'ed. */
+function notFoundMessage(name: string): string {
+  return name.includes('/') ? `exec: "${name}": stat ${name}: no such file or directory` : `exec: "${name}": executable file not found in $PATH`;
+}
