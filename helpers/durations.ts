@@ -116,3 +116,32 @@ function trimDecimal(seconds: number): string {
 function quote(s: string): string {
   return JSON.stringify(s);
 }
+
+/**
+ * Formats milliseconds exactly like Go's `time.Duration.String()`: `5m0s`, `1h0m0s`, `1.5s`, `250ms`, `0s`. For
+ * messages that must read like a real controller's or kubelet's ("Running 'upgrade' action with timeout of 5m0s",
+ * "back-off 1m20s restarting failed container"); reports use {@link formatDuration}.
+ */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  if (rest < 1000) {
+    if (rest >= 1) return `${sign}${trimGoDecimal(rest)}ms`;
+    if (rest >= 0.001) return `${sign}${trimGoDecimal(rest * 1000)}µs`;
+    return `${sign}${Math.round(rest * 1e6)}ns`;
+  }
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = `${trimGoDecimal(rest / 1000)}s`;
+  if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}`;
+  if (minutes > 0) return `${sign}${minutes}m${seconds}`;
+  return `${sign}${seconds}`;
+}
+
+/** Up to 9 significant decimals without trailing zeros, as Go prints fractional units. */
+function trimGoDecimal(n: number): string {
+  return Number(n.toFixed(9)).toString();
+}

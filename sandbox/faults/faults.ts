@@ -5,6 +5,7 @@
  * visible to the suite.
  */
 import { EventEmitter } from 'node:events';
+import { parseDuration } from '../../helpers/durations.ts';
 
 /** Every knob, with how its value is parsed. `flag` knobs take no value. */
 export const FAULTS = {
@@ -25,19 +26,13 @@ export const FAULTS = {
 
 export type FaultName = keyof typeof FAULTS;
 
-const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses a Go duration (`1m30s`, `-500ms`, `0`) into milliseconds; throws on anything Go would reject. */
+/** Parses a Go duration (`1m30s`, `-500ms`, `0`) into milliseconds; throws one line on anything Go would reject. */
 export function parseGoDuration(text: string): number {
-  if (text === '0') return 0;
-  if (!GO_DURATION.test(text)) throw new Error(`invalid duration "${text}" (use Go syntax such as 30s, 1m30s, 500ms)`);
-  const sign = text.startsWith('-') ? -1 : 1;
-  let total = 0;
-  for (const [, num, unit] of text.replace(/^[-+]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    total += Number(num) * UNIT_MS[unit!]!;
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new Error(`invalid duration "${text}" (use Go syntax such as 30s, 1m30s, 500ms)`);
   }
-  return sign * total;
 }
 
 /** Returns `name` as a FaultName, or throws one line listing the known faults. */

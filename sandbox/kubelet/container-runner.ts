@@ -12,7 +12,7 @@ import type { Kube, KubeObject } from '../kube/types.ts';
 import { realToCluster } from '../workloads/pod-state.ts';
 import { ContainerConfigError, resolveContainerEnv } from './env-sources.ts';
 import { CrashBackoff } from './crash-backoff.ts';
-import { goDuration } from './go-duration.ts';
+import { formatGoDuration as goDuration } from '../../helpers/durations.ts';
 import { imageId, imageSize, normalizeImage, pullDurationMs, type ImageCache } from './images.ts';
 import type { ContainerProcess, ProcessContext, ProcessKind } from './process.ts';
 import { Prober, type ProbeKind } from './prober.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CrashBackoff } from './crash-backoff.ts';
-import { goDuration } from './go-duration.ts';
+import { formatGoDuration as goDuration } from '../../helpers/durations.ts';
 
 describe('crash-loop back-off', () => {
   it('restarts at once the first time, then waits 10s, 20s, 40s … up to 5m', () => {

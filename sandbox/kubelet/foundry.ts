@@ -11,7 +11,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { OciClient } from '../../lib/oci/client.ts';
 import type { Descriptor, ImageManifest } from '../../lib/oci/manifest.ts';
-import { goDuration } from './go-duration.ts';
+import { formatGoDuration as goDuration } from '../../helpers/durations.ts';
 import { listModels, unpackModels } from './model-cache.ts';
 import type { ContainerProcess, ProcessContext, ProcessKind } from './process.ts';
 
