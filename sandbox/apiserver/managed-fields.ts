@@ -372,11 +372,14 @@ function printPath(path: string): string {
   return path.split(SEP).map(element).join('');
 }
 
-/** A manager as conflict messages name it: appliers by name, updaters with their version and time. */
+/**
+ * A manager as conflict messages name it: appliers by name, updaters with their version. No time: upstream
+ * builds the manager identifier it prints from with `Time = nil` (fieldmanager BuildManagerIdentifier).
+ */
 function printManager(e: ManagedFieldsEntry): string {
   let out = JSON.stringify(e.manager);
   if (e.subresource) out += ` with subresource ${JSON.stringify(e.subresource)}`;
-  if (e.operation === 'Update') out += e.time ? ` using ${e.apiVersion} at ${e.time}` : ` using ${e.apiVersion}`;
+  if (e.operation === 'Update') out += ` using ${e.apiVersion}`;
   return out;
 }
 

@@ -80,7 +80,7 @@ describe('patches', () => {
       (e) =>
         isApiError(e, 409) &&
         e.reason === 'Conflict' &&
-        /^Apply failed with 1 conflict: conflict with "editor" using source\.toolkit\.fluxcd\.io\/v1 at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: \.spec\.interval$/.test(e.message) &&
+        /^Apply failed with 1 conflict: conflict with "editor" using source\.toolkit\.fluxcd\.io\/v1: \.spec\.interval$/.test(e.message) &&
         e.status.details?.causes?.[0]?.field === '.spec.interval',
     );
     const forced = api.kube.patch<KubeObject>(GIT, config, 'apply', { fieldManager: 'applier', force: true });
