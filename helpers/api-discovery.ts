@@ -1,0 +1,93 @@
+/**
+ * Choosing API versions from discovery instead of hard-coding them: Flux v2.9 serves `source.toolkit.fluxcd.io/v1`
+ * and `image.toolkit.fluxcd.io/v1`, Flux v2.6 (Azure Arc's extension) also the deprecated betas and images only as
+ * `v1beta2`. Given what the server lists, pick per kind the group's preferred version when it serves the kind,
+ * else the most stable served version by Kubernetes' own version ordering.
+ */
+
+/** A resource as an APIResourceList lists it (subresources like `pods/log` excluded). */
+export interface DiscoveredResource {
+  group: string;
+  version: string;
+  kind: string;
+  /** The plural name used in URLs (`gitrepositories`). */
+  plural: string;
+  namespaced: boolean;
+}
+
+/** A group from `/apis` (APIGroupList). */
+export interface DiscoveredGroup {
+  name: string;
+  versions: string[];
+  preferred?: string;
+}
+
+/** The version chosen for one kind. */
+export interface ChosenResource extends DiscoveredResource {
+  /** `group/version`, or `version` for the core group. */
+  apiVersion: string;
+  /** Every version serving the kind, most stable first. */
+  served: string[];
+}
+
+/** The Flux kinds the suite touches, by API group. */
+export const FLUX_KINDS: Readonly<Record<string, string>> = {
+  GitRepository: 'source.toolkit.fluxcd.io',
+  HelmChart: 'source.toolkit.fluxcd.io',
+  Kustomization: 'kustomize.toolkit.fluxcd.io',
+  HelmRelease: 'helm.toolkit.fluxcd.io',
+  ImageRepository: 'image.toolkit.fluxcd.io',
+  ImagePolicy: 'image.toolkit.fluxcd.io',
+  ImageUpdateAutomation: 'image.toolkit.fluxcd.io',
+};
+
+const VERSION = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+const STABILITY: Readonly<Record<string, number>> = { '': 2, beta: 1, alpha: 0 };
+
+/**
+ * Kubernetes version priority as a comparator for sorting most-preferred first: GA before beta before alpha,
+ * then higher major, then higher minor (`v2 < v1 < v2beta2 < v1beta2 < v1alpha1` in sort order). Versions that
+ * do not look like Kubernetes versions come last, alphabetically.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const ma = VERSION.exec(a);
+  const mb = VERSION.exec(b);
+  if (!ma || !mb) return ma ? -1 : mb ? 1 : a.localeCompare(b);
+  const stability = STABILITY[mb[2] ?? '']! - STABILITY[ma[2] ?? '']!;
+  if (stability !== 0) return stability;
+  const major = Number(mb[1]) - Number(ma[1]);
+  if (major !== 0) return major;
+  return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
+}
+
+/** The version to use for `kind` in `group`, or undefined when the server does not serve it. */
+export function chooseResource(
+  resources: readonly DiscoveredResource[],
+  groups: readonly DiscoveredGroup[],
+  kind: string,
+  group: string,
+): ChosenResource | undefined {
+  const candidates = resources.filter((r) => r.kind === kind && r.group === group);
+  if (candidates.length === 0) return undefined;
+  const served = [...new Set(candidates.map((r) => r.version))].sort(compareKubeVersions);
+  const preferred = groups.find((g) => g.name === group)?.preferred;
+  const version = preferred && served.includes(preferred) ? preferred : served[0]!;
+  const chosen = candidates.find((r) => r.version === version)!;
+  return { ...chosen, apiVersion: group ? `${group}/${version}` : version, served };
+}
+
+/** API versions of every Flux kind in {@link FLUX_KINDS}; kinds the server does not serve are listed in `missing`. */
+export function fluxApiVersions(
+  resources: readonly DiscoveredResource[],
+  groups: readonly DiscoveredGroup[],
+  kinds: readonly string[] = Object.keys(FLUX_KINDS),
+): { found: Record<string, ChosenResource>; missing: string[] } {
+  const found: Record<string, ChosenResource> = {};
+  const missing: string[] = [];
+  for (const kind of kinds) {
+    const chosen = chooseResource(resources, groups, kind, FLUX_KINDS[kind] ?? '');
+    if (chosen) found[kind] = chosen;
+    else missing.push(kind);
+  }
+  return { found, missing };
+}

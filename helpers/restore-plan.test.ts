@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeRestoreAction, restoreActions, type LedgerEntry } from './restore-plan.ts';
+
+const FILE = 'apps/foundry-gpu-oras/helmrelease.yaml';
+const push = (at: number, fromValue: string, toValue: string): LedgerEntry => ({ type: 'git-push', at, branch: 'main', file: FILE, sha: `sha${at}`, fromValue, toValue });
+
+describe('restoreActions', () => {
+  it('is empty for an empty ledger and for a run that rolled back and cleaned up', () => {
+    assert.deepEqual(restoreActions([], { fromTag: 'v0.1.0' }), []);
+    const clean: LedgerEntry[] = [
+      { type: 'oci-push', at: 1, repository: 'm', tag: 'v0.2.0', digest: 'sha256:a' },
+      push(2, 'v0.1.0', 'v0.2.0'),
+      push(3, 'v0.2.0', 'v0.1.0'),
+      { type: 'oci-delete', at: 4, repository: 'm', tag: 'v0.2.0' },
+    ];
+    assert.deepEqual(restoreActions(clean, { fromTag: 'v0.1.0' }), []);
+  });
+
+  it('restores git first, then deletes the tag the run pushed (ledger order does not matter)', () => {
+    const crashed: LedgerEntry[] = [push(2, 'v0.1.0', 'v0.2.0'), { type: 'oci-push', at: 1, repository: 'm', tag: 'v0.2.0', digest: 'sha256:a' }, { type: 'bootstrap', at: 0, command: 'bash x' }];
+    const actions = restoreActions(crashed, { fromTag: 'v0.1.0' });
+    assert.deepEqual(actions, [
+      { action: 'restore-git', branch: 'main', file: FILE, from: 'v0.2.0', to: 'v0.1.0' },
+      { action: 'delete-tag', repository: 'm', tag: 'v0.2.0', digest: 'sha256:a' },
+    ]);
+    assert.deepEqual(actions.map(describeRestoreAction), [
+      `restore ${FILE} on main from v0.2.0 to v0.1.0`,
+      'delete m:v0.2.0 (sha256:a) pushed by this run',
+    ]);
+  });
+
+  it('leaves tags the run did not push alone', () => {
+    assert.deepEqual(restoreActions([{ type: 'oci-delete', at: 1, repository: 'm', tag: 'v0.2.0' }], { fromTag: 'v0.1.0' }), []);
+  });
+});

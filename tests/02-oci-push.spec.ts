@@ -1,0 +1,77 @@
+/**
+ * Phase 02 — OCI push of the to-tag: push the models artifact with the run id annotated, then see Flux's image
+ * reflector find it (ImageRepository tags +1) and the ImagePolicy pick it. Budget: OCI push → detection.
+ */
+import { existsSync } from 'node:fs';
+import { expect, test } from '../fixtures/index.ts';
+import { fluxObjects } from '../fixtures/flux.ts';
+import { CHECKPOINT } from '../helpers/budgets.ts';
+import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
+import { conditionChangedAt, scannedAt } from '../helpers/flux-times.ts';
+import { artifactFor } from '../targets/load.ts';
+import { Deadline, labelPhase, RUN_ID_ANNOTATION } from './plan.ts';
+
+test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, async ({ target, flux, k8s, oras, safety, ledger, facts, timeline, evidence, budgets, runId }) => {
+  await labelPhase('02 OCI push', `ORAS push of ${target.tags.to} and registry detection`);
+  const decision = safety.check('registry push');
+  test.skip(!decision.allowed, decision.reason);
+  const { to } = target.tags;
+  const refs = fluxObjects(target);
+  const deadline = new Deadline(target.timeouts.ociPush);
+  const tagsBefore = await oras.tags();
+  expect(tagsBefore, `${to} must not be in the registry before the push (preflight cleans it)`).not.toContain(to);
+  const expectedCount = tagsBefore.length + 1;
+
+  // Watches first, so the moment Flux sees the tag is observed, not inferred.
+  const ir = refs.imageRepository;
+  const detected = await k8s.expectation(
+    ir.kind,
+    ir.namespace,
+    ir.name,
+    (obj) => {
+      const scan = obj?.status?.lastScanResult;
+      const found = (scan?.latestTags ?? []).includes(to) || (scan?.tagCount ?? 0) >= expectedCount;
+      return { ok: found, reason: `ImageRepository ${ir.namespace}/${ir.name} lastScanResult to include ${to}, has ${scan ? `${scan.tagCount} tags (${(scan.latestTags ?? []).join(', ')})` : 'no scan result'}` };
+    },
+    { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} to detect ${to}` },
+  );
+  const ip = refs.imagePolicy;
+  const resolved = await flux.expect(ip, (obj) => fluxObjectSettled(obj as ConditionedObject, { revision: to }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} latest ${to}` });
+
+  await test.step(`push ${to} with ${oras.description}`, async () => {
+    const file = artifactFor(target, to);
+    expect(existsSync(file), `artifact for ${to}: ${file}`).toBe(true);
+    const pushed = await oras.push(to, file, { [RUN_ID_ANNOTATION]: runId });
+    const at = Date.now();
+    ledger.record({ type: 'oci-push', repository: target.registry.repository, tag: to, digest: pushed.digest });
+    timeline.mark(CHECKPOINT.ociPushed, { clientAt: at, source: 'client' });
+    facts.set('pushedDigest', pushed.digest);
+    await evidence.parameter('pushed', `${pushed.reference} (${pushed.digest})`);
+    const fetched = await oras.fetch(to);
+    expect(fetched.digest, 'the registry serves what was pushed').toBe(pushed.digest);
+    expect(fetched.manifest.artifactType, 'artifactType').toBe(target.registry.artifactType);
+    expect(fetched.manifest.annotations?.[RUN_ID_ANNOTATION], 'run id annotation').toBe(runId);
+    expect(fetched.manifest.layers?.map((l) => l.mediaType), 'layers').toEqual([target.registry.mediaType]);
+    await evidence.json(`manifest ${to}`, fetched.manifest);
+  });
+
+  await test.step(`ImageRepository tags ${expectedCount} (watch + reconcile request)`, async () => {
+    const requestedAt = await flux.requestReconcile(ir.kind, ir.namespace, ir.name);
+    const seen = await detected.result;
+    timeline.mark(CHECKPOINT.imageRepositoryDetected, { clientAt: seen.at, serverAt: scannedAt(seen.object), alreadyTrue: seen.alreadyTrue, source: 'watch' });
+    const settled = await k8s.waitFor(ir.kind, ir.namespace, ir.name, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: expectedCount, revisionField: 'status.lastScanResult.tagCount' }), {
+      timeoutMs: deadline.left(),
+      what: `ImageRepository ${ir.namespace}/${ir.name} to count ${expectedCount} tags`,
+    });
+    await evidence.parameter('ImageRepository tags', `${settled.object.status.lastScanResult.tagCount} (${settled.object.status.lastScanResult.latestTags.join(', ')})`);
+  });
+
+  await test.step(`ImagePolicy latest = ${to}`, async () => {
+    const latest = await resolved.result;
+    timeline.mark(CHECKPOINT.imagePolicyResolved, { clientAt: latest.at, serverAt: conditionChangedAt(latest.object, 'Ready'), alreadyTrue: latest.alreadyTrue, source: 'watch' });
+  });
+
+  await test.step('budget: OCI push → ImageRepository detection', async () => {
+    await budgets.check('ociPushToDetection');
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Phase 05 — verify: the new pod announces the to-tag, holds the to-tag's models (the new ones among them), the
+ * Flux controllers are still healthy with unchanged restart counts, and the end-to-end time (without the model
+ * download, measured from the pod's log timestamps) and the GitOps flow meet their budgets. Also records resource
+ * use where the cluster offers it.
+ */
+import { expect, test } from '../fixtures/index.ts';
+import { KubeApiError } from '../fixtures/k8s.ts';
+import { CHECKPOINT } from '../helpers/budgets.ts';
+import { controllerHealth, restartChanges, restartCounts } from '../helpers/controller-health.ts';
+import { missingModels, newModels, parseModelListing } from '../helpers/model-listing.ts';
+import { findTagLine, modelDownloadWindow } from '../helpers/pod-log.ts';
+import { fetchRateLimit } from './github.ts';
+import { Deadline, labelPhase } from './plan.ts';
+
+test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase5' }, async ({ target, k8s, facts, timeline, evidence, budgets, workload, credentials, log }) => {
+  await labelPhase('05 Verify', `${target.tags.to} is live with its new models`);
+  test.skip(!facts.get('newPod'), 'phase 04 replaced no pod in this run');
+  const { to } = target.tags;
+  const deadline = new Deadline(target.timeouts.verify);
+  const pod = (await workload.readyPod({ timeoutMs: deadline.left() })).metadata.name;
+  expect(pod, 'the Ready pod is the one phase 04 saw replace the old one').toBe(facts.get('newPod'));
+  const { text: logText, lines } = await workload.log(pod);
+
+  await test.step(`log shows "${target.pod.logPattern.replace('{tag}', to)}"`, async () => {
+    await evidence.text(`log of ${pod}`, logText);
+    expect(findTagLine(lines, target.pod.logPattern, to), `log of ${pod} announces ${to}`).toBeDefined();
+  });
+
+  await test.step(`models of ${to} present; new models ${target.pod.expectedNewModels.join(', ')} appeared`, async () => {
+    const { text, listing } = await workload.models(pod);
+    await evidence.text(`models in ${pod}`, text);
+    const before = parseModelListing(facts.require('fromListing', 'phase 01'), target.pod.modelCacheDir);
+    const added = newModels(before, listing);
+    await evidence.parameter('models (to-tag)', listing.models.join(', '));
+    await evidence.parameter('new models', added.join(', ') || '(none)');
+    expect(missingModels(listing.models, target.pod.expectedNewModels), `expected new models missing from ${target.pod.modelCacheDir}`).toEqual([]);
+    expect(missingModels(added, target.pod.expectedNewModels), 'expected models are new compared with the from-tag listing').toEqual([]);
+  });
+
+  await test.step('Flux controllers still healthy, restart counts unchanged', async () => {
+    const [{ items: deployments }, { items: controllerPods }] = await Promise.all([k8s.list('Deployment', target.namespaces.flux), k8s.list('Pod', target.namespaces.flux)]);
+    const report = controllerHealth(deployments as never, controllerPods as never, target.controllers.expected);
+    await evidence.parameter('Flux controllers (after)', report.summary);
+    expect(report.problems, `Flux controllers: ${report.summary}`).toEqual([]);
+    expect(restartChanges(facts.require('controllerRestarts', 'phase 00'), restartCounts(report)), 'controller restarts since preflight').toEqual([]);
+  });
+
+  await test.step('end-to-end excluding the model download, and the GitOps flow', async () => {
+    const download = modelDownloadWindow(lines);
+    if (download.startedAt !== undefined) timeline.mark(CHECKPOINT.modelDownloadStarted, { clientAt: download.startedAt, source: 'pod log', note: download.startLine });
+    if (download.finishedAt !== undefined) timeline.mark(CHECKPOINT.modelDownloadFinished, { clientAt: download.finishedAt, source: 'pod log', note: download.finishLine });
+    if (download.startedAt === undefined) await evidence.skipped('model download window', `no download lines in the log of ${pod}; nothing subtracted`);
+    await budgets.check('endToEnd');
+    await budgets.check('gitopsFlow');
+  });
+
+  await test.step('resource monitoring: controller CPU/memory, GitHub rate limit, download bandwidth', async () => {
+    try {
+      const metrics = await k8s.request<{ items: Array<{ metadata: { name: string }; containers: Array<{ name: string; usage: { cpu: string; memory: string } }> }> }>('GET', `/apis/metrics.k8s.io/v1beta1/namespaces/${target.namespaces.flux}/pods`);
+      const rows = metrics.items.map((m) => `${m.metadata.name}: ${m.containers.map((c) => `${c.name} cpu ${c.usage.cpu} memory ${c.usage.memory}`).join(', ')}`);
+      await evidence.text('Flux controller CPU/memory (metrics.k8s.io)', rows.join('\n'));
+      log(rows.map((r) => `  ${r}`).join('\n'));
+    } catch (err) {
+      const reason = err instanceof KubeApiError && err.code === 404 ? 'metrics.k8s.io is not served (no metrics-server)' : `metrics.k8s.io unavailable: ${(err as Error).message}`;
+      await evidence.skipped('controller CPU/memory', reason);
+    }
+
+    const before = facts.get('githubRateBefore');
+    if (!target.github || !credentials.githubToken || !before) {
+      await evidence.skipped('GitHub rate limit', !target.github ? 'github.tokenEnv is not set in the profile' : 'no rate limit recorded before the run');
+    } else {
+      const after = await fetchRateLimit(credentials.githubToken).catch((err: Error) => err);
+      if (after instanceof Error) await evidence.skipped('GitHub rate limit', `GitHub API unreachable: ${after.message}`);
+      else await evidence.parameter('GitHub core rate limit', `${before.remaining} → ${after.remaining} of ${after.limit} (used ${before.remaining - after.remaining} during the run)`);
+    }
+
+    const download = modelDownloadWindow(lines);
+    if (download.bytesPerSecond === undefined) await evidence.skipped('download bandwidth', `the log of ${pod} states no download size or rate`);
+    else await evidence.parameter('model download bandwidth', `${(download.bytesPerSecond / 1e6).toFixed(2)} MB/s${download.bytes === undefined ? '' : ` (${download.bytes} bytes)`}`);
+  });
+});

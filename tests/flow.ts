@@ -1,0 +1,210 @@
+/**
+ * The plan's flow, step by step, shared by the upgrade (phases 03–04) and the rollback (phase 06): a tag change
+ * in git synced by the GitRepository, then Kustomization apply, Helm upgrade and the Recreate pod replacement.
+ * Every wait is watch-driven and established before the action it observes; every moment is a checkpoint.
+ */
+import { expect, test } from '../fixtures/index.ts';
+import { CHECKPOINT } from '../helpers/budgets.ts';
+import { artifactStoredAt, kustomizationAppliedAt } from '../helpers/flux-times.ts';
+import { gitRevision } from '../helpers/git-revision.ts';
+import { helmUpgradeProgress, type HelmBaseline } from '../helpers/helm-upgrade.ts';
+import { getPath } from '../helpers/object-path.ts';
+import { replacementState } from '../helpers/pod-replacement.ts';
+import type { PodLifecycle } from '../helpers/pod-lifecycle.ts';
+import type { Evidence } from '../fixtures/evidence.ts';
+import { atCommit, fluxObjects, type Flux } from '../fixtures/flux.ts';
+import type { GitClones } from '../fixtures/index.ts';
+import type { ClusterClient, K8sObject, PendingWait } from '../fixtures/k8s.ts';
+import type { Ledger } from '../fixtures/ledger.ts';
+import type { PodRecorder } from '../fixtures/pods.ts';
+import type { RunJournal } from '../fixtures/run-journal.ts';
+import { commitTagChange, pushTagChange, readTag } from '../fixtures/tag-change.ts';
+import type { Timeline } from '../fixtures/timeline.ts';
+import type { LoadedTarget } from '../targets/load.ts';
+import type { Deadline } from './plan.ts';
+
+/** The fixtures a flow step uses, plus the phase's deadline. */
+export interface FlowContext {
+  target: LoadedTarget;
+  journal: RunJournal;
+  flux: Flux;
+  k8s: ClusterClient;
+  timeline: Timeline;
+  evidence: Evidence;
+  deadline: Deadline;
+}
+
+/** Rejects with the GPU-deadlock message as soon as the recorder detects it; otherwise the promise's outcome. */
+export function orDeadlock<T>(promise: Promise<T>, recorder: PodRecorder): Promise<T> {
+  return Promise.race([promise, recorder.deadlock]);
+}
+
+/**
+ * Phase 03 / rollback: edit the tag in a fresh clone, push it with the run trailer, ask the GitRepository to
+ * reconcile and wait revision-exact for the pushed commit. Checkpoints gitPushed and gitRepositorySynced.
+ */
+export async function changeTagAndSync(
+  ctx: FlowContext & { git: GitClones; ledger: Ledger; runId: string },
+  change: { from: string; to: string; message: string; reason: string },
+): Promise<{ sha: string; revision: string }> {
+  const { target, flux, timeline, evidence, deadline } = ctx;
+  const { gitRepository } = fluxObjects(target);
+  const spec = { file: target.git.file, yamlPath: target.git.yamlPath, branch: target.git.branch, runId: ctx.runId, ...change };
+
+  const ws = await test.step(`clone ${target.git.remote} and read ${target.git.yamlPath}`, async () => {
+    const clone = await ctx.git.clone();
+    expect(await readTag(clone, spec.file, spec.yamlPath), `${spec.file} ${spec.yamlPath} before the change`).toBe(change.from);
+    return clone;
+  });
+
+  const committed = await test.step(`edit the tag ${change.from} → ${change.to} with yaml-edit (comments and setter marker kept)`, async () => {
+    const c = await commitTagChange(ws, spec);
+    await evidence.text(`git diff ${spec.file}`, c.diff);
+    expect(c.changes, 'the diff is exactly one line').toHaveLength(1);
+    const before = c.changes[0]!.before ?? '';
+    if (before.includes('$imagepolicy')) expect(c.changes[0]!.after, 'the setter marker is kept').toContain(before.slice(before.indexOf('#')));
+    return c;
+  });
+
+  return test.step(`push with trailer E2E-Run-Id and wait for GitRepository ${gitRepository.namespace}/${gitRepository.name} at the commit`, async () => {
+    const field = 'status.artifact.revision';
+    const watchFor = (sha: string) => flux.expect(gitRepository, atCommit(sha, spec.branch, field), { timeoutMs: deadline.left(), what: `GitRepository revision ${gitRevision(spec.branch, sha)}` });
+    let pending: PendingWait = await watchFor(committed.sha);
+    const pushed = await pushTagChange(ws, ctx.ledger, spec, committed);
+    timeline.mark(CHECKPOINT.gitPushed, { clientAt: pushed.pushedAt, source: 'client' });
+    if (pushed.sha !== committed.sha) {
+      // The push was rebased onto a newer remote: the commit Flux must reach is the rebased one.
+      pending.cancel();
+      pending = await watchFor(pushed.sha);
+    }
+    await evidence.parameter('pushed commit', pushed.sha);
+    if (pushed.retries) await evidence.parameter('push retries after rebase', pushed.retries);
+    const requestedAt = await flux.requestReconcile(gitRepository.kind, gitRepository.namespace, gitRepository.name);
+    const synced = await pending.result;
+    timeline.mark(CHECKPOINT.gitRepositorySynced, { clientAt: synced.at, serverAt: artifactStoredAt(synced.object, pushed.sha), alreadyTrue: synced.alreadyTrue, source: 'watch' });
+    // Revision-exact: the reconcile request handled, generation observed, the commit stored, Ready.
+    const exact = await flux.expect(gitRepository, atCommit(pushed.sha, spec.branch, field, requestedAt), { timeoutMs: deadline.left(), what: `GitRepository to handle the reconcile request at ${pushed.sha}` });
+    const settled = await exact.result;
+    const revision = String(getPath(settled.object, field));
+    await evidence.parameter('GitRepository revision', revision);
+    return { sha: pushed.sha, revision };
+  });
+}
+
+/** Waits established at the start of an upgrade window, before the changes they observe can happen. */
+export interface UpgradeWatch {
+  kustomizations: PendingWait[];
+  /** The HelmRelease's spec changed (generation above the baseline): the moment the Kustomization applied it. */
+  applied: PendingWait;
+  started: PendingWait;
+  succeeded: PendingWait;
+  cancel(): void;
+}
+
+/**
+ * Starts watching the Kustomizations and the HelmRelease for the commit's upgrade. What the run observer saw since
+ * `changeAt` (the push) is replayed first, so a moment that passed between phases keeps its real time.
+ */
+export async function watchUpgrade(ctx: FlowContext, sha: string, baseline: HelmBaseline, changeAt: number): Promise<UpgradeWatch> {
+  const { target, flux, k8s, deadline, journal } = ctx;
+  const refs = fluxObjects(target);
+  const hr = refs.helmRelease;
+  const backlog = (r: { kind: string; namespace: string; name: string }) => () => journal.events({ ...r, since: changeAt });
+  const kustomizations = await Promise.all(
+    refs.kustomizations.map((k) =>
+      k8s.expectation(k.kind, k.namespace, k.name, atCommit(sha, target.git.branch, 'status.lastAppliedRevision'), {
+        timeoutMs: deadline.left(),
+        what: `Kustomization ${k.namespace}/${k.name} lastAppliedRevision ${gitRevision(target.git.branch, sha)}`,
+        backlog: backlog(k),
+      }),
+    ),
+  );
+  const progress = (obj: K8sObject | undefined) => helmUpgradeProgress(obj, baseline);
+  const applied = await k8s.expectation(hr.kind, hr.namespace, hr.name, (obj) => {
+    const generation = obj?.metadata.generation ?? 0;
+    return { ok: generation > baseline.generation, reason: `HelmRelease ${hr.namespace}/${hr.name} generation to be above ${baseline.generation}, is ${generation}` };
+  }, { timeoutMs: deadline.left(), what: `HelmRelease ${hr.namespace}/${hr.name} spec to change`, backlog: backlog(hr) });
+  const started = await k8s.expectation(hr.kind, hr.namespace, hr.name, (obj) => {
+    const p = progress(obj);
+    return { ok: p.started, reason: p.reason, terminal: p.failed };
+  }, { timeoutMs: deadline.left(), what: `HelmRelease ${hr.namespace}/${hr.name} upgrade to start`, backlog: backlog(hr) });
+  const succeeded = await k8s.expectation(hr.kind, hr.namespace, hr.name, (obj) => {
+    const p = progress(obj);
+    return { ok: p.succeeded, reason: p.reason, terminal: p.failed };
+  }, { timeoutMs: deadline.left(), what: `HelmRelease ${hr.namespace}/${hr.name} upgrade to succeed`, backlog: backlog(hr) });
+  return {
+    kustomizations,
+    applied,
+    started,
+    succeeded,
+    cancel: () => [...kustomizations, applied, started, succeeded].forEach((w) => w.cancel()),
+  };
+}
+
+/**
+ * Phase 04 / rollback: Kustomization applies the commit, the HelmRelease upgrades to release N+1 with the new tag,
+ * and the pod is replaced with Recreate. Checkpoints kustomizationApplied, helmUpgradeStarted, helmUpgradeSucceeded
+ * and the pod replacement's. Any wait fails at once on a GPU deadlock.
+ */
+export async function followUpgrade(
+  ctx: FlowContext,
+  watch: UpgradeWatch,
+  args: { sha: string; baseline: HelmBaseline; tag: string; recorder: PodRecorder; changeAt: number; budget?: (id: 'syncToApply' | 'applyToUpgradeStart' | 'podReplacement') => Promise<unknown> },
+): Promise<{ release: HelmBaseline; lifecycle: PodLifecycle; newPod: string }> {
+  const { target, timeline, evidence, deadline } = ctx;
+  const { recorder, sha, baseline } = args;
+  const hr = fluxObjects(target).helmRelease;
+
+  await test.step(`Kustomization lastAppliedRevision = ${gitRevision(target.git.branch, sha)}`, async () => {
+    const [applied, specChanged] = await orDeadlock(Promise.all([Promise.all(watch.kustomizations.map((k) => k.result)), watch.applied.result]), recorder);
+    const last = applied[applied.length - 1]!;
+    // The Kustomization writes "Applied revision" after applying everything, so the HelmRelease can react first:
+    // the apply happened when the HelmRelease's spec changed, if that was seen earlier.
+    const first = specChanged.at < last.at ? specChanged : last;
+    timeline.mark(CHECKPOINT.kustomizationApplied, {
+      clientAt: first.at,
+      serverAt: kustomizationAppliedAt(last.object, sha),
+      alreadyTrue: first.alreadyTrue,
+      source: 'watch',
+      ...(first === specChanged ? { note: `HelmRelease generation ${specChanged.object.metadata.generation} seen before the Kustomization reported the revision` } : {}),
+    });
+    await args.budget?.('syncToApply');
+  });
+
+  await test.step(`HelmRelease ${hr.namespace}/${hr.name} upgrade starts`, async () => {
+    const started = await orDeadlock(watch.started.result, recorder);
+    timeline.mark(CHECKPOINT.helmUpgradeStarted, { clientAt: started.at, serverAt: helmUpgradeProgress(started.object, baseline).startedAtServer, alreadyTrue: started.alreadyTrue, source: 'watch' });
+    await args.budget?.('applyToUpgradeStart');
+  });
+
+  const release = await test.step(`HelmRelease upgrade succeeds with history[0].version ${(baseline.version ?? 0) + 1} and tag ${args.tag}`, async () => {
+    const done = await orDeadlock(watch.succeeded.result, recorder);
+    const p = helmUpgradeProgress(done.object, baseline);
+    timeline.mark(CHECKPOINT.helmUpgradeSucceeded, { clientAt: done.at, serverAt: p.succeededAtServer, alreadyTrue: done.alreadyTrue, source: 'watch' });
+    expect(p.version, `HelmRelease ${hr.namespace}/${hr.name} release number`).toBe((baseline.version ?? 0) + 1);
+    const valuesPath = target.git.yamlPath;
+    expect(String(getPath(done.object, valuesPath)), `HelmRelease ${valuesPath}`).toBe(args.tag);
+    await evidence.parameter('Helm release', `v${p.version} (was v${baseline.version ?? '-'})`);
+    return { generation: done.object.metadata.generation as number, version: p.version };
+  });
+
+  return test.step('pod replaced with Recreate: old pod gone before the new one is created, one GPU pod at a time', async () => {
+    const lifecycle = await recorder.waitFor(
+      (l) => {
+        const s = replacementState(l, args.changeAt);
+        return { ok: s.done, reason: s.reason };
+      },
+      { timeoutMs: deadline.left(), what: 'the new foundry pod to be Ready and the old one gone' },
+    );
+    const state = replacementState(lifecycle, args.changeAt);
+    for (const [name, at] of Object.entries(lifecycle.replacement.checkpoints)) timeline.mark(name, { clientAt: at, source: 'watch' });
+    await evidence.json('pod lifecycle', { strategy: recorder.strategy, ...lifecycle });
+    await evidence.parameter('Deployment strategy', recorder.strategy ?? 'unknown');
+    await evidence.parameter('max GPU pods at once', lifecycle.maxConcurrentGpuPods.count);
+    expect(lifecycle.overlaps, 'Recreate: no new pod while an old one exists').toEqual([]);
+    expect(lifecycle.maxConcurrentGpuPods.count, `GPU pods at once (${lifecycle.maxConcurrentGpuPods.pods.join(', ')})`).toBeLessThanOrEqual(1);
+    expect(lifecycle.verdict.messages, 'pod lifecycle problems (FailedScheduling, restarts, overlaps)').toEqual([]);
+    await args.budget?.('podReplacement');
+    return { release, lifecycle, newPod: state.readyPod! };
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Teardown — runs after the phases whatever happened to them: undoes what the run ledger says this run changed
+ * (git tag back to the from-tag, the to-tag it pushed deleted from the registry), checks the start state is back,
+ * and writes the timing summary: the budget table and an SVG timeline, with the rollback's timings beside them.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '../fixtures/index.ts';
+import { fluxObjects } from '../fixtures/flux.ts';
+import { commitTagChange, pushTagChange, readTag } from '../fixtures/tag-change.ts';
+import { evaluateBudgets, planBudgets, type BudgetRow } from '../helpers/budgets.ts';
+import { checkClocks } from '../helpers/clock-check.ts';
+import { describeRestoreAction } from '../helpers/restore-plan.ts';
+import { renderTimelineSvg, type TimelineStage } from '../helpers/timeline-svg.ts';
+import { budgetTableHtml, budgetTableMarkdown } from '../helpers/timing-table.ts';
+import { labelPhase } from './plan.ts';
+
+test('teardown: git and the registry are back at the start state; timing summary', { tag: '@teardown' }, async ({ target, flux, git, oras, ledger, timeline, evidence, runId, runDir, log }) => {
+  await labelPhase('99 Teardown', 'Start state restored and timings summarised', 'normal');
+  const { from, to } = target.tags;
+  const actions = ledger.restorePlan(from);
+  const failures: string[] = [];
+
+  await test.step('restore from the run ledger', async () => {
+    await evidence.json('run ledger', ledger.entries());
+    if (actions.length === 0) return evidence.parameter('restore', 'nothing to undo');
+    for (const action of actions) {
+      const what = describeRestoreAction(action);
+      log(`  ${what}`);
+      try {
+        if (action.action === 'restore-git') {
+          const ws = await git.clone();
+          const current = await readTag(ws, action.file, target.git.yamlPath);
+          if (current !== action.to) {
+            const spec = { file: action.file, yamlPath: target.git.yamlPath, branch: action.branch, from: current ?? action.from, to: action.to, runId, message: `Restore foundry BYO models tag to ${action.to} (gitops-e2e teardown)`, reason: 'teardown restore' };
+            await pushTagChange(ws, ledger, spec, await commitTagChange(ws, spec));
+            const r = fluxObjects(target).gitRepository;
+            await flux.requestReconcile(r.kind, r.namespace, r.name).catch((err: Error) => log(`  reconcile request failed: ${err.message}`));
+          }
+        } else {
+          const digest = await oras.delete(action.tag);
+          ledger.record({ type: 'oci-delete', repository: action.repository, tag: action.tag, digest });
+        }
+      } catch (err) {
+        // Best effort: one failed undo must not stop the others; all failures are reported below.
+        failures.push(`${what}: ${(err as Error).message}`);
+      }
+    }
+    await evidence.text('restore actions', actions.map(describeRestoreAction).join('\n'));
+  });
+
+  await test.step(`start state verified: git at ${from}, registry without a ${to} pushed by this run`, async () => {
+    const touched = ledger.entries();
+    if (touched.some((e) => e.type === 'git-push')) {
+      const ws = await git.clone();
+      expect(await readTag(ws, target.git.file, target.git.yamlPath), `${target.git.file} ${target.git.yamlPath} after the run`).toBe(from);
+    }
+    if (touched.some((e) => e.type === 'oci-push' && e.tag === to)) {
+      expect(await oras.tags(), `${target.registry.repository} tags after the run`).not.toContain(to);
+    }
+    expect(failures, 'restore actions that failed').toEqual([]);
+  });
+
+  await test.step('timing summary: budgets table and timeline', async () => {
+    const budgets = planBudgets(target.budgets);
+    const sections: Array<{ title: string; rows: BudgetRow[]; checkpoints: Record<string, number> }> = [
+      { title: 'Upgrade', rows: evaluateBudgets(timeline.checkpoints(), budgets), checkpoints: timeline.checkpoints() },
+    ];
+    const rollback = timeline.scoped('rollback').checkpoints();
+    if (Object.keys(rollback).length > 0) {
+      const rollbackBudgets = budgets.filter((b) => b.from in rollback && b.to in rollback).map((b) => ({ ...b, mode: 'report' as const }));
+      sections.push({ title: 'Rollback (report only)', rows: evaluateBudgets(rollback, rollbackBudgets), checkpoints: rollback });
+    }
+    const markdown = sections.map((s) => `### ${s.title}\n\n${budgetTableMarkdown(s.rows)}`).join('\n');
+    log(`\nTiming summary (run ${runId})\n\n${markdown}`);
+    writeFileSync(path.join(runDir, 'timing.md'), `# Timing summary — run ${runId}\n\n${markdown}`);
+    await evidence.markdown('timing summary.md', markdown);
+    for (const s of sections) {
+      await evidence.html(`timing table — ${s.title}`, budgetTableHtml(s.rows, `Timing budgets — ${s.title}`));
+      const stages: TimelineStage[] = s.rows
+        .filter((r) => s.checkpoints[r.from] !== undefined)
+        .map((r) => ({ name: r.name, startMs: s.checkpoints[r.from]!, ...(s.checkpoints[r.to] === undefined ? {} : { endMs: s.checkpoints[r.to]! }), budgetMs: r.limitMs, ok: r.mode === 'report' || r.ok }));
+      if (stages.length > 0) await evidence.svg(`timeline — ${s.title}.svg`, renderTimelineSvg(stages, { title: `GitOps ${s.title.toLowerCase()} timeline (run ${runId})` }));
+      await evidence.json(`checkpoints — ${s.title}`, timeline.scoped(s.title.startsWith('Rollback') ? 'rollback' : '').records());
+      for (const r of s.rows) if (r.measuredMs !== undefined) await evidence.parameter(`${s.title}: ${r.name}`, r.message);
+    }
+    // Cross-check: live watch times against the controllers' own status times.
+    const samples = ['', 'rollback'].flatMap((scope) =>
+      Object.entries(timeline.scoped(scope).records())
+        .filter(([, r]) => r.serverAt !== undefined && r.source === 'watch')
+        .map(([name, r]) => ({ name: scope ? `${scope}:${name}` : name, clientAt: r.clientAt, serverAt: r.serverAt! })),
+    );
+    const clocks = checkClocks(samples);
+    log(`  ${clocks.summary}`);
+    await evidence.parameter('clock cross-check', clocks.summary);
+    await evidence.json('clock cross-check', clocks.samples);
+  });
+});
