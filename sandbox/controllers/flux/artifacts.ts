@@ -3,7 +3,7 @@
  * `<root>/<kind>/<namespace>/<name>/<file>`, advertised at the in-cluster URL real Flux uses, with the
  * sha256 digest consumers verify. Consumers (kustomize-, helm-controller) read artifacts back from here.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,17 +59,22 @@ export class ArtifactStorage {
   async archive(dir: string, files: string[], relPath: string): Promise<{ digest: string; size: number }> {
     const target = this.localPath(relPath);
     await mkdir(path.dirname(target), { recursive: true });
-    const tmp = `${target}.tmp-${process.pid}`;
+    const tmp = tempName(target);
     await tar.c({ gzip: { level: 9 }, cwd: dir, file: tmp, portable: true, mtime: new Date(0), noDirRecurse: true }, [...files].sort());
     await rename(tmp, target);
     return this.describe(relPath);
   }
 
-  /** Copies a file built elsewhere (a packaged chart) into the store. */
+  /**
+   * Copies a file built elsewhere (a packaged chart) into the store. Atomically: a chart keeps its path while its
+   * version stays the same, and a reader (helm-controller) must never see a half-written archive.
+   */
   async store(file: string, relPath: string): Promise<{ digest: string; size: number }> {
     const target = this.localPath(relPath);
     await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(file, target);
+    const tmp = tempName(target);
+    await copyFile(file, tmp);
+    await rename(tmp, target);
     return this.describe(relPath);
   }
 
@@ -103,4 +108,9 @@ export class ArtifactStorage {
     await Promise.all(entries.filter((e) => !keepNames.has(e)).map((e) => rm(path.join(folder, e), { force: true, recursive: true })));
     if (keep.length === 0) await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** A sibling temp path unique per call, so concurrent writers of one artifact never share a temp file. */
+function tempName(target: string): string {
+  return `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
