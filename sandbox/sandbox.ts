@@ -63,7 +63,9 @@ export class Sandbox {
 
   constructor(options: SandboxOptions) {
     this.options = options;
-    this.faults = new Faults(options.faults);
+    // The knobs given to `up` are switched on once the world is seeded (see start()): `registry-down` must not
+    // stop the sandbox from publishing its own artifacts.
+    this.faults = new Faults();
     this.clock = new SystemClock({ timeScale: options.timeScale });
     this.#applyClockSkew();
     this.faults.on('change', () => this.#applyClockSkew());
@@ -120,6 +122,7 @@ export class Sandbox {
     if (this.options.repo) await seedRepoFromRepository(dirs.git, GITOPS_REPO, this.options.repo);
     else await seedRepo(dirs.git, GITOPS_REPO, TEMPLATE_REPO, { branch: 'main', substitutions });
     const artifacts = await this.#publishArtifacts(dirs.artifacts, registryHost);
+    for (const setting of this.options.faults) this.faults.set(setting);
 
     // The cluster's behaviour.
     const kubeconfigPath = path.join(stateDir, 'kubeconfig');

@@ -46,6 +46,11 @@ export class HelmReleaseReconciler implements KindReconciler {
     this.actions = new ReleaseActions(ctx);
   }
 
+  /** Cuts running helm waits short when helm-controller stops or "crashes" (FluxControllers calls it). */
+  abort(): void {
+    this.actions.abort();
+  }
+
   watches(controller: Controller): void {
     const { kube, apis } = this.#ctx;
     controller.watch(kube, { apiVersion: apis.apiVersion('HelmChart'), kind: 'HelmChart' }, {
