@@ -1,23 +1,47 @@
 /**
  * Request bodies in Kubernetes protobuf (`application/vnd.kubernetes.protobuf`), which client-go's typed
- * clients send: helm's release storage (Secrets) and `kubectl create namespace|configmap|secret|serviceaccount`.
+ * clients send: helm's release storage (Secrets), `kubectl create namespace|configmap|secret|serviceaccount`,
+ * `kubectl create deployment` and `kubectl create service` (`kubectl run` and `kubectl expose` send JSON).
  * Decodes the `k8s\0` + runtime.Unknown envelope and the few messages those clients send into the JSON shape
- * the rest of the server uses. Field numbers follow the upstream generated.proto files. Kinds or fields
- * outside this table are refused with 415, so a client never gets an object silently missing fields.
+ * the rest of the server uses. Field numbers follow the upstream generated.proto files. Kinds outside the
+ * tables (here and in protobuf-workloads.ts) and bodies that do not parse are refused with 415; fields a
+ * table does not list are stepped over by wire type (as any protobuf reader does), so list every field a
+ * client is expected to set.
  */
 import { ApiError } from '../kube/types.ts';
+import { WORKLOAD_MESSAGES } from './protobuf-workloads.ts';
 import { failure } from './status.ts';
 
 type Json = Record<string, unknown>;
 
 /** How one field is read: its JSON name, its type, and whether it repeats. */
-type FieldType = 'string' | 'bytes' | 'int32' | 'int64' | 'bool' | 'time' | 'fieldsV1' | 'mapString' | 'mapBytes' | { message: string };
-type Field = [name: string, type: FieldType, repeated?: true];
+type FieldType =
+  | 'string'
+  | 'bytes'
+  | 'int32'
+  | 'int64'
+  | 'bool'
+  | 'time'
+  | 'fieldsV1'
+  | 'mapString'
+  | 'mapBytes'
+  | 'mapQuantity'
+  | 'intOrString'
+  | { message: string };
+/**
+ * `repeated` for lists; `omitzero` for non-pointer Go fields tagged `omitempty` (gogo writes them even when
+ * zero, JSON leaves them out). Pointer fields (replicas, terminationGracePeriodSeconds…) keep their zero.
+ */
+type Mode = 'repeated' | 'omitzero';
+type Field = [name: string, type: FieldType, mode?: Mode];
+
+/** A table of messages by name: field number → field. Used to add kinds in sibling files. */
+export type MessageTable = Record<string, Record<number, Field>>;
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 /** Messages by name: field number → field. */
-const MESSAGES: Record<string, Record<number, Field>> = {
+const CORE_MESSAGES: MessageTable = {
   Unknown: { 1: ['typeMeta', { message: 'TypeMeta' }], 2: ['raw', 'bytes'], 3: ['contentEncoding', 'string'], 4: ['contentType', 'string'] },
   TypeMeta: { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] },
   ObjectMeta: {
@@ -27,15 +51,15 @@ const MESSAGES: Record<string, Record<number, Field>> = {
     4: ['selfLink', 'string'],
     5: ['uid', 'string'],
     6: ['resourceVersion', 'string'],
-    7: ['generation', 'int64'],
+    7: ['generation', 'int64', 'omitzero'],
     8: ['creationTimestamp', 'time'],
     9: ['deletionTimestamp', 'time'],
     10: ['deletionGracePeriodSeconds', 'int64'],
     11: ['labels', 'mapString'],
     12: ['annotations', 'mapString'],
-    13: ['ownerReferences', { message: 'OwnerReference' }, true],
-    14: ['finalizers', 'string', true],
-    17: ['managedFields', { message: 'ManagedFieldsEntry' }, true],
+    13: ['ownerReferences', { message: 'OwnerReference' }, 'repeated'],
+    14: ['finalizers', 'string', 'repeated'],
+    17: ['managedFields', { message: 'ManagedFieldsEntry' }, 'repeated'],
   },
   OwnerReference: {
     1: ['kind', 'string'],
@@ -59,11 +83,11 @@ const MESSAGES: Record<string, Record<number, Field>> = {
     2: ['preconditions', { message: 'Preconditions' }],
     3: ['orphanDependents', 'bool'],
     4: ['propagationPolicy', 'string'],
-    5: ['dryRun', 'string', true],
+    5: ['dryRun', 'string', 'repeated'],
   },
   Preconditions: { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] },
   Namespace: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['spec', { message: 'NamespaceSpec' }], 3: ['status', { message: 'NamespaceStatus' }] },
-  NamespaceSpec: { 1: ['finalizers', 'string', true] },
+  NamespaceSpec: { 1: ['finalizers', 'string', 'repeated'] },
   NamespaceStatus: { 1: ['phase', 'string'] },
   ConfigMap: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['data', 'mapString'], 3: ['binaryData', 'mapBytes'], 4: ['immutable', 'bool'] },
   Secret: {
@@ -75,8 +99,8 @@ const MESSAGES: Record<string, Record<number, Field>> = {
   },
   ServiceAccount: {
     1: ['metadata', { message: 'ObjectMeta' }],
-    2: ['secrets', { message: 'ObjectReference' }, true],
-    3: ['imagePullSecrets', { message: 'LocalObjectReference' }, true],
+    2: ['secrets', { message: 'ObjectReference' }, 'repeated'],
+    3: ['imagePullSecrets', { message: 'LocalObjectReference' }, 'repeated'],
     4: ['automountServiceAccountToken', 'bool'],
   },
   ObjectReference: {
@@ -90,7 +114,10 @@ const MESSAGES: Record<string, Record<number, Field>> = {
   },
   LocalObjectReference: { 1: ['name', 'string'] },
   Time: { 1: ['seconds', 'int64'], 2: ['nanos', 'int32'] },
+  Quantity: { 1: ['string', 'string'] },
 };
+
+const MESSAGES: MessageTable = { ...CORE_MESSAGES, ...WORKLOAD_MESSAGES };
 
 /** Top-level kinds accepted in protobuf, by `apiVersion/kind`. */
 const TOP_LEVEL: Record<string, string> = {
@@ -98,6 +125,9 @@ const TOP_LEVEL: Record<string, string> = {
   'v1/ConfigMap': 'ConfigMap',
   'v1/Secret': 'Secret',
   'v1/ServiceAccount': 'ServiceAccount',
+  'v1/Pod': 'Pod',
+  'v1/Service': 'Service',
+  'apps/v1/Deployment': 'Deployment',
   'v1/DeleteOptions': 'DeleteOptions',
   'meta.k8s.io/v1/DeleteOptions': 'DeleteOptions',
 };
@@ -107,7 +137,7 @@ function unsupported(what: string): ApiError {
     failure(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the sandbox decodes application/vnd.kubernetes.protobuf only for Namespace, ConfigMap, Secret, ServiceAccount and DeleteOptions; ${what})`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the sandbox decodes application/vnd.kubernetes.protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, Pod, Service, apps/v1 Deployment and DeleteOptions; ${what})`,
     ),
   );
 }
@@ -149,12 +179,17 @@ class Reader {
     return out;
   }
 
+  #advance(n: number): void {
+    if (this.#pos + n > this.#end) throw unsupported('truncated field');
+    this.#pos += n;
+  }
+
   skip(wireType: number): void {
     const skips: Record<number, () => void> = {
       0: () => void this.varint(),
-      1: () => void (this.#pos += 8),
+      1: () => this.#advance(8),
       2: () => void this.bytes(),
-      5: () => void (this.#pos += 4),
+      5: () => this.#advance(4),
     };
     const skipper = skips[wireType];
     if (!skipper) throw unsupported(`wire type ${wireType}`);
@@ -170,7 +205,14 @@ function timeOf(msg: Json): string | undefined {
   return new Date(Number(msg.seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function mapEntry(raw: Buffer, valueType: 'string' | 'bytes'): [string, string] {
+/** How a map value is turned into its JSON string: UTF-8, base64, or a Quantity message's string. */
+const MAP_VALUES: Record<'string' | 'bytes' | 'quantity', (data: Buffer) => string> = {
+  string: (data) => data.toString('utf8'),
+  bytes: (data) => data.toString('base64'),
+  quantity: (data) => String(decodeMessage(data, 'Quantity').string ?? ''),
+};
+
+function mapEntry(raw: Buffer, valueType: keyof typeof MAP_VALUES): [string, string] {
   const r = new Reader(raw);
   let key = '';
   let value = '';
@@ -183,17 +225,18 @@ function mapEntry(raw: Buffer, valueType: 'string' | 'bytes'): [string, string] 
     }
     const data = r.bytes();
     if (num === 1) key = data.toString('utf8');
-    else if (num === 2) value = valueType === 'bytes' ? data.toString('base64') : data.toString('utf8');
+    else if (num === 2) value = MAP_VALUES[valueType](data);
   }
   return [key, value];
 }
 
+/** Field types carried as varints (wire type 0); every other type is length-delimited (wire type 2). */
+const VARINT_TYPES: ReadonlySet<FieldType> = new Set<FieldType>(['int32', 'int64', 'bool']);
+
 /** Reads one value of a field given its wire type. */
 function readValue(r: Reader, wire: number, type: FieldType, message: string, name: string): unknown {
-  if (typeof type === 'object') {
-    if (wire !== 2) throw unsupported(`${message}.${name}: unexpected wire type`);
-    return decodeMessage(r.bytes(), type.message);
-  }
+  if (wire !== (VARINT_TYPES.has(type) ? 0 : 2)) throw unsupported(`${message}.${name}: unexpected wire type ${wire}`);
+  if (typeof type === 'object') return decodeMessage(r.bytes(), type.message);
   const readers: Record<Exclude<FieldType, { message: string }>, () => unknown> = {
     string: () => r.bytes().toString('utf8'),
     bytes: () => r.bytes().toString('base64'),
@@ -207,8 +250,20 @@ function readValue(r: Reader, wire: number, type: FieldType, message: string, na
     },
     mapString: () => mapEntry(r.bytes(), 'string'),
     mapBytes: () => mapEntry(r.bytes(), 'bytes'),
+    mapQuantity: () => mapEntry(r.bytes(), 'quantity'),
+    intOrString: () => intOrString(decodeMessage(r.bytes(), 'IntOrString')),
   };
   return readers[type]();
+}
+
+/** IntOrString is {type, intVal, strVal}; JSON writes it as a bare number or string. Type 1 is string. */
+function intOrString(msg: Json): number | string {
+  return msg.type === 1 ? String(msg.strVal ?? '') : Number(msg.intVal ?? 0);
+}
+
+/** Values JSON's omitempty leaves out of non-pointer fields. */
+function isZero(value: unknown): boolean {
+  return value === 0 || value === false || value === '';
 }
 
 /** FieldsV1 is a message with one bytes field (1) holding JSON. */
@@ -232,12 +287,18 @@ export function decodeMessage(buf: Buffer, message: string): Json {
     const tag = Number(r.varint());
     const [num, wire] = [tag >>> 3, tag & 7];
     const field = fields[num];
-    if (!field) throw unsupported(`field ${num} of ${message}`);
-    const [name, type, repeated] = field;
+    if (!field) {
+      // A field newer than (or outside) this table: step over it by wire type, as protobuf readers do.
+      r.skip(wire);
+      continue;
+    }
+    const [name, type, mode] = field;
+    const repeated = mode === 'repeated';
     const value = readValue(r, wire, type, message, name);
     // gogo writes non-pointer fields even when empty; JSON's omitempty would leave them out.
     if (!repeated && (value === '' || value === undefined)) continue;
-    if (type === 'mapString' || type === 'mapBytes') {
+    if (mode === 'omitzero' && isZero(value)) continue;
+    if (type === 'mapString' || type === 'mapBytes' || type === 'mapQuantity') {
       const [k, v] = value as [string, string];
       out[name] = { ...((out[name] as Json | undefined) ?? {}), [k]: v };
     } else if (repeated) {
