@@ -232,10 +232,17 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     assert.equal(defaulted, 'RollingUpdate');
   });
 
-  it('kubectl create deployment (kubectl sends a protobuf body) is accepted', { todo: 'sandbox/apiserver decodes protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, DeleteOptions' }, async () => {
+  it('kubectl create deployment (kubectl sends a protobuf body) is accepted, and kubectl expose serves it', async () => {
     const done = await world.shell.kubectl(['create', 'deployment', 'imperative-probe', '--image=registry.k8s.io/pause:3.10', '--replicas=0', '-n', 'default']);
     assert.equal(done.exitCode, 0, done.stderr);
     assert.match(done.stdout, /^deployment\.apps\/imperative-probe created$/m);
+    const stored = await world.shell.mustKubectl(['get', 'deployment', 'imperative-probe', '-n', 'default', '-o', 'jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image}']);
+    assert.equal(stored, '0 imperative-probe registry.k8s.io/pause:3.10');
+    const exposed = await world.shell.mustKubectl(['expose', 'deployment', 'imperative-probe', '--port=80', '--target-port=8080', '-n', 'default']);
+    assert.match(exposed, /^service\/imperative-probe exposed$/m);
+    const service = await world.shell.mustKubectl(['get', 'service', 'imperative-probe', '-n', 'default', '-o', 'jsonpath={.spec.selector.app} {.spec.ports[0].port} {.spec.ports[0].targetPort}']);
+    assert.equal(service, 'imperative-probe 80 8080');
+    await world.shell.mustKubectl(['delete', 'service,deployment', 'imperative-probe', '-n', 'default']);
   });
 
   it('slow-download: a new foundry pod downloads its models at the limited rate', async () => {
