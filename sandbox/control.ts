@@ -6,10 +6,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertFaultName, parseFault, type FaultName, type Faults, type FaultSetting } from './faults/faults.ts';
+import { assertFaultsSupported, type RegistryKind } from './options.ts';
 import { faultSpecs } from './state.ts';
 
 export interface ControlHandlers {
   faults: Faults;
+  /** The sandbox's registry kind: knobs it cannot honour are refused (400). Embedded when not given. */
+  registry?: RegistryKind;
   /** Asked to stop: the daemon stops the sandbox and exits. */
   onStop: () => void;
 }
@@ -61,6 +64,7 @@ export class ControlServer {
       let clearName: FaultName | undefined;
       try {
         parsed = (body.set ?? []).map((spec) => parseFault(spec));
+        assertFaultsSupported(this.#handlers.registry ?? 'embedded', parsed);
         if (typeof body.clear === 'string') clearName = assertFaultName(body.clear);
       } catch (err) {
         return reply(res, 400, { error: (err as Error).message });

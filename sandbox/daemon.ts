@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   if (!options) throw new Error(`${OPTIONS_ENV} is not set: start the sandbox with \`gitops-sandbox up\``);
   const sandbox = new Sandbox(options);
   let stopping: Promise<void> | undefined;
-  const control = new ControlServer({ faults: sandbox.faults, onStop: () => void shutdown('control') });
+  const control = new ControlServer({ faults: sandbox.faults, registry: sandbox.options.registry, onStop: () => void shutdown('control') });
   const shutdown = (why: string): Promise<void> => {
     stopping ??= (async () => {
       console.log(`${new Date().toISOString()} stopping (${why})`);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFault } from './faults/faults.ts';
 import { OPTIONS_ENV } from './daemon-env.ts';
-import { parseSandboxFlags, type RawSandboxFlags } from './options.ts';
+import { assertFaultsSupported, parseSandboxFlags, type RawSandboxFlags } from './options.ts';
 import { isAlive, readState, STATE_FILE, type SandboxInfo } from './state.ts';
 
 const DAEMON = path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.ts');
@@ -110,8 +110,9 @@ export async function status(flags: { stateDir: string; json?: boolean }): Promi
 /** `fault`: sets knobs or clears them on the running sandbox; validates everything before sending. */
 export async function fault(specs: string[], flags: { stateDir: string; clear?: string | boolean }): Promise<void> {
   if (!specs.length && flags.clear === undefined) throw new Error('name a fault (NAME[=VALUE]) or use --clear [NAME]');
-  for (const spec of specs) parseFault(spec);
+  const parsed = specs.map((spec) => parseFault(spec));
   const info = await runningState(flags.stateDir);
+  assertFaultsSupported(info.registry.kind, parsed);
   const result = (await control(info, 'POST', '/faults', { set: specs, clear: flags.clear })) as { faults: string[] };
   console.log(`faults: ${result.faults.join(', ') || 'none'}`);
 }

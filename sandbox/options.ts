@@ -3,7 +3,7 @@
  * so a bad flag fails in `up` with one line before anything is started.
  */
 import path from 'node:path';
-import { parseFault, type FaultSetting } from './faults/faults.ts';
+import { parseFault, type FaultName, type FaultSetting } from './faults/faults.ts';
 
 export type FluxLine = '2.9' | '2.6';
 export type Profile = 'flux' | 'arc';
@@ -67,6 +67,7 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
     if (!PUBLISH.test(ref)) throw new Error(`--publish must be REPO:TAG such as foundry-local-olive-models:v0.3.0 (got "${ref}")`);
   }
   const faults = (flags.fault ?? []).map((spec) => parseFault(spec));
+  assertFaultsSupported(registry as RegistryKind, faults);
   return {
     stateDir: path.resolve(cwd, flags.stateDir ?? '.sandbox'),
     flux: flux as FluxLine,
@@ -79,4 +80,21 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
     publish: flags.publish ?? [],
     bootstrap: flags.bootstrap ?? false,
   };
+}
+
+/** Faults only the embedded registry implements: Debian's docker-registry has no knobs to turn them on. */
+const REGISTRY_ONLY_FAULTS: Record<RegistryKind, readonly FaultName[]> = {
+  embedded: [],
+  distribution: ['registry-down', 'slow-download', 'corrupt-artifact'],
+};
+
+/**
+ * Throws one actionable line when a fault cannot bite with this registry kind; used by `up --fault` and by
+ * `fault` against a running sandbox, so such a knob is refused instead of silently doing nothing.
+ */
+export function assertFaultsSupported(registry: RegistryKind, faults: readonly Pick<FaultSetting, 'name'>[]): void {
+  const refused = faults.find((f) => REGISTRY_ONLY_FAULTS[registry].includes(f.name));
+  if (refused) {
+    throw new Error(`fault ${refused.name} needs the embedded registry (this sandbox runs --registry ${registry}, which has no fault knobs)`);
+  }
 }

@@ -46,6 +46,9 @@ export const SEEDED_OBJECTS: SandboxInfo['objects'] = {
 
 type AnyRegistry = Registry | DistributionRegistry;
 
+/** Whether each registry kind needs credentials for pulls (distribution's htpasswd auth covers every request). */
+const PULL_NEEDS_CREDENTIALS: Record<SandboxOptions['registry'], boolean> = { embedded: false, distribution: true };
+
 /** One sandbox instance. `start()` brings every part up in dependency order; `stop()` takes them down in reverse. */
 export class Sandbox {
   readonly options: SandboxOptions;
@@ -188,14 +191,21 @@ export class Sandbox {
     return this.#info;
   }
 
-  /** Runs the seeded repo's bootstrap script from a fresh clone, with only KUBECONFIG set, as a user would. */
+  /**
+   * Runs the seeded repo's bootstrap script from a fresh clone, with only KUBECONFIG set, as a user would; plus
+   * REGISTRY_USERNAME/REGISTRY_PASSWORD when the registry needs credentials for pulls, as a user of such a
+   * registry would give them.
+   */
   async bootstrap(): Promise<void> {
     const info = this.info;
     const work = path.join(this.options.stateDir, 'bootstrap-clone');
     await execa('git', ['clone', '--quiet', info.git.repoUrl, work], { env: { GIT_TERMINAL_PROMPT: '0' } });
+    const credentials = PULL_NEEDS_CREDENTIALS[info.registry.kind]
+      ? { REGISTRY_USERNAME: info.registry.user, REGISTRY_PASSWORD: info.registry.password }
+      : {};
     await execa('bash', ['scripts/gitops-config.sh'], {
       cwd: work,
-      env: { KUBECONFIG: info.kubeconfig, PATH: process.env.PATH },
+      env: { KUBECONFIG: info.kubeconfig, PATH: process.env.PATH, ...credentials },
       extendEnv: false,
     });
   }

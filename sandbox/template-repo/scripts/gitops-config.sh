@@ -18,7 +18,9 @@
 #   GITOPS_REGISTRY_REPOSITORY  repository of the models artifact                (from the HelmRelease values)
 #   GITOPS_SEMVER_RANGE     ImagePolicy semver range                             (>=0.1.0)
 #   GITOPS_INSECURE         true to scan the registry over plain HTTP            (true for 127.0.0.1/localhost)
-#   REGISTRY_USERNAME, REGISTRY_PASSWORD   registry credentials for scanning (a docker-registry Secret)
+#   REGISTRY_USERNAME, REGISTRY_PASSWORD   registry credentials: for scanning (a docker-registry Secret) and for
+#                           the foundry pod's model pull (Secret foundry-byo-credentials in GITOPS_APP_NAMESPACE)
+#   GITOPS_APP_NAMESPACE    namespace of the HelmRelease's workload             (foundry-system)
 #   GITOPS_IMAGE_AUTOMATION=true with GIT_USERNAME and GIT_TOKEN: also let Flux commit new tags to the branch
 #   KUBECTL                 kubectl command                                      (kubectl)
 #   KUBECTL_APPLY_FLAGS     extra flags for every kubectl apply, e.g. --dry-run=client
@@ -40,6 +42,7 @@ kubectl_cmd="${KUBECTL:-kubectl}"
 read -r -a apply_flags <<<"${KUBECTL_APPLY_FLAGS:-}"
 
 namespace="${GITOPS_NAMESPACE:-foundry-system}"
+app_namespace="${GITOPS_APP_NAMESPACE:-foundry-system}"
 flux_namespace="${GITOPS_FLUX_NAMESPACE:-flux-system}"
 name="${GITOPS_NAME:-foundry-gitops}"
 interval="${GITOPS_INTERVAL:-3s}"
@@ -215,6 +218,25 @@ EOF
   registry_secret_ref="
   secretRef:
     name: ${image_name}-registry"
+  # The chart's foundry.byo.credentialsSecret (optional keys username/password) names this Secret: the pod pulls
+  # the models with it, as a workload in a cluster whose registry needs credentials for pulls.
+  [ "$app_namespace" = "$namespace" ] || apply <<EOF
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${app_namespace}
+EOF
+  apply <<EOF
+apiVersion: v1
+kind: Secret
+metadata:
+  name: foundry-byo-credentials
+  namespace: ${app_namespace}
+type: Opaque
+data:
+  username: $(b64 "$REGISTRY_USERNAME")
+  password: $(b64 "$REGISTRY_PASSWORD")
+EOF
 fi
 
 apply <<EOF
