@@ -15,6 +15,8 @@ export class EventRecorder {
   readonly #kube: Kube;
   readonly #clock: Clock;
   readonly #seen = new Map<string, string>();
+  /** Last name suffix handed out: strictly increasing, so names sort in recording order as client-go's do. */
+  #lastSuffix = 0n;
 
   constructor(kube: Kube, clock: Clock) {
     this.#kube = kube;
@@ -37,7 +39,11 @@ export class EventRecorder {
         return;
       }
     }
-    const name = `${object.metadata.name}.${(this.#clock.now().getTime() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
+    // client-go names events `<object>.<hex UnixNano>`; two events in one millisecond must still sort in order
+    // (lists are sorted by name), so the suffix never repeats or goes backwards.
+    const nowNs = BigInt(this.#clock.now().getTime()) * 1_000_000n;
+    this.#lastSuffix = nowNs > this.#lastSuffix ? nowNs : this.#lastSuffix + 1n;
+    const name = `${object.metadata.name}.${this.#lastSuffix.toString(16)}`;
     this.#kube.create({
       apiVersion: 'v1',
       kind: 'Event',
