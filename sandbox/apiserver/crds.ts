@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/types.ts';
 import type { PrinterColumn, ResourceType, ScaleSpec } from './resources.ts';
+import { BatchedWork } from './batched-work.ts';
 import type { Store } from './store.ts';
 import type { Cause } from './strategies.ts';
 import type { ChangeEvent } from './watch.ts';
@@ -105,11 +106,10 @@ export function validateCrd(crd: KubeObject): Cause[] {
 export class CrdController {
   readonly #store: Store;
   #unsubscribe?: () => void;
-  #scheduled?: NodeJS.Immediate;
+  readonly #batch = new BatchedWork(() => this.#run());
   readonly #pending = new Set<string>();
   /** Storage keys of deleted CRDs whose leftover instances must go. */
   readonly #purge = new Set<string>();
-  #idleWaiters: Array<() => void> = [];
 
   constructor(store: Store) {
     this.#store = store;
@@ -122,21 +122,12 @@ export class CrdController {
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    if (this.#scheduled) clearImmediate(this.#scheduled);
-    this.#scheduled = undefined;
-    this.#flushIdle();
+    this.#batch.cancel();
   }
 
   /** Resolves once no CRD work is pending. */
   whenIdle(): Promise<void> {
-    if (!this.#scheduled) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  #flushIdle(): void {
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
+    return this.#batch.whenIdle();
   }
 
   #onCommit(ev: ChangeEvent): void {
@@ -156,7 +147,7 @@ export class CrdController {
       if (!terminating) return;
       this.#pending.add(terminating);
     }
-    this.#scheduled ??= setImmediate(() => this.#run());
+    this.#batch.schedule();
   }
 
   #terminatingCrdFor(key: string): string | undefined {
@@ -167,23 +158,18 @@ export class CrdController {
   }
 
   #run(): void {
-    this.#scheduled = undefined;
-    try {
-      for (const name of [...this.#pending]) {
-        this.#pending.delete(name);
-        const crd = this.#store.rawGet(CRD_KEY, undefined, name);
-        if (!crd) continue;
-        if (crd.metadata.deletionTimestamp) this.#cleanup(crd);
-        else this.#accept(crd);
-      }
-      for (const key of [...this.#purge]) {
-        this.#purge.delete(key);
-        const [group, kind] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
-        // A CRD deleted without its cleanup finalizer leaves instances behind; a re-created CRD keeps them.
-        if (!this.#store.registry.get(group, kind)) this.#store.purge(key);
-      }
-    } finally {
-      if (!this.#scheduled) this.#flushIdle();
+    for (const name of [...this.#pending]) {
+      this.#pending.delete(name);
+      const crd = this.#store.rawGet(CRD_KEY, undefined, name);
+      if (!crd) continue;
+      if (crd.metadata.deletionTimestamp) this.#cleanup(crd);
+      else this.#accept(crd);
+    }
+    for (const key of [...this.#purge]) {
+      this.#purge.delete(key);
+      const [group, kind] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
+      // A CRD deleted without its cleanup finalizer leaves instances behind; a re-created CRD keeps them.
+      if (!this.#store.registry.get(group, kind)) this.#store.purge(key);
     }
   }
 

@@ -6,6 +6,7 @@
  * Work runs after the commits that trigger it (one sweep per batch), never inside the writer's call.
  */
 import type { KubeObject, OwnerReference } from '../kube/types.ts';
+import { BatchedWork } from './batched-work.ts';
 import type { Store } from './store.ts';
 import type { ChangeEvent } from './watch.ts';
 
@@ -17,8 +18,7 @@ function refsOf(obj: KubeObject): OwnerReference[] {
 export class GarbageCollector {
   readonly #store: Store;
   #unsubscribe?: () => void;
-  #scheduled?: NodeJS.Immediate;
-  #idleWaiters: Array<() => void> = [];
+  readonly #batch = new BatchedWork(() => this.#sweep());
 
   constructor(store: Store) {
     this.#store = store;
@@ -31,15 +31,12 @@ export class GarbageCollector {
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    if (this.#scheduled) clearImmediate(this.#scheduled);
-    this.#scheduled = undefined;
-    this.#flushIdle();
+    this.#batch.cancel();
   }
 
   /** Resolves once no sweep is pending (tests use it instead of sleeping). */
   whenIdle(): Promise<void> {
-    if (!this.#scheduled) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#batch.whenIdle();
   }
 
   #onCommit(ev: ChangeEvent): void {
@@ -49,22 +46,7 @@ export class GarbageCollector {
       // A new dependent may point at an owner that is already gone.
       (ev.type === 'ADDED' && refsOf(ev.object).length > 0) ||
       (!!ev.object.metadata.deletionTimestamp && (fins.includes('orphan') || fins.includes('foregroundDeletion')));
-    if (relevant && !this.#scheduled) this.#scheduled = setImmediate(() => this.#run());
-  }
-
-  #run(): void {
-    this.#scheduled = undefined;
-    try {
-      this.#sweep();
-    } finally {
-      if (!this.#scheduled) this.#flushIdle();
-    }
-  }
-
-  #flushIdle(): void {
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
+    if (relevant) this.#batch.schedule();
   }
 
   #sweep(): void {

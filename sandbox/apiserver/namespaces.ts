@@ -6,6 +6,7 @@
  */
 import type { KubeObject } from '../kube/types.ts';
 import type { Resolved } from './resources.ts';
+import { BatchedWork } from './batched-work.ts';
 import type { Store } from './store.ts';
 import type { ChangeEvent } from './watch.ts';
 
@@ -22,9 +23,8 @@ export class NamespaceController {
   readonly #store: Store;
   readonly #caPem: () => string | undefined;
   #unsubscribe?: () => void;
-  #scheduled?: NodeJS.Immediate;
+  readonly #batch = new BatchedWork(() => this.#run());
   readonly #newNamespaces = new Set<string>();
-  #idleWaiters: Array<() => void> = [];
 
   constructor(store: Store, options: NamespaceControllerOptions = {}) {
     this.#store = store;
@@ -38,9 +38,7 @@ export class NamespaceController {
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    if (this.#scheduled) clearImmediate(this.#scheduled);
-    this.#scheduled = undefined;
-    this.#flushIdle();
+    this.#batch.cancel();
   }
 
   /** Creates the system namespaces and the `kubernetes` Service (synchronously). */
@@ -70,8 +68,7 @@ export class NamespaceController {
 
   /** Resolves once no work is pending. */
   whenIdle(): Promise<void> {
-    if (!this.#scheduled) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#batch.whenIdle();
   }
 
   #resolved(apiVersion: string, kind: string): Resolved {
@@ -88,26 +85,15 @@ export class NamespaceController {
     } else if (ev.namespace) {
       relevant = !!this.#store.rawGet('/Namespace', undefined, ev.namespace)?.metadata.deletionTimestamp;
     }
-    if (relevant && !this.#scheduled) this.#scheduled = setImmediate(() => this.#run());
+    if (relevant) this.#batch.schedule();
   }
 
   #run(): void {
-    this.#scheduled = undefined;
-    try {
-      for (const name of [...this.#newNamespaces]) {
-        this.#newNamespaces.delete(name);
-        this.#ensureNamespaceContent(name);
-      }
-      for (const ns of this.#store.rawList('/Namespace')) if (ns.metadata.deletionTimestamp) this.#drain(ns);
-    } finally {
-      if (!this.#scheduled) this.#flushIdle();
+    for (const name of [...this.#newNamespaces]) {
+      this.#newNamespaces.delete(name);
+      this.#ensureNamespaceContent(name);
     }
-  }
-
-  #flushIdle(): void {
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
+    for (const ns of this.#store.rawList('/Namespace')) if (ns.metadata.deletionTimestamp) this.#drain(ns);
   }
 
   #ensureNamespaceContent(name: string): void {
