@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { DEFAULT_OUT, oneLine, renderFluxTypes, servedVersions, staleMessage } from '../scripts/generate-flux-types.ts';
+import { compileType, DEFAULT_OUT, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const script = join(root, 'scripts/generate-flux-types.ts');
@@ -69,5 +69,28 @@ describe('generate-flux-types', () => {
     assert.equal(oneLine('No full stop\nacross lines'), 'No full stop across lines');
     assert.equal(oneLine('a */ b.'), 'a *\\/ b.');
     assert.equal(oneLine('x'.repeat(200)).length, 140);
+  });
+
+  it('turns the Kubernetes schema dialect into TypeScript', async () => {
+    const crd = {
+      type: 'object',
+      required: ['mode'],
+      properties: {
+        mode: { type: 'string', enum: ['Recreate', 'RollingUpdate'], description: 'Mode of the rollout.\nSecond line.' },
+        maxSurge: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+        values: { 'x-kubernetes-preserve-unknown-fields': true },
+        extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        closed: { type: 'object', properties: { name: { type: 'string' } } },
+      },
+    };
+    const ts = await compileType(toJsonSchema(crd) as never, 'ThingV1beta2');
+    assert.match(ts, /^export interface ThingV1beta2 \{/);
+    assert.match(ts, /\/\*\* Mode of the rollout\. \*\/\n  mode: 'Recreate' \| 'RollingUpdate';/);
+    assert.match(ts, /maxSurge\?: number \| string;/);
+    assert.match(ts, /values\?: unknown;/);
+    assert.match(ts, /extra\?: \{\n    \[k: string\]: unknown \| undefined;\n  \};/);
+    assert.match(ts, /labels\?: \{\n    \[k: string\]: string \| undefined;\n  \};/);
+    assert.match(ts, /closed\?: \{\n    name\?: string;\n  \};/);
   });
 });

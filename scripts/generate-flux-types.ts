@@ -99,7 +99,7 @@ export function oneLine(description: string, max = 140): string {
 }
 
 /** Kubernetes structural schema → JSON Schema json-schema-to-typescript understands. */
-function toJsonSchema(s: Schema): Schema {
+export function toJsonSchema(s: Schema): Schema {
   const out: Schema = {};
   if (typeof s.description === 'string') out.description = oneLine(s.description);
   // int-or-string and embedded JSON (apiextensions JSON: no type) are typed by hand; their other keywords do not apply.
@@ -151,7 +151,7 @@ function rootSchema(v: ServedVersion, condition: Schema | undefined): JSONSchema
 }
 
 /** json-schema-to-typescript's output for one root schema, renamed and with one-line doc comments kept on one line. */
-async function compileType(schema: JSONSchema, name: string): Promise<string> {
+export async function compileType(schema: JSONSchema, name: string): Promise<string> {
   const ts = await compile(schema, name, {
     bannerComment: '',
     additionalProperties: false,
