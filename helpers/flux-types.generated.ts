@@ -939,6 +939,8 @@ export interface HelmReleaseV2 {
     maxHistory?: number;
     /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
     persistentClient?: boolean;
+    /** PostRenderStrategy defines the strategy for sending hooks to post-renderers. */
+    postRenderStrategy?: 'nohooks' | 'combined' | 'separate';
     /**
      * PostRenderers holds an array of Helm PostRenderers, which will be applied in order of their definition.
      *
@@ -990,8 +992,6 @@ export interface HelmReleaseV2 {
         }[];
       };
     }[];
-    /** PostRenderStrategy defines the strategy for sending hooks to post-renderers. */
-    postRenderStrategy?: 'nohooks' | 'combined' | 'separate';
     /** ReleaseName used for the Helm release. */
     releaseName?: string;
     /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */

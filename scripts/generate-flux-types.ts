@@ -50,6 +50,8 @@ interface ServedVersion {
 }
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** Locale-independent order, so that every machine generates the same bytes. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The CRD files read, relative to the repository root, in generation order. */
 export function crdFiles(root = ROOT): string[] {
@@ -76,7 +78,7 @@ function mergeSchemas(newer: Schema, older: Schema): Schema {
     for (const key of Object.keys(merged.properties).sort()) {
       if (newer.properties?.[key] && older.properties?.[key]) merged.properties[key] = mergeSchemas(newer.properties[key], older.properties[key]);
     }
-    merged.properties = Object.fromEntries(Object.entries(merged.properties).sort(([a], [b]) => a.localeCompare(b)));
+    merged.properties = Object.fromEntries(Object.entries(merged.properties).sort(([a], [b]) => byCodePoint(a, b)));
   }
   const required = (newer.required ?? []).filter((r: string) => (older.required ?? []).includes(r));
   if (required.length) merged.required = required;
@@ -203,7 +205,7 @@ export function servedVersions(root = ROOT): ServedVersion[] {
       }
     }
   }
-  return [...byKey.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.version.localeCompare(b.version));
+  return [...byKey.values()].sort((a, b) => byCodePoint(a.kind, b.kind) || byCodePoint(a.version, b.version));
 }
 
 /** A flat literal of identifiers, strings, booleans and string arrays in the repository's style. */
