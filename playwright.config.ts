@@ -111,7 +111,9 @@ const projects: PlaywrightTestConfig<{}, RunOptions>['projects'] = [
     timeout: phase.timeoutMs + PHASE_MARGIN_MS,
     use,
   })),
-  { name: 'teardown', testMatch: 'teardown.spec.ts', timeout: 5 * 60_000, use },
+  // Runs after every phase whatever happened to them: the budget verdicts (one test per budget, so a miss fails
+  // exactly its test and never stops the flow), then the restore and the timing summary.
+  { name: 'teardown', testMatch: ['budgets.spec.ts', 'teardown.spec.ts'], timeout: 5 * 60_000, use },
 ];
 
 /** The suite's configuration (see the header). */

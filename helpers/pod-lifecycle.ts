@@ -11,7 +11,8 @@ export interface PodContainerStatus {
   name: string;
   ready?: boolean;
   restartCount?: number;
-  lastState?: { terminated?: { reason?: string; exitCode?: number } };
+  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number; message?: string } };
+  lastState?: { terminated?: { reason?: string; exitCode?: number; message?: string } };
 }
 
 /** The fields of a Pod this analysis needs; build it from an API object with {@link podSnapshot}. */

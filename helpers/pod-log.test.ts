@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { announcedTags, findTagLine, logPatternRegExp, modelDownloadWindow, parseTimestampedLog } from './pod-log.ts';
+import { announcedTags, findTagLine, logClockOffset, logPatternRegExp, modelDownloadWindow, parseTimestampedLog } from './pod-log.ts';
 
 const LOG = [
   '2025-11-26T08:30:00.000000001Z 🚀 Starting Foundry Local (container mode)',
@@ -66,5 +66,18 @@ describe('modelDownloadWindow', () => {
     assert.equal(open.startedAt, Date.parse('2025-01-01T00:00:00Z'));
     assert.equal(open.finishedAt, undefined);
     assert.deepEqual(modelDownloadWindow(parseTimestampedLog('2025-01-01T00:00:00Z ready\n')), {});
+  });
+});
+
+describe('announced tags inside punctuation and the log clock', () => {
+  it('reads the tag out of "(🏷️ Tag: v0.2.0)" without the parenthesis', () => {
+    assert.deepEqual(announcedTags([{ text: '✅ Foundry Local is ready on port 5000 (🏷️ Tag: v0.2.0)' }], '🏷️ Tag: {tag}'), ['v0.2.0']);
+  });
+
+  it('puts log times on the suite clock through the container start', () => {
+    const lines = [{ text: 'no timestamp' }, { at: 100_500, text: 'start' }, { at: 101_000, text: 'later' }];
+    assert.equal(logClockOffset(lines, 40_000), 60_500);
+    assert.equal(logClockOffset(lines, undefined), undefined);
+    assert.equal(logClockOffset([{ text: 'x' }], 1), undefined);
   });
 });

@@ -53,11 +53,12 @@ export function parseTimestampedLog(text: string): LogLine[] {
 
 /**
  * A RegExp for the profile's log pattern (`🏷️ Tag: {tag}`) capturing the tag. The literal parts are matched
- * exactly; `{tag}` captures a run of non-space characters.
+ * exactly; `{tag}` captures an OCI tag (letters, digits, `_`, `.`, `-`).
  */
 export function logPatternRegExp(pattern: string): RegExp {
   const parts = pattern.split('{tag}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(parts.join('(\\S+)'), 'u');
+  // The tag as OCI spells it, so a line like "(🏷️ Tag: v0.2.0)" announces v0.2.0, not "v0.2.0)".
+  return new RegExp(parts.join('([A-Za-z0-9_][A-Za-z0-9._-]{0,127})'), 'u');
 }
 
 /** Every tag the log announces with the pattern, in order (a restarted container may announce twice). */
@@ -105,4 +106,15 @@ function rateIn(text: string | undefined): number | undefined {
   if (!m) return undefined;
   const unit = UNIT[m[2]!.toUpperCase()];
   return unit === undefined ? undefined : Number(m[1]) * unit;
+}
+
+/**
+ * How far the pod's log clock (the node's) is ahead of the suite's: the first log line is written when the
+ * container starts, which the suite saw as the pod turning Running (`runningClientAt`, watch arrival). Subtract it
+ * from log times to place them on the suite's clock — a cluster clock skewed by minutes then still puts the
+ * download inside the right window. Undefined when either moment is unknown.
+ */
+export function logClockOffset(lines: readonly LogLine[], runningClientAt: number | undefined): number | undefined {
+  const first = lines.find((l) => l.at !== undefined)?.at;
+  return first === undefined || runningClientAt === undefined ? undefined : first - runningClientAt;
 }

@@ -154,6 +154,19 @@ export const targetSchema = z
       })
       .prefault({}),
     budgets,
+    intervals: z
+      .strictObject({
+        gitRepository: duration().default(parseDuration('3s')).describe('GitRepository spec.interval, at most'),
+        kustomization: duration().default(parseDuration('3s')).describe('Kustomization spec.interval, at most'),
+        kustomizationRetry: duration().default(parseDuration('3s')).describe('Kustomization spec.retryInterval (defaults to spec.interval), at most'),
+        imageRepository: duration().default(parseDuration('5s')).describe('ImageRepository spec.interval, at most'),
+        helmRelease: duration().optional().describe('HelmRelease spec.interval, at most (recorded only when unset)'),
+        requeueDependency: duration()
+          .default(parseDuration('30s'))
+          .describe('kustomize-controller --requeue-dependency the cluster runs (upstream default 30s): how long a dependant waits after DependencyNotReady'),
+      })
+      .prefault({})
+      .describe('The plan\'s "sync intervals optimized" criterion: live intervals must not exceed these (Go durations)'),
     timeouts: z
       .strictObject({
         preflight: duration().default(parseDuration('2m')).describe('Phase 00: tools, API, Flux, registry and git checks'),

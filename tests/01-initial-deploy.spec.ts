@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { expect, test } from '../fixtures/index.ts';
 import { atCommit, fluxObjects } from '../fixtures/flux.ts';
 import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
+import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { formatDuration } from '../helpers/durations.ts';
 import { helmBaseline, helmReleaseVersion } from '../helpers/helm-upgrade.ts';
 import { getPath } from '../helpers/object-path.ts';
@@ -54,7 +55,7 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
   await test.step(`GitRepository ${refs.gitRepository.name} Ready at the current revision ${head.slice(0, 12)}`, async () => {
     const r = refs.gitRepository;
     const requestedAt = await flux.requestReconcile(r.kind, r.namespace, r.name);
-    const done = await k8s.waitFor(r.kind, r.namespace, r.name, atCommit(head, target.git.branch, 'status.artifact.revision', requestedAt), { timeoutMs: deadline.left(), what: `GitRepository ${r.namespace}/${r.name} at ${head}` });
+    const done = await flux.reach(r, atCommit(head, target.git.branch, 'status.artifact.revision', requestedAt), { timeoutMs: deadline.left(), what: `GitRepository ${r.namespace}/${r.name} at ${head}` });
     await evidence.parameter('GitRepository revision', done.object.status.artifact.revision);
   });
 
@@ -62,7 +63,7 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
     // In dependency order: requesting a dependant before its dependency is Ready only earns a retry delay.
     for (const r of refs.kustomizations) {
       const requestedAt = await flux.requestReconcile(r.kind, r.namespace, r.name);
-      const done = await k8s.waitFor(r.kind, r.namespace, r.name, atCommit(head, target.git.branch, 'status.lastAppliedRevision', requestedAt), { timeoutMs: deadline.left(), what: `Kustomization ${r.namespace}/${r.name} applied at ${head}` });
+      const done = await flux.reach(r, atCommit(head, target.git.branch, 'status.lastAppliedRevision', requestedAt), { timeoutMs: deadline.left(), what: `Kustomization ${r.namespace}/${r.name} applied at ${head}` });
       log(`  ${flux.summary(done.object)}`);
     }
   });
@@ -71,22 +72,20 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
     const count = (await oras.tags()).length;
     const r = refs.imageRepository;
     const requestedAt = await flux.requestReconcile(r.kind, r.namespace, r.name);
-    const done = await k8s.waitFor(r.kind, r.namespace, r.name, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: count, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${r.namespace}/${r.name} to find ${count} tag${count === 1 ? '' : 's'}` });
+    const done = await flux.reach(r, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: count, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${r.namespace}/${r.name} to find ${count} tag${count === 1 ? '' : 's'}` });
     await evidence.parameter('ImageRepository tags', `${done.object.status.lastScanResult.tagCount} (${(done.object.status.lastScanResult.latestTags ?? []).join(', ')})`);
   });
 
   await test.step(`ImagePolicy latest = ${from}`, async () => {
     const r = refs.imagePolicy;
     const requestedAt = await flux.requestReconcile(r.kind, r.namespace, r.name);
-    await k8s.waitFor(r.kind, r.namespace, r.name, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${r.namespace}/${r.name} latest ${from}` });
+    await flux.reach(r, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${r.namespace}/${r.name} latest ${from}` });
   });
 
   await test.step(`HelmRelease ${refs.helmRelease.name} installed with ${target.git.yamlPath} = ${from}`, async () => {
     const r = refs.helmRelease;
-    const done = await k8s.waitFor(
-      r.kind,
-      r.namespace,
-      r.name,
+    const done = await flux.reach(
+      r,
       (obj) => {
         const settled = fluxObjectSettled(obj as ConditionedObject);
         if (!settled.ok) return settled;
@@ -123,4 +122,21 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
     facts.set('fromListing', text);
     await evidence.parameter('models (from-tag)', listing.models.join(', '));
   });
+});
+
+test('sync intervals optimized: the live intervals meet the profile and every budget can hold', { tag: ['@phase1', '@intervals'] }, async ({ target, flux, facts, evidence, log }) => {
+  await labelPhase('01 Initial deploy', 'All sync intervals optimized (GitRepository, Kustomization interval/retry, ImageRepository)');
+  const refs = fluxObjects(target);
+  const objects = await Promise.all([refs.gitRepository, ...refs.kustomizations, refs.imageRepository, refs.helmRelease].map((r) => flux.require(r.kind, r.namespace, r.name)));
+  const report = checkIntervals(objects as IntervalObject[], target.intervals, {
+    ociPushToDetection: target.budgets.ociPushToDetection.limitMs,
+    gitPushToSync: target.budgets.gitPushToSync.limitMs,
+    gitopsFlow: target.budgets.gitopsFlow.limitMs,
+  });
+  facts.set('intervals', report.rows);
+  await evidence.markdown('sync intervals.md', intervalTable(report.rows));
+  for (const r of report.rows) await evidence.parameter(`${r.object} spec.${r.field}`, r.live);
+  for (const line of [...report.problems, ...report.infeasible]) log(`  ❌ ${line}`);
+  // One line for everything, so the first failure already names every interval and budget at stake.
+  expect([...report.problems, ...report.infeasible], `sync intervals: ${[...report.problems, ...report.infeasible].join('; ')}`).toEqual([]);
 });

@@ -1,17 +1,18 @@
 /**
- * Phase 02 — OCI push of the to-tag: push the models artifact with the run id annotated, then see Flux's image
- * reflector find it (ImageRepository tags +1) and the ImagePolicy pick it. Budget: OCI push → detection.
+ * Phase 02 — OCI push of the to-tag: push the models artifact with the run id annotated, then observe — never nudge —
+ * Flux's image reflector find it on its own schedule (ImageRepository tags +1) and the ImagePolicy pick it. Fails at
+ * once on a scan failure or when the image-reflector-controller stops scanning. Budget: OCI push → detection.
  */
 import { existsSync } from 'node:fs';
 import { expect, test } from '../fixtures/index.ts';
-import { fluxObjects } from '../fixtures/flux.ts';
+import { fluxObjects, fluxStall } from '../fixtures/flux.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
 import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
 import { conditionChangedAt, scannedAt } from '../helpers/flux-times.ts';
 import { artifactFor } from '../targets/load.ts';
 import { Deadline, labelPhase, RUN_ID_ANNOTATION } from './plan.ts';
 
-test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, async ({ target, flux, k8s, oras, safety, ledger, facts, timeline, evidence, budgets, runId }) => {
+test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, async ({ target, flux, oras, safety, ledger, facts, timeline, evidence, budgets, runId }) => {
   await labelPhase('02 OCI push', `ORAS push of ${target.tags.to} and registry detection`);
   const decision = safety.check('registry push');
   test.skip(!decision.allowed, decision.reason);
@@ -24,10 +25,8 @@ test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, a
 
   // Watches first, so the moment Flux sees the tag is observed, not inferred.
   const ir = refs.imageRepository;
-  const detected = await k8s.expectation(
-    ir.kind,
-    ir.namespace,
-    ir.name,
+  const detected = await flux.observe(
+    ir,
     (obj) => {
       const scan = obj?.status?.lastScanResult;
       const found = (scan?.latestTags ?? []).includes(to) || (scan?.tagCount ?? 0) >= expectedCount;
@@ -36,7 +35,8 @@ test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, a
     { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} to detect ${to}` },
   );
   const ip = refs.imagePolicy;
-  const resolved = await flux.expect(ip, (obj) => fluxObjectSettled(obj as ConditionedObject, { revision: to }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} latest ${to}` });
+  const resolved = await flux.observe(ip, (obj) => fluxObjectSettled(obj as ConditionedObject, { revision: to }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} latest ${to}` });
+  const stall = (reactsWithinMs?: number) => fluxStall({ requeueDependencyMs: target.intervals.requeueDependency, ...(reactsWithinMs === undefined ? {} : { reactsWithinMs }) });
 
   await test.step(`push ${to} with ${oras.description}`, async () => {
     const file = artifactFor(target, to);
@@ -55,23 +55,23 @@ test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, a
     await evidence.json(`manifest ${to}`, fetched.manifest);
   });
 
-  await test.step(`ImageRepository tags ${expectedCount} (watch + reconcile request)`, async () => {
-    const requestedAt = await flux.requestReconcile(ir.kind, ir.namespace, ir.name);
+  await test.step(`ImageRepository tags ${expectedCount}, found by its own scheduled scan`, async () => {
+    detected.stallAfter(stall());
     const seen = await detected.result;
     timeline.mark(CHECKPOINT.imageRepositoryDetected, { clientAt: seen.at, serverAt: scannedAt(seen.object), alreadyTrue: seen.alreadyTrue, source: 'watch' });
-    const settled = await k8s.waitFor(ir.kind, ir.namespace, ir.name, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: expectedCount, revisionField: 'status.lastScanResult.tagCount' }), {
-      timeoutMs: deadline.left(),
-      what: `ImageRepository ${ir.namespace}/${ir.name} to count ${expectedCount} tags`,
-    });
-    await evidence.parameter('ImageRepository tags', `${settled.object.status.lastScanResult.tagCount} (${settled.object.status.lastScanResult.latestTags.join(', ')})`);
+    const scan = seen.object.status.lastScanResult;
+    await evidence.parameter('ImageRepository tags', `${scan.tagCount} (${(scan.latestTags ?? []).join(', ')})`);
+    expect(scan.tagCount, `ImageRepository ${ir.namespace}/${ir.name} tag count after the push`).toBe(expectedCount);
   });
 
   await test.step(`ImagePolicy latest = ${to}`, async () => {
+    // image-reflector-controller re-evaluates the policy when its ImageRepository changes (a watch).
+    resolved.stallAfter(stall(15_000));
     const latest = await resolved.result;
     timeline.mark(CHECKPOINT.imagePolicyResolved, { clientAt: latest.at, serverAt: conditionChangedAt(latest.object, 'Ready'), alreadyTrue: latest.alreadyTrue, source: 'watch' });
   });
 
   await test.step('budget: OCI push → ImageRepository detection', async () => {
-    await budgets.check('ociPushToDetection');
+    await budgets.report('ociPushToDetection');
   });
 });

@@ -23,7 +23,7 @@ test('sync, apply and upgrade: Helm upgrades the release and the pod is recreate
   const recorder = await pods.record('upgrade');
   const watch = await watchUpgrade(ctx, sha!, baseline, changeAt);
   try {
-    const result = await followUpgrade(ctx, watch, { sha: sha!, baseline, tag: target.tags.to, recorder, changeAt, budget: (id) => budgets.check(id) });
+    const result = await followUpgrade(ctx, watch, { sha: sha!, baseline, tag: target.tags.to, recorder, changeAt, budget: (id) => budgets.report(id) });
     facts.set('upgradedRelease', result.release);
     facts.set('newPod', result.newPod);
     log(`  ${result.newPod} replaced the from-tag pod; Helm release v${result.release.version}`);

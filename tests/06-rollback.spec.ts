@@ -60,9 +60,9 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
     // Let the image objects see the deletion, so the cluster reads as the start state.
     const ir = refs.imageRepository;
     const requestedAt = await flux.requestReconcile(ir.kind, ir.namespace, ir.name);
-    await k8s.waitFor(ir.kind, ir.namespace, ir.name, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: tags.length, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} back to ${tags.length} tags` });
+    await flux.reach(ir, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: tags.length, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} back to ${tags.length} tags` });
     const ip = refs.imagePolicy;
     const policyRequested = await flux.requestReconcile(ip.kind, ip.namespace, ip.name);
-    await k8s.waitFor(ip.kind, ip.namespace, ip.name, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt: policyRequested, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
+    await flux.reach(ip, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt: policyRequested, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
   });
 });

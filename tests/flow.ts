@@ -12,7 +12,7 @@ import { getPath } from '../helpers/object-path.ts';
 import { replacementState } from '../helpers/pod-replacement.ts';
 import type { PodLifecycle } from '../helpers/pod-lifecycle.ts';
 import type { Evidence } from '../fixtures/evidence.ts';
-import { atCommit, fluxObjects, type Flux } from '../fixtures/flux.ts';
+import { atCommit, fluxObjects, fluxStall, type Flux } from '../fixtures/flux.ts';
 import type { GitClones } from '../fixtures/index.ts';
 import type { ClusterClient, K8sObject, PendingWait } from '../fixtures/k8s.ts';
 import type { Ledger } from '../fixtures/ledger.ts';
@@ -34,14 +34,18 @@ export interface FlowContext {
   deadline: Deadline;
 }
 
-/** Rejects with the GPU-deadlock message as soon as the recorder detects it; otherwise the promise's outcome. */
-export function orDeadlock<T>(promise: Promise<T>, recorder: PodRecorder): Promise<T> {
-  return Promise.race([promise, recorder.deadlock]);
+/**
+ * Rejects as soon as the pods make the goal impossible — the GPU deadlock, or a new pod that crashed, restarted or
+ * cannot pull — quoting what the cluster said; otherwise the promise's outcome.
+ */
+export function orPodFailure<T>(promise: Promise<T>, recorder: PodRecorder): Promise<T> {
+  return Promise.race([promise, recorder.deadlock, recorder.failure]);
 }
 
 /**
- * Phase 03 / rollback: edit the tag in a fresh clone, push it with the run trailer, ask the GitRepository to
- * reconcile and wait revision-exact for the pushed commit. Checkpoints gitPushed and gitRepositorySynced.
+ * Phase 03 / rollback: edit the tag in a fresh clone, push it with the run trailer and observe — never nudge — the
+ * GitRepository reaching exactly the pushed commit on its own schedule. Checkpoints gitPushed and
+ * gitRepositorySynced. Fails at once on a fetch failure, or when source-controller stops reconciling.
  */
 export async function changeTagAndSync(
   ctx: FlowContext & { git: GitClones; ledger: Ledger; runId: string },
@@ -66,30 +70,38 @@ export async function changeTagAndSync(
     return c;
   });
 
-  return test.step(`push with trailer E2E-Run-Id and wait for GitRepository ${gitRepository.namespace}/${gitRepository.name} at the commit`, async () => {
+  return test.step(`push with trailer E2E-Run-Id; observe GitRepository ${gitRepository.namespace}/${gitRepository.name} reach the commit on its own`, async () => {
     const field = 'status.artifact.revision';
-    const watchFor = (sha: string) => flux.expect(gitRepository, atCommit(sha, spec.branch, field), { timeoutMs: deadline.left(), what: `GitRepository revision ${gitRevision(spec.branch, sha)}` });
-    let pending: PendingWait = await watchFor(committed.sha);
-    const pushed = await pushTagChange(ws, ctx.ledger, spec, committed);
+    const what = (sha: string) => `GitRepository ${gitRepository.namespace}/${gitRepository.name} at ${gitRevision(spec.branch, sha)}`;
+    // Observed from before the push, so the moment Flux stores the commit cannot slip by.
+    let pending: PendingWait = await flux.observe(gitRepository, atCommit(committed.sha, spec.branch, field), { timeoutMs: deadline.left(), what: what(committed.sha) });
+    let pushed: Awaited<ReturnType<typeof pushTagChange>>;
+    try {
+      pushed = await pushTagChange(ws, ctx.ledger, spec, committed);
+    } catch (err) {
+      pending.cancel();
+      throw err;
+    }
     timeline.mark(CHECKPOINT.gitPushed, { clientAt: pushed.pushedAt, source: 'client' });
     if (pushed.sha !== committed.sha) {
-      // The push was rebased onto a newer remote: the commit Flux must reach is the rebased one.
+      // Rebased onto a newer remote: the commit Flux must reach is the rebased one (replayed from the push on).
       pending.cancel();
-      pending = await watchFor(pushed.sha);
+      const since = pushed.pushedAt;
+      pending = await flux.observe(gitRepository, atCommit(pushed.sha, spec.branch, field), { timeoutMs: deadline.left(), what: what(pushed.sha), backlog: () => ctx.journal.events({ ...gitRepository, since }) });
     }
+    pending.stallAfter(fluxStall({ requeueDependencyMs: target.intervals.requeueDependency }));
     await evidence.parameter('pushed commit', pushed.sha);
     if (pushed.retries) await evidence.parameter('push retries after rebase', pushed.retries);
-    const requestedAt = await flux.requestReconcile(gitRepository.kind, gitRepository.namespace, gitRepository.name);
     const synced = await pending.result;
     timeline.mark(CHECKPOINT.gitRepositorySynced, { clientAt: synced.at, serverAt: artifactStoredAt(synced.object, pushed.sha), alreadyTrue: synced.alreadyTrue, source: 'watch' });
-    // Revision-exact: the reconcile request handled, generation observed, the commit stored, Ready.
-    const exact = await flux.expect(gitRepository, atCommit(pushed.sha, spec.branch, field, requestedAt), { timeoutMs: deadline.left(), what: `GitRepository to handle the reconcile request at ${pushed.sha}` });
-    const settled = await exact.result;
-    const revision = String(getPath(settled.object, field));
+    const revision = String(getPath(synced.object, field));
     await evidence.parameter('GitRepository revision', revision);
     return { sha: pushed.sha, revision };
   });
 }
+
+/** How long helm-controller may take to act on a HelmRelease whose spec changed before it counts as not reconciling. */
+const HELM_REACTS_WITHIN_MS = 15_000;
 
 /** Waits established at the start of an upgrade window, before the changes they observe can happen. */
 export interface UpgradeWatch {
@@ -106,13 +118,13 @@ export interface UpgradeWatch {
  * `changeAt` (the push) is replayed first, so a moment that passed between phases keeps its real time.
  */
 export async function watchUpgrade(ctx: FlowContext, sha: string, baseline: HelmBaseline, changeAt: number): Promise<UpgradeWatch> {
-  const { target, flux, k8s, deadline, journal } = ctx;
+  const { target, flux, deadline, journal } = ctx;
   const refs = fluxObjects(target);
   const hr = refs.helmRelease;
   const backlog = (r: { kind: string; namespace: string; name: string }) => () => journal.events({ ...r, since: changeAt });
   const kustomizations = await Promise.all(
     refs.kustomizations.map((k) =>
-      k8s.expectation(k.kind, k.namespace, k.name, atCommit(sha, target.git.branch, 'status.lastAppliedRevision'), {
+      flux.observe(k, atCommit(sha, target.git.branch, 'status.lastAppliedRevision'), {
         timeoutMs: deadline.left(),
         what: `Kustomization ${k.namespace}/${k.name} lastAppliedRevision ${gitRevision(target.git.branch, sha)}`,
         backlog: backlog(k),
@@ -120,15 +132,15 @@ export async function watchUpgrade(ctx: FlowContext, sha: string, baseline: Helm
     ),
   );
   const progress = (obj: K8sObject | undefined) => helmUpgradeProgress(obj, baseline);
-  const applied = await k8s.expectation(hr.kind, hr.namespace, hr.name, (obj) => {
+  const applied = await flux.observe(hr, (obj) => {
     const generation = obj?.metadata.generation ?? 0;
     return { ok: generation > baseline.generation, reason: `HelmRelease ${hr.namespace}/${hr.name} generation to be above ${baseline.generation}, is ${generation}` };
   }, { timeoutMs: deadline.left(), what: `HelmRelease ${hr.namespace}/${hr.name} spec to change`, backlog: backlog(hr) });
-  const started = await k8s.expectation(hr.kind, hr.namespace, hr.name, (obj) => {
+  const started = await flux.observe(hr, (obj) => {
     const p = progress(obj);
     return { ok: p.started, reason: p.reason, terminal: p.failed };
   }, { timeoutMs: deadline.left(), what: `HelmRelease ${hr.namespace}/${hr.name} upgrade to start`, backlog: backlog(hr) });
-  const succeeded = await k8s.expectation(hr.kind, hr.namespace, hr.name, (obj) => {
+  const succeeded = await flux.observe(hr, (obj) => {
     const p = progress(obj);
     return { ok: p.succeeded, reason: p.reason, terminal: p.failed };
   }, { timeoutMs: deadline.left(), what: `HelmRelease ${hr.namespace}/${hr.name} upgrade to succeed`, backlog: backlog(hr) });
@@ -155,8 +167,13 @@ export async function followUpgrade(
   const { recorder, sha, baseline } = args;
   const hr = fluxObjects(target).helmRelease;
 
+  // The GitRepository holds the commit: from now on kustomize-controller must act (on the source event, or after a
+  // dependency requeue); a Kustomization that stops changing means it does not.
+  const stall = fluxStall({ requeueDependencyMs: target.intervals.requeueDependency });
+  for (const k of watch.kustomizations) k.stallAfter(stall);
+
   await test.step(`Kustomization lastAppliedRevision = ${gitRevision(target.git.branch, sha)}`, async () => {
-    const [applied, specChanged] = await orDeadlock(Promise.all([Promise.all(watch.kustomizations.map((k) => k.result)), watch.applied.result]), recorder);
+    const [applied, specChanged] = await orPodFailure(Promise.all([Promise.all(watch.kustomizations.map((k) => k.result)), watch.applied.result]), recorder);
     const last = applied[applied.length - 1]!;
     // The Kustomization writes "Applied revision" after applying everything, so the HelmRelease can react first:
     // the apply happened when the HelmRelease's spec changed, if that was seen earlier.
@@ -171,14 +188,17 @@ export async function followUpgrade(
     await args.budget?.('syncToApply');
   });
 
+  // helm-controller reacts to the new generation at once (a watch, not its interval).
+  watch.started.stallAfter(fluxStall({ requeueDependencyMs: target.intervals.requeueDependency, reactsWithinMs: HELM_REACTS_WITHIN_MS }));
+
   await test.step(`HelmRelease ${hr.namespace}/${hr.name} upgrade starts`, async () => {
-    const started = await orDeadlock(watch.started.result, recorder);
+    const started = await orPodFailure(watch.started.result, recorder);
     timeline.mark(CHECKPOINT.helmUpgradeStarted, { clientAt: started.at, serverAt: helmUpgradeProgress(started.object, baseline).startedAtServer, alreadyTrue: started.alreadyTrue, source: 'watch' });
     await args.budget?.('applyToUpgradeStart');
   });
 
   const release = await test.step(`HelmRelease upgrade succeeds with history[0].version ${(baseline.version ?? 0) + 1} and tag ${args.tag}`, async () => {
-    const done = await orDeadlock(watch.succeeded.result, recorder);
+    const done = await orPodFailure(watch.succeeded.result, recorder);
     const p = helmUpgradeProgress(done.object, baseline);
     timeline.mark(CHECKPOINT.helmUpgradeSucceeded, { clientAt: done.at, serverAt: p.succeededAtServer, alreadyTrue: done.alreadyTrue, source: 'watch' });
     expect(p.version, `HelmRelease ${hr.namespace}/${hr.name} release number`).toBe((baseline.version ?? 0) + 1);
