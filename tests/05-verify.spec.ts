@@ -48,6 +48,16 @@ test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase
     expect(restartChanges(facts.require('controllerRestarts', 'phase 00'), restartCounts(report)), 'controller restarts since preflight').toEqual([]);
   });
 
+  await test.step('Azure Arc agents still connected', async () => {
+    const arc = target.controllers.arc;
+    if (!arc) return evidence.skipped('Arc agents', 'controllers.arc is not set in the profile');
+    const [{ items: deployments }, { items: arcPods }] = await Promise.all([k8s.list('Deployment', arc.namespace), k8s.list('Pod', arc.namespace)]);
+    const report = controllerHealth(deployments as never, arcPods as never);
+    await evidence.parameter('Arc agents (after)', report.controllers.length ? report.summary : `none in ${arc.namespace}`);
+    if (arc.required) expect(report.controllers.length, `Arc agents in ${arc.namespace}`).toBeGreaterThan(0);
+    expect(report.problems, `Arc agents in ${arc.namespace} (the cluster's connection to Azure): ${report.summary}`).toEqual([]);
+  });
+
   await test.step('end-to-end excluding the model download, and the GitOps flow', async () => {
     const download = modelDownloadWindow(lines);
     // Log times are the node's clock: place them on the suite's clock through the moment the container started.

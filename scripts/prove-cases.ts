@@ -1,0 +1,89 @@
+/**
+ * The detection-power matrix of `npm run prove`: for every success criterion of the plan, a fault the sandbox can
+ * inject and the test that must fail first because of it, with words its first message must contain. Healthy cases
+ * must pass. Faults that must bite mid-flow arm themselves at a moment of the flow (`NAME[=VALUE]@oci-push` /
+ * `@git-push`, see sandbox/README.md), so the suite never injects anything itself.
+ */
+
+/** Budgets shortened for a case, Go durations by the profile's budget id. */
+export type BudgetOverrides = Partial<Record<'ociPushToDetection' | 'gitPushToSync' | 'syncToApply' | 'applyToUpgradeStart' | 'podReplacement' | 'endToEnd' | 'gitopsFlow', string>>;
+
+/** One run of the plan on a fresh sandbox. */
+export interface ProveCase {
+  name: string;
+  /** The plan's criterion it breaks (healthy runs: what they show). */
+  criterion: string;
+  /** `gitops-sandbox up` words (E2E_SANDBOX_ARGS). */
+  sandboxArgs: string[];
+  /** Extra environment, e.g. the bootstrap's GITOPS_INTERVAL. */
+  env?: Record<string, string>;
+  budgets?: BudgetOverrides;
+  /** In the quick subset `.ci/run` runs. */
+  quick?: boolean;
+  /** Absent for healthy runs: every test must pass. */
+  expect?: {
+    /** Title (start) of the test that must fail first. */
+    test: string;
+    /** Its first error message must match. */
+    message: RegExp;
+  };
+}
+
+const PHASE = {
+  intervals: 'sync intervals optimized',
+  push: 'OCI push:',
+  git: 'git update:',
+  upgrade: 'sync, apply and upgrade:',
+  verify: 'verify:',
+  budget: (name: string) => `budget: ${name}`,
+};
+
+/** Every case, in the order the matrix lists them. */
+export const PROVE_CASES: readonly ProveCase[] = [
+  // Healthy runs: every criterion holds, on every Flux line and profile.
+  { name: 'healthy', criterion: 'the plan passes (Flux 2.9)', sandboxArgs: [], quick: true },
+  { name: 'healthy-again', criterion: 'the plan passes again (deterministic)', sandboxArgs: [] },
+  { name: 'healthy-third', criterion: 'the plan passes a third time', sandboxArgs: [] },
+  { name: 'healthy-2.6', criterion: 'the plan passes on the Flux 2.6 line', sandboxArgs: ['--flux', '2.6'] },
+  { name: 'healthy-2.6-arc', criterion: 'the plan passes on Flux 2.6 under Azure Arc', sandboxArgs: ['--flux', '2.6', '--profile', 'arc'], quick: true },
+
+  // Functional criteria.
+  {
+    name: 'slow-intervals',
+    criterion: 'All sync intervals optimized (3s, 3s/3s, 5s)',
+    sandboxArgs: [],
+    env: { GITOPS_INTERVAL: '10m', GITOPS_IMAGE_INTERVAL: '10m' },
+    quick: true,
+    expect: { test: PHASE.intervals, message: /spec\.interval is 10m, expected at most 3s.*budget .* cannot hold/ },
+  },
+  { name: 'scan-error', criterion: 'OCI artifact push triggers detection', sandboxArgs: ['--fault', 'scan-error@oci-push'], expect: { test: PHASE.push, message: /ImageRepository .* Ready=False/ } },
+  { name: 'image-reflector-paused', criterion: 'OCI artifact push triggers detection', sandboxArgs: ['--fault', 'pause=image-reflector-controller@oci-push'], expect: { test: PHASE.push, message: /no change to ImageRepository .*image-reflector-controller reconciling/ } },
+  { name: 'git-push-rejected', criterion: 'Git update triggers deployment', sandboxArgs: ['--fault', 'git-push-reject'], expect: { test: PHASE.git, message: /rejected by the remote/ } },
+  { name: 'source-paused', criterion: 'Git update triggers deployment', sandboxArgs: ['--fault', 'pause=source-controller@git-push'], expect: { test: PHASE.git, message: /no change to GitRepository .*source-controller reconciling/ } },
+  { name: 'kustomize-paused', criterion: 'Git update triggers deployment', sandboxArgs: ['--fault', 'pause=kustomize-controller@git-push'], expect: { test: PHASE.upgrade, message: /no change to Kustomization .*kustomize-controller reconciling/ } },
+  { name: 'rolling-update', criterion: 'Recreate prevents the GPU deadlock', sandboxArgs: ['--fault', 'strategy=RollingUpdate'], quick: true, expect: { test: PHASE.upgrade, message: /GPU deadlock/ } },
+  { name: 'corrupt-artifact', criterion: 'BYO download is the right version (digest verified)', sandboxArgs: ['--fault', 'corrupt-artifact=v0.2.0'], expect: { test: PHASE.upgrade, message: /new pod .*(exited|CrashLoopBackOff|restarted).*(digest|mismatch)/i } },
+  { name: 'wrong-tag-logged', criterion: 'BYO download is the right version (pod logs another tag)', sandboxArgs: ['--fault', 'log-tag=v9.9.9'], expect: { test: PHASE.verify, message: /announces|v9\.9\.9/ } },
+  { name: 'helm-upgrade-fails', criterion: 'the flow completes without errors', sandboxArgs: ['--fault', 'helm-upgrade-fail'], expect: { test: PHASE.upgrade, message: /UpgradeFailed|RetriesExceeded/ } },
+  { name: 'registry-lost', criterion: 'the flow completes without errors (registry lost mid-upgrade)', sandboxArgs: ['--fault', 'registry-down@git-push'], expect: { test: PHASE.upgrade, message: /new pod .*(exited|CrashLoopBackOff|restarted)/ } },
+
+  // Performance criteria: each budget, and no crash or restart.
+  { name: 'crash-loop', criterion: 'no pod crashes or restarts', sandboxArgs: ['--fault', 'crash-on-tag=v0.2.0'], expect: { test: PHASE.upgrade, message: /new pod .*(exited 1|CrashLoopBackOff|restarted)/ } },
+  { name: 'slow-scan', criterion: 'budget: OCI push → detection < 7s', sandboxArgs: ['--fault', 'scan-delay=9s'], expect: { test: PHASE.budget('OCI push → ImageRepository detection'), message: /exceeded by .*scans the registry every/ } },
+  { name: 'slow-git', criterion: 'budget: git push → sync < 5s', sandboxArgs: ['--fault', 'git-slow=6s@git-push'], expect: { test: PHASE.budget('git push → GitRepository sync'), message: /exceeded by/ } },
+  { name: 'slow-apply', criterion: 'budget: GitRepository → Kustomization apply < 5s', sandboxArgs: ['--fault', 'apply-delay=7s@git-push'], expect: { test: PHASE.budget('GitRepository → Kustomization apply'), message: /exceeded by/ } },
+  { name: 'slow-helm', criterion: 'budget: Kustomization → HelmRelease upgrade start < 5s', sandboxArgs: ['--fault', 'helm-delay=7s@git-push'], expect: { test: PHASE.budget('Kustomization → HelmRelease upgrade start'), message: /exceeded by/ } },
+  { name: 'slow-download', criterion: 'budget: old pod termination → new pod Ready with models', sandboxArgs: ['--fault', 'slow-download=100@git-push'], budgets: { podReplacement: '20s' }, expect: { test: PHASE.budget('old pod termination → new pod Ready with models'), message: /exceeded by .*downloaded its models/ } },
+  {
+    name: 'slow-flow',
+    criterion: 'flow < 15s (each stage within its budget, the sum not)',
+    sandboxArgs: ['--fault', 'apply-delay=3s@git-push', '--fault', 'helm-delay=3s@git-push'],
+    budgets: { gitopsFlow: '5s' },
+    expect: { test: PHASE.budget('GitOps flow (git push → HelmRelease upgrade start)'), message: /exceeded by/ },
+  },
+
+  // Reliability criteria.
+  { name: 'controller-restart', criterion: 'controllers stay healthy (a restart mid-flow)', sandboxArgs: ['--fault', 'controller-restart=helm-controller@git-push'], expect: { test: PHASE.verify, message: /restart/ } },
+  { name: 'arc-agent-down', criterion: 'Arc stays connected', sandboxArgs: ['--flux', '2.6', '--profile', 'arc', '--fault', 'arc-agent-down@git-push'], expect: { test: PHASE.verify, message: /Arc agents/ } },
+  { name: 'github-rate-limited', criterion: 'no GitHub rate limiting (git host answers 429)', sandboxArgs: ['--fault', 'git-rate-limit@git-push'], expect: { test: PHASE.git, message: /GitRepository .*(429|rate limit)/i } },
+];
