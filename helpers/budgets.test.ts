@@ -90,7 +90,7 @@ describe('plan budgets', () => {
         ['git push → GitRepository sync', 5000, 'assert'],
         ['GitRepository → Kustomization apply', 5000, 'assert'],
         ['Kustomization → HelmRelease upgrade start', 5000, 'assert'],
-        ['old pod termination → new pod Running', 90_000, 'report'],
+        ['old pod termination → new pod Ready with models', 90_000, 'assert'],
         ['end-to-end excluding model download', 120_000, 'assert'],
         ['GitOps flow (git push → HelmRelease upgrade start)', 15_000, 'assert'],
       ],

@@ -20,7 +20,7 @@ export interface Condition {
 export interface ConditionedObject {
   kind?: string;
   metadata?: { name?: string; namespace?: string; generation?: number; annotations?: Record<string, string> };
-  status?: { conditions?: Condition[]; observedGeneration?: number; [field: string]: unknown } | null;
+  status?: { conditions?: Condition[]; observedGeneration?: number; lastHandledReconcileAt?: string; [field: string]: unknown } | null;
 }
 
 /** Longest message kept in one-line descriptions; Helm failures can be pages long. */

@@ -11,9 +11,9 @@ const rows = evaluateBudgets(
     gitPushed: T0 + 9000,
     gitRepositorySynced: T0 + 10_000,
     oldPodTerminating: T0 + 20_000,
-    newPodRunning: T0 + 115_000,
+    newPodReady: T0 + 115_000,
   },
-  planBudgets(),
+  planBudgets({ podReplacement: { limitMs: 90_000, mode: 'report' } }),
 );
 
 describe('budgetTableMarkdown', () => {
@@ -26,7 +26,7 @@ describe('budgetTableMarkdown', () => {
     assert.equal(lines[2], '| OCI push → ImageRepository detection | 8.4s | 7s | assert | ❌ exceeded |');
     assert.equal(lines[3], '| git push → GitRepository sync | 1s | 5s | assert | ✅ within budget |');
     assert.equal(lines[4], '| GitRepository → Kustomization apply | — | 5s | assert | ❔ not measured |');
-    assert.equal(lines[6], '| old pod termination → new pod Running | 1m35s | 1m30s | report | ⚠️ over (report only) |');
+    assert.equal(lines[6], '| old pod termination → new pod Ready with models | 1m35s | 1m30s | report | ⚠️ over (report only) |');
   });
 
   it('lists the messages of rows that are not ok', () => {

@@ -6,13 +6,14 @@
 import { execa } from 'execa';
 import { expect, test } from '../fixtures/index.ts';
 import { fluxObjects } from '../fixtures/flux.ts';
+import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { commitTagChange, pushTagChange, readTag } from '../fixtures/tag-change.ts';
-import { controllerHealth, restartCounts } from '../helpers/controller-health.ts';
+import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
 import { findOnPath, resolveTool } from '../lib/tools.ts';
 import { fetchRateLimit } from './github.ts';
 import { labelPhase } from './plan.ts';
 
-test('preflight: tools, cluster, Flux, registry and git are ready for the upgrade', { tag: '@phase0' }, async ({ target, k8s, kubectl, oras, git, safety, ledger, facts, evidence, runId, credentials, log }) => {
+test('preflight: tools, cluster, Flux, registry and git are ready for the upgrade', { tag: '@phase0' }, async ({ target, k8s, flux, kubectl, oras, git, safety, ledger, facts, evidence, runId, credentials, log }) => {
   await labelPhase('00 Preflight', 'The cluster and its GitOps sources are in the start state', 'blocker');
   const { tags, namespaces } = target;
 
@@ -51,8 +52,8 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
   });
 
   await test.step(`Flux controllers healthy ${target.controllers.expected.length}/${target.controllers.expected.length}`, async () => {
-    const [{ items: deployments }, { items: pods }] = await Promise.all([k8s.list('Deployment', namespaces.flux), k8s.list('Pod', namespaces.flux)]);
-    const report = controllerHealth(deployments as never, pods as never, target.controllers.expected);
+    const [{ items: deployments }, { items: pods }] = await Promise.all([k8s.list<DeploymentLike>('Deployment', namespaces.flux), k8s.list<PodLike>('Pod', namespaces.flux)]);
+    const report = controllerHealth(deployments, pods, target.controllers.expected);
     log(`  Flux controllers ${report.summary}`);
     await evidence.json('Flux controllers', report.controllers);
     await evidence.parameter('Flux controllers', report.summary);
@@ -63,8 +64,8 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
   await test.step('Azure Arc agents', async () => {
     const arc = target.controllers.arc;
     if (!arc) return evidence.skipped('Arc agents', 'controllers.arc is not set in the profile');
-    const [{ items: deployments }, { items: pods }] = await Promise.all([k8s.list('Deployment', arc.namespace), k8s.list('Pod', arc.namespace)]);
-    const report = controllerHealth(deployments as never, pods as never);
+    const [{ items: deployments }, { items: pods }] = await Promise.all([k8s.list<DeploymentLike>('Deployment', arc.namespace), k8s.list<PodLike>('Pod', arc.namespace)]);
+    const report = controllerHealth(deployments, pods);
     await evidence.json('Arc agents', report.controllers);
     await evidence.parameter('Arc agents', report.controllers.length ? report.summary : `none in ${arc.namespace}`);
     if (arc.required) {
@@ -119,8 +120,14 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
     await evidence.parameter('start state', `restored: ${dirty.join('; ')}`);
   });
 
-  await test.step('profile objects named', async () => {
+  await test.step('profile objects named; their live sync intervals recorded', async () => {
     const refs = fluxObjects(target);
     await evidence.json('Flux objects under test', refs);
+    // Before the bootstrap they may not exist yet; phase 01 asserts the intervals once they do.
+    const objects = (await Promise.all([refs.gitRepository, ...refs.kustomizations, refs.imageRepository, refs.helmRelease].map((r) => flux.get(r.kind, r.namespace, r.name)))).filter((o) => o !== undefined);
+    if (objects.length === 0) return evidence.skipped('sync intervals', 'the Flux objects do not exist yet (the bootstrap creates them in phase 01)');
+    const report = checkIntervals(objects as IntervalObject[], target.intervals);
+    await evidence.markdown('sync intervals before the run.md', intervalTable(report.rows));
+    for (const line of report.problems) log(`  ⚠️ ${line} (asserted after the initial deploy)`);
   });
 });

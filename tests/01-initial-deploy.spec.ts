@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { expect, test } from '../fixtures/index.ts';
-import { atCommit, fluxObjects } from '../fixtures/flux.ts';
-import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
+import { atCommit, fluxObjects, lastScan } from '../fixtures/flux.ts';
+import { fluxObjectSettled } from '../helpers/conditions.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { formatDuration } from '../helpers/durations.ts';
 import { helmBaseline, helmReleaseVersion } from '../helpers/helm-upgrade.ts';
@@ -56,7 +56,7 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
     const r = refs.gitRepository;
     const requestedAt = await flux.requestReconcile(r.kind, r.namespace, r.name);
     const done = await flux.reach(r, atCommit(head, target.git.branch, 'status.artifact.revision', requestedAt), { timeoutMs: deadline.left(), what: `GitRepository ${r.namespace}/${r.name} at ${head}` });
-    await evidence.parameter('GitRepository revision', done.object.status.artifact.revision);
+    await evidence.parameter('GitRepository revision', done.object.status?.artifact?.revision ?? '(none)');
   });
 
   await test.step(`Kustomizations ${target.objects.kustomizations.join(', ')} Ready at the current revision`, async () => {
@@ -72,14 +72,15 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
     const count = (await oras.tags()).length;
     const r = refs.imageRepository;
     const requestedAt = await flux.requestReconcile(r.kind, r.namespace, r.name);
-    const done = await flux.reach(r, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: count, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${r.namespace}/${r.name} to find ${count} tag${count === 1 ? '' : 's'}` });
-    await evidence.parameter('ImageRepository tags', `${done.object.status.lastScanResult.tagCount} (${(done.object.status.lastScanResult.latestTags ?? []).join(', ')})`);
+    const done = await flux.reach(r, (obj) => fluxObjectSettled(obj, { requestedAt, revision: count, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${r.namespace}/${r.name} to find ${count} tag${count === 1 ? '' : 's'}` });
+    const scan = lastScan(done.object);
+    await evidence.parameter('ImageRepository tags', `${scan?.tagCount} (${scan?.latestTags.join(', ')})`);
   });
 
   await test.step(`ImagePolicy latest = ${from}`, async () => {
     const r = refs.imagePolicy;
     const requestedAt = await flux.requestReconcile(r.kind, r.namespace, r.name);
-    await flux.reach(r, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${r.namespace}/${r.name} latest ${from}` });
+    await flux.reach(r, (obj) => fluxObjectSettled(obj, { requestedAt, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${r.namespace}/${r.name} latest ${from}` });
   });
 
   await test.step(`HelmRelease ${refs.helmRelease.name} installed with ${target.git.yamlPath} = ${from}`, async () => {
@@ -87,7 +88,7 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
     const done = await flux.reach(
       r,
       (obj) => {
-        const settled = fluxObjectSettled(obj as ConditionedObject);
+        const settled = fluxObjectSettled(obj);
         if (!settled.ok) return settled;
         const tag = String(getPath(obj, target.git.yamlPath));
         return tag === from ? settled : { ok: false, reason: `HelmRelease ${r.namespace}/${r.name} ${target.git.yamlPath} to be ${from}, is ${tag}` };

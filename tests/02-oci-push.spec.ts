@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { expect, test } from '../fixtures/index.ts';
-import { fluxObjects, fluxStall } from '../fixtures/flux.ts';
+import { fluxObjects, fluxStall, lastScan } from '../fixtures/flux.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
-import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
+import { fluxObjectSettled } from '../helpers/conditions.ts';
 import { conditionChangedAt, scannedAt } from '../helpers/flux-times.ts';
 import { artifactFor } from '../targets/load.ts';
 import { Deadline, labelPhase, RUN_ID_ANNOTATION } from './plan.ts';
@@ -28,14 +28,14 @@ test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, a
   const detected = await flux.observe(
     ir,
     (obj) => {
-      const scan = obj?.status?.lastScanResult;
+      const scan = lastScan(obj);
       const found = (scan?.latestTags ?? []).includes(to) || (scan?.tagCount ?? 0) >= expectedCount;
-      return { ok: found, reason: `ImageRepository ${ir.namespace}/${ir.name} lastScanResult to include ${to}, has ${scan ? `${scan.tagCount} tags (${(scan.latestTags ?? []).join(', ')})` : 'no scan result'}` };
+      return { ok: found, reason: `ImageRepository ${ir.namespace}/${ir.name} lastScanResult to include ${to}, has ${scan ? `${scan.tagCount} tags (${scan.latestTags.join(', ')})` : 'no scan result'}` };
     },
     { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} to detect ${to}` },
   );
   const ip = refs.imagePolicy;
-  const resolved = await flux.observe(ip, (obj) => fluxObjectSettled(obj as ConditionedObject, { revision: to }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} latest ${to}` });
+  const resolved = await flux.observe(ip, (obj) => fluxObjectSettled(obj, { revision: to }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} latest ${to}` });
   const stall = (reactsWithinMs?: number) => fluxStall({ requeueDependencyMs: target.intervals.requeueDependency, ...(reactsWithinMs === undefined ? {} : { reactsWithinMs }) });
 
   await test.step(`push ${to} with ${oras.description}`, async () => {
@@ -59,9 +59,9 @@ test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, a
     detected.stallAfter(stall());
     const seen = await detected.result;
     timeline.mark(CHECKPOINT.imageRepositoryDetected, { clientAt: seen.at, serverAt: scannedAt(seen.object), alreadyTrue: seen.alreadyTrue, source: 'watch' });
-    const scan = seen.object.status.lastScanResult;
-    await evidence.parameter('ImageRepository tags', `${scan.tagCount} (${(scan.latestTags ?? []).join(', ')})`);
-    expect(scan.tagCount, `ImageRepository ${ir.namespace}/${ir.name} tag count after the push`).toBe(expectedCount);
+    const scan = lastScan(seen.object);
+    await evidence.parameter('ImageRepository tags', `${scan?.tagCount} (${scan?.latestTags.join(', ')})`);
+    expect(scan?.tagCount, `ImageRepository ${ir.namespace}/${ir.name} tag count after the push`).toBe(expectedCount);
   });
 
   await test.step(`ImagePolicy latest = ${to}`, async () => {

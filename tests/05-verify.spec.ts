@@ -7,7 +7,7 @@
 import { expect, test } from '../fixtures/index.ts';
 import { KubeApiError } from '../fixtures/k8s.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
-import { controllerHealth, restartChanges, restartCounts } from '../helpers/controller-health.ts';
+import { controllerHealth, type DeploymentLike, type PodLike, restartChanges, restartCounts } from '../helpers/controller-health.ts';
 import { missingModels, newModels, parseModelListing } from '../helpers/model-listing.ts';
 import { announcedTags, findTagLine, logClockOffset, modelDownloadWindow } from '../helpers/pod-log.ts';
 import { fetchRateLimit } from './github.ts';
@@ -41,8 +41,8 @@ test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase
   });
 
   await test.step('Flux controllers still healthy, restart counts unchanged', async () => {
-    const [{ items: deployments }, { items: controllerPods }] = await Promise.all([k8s.list('Deployment', target.namespaces.flux), k8s.list('Pod', target.namespaces.flux)]);
-    const report = controllerHealth(deployments as never, controllerPods as never, target.controllers.expected);
+    const [{ items: deployments }, { items: controllerPods }] = await Promise.all([k8s.list<DeploymentLike>('Deployment', target.namespaces.flux), k8s.list<PodLike>('Pod', target.namespaces.flux)]);
+    const report = controllerHealth(deployments, controllerPods, target.controllers.expected);
     await evidence.parameter('Flux controllers (after)', report.summary);
     expect(report.problems, `Flux controllers: ${report.summary}`).toEqual([]);
     expect(restartChanges(facts.require('controllerRestarts', 'phase 00'), restartCounts(report)), 'controller restarts since preflight').toEqual([]);
@@ -51,8 +51,8 @@ test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase
   await test.step('Azure Arc agents still connected', async () => {
     const arc = target.controllers.arc;
     if (!arc) return evidence.skipped('Arc agents', 'controllers.arc is not set in the profile');
-    const [{ items: deployments }, { items: arcPods }] = await Promise.all([k8s.list('Deployment', arc.namespace), k8s.list('Pod', arc.namespace)]);
-    const report = controllerHealth(deployments as never, arcPods as never);
+    const [{ items: deployments }, { items: arcPods }] = await Promise.all([k8s.list<DeploymentLike>('Deployment', arc.namespace), k8s.list<PodLike>('Pod', arc.namespace)]);
+    const report = controllerHealth(deployments, arcPods);
     await evidence.parameter('Arc agents (after)', report.controllers.length ? report.summary : `none in ${arc.namespace}`);
     if (arc.required) expect(report.controllers.length, `Arc agents in ${arc.namespace}`).toBeGreaterThan(0);
     expect(report.problems, `Arc agents in ${arc.namespace} (the cluster's connection to Azure): ${report.summary}`).toEqual([]);

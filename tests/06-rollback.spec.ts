@@ -7,7 +7,7 @@
 import { expect, test } from '../fixtures/index.ts';
 import { fluxObjects } from '../fixtures/flux.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
-import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
+import { fluxObjectSettled } from '../helpers/conditions.ts';
 import { helmBaseline } from '../helpers/helm-upgrade.ts';
 import { findTagLine } from '../helpers/pod-log.ts';
 import { changeTagAndSync, followUpgrade, watchUpgrade } from './flow.ts';
@@ -60,9 +60,9 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
     // Let the image objects see the deletion, so the cluster reads as the start state.
     const ir = refs.imageRepository;
     const requestedAt = await flux.requestReconcile(ir.kind, ir.namespace, ir.name);
-    await flux.reach(ir, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt, revision: tags.length, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} back to ${tags.length} tags` });
+    await flux.reach(ir, (obj) => fluxObjectSettled(obj, { requestedAt, revision: tags.length, revisionField: 'status.lastScanResult.tagCount' }), { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} back to ${tags.length} tags` });
     const ip = refs.imagePolicy;
     const policyRequested = await flux.requestReconcile(ip.kind, ip.namespace, ip.name);
-    await flux.reach(ip, (obj) => fluxObjectSettled(obj as ConditionedObject, { requestedAt: policyRequested, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
+    await flux.reach(ip, (obj) => fluxObjectSettled(obj, { requestedAt: policyRequested, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
   });
 });
