@@ -9,6 +9,7 @@
  *   npm run prove -- --list       the cases
  *   npm run prove -- --quick      the quick subset (.ci/run)
  *   npm run prove -- NAME …       some cases
+ *   npm run prove -- --jobs=1     one case at a time (default 2: each case has its own sandbox)
  *
  * Each case writes to reports/prove/<case>/ (console log, Playwright JSON, run directory); the matrix goes to
  * reports/prove/matrix.md and matrix.json.
@@ -46,6 +47,8 @@ function writeProfile(c: ProveCase, dir: string): string {
   profile.name = `prove-${c.name}`;
   profile.timeouts = { ...profile.timeouts, ...SHORT_TIMEOUTS };
   profile.budgets = { ...profile.budgets, ...(c.budgets ?? {}) };
+  // A fault case is about its criterion; the rollback (16 s) proves nothing more there.
+  if (c.expect) profile.rollback = false;
   const file = path.join(dir, 'profile.yaml');
   writeFileSync(file, stringify(profile));
   return file;
@@ -102,13 +105,24 @@ async function main(): Promise<void> {
   const cases = selectCases(args);
   mkdirSync(out, { recursive: true });
   const started = Date.now();
-  const rows: CaseVerdict[] = [];
-  for (const [i, c] of cases.entries()) {
-    process.stdout.write(`prove ${i + 1}/${cases.length} ${c.name} (${c.sandboxArgs.join(' ') || 'no fault'}) … `);
-    const verdict = await runCase(c);
-    rows.push(verdict);
-    console.log(`${verdict.ok ? '✅' : '❌'} ${verdict.verdict} in ${formatDuration(verdict.wallMs)}${verdict.ok ? '' : `: ${cell(verdict.message ?? verdict.detail ?? '', 300)}`}`);
-  }
+  const jobsArg = args.find((a) => a.startsWith('--jobs='));
+  const jobs = Math.max(1, Number(jobsArg?.slice(7) ?? 2) || 1);
+  // Cases run `jobs` at a time, each on its own sandbox (own state dir and ports); rows keep the table's order.
+  const rows: CaseVerdict[] = new Array(cases.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const i = next++;
+      const c = cases[i]!;
+      const verdict = await runCase(c);
+      rows[i] = verdict;
+      done++;
+      console.log(`prove ${done}/${cases.length} ${c.name} (${c.sandboxArgs.join(' ') || 'no fault'}): ${verdict.ok ? '✅' : '❌'} ${verdict.verdict} in ${formatDuration(verdict.wallMs)}${verdict.ok ? '' : `: ${cell(verdict.message ?? verdict.detail ?? '', 300)}`}`);
+    }
+  };
+  console.log(`prove: ${cases.length} case${cases.length === 1 ? '' : 's'}, ${Math.min(jobs, cases.length)} at a time`);
+  await Promise.all(Array.from({ length: Math.min(jobs, cases.length) }, worker));
   const table = matrix(rows);
   const caught = rows.filter((r) => r.expectedTest && r.ok).length;
   const healthy = rows.filter((r) => !r.expectedTest);
