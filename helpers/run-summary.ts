@@ -107,7 +107,7 @@ export function fluxLine(environment: Readonly<Record<string, string>>): string 
   const controllers = environment['Flux controllers'] ?? '';
   const m = controllers.match(/source-controller v1\.(\d+)\.\d+/);
   const apis = environment['Flux APIs']?.match(/ImagePolicy (\S+)/)?.[1];
-  const detail = [m ? `source-controller v1.${m[1]}` : undefined, apis ? `image APIs ${apis.replace(/,$/, '')}` : undefined].filter(Boolean).join(', ');
+  const detail = [m ? `source-controller v1.${m[1]}` : undefined, apis ? `image APIs ${apis.replace(/,$/, '').split('/').pop()}` : undefined].filter(Boolean).join(', ');
   if (m) return `${'2.' + m[1]}${detail ? ` (${detail})` : ''}`;
   return controllers || 'unknown';
 }
