@@ -54,6 +54,7 @@ export function budgetTablesHtml(sections: ReadonlyArray<{ title: string; rows: 
     `<html><head><meta charset="utf-8"><title>${escapeXml(title)}</title>`,
     '<style>body{font-family:system-ui,sans-serif;margin:16px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}</style>',
     '</head><body>',
+    ...(sections.length === 1 && sections[0]!.title === title ? [] : [`<h2>${escapeXml(title)}</h2>`]),
     ...sections.map((s) => tableSection(s.rows, s.title)),
     '</body></html>',
   ].join('\n');
