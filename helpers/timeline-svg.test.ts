@@ -57,6 +57,19 @@ describe('renderTimelineSvg', () => {
     }
   });
 
+  it('fits the axis to what happened: a budget far beyond it is an arrow at the axis end, said in words', () => {
+    const far = renderTimelineSvg([
+      { name: 'GitOps flow', startMs: T0, endMs: T0 + 700, budgetMs: 15_000 },
+      { name: 'end-to-end', startMs: T0, endMs: T0 + 15_000, budgetMs: 120_000 },
+    ]);
+    const [flow, e2e] = far.split('<g class="stage').slice(1);
+    assert.match(flow!, /<path class="budget" d="M/);
+    assert.match(e2e!, /<path class="budget beyond"/);
+    assert.match(e2e!, /budget 2m0s \(beyond the axis\)/);
+    assert.match(e2e!, />15s, budget 2m0s</);
+    assert.doesNotMatch(far, />1m0s</, 'the axis ends near 15 s, not at 2 min');
+  });
+
   it('widens the canvas so the longest label is never clipped', () => {
     const name = 'GitOps flow (git push → HelmRelease upgrade start) '.repeat(3).trim();
     const wide = renderTimelineSvg([{ name, startMs: T0, endMs: T0 + 1000, budgetMs: 15_000 }], { width: 400 });

@@ -37,6 +37,8 @@ const PAD = 16;
 const TOP = 64;
 /** Upper bound of a glyph's advance as a fraction of the font size (system-ui, digits and latin letters, arrows). */
 const EM = 0.62;
+/** A budget ending later than this many times the measured span is drawn as an arrow at the axis end. */
+const OFF_AXIS = 2;
 
 /** Estimated rendered width of `text` at `size` px, erring wide so estimated layouts never overlap. */
 export function textWidth(text: string, size: number): number {
@@ -47,8 +49,11 @@ export function textWidth(text: string, size: number): number {
 export function renderTimelineSvg(stages: readonly TimelineStage[], options: TimelineOptions = {}): string {
   const title = options.title ?? 'GitOps upgrade timeline';
   const origin = stages.length > 0 ? Math.min(...stages.map((s) => s.startMs)) : 0;
-  const ends = stages.flatMap((s) => [s.endMs ?? s.startMs, s.startMs + (s.budgetMs ?? 0)]);
-  const span = Math.max(1000, ...ends.map((t) => t - origin));
+  // The axis fits what happened; a budget far beyond it (a 2 min end-to-end budget over a 15 s run) would squeeze
+  // every bar into a corner, so such a budget is drawn as an arrow at the axis end and said in words.
+  const measured = Math.max(1000, ...stages.map((s) => (s.endMs ?? s.startMs) - origin));
+  const budgets = stages.map((s) => s.startMs + (s.budgetMs ?? 0) - origin).filter((t) => t <= OFF_AXIS * measured);
+  const span = Math.max(measured, ...budgets);
   const step = tickStep(span);
   const axisEnd = Math.ceil(span / step) * step;
   const values = stages.map(valueText);
@@ -85,11 +90,13 @@ export function renderTimelineSvg(stages: readonly TimelineStage[], options: Tim
     const x0 = x(stage.startMs);
     const x1 = duration === undefined ? x(origin + axisEnd) : Math.max(x0 + 2, x(stage.endMs!));
     const fill = duration === undefined ? `fill="none" stroke="${color}" stroke-dasharray="4 3"` : `fill="${color}"`;
-    const bx = stage.budgetMs === undefined ? undefined : x(stage.startMs + stage.budgetMs);
+    const beyond = stage.budgetMs !== undefined && stage.startMs + stage.budgetMs > origin + axisEnd;
+    const bx = stage.budgetMs === undefined ? undefined : beyond ? x(origin + axisEnd) : x(stage.startMs + stage.budgetMs);
+    const mark = beyond ? `M${(bx! - 6).toFixed(1)} ${barY - 2}l6 ${barH / 2 + 2}l-6 ${barH / 2 + 2}` : `M${bx?.toFixed(1)} ${barY - 3}v${barH + 6}m-4 0h8`;
     const budget =
       bx === undefined
         ? ''
-        : `<path class="budget" d="M${bx.toFixed(1)} ${barY - 3}v${barH + 6}m-4 0h8" stroke="${COLORS.budget}" stroke-width="2" fill="none"><title>budget ${formatDuration(stage.budgetMs!)}</title></path>`;
+        : `<path class="budget${beyond ? ' beyond' : ''}" d="${mark}" stroke="${COLORS.budget}" stroke-width="2" fill="none"><title>budget ${formatDuration(stage.budgetMs!)}${beyond ? ' (beyond the axis)' : ''}</title></path>`;
     const valueX = Math.max(x1, bx ?? x1) + 6;
     return [
       `<g class="stage${over ? ' over' : ''}">`,
@@ -109,7 +116,7 @@ export function renderTimelineSvg(stages: readonly TimelineStage[], options: Tim
     `<style>text{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;fill:${COLORS.text}}.label{font-size:${FONT.label}px}.tick{font-size:${FONT.tick}px;fill:${COLORS.axis}}.value{font-size:${FONT.value}px}.title{font-size:${FONT.title}px;font-weight:600}.caption{font-size:${FONT.tick}px;fill:${COLORS.axis}}</style>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="${PAD}" y="20" class="title">${escapeXml(title)}</text>`,
-    `<text x="${PAD}" y="36" class="caption">${escapeXml(caption)} — a dark tick on a bar marks its budget</text>`,
+    `<text x="${PAD}" y="36" class="caption">${escapeXml(caption)} — a dark tick marks each budget, an arrow at the end a budget beyond the axis</text>`,
     ...ticks,
     ...rows,
     `</svg>`,
