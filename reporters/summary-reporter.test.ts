@@ -60,6 +60,16 @@ describe('SummaryReporter', () => {
     assert.match(md, /Errors outside tests/);
   });
 
+  it('removes the previous run\'s summary when a run begins', () => {
+    const runDir = path.join(dir, 'c');
+    const out = path.join(runDir, 'out');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'summary.json'), '{"verdict":"passed"}');
+    const reporter = new SummaryReporter({ outputDir: out, runDir, allureResults: path.join(runDir, 'allure') });
+    reporter.onBegin({ projects: [] } as unknown as FullConfig, { allTests: () => [] } as unknown as Suite);
+    assert.throws(() => readFileSync(path.join(out, 'summary.json')), /ENOENT/);
+  });
+
   it('refuses to start without its paths', () => {
     assert.throws(() => new SummaryReporter({} as never), /option outputDir is required/);
   });

@@ -8,7 +8,7 @@
  *
  * Options (playwright.config.ts): `{ outputDir, runDir, allureResults }`, absolute paths.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { budgetMetrics } from '../helpers/budget-trend.ts';
@@ -57,6 +57,8 @@ export default class SummaryReporter implements Reporter {
   onBegin(config: FullConfig, suite: Suite): void {
     this.#config = config;
     this.#suite = suite;
+    // A run killed before onEnd must not leave the previous run's verdict for CI to post.
+    for (const file of ['summary.json', 'summary.md']) rmSync(path.join(this.#options.outputDir, file), { force: true });
   }
 
   onError(error: TestError): void {
