@@ -70,6 +70,12 @@ describe('renderTimelineSvg', () => {
     assert.doesNotMatch(far, />1m0s</, 'the axis ends near 15 s, not at 2 min');
   });
 
+  it('says the net value when an interval was subtracted from the bar', () => {
+    const net = renderTimelineSvg([{ name: 'end-to-end', startMs: T0, endMs: T0 + 16_000, budgetMs: 15_000, measuredMs: 14_600 }]);
+    assert.match(net, />14\.6s net \(bar 16s\), budget 15s</);
+    assert.doesNotMatch(net, /class="stage over"/, 'judged by the net value');
+  });
+
   it('widens the canvas so the longest label is never clipped', () => {
     const name = 'GitOps flow (git push → HelmRelease upgrade start) '.repeat(3).trim();
     const wide = renderTimelineSvg([{ name, startMs: T0, endMs: T0 + 1000, budgetMs: 15_000 }], { width: 400 });

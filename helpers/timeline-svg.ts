@@ -20,6 +20,8 @@ export interface TimelineStage {
   budgetMs?: number;
   /** Overrides the over-budget colouring (e.g. a report-only budget is never red). */
   ok?: boolean;
+  /** The budget's measured value when it is not the bar's length (an interval was subtracted, e.g. a download). */
+  measuredMs?: number;
 }
 
 export interface TimelineOptions {
@@ -85,7 +87,8 @@ export function renderTimelineSvg(stages: readonly TimelineStage[], options: Tim
     const barY = y + 20;
     const barH = 12;
     const duration = stage.endMs === undefined ? undefined : stage.endMs - stage.startMs;
-    const over = stage.ok === false || (stage.ok === undefined && duration !== undefined && stage.budgetMs !== undefined && duration > stage.budgetMs);
+    const value = stage.measuredMs ?? duration;
+    const over = stage.ok === false || (stage.ok === undefined && value !== undefined && stage.budgetMs !== undefined && value > stage.budgetMs);
     const color = duration === undefined ? COLORS.open : over ? COLORS.over : COLORS.ok;
     const x0 = x(stage.startMs);
     const x1 = duration === undefined ? x(origin + axisEnd) : Math.max(x0 + 2, x(stage.endMs!));
@@ -127,9 +130,11 @@ export function renderTimelineSvg(stages: readonly TimelineStage[], options: Tim
 function valueText(stage: TimelineStage): string {
   if (stage.endMs === undefined) return stage.budgetMs === undefined ? 'not reached' : `not reached, budget ${formatDuration(stage.budgetMs)}`;
   const duration = stage.endMs - stage.startMs;
-  if (stage.budgetMs === undefined) return formatDuration(duration);
-  const delta = duration - stage.budgetMs;
-  return `${formatDuration(duration)}, budget ${formatDuration(stage.budgetMs)}${delta > 0 ? ` (+${formatDuration(delta)})` : ''}`;
+  const value = stage.measuredMs ?? duration;
+  const measured = value === duration ? formatDuration(duration) : `${formatDuration(value)} net (bar ${formatDuration(duration)})`;
+  if (stage.budgetMs === undefined) return measured;
+  const delta = value - stage.budgetMs;
+  return `${measured}, budget ${formatDuration(stage.budgetMs)}${delta > 0 ? ` (+${formatDuration(delta)})` : ''}`;
 }
 
 /** Axis tick spacing: 1, 2 or 5 × a power of ten seconds, giving about 4–10 ticks. */
