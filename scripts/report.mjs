@@ -55,6 +55,7 @@ if (proc.status !== 0) {
   process.exit(proc.status ?? 1);
 }
 const pages = stripReportAnalytics(output);
+ensureMetricsWidget(output);
 console.log(`report: analytics removed from ${pages} page${pages === 1 ? '' : 's'}`);
 if (runId !== undefined) writeFileSync(marker, `${runId}\n`);
 console.log(`report: done — serve it with \`npm run report:open\``);
@@ -110,4 +111,14 @@ function stripReportAnalytics(dir) {
     writeFileSync(file, html);
   }
   return pages.length;
+}
+
+/**
+ * Allure 3.18's awesome page fetches widgets/metrics.json on every load, but the plugin writes it only when the run
+ * has performance metrics (@allurereport/plugin-awesome dist/generators.js, generateMetrics). A run whose teardown
+ * never measured a budget would log a 404 in every reader's console: write the empty widget instead.
+ */
+function ensureMetricsWidget(dir) {
+  const file = path.join(dir, 'widgets', 'metrics.json');
+  if (existsSync(path.dirname(file)) && !existsSync(file)) writeFileSync(file, JSON.stringify({ current: [], history: [] }));
 }
