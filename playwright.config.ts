@@ -141,6 +141,8 @@ export default defineConfig<{}, RunOptions>({
         environmentInfo: lazyEnvironmentInfo(metadata.environmentFile),
       },
     ],
+    // Last, so summary.md/json and the budget metrics are written after the others finished.
+    [path.join(root, 'reporters', 'summary-reporter.ts'), { outputDir: reports, runDir, allureResults: metadata.allureResults }],
   ],
   projects,
 });

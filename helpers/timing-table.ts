@@ -44,6 +44,23 @@ export function budgetTableMarkdown(rows: readonly BudgetRow[]): string {
 
 /** A standalone HTML document (inline styles only) with the same table and the messages as row titles. */
 export function budgetTableHtml(rows: readonly BudgetRow[], title = 'Timing budgets'): string {
+  return budgetTablesHtml([{ title, rows }], title);
+}
+
+/** One HTML document with a table per section (the upgrade, the rollback), for the report's home page. */
+export function budgetTablesHtml(sections: ReadonlyArray<{ title: string; rows: readonly BudgetRow[] }>, title = 'Timing budgets'): string {
+  return [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${escapeXml(title)}</title>`,
+    '<style>body{font-family:system-ui,sans-serif;margin:16px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}</style>',
+    '</head><body>',
+    ...(sections.length === 1 && sections[0]!.title === title ? [] : [`<h2>${escapeXml(title)}</h2>`]),
+    ...sections.map((s) => tableSection(s.rows, s.title)),
+    '</body></html>',
+  ].join('\n');
+}
+
+function tableSection(rows: readonly BudgetRow[], title: string): string {
   const colors: Record<Outcome, string> = { ok: '#e8f5e9', exceeded: '#ffebee', reported: '#fff8e1', missing: '#f5f5f5' };
   const body = rows
     .map((row) => {
@@ -52,15 +69,10 @@ export function budgetTableHtml(rows: readonly BudgetRow[], title = 'Timing budg
     })
     .join('\n');
   return [
-    '<!doctype html>',
-    `<html><head><meta charset="utf-8"><title>${escapeXml(title)}</title>`,
-    '<style>body{font-family:system-ui,sans-serif;margin:16px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}</style>',
-    '</head><body>',
     `<h3>${escapeXml(title)}</h3>`,
     `<table><thead><tr>${HEADERS.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>`,
     body,
     '</tbody></table>',
     `<ul>${rows.map((row) => `<li>${escapeXml(row.message)}</li>`).join('')}</ul>`,
-    '</body></html>',
   ].join('\n');
 }

@@ -13,6 +13,7 @@ import { checkClocks } from '../helpers/clock-check.ts';
 import { describeRestoreAction } from '../helpers/restore-plan.ts';
 import { renderTimelineSvg, type TimelineStage } from '../helpers/timeline-svg.ts';
 import { budgetTableHtml, budgetTableMarkdown } from '../helpers/timing-table.ts';
+import { publishTimingSummary } from '../fixtures/timing-summary.ts';
 import { labelPhase } from './plan.ts';
 
 /** An error message on one line, for the "not restored" lines. */
@@ -40,6 +41,7 @@ test('teardown: git and the registry are back at the start state; timing summary
     log(`\nTiming summary (run ${runId})\n\n${markdown}`);
     writeFileSync(path.join(runDir, 'timing.md'), `# Timing summary — run ${runId}\n\n${markdown}`);
     await evidence.markdown('timing summary.md', markdown);
+    await publishTimingSummary(runDir, runId, sections);
     for (const s of sections) {
       await evidence.html(`timing table — ${s.title}`, budgetTableHtml(s.rows, `Timing budgets — ${s.title}`));
       const stages: TimelineStage[] = s.rows

@@ -1,0 +1,147 @@
+/**
+ * The run summary CI posts and dashboards read: `reports/summary.md` and `reports/summary.json` (versioned). Pure:
+ * the summary reporter (reporters/summary-reporter.ts) gathers the tests' outcomes, the timing record and the run's
+ * environment, and this file turns them into the verdict per phase, the budgets table (measured vs limit with the
+ * result), the first failure with its criterion, and the target, run id and Flux line.
+ */
+import type { BudgetRow } from './budgets.ts';
+import { formatDuration } from './durations.ts';
+import type { TimingRecord } from './timing-record.ts';
+import { budgetTableMarkdown } from './timing-table.ts';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+export type PhaseVerdict = 'passed' | 'failed' | 'did not run';
+
+/** One test's outcome, as the reporter saw it. */
+export interface TestOutcome {
+  phase: string;
+  title: string;
+  status: TestStatus;
+  durationMs: number;
+  /** The innermost failing step's title (a criterion in the plan's words), when a step failed. */
+  criterion?: string;
+  /** The first error's message, first lines only. */
+  message?: string;
+}
+
+export interface BudgetResult {
+  section: string;
+  id?: string;
+  name: string;
+  measuredMs?: number;
+  limitMs: number;
+  mode: 'assert' | 'report';
+  result: 'within budget' | 'exceeded' | 'over (report only)' | 'not measured';
+  message: string;
+}
+
+export interface RunSummary {
+  schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
+  verdict: 'passed' | 'failed';
+  runId: string;
+  target: string;
+  fluxLine: string;
+  startedAt: string;
+  durationMs: number;
+  phases: Array<{ name: string; verdict: PhaseVerdict; tests: number; failed: number; durationMs: number }>;
+  budgets: BudgetResult[];
+  firstFailure?: { phase: string; test: string; criterion: string; message: string };
+  /** Problems outside tests (global setup, a missing timing record), one line each. */
+  errors: string[];
+}
+
+export interface SummaryInput {
+  /** Playwright's overall status. */
+  status: 'passed' | 'failed' | 'timedout' | 'interrupted';
+  startedAt: Date;
+  durationMs: number;
+  /** Phase (project) names in plan order; phases with no outcome are listed as "did not run". */
+  phases: readonly string[];
+  tests: readonly TestOutcome[];
+  timing?: TimingRecord;
+  environment: Readonly<Record<string, string>>;
+  errors: readonly string[];
+}
+
+const FAILED: ReadonlySet<TestStatus> = new Set(['failed', 'timedOut', 'interrupted']);
+
+/** Builds the summary; the verdict is failed when Playwright's was, or any test failed. */
+export function buildRunSummary(input: SummaryInput): RunSummary {
+  const phases = input.phases.map((name) => {
+    const tests = input.tests.filter((t) => t.phase === name);
+    const failed = tests.filter((t) => FAILED.has(t.status)).length;
+    const ran = tests.some((t) => t.status !== 'skipped');
+    const verdict: PhaseVerdict = failed > 0 ? 'failed' : ran ? 'passed' : 'did not run';
+    return { name, verdict, tests: tests.length, failed, durationMs: tests.reduce((sum, t) => sum + t.durationMs, 0) };
+  });
+  const first = input.phases.flatMap((p) => input.tests.filter((t) => t.phase === p && FAILED.has(t.status)))[0];
+  const budgets = (input.timing?.sections ?? []).flatMap((s) => s.rows.map((r) => budgetResult(s.title, r)));
+  const failed = input.status !== 'passed' || phases.some((p) => p.verdict === 'failed');
+  return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    verdict: failed ? 'failed' : 'passed',
+    runId: input.environment['Run id'] ?? input.timing?.runId ?? 'unknown',
+    target: input.environment.Target ?? 'unknown',
+    fluxLine: fluxLine(input.environment),
+    startedAt: input.startedAt.toISOString(),
+    durationMs: input.durationMs,
+    phases,
+    budgets,
+    ...(first ? { firstFailure: { phase: first.phase, test: first.title, criterion: first.criterion ?? first.title, message: first.message ?? first.status } } : {}),
+    errors: [...input.errors],
+  };
+}
+
+function budgetResult(section: string, row: TimingRecord['sections'][number]['rows'][number]): BudgetResult {
+  const result: BudgetResult['result'] = row.measuredMs === undefined ? 'not measured' : row.ok ? 'within budget' : row.mode === 'report' ? 'over (report only)' : 'exceeded';
+  return { section, ...(row.id ? { id: row.id } : {}), name: row.name, ...(row.measuredMs === undefined ? {} : { measuredMs: row.measuredMs }), limitMs: row.limitMs, mode: row.mode, result, message: row.message };
+}
+
+/**
+ * The Flux line from the controllers' versions: Flux 2.N ships source-controller v1.N (since Flux 2.2), e.g.
+ * `source-controller v1.6.2` → `2.6`. Falls back to what the environment says.
+ */
+export function fluxLine(environment: Readonly<Record<string, string>>): string {
+  const controllers = environment['Flux controllers'] ?? '';
+  const m = controllers.match(/source-controller v1\.(\d+)\.\d+/);
+  const apis = environment['Flux APIs']?.match(/ImagePolicy (\S+)/)?.[1];
+  const detail = [m ? `source-controller v1.${m[1]}` : undefined, apis ? `image APIs ${apis.replace(/,$/, '').split('/').pop()}` : undefined].filter(Boolean).join(', ');
+  if (m) return `${'2.' + m[1]}${detail ? ` (${detail})` : ''}`;
+  return controllers || 'unknown';
+}
+
+const ICON: Record<PhaseVerdict, string> = { passed: '✅ passed', failed: '❌ failed', 'did not run': '⏭️ did not run' };
+
+/** The Markdown summary: verdict line, facts, phases, budgets (same table as the teardown's), first failure. */
+export function runSummaryMarkdown(summary: RunSummary, timing?: TimingRecord): string {
+  const verdict = summary.verdict === 'passed' ? '✅ **passed**' : '❌ **failed**';
+  const lines = [
+    `## GitOps e2e — ${verdict}`,
+    '',
+    `- **Target:** ${summary.target}`,
+    `- **Run id:** \`${summary.runId}\``,
+    `- **Flux line:** ${summary.fluxLine}`,
+    `- **Started:** ${summary.startedAt}, took ${formatDuration(summary.durationMs)}`,
+    '',
+    '### Phases',
+    '',
+    '| Phase | Verdict | Tests | Time |',
+    '| --- | --- | ---: | ---: |',
+    ...summary.phases.map((p) => `| ${p.name} | ${ICON[p.verdict]} | ${p.tests} | ${formatDuration(p.durationMs)} |`),
+    '',
+  ];
+  if (summary.firstFailure) {
+    const f = summary.firstFailure;
+    lines.push('### First failure', '', `**${f.phase}** — ${f.test}`, '', `Criterion: ${f.criterion}`, '', '```', f.message, '```', '');
+  }
+  lines.push('### Budgets', '');
+  if (timing && timing.sections.length > 0) {
+    for (const s of timing.sections) lines.push(`#### ${s.title}`, '', budgetTableMarkdown(s.rows as BudgetRow[]));
+  } else {
+    lines.push('No timing record: the teardown did not write `reports/run/timing.json`.', '');
+  }
+  if (summary.errors.length > 0) lines.push('### Errors outside tests', '', ...summary.errors.map((e) => `- ${e}`), '');
+  return lines.join('\n');
+}

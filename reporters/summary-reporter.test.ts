@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { FullConfig, FullResult, Suite, TestCase } from '@playwright/test/reporter';
+import { evaluateBudgets, planBudgets } from '../helpers/budgets.ts';
+import { timingRecord } from '../helpers/timing-record.ts';
+import SummaryReporter from './summary-reporter.ts';
+
+const T0 = Date.UTC(2026, 11, 7, 2, 0);
+const dir = mkdtempSync(path.join(tmpdir(), 'summary-reporter-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The parts of Playwright's TestCase the reporter reads. */
+function testCase(project: string, title: string, result: Record<string, unknown>): TestCase {
+  return { title, parent: { project: () => ({ name: project }) }, results: [{ duration: 1000, errors: [], steps: [], ...result }] } as unknown as TestCase;
+}
+
+function run(runDir: string, tests: TestCase[], status: FullResult['status']) {
+  const options = { outputDir: path.join(runDir, 'out'), runDir, allureResults: path.join(runDir, 'allure') };
+  mkdirSync(options.allureResults, { recursive: true });
+  const reporter = new SummaryReporter(options);
+  reporter.onBegin({ projects: [{ name: '00-preflight' }, { name: '03-git-update' }, { name: 'teardown' }] } as FullConfig, { allTests: () => tests } as unknown as Suite);
+  reporter.onEnd({ status, startTime: new Date(T0), duration: 5000 });
+  const read = (f: string) => readFileSync(path.join(options.outputDir, f), 'utf8');
+  return { json: JSON.parse(read('summary.json')), md: read('summary.md'), options };
+}
+
+describe('SummaryReporter', () => {
+  it('writes summary.json/md from the outcomes, timing.json and environment.json, and the budget metrics', () => {
+    const runDir = path.join(dir, 'a');
+    mkdirSync(runDir);
+    const cps = { gitPushed: T0, gitRepositorySynced: T0 + 6200 };
+    writeFileSync(path.join(runDir, 'timing.json'), JSON.stringify(timingRecord('r1', [{ title: 'Upgrade', rows: evaluateBudgets(cps, planBudgets()), checkpoints: cps }])));
+    writeFileSync(path.join(runDir, 'environment.json'), JSON.stringify({ 'Run id': 'r1', Target: 'kind (targets/kind.yaml)', 'Flux controllers': 'source-controller v1.9.4' }));
+    const failedStep = { title: 'GitRepository at the pushed SHA', category: 'test.step', error: { message: 'x' }, steps: [] };
+    const { json, md, options } = run(runDir, [
+      testCase('00-preflight', 'preflight', { status: 'passed' }),
+      testCase('03-git-update', 'git update', { status: 'failed', errors: [{ message: '\u001b[31mExpected sync\u001b[39m\nline 2' }], steps: [{ title: 'outer', category: 'test.step', error: { message: 'x' }, steps: [failedStep] }] }),
+      testCase('teardown', 'teardown', { status: 'passed' }),
+    ], 'failed');
+    assert.equal(json.verdict, 'failed');
+    assert.equal(json.target, 'kind (targets/kind.yaml)');
+    assert.match(json.fluxLine, /^2\.9/);
+    assert.deepEqual(json.firstFailure, { phase: '03-git-update', test: 'git update', criterion: 'GitRepository at the pushed SHA', message: 'Expected sync\nline 2' });
+    assert.equal(json.budgets.find((b: { id?: string }) => b.id === 'gitPushToSync').result, 'exceeded');
+    assert.match(md, /\| git push → GitRepository sync \| 6\.2s \| 5s \|/);
+    const perf = JSON.parse(readFileSync(path.join(options.allureResults, 'gitops-budgets-perf.json'), 'utf8'));
+    assert.deepEqual(perf.filter((m: { key: string }) => m.key === 'gitops.budget.gitPushToSync').map((m: { value: number }) => m.value), [6200]);
+  });
+
+  it('still writes a summary when the teardown left no timing record, and says so', () => {
+    const runDir = path.join(dir, 'b');
+    mkdirSync(runDir);
+    const { json, md } = run(runDir, [], 'failed');
+    assert.equal(json.verdict, 'failed');
+    assert.deepEqual(json.phases.map((p: { verdict: string }) => p.verdict), ['did not run', 'did not run', 'did not run']);
+    assert.match(json.errors[0], /no timing record/);
+    assert.match(md, /Errors outside tests/);
+  });
+
+  it('removes the previous run\'s summary when a run begins', () => {
+    const runDir = path.join(dir, 'c');
+    const out = path.join(runDir, 'out');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'summary.json'), '{"verdict":"passed"}');
+    const reporter = new SummaryReporter({ outputDir: out, runDir, allureResults: path.join(runDir, 'allure') });
+    reporter.onBegin({ projects: [] } as unknown as FullConfig, { allTests: () => [] } as unknown as Suite);
+    assert.throws(() => readFileSync(path.join(out, 'summary.json')), /ENOENT/);
+  });
+
+  it('refuses to start without its paths', () => {
+    assert.throws(() => new SummaryReporter({} as never), /option outputDir is required/);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Playwright reporter that writes the run summary when the run ends: `reports/summary.md` and
+ * `reports/summary.json` (helpers/run-summary.ts), and the run's budgets as Allure performance metrics
+ * (`<allure-results>/gitops-budgets-perf.json`, helpers/budget-trend.ts) so the report's history carries them.
+ * A reporter rather than a test, because only the runner knows every phase's outcome, including phases that were
+ * skipped and a global setup that failed. It reads what the teardown wrote: `<runDir>/timing.json` and
+ * `<runDir>/environment.json`.
+ *
+ * Options (playwright.config.ts): `{ outputDir, runDir, allureResults }`, absolute paths.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
+import { budgetMetrics } from '../helpers/budget-trend.ts';
+import { buildRunSummary, runSummaryMarkdown, type TestOutcome } from '../helpers/run-summary.ts';
+import { parseTimingRecord, type TimingRecord } from '../helpers/timing-record.ts';
+
+export interface SummaryReporterOptions {
+  outputDir: string;
+  runDir: string;
+  allureResults: string;
+}
+
+/** Strips ANSI colour codes and keeps the first lines of an error, which carry the expectation's message. */
+function firstLines(text: string | undefined, n = 8): string | undefined {
+  if (!text) return undefined;
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(0, n).join('\n').trim();
+}
+
+/** The innermost `test.step` with an error: the criterion that failed. */
+function failedStep(steps: readonly TestStep[]): TestStep | undefined {
+  for (const step of steps) {
+    if (step.category !== 'test.step' || !step.error) continue;
+    return failedStep(step.steps) ?? step;
+  }
+  return undefined;
+}
+
+export default class SummaryReporter implements Reporter {
+  readonly #options: SummaryReporterOptions;
+  #config?: FullConfig;
+  #suite?: Suite;
+  readonly #errors: string[] = [];
+
+  constructor(options: SummaryReporterOptions) {
+    for (const key of ['outputDir', 'runDir', 'allureResults'] as const) {
+      if (!options?.[key]) throw new Error(`summary reporter: option ${key} is required (an absolute path)`);
+    }
+    this.#options = options;
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.#config = config;
+    this.#suite = suite;
+    // A run killed before onEnd must not leave the previous run's verdict for CI to post.
+    for (const file of ['summary.json', 'summary.md']) rmSync(path.join(this.#options.outputDir, file), { force: true });
+  }
+
+  onError(error: TestError): void {
+    this.#errors.push(firstLines(error.message ?? error.value, 3) ?? 'unknown error');
+  }
+
+  onEnd(result: FullResult): void {
+    const { outputDir, runDir, allureResults } = this.#options;
+    const errors = [...this.#errors];
+    const timing = this.#readTiming(path.join(runDir, 'timing.json'), errors);
+    const summary = buildRunSummary({
+      status: result.status,
+      startedAt: result.startTime,
+      durationMs: result.duration,
+      phases: this.#config?.projects.map((p) => p.name) ?? [],
+      tests: this.#suite?.allTests().map(outcome) ?? [],
+      ...(timing ? { timing } : {}),
+      environment: readJson(path.join(runDir, 'environment.json')) ?? {},
+      errors,
+    });
+    mkdirSync(outputDir, { recursive: true });
+    writeFileSync(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(path.join(outputDir, 'summary.md'), runSummaryMarkdown(summary, timing));
+    if (timing && existsSync(allureResults)) {
+      writeFileSync(path.join(allureResults, 'gitops-budgets-perf.json'), JSON.stringify(budgetMetrics(timing), null, 2) + '\n');
+    }
+  }
+
+  #readTiming(file: string, errors: string[]): TimingRecord | undefined {
+    if (!existsSync(file)) {
+      errors.push(`no timing record (${path.basename(path.dirname(file))}/${path.basename(file)}): the teardown did not get to the timing summary`);
+      return undefined;
+    }
+    try {
+      return parseTimingRecord(readFileSync(file, 'utf8'), file);
+    } catch (err) {
+      errors.push((err as Error).message);
+      return undefined;
+    }
+  }
+}
+
+function outcome(test: TestCase): TestOutcome {
+  const last: TestResult | undefined = test.results[test.results.length - 1];
+  const step = last ? failedStep(last.steps) : undefined;
+  const message = firstLines(last?.errors[0]?.message ?? last?.errors[0]?.value);
+  return {
+    phase: test.parent.project()?.name ?? '?',
+    title: test.title,
+    status: last?.status ?? 'skipped',
+    durationMs: last?.duration ?? 0,
+    ...(step ? { criterion: step.title } : {}),
+    ...(message ? { message } : {}),
+  };
+}
+
+function readJson(file: string): Record<string, string> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+}
