@@ -4,11 +4,8 @@
  * scanned, the ImagePolicy at the from-tag, the HelmRelease installed with the from-tag values, and the foundry pod
  * Ready, announcing the tag and holding its models.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { execa } from 'execa';
 import { expect, test } from '../fixtures/index.ts';
+import { runBootstrap } from '../fixtures/bootstrap.ts';
 import { atCommit, fluxObjects } from '../fixtures/flux.ts';
 import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
 import { formatDuration } from '../helpers/durations.ts';
@@ -31,22 +28,12 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
       expect(existedBefore, `the GitOps configuration is not deployed and ${decision.reason}`).toBe(true);
       return evidence.skipped('bootstrap', `${decision.reason}; the existing deployment is verified instead`);
     }
-    // A kubeconfig holding only the target's context, so the script cannot act on another cluster.
-    const dir = await mkdtemp(path.join(tmpdir(), 'gitops-e2e-bootstrap-'));
-    try {
-      const kubeconfig = path.join(dir, 'kubeconfig');
-      await writeFile(kubeconfig, (await kubectl.run(['config', 'view', '--raw', '--minify', '--flatten'])).stdout, { mode: 0o600 });
-      log(`$ (cd <clone> && KUBECONFIG=<${k8s.context} only> ${target.bootstrap.command})`);
-      const started = Date.now();
-      const proc = await execa('bash', ['-c', target.bootstrap.command], { cwd: ws.dir, env: { KUBECONFIG: kubeconfig }, reject: false, timeout: target.bootstrap.timeout, all: true });
-      await evidence.text('bootstrap output', String(proc.all ?? ''));
-      expect(proc.timedOut, `bootstrap did not finish within ${formatDuration(target.bootstrap.timeout)}`).toBe(false);
-      expect(proc.exitCode, `bootstrap exit code; last output: ${redact(String(proc.all ?? '').trim().split('\n').slice(-5).join(' | '))}`).toBe(0);
-      ledger.record({ type: 'bootstrap', command: target.bootstrap.command });
-      await evidence.parameter('bootstrap duration', formatDuration(Date.now() - started));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const run = await runBootstrap({ command: target.bootstrap.command, cwd: ws.dir, timeoutMs: target.bootstrap.timeout, pass: target.bootstrap.env, kubectl, context: k8s.context, log });
+    await evidence.text('bootstrap output', run.output);
+    expect(run.timedOut, `bootstrap did not finish within ${formatDuration(target.bootstrap.timeout)}`).toBe(false);
+    expect(run.exitCode, `bootstrap exit code; last output: ${redact(run.output.trim().split('\n').slice(-5).join(' | '))}`).toBe(0);
+    ledger.record({ type: 'bootstrap', command: target.bootstrap.command });
+    await evidence.parameter('bootstrap duration', formatDuration(run.durationMs));
   });
 
   const deadline = new Deadline(target.timeouts.initialDeploy);
