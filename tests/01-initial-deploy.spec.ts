@@ -6,6 +6,7 @@
  */
 import { expect, test } from '../fixtures/index.ts';
 import { runBootstrap } from '../fixtures/bootstrap.ts';
+import { checkHelmReleaseInventory } from '../fixtures/preflight-checks.ts';
 import { atCommit, fluxObjects } from '../fixtures/flux.ts';
 import { fluxObjectSettled, type ConditionedObject } from '../helpers/conditions.ts';
 import { formatDuration } from '../helpers/durations.ts';
@@ -52,6 +53,11 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
       const done = await k8s.waitFor(r.kind, r.namespace, r.name, atCommit(head, target.git.branch, 'status.lastAppliedRevision', requestedAt), { timeoutMs: deadline.left(), what: `Kustomization ${r.namespace}/${r.name} applied at ${head}` });
       log(`  ${flux.summary(done.object)}`);
     }
+  });
+
+  await test.step(`HelmRelease ${refs.helmRelease.name} among what the Kustomizations applied`, async () => {
+    // Seconds, not the phase's limit: a HelmRelease no Kustomization applies will never appear.
+    await evidence.parameter('HelmRelease in inventory', (await checkHelmReleaseInventory(k8s, target)).note);
   });
 
   await test.step('ImageRepository scanned with the registry\'s tags', async () => {
