@@ -24,8 +24,11 @@ describe('network errors name the host and port', () => {
     assert.equal(describeUnreachable('API server', 'http://127.0.0.1:1', err), 'API server 127.0.0.1:1 unreachable (http://127.0.0.1:1): bad port');
   });
 
-  it('does not call an HTTP error unreachable', () => {
+  it('does not call an HTTP answer unreachable', () => {
     assert.equal(isUnreachable(new Error('GET /v2/: 401 UNAUTHORIZED')), false);
+    const answered = Object.assign(new Error('POST /v2/x/blobs/uploads/: 401 UNAUTHORIZED: authentication required (ECONNREFUSED in a body)'), { status: 401, code: 'UNAUTHORIZED' });
+    assert.equal(isUnreachable(answered), false);
+    assert.equal(networkCode(answered), undefined);
   });
 });
 

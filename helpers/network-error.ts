@@ -32,11 +32,15 @@ export function hostPort(url: string): string {
   }
 }
 
-/** The first system error code in `err`'s cause chain, else undefined. */
+/** System, undici and TLS codes; not the codes of an HTTP answer (`UNAUTHORIZED`, `MANIFEST_UNKNOWN`). */
+const CONNECTION_CODE = /^(E[A-Z]+|UND_ERR_[A-Z_]+|ERR_(TLS|SSL)_[A-Z_]+|[A-Z_]*CERT[A-Z_]*|UNABLE_TO_[A-Z_]+)$/;
+
+/** The first connection error code in `err`'s cause chain, else undefined. An error with an HTTP status has none. */
 export function networkCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (typeof (e as { status?: unknown }).status === 'number') return undefined;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+    if (typeof code === 'string' && CONNECTION_CODE.test(code)) return code;
     // AggregateError (happy eyeballs: one per address)
     const inner = (e as { errors?: unknown[] }).errors?.[0];
     if (inner) {
@@ -49,6 +53,7 @@ export function networkCode(err: unknown): string | undefined {
 
 /** True when `err` is a failure to reach the server at all (no HTTP answer). */
 export function isUnreachable(err: unknown): boolean {
+  if (typeof (err as { status?: unknown })?.status === 'number') return false;
   const message = err instanceof Error ? err.message : String(err);
   return networkCode(err) !== undefined || /fetch failed|bad port|ECONNREFUSED|ENOTFOUND|socket hang up|connect ETIMEDOUT/i.test(message);
 }
