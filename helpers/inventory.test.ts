@@ -10,14 +10,16 @@ describe('helmReleaseInventoryProblem', () => {
     assert.equal(helmReleaseInventoryProblem([ks('infra', ['_foundry-system__Namespace']), ks('apps', [HR])], { namespace: 'foundry-system', name: 'foundry-gpu-oras' }, { profile: 'p' }), undefined);
   });
 
-  it('is silent when nothing was applied yet', () => {
+  it('is silent while a Kustomization has not applied anything yet (it may still apply it)', () => {
     assert.equal(helmReleaseInventoryProblem([ks('apps')], { namespace: 'foundry-system', name: 'typo' }, { profile: 'p' }), undefined);
+    assert.equal(helmReleaseInventoryProblem([ks('infra', ['_foundry-system__Namespace']), ks('apps')], { namespace: 'foundry-system', name: 'foundry-gpu-oras' }, { profile: 'p' }), undefined);
+    assert.equal(helmReleaseInventoryProblem([], { namespace: 'foundry-system', name: 'typo' }, { profile: 'p' }), undefined);
   });
 
   it('names the missing HelmRelease and the ones that exist', () => {
     assert.equal(
       helmReleaseInventoryProblem([ks('infra', []), ks('apps', [HR])], { namespace: 'foundry-system', name: 'foundry-gpu' }, { profile: 'targets/x.yaml' }),
-      'HelmRelease foundry-system/foundry-gpu is in no Kustomization\'s inventory (infra, apps apply HelmRelease foundry-system/foundry-gpu-oras): check objects.helmRelease and namespaces.app in targets/x.yaml',
+      'HelmRelease foundry-system/foundry-gpu is in no Kustomization\'s inventory (infra, apps applied HelmRelease foundry-system/foundry-gpu-oras): check objects.helmRelease and namespaces.app in targets/x.yaml',
     );
     assert.deepEqual(inventoriedObjects([ks('apps', [HR])], 'HelmRelease', 'helm.toolkit.fluxcd.io'), ['foundry-system/foundry-gpu-oras']);
   });

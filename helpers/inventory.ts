@@ -28,17 +28,16 @@ export function inventoriedObjects(kustomizations: readonly InventoriedKustomiza
 }
 
 /**
- * Undefined when the HelmRelease is listed (or no Kustomization has an inventory yet, so nothing can be said);
- * otherwise the one line to fail with.
+ * Undefined when the HelmRelease is listed, or when nothing can be said yet (a Kustomization of the profile that has
+ * not applied anything — no inventory — may still apply it); otherwise the one line to fail with.
  */
 export function helmReleaseInventoryProblem(kustomizations: readonly InventoriedKustomization[], ref: { namespace: string; name: string }, hint: { profile: string }): string | undefined {
-  const withInventory = kustomizations.filter((k) => k.status?.inventory?.entries !== undefined);
-  if (withInventory.length === 0) return undefined;
   const id = inventoryId({ ...ref, kind: 'HelmRelease' }, HELM_RELEASE_GROUP);
-  if (withInventory.some((k) => k.status!.inventory!.entries!.some((e) => e.id === id))) return undefined;
-  const found = inventoriedObjects(withInventory, 'HelmRelease', HELM_RELEASE_GROUP);
+  if (kustomizations.some((k) => (k.status?.inventory?.entries ?? []).some((e) => e.id === id))) return undefined;
+  if (kustomizations.length === 0 || kustomizations.some((k) => k.status?.inventory?.entries === undefined)) return undefined;
+  const found = inventoriedObjects(kustomizations, 'HelmRelease', HELM_RELEASE_GROUP);
   return (
-    `HelmRelease ${ref.namespace}/${ref.name} is in no Kustomization's inventory (${withInventory.map((k) => k.metadata.name).join(', ')} apply ` +
+    `HelmRelease ${ref.namespace}/${ref.name} is in no Kustomization's inventory (${kustomizations.map((k) => k.metadata.name).join(', ')} applied ` +
     `${found.length ? `HelmRelease ${found.join(', ')}` : 'no HelmRelease'}): check objects.helmRelease and namespaces.app in ${hint.profile}`
   );
 }

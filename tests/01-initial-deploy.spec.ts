@@ -26,7 +26,10 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
   await test.step(`bootstrap the GitOps configuration (${target.bootstrap.command}) from a fresh clone`, async () => {
     const decision = safety.check('bootstrap');
     if (!decision.allowed) {
-      expect(existedBefore, `the GitOps configuration is not deployed and ${decision.reason}`).toBe(true);
+      // Deployed = the bootstrap's GitRepository exists (its HelmRelease may still be on its way).
+      const r = refs.gitRepository;
+      const configured = (await flux.get(r.kind, r.namespace, r.name)) !== undefined;
+      expect(configured, `the GitOps configuration is not deployed (no ${r.kind} ${r.namespace}/${r.name}) and ${decision.reason}`).toBe(true);
       return evidence.skipped('bootstrap', `${decision.reason}; the existing deployment is verified instead`);
     }
     const run = await runBootstrap({ command: target.bootstrap.command, cwd: ws.dir, timeoutMs: target.bootstrap.timeout, pass: target.bootstrap.env, kubectl, context: k8s.context, log });

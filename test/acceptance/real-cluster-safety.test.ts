@@ -201,7 +201,7 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
       }
       assert.ok(!(ok instanceof Error) && ok.checked, String(ok instanceof Error ? ok.message : ok.note));
       const started = Date.now();
-      await assert.rejects(checkHelmReleaseInventory(k8s, { ...target, objects: { ...target.objects, helmRelease: 'foundry-gpu-typo' } }), /^Error: HelmRelease foundry-system\/foundry-gpu-typo is in no Kustomization's inventory \(.*apply HelmRelease foundry-system\/foundry-gpu-oras\)/);
+      await assert.rejects(checkHelmReleaseInventory(k8s, { ...target, objects: { ...target.objects, helmRelease: 'foundry-gpu-typo' } }), /^Error: HelmRelease foundry-system\/foundry-gpu-typo is in no Kustomization's inventory \(.*applied HelmRelease foundry-system\/foundry-gpu-oras\)/);
       assert.ok(Date.now() - started < 5_000, 'in seconds');
     } finally {
       k8s.close();
