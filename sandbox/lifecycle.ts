@@ -83,7 +83,10 @@ async function daemonPidOf(stateDir: string): Promise<{ pid: number; info?: Sand
   if (info) return { pid: info.pid, info };
   const text = await readFile(path.join(stateDir, PID_FILE), 'utf8').catch(() => '');
   const pid = Number(text.trim());
-  return Number.isInteger(pid) && pid > 0 ? { pid } : undefined;
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  // A pid file left by an `up` killed with SIGKILL may name a pid reused since: signal it only if it is our daemon.
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  return cmdline === undefined || cmdline.includes(DAEMON) ? { pid } : undefined;
 }
 
 /** Resolves with state.json once the daemon wrote it; rejects with the log's tail if the daemon exits first. */

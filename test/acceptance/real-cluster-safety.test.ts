@@ -271,6 +271,24 @@ describe('interrupting gitops-sandbox up leaves nothing behind', { timeout: 300_
     await rm(parent, { recursive: true, force: true });
   });
 
+  it('up killed outright (SIGKILL, no cleanup possible): down finds the not-yet-ready daemon by its pid file', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'sandbox-killed-'));
+    const stateDir = path.join(parent, 'state');
+    const child = execa(process.execPath, [CLI, 'up', '--json', '--state-dir', stateDir], { reject: false });
+    const pidFile = path.join(stateDir, 'daemon.pid');
+    while (!existsSync(pidFile) || !(await readFile(pidFile, 'utf8')).trim()) await new Promise((r) => setTimeout(r, 20));
+    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    child.kill('SIGKILL');
+    await child;
+    assert.equal(alive(pid), true, 'the detached daemon survives its up');
+    const down = await execa(process.execPath, [CLI, 'down', '--state-dir', stateDir], { reject: false });
+    assert.equal(down.exitCode, 0, down.stderr);
+    assert.match(down.stdout, /^sandbox in .* stopped$/);
+    assert.equal(await gone(pid), true, `daemon ${pid} still running`);
+    assert.equal(existsSync(stateDir), false);
+    await rm(parent, { recursive: true, force: true });
+  });
+
   it('an unknown flag is one line and starts nothing', async () => {
     const parent = await mkdtemp(path.join(tmpdir(), 'sandbox-badflag-'));
     const cli = new SandboxCli({ root: ROOT, stateDir: path.join(parent, 'state'), log: () => undefined });
