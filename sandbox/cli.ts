@@ -15,10 +15,19 @@ import { down, fault, status, up } from './lifecycle.ts';
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const stateDirOption = () => new Option('--state-dir <dir>', 'directory holding the sandbox state').default('.sandbox');
 
+/** Usage errors (unknown flag, missing value) as one line: the problem, commander's suggestion, where help is. */
+const oneLine = (text: string) =>
+  `gitops-sandbox: ${text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/^error: /, '')} (gitops-sandbox help [command] lists the options)\n`;
+
 const program = new Command('gitops-sandbox')
   .description('Local twin of a one-GPU Kubernetes cluster running Flux, with a git server and an OCI registry')
-  .showHelpAfterError()
-  .configureOutput({ outputError: (text, write) => write(text.trimEnd() + '\n') });
+  .configureOutput({ outputError: (text, write) => write(oneLine(text)) });
 
 program
   .command('up')

@@ -4,7 +4,7 @@
  * `up` created.
  */
 import { spawn } from 'node:child_process';
-import { watch } from 'node:fs';
+import { rmSync, rmdirSync, watch, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +15,10 @@ import { isAlive, readState, STATE_FILE, type SandboxInfo } from './state.ts';
 
 const DAEMON = path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.ts');
 const LOG_FILE = 'sandbox.log';
+/** The daemon's pid, written the moment it is spawned: `down` finds a daemon that has not written state.json yet. */
+const PID_FILE = 'daemon.pid';
 /** Everything `up` and the daemon create inside the state dir; `down` removes exactly these. */
-const CREATED = [STATE_FILE, 'kubeconfig', LOG_FILE, 'journal.jsonl', 'git', 'registry', 'pods', 'artifacts', 'flux', 'bootstrap-clone'];
+const CREATED = [STATE_FILE, PID_FILE, 'kubeconfig', LOG_FILE, 'journal.jsonl', 'git', 'registry', 'pods', 'artifacts', 'flux', 'bootstrap-clone'];
 const UP_TIMEOUT_MS = 180_000;
 const DOWN_TIMEOUT_MS = 20_000;
 
@@ -27,6 +29,17 @@ export async function up(flags: RawSandboxFlags & { json?: boolean }): Promise<v
   if (existing && isAlive(existing.pid)) {
     throw new Error(`a sandbox already runs in ${options.stateDir} (pid ${existing.pid}): run \`gitops-sandbox down --state-dir ${options.stateDir}\` first`);
   }
+  // Interrupted while starting: stop the daemon and remove what was created (state.json holds credentials), so
+  // nothing outlives this command. Installed before the daemon exists, so no moment is left uncovered.
+  let daemonPid: number | undefined;
+  const abort = (signal: NodeJS.Signals) => {
+    if (daemonPid) killGroup(daemonPid, 'SIGKILL');
+    removeCreatedSync(options.stateDir);
+    console.error(`gitops-sandbox up: ${signal} while starting: sandbox stopped, ${options.stateDir} cleaned`);
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
   await mkdir(options.stateDir, { recursive: true });
   await rm(path.join(options.stateDir, STATE_FILE), { force: true });
   const log = await open(path.join(options.stateDir, LOG_FILE), 'a');
@@ -35,11 +48,45 @@ export async function up(flags: RawSandboxFlags & { json?: boolean }): Promise<v
     stdio: ['ignore', log.fd, log.fd],
     env: { ...process.env, [OPTIONS_ENV]: JSON.stringify(options) },
   });
+  daemonPid = child.pid;
+  if (daemonPid) writeFileSync(path.join(options.stateDir, PID_FILE), `${daemonPid}\n`);
   await log.close();
   const info = await waitForReady(options.stateDir, child);
+  process.off('SIGINT', abort);
+  process.off('SIGTERM', abort);
   child.unref();
   if (flags.json) process.stdout.write(JSON.stringify(info, null, 2) + '\n');
   else printSummary(info);
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // group already gone
+  }
+}
+
+/** Synchronous {@link CREATED} removal, for signal handlers. */
+function removeCreatedSync(stateDir: string): void {
+  for (const name of CREATED) rmSync(path.join(stateDir, name), { recursive: true, force: true });
+  try {
+    rmdirSync(stateDir); // only when empty: never remove a user's own files
+  } catch {
+    // not empty, or gone
+  }
+}
+
+/** The daemon's pid from state.json, else from the pid file `up` wrote before the daemon was ready. */
+async function daemonPidOf(stateDir: string): Promise<{ pid: number; info?: SandboxInfo } | undefined> {
+  const info = await readState(stateDir);
+  if (info) return { pid: info.pid, info };
+  const text = await readFile(path.join(stateDir, PID_FILE), 'utf8').catch(() => '');
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  // A pid file left by an `up` killed with SIGKILL may name a pid reused since: signal it only if it is our daemon.
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  return cmdline === undefined || cmdline.includes(DAEMON) ? { pid } : undefined;
 }
 
 /** Resolves with state.json once the daemon wrote it; rejects with the log's tail if the daemon exits first. */
@@ -120,25 +167,24 @@ export async function fault(specs: string[], flags: { stateDir: string; clear?: 
 /** `down`: stops the daemon (control endpoint, then SIGTERM, then SIGKILL to its group) and removes its files. */
 export async function down(flags: { stateDir: string; keep?: boolean }): Promise<void> {
   const stateDir = path.resolve(flags.stateDir);
-  const info = await readState(stateDir);
-  if (info && isAlive(info.pid)) {
-    await control(info, 'POST', '/stop').catch(() => process.kill(-info.pid, 'SIGTERM'));
-    if (!(await exited(info.pid, DOWN_TIMEOUT_MS))) {
-      process.kill(-info.pid, 'SIGKILL');
-      await exited(info.pid, 5_000);
+  const found = await daemonPidOf(stateDir);
+  const info = found?.info;
+  if (found && isAlive(found.pid)) {
+    const pid = found.pid;
+    const stop = info ? control(info, 'POST', '/stop') : Promise.reject(new Error('not ready: no control endpoint'));
+    await stop.catch(() => killGroup(pid, 'SIGTERM'));
+    if (!(await exited(pid, DOWN_TIMEOUT_MS))) {
+      killGroup(pid, 'SIGKILL');
+      await exited(pid, 5_000);
     }
     // Children (git http-backend, docker-registry, helm) share the daemon's process group.
-    try {
-      process.kill(-info.pid, 'SIGKILL');
-    } catch {
-      // group already gone
-    }
+    killGroup(pid, 'SIGKILL');
   }
   if (!flags.keep) {
     await Promise.all(CREATED.map((name) => rm(path.join(stateDir, name), { recursive: true, force: true })));
     await rmdir(stateDir).catch(() => undefined); // only when empty: never remove a user's own files
   }
-  console.log(info ? `sandbox in ${stateDir} stopped` : `no sandbox in ${stateDir}`);
+  console.log(found ? `sandbox in ${stateDir} stopped` : `no sandbox in ${stateDir}`);
 }
 
 async function runningState(stateDir: string): Promise<SandboxInfo> {

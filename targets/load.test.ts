@@ -159,6 +159,32 @@ describe('loadTarget', () => {
     assert.deepEqual(problemsOf((d) => (d.pod.logPattern = 'Tag:')), ['FILE: pod.logPattern: must contain {tag}']);
   });
 
+  it('refuses durations of zero or less before anything runs', () => {
+    const problems = problemsOf((d) => {
+      d.budgets.gitPushToSync = '-5s';
+      d.budgets.endToEnd = { limit: '0s' };
+      d.timeouts.upgrade = '-30s';
+      d.bootstrap.timeout = '0s';
+    });
+    const positive = 'must be positive (a limit of zero or less would fail, or never wait, after the run has mutated)';
+    assert.deepEqual(problems.sort(), [
+      `FILE: bootstrap.timeout: ${positive}`,
+      `FILE: budgets.endToEnd.limit: ${positive}`,
+      `FILE: budgets.gitPushToSync.limit: ${positive}`,
+      `FILE: timeouts.upgrade: ${positive}`,
+    ]);
+  });
+
+  it('takes bootstrap.env as a list of variable names', () => {
+    assert.deepEqual(loadTarget('sandbox', SANDBOX_ENV).bootstrap.env.includes('GITOPS_INTERVAL'), true);
+    assert.deepEqual(loadTarget('example-arc', {}).bootstrap.env.includes('GITOPS_INTERVAL'), true);
+    assert.deepEqual(problemsOf((d) => (d.bootstrap.env = ['OK', 'not ok'])), ['FILE: bootstrap.env[1]: must be an environment variable name such as REGISTRY_PASSWORD']);
+  });
+
+  it('names the directory when E2E_TARGET is one', () => {
+    assert.throws(() => loadTarget('targets/', {}), /^TargetError: target "targets\/": targets is a directory, not a profile file: name a \.yaml file in it \(bundled profiles: .*sandbox/);
+  });
+
   it('reports malformed references, bad YAML and unknown targets', () => {
     assert.deepEqual(problemsOf((d) => (d.description = 'x ${oops')), ['FILE: description: malformed variable reference ${oops (use ${NAME} or ${NAME:-default})']);
     assert.equal(loadTarget(variant((d) => (d.description = 'literal $${NOT_A_VAR}')), SANDBOX_ENV).description, 'literal ${NOT_A_VAR}');

@@ -4,7 +4,7 @@
  * as one line naming the file and the field (`targets/x.yaml: registry.host: Required`). Call it once, in the
  * Playwright config / global setup; fixtures receive the result.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
@@ -112,12 +112,16 @@ export function resolveTargetFile(nameOrPath: string | undefined): string {
   const ref = nameOrPath?.trim() || DEFAULT_TARGET;
   const isPath = ref.includes('/') || ref.includes(path.sep) || /\.ya?ml$/i.test(ref);
   const file = isPath ? path.resolve(ref) : path.join(TARGETS_DIR, `${ref}.yaml`);
+  const available = () =>
+    readdirSync(TARGETS_DIR)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -'.yaml'.length))
+      .join(', ');
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new TargetError([`target ${JSON.stringify(ref)}: ${displayPath(file) || '.'} is a directory, not a profile file: name a .yaml file in it (bundled profiles: ${available()})`]);
+  }
   if (existsSync(file)) return file;
-  const available = readdirSync(TARGETS_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -'.yaml'.length))
-    .join(', ');
-  throw new TargetError([`target ${JSON.stringify(ref)} not found: no file ${displayPath(file)} (available: ${available})`]);
+  throw new TargetError([`target ${JSON.stringify(ref)} not found: no file ${displayPath(file)} (available: ${available()})`]);
 }
 
 function readYaml(file: string): unknown {

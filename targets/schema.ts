@@ -10,13 +10,17 @@ import { PLAN_BUDGETS, type BudgetMode, type PlanBudgetId } from '../helpers/bud
 import { isGoDuration, parseDuration } from '../helpers/durations.ts';
 
 const GO_DURATION_HINT = 'must be a Go duration such as 90s, 2m or 1m30s';
+const POSITIVE_HINT = 'must be positive (a limit of zero or less would fail, or never wait, after the run has mutated)';
 
-/** A Go duration in the file; milliseconds after loading. */
-const duration = () =>
+/** A Go duration above zero (`-5s` is a Go duration but no limit). */
+const positiveGoDuration = () =>
   z
     .string()
-    .refine(isGoDuration, { message: GO_DURATION_HINT })
-    .transform((text) => parseDuration(text));
+    .refine(isGoDuration, { message: GO_DURATION_HINT, abort: true })
+    .refine((text) => parseDuration(text) > 0, { message: POSITIVE_HINT });
+
+/** A positive Go duration in the file; milliseconds after loading. */
+const duration = () => positiveGoDuration().transform((text) => parseDuration(text));
 
 const k8sName = () =>
   z
@@ -46,7 +50,7 @@ const budgetSchema = (id: PlanBudgetId) => {
     .preprocess(
       (value) => (typeof value === 'string' ? { limit: value } : value),
       z.strictObject({
-        limit: z.string().refine(isGoDuration, { message: GO_DURATION_HINT }).describe('Go duration'),
+        limit: positiveGoDuration().describe('Go duration'),
         mode: z.enum(['assert', 'report']).optional().describe('assert fails the run when exceeded; report only measures'),
       }),
     )
@@ -126,8 +130,14 @@ export const targetSchema = z
       .describe('The GitOps repository'),
     bootstrap: z
       .strictObject({
-        command: z.string().min(1).default('bash scripts/gitops-config.sh').describe('Run from a fresh clone with KUBECONFIG set'),
+        command: z.string().min(1).default('bash scripts/gitops-config.sh').describe('Run from a fresh clone with a minimal environment: PATH, HOME, KUBECONFIG and bootstrap.env'),
         timeout: duration().default(parseDuration('5m')).describe('Go duration'),
+        env: z
+          .array(envName())
+          .default([])
+          .describe(
+            'Environment variables passed from the suite\'s environment to the command; it gets only these plus PATH, HOME and KUBECONFIG (never the suite\'s credentials unless listed here)',
+          ),
       })
       .prefault({})
       .describe('How the initial deployment is created'),

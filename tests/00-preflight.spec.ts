@@ -1,14 +1,18 @@
 /**
- * Phase 00 — preflight: the tools are there, the cluster answers, Flux is installed and healthy, the registry holds
- * the from-tag and not the to-tag, git has the tag file at the from-tag — or the start state is restored when the
- * profile allows mutations, and otherwise the run stops saying what to clean.
+ * Phase 00 — preflight: the run's mode, credentials set and accepted, the tools (the bootstrap's too) are there, the
+ * cluster answers, Flux is installed and healthy, the registry holds the from-tag and not the to-tag, git has the
+ * tag file at the from-tag — or the start state is restored, only for leftovers a gitops-e2e run provably made and
+ * only when the profile allows mutations; otherwise the run stops, before any change, saying what to clean.
  */
 import { execa } from 'execa';
 import { expect, test } from '../fixtures/index.ts';
+import { missingBootstrapTools } from '../fixtures/bootstrap.ts';
 import { fluxObjects } from '../fixtures/flux.ts';
-import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
-import { commitTagChange, pushTagChange, readTag } from '../fixtures/tag-change.ts';
+import { apiServerVersion, checkHelmReleaseInventory, checkRegistryAccess, runMode, toTagArchive, unsetCredentialVariables } from '../fixtures/preflight-checks.ts';
+import { inspectStartState, restoreRefusal, restoreStartState } from '../fixtures/start-state.ts';
+import { readTag } from '../fixtures/tag-change.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
+import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { findOnPath, resolveTool } from '../lib/tools.ts';
 import { fetchRateLimit } from './github.ts';
 import { labelPhase } from './plan.ts';
@@ -17,17 +21,33 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
   await labelPhase('00 Preflight', 'The cluster and its GitOps sources are in the start state', 'blocker');
   const { tags, namespaces } = target;
 
-  await test.step('tools present: kubectl, git, and oras or the built-in OCI client', async () => {
+  const mode = await test.step('run mode: mutations allowed on this context, or read-only', async () => {
+    const m = runMode(target, safety.check('mutations (bootstrap, registry push/delete, git push, reconcile requests)'));
+    log(m.mode === 'mutating' ? `  ${m.line}` : m.line);
+    test.info().annotations.push({ type: 'run mode', description: m.line });
+    await evidence.parameter('run mode', m.line);
+    expect(m.mode, m.line).not.toBe('refused');
+    return m.mode;
+  });
+  const mutating = mode === 'mutating';
+
+  await test.step('credential variables named by the profile are set', async () => {
+    expect(unsetCredentialVariables(target, credentials), 'credential variables').toEqual([]);
+  });
+
+  await test.step('tools present: kubectl, git, and oras or the built-in OCI client; the bootstrap\'s on its PATH', async () => {
     const kubectlPath = await resolveTool('kubectl');
     const gitVersion = (await execa('git', ['--version'])).stdout.trim();
     await evidence.parameter('kubectl', kubectlPath);
     await evidence.parameter('git', gitVersion);
     await evidence.parameter('OCI client', oras.description);
     if (!(await findOnPath('oras'))) await evidence.skipped('oras CLI', 'not on PATH; the built-in OCI client pushes the same manifest');
+    if (!mutating) return evidence.skipped('bootstrap tools', 'the run does not bootstrap');
+    expect(await missingBootstrapTools(target.bootstrap.env), `tools missing on the bootstrap's PATH (PATH plus the pinned kubectl/helm)`).toEqual([]);
   });
 
   await test.step('API reachable and server version', async () => {
-    const version = await k8s.version();
+    const version = await apiServerVersion(k8s);
     const viaKubectl = await kubectl.version();
     expect(viaKubectl.serverVersion?.gitVersion, 'kubectl and the client library see the same server').toBe(version.gitVersion);
     facts.set('serverVersion', version.gitVersion);
@@ -83,46 +103,53 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
     await evidence.parameter('GitHub core rate limit (before)', `${rate.remaining}/${rate.limit}`);
   });
 
+  await test.step(mutating ? 'registry reachable, credentials accepted for a push (nothing stored)' : 'registry reachable, credentials accepted', async () => {
+    await evidence.parameter('registry access', await checkRegistryAccess(target, credentials, { push: mutating }));
+  });
+
+  const ws = await test.step(mutating ? 'git reachable, credentials accepted for a push (git push --dry-run)' : 'git reachable', async () => {
+    const clone = await git.clone();
+    if (mutating) await clone.pushDryRun();
+    else await evidence.skipped('git push --dry-run', 'the run does not push');
+    return clone;
+  });
+
+  await test.step(`to-tag archive present for ${tags.to}`, async () => {
+    if (!mutating) return evidence.skipped('to-tag archive', 'the run does not push');
+    await evidence.parameter('to-tag archive', toTagArchive(target));
+  });
+
+  await test.step('profile objects named; HelmRelease among what the Kustomizations apply', async () => {
+    const refs = fluxObjects(target);
+    await evidence.json('Flux objects under test', refs);
+    const inventory = await checkHelmReleaseInventory(k8s, target);
+    if (inventory.checked) await evidence.parameter('HelmRelease in inventory', inventory.note);
+    else await evidence.skipped('HelmRelease in inventory', `${inventory.note}; phase 01 checks once they have`);
+  });
+
   const startState = await test.step(`registry has ${tags.from} and not ${tags.to}; git has ${target.git.file} at ${tags.from}`, async () => {
     const registryTags = await oras.tags();
     await evidence.parameter('registry tags', registryTags.join(', ') || '(none)');
     expect(registryTags, `${target.registry.host}/${target.registry.repository} must hold the from-tag`).toContain(tags.from);
-    const ws = await git.clone();
     const gitTag = await readTag(ws, target.git.file, target.git.yamlPath);
     await evidence.parameter('git commit', await ws.head());
     await evidence.parameter(`git ${target.git.yamlPath}`, gitTag ?? '(missing)');
     expect(gitTag, `${target.git.file} must have ${target.git.yamlPath}`).toBeDefined();
-    return { toTagPresent: registryTags.includes(tags.to), gitTag: gitTag!, ws };
+    // Reads only: whose each leftover is (run-id annotation, E2E-Run-Id trailer) is decided before anything changes.
+    return inspectStartState({ target, ws, oras, registryTags, gitTag: gitTag! });
   });
 
-  await test.step('cluster clean or start state restored', async () => {
-    const dirty = [
-      ...(startState.toTagPresent ? [`the registry still has ${tags.to} (${target.registry.host}/${target.registry.repository}:${tags.to})`] : []),
-      ...(startState.gitTag !== tags.from ? [`${target.git.file} has ${target.git.yamlPath}: ${startState.gitTag}, not ${tags.from}`] : []),
-    ];
-    if (dirty.length === 0) return evidence.parameter('start state', 'clean');
-    const decision = safety.check('restoring the start state');
-    expect(
-      decision.allowed,
-      `start state is not clean (a crashed run?): ${dirty.join('; ')}. Clean it by hand — set ${target.git.yamlPath} in ${target.git.file} back to ${tags.from} on ${target.git.branch} and delete ${tags.to} from the registry — or allow mutations. ${decision.reason}`,
-    ).toBe(true);
-    if (startState.gitTag !== tags.from) {
-      const spec = { file: target.git.file, yamlPath: target.git.yamlPath, branch: target.git.branch, from: startState.gitTag, to: tags.from, runId, message: `Restore foundry BYO models tag to ${tags.from} (gitops-e2e preflight)`, reason: 'preflight restore' };
-      const committed = await commitTagChange(startState.ws, spec);
-      await pushTagChange(startState.ws, ledger, spec, committed);
-      log(`  restored ${target.git.file} to ${tags.from}`);
-    }
-    if (startState.toTagPresent) {
-      const digest = await oras.delete(tags.to);
-      ledger.record({ type: 'oci-delete', repository: target.registry.repository, tag: tags.to, digest });
-      log(`  deleted ${tags.to} (${digest}) left by an earlier run`);
-    }
-    await evidence.parameter('start state', `restored: ${dirty.join('; ')}`);
+  await test.step('cluster clean or start state restored (only what a gitops-e2e run made)', async () => {
+    if (startState.dirty.length === 0) return evidence.parameter('start state', 'clean');
+    const refusal = restoreRefusal(startState, safety.check('restoring the start state'), target);
+    if (refusal) log(`  ${refusal}`);
+    expect(refusal, 'start state').toBeUndefined();
+    const done = await restoreStartState(startState, { target, ws, oras, ledger, runId, log });
+    await evidence.parameter('start state', `restored: ${done.join('; ')}`);
   });
 
-  await test.step('profile objects named; their live sync intervals recorded', async () => {
+  await test.step('live sync intervals recorded', async () => {
     const refs = fluxObjects(target);
-    await evidence.json('Flux objects under test', refs);
     // Before the bootstrap they may not exist yet; phase 01 asserts the intervals once they do.
     const objects = (await Promise.all([refs.gitRepository, ...refs.kustomizations, refs.imageRepository, refs.helmRelease].map((r) => flux.get(r.kind, r.namespace, r.name)))).filter((o) => o !== undefined);
     if (objects.length === 0) return evidence.skipped('sync intervals', 'the Flux objects do not exist yet (the bootstrap creates them in phase 01)');

@@ -4,11 +4,9 @@
  * scanned, the ImagePolicy at the from-tag, the HelmRelease installed with the from-tag values, and the foundry pod
  * Ready, announcing the tag and holding its models.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { execa } from 'execa';
 import { expect, test } from '../fixtures/index.ts';
+import { runBootstrap } from '../fixtures/bootstrap.ts';
+import { checkHelmReleaseInventory } from '../fixtures/preflight-checks.ts';
 import { atCommit, fluxObjects, lastScan } from '../fixtures/flux.ts';
 import { fluxObjectSettled } from '../helpers/conditions.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
@@ -29,25 +27,18 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
   await test.step(`bootstrap the GitOps configuration (${target.bootstrap.command}) from a fresh clone`, async () => {
     const decision = safety.check('bootstrap');
     if (!decision.allowed) {
-      expect(existedBefore, `the GitOps configuration is not deployed and ${decision.reason}`).toBe(true);
+      // Deployed = the bootstrap's GitRepository exists (its HelmRelease may still be on its way).
+      const r = refs.gitRepository;
+      const configured = (await flux.get(r.kind, r.namespace, r.name)) !== undefined;
+      expect(configured, `the GitOps configuration is not deployed (no ${r.kind} ${r.namespace}/${r.name}) and ${decision.reason}`).toBe(true);
       return evidence.skipped('bootstrap', `${decision.reason}; the existing deployment is verified instead`);
     }
-    // A kubeconfig holding only the target's context, so the script cannot act on another cluster.
-    const dir = await mkdtemp(path.join(tmpdir(), 'gitops-e2e-bootstrap-'));
-    try {
-      const kubeconfig = path.join(dir, 'kubeconfig');
-      await writeFile(kubeconfig, (await kubectl.run(['config', 'view', '--raw', '--minify', '--flatten'])).stdout, { mode: 0o600 });
-      log(`$ (cd <clone> && KUBECONFIG=<${k8s.context} only> ${target.bootstrap.command})`);
-      const started = Date.now();
-      const proc = await execa('bash', ['-c', target.bootstrap.command], { cwd: ws.dir, env: { KUBECONFIG: kubeconfig }, reject: false, timeout: target.bootstrap.timeout, all: true });
-      await evidence.text('bootstrap output', String(proc.all ?? ''));
-      expect(proc.timedOut, `bootstrap did not finish within ${formatDuration(target.bootstrap.timeout)}`).toBe(false);
-      expect(proc.exitCode, `bootstrap exit code; last output: ${redact(String(proc.all ?? '').trim().split('\n').slice(-5).join(' | '))}`).toBe(0);
-      ledger.record({ type: 'bootstrap', command: target.bootstrap.command });
-      await evidence.parameter('bootstrap duration', formatDuration(Date.now() - started));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const run = await runBootstrap({ command: target.bootstrap.command, cwd: ws.dir, timeoutMs: target.bootstrap.timeout, pass: target.bootstrap.env, kubectl, context: k8s.context, log });
+    await evidence.text('bootstrap output', run.output);
+    expect(run.timedOut, `bootstrap did not finish within ${formatDuration(target.bootstrap.timeout)}`).toBe(false);
+    expect(run.exitCode, `bootstrap exit code; last output: ${redact(run.output.trim().split('\n').slice(-5).join(' | '))}`).toBe(0);
+    ledger.record({ type: 'bootstrap', command: target.bootstrap.command });
+    await evidence.parameter('bootstrap duration', formatDuration(run.durationMs));
   });
 
   const deadline = new Deadline(target.timeouts.initialDeploy);
@@ -66,6 +57,11 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
       const done = await flux.reach(r, atCommit(head, target.git.branch, 'status.lastAppliedRevision', requestedAt), { timeoutMs: deadline.left(), what: `Kustomization ${r.namespace}/${r.name} applied at ${head}` });
       log(`  ${flux.summary(done.object)}`);
     }
+  });
+
+  await test.step(`HelmRelease ${refs.helmRelease.name} among what the Kustomizations applied`, async () => {
+    // Seconds, not the phase's limit: a HelmRelease no Kustomization applies will never appear.
+    await evidence.parameter('HelmRelease in inventory', (await checkHelmReleaseInventory(k8s, target)).note);
   });
 
   await test.step('ImageRepository scanned with the registry\'s tags', async () => {

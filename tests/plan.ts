@@ -4,8 +4,8 @@
  */
 import * as allure from 'allure-js-commons';
 
-/** Manifest annotation carrying the run id on artifacts the suite pushes. */
-export const RUN_ID_ANNOTATION = 'dev.gitops-e2e.run-id';
+/** Manifest annotation carrying the run id on artifacts the suite pushes; preflight deletes a leftover only with it. */
+export { RUN_ID_ANNOTATION } from '../helpers/ownership.ts';
 
 /** Labels one phase in the reports: epic (the plan), feature (the phase), story and severity. */
 export async function labelPhase(feature: string, story: string, severity: 'blocker' | 'critical' | 'normal' = 'critical'): Promise<void> {

@@ -82,6 +82,16 @@ for (const target of TARGETS) {
       await rm(work, { recursive: true, force: true });
     });
 
+    test('checkPushAccess opens an upload session and cancels it; wrong credentials are refused', async () => {
+      const log: string[] = [];
+      await client({ fetch: countingFetch(log) }).checkPushAccess('foundry/push-check');
+      const calls = log.filter((l) => !l.startsWith('401 ') && !l.includes('/token'));
+      assert.equal(calls[0], 'POST /v2/foundry/push-check/blobs/uploads/');
+      assert.match(calls[1] ?? '', /^DELETE \/v2\/foundry\/push-check\/blobs\/uploads\/\S+/);
+      assert.deepEqual(await client().listTags('foundry/push-check').catch(() => []), [], 'nothing stored');
+      await assert.rejects(client({ password: 'wrong' }).checkPushAccess('foundry/push-check'), (err: unknown) => err instanceof OciError && err.status === 401);
+    });
+
     test('pushArtifact writes the manifest oras push writes and returns what --format json prints', async () => {
       const file = path.join(work, 'models.tar.gz');
       await writeFile(file, randomBytes(2048));

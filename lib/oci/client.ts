@@ -160,6 +160,18 @@ export class OciClient {
     await res.body?.cancel();
   }
 
+  /**
+   * Proves the credentials may push to `repo` without storing anything: opens a blob upload session (the first
+   * step of every push, which needs push access) and cancels it at once. Throws `OciError` (401/403/…) when the
+   * registry refuses; a registry that cannot cancel sessions lets the unused one expire.
+   */
+  async checkPushAccess(repo: string): Promise<void> {
+    const started = await this.#send('POST', this.#repoUrl(repo, 'blobs/uploads/'), { scope: repo, expect: [202] });
+    await started.body?.cancel();
+    const cancelled = await this.#send('DELETE', locationOf(started, this.#base), { scope: repo, expect: [200, 202, 204, 404, 405] });
+    await cancelled.body?.cancel();
+  }
+
   /** True when the repository has the blob (HEAD). */
   async blobExists(repo: string, digest: string): Promise<boolean> {
     const res = await this.#send('HEAD', this.#repoUrl(repo, `blobs/${digest}`), { scope: repo, expect: [200, 404] });
