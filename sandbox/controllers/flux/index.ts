@@ -24,7 +24,7 @@ import { ImageUpdateAutomationReconciler } from './imageupdateautomation.ts';
 import { installManifests } from './install.ts';
 import { KustomizationReconciler } from './kustomization.ts';
 import { ControllerLog, type LogSink } from './logger.ts';
-import { runPass, type KindReconciler } from './reconciler.ts';
+import { runPass, watchesReconcileRequests, type KindReconciler } from './reconciler.ts';
 import { TagDatabase } from './tag-database.ts';
 
 export type { LogSink } from './logger.ts';
@@ -115,7 +115,8 @@ export class FluxControllers {
         reconcile: (key) => runPass(ctx, reconciler, key),
         onError: (key, error) => log.error('Reconciler error', error instanceof Error ? error.message : String(error), { controller: reconciler.controller, name: key }),
       });
-      controller.watch(kube, { apiVersion: ctx.apis.apiVersion(reconciler.kind), kind: reconciler.kind }, { predicate: anyOf(generationChanged, reconcileRequested, deleting) });
+      const own = watchesReconcileRequests(ctx.apis, reconciler.kind) ? anyOf(generationChanged, reconcileRequested, deleting) : anyOf(generationChanged, deleting);
+      controller.watch(kube, { apiVersion: ctx.apis.apiVersion(reconciler.kind), kind: reconciler.kind }, { predicate: own });
       reconciler.watches?.(controller);
       this.#manager.add(controller);
       const group = this.#byDeployment.get(reconciler.deployment) ?? [];
