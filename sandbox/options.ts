@@ -26,6 +26,11 @@ export interface SandboxOptions {
   publish: string[];
   /** Run the repo's bootstrap script (scripts/gitops-config.sh) once the sandbox is up. */
   bootstrap: boolean;
+  /**
+   * kustomize-controller's `--requeue-dependency` in the installed Flux (Go duration; default 1s, upstream's own
+   * default is 30s): how long a Kustomization waits before re-checking a dependency that was not ready.
+   */
+  requeueDependency: string;
 }
 
 /** Raw flag values as commander hands them over. */
@@ -40,11 +45,15 @@ export interface RawSandboxFlags {
   repo?: string;
   publish?: string[];
   bootstrap?: boolean;
+  requeueDependency?: string;
 }
 
 const FLUX_LINES: readonly string[] = ['2.9', '2.6'];
 const PROFILES: readonly string[] = ['flux', 'arc'];
 const REGISTRIES: readonly string[] = ['embedded', 'distribution'];
+/** The sandbox's kustomize-controller `--requeue-dependency` (see sandbox/README.md, "Dependency requeue"). */
+export const DEFAULT_REQUEUE_DEPENDENCY = '1s';
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i;
 const PUBLISH = /^[a-z0-9]+([._/-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
@@ -66,6 +75,8 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
   for (const ref of flags.publish ?? []) {
     if (!PUBLISH.test(ref)) throw new Error(`--publish must be REPO:TAG such as foundry-local-olive-models:v0.3.0 (got "${ref}")`);
   }
+  const requeueDependency = flags.requeueDependency ?? DEFAULT_REQUEUE_DEPENDENCY;
+  if (!GO_DURATION.test(requeueDependency)) throw new Error(`--requeue-dependency must be a Go duration such as 1s or 30s (got "${requeueDependency}")`);
   const faults = (flags.fault ?? []).map((spec) => parseFault(spec));
   assertFaultsSupported(registry as RegistryKind, faults);
   return {
@@ -79,6 +90,7 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
     repo: flags.repo ? path.resolve(cwd, flags.repo) : undefined,
     publish: flags.publish ?? [],
     bootstrap: flags.bootstrap ?? false,
+    requeueDependency,
   };
 }
 

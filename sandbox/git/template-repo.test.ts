@@ -272,10 +272,13 @@ describe('template-repo', () => {
       });
     }
 
-    it('sets kustomize-controller --requeue-dependency (default 1s), replacing an old value, idempotently', async () => {
+    it('with GITOPS_REQUEUE_DEPENDENCY sets kustomize-controller --requeue-dependency, replacing an old value, idempotently', async () => {
       const log = path.join(tmp, 'patches.log');
       const args = '["--events-addr=x","--requeue-dependency=30s","--log-level=info"]';
-      const run = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log });
+      const untouched = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log });
+      assert.equal(untouched.result.exitCode, 0, untouched.result.stderr);
+      assert.equal(await readFile(log, 'utf8').catch(() => ''), '', 'without GITOPS_REQUEUE_DEPENDENCY the controller is left alone');
+      const run = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '1s' });
       assert.equal(run.result.exitCode, 0, run.result.stderr);
       const patch = (await readFile(log, 'utf8')).trim();
       assert.match(patch, /^patch deployment kustomize-controller -n flux-system --type=strategic -p /);

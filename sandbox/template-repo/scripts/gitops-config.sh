@@ -21,7 +21,7 @@
 #   REGISTRY_USERNAME, REGISTRY_PASSWORD   registry credentials: for scanning (a docker-registry Secret) and for
 #                           the foundry pod's model pull (Secret foundry-byo-credentials in GITOPS_APP_NAMESPACE)
 #   GITOPS_APP_NAMESPACE    namespace of the HelmRelease's workload             (foundry-system)
-#   GITOPS_REQUEUE_DEPENDENCY  kustomize-controller --requeue-dependency        (1s; empty: leave the controller as is)
+#   GITOPS_REQUEUE_DEPENDENCY  set kustomize-controller --requeue-dependency to this (e.g. 1s; unset: leave it)
 #   GITOPS_IMAGE_AUTOMATION=true with GIT_USERNAME and GIT_TOKEN: also let Flux commit new tags to the branch
 #   KUBECTL                 kubectl command                                      (kubectl)
 #   KUBECTL_APPLY_FLAGS     extra flags for every kubectl apply, e.g. --dry-run=client
@@ -48,7 +48,7 @@ flux_namespace="${GITOPS_FLUX_NAMESPACE:-flux-system}"
 name="${GITOPS_NAME:-foundry-gitops}"
 interval="${GITOPS_INTERVAL:-3s}"
 image_interval="${GITOPS_IMAGE_INTERVAL:-5s}"
-requeue_dependency="${GITOPS_REQUEUE_DEPENDENCY-1s}"
+requeue_dependency="${GITOPS_REQUEUE_DEPENDENCY:-}"
 semver_range="${GITOPS_SEMVER_RANGE:->=0.1.0}"
 helmrelease="apps/foundry-gpu-oras/helmrelease.yaml"
 
@@ -140,9 +140,10 @@ apply() {
 # DependencyNotReady "dependency '<ns>/<name>-infrastructure' revision is not up to date", event "Dependencies do
 # not meet ready condition, retrying in 30s", and nothing wakes it earlier than the controller's
 # --requeue-dependency (default 30s; kustomize-controller v1.6 and v1.9 alike). The 5 s GitRepository ->
-# Kustomization budget cannot hold with 30s, so this sets the flag on the controller, the way Flux documents it
-# (a patch of the kustomize-controller Deployment's args; on a cluster where Flux manages flux-system itself,
-# put the same patch in flux-system/kustomization.yaml or it is reverted).
+# Kustomization budget cannot hold with 30s. The flag belongs to the cluster's Flux installation (flux bootstrap
+# patches or the Arc extension's settings); GITOPS_REQUEUE_DEPENDENCY=1s sets it here for a cluster you own,
+# by patching the kustomize-controller Deployment's args, which restarts that controller (on a cluster where
+# Flux manages flux-system itself, put the same patch in flux-system/kustomization.yaml or it is reverted).
 case "$requeue_dependency" in
   '') ;;
   *[!0-9.nsuµmh]* | [!0-9]*) die "GITOPS_REQUEUE_DEPENDENCY must be a Go duration such as 1s or 500ms (got '${requeue_dependency}')" ;;
@@ -163,7 +164,7 @@ case "$requeue_dependency" in
           *)
             "$kubectl_cmd" patch deployment kustomize-controller -n "$flux_namespace" --type=strategic \
               -p "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"manager\",\"args\":${kc_new}}]}}}}" >/dev/null ||
-              die "could not patch deployment/kustomize-controller in ${flux_namespace} (set GITOPS_REQUEUE_DEPENDENCY= to skip)"
+              die "could not patch deployment/kustomize-controller in ${flux_namespace} (unset GITOPS_REQUEUE_DEPENDENCY to skip)"
             say "kustomize-controller: --requeue-dependency=${requeue_dependency} (${name}-apps retries its dependency that often)"
             ;;
         esac
