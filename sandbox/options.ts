@@ -78,7 +78,7 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
   const requeueDependency = flags.requeueDependency ?? DEFAULT_REQUEUE_DEPENDENCY;
   if (!GO_DURATION.test(requeueDependency)) throw new Error(`--requeue-dependency must be a Go duration such as 1s or 30s (got "${requeueDependency}")`);
   const faults = (flags.fault ?? []).map((spec) => parseFault(spec));
-  assertFaultsSupported(registry as RegistryKind, faults);
+  assertFaultsSupported(registry as RegistryKind, faults, profile as Profile);
   return {
     stateDir: path.resolve(cwd, flags.stateDir ?? '.sandbox'),
     flux: flux as FluxLine,
@@ -104,9 +104,13 @@ const REGISTRY_ONLY_FAULTS: Record<RegistryKind, readonly FaultName[]> = {
  * Throws one actionable line when a fault cannot bite with this registry kind; used by `up --fault` and by
  * `fault` against a running sandbox, so such a knob is refused instead of silently doing nothing.
  */
-export function assertFaultsSupported(registry: RegistryKind, faults: readonly Pick<FaultSetting, 'name'>[]): void {
+export function assertFaultsSupported(registry: RegistryKind, faults: readonly Pick<FaultSetting, 'name'>[], profile?: Profile): void {
   const refused = faults.find((f) => REGISTRY_ONLY_FAULTS[registry].includes(f.name));
   if (refused) {
     throw new Error(`fault ${refused.name} needs the embedded registry (this sandbox runs --registry ${registry}, which has no fault knobs)`);
+  }
+  // Only the arc profile runs Azure Arc's agents; without them the knob could not bite.
+  if (profile !== undefined && profile !== 'arc' && faults.some((f) => f.name === 'arc-agent-down')) {
+    throw new Error(`fault arc-agent-down needs --profile arc (this sandbox runs --profile ${profile}, which has no Azure Arc agents)`);
   }
 }

@@ -6,7 +6,7 @@
  * Run: node --import tsx --test test/acceptance/faults.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -191,6 +191,25 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const sha = await clone.commit('probe: after a controller restart');
     assert.equal((await clone.push()).exitCode, 0);
     await world.revisionAt(sha, WAIT_MS);
+  });
+
+  it('NAME@git-push: git-rate-limit waits armed, switches on at the next push (status, sandbox.log, journal), then the GitRepository reports the 429', async () => {
+    await world.run.mustFault('git-rate-limit@git-push');
+    const armed = await world.run.status();
+    assert.deepEqual(armed.faults, ['git-rate-limit@git-push']);
+    const clone = await world.cloned();
+    assert.equal((await world.shell.git(['ls-remote', world.info.git.repoUrl, 'refs/heads/main'])).exitCode, 0, 'armed only: fetches still work');
+    await clone.touch('NOTES.md', 'trigger probe');
+    await clone.commit('probe: the push that arms git-rate-limit');
+    assert.equal((await clone.push()).exitCode, 0);
+    const failed = await gitRepository('FetchFailed quoting 429', (o) => condition(o, 'FetchFailed')?.status === 'True');
+    assert.match(condition(failed, 'FetchFailed')!.message, /^failed to checkout and determine revision: unable to clone '.*': unexpected client error: unexpected requesting ".*\/info\/refs\?service=git-upload-pack" status code: 429$/);
+    const log = await readFile(path.join(world.run.stateDir, 'sandbox.log'), 'utf8');
+    assert.match(log, /fault git-rate-limit@git-push switched on: git push received: POST \/foundry-gitops\.git\/git-receive-pack/);
+    const journal = (await readFile(path.join(world.run.stateDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(journal.some((e) => e.kind === 'SandboxFault' && e.name === 'git-rate-limit@git-push'), 'journal entry for the switch');
+    await world.run.mustClear('git-rate-limit');
+    await gitRepository('Ready again', (o) => condition(o, 'FetchFailed') === undefined && condition(o, 'Ready')?.status === 'True');
   });
 
   it('clock-skew: objects created while skewed carry shifted timestamps; --clear puts the clock back', async () => {

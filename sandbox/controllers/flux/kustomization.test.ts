@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseFault } from '../../faults/faults.ts';
 import { DEFAULT_REQUEUE_DEPENDENCY_MS, requeueDependencyMs } from './kustomization.ts';
 import { condition, isReady, Testbed, waitGone, type TestRepo } from './testbed.ts';
 
@@ -77,6 +78,26 @@ describe('Kustomization (kustomize-controller)', () => {
       cancel();
     }
     assert.ok(seen.some((m) => m === "dependency 'flux-system/infrastructure' revision is not up to date" || m === "dependency 'flux-system/infrastructure' is not ready"), `apps waited for infrastructure: ${JSON.stringify(seen)}`);
+  });
+
+  it('apply-delay=<d> makes kustomize-controller apply that much later (cluster clock)', async () => {
+    const measure = async () => {
+      const token = `d-${Date.now()}-${Math.random()}`;
+      const started = performance.now();
+      bed.kube.patch({ ...KS, name: 'infrastructure' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+      await bed.waitFor({ ...KS, name: 'infrastructure' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o), 'to reconcile on request');
+      return performance.now() - started;
+    };
+    bed.faults.set(parseFault('apply-delay=1500ms'));
+    let delayed: number;
+    try {
+      delayed = await measure();
+    } finally {
+      bed.faults.clear('apply-delay');
+    }
+    assert.ok(delayed >= 1400, `with apply-delay=1500ms the pass took ${delayed.toFixed(0)} ms`);
+    const plain = await measure();
+    assert.ok(plain < delayed - 1000, `without it ${plain.toFixed(0)} ms`);
   });
 
   it('prunes objects removed from the source', async () => {

@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { delayOn } from '../../faults/faults.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import type { Controller, ReconcileResult } from '../manager.ts';
 import { Applier, changeSetMessage, type ChangeSetEntry } from './apply.ts';
@@ -160,6 +161,8 @@ export class KustomizationReconciler implements KindReconciler {
 
     const owner = { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace };
     const prepared = this.#applier.prepare(objects, { namespace: spec.targetNamespace, forceNamespace: Boolean(spec.targetNamespace), labels: owner });
+    // `apply-delay=<d>`: a slow apply (a loaded API server, many objects), on the cluster clock.
+    await delayOn(this.#ctx.clock, Number(this.#ctx.faults.active('apply-delay')?.value ?? 0));
     let changes: ChangeSetEntry[];
     try {
       changes = this.#applier.apply(prepared, this.deployment);
