@@ -157,7 +157,9 @@ export class Sandbox {
     await this.#flux.install();
     await this.#flux.start();
     // A cluster the suite meets has its controllers running: `up` returns once their Deployments are available.
-    await this.#controllersAvailable(this.options.profile === 'arc' ? ['flux-system', 'azure-arc'] : ['flux-system'], 60_000);
+    // (Not azure-arc when `up --fault arc-agent-down` keeps an agent down on purpose.)
+    const arcUp = this.options.profile === 'arc' && !this.faults.active('arc-agent-down');
+    await this.#controllersAvailable(arcUp ? ['flux-system', 'azure-arc'] : ['flux-system'], 60_000);
 
     this.#info = {
       kubeconfig: kubeconfigPath,

@@ -355,13 +355,20 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     assert.equal(result.exitCode, 1);
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0]!, /^gitops-sandbox: unknown fault "no-such-fault": known faults are strategy, .*clock-skew$/);
+    assert.match(lines[0]!, /^gitops-sandbox: unknown fault "no-such-fault": known faults are strategy, .*clock-skew, arc-agent-down, log-tag, git-rate-limit, git-slow, apply-delay, helm-delay$/);
     assert.deepEqual((await world.run.status()).faults, before.faults);
     assert.ok(!(await world.run.status()).faults.includes('scan-error'), 'a valid knob given with a bad one was applied');
     const badValue = await world.run.fault('slow-download=fast');
     assert.equal(badValue.exitCode, 1);
     assert.equal(badValue.stderr.trim().split('\n').length, 1, badValue.stderr);
     assert.match(badValue.stderr, /fault "slow-download" needs a positive number \(got "fast"\)/);
+    const badTrigger = await world.run.fault('registry-down@deploy');
+    assert.equal(badTrigger.exitCode, 1);
+    assert.equal(badTrigger.stderr.trim().split('\n').length, 1, badTrigger.stderr);
+    assert.match(badTrigger.stderr, /unknown trigger "@deploy" in "registry-down@deploy": use NAME\[=VALUE\]@TRIGGER with TRIGGER one of oci-push, git-push/);
+    const noArc = await world.run.fault('arc-agent-down');
+    assert.equal(noArc.exitCode, 1);
+    assert.match(noArc.stderr, /fault arc-agent-down needs --profile arc/);
   });
 
   it('bad input: up twice in the same state dir is a clear error and leaves the first sandbox running', async () => {
