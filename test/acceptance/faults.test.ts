@@ -203,7 +203,7 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     await clone.commit('probe: the push that arms git-rate-limit');
     assert.equal((await clone.push()).exitCode, 0);
     const failed = await gitRepository('FetchFailed quoting 429', (o) => condition(o, 'FetchFailed')?.status === 'True');
-    assert.match(condition(failed, 'FetchFailed')!.message, /^failed to checkout and determine revision: unable to clone '.*': unexpected client error: unexpected requesting ".*\/info\/refs\?service=git-upload-pack" status code: 429$/);
+    assert.match(condition(failed, 'FetchFailed')?.message ?? '', /^failed to checkout and determine revision: unable to clone '.*': unexpected client error: unexpected requesting ".*\/info\/refs\?service=git-upload-pack" status code: 429$/);
     const log = await readFile(path.join(world.run.stateDir, 'sandbox.log'), 'utf8');
     assert.match(log, /fault git-rate-limit@git-push switched on: git push received: POST \/foundry-gitops\.git\/git-receive-pack/);
     const journal = (await readFile(path.join(world.run.stateDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
