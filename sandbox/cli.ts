@@ -37,11 +37,12 @@ program
   .option('--profile <profile>', 'flux, or arc (adds fluxconfig-* controllers and azure-arc agents)', 'flux')
   .option('--registry <kind>', 'embedded, or distribution (Debian docker-registry)', 'embedded')
   .option('--registry-alias <host>', 'image references to HOST resolve to the sandbox registry (repeatable)', collect)
-  .option('--fault <name[=value]>', `fault knob (repeatable): ${Object.keys(FAULTS).join(', ')}`, collect)
+  .option('--fault <name[=value][@trigger]>', `fault knob (repeatable): ${Object.keys(FAULTS).join(', ')}; @oci-push or @git-push arms it for that moment`, collect)
   .option('--time-scale <n>', 'real ms per cluster ms for intervals and back-offs (0.1 = 10x faster)')
   .option('--repo <dir>', 'seed the GitOps repo from this git repository instead of the built-in template')
   .option('--publish <repo:tag>', 'publish another model artifact at start (repeatable)', collect)
   .option('--bootstrap', 'run the repo bootstrap (scripts/gitops-config.sh) once up')
+  .option('--requeue-dependency <duration>', "kustomize-controller's --requeue-dependency in the installed Flux (upstream default 30s)", '1s')
   .option('--json', 'print only the JSON description')
   .action(async (flags) => up(flags));
 
@@ -56,7 +57,7 @@ program
   .command('fault')
   .description('set fault knobs on a running sandbox, or clear them')
   .addOption(stateDirOption())
-  .argument('[faults...]', 'NAME[=VALUE] knobs to set')
+  .argument('[faults...]', 'NAME[=VALUE][@oci-push|@git-push] knobs to set (with @TRIGGER: armed until that moment)')
   .option('--clear [name]', 'clear one fault, or all when no name is given')
   .action(async (specs: string[], flags) => fault(specs, flags));
 

@@ -6,13 +6,15 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertFaultName, parseFault, type FaultName, type Faults, type FaultSetting } from './faults/faults.ts';
-import { assertFaultsSupported, type RegistryKind } from './options.ts';
+import { assertFaultsSupported, type Profile, type RegistryKind } from './options.ts';
 import { faultSpecs } from './state.ts';
 
 export interface ControlHandlers {
   faults: Faults;
   /** The sandbox's registry kind: knobs it cannot honour are refused (400). Embedded when not given. */
   registry?: RegistryKind;
+  /** The sandbox's profile: `arc-agent-down` is refused without Azure Arc's agents. */
+  profile?: Profile;
   /** Asked to stop: the daemon stops the sandbox and exits. */
   onStop: () => void;
 }
@@ -56,7 +58,7 @@ export class ControlServer {
     const expected = Buffer.from(`Bearer ${this.token}`);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply(res, 401, { error: 'unauthorized' });
     const route = `${req.method} ${req.url}`;
-    if (route === 'GET /faults') return reply(res, 200, { faults: faultSpecs(this.#handlers.faults.list()) });
+    if (route === 'GET /faults') return reply(res, 200, { faults: faultSpecs([...this.#handlers.faults.list(), ...this.#handlers.faults.armed()]) });
     if (route === 'POST /faults') {
       const body = JSON.parse((await readBody(req)) || '{}') as FaultRequest;
       // Validate everything before changing anything: a bad knob changes nothing.
@@ -64,7 +66,7 @@ export class ControlServer {
       let clearName: FaultName | undefined;
       try {
         parsed = (body.set ?? []).map((spec) => parseFault(spec));
-        assertFaultsSupported(this.#handlers.registry ?? 'embedded', parsed);
+        assertFaultsSupported(this.#handlers.registry ?? 'embedded', parsed, this.#handlers.profile);
         if (typeof body.clear === 'string') clearName = assertFaultName(body.clear);
       } catch (err) {
         return reply(res, 400, { error: (err as Error).message });
@@ -72,7 +74,7 @@ export class ControlServer {
       if (body.clear === true) this.#handlers.faults.clear();
       else if (clearName) this.#handlers.faults.clear(clearName);
       for (const setting of parsed) this.#handlers.faults.set(setting);
-      return reply(res, 200, { faults: faultSpecs(this.#handlers.faults.list()) });
+      return reply(res, 200, { faults: faultSpecs([...this.#handlers.faults.list(), ...this.#handlers.faults.armed()]) });
     }
     if (route === 'POST /stop') {
       reply(res, 202, { stopping: true });

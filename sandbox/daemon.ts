@@ -10,6 +10,7 @@ import { OPTIONS_ENV } from './daemon-env.ts';
 import type { SandboxOptions } from './options.ts';
 import { Sandbox } from './sandbox.ts';
 import { STATE_FILE, writeState } from './state.ts';
+import { faultSpec, type FaultFired } from './faults/faults.ts';
 
 
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   if (!options) throw new Error(`${OPTIONS_ENV} is not set: start the sandbox with \`gitops-sandbox up\``);
   const sandbox = new Sandbox(options);
   let stopping: Promise<void> | undefined;
-  const control = new ControlServer({ faults: sandbox.faults, registry: sandbox.options.registry, onStop: () => void shutdown('control') });
+  const control = new ControlServer({ faults: sandbox.faults, registry: sandbox.options.registry, profile: sandbox.options.profile, onStop: () => void shutdown('control') });
   const shutdown = (why: string): Promise<void> => {
     stopping ??= (async () => {
       console.log(`${new Date().toISOString()} stopping (${why})`);
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  sandbox.faults.on('change', () => console.log(`${new Date().toISOString()} faults: ${sandbox.faults.list().map((f) => f.name).join(', ') || 'none'}`));
+  sandbox.faults.on('change', () => {
+    const armed = sandbox.faults.armed().map(faultSpec);
+    console.log(`${new Date().toISOString()} faults: ${sandbox.faults.list().map((f) => f.name).join(', ') || 'none'}${armed.length ? ` (armed: ${armed.join(', ')})` : ''}`);
+  });
+  sandbox.faults.on('armed', (f: FaultFired) => console.log(`${new Date().toISOString()} fault ${faultSpec(f.setting)} switched on: ${f.detail}`));
 
   await control.start();
   try {

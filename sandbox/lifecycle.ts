@@ -156,10 +156,10 @@ export async function status(flags: { stateDir: string; json?: boolean }): Promi
 
 /** `fault`: sets knobs or clears them on the running sandbox; validates everything before sending. */
 export async function fault(specs: string[], flags: { stateDir: string; clear?: string | boolean }): Promise<void> {
-  if (!specs.length && flags.clear === undefined) throw new Error('name a fault (NAME[=VALUE]) or use --clear [NAME]');
+  if (!specs.length && flags.clear === undefined) throw new Error('name a fault (NAME[=VALUE][@TRIGGER]) or use --clear [NAME]');
   const parsed = specs.map((spec) => parseFault(spec));
   const info = await runningState(flags.stateDir);
-  assertFaultsSupported(info.registry.kind, parsed);
+  assertFaultsSupported(info.registry.kind, parsed, info.profile);
   const result = (await control(info, 'POST', '/faults', { set: specs, clear: flags.clear })) as { faults: string[] };
   console.log(`faults: ${result.faults.join(', ') || 'none'}`);
 }

@@ -26,6 +26,11 @@ export interface SandboxOptions {
   publish: string[];
   /** Run the repo's bootstrap script (scripts/gitops-config.sh) once the sandbox is up. */
   bootstrap: boolean;
+  /**
+   * kustomize-controller's `--requeue-dependency` in the installed Flux (Go duration; default 1s, upstream's own
+   * default is 30s): how long a Kustomization waits before re-checking a dependency that was not ready.
+   */
+  requeueDependency: string;
 }
 
 /** Raw flag values as commander hands them over. */
@@ -40,11 +45,15 @@ export interface RawSandboxFlags {
   repo?: string;
   publish?: string[];
   bootstrap?: boolean;
+  requeueDependency?: string;
 }
 
 const FLUX_LINES: readonly string[] = ['2.9', '2.6'];
 const PROFILES: readonly string[] = ['flux', 'arc'];
 const REGISTRIES: readonly string[] = ['embedded', 'distribution'];
+/** The sandbox's kustomize-controller `--requeue-dependency` (see sandbox/README.md, "Dependency requeue"). */
+export const DEFAULT_REQUEUE_DEPENDENCY = '1s';
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i;
 const PUBLISH = /^[a-z0-9]+([._/-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
@@ -66,8 +75,10 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
   for (const ref of flags.publish ?? []) {
     if (!PUBLISH.test(ref)) throw new Error(`--publish must be REPO:TAG such as foundry-local-olive-models:v0.3.0 (got "${ref}")`);
   }
+  const requeueDependency = flags.requeueDependency ?? DEFAULT_REQUEUE_DEPENDENCY;
+  if (!GO_DURATION.test(requeueDependency)) throw new Error(`--requeue-dependency must be a Go duration such as 1s or 30s (got "${requeueDependency}")`);
   const faults = (flags.fault ?? []).map((spec) => parseFault(spec));
-  assertFaultsSupported(registry as RegistryKind, faults);
+  assertFaultsSupported(registry as RegistryKind, faults, profile as Profile);
   return {
     stateDir: path.resolve(cwd, flags.stateDir ?? '.sandbox'),
     flux: flux as FluxLine,
@@ -79,6 +90,7 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
     repo: flags.repo ? path.resolve(cwd, flags.repo) : undefined,
     publish: flags.publish ?? [],
     bootstrap: flags.bootstrap ?? false,
+    requeueDependency,
   };
 }
 
@@ -92,9 +104,13 @@ const REGISTRY_ONLY_FAULTS: Record<RegistryKind, readonly FaultName[]> = {
  * Throws one actionable line when a fault cannot bite with this registry kind; used by `up --fault` and by
  * `fault` against a running sandbox, so such a knob is refused instead of silently doing nothing.
  */
-export function assertFaultsSupported(registry: RegistryKind, faults: readonly Pick<FaultSetting, 'name'>[]): void {
+export function assertFaultsSupported(registry: RegistryKind, faults: readonly Pick<FaultSetting, 'name'>[], profile?: Profile): void {
   const refused = faults.find((f) => REGISTRY_ONLY_FAULTS[registry].includes(f.name));
   if (refused) {
     throw new Error(`fault ${refused.name} needs the embedded registry (this sandbox runs --registry ${registry}, which has no fault knobs)`);
+  }
+  // Only the arc profile runs Azure Arc's agents; without them the knob could not bite.
+  if (profile !== undefined && profile !== 'arc' && faults.some((f) => f.name === 'arc-agent-down')) {
+    throw new Error(`fault arc-agent-down needs --profile arc (this sandbox runs --profile ${profile}, which has no Azure Arc agents)`);
   }
 }

@@ -12,7 +12,7 @@ import { OciClient } from '../lib/oci/client.ts';
 import { ApiServer } from './apiserver/server.ts';
 import { LogStore } from './apiserver/logs.ts';
 import { FluxControllers } from './controllers/flux/index.ts';
-import { Faults } from './faults/faults.ts';
+import { Faults, faultSpec, type FaultFired } from './faults/faults.ts';
 import { GitServer } from './git/server.ts';
 import { seedRepo, seedRepoFromRepository } from './git/repos.ts';
 import { SystemClock } from './kube/clock.ts';
@@ -104,7 +104,7 @@ export class Sandbox {
             faults: this.faults,
             aliases: this.options.registryAliases,
           });
-    this.#git = new GitServer({ root: dirs.git, user: 'sandbox', token: this.#secrets.gitToken, faults: this.faults });
+    this.#git = new GitServer({ root: dirs.git, user: 'sandbox', token: this.#secrets.gitToken, faults: this.faults, clock: this.clock });
     const files = new PodFiles(dirs.pods);
     this.#api = new ApiServer({
       flux: this.options.flux,
@@ -117,6 +117,8 @@ export class Sandbox {
       journalFile: path.join(stateDir, 'journal.jsonl'),
     });
     await Promise.all([this.#registry.start(), this.#git.start(), this.#api.start()]);
+    // A knob armed for a moment of the flow leaves a mark in the journal when it switches on.
+    this.faults.on('armed', (f: FaultFired) => this.#api?.journal.note(String(this.#api.store.currentRv), faultSpec(f.setting), f.detail));
     const registryHost = this.#registry.host;
     const registryAliases = Object.fromEntries(this.options.registryAliases.map((alias) => [alias, registryHost]));
 
@@ -149,10 +151,15 @@ export class Sandbox {
       profile: this.options.profile,
       registryAliases,
       onControllerRestart: (name: string) => this.#restartController(name),
+      requeueDependency: this.options.requeueDependency,
     });
     await this.#workloads.start();
     await this.#flux.install();
     await this.#flux.start();
+    // A cluster the suite meets has its controllers running: `up` returns once their Deployments are available.
+    // (Not azure-arc when `up --fault arc-agent-down` keeps an agent down on purpose.)
+    const arcUp = this.options.profile === 'arc' && !this.faults.active('arc-agent-down');
+    await this.#controllersAvailable(arcUp ? ['flux-system', 'azure-arc'] : ['flux-system'], 60_000);
 
     this.#info = {
       kubeconfig: kubeconfigPath,
@@ -185,7 +192,7 @@ export class Sandbox {
       tags: { from: FROM_TAG, to: TO_TAG },
       objects: SEEDED_OBJECTS,
       control,
-      faults: faultSpecs(this.faults.list()),
+      faults: faultSpecs([...this.faults.list(), ...this.faults.armed()]),
     };
     if (this.options.bootstrap) await this.bootstrap();
     return this.#info;
@@ -243,6 +250,37 @@ export class Sandbox {
       });
     }
     return artifacts;
+  }
+
+  /** Resolves once every Deployment in `namespaces` has all its replicas available, or after `timeoutMs`. */
+  #controllersAvailable(namespaces: string[], timeoutMs: number): Promise<void> {
+    const kube = this.api.kube;
+    const pending = () =>
+      namespaces.flatMap((namespace) =>
+        kube
+          .list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace })
+          .filter((d) => (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1) || d.status?.observedGeneration !== d.metadata.generation),
+      );
+    return new Promise((resolve) => {
+      const cancels: Array<() => void> = [];
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        queueMicrotask(() => cancels.forEach((c) => c()));
+        resolve();
+      };
+      const check = () => {
+        if (pending().length === 0) finish();
+      };
+      for (const namespace of namespaces) cancels.push(kube.watch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, {}, check));
+      const timer = setTimeout(() => {
+        console.log(`${new Date().toISOString()} controllers not available after ${timeoutMs} ms: ${pending().map((d) => `${d.metadata.namespace}/${d.metadata.name}`).join(', ')}`);
+        finish();
+      }, timeoutMs);
+      cancels.push(() => clearTimeout(timer));
+      check();
+    });
   }
 
   #restartController(name: string): void {

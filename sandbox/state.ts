@@ -4,7 +4,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FaultSetting } from './faults/faults.ts';
+import { faultSpec, type FaultSetting } from './faults/faults.ts';
 import type { FluxLine, Profile, RegistryKind } from './options.ts';
 
 export interface SandboxInfo {
@@ -89,7 +89,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Formats fault settings the way they are given on the command line. */
+/** Formats fault settings the way they are given on the command line (armed ones keep their `@TRIGGER`). */
 export function faultSpecs(faults: FaultSetting[]): string[] {
-  return faults.map((f) => (f.raw ? `${f.name}=${f.raw}` : f.name));
+  return faults.map(faultSpec);
 }

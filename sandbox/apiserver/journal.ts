@@ -21,6 +21,8 @@ export interface JournalEntry {
   phase?: string;
   /** Set when the object is being deleted (deletionTimestamp present). */
   deleting?: boolean;
+  /** `note` entries: what happened. */
+  detail?: string;
 }
 
 export interface JournalOptions {
@@ -57,6 +59,10 @@ export class Journal extends EventEmitter {
       ...(obj.kind === 'Pod' && obj.apiVersion === 'v1' && obj.status?.phase ? { phase: String(obj.status.phase) } : {}),
       ...(obj.metadata.deletionTimestamp ? { deleting: true } : {}),
     };
+    this.#append(entry);
+  }
+
+  #append(entry: JournalEntry): void {
     this.#entries.push(entry);
     // Drop in chunks so the array is not shifted on every entry.
     if (this.#entries.length > this.#capacity * 1.1) this.#entries = this.#entries.slice(-this.#capacity);
@@ -69,6 +75,15 @@ export class Journal extends EventEmitter {
       }
     }
     this.emit('entry', entry);
+  }
+
+  /**
+   * Records a sandbox happening that is no object change (a fault armed by a trigger switching on), as kind
+   * `SandboxFault` of `sandbox.gitops-e2e/v1` named by the fault's spec, at the current resourceVersion `rv`.
+   */
+  note(rv: string, name: string, detail: string): void {
+    const entry: JournalEntry = { ts: Date.now(), type: 'MODIFIED', resourceVersion: rv, apiVersion: 'sandbox.gitops-e2e/v1', kind: 'SandboxFault', name, uid: '', detail };
+    this.#append(entry);
   }
 
   /** Entries with a resourceVersion greater than `sinceRv` (all kept entries when omitted). */

@@ -237,6 +237,45 @@ describe('GitServer', () => {
     assert.equal(result.exitCode, 0, result.stderr);
   });
 
+  it('fault git-rate-limit: fetches get GitHub-like 429s with Retry-After; pushes still work', async () => {
+    faults.set(parseFault('git-rate-limit'));
+    try {
+      const res = await fetch(`${server.repoUrl(REPO)}/info/refs?service=git-upload-pack`);
+      assert.equal(res.status, 429);
+      assert.equal(res.headers.get('retry-after'), '60');
+      assert.equal(res.headers.get('x-ratelimit-remaining'), '0');
+      assert.match(await res.text(), /You have exceeded a secondary rate limit/);
+      const { result } = await cloneFresh();
+      assert.notEqual(result.exitCode, 0);
+      assert.match(result.stderr, /The requested URL returned error: 429/);
+      const discovery = await fetch(`${server.repoUrl(REPO)}/info/refs?service=git-receive-pack`, { headers: { Authorization: AUTH.replace(/^Authorization: /, '') } });
+      assert.equal(discovery.status, 200, 'push discovery is not rate limited');
+    } finally {
+      faults.clear('git-rate-limit');
+    }
+  });
+
+  it('fault git-slow=<d>: every fetch response waits that long (cluster clock); pushes fire the git-push trigger', async () => {
+    faults.set(parseFault('git-slow=400ms'));
+    try {
+      const started = performance.now();
+      const res = await fetch(`${server.repoUrl(REPO)}/info/refs?service=git-upload-pack`);
+      await res.arrayBuffer();
+      assert.ok(performance.now() - started >= 380, `took ${(performance.now() - started).toFixed(0)} ms`);
+    } finally {
+      faults.clear('git-slow');
+    }
+    faults.set(parseFault('scan-error@git-push'));
+    const fired = new Promise<string>((resolve) => faults.once('armed', (f) => resolve(f.detail)));
+    const { dir } = await cloneAndCommit('v0.3.5');
+    assert.equal(faults.active('scan-error'), undefined, 'a clone does not fire git-push');
+    const push = await git(['-c', `http.extraHeader=${AUTH}`, 'push', 'origin', 'main'], dir);
+    assert.equal(push.exitCode, 0, push.stderr);
+    assert.match(await fired, /^git push received: POST \/gitops\.git\/git-receive-pack$/);
+    assert.equal(faults.active('scan-error')?.value, true);
+    faults.clear('scan-error');
+  });
+
   it('fault git-push-reject: the pre-receive hook declines the push and the branch is unchanged', async () => {
     const before = await headSha(root, REPO);
     const { dir, sha } = await cloneAndCommit('v0.4.0');

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Faults } from '../faults/faults.ts';
+import { delayOn, type Faults } from '../faults/faults.ts';
 import { runCgi } from './cgi.ts';
 import { installPushHooks, PUSH_REJECT_ENV } from './hooks.ts';
 
@@ -22,8 +22,13 @@ export interface GitServerOptions {
   user: string;
   /** HTTP Basic password (token) allowed to push. */
   token: string;
-  /** Fault knobs, asked on every request (`git-down`, `git-push-reject`). */
+  /**
+   * Fault knobs, asked on every request (`git-down`, `git-push-reject`, `git-rate-limit`, `git-slow`); a push
+   * fires the `git-push` trigger of armed knobs.
+   */
   faults?: Faults;
+  /** The cluster clock `git-slow` waits on (so `--time-scale` applies); wall time without it. */
+  clock?: { after(ms: number, fn: () => void): () => void };
   /** Receives one line per noteworthy event (http-backend's stderr, refused requests). */
   log?: (line: string) => void;
 }
@@ -110,6 +115,15 @@ export class GitServer {
       return;
     }
     const access = accessOf(url);
+    if (access === 'fetch' && faults?.active('git-rate-limit')) {
+      this.#log(`429 ${req.method} ${url.pathname} (sandbox fault git-rate-limit)`);
+      rateLimited(res);
+      return;
+    }
+    const slow = faults?.active('git-slow')?.value;
+    if (access === 'fetch' && typeof slow === 'number' && slow > 0) {
+      await delayOn(this.#options.clock ?? { after: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } }, slow);
+    }
     const credentials = this.#credentials(req.headers.authorization);
     // Wrong credentials fail every request, as on real hosts; missing ones only matter for pushes.
     if (credentials === 'invalid' || (access === 'push' && credentials !== 'valid')) {
@@ -155,6 +169,7 @@ export class GitServer {
     this.#children.add(run.child);
     await run.done;
     this.#children.delete(run.child);
+    if (access === 'push' && req.method === 'POST') faults?.fire('git-push', `git push received: POST ${url.pathname}`);
   }
 
   /** Makes sure the repository a push targets carries the sandbox's pre-receive hook (repos may be made by hand). */
@@ -209,6 +224,25 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 function optional(name: string, value: string | undefined): Record<string, string> {
   return value === undefined || value === '' ? {} : { [name]: value };
+}
+
+/**
+ * GitHub's answer under its secondary rate limit (docs.github.com, "Rate limits for the REST API": 403 or 429 with
+ * `retry-after` and `x-ratelimit-remaining: 0`), as a git host sends it to a fetching client.
+ */
+function rateLimited(res: ServerResponse): void {
+  const reset = Math.floor(Date.now() / 1000) + 60;
+  const text = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (sandbox fault git-rate-limit)\n';
+  res.writeHead(429, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Retry-After': '60',
+    'X-RateLimit-Limit': '5000',
+    'X-RateLimit-Remaining': '0',
+    'X-RateLimit-Reset': String(reset),
+    'X-RateLimit-Resource': 'core',
+  });
+  res.end(text);
 }
 
 function plain(res: ServerResponse, code: number, text: string): void {

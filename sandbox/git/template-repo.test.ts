@@ -37,10 +37,13 @@ const API_VERSIONS: Record<string, string[]> = {
   ],
 };
 
-// Records every `kubectl apply` (argv + stdin) in $FAKE_LOG_DIR and answers `api-versions` from $FAKE_API_VERSIONS.
+// Records every `kubectl apply` (argv + stdin) in $FAKE_LOG_DIR and answers `api-versions` from $FAKE_API_VERSIONS;
+// `get` prints $FAKE_GET (kustomize-controller's args) or fails like a missing object; `patch` argv goes to $FAKE_PATCH_LOG.
 const FAKE_KUBECTL = `#!/bin/sh
 case "$1" in
   api-versions) printf '%s\\n' "$FAKE_API_VERSIONS" | tr ' ' '\\n' ;;
+  get) [ -n "$FAKE_GET" ] || { echo 'Error from server (NotFound)' >&2; exit 1; }; printf '%s' "$FAKE_GET" ;;
+  patch) printf '%s\\n' "$*" >> "\${FAKE_PATCH_LOG:-/dev/null}" ;;
   apply)
     n=$(ls "$FAKE_LOG_DIR" | wc -l)
     { echo "# argv: $*"; cat; } > "$FAKE_LOG_DIR/$(printf '%03d' "$n").yaml"
@@ -268,6 +271,35 @@ describe('template-repo', () => {
         assert.match(result.stdout, /git source: +http:\/\/127\.0\.0\.1:\d+\/foundry-gitops\.git \(branch main/);
       });
     }
+
+    it('with GITOPS_REQUEUE_DEPENDENCY sets kustomize-controller --requeue-dependency, replacing an old value, idempotently', async () => {
+      const log = path.join(tmp, 'patches.log');
+      const args = '["--events-addr=x","--requeue-dependency=30s","--log-level=info"]';
+      const untouched = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log });
+      assert.equal(untouched.result.exitCode, 0, untouched.result.stderr);
+      assert.equal(await readFile(log, 'utf8').catch(() => ''), '', 'without GITOPS_REQUEUE_DEPENDENCY the controller is left alone');
+      const run = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '1s' });
+      assert.equal(run.result.exitCode, 0, run.result.stderr);
+      const patch = (await readFile(log, 'utf8')).trim();
+      assert.match(patch, /^patch deployment kustomize-controller -n flux-system --type=strategic -p /);
+      const body = JSON.parse(patch.slice(patch.indexOf('-p ') + 3));
+      assert.deepEqual(body.spec.template.spec.containers, [{ name: 'manager', args: ['--events-addr=x', '--log-level=info', '--requeue-dependency=1s'] }]);
+      assert.match(run.result.stdout, /--requeue-dependency=1s/);
+
+      const again = await bootstrap('v2.9', { FAKE_GET: '["--requeue-dependency=1s"]', FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '1s' });
+      assert.match(again.result.stdout, /already set/);
+      const custom = await bootstrap('v2.9', { FAKE_GET: '["--requeue-dependency=2s"]', FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '500ms' });
+      assert.equal(custom.result.exitCode, 0, custom.result.stderr);
+      const lines = (await readFile(log, 'utf8')).trim().split('\n');
+      assert.equal(lines.length, 2, 'no patch when the flag is already set');
+      assert.match(lines[1]!, /"args":\["--requeue-dependency=500ms"\]/);
+      const skipped = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '' });
+      assert.equal(skipped.result.exitCode, 0, skipped.result.stderr);
+      assert.equal((await readFile(log, 'utf8')).trim().split('\n').length, 2, 'GITOPS_REQUEUE_DEPENDENCY= leaves the controller alone');
+      const bad = await bootstrap('v2.9', { FAKE_GET: args, GITOPS_REQUEUE_DEPENDENCY: 'soon' });
+      assert.notEqual(bad.result.exitCode, 0);
+      assert.match(bad.result.stderr, /GITOPS_REQUEUE_DEPENDENCY must be a Go duration/);
+    });
 
     it('falls back to v1beta2 source and kustomize APIs on old Flux', async () => {
       const { result, objects } = await bootstrap(['v1', 'source.toolkit.fluxcd.io/v1beta2', 'kustomize.toolkit.fluxcd.io/v1beta2', 'image.toolkit.fluxcd.io/v1beta2']);

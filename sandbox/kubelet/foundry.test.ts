@@ -128,6 +128,22 @@ describe('foundry container', () => {
     }
   });
 
+  it('log-tag=<tag>: downloads its real tag but logs the other one', async () => {
+    faults.set(parseFault('log-tag=v0.3.0'));
+    try {
+      const ctx = context('v0.1.0', 'log-tag');
+      await files.ensure(ctx.pod);
+      const { lines, outcome } = run(ctx);
+      assert.equal(await outcome, 'ready');
+      assert.ok(lines.includes('🏷️ Tag: v0.3.0'), lines.join('\n'));
+      assert.ok(!lines.some((l) => l.includes('Tag: v0.1.0')), 'the real tag is never announced');
+      assert.ok(lines.some((l) => l.startsWith('🔍 Resolving') && l.includes(':v0.1.0')), 'the real tag is downloaded');
+      assert.ok(lines.at(-1)!.endsWith('(🏷️ Tag: v0.3.0)'));
+    } finally {
+      faults.clear('log-tag');
+    }
+  });
+
   it('exits 1 on a digest mismatch', async () => {
     faults.set(parseFault('corrupt-artifact=v0.1.0'));
     try {

@@ -5,7 +5,8 @@
  * `/home/foundry/.foundry/cache/models/` of the pod's file tree, lists the models it found and only then
  * listens on its port — which is what its startup/readiness probes see. A failed pull (registry down, tag
  * missing, digest mismatch) logs the error and exits 1, so the kubelet shows CrashLoopBackOff. The
- * `crash-on-tag=<tag>` fault makes it exit 1 shortly after start when its tag is that tag.
+ * `crash-on-tag=<tag>` fault makes it exit 1 shortly after start when its tag is that tag; `log-tag=<tag>` makes
+ * it download its real tag but log `🏷️ Tag: <that tag>` (a pod announcing another tag than it deployed).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -99,7 +100,8 @@ class FoundryProcess implements ContainerProcess {
     this.#log(`📦 BYO models auto-deploy: ${autoDeploy ? 'enabled' : 'disabled'}`);
     this.#log(`🌐 Registry: ${registry}`);
     this.#log(`📁 Repository: ${repo}`);
-    this.#log(`🏷️ Tag: ${tag}`);
+    const shownTag = String(this.#ctx.faults.active('log-tag')?.value ?? tag);
+    this.#log(`🏷️ Tag: ${shownTag}`);
     const crashTag = this.#ctx.faults.active('crash-on-tag')?.value;
     if (crashTag !== undefined && crashTag === tag) {
       this.#cancelTimer = this.#ctx.clock.after(CRASH_AFTER_MS, () => {
@@ -129,7 +131,7 @@ class FoundryProcess implements ContainerProcess {
     this.#ready = true;
     // The readiness line repeats the tag so that `kubectl logs -l …` (which shows only the last 10 lines per
     // pod) still answers the plan's `| grep "Tag:"` after the model listing.
-    this.#log(`✅ Foundry Local is ready on port ${port} (🏷️ Tag: ${tag})`);
+    this.#log(`✅ Foundry Local is ready on port ${port} (🏷️ Tag: ${shownTag})`);
   }
 
   async #deployModels(registry: string, repo: string, tag: string): Promise<void> {

@@ -3,6 +3,11 @@
  * it logs a startup line, listens on its ports at once, runs until stopped and exits 0 on SIGTERM. A shell
  * command of the form `… echo TEXT …; exit N` (or `sleep N`) is honoured, so tests can make a container
  * print, finish or crash without a special image.
+ *
+ * `arc-agent-down`: Azure Arc's config-agent (namespace `azure-arc`, container `config-agent`) fails the way a
+ * disconnected agent does: it logs the error and exits 1, at once when the fault switches on while it runs and
+ * shortly after every restart while it stays on, so the kubelet shows CrashLoopBackOff and the Deployment loses
+ * its available replica.
  */
 import type { ContainerProcess, ProcessContext, ProcessKind } from './process.ts';
 
@@ -31,13 +36,28 @@ function parseScript(argv: string[]): Script {
   return { echoes, runMs };
 }
 
+/** The Arc agent container `arc-agent-down` takes down. */
+export const DOWN_AGENT = { namespace: 'azure-arc', component: 'config-agent', container: 'config-agent' } as const;
+/** Cluster ms an agent runs before failing (the fault on at start). */
+const AGENT_FAIL_AFTER_MS = 500;
+
+function isDownAgent(ctx: ProcessContext): boolean {
+  return (
+    ctx.pod.metadata.namespace === DOWN_AGENT.namespace &&
+    ctx.pod.metadata.labels?.['app.kubernetes.io/component'] === DOWN_AGENT.component &&
+    ctx.container.name === DOWN_AGENT.container
+  );
+}
+
 class GenericProcess implements ContainerProcess {
   readonly #ctx: ProcessContext;
   #cancel?: () => void;
   #stopped = false;
+  #unwatch?: () => void;
 
   constructor(ctx: ProcessContext) {
     this.#ctx = ctx;
+    if (isDownAgent(ctx)) this.#watchAgentFault();
     const argv: string[] = [...(ctx.container.command ?? []), ...(ctx.container.args ?? [])];
     const script = parseScript(argv);
     if (script.echoes.length) for (const line of script.echoes) ctx.log(line);
@@ -61,12 +81,35 @@ class GenericProcess implements ContainerProcess {
   kill(): void {
     this.#stopped = true;
     this.#cancel?.();
+    this.#unwatch?.();
   }
 
   #exit(code: number): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#unwatch?.();
     this.#ctx.exit(code);
+  }
+
+  #watchAgentFault(): void {
+    const { faults, clock } = this.#ctx;
+    let failing = false;
+    const fail = (afterMs: number) => {
+      if (failing || this.#stopped) return;
+      failing = true;
+      this.#cancel?.();
+      this.#cancel = clock.after(afterMs, () => {
+        this.#ctx.log('{"Level":"error","Message":"Failed to refresh the Arc connection: Post \\"https://eastus.dp.kubernetesconfiguration.azure.com/subscriptions/…/configurations\\": dial tcp: i/o timeout","Source":"config-agent"}');
+        this.#ctx.log('{"Level":"fatal","Message":"config-agent cannot reach Azure Arc; exiting","Source":"config-agent"}');
+        this.#exit(1);
+      });
+    };
+    if (faults.active('arc-agent-down')) fail(AGENT_FAIL_AFTER_MS);
+    const onChange = () => {
+      if (faults.active('arc-agent-down')) fail(0);
+    };
+    faults.on('change', onChange);
+    this.#unwatch = () => faults.off('change', onChange);
   }
 }
 

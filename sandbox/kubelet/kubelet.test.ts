@@ -45,6 +45,26 @@ function waitForPod(kube: Kube, what: string, predicate: (p: KubeObject) => bool
   });
 }
 
+function waitForObject(kube: Kube, ref: { apiVersion: string; kind: string; namespace: string; name: string }, what: string, predicate: (o: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
+  return new Promise((resolve, reject) => {
+    let last: KubeObject | undefined;
+    let stop: () => void = () => undefined;
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${ref.kind} ${ref.name} ${what}; last status: ${JSON.stringify(last?.status ?? null)}`));
+    }, timeoutMs);
+    const check = (o: KubeObject | undefined) => {
+      if (!o || o.metadata.name !== ref.name) return;
+      last = o;
+      if (!predicate(o)) return;
+      clearTimeout(timer);
+      queueMicrotask(() => stop());
+      resolve(o);
+    };
+    stop = kube.watch({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace }, {}, (e) => check(e.object));
+  });
+}
+
 function waitNoPods(kube: Kube, timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const empty = (): boolean => kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: NS }).length === 0;
@@ -191,6 +211,59 @@ describe('kubelet running the foundry workload', () => {
       faults.clear('crash-on-tag');
     }
     await teardown();
+  });
+
+  it('registry-down armed for a git push: the new pod\'s download fails visibly (Warning BackOff, CrashLoopBackOff) within seconds', async () => {
+    faults.set(parseFault('registry-down@git-push'));
+    try {
+      configure('v0.2.0');
+      faults.fire('git-push', 'test push');
+      const started = Date.now();
+      kube.create(foundryDeployment());
+      const looping = await waitForPod(kube, 'CrashLoopBackOff after the failed download', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 10_000);
+      assert.ok(Date.now() - started < 10_000);
+      const cs = looping.status.containerStatuses[0];
+      assert.equal(cs.lastState.terminated.exitCode, 1);
+      assert.equal(cs.lastState.terminated.reason, 'Error');
+      const events = kube.list({ apiVersion: 'v1', kind: 'Event', namespace: NS }).filter((e: Json) => e.involvedObject.name === looping.metadata.name);
+      assert.ok(events.some((e: Json) => e.type === 'Warning' && e.reason === 'BackOff' && /Back-off restarting failed container foundry/.test(e.message)), JSON.stringify(events.map((e: Json) => e.reason)));
+      const previous = logs.lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true }).map((l) => l.text);
+      assert.ok(previous.some((l) => l.startsWith('❌ Failed to deploy BYO models from myacr.azurecr.io/foundry-local-olive-models:v0.2.0') && /503/.test(l)), previous.join('\n'));
+    } finally {
+      faults.clear('registry-down');
+    }
+    await teardown();
+  });
+
+  it('arc-agent-down: the running config-agent crash-loops and its Deployment loses availability; clearing recovers', async () => {
+    kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'azure-arc' } });
+    const labels = { 'app.kubernetes.io/component': 'config-agent' };
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'azure-arc', name: 'config-agent' };
+    kube.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'config-agent', namespace: 'azure-arc', labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'config-agent', image: 'mcr.microsoft.com/azurearck8s/config-agent:1.21.10' }, { name: 'fluent-bit', image: 'mcr.microsoft.com/oss/fluent/fluent-bit:3.0.7' }] } },
+      },
+    });
+    const available = (status: 'True' | 'False') => (d: KubeObject) => d.status?.conditions?.some((c: Json) => c.type === 'Available' && c.status === status);
+    await waitForObject(kube, ref, 'Available=True', available('True'));
+    faults.set(parseFault('arc-agent-down'));
+    try {
+      const down = await waitForObject(kube, ref, 'Available=False', available('False'));
+      assert.equal(down.status.conditions.find((c: Json) => c.type === 'Available').reason, 'MinimumReplicasUnavailable');
+      const pod = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'azure-arc' })[0]!;
+      const agent = pod.status.containerStatuses.find((c: Json) => c.name === 'config-agent');
+      assert.ok(agent.restartCount >= 1 || agent.state.terminated || agent.state.waiting, JSON.stringify(agent));
+      assert.equal(pod.status.containerStatuses.find((c: Json) => c.name === 'fluent-bit').ready, true, 'only the agent container fails');
+    } finally {
+      faults.clear('arc-agent-down');
+    }
+    await waitForObject(kube, ref, 'Available=True again', available('True'));
+    kube.delete(ref);
   });
 
   it('forces the Deployment strategy while the strategy fault is on', async () => {

@@ -30,9 +30,12 @@ interface ManifestDocument {
 /** Handlers for manifest, tag, catalog and referrers routes. */
 export class ManifestHandlers {
   readonly #storage: RegistryStorage;
+  readonly #onNewTag?: (repo: string, tag: string) => void;
 
-  constructor(storage: RegistryStorage) {
+  /** `onNewTag` hears of every manifest PUT by a tag the repository did not have (the `oci-push` trigger). */
+  constructor(storage: RegistryStorage, onNewTag?: (repo: string, tag: string) => void) {
     this.#storage = storage;
+    this.#onNewTag = onNewTag;
   }
 
   /** HEAD and GET: the stored bytes with their stored media type. */
@@ -79,6 +82,7 @@ export class ManifestHandlers {
       }
     }
     const subject = doc.subject === undefined ? undefined : descriptors([doc.subject], 'subject')[0];
+    const newTag = !refDigest && !(await this.#storage.getManifest(ex.repo, ref));
     const digest = await this.#storage.putManifest(
       ex.repo,
       raw,
@@ -96,6 +100,7 @@ export class ManifestHandlers {
       'Docker-Content-Digest': digest,
       ...(subject ? { 'OCI-Subject': subject.digest } : {}),
     });
+    if (newTag) this.#onNewTag?.(ex.repo, ref);
   }
 
   /** DELETE by digest. By tag it is refused with DIGEST_INVALID, as distribution 2.8 does. */

@@ -415,6 +415,21 @@ describe('embedded Registry: faults, token auth, persistence', () => {
     assert.ok(elapsed <= expectedMs * 3, `took ${elapsed.toFixed(0)} ms, expected about ${expectedMs.toFixed(0)} ms`);
   });
 
+  test('a manifest PUT for a new tag fires the oci-push trigger; re-pushing a known tag does not', async () => {
+    await http.pushManifest('trigger', 'v1', randomBytes(64));
+    faults.set(parseFault('registry-down@oci-push'));
+    try {
+      await http.pushManifest('trigger', 'v1', randomBytes(64));
+      assert.equal(faults.active('registry-down'), undefined, 'v1 existed: nothing fires');
+      const fired = new Promise<string>((resolve) => faults.once('armed', (f) => resolve(f.detail)));
+      await http.pushManifest('trigger', 'v2', randomBytes(64));
+      assert.equal(await fired, 'manifest PUT trigger:v2 (a new tag)');
+      assert.equal((await http.send('GET', '/v2/')).status, 503, 'registry-down bites from then on');
+    } finally {
+      faults.clear('registry-down');
+    }
+  });
+
   test('storage survives a restart on the same root', async () => {
     const { digest, raw } = await http.pushManifest('persist', 'v1', randomBytes(128));
     const again = new Registry({ root, user: USER, password: PASSWORD });

@@ -57,7 +57,7 @@ export class Registry {
     this.#storage = new RegistryStorage(options.root);
     this.#access = ACCESS_POLICIES[options.auth ?? 'basic']({ user: options.user, password: options.password, realm: REGISTRY_REALM });
     const blobs = new BlobHandlers(this.#storage, options.faults);
-    const manifests = new ManifestHandlers(this.#storage);
+    const manifests = new ManifestHandlers(this.#storage, (repo, tag) => options.faults?.fire('oci-push', `manifest PUT ${repo}:${tag} (a new tag)`));
     const base = async (ex: Exchange) => ex.json(200, {});
     const pull = (handle: Endpoint['handle']): Endpoint => ({ action: 'pull', handle });
     const push = (handle: Endpoint['handle']): Endpoint => ({ action: 'push', handle });

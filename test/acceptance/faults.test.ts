@@ -6,7 +6,7 @@
  * Run: node --import tsx --test test/acceptance/faults.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -193,6 +193,25 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     await world.revisionAt(sha, WAIT_MS);
   });
 
+  it('NAME@git-push: git-rate-limit waits armed, switches on at the next push (status, sandbox.log, journal), then the GitRepository reports the 429', async () => {
+    await world.run.mustFault('git-rate-limit@git-push');
+    const armed = await world.run.status();
+    assert.deepEqual(armed.faults, ['git-rate-limit@git-push']);
+    const clone = await world.cloned();
+    assert.equal((await world.shell.git(['ls-remote', world.info.git.repoUrl, 'refs/heads/main'])).exitCode, 0, 'armed only: fetches still work');
+    await clone.touch('NOTES.md', 'trigger probe');
+    await clone.commit('probe: the push that arms git-rate-limit');
+    assert.equal((await clone.push()).exitCode, 0);
+    const failed = await gitRepository('FetchFailed quoting 429', (o) => condition(o, 'FetchFailed')?.status === 'True');
+    assert.match(condition(failed, 'FetchFailed')?.message ?? '', /^failed to checkout and determine revision: unable to clone '.*': unexpected client error: unexpected requesting ".*\/info\/refs\?service=git-upload-pack" status code: 429$/);
+    const log = await readFile(path.join(world.run.stateDir, 'sandbox.log'), 'utf8');
+    assert.match(log, /fault git-rate-limit@git-push switched on: git push received: POST \/foundry-gitops\.git\/git-receive-pack/);
+    const journal = (await readFile(path.join(world.run.stateDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(journal.some((e) => e.kind === 'SandboxFault' && e.name === 'git-rate-limit@git-push'), 'journal entry for the switch');
+    await world.run.mustClear('git-rate-limit');
+    await gitRepository('Ready again', (o) => condition(o, 'FetchFailed') === undefined && condition(o, 'Ready')?.status === 'True');
+  });
+
   it('clock-skew: objects created while skewed carry shifted timestamps; --clear puts the clock back', async () => {
     await world.run.mustFault('clock-skew=-1h');
     await world.shell.mustKubectl(['create', 'configmap', 'skew-probe-1', '-n', 'default']);
@@ -336,13 +355,20 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     assert.equal(result.exitCode, 1);
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0]!, /^gitops-sandbox: unknown fault "no-such-fault": known faults are strategy, .*clock-skew$/);
+    assert.match(lines[0]!, /^gitops-sandbox: unknown fault "no-such-fault": known faults are strategy, .*clock-skew, arc-agent-down, log-tag, git-rate-limit, git-slow, apply-delay, helm-delay$/);
     assert.deepEqual((await world.run.status()).faults, before.faults);
     assert.ok(!(await world.run.status()).faults.includes('scan-error'), 'a valid knob given with a bad one was applied');
     const badValue = await world.run.fault('slow-download=fast');
     assert.equal(badValue.exitCode, 1);
     assert.equal(badValue.stderr.trim().split('\n').length, 1, badValue.stderr);
     assert.match(badValue.stderr, /fault "slow-download" needs a positive number \(got "fast"\)/);
+    const badTrigger = await world.run.fault('registry-down@deploy');
+    assert.equal(badTrigger.exitCode, 1);
+    assert.equal(badTrigger.stderr.trim().split('\n').length, 1, badTrigger.stderr);
+    assert.match(badTrigger.stderr, /unknown trigger "@deploy" in "registry-down@deploy": use NAME\[=VALUE\]@TRIGGER with TRIGGER one of oci-push, git-push/);
+    const noArc = await world.run.fault('arc-agent-down');
+    assert.equal(noArc.exitCode, 1);
+    assert.match(noArc.stderr, /fault arc-agent-down needs --profile arc/);
   });
 
   it('bad input: up twice in the same state dir is a clear error and leaves the first sandbox running', async () => {

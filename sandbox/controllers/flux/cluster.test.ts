@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseFault } from '../../faults/faults.ts';
 import { condition, isReady, Testbed, type TestRepo } from './testbed.ts';
 
 const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system' };
@@ -93,5 +94,35 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
     const token = `after-restart-${Date.now()}`;
     bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
     await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.lastHandledReconcileAt === token, 'to reconcile after the restart', 60_000);
+  });
+
+  it('armed for a git push, pause= stops the controller mid-flow and controller-restart= restarts it, which then keeps working', async () => {
+    const ref = { ...GR, name: 'gitops' };
+    const request = () => {
+      const token = `t-${Date.now()}-${Math.random()}`;
+      bed.kube.patch(ref, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+      return token;
+    };
+    bed.faults.set(parseFault('pause=source-controller@git-push'));
+    const paused = await repo.commit({ 'notes.txt': 'paused\n' }, 'while paused');
+    assert.equal(bed.flux.controller('gitrepository')!.paused, false, 'armed only: still reconciling');
+    bed.faults.fire('git-push', 'test push');
+    assert.equal(bed.flux.controller('gitrepository')!.paused, true);
+    const before = bed.kube.get(ref)!;
+    const token = request();
+    await bed.flux.controller('gitrepository')!.idle();
+    assert.deepEqual(bed.kube.get(ref)!.status, before.status, 'no reconcile while paused: the status stops changing');
+    bed.faults.clear('pause');
+    await bed.waitFor(ref, (o) => o.status?.lastHandledReconcileAt === token && o.status?.artifact?.revision === `main@sha1:${paused}`, 'to catch up once resumed');
+
+    const [pod] = bed.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'flux-system' }, { labelSelector: 'app=source-controller' });
+    const restarts = pod!.status?.containerStatuses?.[0]?.restartCount ?? 0;
+    bed.faults.set(parseFault('controller-restart=source-controller@git-push'));
+    const next = await repo.commit({ 'notes.txt': 'restarted\n' }, 'during the restart');
+    bed.faults.fire('git-push', 'test push');
+    await bed.waitFor({ apiVersion: 'v1', kind: 'Pod', namespace: 'flux-system', name: pod!.metadata.name }, (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > restarts, 'restartCount to go up');
+    const after = request();
+    await bed.waitFor(ref, (o) => o.status?.lastHandledReconcileAt === after && o.status?.artifact?.revision === `main@sha1:${next}`, 'to keep reconciling after the restart', 60_000);
+    bed.faults.clear();
   });
 });

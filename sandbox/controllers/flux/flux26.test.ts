@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { condition, isReady, Testbed, type TestRepo } from './testbed.ts';
+import type { Registry } from '../../registry/server.ts';
+import { FluxApis } from './apis.ts';
+import { watchesReconcileRequests } from './reconciler.ts';
+import { condition, isReady, startTestRegistry, Testbed, type TestRepo } from './testbed.ts';
 
 describe('Flux 2.6 line: deprecated API versions are served and reconciled', () => {
   let bed: Testbed;
@@ -37,3 +40,82 @@ describe('Flux 2.6 line: deprecated API versions are served and reconciled', () 
     assert.ok(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'chart-x' }));
   });
 });
+
+/**
+ * image-reflector-controller per line (see imagepolicy.ts's header for the upstream files): on Flux 2.6
+ * (v0.35.2) ImagePolicy `v1beta2` has no `status.lastHandledReconcileAt` and ignores a reconcile request; it moves
+ * on when its ImageRepository scans. On Flux 2.9 (v1.2.4) ImagePolicy `v1` reports the handled request.
+ */
+for (const line of ['2.6', '2.9'] as const) {
+  const apiVersion = `image.toolkit.fluxcd.io/${line === '2.6' ? 'v1beta2' : 'v1'}`;
+  describe(`ImagePolicy and reconcile requests on Flux ${line} (${apiVersion})`, () => {
+    let bed: Testbed;
+    let registry: Registry;
+    let push: (tag: string) => Promise<void>;
+    let stopRegistry: () => Promise<void>;
+    const policyRef = { apiVersion, kind: 'ImagePolicy', namespace: 'flux-system', name: 'models' };
+    const repoRef = { apiVersion, kind: 'ImageRepository', namespace: 'flux-system', name: 'models' };
+    const request = (ref: typeof policyRef, token: string) => bed.kube.patch(ref, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+
+    before(async () => {
+      ({ registry, push, stop: stopRegistry } = await startTestRegistry());
+      await push('v0.1.0');
+      bed = await Testbed.create(line);
+      bed.apply(
+        { apiVersion, kind: 'ImageRepository', metadata: { name: 'models', namespace: 'flux-system' }, spec: { image: `${registry.host}/foundry-local-olive-models`, interval: '10m' } },
+        { apiVersion, kind: 'ImagePolicy', metadata: { name: 'models', namespace: 'flux-system' }, spec: { imageRepositoryRef: { name: 'models' }, policy: { semver: { range: '>=0.1.0' } } } },
+      );
+      await bed.waitFor(policyRef, (o) => isReady(o) && o.status?.latestRef?.tag === 'v0.1.0', 'to resolve v0.1.0');
+    });
+    after(async () => {
+      await bed?.close();
+      await stopRegistry?.();
+    });
+
+    it(line === '2.6' ? 'ignores a reconcile request on the policy and never writes lastHandledReconcileAt' : 'handles a reconcile request on the policy and reports it', async () => {
+      const token = `req-${Date.now()}`;
+      const before = request(policyRef, token);
+      if (line === '2.9') {
+        const handled = await bed.waitFor(policyRef, (o) => o.status?.lastHandledReconcileAt === token, 'to report the handled request');
+        assert.equal(condition(handled, 'Ready')!.status, 'True');
+        return;
+      }
+      // Watch deliveries run in subscription order, so once a watch opened now sees the change, the controller's
+      // own watch has seen it too; then its queue can be awaited.
+      await new Promise<void>((resolve) => {
+        const cancel = bed.kube.watch(policyRef, { fieldSelector: 'metadata.name=models' }, (e) => {
+          if (e.object.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'] === token) {
+            queueMicrotask(() => cancel());
+            resolve();
+          }
+        });
+      });
+      await bed.flux.controller('imagepolicy')!.idle();
+      assert.equal(watchesReconcileRequests(new FluxApis(bed.kube, line), 'ImagePolicy'), false, 'the ImagePolicy loop does not watch reconcile requests');
+      assert.equal(watchesReconcileRequests(new FluxApis(bed.kube, line), 'ImageRepository'), true, 'the ImageRepository loop does');
+      const after = bed.kube.get(policyRef)!;
+      assert.equal(after.status.lastHandledReconcileAt, undefined, 'v1beta2 ImagePolicy status has no lastHandledReconcileAt');
+      assert.deepEqual(after.status, before.status);
+      assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion, 'no reconcile ran for an annotation-only change (GenerationChangedPredicate only)');
+    });
+
+    it('moves to a new tag when the ImageRepository scans it (the watch), without a request on the policy', async () => {
+      await push('v0.2.0');
+      const token = `scan-${Date.now()}`;
+      request(repoRef, token);
+      await bed.waitFor(repoRef, (o) => o.status?.lastHandledReconcileAt === token, 'to scan on request');
+      const policy = await bed.waitFor(policyRef, (o) => o.status?.latestRef?.tag === 'v0.2.0', 'to resolve v0.2.0 through the ImageRepository watch');
+      const ready = condition(policy, 'Ready')!;
+      const image = `${registry.host}/foundry-local-olive-models`;
+      if (line === '2.6') {
+        assert.equal(ready.message, `Latest image tag for '${image}' updated from v0.1.0 to v0.2.0`);
+        assert.equal(policy.status.latestImage, `${image}:v0.2.0`);
+        assert.equal(policy.status.lastHandledReconcileAt, undefined);
+      } else {
+        assert.equal(ready.message, `Latest image tag for ${image} resolved to v0.2.0 (previously ${image}:v0.1.0)`);
+      }
+      assert.equal(ready.reason, 'Succeeded');
+      assert.equal(policy.status.observedGeneration, policy.metadata.generation);
+    });
+  });
+}

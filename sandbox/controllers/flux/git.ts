@@ -48,6 +48,18 @@ export async function git(args: string[], options: { cwd?: string; env?: Record<
   return result.stdout;
 }
 
+/**
+ * source-controller fetches with go-git, which words an HTTP error status other than 401/403/404 as
+ * `unexpected client error: unexpected requesting "<url>/info/refs?service=git-upload-pack" status code: <n>`
+ * (go-git v5 plumbing/transport/http `Err.Error`, wrapped by `plumbing.NewUnexpectedError`). The sandbox fetches
+ * with the git CLI (`The requested URL returned error: <n>`), so that line is reworded; others pass unchanged.
+ */
+export function goGitHttpError(url: string, message: string): string {
+  const code = Number(/The requested URL returned error: (\d{3})/.exec(message)?.[1]);
+  if (!code || code === 401 || code === 403 || code === 404) return message;
+  return `unexpected client error: unexpected requesting "${url.replace(/\/+$/, '')}/info/refs?service=git-upload-pack" status code: ${code}`;
+}
+
 /** git's first `fatal:`/`error:` line without the prefix: what Flux users see in FetchFailed messages. */
 export function gitMessage(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -85,7 +97,7 @@ export class GitMirror {
     try {
       await git(['--git-dir', this.dir, 'fetch', '--quiet', '--prune', '--force', '--no-write-fetch-head', url, ...specs], { credentials, timeoutMs });
     } catch (err) {
-      throw new Error(`unable to clone '${url}': ${(err as Error).message}`);
+      throw new Error(`unable to clone '${url}': ${goGitHttpError(url, (err as Error).message)}`);
     }
   }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
+import { parseFault } from '../../faults/faults.ts';
 import { condition, isReady, Testbed, type TestRepo } from './testbed.ts';
 
 const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system' };
@@ -82,5 +83,23 @@ describe('GitRepository (source-controller)', () => {
     assert.equal(fetch.message, `failed to checkout and determine revision: couldn't find remote ref "refs/heads/nope"`);
     assert.equal(condition(failed, 'Ready')!.message, fetch.message);
     assert.equal(condition(failed, 'Reconciling')?.reason, 'ProgressingWithRetry');
+  });
+
+  it('git-rate-limit: the fetch fails with FetchFailed quoting the 429 the way go-git (source-controller) words it', async () => {
+    bed.faults.set(parseFault('git-rate-limit'));
+    try {
+      const token = `rl-${Date.now()}`;
+      bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+      const failed = await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.lastHandledReconcileAt === token && condition(o, 'FetchFailed')?.status === 'True', 'to fail the fetch');
+      const fetch = condition(failed, 'FetchFailed')!;
+      assert.equal(fetch.reason, 'GitOperationFailed');
+      assert.equal(fetch.message, `failed to checkout and determine revision: unable to clone '${repo.url}': unexpected client error: unexpected requesting "${repo.url}/info/refs?service=git-upload-pack" status code: 429`);
+      assert.equal(condition(failed, 'Ready')!.status, 'False');
+    } finally {
+      bed.faults.clear('git-rate-limit');
+    }
+    const token = `ok-${Date.now()}`;
+    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+    await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o) && condition(o, 'FetchFailed') === undefined, 'to recover');
   });
 });

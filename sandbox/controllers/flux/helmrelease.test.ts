@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { pinnedTool } from '../../../lib/tools.ts';
+import { parseFault } from '../../faults/faults.ts';
 import { decodeRelease } from './helm-storage.ts';
 import { condition, isReady, Testbed, waitGone, type TestRepo } from './testbed.ts';
 
@@ -127,6 +128,24 @@ describe('HelmRelease (helm-controller)', () => {
     assert.equal(fixed.status.upgradeFailures, undefined);
     assert.equal(condition(fixed, 'Stalled'), undefined);
     assert.equal(configTag(), 'v0.4.0');
+  });
+
+  it('helm-delay=<d> starts the upgrade that much later (cluster clock)', async () => {
+    const started = performance.now();
+    let upgradeStart = 0;
+    const cancel = bed.kube.watch(HR, {}, (e) => {
+      if (!upgradeStart && /^Running 'upgrade' action/.test(condition(e.object, 'Ready')?.message ?? '')) upgradeStart = performance.now();
+    });
+    bed.faults.set(parseFault('helm-delay=1500ms'));
+    try {
+      bed.apply(release({ tag: 'v0.5.0' }, { upgrade: { remediation: { retries: 1 } } }));
+      await bed.waitFor({ ...HR, name: 'foundry' }, (o) => isReady(o) && configTag() === 'v0.5.0', 'to upgrade to v0.5.0');
+    } finally {
+      bed.faults.clear('helm-delay');
+      cancel();
+    }
+    assert.ok(upgradeStart > 0, 'the upgrade start was seen');
+    assert.ok(upgradeStart - started >= 1400, `the upgrade started ${(upgradeStart - started).toFixed(0)} ms after the change`);
   });
 
   it('uninstalls the release when the HelmRelease is deleted', async () => {

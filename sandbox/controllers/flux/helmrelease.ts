@@ -7,6 +7,7 @@
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { delayOn } from '../../faults/faults.ts';
 import type { Controller, ReconcileResult } from '../manager.ts';
 import type { FluxContext } from './context.ts';
 import { durationMs, formatGoDuration } from './duration.ts';
@@ -160,6 +161,8 @@ export class HelmReleaseReconciler implements KindReconciler {
       const actionSpec = pass.spec[next.name] ?? {};
       req.timeoutMs = durationMs(actionSpec.timeout, durationMs(pass.spec.timeout, 300_000));
       req.wait = actionSpec.disableWait !== true;
+      // `helm-delay=<d>`: helm-controller gets to the install/upgrade this much later (a busy controller).
+      if (next.type === 'release') await delayOn(this.#ctx.clock, Number(this.#ctx.faults.active('helm-delay')?.value ?? 0));
       const message = `Running '${next.name}' action with timeout of ${formatGoDuration(req.timeoutMs)}`;
       pass.conditions.markReconciling('Progressing', message);
       if (next.type === 'release') pass.conditions.markUnknown('Ready', 'Progressing', message);

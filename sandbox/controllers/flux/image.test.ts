@@ -1,36 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OciClient } from '../../../lib/oci/client.ts';
-import { Registry } from '../../registry/server.ts';
+import type { Registry } from '../../registry/server.ts';
 import { git } from './git.ts';
 import { adler32 } from './tag-database.ts';
-import { condition, isReady, Testbed, type TestRepo } from './testbed.ts';
+import { condition, isReady, startTestRegistry as startRegistry, Testbed, type TestRepo } from './testbed.ts';
 
 const IMAGE = (v: string) => ({ apiVersion: `image.toolkit.fluxcd.io/${v}`, namespace: 'flux-system' });
 const ALIAS = 'myacr.azurecr.io';
-
-/** A real sandbox registry on its own temp dir, with a helper that pushes a tiny artifact under a tag. */
-async function startRegistry(): Promise<{ registry: Registry; push: (tag: string) => Promise<void>; stop: () => Promise<void> }> {
-  const root = await mkdtemp(path.join(tmpdir(), 'flux-registry-'));
-  const registry = new Registry({ root: path.join(root, 'data'), user: 'u', password: 'p', aliases: [ALIAS] });
-  await registry.start();
-  const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
-  const file = path.join(root, 'models.tar.gz');
-  await writeFile(file, 'models');
-  return {
-    registry,
-    push: async (tag) => {
-      await client.pushArtifact('foundry-local-olive-models', tag, { artifactType: 'foundry/models', files: [{ path: file, mediaType: 'application/gzip', title: 'models.tar.gz' }] });
-    },
-    stop: async () => {
-      await registry.stop();
-      await rm(root, { recursive: true, force: true });
-    },
-  };
-}
 
 for (const line of ['2.9', '2.6'] as const) {
   const version = line === '2.9' ? 'v1' : 'v1beta2';

@@ -3,6 +3,19 @@
  * Flux rules) to the tags the referenced ImageRepository scanned and report the result in the served
  * version's shape: v1 `latestRef`/`observedPreviousRef` and `Latest image tag for <image> resolved to <tag>`;
  * v1beta2 additionally `latestImage`/`observedPreviousImage` and `Latest image tag for '<image>' …`.
+ *
+ * When a policy is reconciled follows upstream per line (internal/controller/imagepolicy_controller.go):
+ * - Flux 2.6, image-reflector-controller v0.35.2 (`v1beta2`): its own kind only on generation changes (no
+ *   reconcile-request predicate, no `status.lastHandledReconcileAt`, no `spec.suspend`); every ImageRepository
+ *   update that carries a scan result (v0.35.1 #774 stopped the enqueues for repositories not scanned yet);
+ *   `no tags in database` is Ready=False DependencyNotReady without a retry (v0.35.1 #776: the repository's
+ *   next scan refills the database and triggers the policy).
+ * - Flux 2.9, v1.2.4 (`v1`): its own kind on generation changes and reconcile requests (v1.0.1 #824), which it
+ *   reports in `lastHandledReconcileAt` (v1.0.0 #799); ImageRepository updates only when
+ *   `lastScanResult.revision` (the tags' checksum, v1.0.0 #780) changes; `no tags in database` retried
+ *   (v1.0.3 #845).
+ * Both: no periodic requeue unless `digestReflectionPolicy: Always` (`spec.interval`, default 10m, only refreshes
+ * the digest in that mode per the CRD).
  */
 import { selectLatestTag, TagPolicyError } from '../../../helpers/semver-policy.ts';
 import type { Controller, ReconcileResult } from '../manager.ts';
@@ -34,9 +47,11 @@ export class ImagePolicyReconciler implements KindReconciler {
 
   watches(controller: Controller): void {
     const { kube, apis } = this.#ctx;
-    const scanned = (o: { status?: any } | undefined) => JSON.stringify([o?.status?.lastScanResult?.revision, o?.status?.lastScanResult?.tagCount, o?.status?.lastScanResult?.latestTags]);
+    const v1 = apis.version('ImagePolicy') === 'v1';
+    // v1: the tags' checksum; v1beta2 has none, so any new scan result (each scan writes a new scanTime).
+    const scanned = (o: { status?: any } | undefined) => JSON.stringify(v1 ? o?.status?.lastScanResult?.revision : o?.status?.lastScanResult);
     controller.watch(kube, { apiVersion: apis.apiVersion('ImageRepository'), kind: 'ImageRepository' }, {
-      predicate: (prev, next) => next.status?.lastScanResult !== undefined && scanned(prev) !== scanned(next),
+      predicate: (prev, next) => next.status?.lastScanResult !== undefined && (prev?.status?.lastScanResult === undefined || scanned(prev) !== scanned(next)),
       map: (repo) =>
         kube
           .list({ apiVersion: apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy' })
@@ -48,7 +63,7 @@ export class ImagePolicyReconciler implements KindReconciler {
   async reconcile(pass: Pass): Promise<ReconcileResult> {
     const { spec, status, conditions } = pass;
     const v1 = this.#ctx.apis.version('ImagePolicy') === 'v1';
-    const requeue = spec.interval ? { requeueAfterMs: durationMs(spec.interval, 600_000) } : {};
+    const requeue = spec.digestReflectionPolicy === 'Always' ? { requeueAfterMs: durationMs(spec.interval, 600_000) } : {};
     conditions.markReconciling('Progressing', 'reconciliation in progress');
     if (pass.newGeneration) pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
 
@@ -75,7 +90,11 @@ export class ImagePolicyReconciler implements KindReconciler {
         conditions.markFalse('Ready', 'InvalidPolicy', err.message);
         return {};
       }
-      if (err instanceof TagPolicyError && err.reason === 'NoTags') throw new FluxError('DependencyNotReady', 'no tags in database');
+      if (err instanceof TagPolicyError && err.reason === 'NoTags') {
+        if (v1) throw new FluxError('DependencyNotReady', 'no tags in database');
+        conditions.markFalse('Ready', 'DependencyNotReady', 'no tags in database');
+        return {};
+      }
       throw new FluxError('Failure', (err as Error).message);
     }
 

@@ -24,7 +24,7 @@ import { ImageUpdateAutomationReconciler } from './imageupdateautomation.ts';
 import { installManifests } from './install.ts';
 import { KustomizationReconciler } from './kustomization.ts';
 import { ControllerLog, type LogSink } from './logger.ts';
-import { runPass, type KindReconciler } from './reconciler.ts';
+import { runPass, watchesReconcileRequests, type KindReconciler } from './reconciler.ts';
 import { TagDatabase } from './tag-database.ts';
 
 export type { LogSink } from './logger.ts';
@@ -41,6 +41,8 @@ export interface FluxControllersOptions {
   profile: 'flux' | 'arc';
   /** Image host → `host:port` of the registry actually serving it. */
   registryAliases?: Record<string, string>;
+  /** kustomize-controller's `--requeue-dependency` written into its Deployment; upstream's 30s when absent. */
+  requeueDependency?: string;
   /** Install and run the image reflector/automation controllers. Default true. */
   imageAutomation?: boolean;
   /** Called when `controller-restart=<name>` fires: restart that controller pod's container. */
@@ -74,7 +76,7 @@ export class FluxControllers {
   /** Creates `flux-system` (and with `arc` `azure-arc`) with the controller Deployments; idempotent. */
   async install(): Promise<void> {
     const { kube, flux, profile } = this.#options;
-    for (const obj of installManifests({ line: flux, profile, imageAutomation: this.#imageAutomation })) {
+    for (const obj of installManifests({ line: flux, profile, imageAutomation: this.#imageAutomation, requeueDependency: this.#options.requeueDependency })) {
       const ref = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
       kube.patch(ref, obj, 'apply', { fieldManager: 'flux', force: true });
     }
@@ -115,7 +117,8 @@ export class FluxControllers {
         reconcile: (key) => runPass(ctx, reconciler, key),
         onError: (key, error) => log.error('Reconciler error', error instanceof Error ? error.message : String(error), { controller: reconciler.controller, name: key }),
       });
-      controller.watch(kube, { apiVersion: ctx.apis.apiVersion(reconciler.kind), kind: reconciler.kind }, { predicate: anyOf(generationChanged, reconcileRequested, deleting) });
+      const own = watchesReconcileRequests(ctx.apis, reconciler.kind) ? anyOf(generationChanged, reconcileRequested, deleting) : anyOf(generationChanged, deleting);
+      controller.watch(kube, { apiVersion: ctx.apis.apiVersion(reconciler.kind), kind: reconciler.kind }, { predicate: own });
       reconciler.watches?.(controller);
       this.#manager.add(controller);
       const group = this.#byDeployment.get(reconciler.deployment) ?? [];

@@ -54,6 +54,8 @@ export interface InstallOptions {
   line: FluxLine;
   profile: 'flux' | 'arc';
   imageAutomation: boolean;
+  /** kustomize-controller `--requeue-dependency=<d>`; upstream's 30s default (no flag) when absent. */
+  requeueDependency?: string;
 }
 
 /** The Flux controller Deployment names installed for the options. */
@@ -90,6 +92,7 @@ function fluxController(name: string, options: InstallOptions): KubeObject[] {
     '--log-encoding=json',
     '--enable-leader-election',
     ...(name === 'source-controller' ? ['--storage-path=/data', '--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.cluster.local.'] : []),
+    ...(name === 'kustomize-controller' && options.requeueDependency ? [`--requeue-dependency=${options.requeueDependency}`] : []),
   ];
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'flux-system', labels } },

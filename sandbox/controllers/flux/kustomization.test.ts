@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseFault } from '../../faults/faults.ts';
+import { DEFAULT_REQUEUE_DEPENDENCY_MS, requeueDependencyMs } from './kustomization.ts';
 import { condition, isReady, Testbed, waitGone, type TestRepo } from './testbed.ts';
 
 const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system' };
@@ -21,14 +23,23 @@ describe('Kustomization (kustomize-controller)', () => {
   });
   after(async () => bed.close());
 
+  it('reads --requeue-dependency from the kustomize-controller Deployment (default 30s)', () => {
+    assert.equal(requeueDependencyMs(bed.kube), DEFAULT_REQUEUE_DEPENDENCY_MS);
+    setRequeueDependency(bed, '1s');
+    assert.equal(requeueDependencyMs(bed.kube), 1000);
+  });
+
   it('waits for dependsOn, then applies with owner labels, inventory and history', async () => {
     bed.apply({
       ...KS,
       metadata: { name: 'apps', namespace: 'flux-system' },
-      spec: { interval: '10m', retryInterval: '1s', path: './apps', prune: true, targetNamespace: 'apps', sourceRef: { kind: 'GitRepository', name: 'gitops' }, dependsOn: [{ name: 'infrastructure' }] },
+      spec: { interval: '10m', retryInterval: '10m', path: './apps', prune: true, targetNamespace: 'apps', sourceRef: { kind: 'GitRepository', name: 'gitops' }, dependsOn: [{ name: 'infrastructure' }] },
     });
     const blocked = await bed.waitFor({ ...KS, name: 'apps' }, (o) => condition(o, 'Ready')?.reason === 'DependencyNotReady', 'to wait for its dependency');
-    assert.equal(condition(blocked, 'Ready')!.message, "dependency 'flux-system/infrastructure' is not ready");
+    assert.equal(condition(blocked, 'Ready')!.message, `dependency 'flux-system/infrastructure' not found: kustomizations.kustomize.toolkit.fluxcd.io "infrastructure" not found`);
+    const note = bed.kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' }).find((e: any) => e.involvedObject.name === 'apps' && e.reason === 'DependencyNotReady');
+    assert.equal(note?.type, 'Normal');
+    assert.equal(note?.message, 'Dependencies do not meet ready condition, retrying in 1s');
     assert.equal(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' }), undefined);
 
     bed.apply({ ...KS, metadata: { name: 'infrastructure', namespace: 'flux-system' }, spec: { interval: '10m', path: './infrastructure', prune: true, sourceRef: { kind: 'GitRepository', name: 'gitops' } } });
@@ -52,11 +63,51 @@ describe('Kustomization (kustomize-controller)', () => {
     assert.deepEqual(infra.status.inventory.entries, [{ id: '_apps__Namespace', v: 'v1' }]);
   });
 
+  it('a new revision: the dependant finds its dependency behind, waits --requeue-dependency, then applies', async () => {
+    const next = await repo.commit({ 'apps/c.yaml': cm('c') }, 'add c');
+    const revision = `main@sha1:${next}`;
+    const seen: string[] = [];
+    const cancel = bed.kube.watch(KS, { fieldSelector: 'metadata.name=apps' }, (e) => {
+      const ready = condition(e.object, 'Ready');
+      if (ready?.reason === 'DependencyNotReady') seen.push(ready.message);
+    });
+    try {
+      bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
+      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastAppliedRevision === revision && isReady(o), 'to apply the new revision after the dependency');
+    } finally {
+      cancel();
+    }
+    assert.ok(seen.some((m) => m === "dependency 'flux-system/infrastructure' revision is not up to date" || m === "dependency 'flux-system/infrastructure' is not ready"), `apps waited for infrastructure: ${JSON.stringify(seen)}`);
+  });
+
+  it('apply-delay=<d> makes kustomize-controller apply that much later (cluster clock)', async () => {
+    const measure = async () => {
+      const token = `d-${Date.now()}-${Math.random()}`;
+      const started = performance.now();
+      bed.kube.patch({ ...KS, name: 'infrastructure' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+      await bed.waitFor({ ...KS, name: 'infrastructure' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o), 'to reconcile on request');
+      return performance.now() - started;
+    };
+    bed.faults.set(parseFault('apply-delay=1500ms'));
+    let delayed: number;
+    try {
+      delayed = await measure();
+    } finally {
+      bed.faults.clear('apply-delay');
+    }
+    assert.ok(delayed >= 1400, `with apply-delay=1500ms the pass took ${delayed.toFixed(0)} ms`);
+    const plain = await measure();
+    assert.ok(plain < delayed - 1000, `without it ${plain.toFixed(0)} ms`);
+  });
+
   it('prunes objects removed from the source', async () => {
     const next = await repo.commit({ 'apps/b.yaml': null }, 'remove b');
     bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
     const apps = await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastAppliedRevision === `main@sha1:${next}`, 'to apply the new revision');
-    assert.deepEqual(apps.status.inventory.entries, [{ id: 'apps_a__ConfigMap', v: 'v1' }]);
+    assert.deepEqual(apps.status.inventory.entries, [
+      { id: 'apps_a__ConfigMap', v: 'v1' },
+      { id: 'apps_c__ConfigMap', v: 'v1' },
+    ]);
     const b = bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'b' });
     assert.ok(b === undefined || b.metadata.deletionTimestamp, 'b deleted');
     const events = bed.kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' }).filter((e: any) => e.involvedObject.name === 'apps');
@@ -87,3 +138,12 @@ describe('Kustomization (kustomize-controller)', () => {
     await waitGone(bed, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' });
   });
 });
+
+/** Sets kustomize-controller's `--requeue-dependency` the way users do: patching the controller's args. */
+function setRequeueDependency(bed: Testbed, value: string): void {
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'flux-system', name: 'kustomize-controller' };
+  const deployment = bed.kube.get(ref)!;
+  const containers = structuredClone(deployment.spec.template.spec.containers) as Array<{ name: string; args: string[] }>;
+  containers[0]!.args = [...containers[0]!.args.filter((a) => !a.startsWith('--requeue-dependency=')), `--requeue-dependency=${value}`];
+  bed.kube.patch(ref, { spec: { template: { spec: { containers } } } }, 'strategic');
+}

@@ -3,10 +3,24 @@
  * with the real kustomize, substitute, server-side apply in order with the owner labels, prune what left
  * the inventory, optionally wait for health, and report `Applied revision: <rev>` with the inventory,
  * `lastAppliedRevision`/`lastAttemptedRevision` and (2.7+ lines) `history`.
+ *
+ * Dependencies, as kustomize-controller v1.6.1 (Flux 2.6) and v1.9.4 (Flux 2.9) do it
+ * (internal/controller/kustomization_controller.go, Reconcile and checkDependencies; the manager's
+ * SetupWithManager in both lines watches the Kustomization's own kind and its sources, not its dependencies):
+ * a source revision enqueues every Kustomization of the source at once (sorted by dependency but reconciled
+ * concurrently, `--concurrent`), so a dependant usually checks its dependency before the dependency applied the
+ * new revision. The check fails with Ready=False `DependencyNotReady` and `dependency '<ns>/<name>' is not ready`
+ * or `dependency '<ns>/<name>' revision is not up to date`, logs and records a Normal event
+ * `Dependencies do not meet ready condition, retrying in <d>` and requeues after `<d>` = the controller's
+ * `--requeue-dependency` flag (default 30s; not `spec.retryInterval`). Nothing enqueues the dependant when the
+ * dependency turns Ready (an upstream PR for that, #1412, was not merged in either line). The twin reads the
+ * flag from the kustomize-controller Deployment's container args, where users set it (a kustomize patch in
+ * flux-system, or `kubectl patch`, which restarts the controller with the new flag).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { delayOn } from '../../faults/faults.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import type { Controller, ReconcileResult } from '../manager.ts';
 import { Applier, changeSetMessage, type ChangeSetEntry } from './apply.ts';
@@ -25,6 +39,37 @@ class StepFailure extends Error {
   constructor(readonly reason: string, message: string) {
     super(message);
   }
+}
+
+/** A wait kustomize-controller retries after `--requeue-dependency`, reported as a Normal event `note`. */
+class Requeue extends StepFailure {
+  constructor(reason: string, message: string, readonly note: string, readonly afterMs: number) {
+    super(reason, message);
+  }
+}
+
+/** kustomize-controller's `--requeue-dependency` default. */
+export const DEFAULT_REQUEUE_DEPENDENCY_MS = 30_000;
+
+/**
+ * The `--requeue-dependency=<duration>` flag of the kustomize-controller Deployment in `flux-system` (the
+ * last one wins, as with Go's flag package), else the 30s default.
+ */
+export function requeueDependencyMs(kube: FluxContext['kube']): number {
+  let deployment: KubeObject | undefined;
+  try {
+    deployment = kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'flux-system', name: 'kustomize-controller' });
+  } catch {
+    deployment = undefined;
+  }
+  const containers = (deployment?.spec?.template?.spec?.containers ?? []) as Array<{ name: string; args?: string[] }>;
+  const args = (containers.find((c) => c.name === 'manager') ?? containers[0])?.args ?? [];
+  let value: string | undefined;
+  for (const [i, arg] of args.entries()) {
+    if (arg.startsWith('--requeue-dependency=')) value = arg.slice('--requeue-dependency='.length);
+    else if (arg === '--requeue-dependency') value = args[i + 1];
+  }
+  return durationMs(value, DEFAULT_REQUEUE_DEPENDENCY_MS);
 }
 
 /** Reconciles Kustomization objects. */
@@ -70,9 +115,14 @@ export class KustomizationReconciler implements KindReconciler {
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
       pass.conditions.markFalse('Ready', err.reason, err.message);
+      if (err instanceof Requeue) {
+        pass.log(err.note, { err: err.message });
+        pass.event('Normal', err.reason, err.note);
+        return { requeueAfterMs: err.afterMs };
+      }
       pass.event('Warning', err.reason, err.message);
       pass.logError('Reconciliation failed', err.message);
-      return { requeueAfterMs: err.reason === 'DependencyNotReady' ? durationMs(spec.retryInterval, 30_000) : retry };
+      return { requeueAfterMs: retry };
     }
   }
 
@@ -80,8 +130,8 @@ export class KustomizationReconciler implements KindReconciler {
     const { spec, status, conditions } = pass;
     const timeout = durationMs(spec.timeout, interval);
     const source = this.#source(pass);
-    this.#checkDependencies(pass);
     const revision: string = source.status.artifact.revision;
+    this.#checkDependencies(pass, source);
     // Ready goes Unknown only for new work, so periodic passes keep Ready's lastTransitionTime stable.
     const newWork = pass.newGeneration || status.lastAppliedRevision !== revision || !pass.conditions.isTrue('Ready');
     pass.progressing(`Fetching manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`, newWork ? 'Reconciliation in progress' : undefined);
@@ -111,6 +161,8 @@ export class KustomizationReconciler implements KindReconciler {
 
     const owner = { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace };
     const prepared = this.#applier.prepare(objects, { namespace: spec.targetNamespace, forceNamespace: Boolean(spec.targetNamespace), labels: owner });
+    // `apply-delay=<d>`: a slow apply (a loaded API server, many objects), on the cluster clock.
+    await delayOn(this.#ctx.clock, Number(this.#ctx.faults.active('apply-delay')?.value ?? 0));
     let changes: ChangeSetEntry[];
     try {
       changes = this.#applier.apply(prepared, this.deployment);
@@ -156,23 +208,34 @@ export class KustomizationReconciler implements KindReconciler {
         ? this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace, name: ref.name })
         : undefined;
     if (!source) throw new StepFailure('ArtifactFailed', `Source '${name}' not found`);
-    if (!source.status?.artifact) throw new StepFailure('ArtifactFailed', `Source '${name}' is not ready, artifact not found`);
+    if (!source.status?.artifact) {
+      const after = requeueDependencyMs(this.#ctx.kube);
+      const message = `Source artifact not found, retrying in ${formatGoDuration(after)}`;
+      throw new Requeue('ArtifactFailed', message, message, after);
+    }
     return source;
   }
 
-  #checkDependencies(pass: Pass): void {
-    for (const dep of (pass.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>) {
+  /** checkDependencies: the first dependency that is missing, not Ready, or behind the shared source's revision. */
+  #checkDependencies(pass: Pass, source: KubeObject): void {
+    const deps = (pass.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>;
+    if (deps.length === 0) return;
+    const after = requeueDependencyMs(this.#ctx.kube);
+    const wait = (message: string) => new Requeue('DependencyNotReady', message, `Dependencies do not meet ready condition, retrying in ${formatGoDuration(after)}`, after);
+    const ownRef = pass.spec.sourceRef ?? {};
+    for (const dep of deps) {
       const namespace = dep.namespace ?? pass.namespace;
+      const id = `${namespace}/${dep.name}`;
       const obj = this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('Kustomization'), kind: 'Kustomization', namespace, name: dep.name });
-      const ready =
-        obj !== undefined &&
-        obj.status?.observedGeneration === obj.metadata.generation &&
-        (obj.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-      if (!ready) {
-        pass.log('Dependencies do not meet ready condition, retrying in ' + formatGoDuration(durationMs(pass.spec.retryInterval, 30_000)));
-        throw new StepFailure('DependencyNotReady', `dependency '${namespace}/${dep.name}' is not ready`);
-      }
+      if (!obj) throw wait(`dependency '${id}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`);
+      const conditions = (obj.status?.conditions ?? []) as Array<{ type: string; status: string }>;
+      if (conditions.length === 0 || obj.status?.observedGeneration !== obj.metadata.generation) throw wait(`dependency '${id}' is not ready`);
+      if (!conditions.some((c) => c.type === 'Ready' && c.status === 'True')) throw wait(`dependency '${id}' is not ready`);
+      const depRef = obj.spec?.sourceRef ?? {};
+      const sameSource = depRef.kind === ownRef.kind && depRef.name === ownRef.name && (depRef.namespace ?? namespace) === (ownRef.namespace ?? pass.namespace);
+      if (sameSource && obj.status?.lastAppliedRevision !== source.status.artifact.revision) throw wait(`dependency '${id}' revision is not up to date`);
     }
+    pass.log('All dependencies are ready, proceeding with reconciliation');
   }
 
   async #checkHealth(pass: Pass, objects: KubeObject[], timeout: number): Promise<void> {

@@ -4,18 +4,36 @@
  * kind's pass, then write the status once more with `lastHandledReconcileAt` (from the
  * `reconcile.fluxcd.io/requestedAt` annotation), `observedGeneration` when Ready or Stalled, and Reconciling
  * turned into `ProgressingWithRetry` on failure.
+ *
+ * `lastHandledReconcileAt` is written only where the served status schema has it: image-reflector-controller
+ * v0.35.x (Flux 2.6) ImagePolicy `v1beta2` has no `ReconcileRequestStatus` (its Reconcile's deferred patch never
+ * calls SetLastHandledReconcileRequest; internal/controller/imagepolicy_controller.go at v0.35.2), so the twin
+ * never claims there that a request was handled. See `watchesReconcileRequests`.
  */
 import { randomUUID } from 'node:crypto';
 import { isApiError, type KubeObject } from '../../kube/types.ts';
 import type { Controller, ReconcileResult } from '../manager.ts';
 import { splitKey } from '../manager.ts';
-import type { FluxKind } from './apis.ts';
+import type { FluxApis, FluxKind } from './apis.ts';
 import { Conditions } from './conditions.ts';
 import type { FluxContext, FluxDeployment } from './context.ts';
 import type { ReconcileFields } from './logger.ts';
 
 export const FLUX_FINALIZER = 'finalizers.fluxcd.io';
 export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+
+/**
+ * Whether the kind's controller reacts to `reconcile.fluxcd.io/requestedAt` (Flux's ReconcileRequestedPredicate
+ * on its own kind) on the served line. Every Flux kind that can report a handled request
+ * (`status.lastHandledReconcileAt`) watches it; the one that cannot, ImagePolicy `v1beta2` on Flux 2.6
+ * (image-reflector-controller v0.35.2, `For(&ImagePolicy{}, WithPredicates(GenerationChangedPredicate{}))`),
+ * ignores an annotation-only change. image-reflector-controller v1.0.0 added the field (#799) and v1.0.1 the
+ * predicate (#824, "Fix controllers not watching reconcile requests from annotations"), so on Flux 2.9
+ * (v1.2.4) ImagePolicy watches and reports requests like the other kinds.
+ */
+export function watchesReconcileRequests(apis: FluxApis, kind: FluxKind): boolean {
+  return apis.hasStatusField(kind, 'lastHandledReconcileAt');
+}
 
 /** One Flux kind's reconciler, plugged into the skeleton by `runPass`. */
 export interface KindReconciler {
@@ -173,7 +191,7 @@ export async function runPass(ctx: FluxContext, reconciler: KindReconciler, key:
     pass.conditions.markFalse('Ready', err instanceof FluxError ? err.reason : 'ReconciliationFailed', message);
     pass.event('Warning', err instanceof FluxError ? err.reason : 'ReconciliationFailed', message);
   }
-  finish(pass);
+  finish(pass, watchesReconcileRequests(ctx.apis, reconciler.kind));
   pass.persist();
   if (failure) {
     pass.logError('Reconciler error', failure instanceof Error ? failure.message : String(failure));
@@ -183,8 +201,8 @@ export async function runPass(ctx: FluxContext, reconciler: KindReconciler, key:
 }
 
 /** The skeleton's closing rules (kustomize-controller's finalizeStatus, pkg/runtime's result finalizer). */
-function finish(pass: Pass): void {
-  if (pass.requestedAt !== undefined) pass.status.lastHandledReconcileAt = pass.requestedAt;
+function finish(pass: Pass, showsRequests: boolean): void {
+  if (showsRequests && pass.requestedAt !== undefined) pass.status.lastHandledReconcileAt = pass.requestedAt;
   const { conditions } = pass;
   if (conditions.isTrue('Ready')) {
     conditions.delete('Reconciling', 'Stalled');

@@ -13,6 +13,8 @@ import { GitServer } from '../../git/server.ts';
 import { SystemClock } from '../../kube/clock.ts';
 import { PodFiles } from '../../kubelet/podfs.ts';
 import { Workloads } from '../../workloads/index.ts';
+import { OciClient } from '../../../lib/oci/client.ts';
+import { Registry } from '../../registry/server.ts';
 import type { Kube, KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { FluxLine } from './apis.ts';
 import { git } from './git.ts';
@@ -197,3 +199,24 @@ export function isReady(o: KubeObject): boolean {
   const c = condition(o, 'Ready');
   return c?.status === 'True' && o.status?.observedGeneration === o.metadata.generation;
 }
+
+/** A real sandbox registry on its own temp dir, with a helper that pushes a tiny artifact under a tag. */
+export async function startTestRegistry(): Promise<{ registry: Registry; push: (tag: string) => Promise<void>; stop: () => Promise<void> }> {
+  const root = await mkdtemp(path.join(tmpdir(), 'flux-registry-'));
+  const registry = new Registry({ root: path.join(root, 'data'), user: 'u', password: 'p', aliases: ['myacr.azurecr.io'] });
+  await registry.start();
+  const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
+  const file = path.join(root, 'models.tar.gz');
+  await writeFile(file, 'models');
+  return {
+    registry,
+    push: async (tag) => {
+      await client.pushArtifact('foundry-local-olive-models', tag, { artifactType: 'foundry/models', files: [{ path: file, mediaType: 'application/gzip', title: 'models.tar.gz' }] });
+    },
+    stop: async () => {
+      await registry.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+

@@ -21,6 +21,7 @@
 #   REGISTRY_USERNAME, REGISTRY_PASSWORD   registry credentials: for scanning (a docker-registry Secret) and for
 #                           the foundry pod's model pull (Secret foundry-byo-credentials in GITOPS_APP_NAMESPACE)
 #   GITOPS_APP_NAMESPACE    namespace of the HelmRelease's workload             (foundry-system)
+#   GITOPS_REQUEUE_DEPENDENCY  set kustomize-controller --requeue-dependency to this (e.g. 1s; unset: leave it)
 #   GITOPS_IMAGE_AUTOMATION=true with GIT_USERNAME and GIT_TOKEN: also let Flux commit new tags to the branch
 #   KUBECTL                 kubectl command                                      (kubectl)
 #   KUBECTL_APPLY_FLAGS     extra flags for every kubectl apply, e.g. --dry-run=client
@@ -47,6 +48,7 @@ flux_namespace="${GITOPS_FLUX_NAMESPACE:-flux-system}"
 name="${GITOPS_NAME:-foundry-gitops}"
 interval="${GITOPS_INTERVAL:-3s}"
 image_interval="${GITOPS_IMAGE_INTERVAL:-5s}"
+requeue_dependency="${GITOPS_REQUEUE_DEPENDENCY:-}"
 semver_range="${GITOPS_SEMVER_RANGE:->=0.1.0}"
 helmrelease="apps/foundry-gpu-oras/helmrelease.yaml"
 
@@ -131,6 +133,45 @@ b64() {
 apply() {
   "$kubectl_cmd" apply ${apply_flags[@]+"${apply_flags[@]}"} -f -
 }
+
+# --- kustomize-controller's dependency requeue ----------------------------------------------------------------
+# A new commit enqueues both Kustomizations at once and kustomize-controller reconciles them concurrently, so
+# ${name}-apps nearly always checks ${name}-infrastructure before it applied the commit: Ready=False
+# DependencyNotReady "dependency '<ns>/<name>-infrastructure' revision is not up to date", event "Dependencies do
+# not meet ready condition, retrying in 30s", and nothing wakes it earlier than the controller's
+# --requeue-dependency (default 30s; kustomize-controller v1.6 and v1.9 alike). The 5 s GitRepository ->
+# Kustomization budget cannot hold with 30s. The flag belongs to the cluster's Flux installation (flux bootstrap
+# patches or the Arc extension's settings); GITOPS_REQUEUE_DEPENDENCY=1s sets it here for a cluster you own,
+# by patching the kustomize-controller Deployment's args, which restarts that controller (on a cluster where
+# Flux manages flux-system itself, put the same patch in flux-system/kustomization.yaml or it is reverted).
+case "$requeue_dependency" in
+  '') ;;
+  *[!0-9.nsuµmh]* | [!0-9]*) die "GITOPS_REQUEUE_DEPENDENCY must be a Go duration such as 1s or 500ms (got '${requeue_dependency}')" ;;
+  *)
+    kc_args="$("$kubectl_cmd" get deployment kustomize-controller -n "$flux_namespace" \
+      -o 'jsonpath={.spec.template.spec.containers[?(@.name=="manager")].args}' 2>/dev/null || true)"
+    case "$kc_args" in
+      '' | '[]') say "kustomize-controller not found in ${flux_namespace}: --requeue-dependency left as it is" ;;
+      *"\"--requeue-dependency=${requeue_dependency}\""*) say "kustomize-controller: --requeue-dependency=${requeue_dependency} already set" ;;
+      *)
+        kept="$(printf '%s' "$kc_args" | sed -E -e 's/"--requeue-dependency=[^"]*",?//g' -e 's/,]$/]/' -e 's/]$//')"
+        case "$kept" in
+          '[') kc_new="[\"--requeue-dependency=${requeue_dependency}\"]" ;;
+          *) kc_new="${kept},\"--requeue-dependency=${requeue_dependency}\"]" ;;
+        esac
+        case " ${KUBECTL_APPLY_FLAGS:-} " in
+          *' --dry-run'*) say "kustomize-controller: would set --requeue-dependency=${requeue_dependency} (dry run)" ;;
+          *)
+            "$kubectl_cmd" patch deployment kustomize-controller -n "$flux_namespace" --type=strategic \
+              -p "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"manager\",\"args\":${kc_new}}]}}}}" >/dev/null ||
+              die "could not patch deployment/kustomize-controller in ${flux_namespace} (unset GITOPS_REQUEUE_DEPENDENCY to skip)"
+            say "kustomize-controller: --requeue-dependency=${requeue_dependency} (${name}-apps retries its dependency that often)"
+            ;;
+        esac
+        ;;
+    esac
+    ;;
+esac
 
 # --- objects -----------------------------------------------------------------------------------------------
 apply <<EOF
