@@ -18,6 +18,8 @@ export interface ProveCase {
   /** Extra environment, e.g. the bootstrap's GITOPS_INTERVAL. */
   env?: Record<string, string>;
   budgets?: BudgetOverrides;
+  /** Profile `intervals` overrides (Go durations), e.g. the --requeue-dependency the case's sandbox runs. */
+  intervals?: Record<string, string>;
   /** Skip the rollback phase (the fault cases stop before it; healthy runs keep it). */
   noRollback?: boolean;
   /** In the quick subset `.ci/run` runs. */
@@ -75,6 +77,13 @@ export const PROVE_CASES: readonly ProveCase[] = [
   { name: 'slow-apply', criterion: 'budget: GitRepository → Kustomization apply < 5s', sandboxArgs: ['--fault', 'apply-delay=7s@git-push'], expect: { test: PHASE.budget('GitRepository → Kustomization apply'), message: /exceeded by/ } },
   { name: 'slow-helm', criterion: 'budget: Kustomization → HelmRelease upgrade start < 5s', sandboxArgs: ['--fault', 'helm-delay=7s@git-push'], expect: { test: PHASE.budget('Kustomization → HelmRelease upgrade start'), message: /exceeded by/ } },
   { name: 'slow-download', criterion: 'budget: old pod termination → new pod Ready with models', sandboxArgs: ['--fault', 'slow-download=100@git-push'], budgets: { podReplacement: '20s' }, expect: { test: PHASE.budget('old pod termination → new pod Ready with models'), message: /exceeded by .*downloaded its models/ } },
+  {
+    name: 'dependency-requeue',
+    criterion: 'budget: GitRepository → Kustomization apply, missed through a known mechanism (kustomize-controller at upstream\'s 30s --requeue-dependency)',
+    sandboxArgs: ['--requeue-dependency', '30s'],
+    intervals: { requeueDependency: '30s' },
+    expect: { test: PHASE.budget('GitRepository → Kustomization apply'), message: /exceeded by .*DependencyNotReady.*--requeue-dependency \(30s/ },
+  },
   { name: 'tight-end-to-end', criterion: 'budget: end-to-end excluding download (tightened below the healthy value)', sandboxArgs: [], budgets: { endToEnd: '5s' }, expect: { test: PHASE.budget('end-to-end excluding model download'), message: /exceeded by/ } },
   {
     name: 'slow-flow',

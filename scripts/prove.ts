@@ -47,6 +47,7 @@ function writeProfile(c: ProveCase, dir: string): string {
   profile.name = `prove-${c.name}`;
   profile.timeouts = { ...profile.timeouts, ...SHORT_TIMEOUTS };
   profile.budgets = { ...profile.budgets, ...(c.budgets ?? {}) };
+  profile.intervals = { ...profile.intervals, ...(c.intervals ?? {}) };
   // A fault case is about its criterion; the rollback (16 s) proves nothing more there.
   if (c.expect) profile.rollback = false;
   const file = path.join(dir, 'profile.yaml');

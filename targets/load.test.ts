@@ -65,7 +65,7 @@ describe('loadTarget', () => {
     assert.equal(t.bootstrap.timeout, 120_000);
     assert.deepEqual(t.budgets.ociPushToDetection, { limit: '7s', limitMs: 7000, mode: 'assert' });
     assert.deepEqual(t.budgets.podReplacement, { limit: '90s', limitMs: 90_000, mode: 'assert' });
-    assert.deepEqual(t.intervals, { gitRepository: 3_000, kustomization: 3_000, kustomizationRetry: 3_000, imageRepository: 5_000, requeueDependency: 30_000 }, 'the plan\'s sync intervals');
+    assert.deepEqual(t.intervals, { gitRepository: 3_000, kustomization: 3_000, kustomizationRetry: 3_000, imageRepository: 5_000, requeueDependency: 1_000 }, 'the plan\'s sync intervals');
     assert.deepEqual(t.sandbox, { args: [] });
     assert.equal(artifactFor(t, 'v0.2.0'), '/tmp/sbx/artifacts/v0.2.0/models.tar.gz');
   });
