@@ -28,8 +28,8 @@ describe('helmUpgradeProgress', () => {
   it('starts when the controller reconciles the new generation, with the server time', () => {
     const p = helmUpgradeProgress(
       hr(2, 1, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [
-        { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: "Running 'upgrade' action with timeout of 5m0s", observedGeneration: 2 },
-        { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T1 },
+        { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: "Running 'upgrade' action with timeout of 5m0s", observedGeneration: 2, lastTransitionTime: T1 },
+        { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T0 },
       ]),
       baseline,
     );
@@ -37,6 +37,17 @@ describe('helmUpgradeProgress', () => {
     assert.equal(p.succeeded, false);
     assert.equal(p.startedAtServer, Date.parse(T1));
     assert.match(p.reason, /HelmRelease foundry-system\/foundry-gpu-oras history\[0\]\.version to be 2, is 1 \(Ready=Unknown Progressing: Running 'upgrade'/);
+  });
+
+  it('reconciling the new generation before running the action is not yet a start (a busy helm-controller)', () => {
+    const p = helmUpgradeProgress(
+      hr(2, 1, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [
+        { type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1 },
+        { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T1 },
+      ], { lastAttemptedGeneration: 1 }),
+      baseline,
+    );
+    assert.equal(p.started, false);
   });
 
   it('a new generation alone, not yet picked up, is not a start', () => {

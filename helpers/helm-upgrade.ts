@@ -64,7 +64,13 @@ export function helmUpgradeProgress(hr: HelmReleaseLike | undefined, baseline: H
   const ready = getCondition(hr, 'Ready');
   const stalled = getCondition(hr, 'Stalled');
   const attempted = (status.lastAttemptedGeneration ?? 0) >= generation && newGeneration;
-  const started = newRelease || (newGeneration && (reconciling?.status === 'True' || attempted));
+  // The upgrade starts when helm-controller runs the action ("Running 'upgrade' action with timeout of …",
+  // helm-controller v2 `internal/reconcile/atomic_release.go`), not when it merely begins reconciling the new
+  // generation (Reconciling=True comes first; a busy or dependency-blocked controller can sit there).
+  const running = ready?.status === 'Unknown' && /Running '\w+' action/.test(ready.message ?? '') && (ready.observedGeneration ?? generation) >= generation;
+  // v2beta1 has neither lastAttemptedGeneration nor that message: there, Reconciling on the new generation is all we see.
+  const legacy = status.lastAttemptedGeneration === undefined && status.history === undefined && reconciling?.status === 'True';
+  const started = newRelease || (newGeneration && (attempted || running || legacy));
   const observed = status.observedGeneration === generation;
   const readyNow = ready?.status === 'True' && (ready.observedGeneration === undefined || ready.observedGeneration >= generation);
   const deployed = (status.history?.[0]?.status ?? 'deployed') === 'deployed';
@@ -75,7 +81,8 @@ export function helmUpgradeProgress(hr: HelmReleaseLike | undefined, baseline: H
   const progress: UpgradeProgress = { started, succeeded, failed, version, reason: '' };
   const newest = status.history?.[0];
   const deployedAt = newRelease && newest?.lastDeployed ? Date.parse(newest.lastDeployed) : undefined;
-  const reconcilingAt = started && reconciling?.lastTransitionTime ? Date.parse(reconciling.lastTransitionTime) : undefined;
+  const startedCondition = running ? ready : reconciling;
+  const reconcilingAt = started && startedCondition?.lastTransitionTime ? Date.parse(startedCondition.lastTransitionTime) : undefined;
   if (deployedAt !== undefined || reconcilingAt !== undefined) progress.startedAtServer = deployedAt ?? reconcilingAt;
   if (succeeded && ready?.lastTransitionTime) progress.succeededAtServer = Date.parse(ready.lastTransitionTime);
   const where = status.history ? 'history[0].version' : 'lastReleaseRevision';

@@ -48,6 +48,7 @@ function writeProfile(c: ProveCase, dir: string): string {
   profile.timeouts = { ...profile.timeouts, ...SHORT_TIMEOUTS };
   profile.budgets = { ...profile.budgets, ...(c.budgets ?? {}) };
   profile.intervals = { ...profile.intervals, ...(c.intervals ?? {}) };
+  if (c.arc) profile.controllers = { ...profile.controllers, arc: { namespace: 'azure-arc', required: true } };
   // A fault case is about its criterion; the rollback (16 s) proves nothing more there.
   if (c.expect) profile.rollback = false;
   const file = path.join(dir, 'profile.yaml');
