@@ -13,6 +13,7 @@ import { ApiServer } from './apiserver/server.ts';
 import { LogStore } from './apiserver/logs.ts';
 import { FluxControllers } from './controllers/flux/index.ts';
 import { Faults } from './faults/faults.ts';
+import { LateRestart } from './faults/late-restart.ts';
 import { GitServer } from './git/server.ts';
 import { seedRepo, seedRepoFromRepository } from './git/repos.ts';
 import { SystemClock } from './kube/clock.ts';
@@ -61,6 +62,7 @@ export class Sandbox {
   #registry?: AnyRegistry;
   #flux?: FluxControllers;
   #workloads?: Workloads;
+  #lateRestart?: LateRestart;
   #info?: SandboxInfo;
   #stopped = false;
 
@@ -151,6 +153,14 @@ export class Sandbox {
       onControllerRestart: (name: string) => this.#restartController(name),
     });
     await this.#workloads.start();
+    this.#lateRestart = new LateRestart({
+      kube: this.#api.kube,
+      clock: this.clock,
+      faults: this.faults,
+      restart: (namespace, pod, container) => this.#workloads?.restartContainer(namespace, pod, container) ?? false,
+      log: (line) => process.stderr.write(`[sandbox faults] ${line}\n`),
+    });
+    this.#lateRestart.start();
     await this.#flux.install();
     await this.#flux.start();
 
@@ -214,6 +224,7 @@ export class Sandbox {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#lateRestart?.stop();
     await this.#flux?.stop();
     await this.#workloads?.stop();
     await Promise.allSettled([this.#api?.stop(), this.#git?.stop(), this.#registry?.stop()]);

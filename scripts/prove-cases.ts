@@ -37,6 +37,7 @@ const PHASE = {
   git: 'git update:',
   upgrade: 'sync, apply and upgrade:',
   verify: 'verify:',
+  staysTrue: 'stays true after the upgrade',
   budget: (name: string) => `budget: ${name}`,
 };
 
@@ -86,6 +87,13 @@ export const PROVE_CASES: readonly ProveCase[] = [
 
   // Reliability criteria.
   { name: 'controller-restart', criterion: 'controllers stay healthy (a restart mid-flow)', sandboxArgs: ['--fault', 'controller-restart=helm-controller@git-push'], expect: { test: PHASE.verify, message: /restart/ } },
+  {
+    name: 'late-restart',
+    criterion: 'the end state stays true (a restart after the flow settled)',
+    sandboxArgs: ['--fault', 'late-restart=6s'],
+    noRollback: true,
+    expect: { test: PHASE.staysTrue, message: /Pod .*foundry.* container foundry restarted \(restartCount 1/ },
+  },
   { name: 'arc-agent-down', criterion: 'Arc stays connected', sandboxArgs: ['--flux', '2.6', '--profile', 'arc', '--fault', 'arc-agent-down@git-push'], expect: { test: PHASE.verify, message: /Arc agents/ } },
   { name: 'github-rate-limited', criterion: 'no GitHub rate limiting (git host answers 429)', sandboxArgs: ['--fault', 'git-rate-limit@git-push'], expect: { test: PHASE.git, message: /GitRepository .*(429|rate limit)/i } },
 ];

@@ -192,6 +192,13 @@ export const targetSchema = z
       .describe('Per-phase time limits (Go durations)'),
     mode: z.enum(['manual', 'automation']).default('manual').describe('manual: the suite edits the tag in git; automation: ImageUpdateAutomation does'),
     rollback: z.boolean().default(true).describe('Run the rollback phase'),
+    staysTrue: z
+      .string()
+      .refine(isGoDuration, { message: GO_DURATION_HINT, abort: true })
+      .refine((text) => parseDuration(text) >= 0, { message: 'must be 0s (no window) or positive' })
+      .transform((text) => parseDuration(text))
+      .default(parseDuration('30s'))
+      .describe('After the upgrade (phase 05) and after the rollback (06): how long nothing may move — no new release, ReplicaSet, pod, restart, commit, ImagePolicy tag, applied revision or Warning event (0s: no window)'),
     github: z.strictObject({ tokenEnv: envName().describe('Env var holding a GitHub token (a secret)') }).optional().describe('Record the GitHub REST rate limit'),
     sandbox: z
       .strictObject({ args: z.array(z.string()).default([]).describe('Extra `gitops-sandbox up` arguments') })

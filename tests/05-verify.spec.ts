@@ -12,6 +12,7 @@ import { missingModels, newModels, parseModelListing } from '../helpers/model-li
 import { announcedTags, findTagLine, logClockOffset, modelDownloadWindow } from '../helpers/pod-log.ts';
 import { fetchRateLimit } from './github.ts';
 import { Deadline, labelPhase } from './plan.ts';
+import { staysTrueTest } from './stays-true.ts';
 
 test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase5' }, async ({ target, k8s, facts, timeline, evidence, budgets, workload, credentials, log }) => {
   await labelPhase('05 Verify', `${target.tags.to} is live with its new models`);
@@ -97,3 +98,6 @@ test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase
     else await evidence.parameter('model download bandwidth', `${(download.bytesPerSecond / 1e6).toFixed(2)} MB/s${download.bytes === undefined ? '' : ` (${download.bytes} bytes)`}`);
   });
 });
+
+// Its own test, after the verdicts above: a movement once the flow is green fails exactly this one.
+staysTrueTest('upgrade', { feature: '05 Verify', tag: '@phase5' });

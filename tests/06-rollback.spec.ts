@@ -12,6 +12,7 @@ import { helmBaseline } from '../helpers/helm-upgrade.ts';
 import { findTagLine } from '../helpers/pod-log.ts';
 import { changeTagAndSync, followUpgrade, watchUpgrade } from './flow.ts';
 import { Deadline, labelPhase } from './plan.ts';
+import { staysTrueTest } from './stays-true.ts';
 
 test('rollback: git back to the from-tag, a new Helm release, the pod recreated, the to-tag deleted', { tag: ['@phase6', '@rollback'] }, async ({ target, flux, k8s, journal, git, oras, safety, ledger, facts, timeline, evidence, pods, workload, runId, log }) => {
   await labelPhase('06 Rollback', `back to ${target.tags.from} through git`);
@@ -38,6 +39,8 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
   try {
     const result = await followUpgrade(ctx, watch, { sha: synced.sha, baseline, tag: from, recorder, changeAt: rollback.get(CHECKPOINT.gitPushed)?.clientAt ?? Date.now() });
     newPod = result.newPod;
+    facts.set('rolledBackRelease', result.release);
+    facts.set('rollbackPod', newPod);
     log(`  ${newPod} runs ${from} again; Helm release v${result.release.version}`);
   } finally {
     watch.cancel();
@@ -51,6 +54,8 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
 
   await test.step(`registry: delete ${to} pushed by this run`, async () => {
     const pushedByRun = ledger.entries().some((e) => e.type === 'oci-push' && e.tag === to);
+    // The ImagePolicy stays on the to-tag while the registry holds it, and ends on the from-tag once it is gone.
+    facts.set('rollbackPolicyTag', to);
     if (!pushedByRun) return evidence.skipped(`delete ${to}`, 'this run did not push it');
     const digest = await oras.delete(to);
     ledger.record({ type: 'oci-delete', repository: target.registry.repository, tag: to, digest });
@@ -64,5 +69,9 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
     const ip = refs.imagePolicy;
     const policyRequested = await flux.requestReconcile(ip.kind, ip.namespace, ip.name);
     await flux.reach(ip, (obj) => fluxObjectSettled(obj, { requestedAt: policyRequested, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
+    facts.set('rollbackPolicyTag', from);
   });
 });
+
+// Its own test: after the rollback, too, nothing may move.
+staysTrueTest('rollback', { feature: '06 Rollback', tag: '@phase6' });
