@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeEvent, eventConcerns, formatMovements, movedFrom, type EndState } from './stays-true.ts';
+import { describeEvent, eventConcerns, formatMovements, movedFrom, orderMovements, type EndState } from './stays-true.ts';
 
 const SHA = 'a'.repeat(40);
 const end: EndState = { commit: SHA, helmVersion: 2, imagePolicyTag: 'v0.2.0', pod: 'foundry-new' };
@@ -37,5 +37,12 @@ describe('stays-true movements', () => {
     const text = formatMovements([{ at: 4_200, subject: 'Pod foundry-system/foundry-new', what: 'container foundry restarted (restartCount 1)', why: [describeEvent(event)] }], 1_000, 10_000);
     assert.match(text, /^1 movement in the 10s stays-true window:\nat \+3\.2s: Pod foundry-system\/foundry-new container foundry restarted \(restartCount 1\) — why: Warning BackOff/);
     assert.match(formatMovements([{ at: 0, subject: 'Branch git', what: 'points to b', why: [] }], 1_500, 10_000), /1\.5s before the window began: Branch git points to b — no event explains it/);
+  });
+
+  it('lists state changes before the Warning events that accompany them', () => {
+    const warning = { at: 1, subject: 'Pod p', what: 'Warning event Unhealthy: probe failed', why: [] };
+    const restart = { at: 2, subject: 'Pod p', what: 'container foundry restarted (restartCount 1)', why: [] };
+    const release = { at: 3, subject: 'HelmRelease h', what: 'new Helm release v3', why: [] };
+    assert.deepEqual(orderMovements([warning, release, restart]).map((m) => m.at), [2, 3, 1]);
   });
 });

@@ -106,6 +106,18 @@ export function eventConcerns(event: KubeLike, obj: KubeLike): boolean {
   return names.has(o.name);
 }
 
+/** What a Warning event movement's `what` starts with. */
+export const WARNING_EVENT = 'Warning event';
+
+/**
+ * Movements in the order the verdict lists them: state changes (a restart, a new release) before the Warning events
+ * that accompany them, each by time — the first line names what moved, not its symptom.
+ */
+export function orderMovements(movements: readonly Movement[]): Movement[] {
+  const rank = (m: Movement) => (m.what.startsWith(WARNING_EVENT) ? 1 : 0);
+  return [...movements].sort((a, b) => rank(a) - rank(b) || a.at - b.at);
+}
+
 /** The failure message: every movement with its time in the window and its why. */
 export function formatMovements(movements: readonly Movement[], windowStart: number, windowMs: number): string {
   const lines = movements.map((m) => {
