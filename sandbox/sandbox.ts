@@ -182,6 +182,7 @@ export class Sandbox {
         user: 'sandbox',
         token: this.#secrets.gitToken,
       },
+      github: { apiUrl: this.#git.apiUrl, token: this.#secrets.gitToken },
       registry: {
         kind: this.options.registry,
         url: this.#registry.url,

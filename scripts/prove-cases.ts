@@ -95,5 +95,6 @@ export const PROVE_CASES: readonly ProveCase[] = [
     expect: { test: PHASE.staysTrue, message: /Pod .*foundry.* container foundry restarted \(restartCount 1/ },
   },
   { name: 'arc-agent-down', criterion: 'Arc stays connected', sandboxArgs: ['--flux', '2.6', '--profile', 'arc', '--fault', 'arc-agent-down@git-push'], expect: { test: PHASE.verify, message: /Arc agents/ } },
+  { name: 'api-rate-limited', criterion: 'no GitHub rate limiting (the API budget spent)', sandboxArgs: ['--fault', 'api-rate-limit'], expect: { test: PHASE.verify, message: /GitHub core rate limit at .* 0 of 5000 left .*rate limited/ } },
   { name: 'github-rate-limited', criterion: 'no GitHub rate limiting (git host answers 429)', sandboxArgs: ['--fault', 'git-rate-limit@git-push'], expect: { test: PHASE.git, message: /GitRepository .*(429|rate limit)/i } },
 ];

@@ -16,6 +16,8 @@ const SANDBOX_ENV = {
   E2E_SANDBOX_GIT_USERNAME: 'sandbox',
   E2E_SANDBOX_GIT_TOKEN: 'git-secret-2',
   E2E_SANDBOX_ARTIFACTS_DIR: '/tmp/sbx/artifacts',
+  E2E_SANDBOX_GITHUB_API_URL: 'http://127.0.0.1:41235/api/v3',
+  E2E_SANDBOX_GITHUB_TOKEN: 'git-secret-2',
 };
 
 let dir: string;
@@ -100,6 +102,7 @@ describe('loadTarget', () => {
           'targets/sandbox.yaml: kubeconfig: environment variable E2E_SANDBOX_KUBECONFIG is not set (or empty)',
           'targets/sandbox.yaml: artifactsDir: environment variable E2E_SANDBOX_ARTIFACTS_DIR is not set (or empty)',
           'targets/sandbox.yaml: git.remote: environment variable E2E_SANDBOX_GIT_URL is not set (or empty)',
+          'targets/sandbox.yaml: github.apiUrl: environment variable E2E_SANDBOX_GITHUB_API_URL is not set (or empty)',
         ]);
         return true;
       },
@@ -209,8 +212,8 @@ describe('secretsOf and targetEnvReferences', () => {
     const refs = targetEnvReferences('sandbox');
     assert.deepEqual(
       refs.interpolated.map((r) => `${r.name}${r.hasDefault ? '?' : ''}`).sort(),
-      ['E2E_SANDBOX_ARTIFACTS_DIR', 'E2E_SANDBOX_GIT_URL', 'E2E_SANDBOX_KUBECONFIG', 'E2E_SANDBOX_REGISTRY_HOST', 'E2E_SANDBOX_REGISTRY_REPOSITORY?'],
+      ['E2E_SANDBOX_ARTIFACTS_DIR', 'E2E_SANDBOX_GITHUB_API_URL', 'E2E_SANDBOX_GIT_URL', 'E2E_SANDBOX_KUBECONFIG', 'E2E_SANDBOX_REGISTRY_HOST', 'E2E_SANDBOX_REGISTRY_REPOSITORY?'],
     );
-    assert.deepEqual(refs.credentials.sort(), ['E2E_SANDBOX_GIT_TOKEN', 'E2E_SANDBOX_GIT_USERNAME', 'E2E_SANDBOX_REGISTRY_PASSWORD', 'E2E_SANDBOX_REGISTRY_USERNAME']);
+    assert.deepEqual(refs.credentials.sort(), ['E2E_SANDBOX_GITHUB_TOKEN', 'E2E_SANDBOX_GIT_TOKEN', 'E2E_SANDBOX_GIT_USERNAME', 'E2E_SANDBOX_REGISTRY_PASSWORD', 'E2E_SANDBOX_REGISTRY_USERNAME']);
   });
 });

@@ -199,7 +199,17 @@ export const targetSchema = z
       .transform((text) => parseDuration(text))
       .default(parseDuration('30s'))
       .describe('After the upgrade (phase 05) and after the rollback (06): how long nothing may move — no new release, ReplicaSet, pod, restart, commit, ImagePolicy tag, applied revision or Warning event (0s: no window)'),
-    github: z.strictObject({ tokenEnv: envName().describe('Env var holding a GitHub token (a secret)') }).optional().describe('Record the GitHub REST rate limit'),
+    github: z
+      .strictObject({
+        tokenEnv: envName().describe('Env var holding a GitHub token (a secret)'),
+        apiUrl: z
+          .string()
+          .regex(/^https?:\/\/\S+[^/]$/, 'must be an http(s) URL without a trailing slash, e.g. https://api.github.com or https://ghe.example.com/api/v3')
+          .default('https://api.github.com')
+          .describe('GitHub REST API base URL (GET <apiUrl>/rate_limit); GitHub Enterprise Server: https://HOST/api/v3'),
+      })
+      .optional()
+      .describe('Record the GitHub REST rate limit before and after the run; after it, none may be left spent'),
     sandbox: z
       .strictObject({ args: z.array(z.string()).default([]).describe('Extra `gitops-sandbox up` arguments') })
       .optional()

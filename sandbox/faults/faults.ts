@@ -22,6 +22,7 @@ export const FAULTS = {
   'controller-restart': { value: 'string', help: 'restart the named Flux controller pod once (its restartCount goes up)' },
   pause: { value: 'string', help: 'stop the named controller from reconciling (e.g. source-controller)' },
   'clock-skew': { value: 'duration', help: 'shift every timestamp the cluster writes by this duration (e.g. -30s)' },
+  'api-rate-limit': { value: 'flag', help: 'the GitHub-shaped API (git server /api/v3) reports the core rate limit spent: remaining 0, other calls 403' },
   'late-restart': { value: 'duration', help: 'restart the foundry container once, this long after the first pod of a rollout became Ready (a late restart after the flow settled)' },
 } as const satisfies Record<string, { value: 'string' | 'duration' | 'number' | 'flag'; help: string }>;
 
