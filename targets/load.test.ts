@@ -145,7 +145,13 @@ describe('loadTarget', () => {
   });
 
   it('checks rules across fields', () => {
-    assert.deepEqual(problemsOf((d) => (d.mode = 'automation')), ['FILE: objects.imageUpdateAutomation: Required when mode is automation']);
+    assert.deepEqual(
+      problemsOf((d) => {
+        d.mode = 'automation';
+        d.rollbackBy = 'registry';
+      }),
+      ['FILE: objects.imageUpdateAutomation: Required when mode is automation'],
+    );
     assert.deepEqual(problemsOf((d) => delete d.artifactsDir), ['FILE: artifactsDir: Required (or artifacts): where the to-tag models.tar.gz comes from']);
     assert.deepEqual(
       problemsOf((d) => {
@@ -182,6 +188,29 @@ describe('loadTarget', () => {
     assert.deepEqual(loadTarget('sandbox', SANDBOX_ENV).bootstrap.env.includes('GITOPS_INTERVAL'), true);
     assert.deepEqual(loadTarget('example-arc', {}).bootstrap.env.includes('GITOPS_INTERVAL'), true);
     assert.deepEqual(problemsOf((d) => (d.bootstrap.env = ['OK', 'not ok'])), ['FILE: bootstrap.env[1]: must be an environment variable name such as REGISTRY_PASSWORD']);
+  });
+
+  it('loads the automation profile: mode automation, the git credentials mapped for the bootstrap, rollback by registry', () => {
+    const t = loadTarget('sandbox-automation', SANDBOX_ENV);
+    assert.equal(t.mode, 'automation');
+    assert.equal(t.rollbackBy, 'registry');
+    assert.equal(t.objects.imageUpdateAutomation, 'foundry-gitops');
+    assert.ok(t.bootstrap.env.includes('GIT_USERNAME') && t.bootstrap.env.includes('GIT_TOKEN'));
+    assert.deepEqual(t.bootstrap.envFrom, { GIT_USERNAME: 'E2E_SANDBOX_GIT_USERNAME', GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' });
+    assert.deepEqual(t.bootstrap.envValues, { GITOPS_IMAGE_AUTOMATION: 'true' });
+    assert.equal(t.budgets.policyToAutomationCommit.limitMs, 10_000);
+  });
+
+  it('checks the automation rules: rollbackBy fits the mode, mapped bootstrap variables are listed', () => {
+    assert.deepEqual(problemsOf((d) => (d.rollbackBy = 'registry')), ['FILE: rollbackBy: registry needs mode automation (nothing would commit the from-tag); use git']);
+    assert.deepEqual(
+      problemsOf((d) => {
+        d.mode = 'automation';
+        d.objects.imageUpdateAutomation = 'x';
+      }),
+      ['FILE: rollbackBy: must be registry in automation mode: while the to-tag is in the registry the automation commits it again over a from-tag push'],
+    );
+    assert.deepEqual(problemsOf((d) => (d.bootstrap.envFrom = { GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' })), ['FILE: bootstrap.envFrom.GIT_TOKEN: must also be listed in bootstrap.env (the bootstrap sees only what env lists)']);
   });
 
   it('names the directory when E2E_TARGET is one', () => {

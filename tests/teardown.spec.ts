@@ -28,7 +28,7 @@ test('teardown: git and the registry are back at the start state; timing summary
   const failures: string[] = [];
 
   await test.step('timing summary: budgets table and timeline', async () => {
-    const budgets = planBudgets(target.budgets);
+    const budgets = planBudgets(target.budgets, target.mode);
     const sections: Array<{ title: string; rows: BudgetRow[]; checkpoints: Record<string, number> }> = [
       { title: 'Upgrade', rows: evaluateBudgets(timeline.checkpoints(), budgets), checkpoints: timeline.checkpoints() },
     ];
