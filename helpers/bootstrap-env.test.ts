@@ -35,6 +35,20 @@ describe('bootstrapEnvironment', () => {
     assert.equal(bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/run/kubeconfig', pass: ['KUBECONFIG'] }).KUBECONFIG, '/run/kubeconfig');
   });
 
+  it('reads a listed variable from another of the suite\'s variables, or sets a fixed value', () => {
+    const env = bootstrapEnvironment({
+      env: SUITE_ENV,
+      kubeconfig: '/k',
+      pass: ['GIT_TOKEN', 'GITOPS_IMAGE_AUTOMATION', 'GITOPS_INTERVAL'],
+      from: { GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' },
+      values: { GITOPS_IMAGE_AUTOMATION: 'true' },
+    });
+    assert.equal(env.GIT_TOKEN, 'git-secret');
+    assert.equal(env.GITOPS_IMAGE_AUTOMATION, 'true');
+    assert.equal(env.E2E_SANDBOX_GIT_TOKEN, undefined, 'the source variable itself is not passed');
+    assert.equal(bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/k', pass: [], from: { GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' } }).GIT_TOKEN, undefined, 'unlisted: nothing');
+  });
+
   it('describes names, never values', () => {
     const env = bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/k', pass: ['GITOPS_INTERVAL', 'GITOPS_NAME'] });
     assert.equal(describeBootstrapEnv(env, ['GITOPS_INTERVAL', 'GITOPS_NAME']), 'PATH, HOME, KUBECONFIG, GITOPS_INTERVAL');

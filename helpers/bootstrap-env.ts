@@ -3,6 +3,9 @@
  * when none is installed), HOME, KUBECONFIG (a file holding only the target's context) and the variables the
  * profile lists in `bootstrap.env` — nothing else. The suite's own environment holds credentials (registry
  * password, git token, GitHub token); a bootstrap script that prints its environment must not see them.
+ * A listed variable may be taken from another of the suite's variables (`bootstrap.envFrom`, e.g. GIT_TOKEN from
+ * E2E_SANDBOX_GIT_TOKEN) or set to a fixed, non-secret value (`bootstrap.envValues`, e.g.
+ * GITOPS_IMAGE_AUTOMATION=true): still only what the profile lists, each by name.
  */
 import path from 'node:path';
 
@@ -15,17 +18,21 @@ export interface BootstrapEnvInput {
   pass: readonly string[];
   /** Directories to put before PATH (the pinned tools' directories when none is on PATH). */
   toolDirs?: readonly string[];
+  /** Listed name → the suite's variable it is read from instead of its own name. */
+  from?: Readonly<Record<string, string>>;
+  /** Listed name → a fixed value (wins over the environment). */
+  values?: Readonly<Record<string, string>>;
 }
 
 /** The exact environment of the bootstrap command. */
 export function bootstrapEnvironment(input: BootstrapEnvInput): Record<string, string> {
-  const { env, kubeconfig, pass, toolDirs = [] } = input;
+  const { env, kubeconfig, pass, toolDirs = [], from = {}, values = {} } = input;
   const searchPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const extra = toolDirs.filter((dir, i) => !searchPath.includes(dir) && toolDirs.indexOf(dir) === i);
   const result: Record<string, string> = { PATH: [...extra, ...searchPath].join(path.delimiter) };
   if (env.HOME) result.HOME = env.HOME;
   for (const name of pass) {
-    const value = env[name];
+    const value = values[name] ?? env[from[name] ?? name];
     if (value !== undefined && !(name in result)) result[name] = value;
   }
   // Last, so a listed KUBECONFIG cannot widen the bootstrap to the suite's whole kubeconfig.

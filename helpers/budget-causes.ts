@@ -43,6 +43,7 @@ const STAGES: Record<PlanBudgetId, ReadonlyArray<'scan' | 'poll' | 'apply' | 'up
   podReplacement: ['download'],
   endToEnd: ['scan', 'poll', 'apply', 'upgrade'],
   gitopsFlow: ['poll', 'apply', 'upgrade'],
+  policyToAutomationCommit: [],
 };
 
 const id = (o: ConditionedObject) => `${o.kind ?? 'object'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;

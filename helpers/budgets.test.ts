@@ -99,6 +99,14 @@ describe('plan budgets', () => {
     for (const b of PLAN_BUDGETS) for (const cp of [b.from, b.to]) assert.ok(names.has(cp), cp);
   });
 
+  it('adds "ImagePolicy → automation commit" in automation mode only', () => {
+    const automation = planBudgets({}, 'automation');
+    assert.equal(automation.length, 8);
+    assert.deepEqual(automation.at(-1), { name: 'ImagePolicy → automation commit', from: CHECKPOINT.imagePolicyResolved, to: CHECKPOINT.automationCommitted, limitMs: 10_000, mode: 'assert' });
+    assert.ok(!planBudgets({}, 'manual').some((b) => b.to === CHECKPOINT.automationCommitted));
+    assert.equal(planBudgets({ policyToAutomationCommit: { limitMs: 3_000 } }, 'automation').at(-1)!.limitMs, 3_000);
+  });
+
   it('applies profile overrides', () => {
     const budgets = planBudgets({ ociPushToDetection: { limitMs: 30_000, mode: 'report' } });
     assert.equal(budgets[0]!.limitMs, 30_000);

@@ -127,6 +127,8 @@ export const CHECKPOINT = {
   imageRepositoryDetected: 'imageRepositoryDetected',
   /** ImagePolicy resolved to the to-tag. */
   imagePolicyResolved: 'imagePolicyResolved',
+  /** Automation mode: the ImageUpdateAutomation pushed its tag commit (status.lastPushTime, read back from git). */
+  automationCommitted: 'automationCommitted',
   /** The tag change was pushed to the GitOps repository (or the automation's push was seen). */
   gitPushed: 'gitPushed',
   /** GitRepository artifact revision equals the pushed commit. */
@@ -160,17 +162,20 @@ export type PlanBudgetId =
   | 'applyToUpgradeStart'
   | 'podReplacement'
   | 'endToEnd'
-  | 'gitopsFlow';
+  | 'gitopsFlow'
+  | 'policyToAutomationCommit';
 
 /** A plan budget with its default limit as a Go duration. */
 export interface PlanBudget extends Omit<Budget, 'limitMs'> {
   id: PlanBudgetId;
   defaultLimit: string;
+  /** Measured only in this mode (the profile's `mode`); absent: every mode. */
+  onlyIn?: 'manual' | 'automation';
 }
 
 const C = CHECKPOINT;
 
-/** The plan's seven budgets, in report order. */
+/** The plan's seven budgets, plus the automation mode's own, in report order. */
 export const PLAN_BUDGETS: readonly PlanBudget[] = [
   { id: 'ociPushToDetection', name: 'OCI push → ImageRepository detection', from: C.ociPushed, to: C.imageRepositoryDetected, defaultLimit: '7s', mode: 'assert' },
   { id: 'gitPushToSync', name: 'git push → GitRepository sync', from: C.gitPushed, to: C.gitRepositorySynced, defaultLimit: '5s', mode: 'assert' },
@@ -188,6 +193,8 @@ export const PLAN_BUDGETS: readonly PlanBudget[] = [
     subtract: { from: C.modelDownloadStarted, to: C.modelDownloadFinished, label: 'model download' },
   },
   { id: 'gitopsFlow', name: 'GitOps flow (git push → HelmRelease upgrade start)', from: C.gitPushed, to: C.helmUpgradeStarted, defaultLimit: '15s', mode: 'assert' },
+  // Automation mode: image-automation-controller reacts to the ImagePolicy (a watch) and pushes; its interval is the fallback.
+  { id: 'policyToAutomationCommit', name: 'ImagePolicy → automation commit', from: C.imagePolicyResolved, to: C.automationCommitted, defaultLimit: '10s', mode: 'assert', onlyIn: 'automation' },
 ];
 
 /**
@@ -196,8 +203,9 @@ export const PLAN_BUDGETS: readonly PlanBudget[] = [
  */
 export function planBudgets(
   overrides: Partial<Record<PlanBudgetId, { limitMs: number; mode?: BudgetMode }>> = {},
+  mode: 'manual' | 'automation' = 'manual',
 ): Budget[] {
-  return PLAN_BUDGETS.map(({ id, defaultLimit, ...rest }) => {
+  return PLAN_BUDGETS.filter((b) => !b.onlyIn || b.onlyIn === mode).map(({ id, defaultLimit, onlyIn: _mode, ...rest }) => {
     const override = overrides[id];
     return { ...rest, limitMs: override?.limitMs ?? parseDuration(defaultLimit), mode: override?.mode ?? rest.mode };
   });

@@ -13,6 +13,7 @@ import { ApiServer } from './apiserver/server.ts';
 import { LogStore } from './apiserver/logs.ts';
 import { FluxControllers } from './controllers/flux/index.ts';
 import { Faults, faultSpec, type FaultFired } from './faults/faults.ts';
+import { LateRestart } from './faults/late-restart.ts';
 import { GitServer } from './git/server.ts';
 import { seedRepo, seedRepoFromRepository } from './git/repos.ts';
 import { SystemClock } from './kube/clock.ts';
@@ -61,6 +62,7 @@ export class Sandbox {
   #registry?: AnyRegistry;
   #flux?: FluxControllers;
   #workloads?: Workloads;
+  #lateRestart?: LateRestart;
   #info?: SandboxInfo;
   #stopped = false;
 
@@ -154,6 +156,14 @@ export class Sandbox {
       requeueDependency: this.options.requeueDependency,
     });
     await this.#workloads.start();
+    this.#lateRestart = new LateRestart({
+      kube: this.#api.kube,
+      clock: this.clock,
+      faults: this.faults,
+      restart: (namespace, pod, container) => this.#workloads?.restartContainer(namespace, pod, container) ?? false,
+      log: (line) => process.stderr.write(`[sandbox faults] ${line}\n`),
+    });
+    this.#lateRestart.start();
     await this.#flux.install();
     await this.#flux.start();
     // A cluster the suite meets has its controllers running: `up` returns once their Deployments are available.
@@ -179,6 +189,7 @@ export class Sandbox {
         user: 'sandbox',
         token: this.#secrets.gitToken,
       },
+      github: { apiUrl: this.#git.apiUrl, token: this.#secrets.gitToken },
       registry: {
         kind: this.options.registry,
         url: this.#registry.url,
@@ -221,6 +232,7 @@ export class Sandbox {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#lateRestart?.stop();
     await this.#flux?.stop();
     await this.#workloads?.stop();
     await Promise.allSettled([this.#api?.stop(), this.#git?.stop(), this.#registry?.stop()]);

@@ -30,6 +30,8 @@ export interface SandboxInfo {
     user: string;
     token: string;
   };
+  /** The GitHub-shaped REST API on the git server (`GET <apiUrl>/rate_limit`); the git token is its token. */
+  github: { apiUrl: string; token: string };
   registry: {
     kind: RegistryKind;
     url: string;

@@ -41,6 +41,7 @@ const PHASE = {
   git: 'git update:',
   upgrade: 'sync, apply and upgrade:',
   verify: 'verify:',
+  staysTrue: 'stays true after the upgrade',
   budget: (name: string) => `budget: ${name}`,
 };
 
@@ -100,6 +101,14 @@ export const PROVE_CASES: readonly ProveCase[] = [
 
   // Reliability criteria.
   { name: 'controller-restart', criterion: 'controllers stay healthy (a restart mid-flow)', sandboxArgs: ['--fault', 'controller-restart=helm-controller@git-push'], expect: { test: PHASE.verify, message: /restart/ } },
+  {
+    name: 'late-restart',
+    criterion: 'the end state stays true (a restart after the flow settled)',
+    sandboxArgs: ['--fault', 'late-restart=6s'],
+    noRollback: true,
+    expect: { test: PHASE.staysTrue, message: /Pod .*foundry.* container foundry restarted \(restartCount 1/ },
+  },
   { name: 'arc-agent-down', criterion: 'Arc stays connected', sandboxArgs: ['--flux', '2.6', '--profile', 'arc', '--fault', 'arc-agent-down@git-push'], arc: true, expect: { test: PHASE.verify, message: /Arc agents/ } },
+  { name: 'api-rate-limited', criterion: 'no GitHub rate limiting (the API budget spent)', sandboxArgs: ['--fault', 'api-rate-limit'], expect: { test: PHASE.verify, message: /GitHub core rate limit at .* 0 of 5000 left .*rate limited/ } },
   { name: 'github-rate-limited', criterion: 'no GitHub rate limiting (git host answers 429)', sandboxArgs: ['--fault', 'git-rate-limit@git-push'], expect: { test: PHASE.git, message: /GitRepository .*(429|rate limit)/i } },
 ];

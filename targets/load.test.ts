@@ -16,6 +16,8 @@ const SANDBOX_ENV = {
   E2E_SANDBOX_GIT_USERNAME: 'sandbox',
   E2E_SANDBOX_GIT_TOKEN: 'git-secret-2',
   E2E_SANDBOX_ARTIFACTS_DIR: '/tmp/sbx/artifacts',
+  E2E_SANDBOX_GITHUB_API_URL: 'http://127.0.0.1:41235/api/v3',
+  E2E_SANDBOX_GITHUB_TOKEN: 'git-secret-2',
 };
 
 let dir: string;
@@ -100,6 +102,7 @@ describe('loadTarget', () => {
           'targets/sandbox.yaml: kubeconfig: environment variable E2E_SANDBOX_KUBECONFIG is not set (or empty)',
           'targets/sandbox.yaml: artifactsDir: environment variable E2E_SANDBOX_ARTIFACTS_DIR is not set (or empty)',
           'targets/sandbox.yaml: git.remote: environment variable E2E_SANDBOX_GIT_URL is not set (or empty)',
+          'targets/sandbox.yaml: github.apiUrl: environment variable E2E_SANDBOX_GITHUB_API_URL is not set (or empty)',
         ]);
         return true;
       },
@@ -142,7 +145,13 @@ describe('loadTarget', () => {
   });
 
   it('checks rules across fields', () => {
-    assert.deepEqual(problemsOf((d) => (d.mode = 'automation')), ['FILE: objects.imageUpdateAutomation: Required when mode is automation']);
+    assert.deepEqual(
+      problemsOf((d) => {
+        d.mode = 'automation';
+        d.rollbackBy = 'registry';
+      }),
+      ['FILE: objects.imageUpdateAutomation: Required when mode is automation'],
+    );
     assert.deepEqual(problemsOf((d) => delete d.artifactsDir), ['FILE: artifactsDir: Required (or artifacts): where the to-tag models.tar.gz comes from']);
     assert.deepEqual(
       problemsOf((d) => {
@@ -181,6 +190,29 @@ describe('loadTarget', () => {
     assert.deepEqual(problemsOf((d) => (d.bootstrap.env = ['OK', 'not ok'])), ['FILE: bootstrap.env[1]: must be an environment variable name such as REGISTRY_PASSWORD']);
   });
 
+  it('loads the automation profile: mode automation, the git credentials mapped for the bootstrap, rollback by registry', () => {
+    const t = loadTarget('sandbox-automation', SANDBOX_ENV);
+    assert.equal(t.mode, 'automation');
+    assert.equal(t.rollbackBy, 'registry');
+    assert.equal(t.objects.imageUpdateAutomation, 'foundry-gitops');
+    assert.ok(t.bootstrap.env.includes('GIT_USERNAME') && t.bootstrap.env.includes('GIT_TOKEN'));
+    assert.deepEqual(t.bootstrap.envFrom, { GIT_USERNAME: 'E2E_SANDBOX_GIT_USERNAME', GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' });
+    assert.deepEqual(t.bootstrap.envValues, { GITOPS_IMAGE_AUTOMATION: 'true' });
+    assert.equal(t.budgets.policyToAutomationCommit.limitMs, 10_000);
+  });
+
+  it('checks the automation rules: rollbackBy fits the mode, mapped bootstrap variables are listed', () => {
+    assert.deepEqual(problemsOf((d) => (d.rollbackBy = 'registry')), ['FILE: rollbackBy: registry needs mode automation (nothing would commit the from-tag); use git']);
+    assert.deepEqual(
+      problemsOf((d) => {
+        d.mode = 'automation';
+        d.objects.imageUpdateAutomation = 'x';
+      }),
+      ['FILE: rollbackBy: must be registry in automation mode: while the to-tag is in the registry the automation commits it again over a from-tag push'],
+    );
+    assert.deepEqual(problemsOf((d) => (d.bootstrap.envFrom = { GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' })), ['FILE: bootstrap.envFrom.GIT_TOKEN: must also be listed in bootstrap.env (the bootstrap sees only what env lists)']);
+  });
+
   it('names the directory when E2E_TARGET is one', () => {
     assert.throws(() => loadTarget('targets/', {}), /^TargetError: target "targets\/": targets is a directory, not a profile file: name a \.yaml file in it \(bundled profiles: .*sandbox/);
   });
@@ -209,8 +241,8 @@ describe('secretsOf and targetEnvReferences', () => {
     const refs = targetEnvReferences('sandbox');
     assert.deepEqual(
       refs.interpolated.map((r) => `${r.name}${r.hasDefault ? '?' : ''}`).sort(),
-      ['E2E_SANDBOX_ARTIFACTS_DIR', 'E2E_SANDBOX_GIT_URL', 'E2E_SANDBOX_KUBECONFIG', 'E2E_SANDBOX_REGISTRY_HOST', 'E2E_SANDBOX_REGISTRY_REPOSITORY?'],
+      ['E2E_SANDBOX_ARTIFACTS_DIR', 'E2E_SANDBOX_GITHUB_API_URL', 'E2E_SANDBOX_GIT_URL', 'E2E_SANDBOX_KUBECONFIG', 'E2E_SANDBOX_REGISTRY_HOST', 'E2E_SANDBOX_REGISTRY_REPOSITORY?'],
     );
-    assert.deepEqual(refs.credentials.sort(), ['E2E_SANDBOX_GIT_TOKEN', 'E2E_SANDBOX_GIT_USERNAME', 'E2E_SANDBOX_REGISTRY_PASSWORD', 'E2E_SANDBOX_REGISTRY_USERNAME']);
+    assert.deepEqual(refs.credentials.sort(), ['E2E_SANDBOX_GITHUB_TOKEN', 'E2E_SANDBOX_GIT_TOKEN', 'E2E_SANDBOX_GIT_USERNAME', 'E2E_SANDBOX_REGISTRY_PASSWORD', 'E2E_SANDBOX_REGISTRY_USERNAME']);
   });
 });

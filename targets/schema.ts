@@ -62,7 +62,7 @@ const budgetSchema = (id: PlanBudgetId) => {
 const budgets = z
   .strictObject(Object.fromEntries(PLAN_BUDGETS.map((b) => [b.id, budgetSchema(b.id)])) as Record<PlanBudgetId, ReturnType<typeof budgetSchema>>)
   .prefault({})
-  .describe('The plan\'s seven timing budgets; each may be overridden');
+  .describe('The plan\'s seven timing budgets (plus policyToAutomationCommit in automation mode); each may be overridden');
 
 /** The schema of a target profile file. */
 export const targetSchema = z
@@ -138,6 +138,14 @@ export const targetSchema = z
           .describe(
             'Environment variables passed from the suite\'s environment to the command; it gets only these plus PATH, HOME and KUBECONFIG (never the suite\'s credentials unless listed here)',
           ),
+        envFrom: z
+          .record(envName(), envName())
+          .default({})
+          .describe('A listed variable read from another of the suite\'s variables, e.g. GIT_TOKEN: E2E_SANDBOX_GIT_TOKEN (each key must be listed in env)'),
+        envValues: z
+          .record(envName(), z.string())
+          .default({})
+          .describe('A listed variable set to a fixed, non-secret value, e.g. GITOPS_IMAGE_AUTOMATION: "true" (each key must be listed in env)'),
       })
       .prefault({})
       .describe('How the initial deployment is created'),
@@ -191,8 +199,29 @@ export const targetSchema = z
       .prefault({})
       .describe('Per-phase time limits (Go durations)'),
     mode: z.enum(['manual', 'automation']).default('manual').describe('manual: the suite edits the tag in git; automation: ImageUpdateAutomation does'),
+    rollbackBy: z
+      .enum(['git', 'registry'])
+      .default('git')
+      .describe('How the rollback goes back to the from-tag: git (the suite pushes the from-tag commit) or registry (the to-tag is deleted and the ImageUpdateAutomation commits the from-tag; automation mode)'),
     rollback: z.boolean().default(true).describe('Run the rollback phase'),
-    github: z.strictObject({ tokenEnv: envName().describe('Env var holding a GitHub token (a secret)') }).optional().describe('Record the GitHub REST rate limit'),
+    staysTrue: z
+      .string()
+      .refine(isGoDuration, { message: GO_DURATION_HINT, abort: true })
+      .refine((text) => parseDuration(text) >= 0, { message: 'must be 0s (no window) or positive' })
+      .transform((text) => parseDuration(text))
+      .default(parseDuration('30s'))
+      .describe('After the upgrade (phase 05) and after the rollback (06): how long nothing may move — no new release, ReplicaSet, pod, restart, commit, ImagePolicy tag, applied revision or Warning event (0s: no window)'),
+    github: z
+      .strictObject({
+        tokenEnv: envName().describe('Env var holding a GitHub token (a secret)'),
+        apiUrl: z
+          .string()
+          .regex(/^https?:\/\/\S+[^/]$/, 'must be an http(s) URL without a trailing slash, e.g. https://api.github.com or https://ghe.example.com/api/v3')
+          .default('https://api.github.com')
+          .describe('GitHub REST API base URL (GET <apiUrl>/rate_limit); GitHub Enterprise Server: https://HOST/api/v3'),
+      })
+      .optional()
+      .describe('Record the GitHub REST rate limit before and after the run; after it, none may be left spent'),
     sandbox: z
       .strictObject({ args: z.array(z.string()).default([]).describe('Extra `gitops-sandbox up` arguments') })
       .optional()
@@ -201,6 +230,17 @@ export const targetSchema = z
   .superRefine((t, ctx) => {
     if (t.mode === 'automation' && !t.objects.imageUpdateAutomation) {
       ctx.addIssue({ code: 'custom', path: ['objects', 'imageUpdateAutomation'], message: 'Required when mode is automation' });
+    }
+    if (t.mode === 'automation' && t.rollbackBy === 'git') {
+      ctx.addIssue({ code: 'custom', path: ['rollbackBy'], message: 'must be registry in automation mode: while the to-tag is in the registry the automation commits it again over a from-tag push' });
+    }
+    if (t.mode === 'manual' && t.rollbackBy === 'registry') {
+      ctx.addIssue({ code: 'custom', path: ['rollbackBy'], message: 'registry needs mode automation (nothing would commit the from-tag); use git' });
+    }
+    for (const field of ['envFrom', 'envValues'] as const) {
+      for (const name of Object.keys(t.bootstrap[field])) {
+        if (!t.bootstrap.env.includes(name)) ctx.addIssue({ code: 'custom', path: ['bootstrap', field, name], message: `must also be listed in bootstrap.env (the bootstrap sees only what env lists)` });
+      }
     }
     if (!t.artifacts && !t.artifactsDir) {
       ctx.addIssue({ code: 'custom', path: ['artifactsDir'], message: 'Required (or artifacts): where the to-tag models.tar.gz comes from' });

@@ -97,7 +97,7 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
   await test.step('GitHub REST rate limit before the run', async () => {
     if (!target.github) return evidence.skipped('GitHub rate limit', 'github.tokenEnv is not set in the profile');
     if (!credentials.githubToken) return evidence.skipped('GitHub rate limit', `${target.github.tokenEnv} is not set`);
-    const rate = await fetchRateLimit(credentials.githubToken).catch((err: Error) => err);
+    const rate = await fetchRateLimit(credentials.githubToken, target.github.apiUrl).catch((err: Error) => err);
     if (rate instanceof Error) return evidence.skipped('GitHub rate limit', `GitHub API unreachable: ${rate.message}`);
     facts.set('githubRateBefore', rate);
     await evidence.parameter('GitHub core rate limit (before)', `${rate.remaining}/${rate.limit}`);

@@ -33,7 +33,7 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
       expect(configured, `the GitOps configuration is not deployed (no ${r.kind} ${r.namespace}/${r.name}) and ${decision.reason}`).toBe(true);
       return evidence.skipped('bootstrap', `${decision.reason}; the existing deployment is verified instead`);
     }
-    const run = await runBootstrap({ command: target.bootstrap.command, cwd: ws.dir, timeoutMs: target.bootstrap.timeout, pass: target.bootstrap.env, kubectl, context: k8s.context, log });
+    const run = await runBootstrap({ command: target.bootstrap.command, cwd: ws.dir, timeoutMs: target.bootstrap.timeout, pass: target.bootstrap.env, mapping: { from: target.bootstrap.envFrom, values: target.bootstrap.envValues }, kubectl, context: k8s.context, log });
     await evidence.text('bootstrap output', run.output);
     expect(run.timedOut, `bootstrap did not finish within ${formatDuration(target.bootstrap.timeout)}`).toBe(false);
     expect(run.exitCode, `bootstrap exit code; last output: ${redact(run.output.trim().split('\n').slice(-5).join(' | '))}`).toBe(0);

@@ -2,17 +2,20 @@
  * Phase 02 — OCI push of the to-tag: push the models artifact with the run id annotated, then observe — never nudge —
  * Flux's image reflector find it on its own schedule (ImageRepository tags +1) and the ImagePolicy pick it. Fails at
  * once on a scan failure or when the image-reflector-controller stops scanning. Budget: OCI push → detection.
+ * Before the push, the upgrade's baseline (the HelmRelease, the foundry pods, the automation's last commit) is
+ * recorded: in automation mode the push alone starts the upgrade, possibly before phase 03 begins.
  */
 import { existsSync } from 'node:fs';
 import { expect, test } from '../fixtures/index.ts';
 import { fluxObjects, fluxStall, lastScan } from '../fixtures/flux.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
 import { fluxObjectSettled } from '../helpers/conditions.ts';
+import { helmBaseline } from '../helpers/helm-upgrade.ts';
 import { conditionChangedAt, scannedAt } from '../helpers/flux-times.ts';
 import { artifactFor } from '../targets/load.ts';
 import { Deadline, labelPhase, RUN_ID_ANNOTATION } from './plan.ts';
 
-test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, async ({ target, flux, oras, safety, ledger, facts, timeline, evidence, budgets, runId }) => {
+test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, async ({ target, flux, oras, safety, ledger, facts, timeline, evidence, budgets, pods, runId, log }) => {
   await labelPhase('02 OCI push', `ORAS push of ${target.tags.to} and registry detection`);
   const decision = safety.check('registry push');
   test.skip(!decision.allowed, decision.reason);
@@ -22,6 +25,19 @@ test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, a
   const tagsBefore = await oras.tags();
   expect(tagsBefore, `${to} must not be in the registry before the push (preflight cleans it)`).not.toContain(to);
   const expectedCount = tagsBefore.length + 1;
+
+  await test.step('record the release, the automation\'s last commit and start watching the foundry pods', async () => {
+    const hr = await flux.require(refs.helmRelease.kind, refs.helmRelease.namespace, refs.helmRelease.name);
+    facts.set('upgradeBaseline', helmBaseline(hr));
+    await pods.record('upgrade');
+    log(`  ${flux.summary(hr)}`);
+    const iua = refs.imageUpdateAutomation;
+    if (target.mode === 'automation' && iua) {
+      const automation = await flux.require(iua.kind, iua.namespace, iua.name);
+      facts.set('automationBaseline', automation.status?.lastPushCommit ?? '');
+      await evidence.parameter('automation last commit (before)', automation.status?.lastPushCommit ?? '(none yet)');
+    }
+  });
 
   // Watches first, so the moment Flux sees the tag is observed, not inferred.
   const ir = refs.imageRepository;

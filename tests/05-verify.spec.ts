@@ -5,13 +5,14 @@
  * use where the cluster offers it.
  */
 import { expect, test } from '../fixtures/index.ts';
-import { KubeApiError } from '../fixtures/k8s.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
+import { controllerUsage, type PodMetricsLike } from '../helpers/controller-usage.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartChanges, restartCounts } from '../helpers/controller-health.ts';
 import { missingModels, newModels, parseModelListing } from '../helpers/model-listing.ts';
 import { announcedTags, findTagLine, logClockOffset, modelDownloadWindow } from '../helpers/pod-log.ts';
 import { fetchRateLimit } from './github.ts';
 import { Deadline, labelPhase } from './plan.ts';
+import { staysTrueTest } from './stays-true.ts';
 
 test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase5' }, async ({ target, k8s, facts, timeline, evidence, budgets, workload, credentials, log }) => {
   await labelPhase('05 Verify', `${target.tags.to} is live with its new models`);
@@ -73,27 +74,41 @@ test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase
   });
 
   await test.step('resource monitoring: controller CPU/memory, GitHub rate limit, download bandwidth', async () => {
-    try {
-      const metrics = await k8s.request<{ items: Array<{ metadata: { name: string }; containers: Array<{ name: string; usage: { cpu: string; memory: string } }> }> }>('GET', `/apis/metrics.k8s.io/v1beta1/namespaces/${target.namespaces.flux}/pods`);
-      const rows = metrics.items.map((m) => `${m.metadata.name}: ${m.containers.map((c) => `${c.name} cpu ${c.usage.cpu} memory ${c.usage.memory}`).join(', ')}`);
-      await evidence.text('Flux controller CPU/memory (metrics.k8s.io)', rows.join('\n'));
-      log(rows.map((r) => `  ${r}`).join('\n'));
-    } catch (err) {
-      const reason = err instanceof KubeApiError && err.code === 404 ? 'metrics.k8s.io is not served (no metrics-server)' : `metrics.k8s.io unavailable: ${(err as Error).message}`;
-      await evidence.skipped('controller CPU/memory', reason);
+    // Found through discovery, as kubectl top finds metrics-server's aggregated API.
+    const served = await k8s.served('PodMetrics').catch(() => undefined);
+    if (!served) await evidence.skipped('controller CPU/memory', 'metrics.k8s.io is not served (no metrics-server)');
+    else {
+      const metrics = await k8s.list<PodMetricsLike>('PodMetrics', target.namespaces.flux);
+      const usage = controllerUsage(metrics.items, target.controllers.expected);
+      await evidence.text(`Flux controller CPU/memory (${served.apiVersion})`, usage.lines.join('\n'));
+      log(usage.lines.map((r) => `  ${r}`).join('\n'));
+      expect(usage.missing, `${served.apiVersion} has no usage for these Flux controllers`).toEqual([]);
     }
 
     const before = facts.get('githubRateBefore');
-    if (!target.github || !credentials.githubToken || !before) {
-      await evidence.skipped('GitHub rate limit', !target.github ? 'github.tokenEnv is not set in the profile' : 'no rate limit recorded before the run');
+    if (!target.github || !credentials.githubToken) {
+      await evidence.skipped('GitHub rate limit', !target.github ? 'github.tokenEnv is not set in the profile' : `${target.github.tokenEnv} is not set`);
     } else {
-      const after = await fetchRateLimit(credentials.githubToken).catch((err: Error) => err);
+      const after = await fetchRateLimit(credentials.githubToken, target.github.apiUrl).catch((err: Error) => err);
       if (after instanceof Error) await evidence.skipped('GitHub rate limit', `GitHub API unreachable: ${after.message}`);
-      else await evidence.parameter('GitHub core rate limit', `${before.remaining} → ${after.remaining} of ${after.limit} (used ${before.remaining - after.remaining} during the run)`);
+      else {
+        const row = `${before ? `${before.remaining} → ` : ''}${after.remaining} of ${after.limit}${before ? ` (used ${before.remaining - after.remaining} during the run)` : ''}, resets ${new Date(after.reset * 1000).toISOString()}`;
+        await evidence.parameter('GitHub core rate limit', row);
+        log(`  GitHub core rate limit (${target.github.apiUrl}): ${row}`);
+        // The plan's "no rate limiting": a spent budget means the run's API calls (or the next run's) are refused.
+        expect(after.remaining, `GitHub core rate limit at ${target.github.apiUrl}: ${after.remaining} of ${after.limit} left until ${new Date(after.reset * 1000).toISOString()} — rate limited`).toBeGreaterThan(0);
+      }
     }
 
     const download = modelDownloadWindow(lines);
     if (download.bytesPerSecond === undefined) await evidence.skipped('download bandwidth', `the log of ${pod} states no download size or rate`);
-    else await evidence.parameter('model download bandwidth', `${(download.bytesPerSecond / 1e6).toFixed(2)} MB/s${download.bytes === undefined ? '' : ` (${download.bytes} bytes)`}`);
+    else {
+      const row = `${(download.bytesPerSecond / 1e6).toFixed(2)} MB/s${download.bytes === undefined ? '' : ` (${download.bytes} bytes)`}`;
+      await evidence.parameter('model download bandwidth', row);
+      log(`  model download bandwidth (pod log): ${row}`);
+    }
   });
 });
+
+// Its own test, after the verdicts above: a movement once the flow is green fails exactly this one.
+staysTrueTest('upgrade', { feature: '05 Verify', tag: '@phase5' });

@@ -3,20 +3,23 @@
  * to a new release (N+1, not a Helm rollback) with the from-tag values and the pod is recreated announcing the
  * from-tag. Then the registry loses the to-tag this run pushed, so the next run starts clean. Timings go to the
  * `rollback` scope of the timeline (reported, not budgeted).
+ * With `rollbackBy: registry` (automation mode) the rollback is what a team using image automation does: delete the
+ * to-tag from the registry and observe the ImagePolicy fall back and the automation commit the from-tag itself.
  */
 import { expect, test } from '../fixtures/index.ts';
-import { fluxObjects } from '../fixtures/flux.ts';
+import { fluxObjects, fluxStall, lastScan } from '../fixtures/flux.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
 import { fluxObjectSettled } from '../helpers/conditions.ts';
 import { helmBaseline } from '../helpers/helm-upgrade.ts';
 import { findTagLine } from '../helpers/pod-log.ts';
-import { changeTagAndSync, followUpgrade, watchUpgrade } from './flow.ts';
+import { automationCommitAndSync, changeTagAndSync, followUpgrade, observeAutomationPush, watchUpgrade } from './flow.ts';
 import { Deadline, labelPhase } from './plan.ts';
+import { staysTrueTest } from './stays-true.ts';
 
-test('rollback: git back to the from-tag, a new Helm release, the pod recreated, the to-tag deleted', { tag: ['@phase6', '@rollback'] }, async ({ target, flux, k8s, journal, git, oras, safety, ledger, facts, timeline, evidence, pods, workload, runId, log }) => {
-  await labelPhase('06 Rollback', `back to ${target.tags.from} through git`);
+test('rollback: back to the from-tag through git (or the automation), a new Helm release, the pod recreated, the to-tag deleted', { tag: ['@phase6', '@rollback'] }, async ({ target, flux, k8s, journal, git, oras, safety, ledger, facts, timeline, evidence, pods, workload, runId, log }) => {
+  await labelPhase('06 Rollback', `back to ${target.tags.from} through ${target.rollbackBy === 'registry' ? 'the registry and the automation' : 'git'}`);
   test.skip(!target.rollback, 'rollback: false in the profile');
-  const decision = safety.check('git push');
+  const decision = safety.check(target.rollbackBy === 'registry' ? 'registry delete' : 'git push');
   test.skip(!decision.allowed, decision.reason);
   const { from, to } = target.tags;
   const refs = fluxObjects(target);
@@ -29,7 +32,53 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
   facts.set('rollbackBaseline', baseline);
   const recorder = await pods.record('rollback');
 
-  const synced = await changeTagAndSync({ ...ctx, git, ledger, runId }, { from: to, to: from, message: `Roll foundry BYO models back to ${from}`, reason: 'rollback' });
+  /** rollbackBy registry: delete the to-tag; the ImagePolicy falls back and the automation commits the from-tag. */
+  async function rollbackThroughRegistry(): Promise<{ sha: string; revision: string }> {
+    const since = Date.now();
+    const stall = (reactsWithinMs?: number) => fluxStall({ requeueDependencyMs: target.intervals.requeueDependency, ...(reactsWithinMs === undefined ? {} : { reactsWithinMs }) });
+    // Everything the deletion sets off is watched before it.
+    const pushed = await observeAutomationPush(ctx, { baselineCommit: facts.get('gitPushedSha') ?? '', since });
+    const tagsBefore = await oras.tags();
+    const expectedCount = tagsBefore.filter((t) => t !== to).length;
+    const ir = refs.imageRepository;
+    const rescanned = await flux.observe(ir, (obj) => {
+      const scan = lastScan(obj);
+      return { ok: scan?.tagCount === expectedCount, reason: `ImageRepository ${ir.namespace}/${ir.name} to find ${expectedCount} tags without ${to}, has ${scan?.tagCount ?? 'no scan'}` };
+    }, { timeoutMs: deadline.left(), what: `ImageRepository ${ir.namespace}/${ir.name} without ${to}` });
+    const ip = refs.imagePolicy;
+    const policyBack = await flux.observe(ip, (obj) => fluxObjectSettled(obj, { revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
+    try {
+      await test.step(`registry: delete ${to} pushed by this run`, async () => {
+        const pushedByRun = ledger.entries().some((e) => e.type === 'oci-push' && e.tag === to);
+        expect(pushedByRun, `${to} was pushed by this run (only what the run pushed is deleted)`).toBe(true);
+        const digest = await oras.delete(to);
+        ledger.record({ type: 'oci-delete', repository: target.registry.repository, tag: to, digest });
+        rollback.mark(CHECKPOINT.ociPushed, { clientAt: Date.now(), source: 'client', note: `${to} deleted from the registry` });
+        await evidence.parameter('registry tags', (await oras.tags()).join(', '));
+      });
+      await test.step(`ImageRepository rescans without ${to}, ImagePolicy back to ${from}, both on their own`, async () => {
+        rescanned.stallAfter(stall());
+        const scan = await rescanned.result;
+        rollback.mark(CHECKPOINT.imageRepositoryDetected, { clientAt: scan.at, alreadyTrue: scan.alreadyTrue, source: 'watch' });
+        policyBack.stallAfter(stall(15_000));
+        const policy = await policyBack.result;
+        rollback.mark(CHECKPOINT.imagePolicyResolved, { clientAt: policy.at, alreadyTrue: policy.alreadyTrue, source: 'watch' });
+        facts.set('rollbackPolicyTag', from);
+      });
+    } catch (err) {
+      pushed.cancel();
+      throw err;
+    } finally {
+      rescanned.cancel();
+      policyBack.cancel();
+    }
+    return automationCommitAndSync({ ...ctx, git, ledger }, pushed, { from: to, to: from, reason: 'rollback (image automation)', since });
+  }
+
+  const synced =
+    target.rollbackBy === 'registry'
+      ? await rollbackThroughRegistry()
+      : await changeTagAndSync({ ...ctx, git, ledger, runId }, { from: to, to: from, message: `Roll foundry BYO models back to ${from}`, reason: 'rollback' });
   facts.set('rollbackSha', synced.sha);
   facts.set('rollbackRevision', synced.revision);
 
@@ -38,6 +87,8 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
   try {
     const result = await followUpgrade(ctx, watch, { sha: synced.sha, baseline, tag: from, recorder, changeAt: rollback.get(CHECKPOINT.gitPushed)?.clientAt ?? Date.now() });
     newPod = result.newPod;
+    facts.set('rolledBackRelease', result.release);
+    facts.set('rollbackPod', newPod);
     log(`  ${newPod} runs ${from} again; Helm release v${result.release.version}`);
   } finally {
     watch.cancel();
@@ -50,7 +101,10 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
   });
 
   await test.step(`registry: delete ${to} pushed by this run`, async () => {
+    if (target.rollbackBy === 'registry') return evidence.skipped(`delete ${to}`, 'deleted at the start of the rollback (rollbackBy: registry)');
     const pushedByRun = ledger.entries().some((e) => e.type === 'oci-push' && e.tag === to);
+    // The ImagePolicy stays on the to-tag while the registry holds it, and ends on the from-tag once it is gone.
+    facts.set('rollbackPolicyTag', to);
     if (!pushedByRun) return evidence.skipped(`delete ${to}`, 'this run did not push it');
     const digest = await oras.delete(to);
     ledger.record({ type: 'oci-delete', repository: target.registry.repository, tag: to, digest });
@@ -64,5 +118,9 @@ test('rollback: git back to the from-tag, a new Helm release, the pod recreated,
     const ip = refs.imagePolicy;
     const policyRequested = await flux.requestReconcile(ip.kind, ip.namespace, ip.name);
     await flux.reach(ip, (obj) => fluxObjectSettled(obj, { requestedAt: policyRequested, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
+    facts.set('rollbackPolicyTag', from);
   });
 });
+
+// Its own test: after the rollback, too, nothing may move.
+staysTrueTest('rollback', { feature: '06 Rollback', tag: '@phase6' });

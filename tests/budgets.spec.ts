@@ -14,7 +14,8 @@ import { labelPhase } from './plan.ts';
 for (const plan of PLAN_BUDGETS) {
   test(`budget: ${plan.name}`, { tag: ['@budget', `@budget-${plan.id}`] }, async ({ target, timeline, journal, facts, evidence }) => {
     await labelPhase('Timing budgets', plan.name, 'critical');
-    const budget = planBudgets(target.budgets).find((b) => b.name === plan.name)!;
+    test.skip(plan.onlyIn !== undefined && plan.onlyIn !== target.mode, `measured in ${plan.onlyIn} mode only; the profile's mode is ${target.mode}`);
+    const budget = planBudgets(target.budgets, target.mode).find((b) => b.name === plan.name)!;
     const checkpoints = timeline.checkpoints();
     const [row] = evaluateBudgets(checkpoints, [budget]);
     test.skip(row!.missing.length > 0 && row!.measuredMs === undefined, `not measured: ${row!.message} (the phase that records it did not get there)`);

@@ -13,6 +13,8 @@ import { replacementState } from '../helpers/pod-replacement.ts';
 import type { PodLifecycle } from '../helpers/pod-lifecycle.ts';
 import type { Evidence } from '../fixtures/evidence.ts';
 import { atCommit, fluxObjects, fluxStall, type Flux } from '../fixtures/flux.ts';
+import { automationCommitProblems } from '../helpers/automation-commit.ts';
+import type { ImageUpdateAutomation } from '../helpers/flux-types.ts';
 import type { GitClones } from '../fixtures/index.ts';
 import type { ClusterClient, K8sObject, PendingWait } from '../fixtures/k8s.ts';
 import type { Ledger } from '../fixtures/ledger.ts';
@@ -226,5 +228,84 @@ export async function followUpgrade(
     expect(lifecycle.verdict.messages, 'pod lifecycle problems (FailedScheduling, restarts, overlaps)').toEqual([]);
     await args.budget?.('podReplacement');
     return { release, lifecycle, newPod: state.readyPod! };
+  });
+}
+
+/**
+ * Automation mode: waits for the ImageUpdateAutomation to push a commit other than `baselineCommit`, replaying
+ * what the run observer saw since `since` (the change that causes it may be long past: the OCI push of phase 02).
+ * Established before the action in the rollback, so the push cannot slip by.
+ */
+export async function observeAutomationPush(ctx: FlowContext, args: { baselineCommit: string; since: number }): Promise<PendingWait<ImageUpdateAutomation>> {
+  const { target, flux, journal, deadline } = ctx;
+  const iua = fluxObjects(target).imageUpdateAutomation;
+  if (!iua) throw new Error('mode automation needs objects.imageUpdateAutomation in the profile');
+  return flux.observe(
+    iua,
+    (obj) => {
+      const s = obj?.status;
+      const commit = s?.lastPushCommit;
+      return { ok: Boolean(commit && commit !== args.baselineCommit), reason: `ImageUpdateAutomation ${iua.namespace}/${iua.name} to push a new commit: lastPushCommit ${commit ?? 'unset'}${args.baselineCommit ? ` (was ${args.baselineCommit.slice(0, 12)})` : ''}, lastPushTime ${s?.lastPushTime ?? 'never'}` };
+    },
+    { timeoutMs: deadline.left(), what: `ImageUpdateAutomation ${iua.namespace}/${iua.name} to push`, backlog: () => journal.events({ ...iua, since: args.since }) },
+  );
+}
+
+/**
+ * Automation mode, phase 03 / rollback by registry: the ImageUpdateAutomation — not the suite — commits the tag
+ * change and pushes; the commit is read back from git and checked (one line, setter marker kept, author and message
+ * as the automation is configured), recorded in the ledger so the teardown can undo it, and the GitRepository is
+ * observed reaching it. Checkpoints automationCommitted, gitPushed and gitRepositorySynced.
+ */
+export async function automationCommitAndSync(
+  ctx: FlowContext & { git: GitClones; ledger: Ledger },
+  pending: PendingWait<ImageUpdateAutomation>,
+  change: { from: string; to: string; reason: string; since: number; budget?: (id: 'policyToAutomationCommit') => Promise<unknown> },
+): Promise<{ sha: string; revision: string }> {
+  const { target, flux, timeline, evidence, deadline, journal } = ctx;
+  const refs = fluxObjects(target);
+  const iua = refs.imageUpdateAutomation!;
+  pending.stallAfter(fluxStall({ requeueDependencyMs: target.intervals.requeueDependency }));
+
+  const pushed = await test.step(`ImageUpdateAutomation ${iua.namespace}/${iua.name} pushes the ${change.to} commit`, async () => {
+    const seen = await pending.result;
+    const sha = seen.object.status?.lastPushCommit ?? '';
+    const serverAt = Date.parse(seen.object.status?.lastPushTime ?? '');
+    const mark = { clientAt: seen.at, ...(Number.isFinite(serverAt) ? { serverAt } : {}), alreadyTrue: seen.alreadyTrue, source: 'watch' as const };
+    timeline.mark(CHECKPOINT.automationCommitted, mark);
+    timeline.mark(CHECKPOINT.gitPushed, { ...mark, note: 'the automation\'s push' });
+    await evidence.parameter('automation commit', sha);
+    await change.budget?.('policyToAutomationCommit');
+    return { sha, at: seen.at };
+  });
+
+  await test.step('the automation\'s commit, read from git: one line, setter marker kept, author and message as configured', async () => {
+    const automation = await flux.require(iua.kind, iua.namespace, iua.name);
+    const commitSpec = automation.spec?.git?.commit ?? {};
+    const ws = await ctx.git.clone();
+    const details = await ws.commitDetails(pushed.sha, target.git.file);
+    // In the ledger at once: from here on the teardown knows git moved, whatever fails next.
+    ctx.ledger.record({ type: 'git-push', branch: target.git.branch, file: target.git.file, sha: pushed.sha, ...(details.parent ? { previousSha: details.parent } : {}), fromValue: change.from, toValue: change.to, reason: change.reason });
+    const { problems, diff } = automationCommitProblems(details, {
+      file: target.git.file,
+      yamlPath: target.git.yamlPath,
+      from: change.from,
+      to: change.to,
+      spec: { authorName: commitSpec.author?.name, authorEmail: commitSpec.author?.email, messageTemplate: commitSpec.messageTemplate },
+    });
+    await evidence.text(`automation commit ${pushed.sha.slice(0, 12)}`, `${details.authorName} <${details.authorEmail}>\n${details.message}\n\n${diff}`);
+    expect(problems, `the automation's commit ${pushed.sha} in ${target.git.remote}`).toEqual([]);
+  });
+
+  return test.step(`GitRepository ${refs.gitRepository.namespace}/${refs.gitRepository.name} reaches the automation's commit on its own`, async () => {
+    const r = refs.gitRepository;
+    const field = 'status.artifact.revision';
+    const wait = await flux.observe(r, atCommit(pushed.sha, target.git.branch, field), { timeoutMs: deadline.left(), what: `GitRepository at ${gitRevision(target.git.branch, pushed.sha)}`, backlog: () => journal.events({ ...r, since: change.since }) });
+    wait.stallAfter(fluxStall({ requeueDependencyMs: target.intervals.requeueDependency }));
+    const done = await wait.result;
+    timeline.mark(CHECKPOINT.gitRepositorySynced, { clientAt: done.at, serverAt: artifactStoredAt(done.object, pushed.sha), alreadyTrue: done.alreadyTrue, source: 'watch' });
+    const revision = String(getPath(done.object, field));
+    await evidence.parameter('GitRepository revision', revision);
+    return { sha: pushed.sha, revision };
   });
 }

@@ -10,6 +10,7 @@ import { fluxObjects } from '../fixtures/flux.ts';
 import { commitTagChange, pushTagChange, readTag } from '../fixtures/tag-change.ts';
 import { evaluateBudgets, planBudgets, type BudgetRow } from '../helpers/budgets.ts';
 import { checkClocks } from '../helpers/clock-check.ts';
+import { readRevision } from '../helpers/conditions.ts';
 import { describeRestoreAction } from '../helpers/restore-plan.ts';
 import { renderTimelineSvg, type TimelineStage } from '../helpers/timeline-svg.ts';
 import { budgetTableHtml, budgetTableMarkdown } from '../helpers/timing-table.ts';
@@ -24,11 +25,14 @@ function oneLine(message: string): string {
 test('teardown: git and the registry are back at the start state; timing summary', { tag: '@teardown' }, async ({ target, flux, git, oras, ledger, timeline, evidence, runId, runDir, log }) => {
   await labelPhase('99 Teardown', 'Start state restored and timings summarised', 'normal');
   const { from, to } = target.tags;
-  const actions = ledger.restorePlan(from);
+  // In automation mode the automation commits whatever the ImagePolicy selects: the to-tag goes first, and git is
+  // restored only once the policy has let go of it (else the automation would commit it again).
+  const planned = ledger.restorePlan(from);
+  const actions = target.mode === 'automation' ? [...planned.filter((a) => a.action === 'delete-tag'), ...planned.filter((a) => a.action !== 'delete-tag')] : planned;
   const failures: string[] = [];
 
   await test.step('timing summary: budgets table and timeline', async () => {
-    const budgets = planBudgets(target.budgets);
+    const budgets = planBudgets(target.budgets, target.mode);
     const sections: Array<{ title: string; rows: BudgetRow[]; checkpoints: Record<string, number> }> = [
       { title: 'Upgrade', rows: evaluateBudgets(timeline.checkpoints(), budgets), checkpoints: timeline.checkpoints() },
     ];
@@ -82,6 +86,13 @@ test('teardown: git and the registry are back at the start state; timing summary
         } else {
           const digest = await oras.delete(action.tag);
           ledger.record({ type: 'oci-delete', repository: action.repository, tag: action.tag, digest });
+          if (target.mode === 'automation') {
+            const ip = fluxObjects(target).imagePolicy;
+            await flux.reach(ip, (obj) => {
+              const tag = obj ? readRevision(obj).value : undefined;
+              return { ok: tag !== action.tag, reason: `ImagePolicy ${ip.namespace}/${ip.name} to let go of ${action.tag}, selects ${String(tag ?? 'nothing')}` };
+            }, { timeoutMs: 60_000, what: `ImagePolicy ${ip.namespace}/${ip.name} off ${action.tag}` });
+          }
         }
       } catch (err) {
         // Best effort: one failed undo must not stop the others; each is named in one line, here and below.

@@ -21,6 +21,7 @@ import { GarbageCollector } from './gc.ts';
 import { parseResourcePath, resourceNotFound, RestHandlers } from './handlers.ts';
 import { InProcessKube } from './inprocess.ts';
 import { Journal } from './journal.ts';
+import { MetricsApi, METRICS_GROUP, METRICS_VERSION, registerMetricsTypes, runningPods } from './metrics.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import type { LogStore } from './logs.ts';
 import { NamespaceController } from './namespaces.ts';
@@ -98,6 +99,7 @@ export class ApiServer {
   readonly #watches: WatchStreams;
   readonly #rest: RestHandlers;
   readonly #counts = new Map<string, number>();
+  readonly #metrics: MetricsApi;
   readonly #sockets = new Set<Socket | Duplex>();
   #tls?: TlsMaterial;
   #server?: Server;
@@ -110,6 +112,7 @@ export class ApiServer {
     this.#token = options.token ?? randomBytes(18).toString('base64url');
     this.registry = new ResourceRegistry();
     registerBuiltins(this.registry);
+    registerMetricsTypes(this.registry);
     this.journal = new Journal({ file: options.journalFile });
     this.admission = new Admission();
     this.store = new Store({
@@ -129,6 +132,17 @@ export class ApiServer {
     this.#namespaces.bootstrap();
     installFluxCrds(this.store, options.flux ?? '2.9');
     this.kube = new InProcessKube(this.store);
+    this.#metrics = new MetricsApi({
+      pods: (namespace, labelSelector) => runningPods(this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector })),
+      nodes: () => this.kube.list({ apiVersion: 'v1', kind: 'Node' }, {}),
+      countKinds: (kinds) =>
+        this.registry
+          .all()
+          .filter((t) => kinds.includes(t.kind) && t.group !== METRICS_GROUP)
+          .reduce((n, t) => n + this.kube.list({ apiVersion: `${t.group}/${t.versions.find((v) => v.served)?.name ?? t.versions[0]!.name}`, kind: t.kind }, {}).length, 0),
+      now: () => Date.now(),
+    });
+    this.journal.on('entry', (entry: { ts: number; kind: string }) => this.#metrics.observe(entry));
     this.#discovery = new Discovery(this.registry);
     this.#openapi = new OpenApi(this.registry);
     this.#watches = new WatchStreams({ clock: this.#clock, bookmarkIntervalMs: options.bookmarkIntervalMs });
@@ -256,6 +270,11 @@ export class ApiServer {
       const list = this.#discovery.resourceList(group, version);
       if (!list) throw resourceNotFound();
       return sendJson(res, 200, list);
+    }
+    // The aggregated metrics API (metrics-server's), computed per request instead of stored.
+    if (segments[0] === 'apis' && segments[1] === METRICS_GROUP && segments[2] === METRICS_VERSION) {
+      const { code, body } = this.#metrics.handle(segments.slice(3), query);
+      return sendJson(res, code, body);
     }
     const path = parseResourcePath(segments);
     if (!path) throw resourceNotFound();

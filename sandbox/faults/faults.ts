@@ -33,6 +33,8 @@ export const FAULTS = {
   'git-slow': { value: 'duration', help: 'the git server delays each fetch/ls-refs response by this duration (cluster clock)' },
   'apply-delay': { value: 'duration', help: 'kustomize-controller applies this much later after building (cluster clock)' },
   'helm-delay': { value: 'duration', help: 'helm-controller starts each install/upgrade this much later (cluster clock)' },
+  'api-rate-limit': { value: 'flag', help: 'the GitHub-shaped API (git server /api/v3) reports the core rate limit spent: remaining 0, other calls 403' },
+  'late-restart': { value: 'duration', help: 'restart the foundry container once, this long after the first pod of a rollout became Ready (a late restart after the flow settled)' },
 } as const satisfies Record<string, { value: 'string' | 'duration' | 'number' | 'flag'; help: string }>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { delayOn, type Faults } from '../faults/faults.ts';
+import { GITHUB_API_PREFIX, GitHubApi } from './github-api.ts';
 import { runCgi } from './cgi.ts';
 import { installPushHooks, PUSH_REJECT_ENV } from './hooks.ts';
 
@@ -55,10 +56,12 @@ export class GitServer {
   #server?: Server;
   #port?: number;
   #stopping?: Promise<void>;
+  readonly #api: GitHubApi;
 
   constructor(options: GitServerOptions) {
     this.#options = options;
     this.#root = path.resolve(options.root);
+    this.#api = new GitHubApi({ token: () => options.token, faults: options.faults });
   }
 
   /** Starts listening on 127.0.0.1 with an ephemeral port; resolves once the port is bound. */
@@ -95,6 +98,11 @@ export class GitServer {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  /** Base URL of the GitHub-shaped REST API (`GET <apiUrl>/rate_limit`), as on GitHub Enterprise Server. */
+  get apiUrl(): string {
+    return `${this.url}${GITHUB_API_PREFIX}`;
+  }
+
   /** Clone URL of the bare repository `<root>/<name>.git`. Throws before `start()`. */
   repoUrl(name: string): string {
     return `${this.url}/${name}.git`;
@@ -114,6 +122,7 @@ export class GitServer {
       plain(res, 503, 'git server unavailable (sandbox fault git-down)\n');
       return;
     }
+    if (GitHubApi.handles(url.pathname)) return this.#api.handle(req, res, url.pathname);
     const access = accessOf(url);
     if (access === 'fetch' && faults?.active('git-rate-limit')) {
       this.#log(`429 ${req.method} ${url.pathname} (sandbox fault git-rate-limit)`);

@@ -71,7 +71,15 @@ describe('GitRepository (source-controller)', () => {
     const got = await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.lastHandledReconcileAt === token && o.status?.artifact?.revision === `main@sha1:${next}`, 'to handle the reconcile request and store the new revision');
     assert.equal(condition(got, 'Ready')!.status, 'True');
     assert.equal(condition(got, 'ArtifactOutdated'), undefined);
-    assert.ok(!existsSync(path.join(bed.dir, 'flux', 'artifacts', `gitrepository/flux-system/gitops/${head}.tar.gz`)), 'old artifact garbage-collected');
+    const artifact = (sha: string) => path.join(bed.dir, 'flux', 'artifacts', `gitrepository/flux-system/gitops/${sha}.tar.gz`);
+    // Two retention records, as source-controller's default: the previous artifact stays for a consumer mid-fetch.
+    assert.ok(existsSync(artifact(head)), 'the previous artifact is kept');
+    const third = await repo.commit({ 'apps/cm3.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' }, 'add c');
+    const again = new Date(Date.now() + 1).toISOString();
+    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': again } } }, 'merge');
+    await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.artifact?.revision === `main@sha1:${third}`, 'to store the third revision');
+    assert.ok(!existsSync(artifact(head)), 'the artifact two revisions back is garbage-collected');
+    assert.ok(existsSync(artifact(next)), 'the one before the current is kept');
   });
 
   it('reports fetch failures as FetchFailed and Ready=False (GitOperationFailed)', async () => {

@@ -98,6 +98,7 @@ export class GitRepositoryReconciler implements KindReconciler {
       const files = await rules.files(src);
       const rel = storage.relPath('gitrepository', pass.namespace, pass.name, `${sha}.tar.gz`);
       const { digest, size } = await storage.archive(src, files, rel);
+      const previous: string | undefined = pass.status.artifact?.path;
       pass.status.artifact = {
         digest,
         lastUpdateTime: this.#ctx.clock.nowRfc3339(),
@@ -106,7 +107,10 @@ export class GitRepositoryReconciler implements KindReconciler {
         size,
         url: storage.url(rel),
       };
-      await storage.prune('gitrepository', pass.namespace, pass.name, [rel]);
+      // source-controller's garbage collection keeps --artifact-retention-records (default 2) artifacts: the new one
+      // and the one before, which a kustomize-controller mid-reconcile may still be fetching (fluxcd/source-controller
+      // internal/controller/storage.go GarbageCollect, v1.x).
+      await storage.prune('gitrepository', pass.namespace, pass.name, previous && previous !== rel ? [rel, previous] : [rel]);
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

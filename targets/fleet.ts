@@ -1,0 +1,55 @@
+/**
+ * Fleet profiles: one run takes the plan through several targets (edge boxes with one GPU each), one Playwright
+ * project chain per member (`<member>:<phase>`), each member with its own profile, run directory, budgets and — for
+ * sandbox profiles — its own sandbox (state dir and ports). A fleet file is a YAML with a top-level `fleet:` key:
+ *
+ *   fleet: edge-fleet
+ *   members:
+ *     - { name: edge-1, profile: sandbox }
+ *     - { name: edge-2, profile: targets/edge-2.yaml, sandboxArgs: [--flux, "2.6"] }
+ *
+ * Member profiles are ordinary profiles (targets/schema.ts); `sandboxArgs` adds `gitops-sandbox up` words per member.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { resolveTargetFile, TargetError } from './load.ts';
+
+const memberName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a short lowercase name (letters, digits, "-"), used in project names and paths');
+
+export const fleetSchema = z
+  .strictObject({
+    fleet: z.string().min(1).describe('Name of the fleet, shown in reports'),
+    description: z.string().optional(),
+    members: z
+      .array(
+        z.strictObject({
+          name: memberName.describe('Member name: the project prefix (<name>:<phase>) and the report\'s parent suite'),
+          profile: z.string().min(1).describe('Profile name in targets/ or a path'),
+          sandboxArgs: z.array(z.string()).default([]).describe('Extra `gitops-sandbox up` words for this member'),
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((f, ctx) => {
+    const seen = new Set<string>();
+    f.members.forEach((m, i) => {
+      if (seen.has(m.name)) ctx.addIssue({ code: 'custom', path: ['members', i, 'name'], message: `"${m.name}" is used twice` });
+      seen.add(m.name);
+    });
+  });
+
+export type Fleet = z.output<typeof fleetSchema> & { file: string };
+
+/** The fleet, when `nameOrPath` names a fleet file; undefined for an ordinary profile. Throws {@link TargetError}. */
+export function peekFleet(nameOrPath: string | undefined): Fleet | undefined {
+  const file = resolveTargetFile(nameOrPath);
+  if (!existsSync(file)) return undefined;
+  const doc = parse(readFileSync(file, 'utf8')) as unknown;
+  if (!doc || typeof doc !== 'object' || !('fleet' in doc)) return undefined;
+  const result = fleetSchema.safeParse(doc);
+  if (!result.success) throw new TargetError(result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(file)'}: ${i.message}`));
+  return { ...result.data, file };
+}
