@@ -5,6 +5,10 @@
  * `FailedScheduling` event from `default-scheduler`; it waits in the unschedulable set until a cluster event
  * that may free room (a bound pod deleted or finished, a node changed) moves it back after its back-off
  * (1 s doubling to 10 s), or at the latest after 5 minutes — kube-scheduler's queue semantics.
+ *
+ * Like kube-scheduler's cache (pkg/scheduler/internal/cache, v1.32), the pods that hold room on a node are kept
+ * from the pod watch, and a pod just bound is "assumed" there until its watch event arrives: a scheduling attempt
+ * costs a look at the node's pods, never a list (and copy) of every pod in the cluster.
  */
 import type { Clock } from '../kube/clock.ts';
 import type { EventRecorder } from '../kube/events.ts';
@@ -43,6 +47,8 @@ export class Scheduler {
   readonly #events: EventRecorder;
   readonly #name: string;
   readonly #parked = new Map<string, Parked>();
+  /** Pods bound to a node and not finished, by key: what `findNode` counts against a node's room. */
+  readonly #holding = new Map<string, KubeObject>();
   readonly controller: Controller;
   #cancels: Array<() => void> = [];
 
@@ -62,6 +68,9 @@ export class Scheduler {
   }
 
   start(): void {
+    // Filled before the first attempt (the watch's ADDED events arrive later), as kube-scheduler waits for its
+    // informers to sync.
+    for (const pod of this.#kube.list({ apiVersion: 'v1', kind: 'Pod' })) this.#track(objectKey(pod), pod);
     this.controller.start();
     this.#cancels.push(this.#kube.watch({ apiVersion: 'v1', kind: 'Pod' }, {}, (e) => this.#onPod(e)));
     this.#cancels.push(this.#kube.watch({ apiVersion: 'v1', kind: 'Node' }, {}, (e) => e.type !== 'ADDED' && this.#wakeAll()));
@@ -80,11 +89,13 @@ export class Scheduler {
     const pod = event.object;
     const key = objectKey(pod);
     if (event.type === 'DELETED') {
+      this.#holding.delete(key);
       this.#parked.delete(key);
       this.controller.forget(key);
       if (pod.spec?.nodeName) this.#wakeAll();
       return;
     }
+    this.#track(key, pod);
     if (this.#wants(pod)) {
       // New pending pods go straight to the active queue; parked ones wait for a cluster event.
       if (!this.#parked.has(key)) this.controller.enqueue(key);
@@ -92,6 +103,17 @@ export class Scheduler {
     }
     // A bound pod that finished no longer holds its resources.
     if (pod.spec?.nodeName && isPodTerminal(pod)) this.#wakeAll();
+  }
+
+  /**
+   * Keeps `#holding` current. An event older than what the cache holds (the pod was assumed at bind time and the
+   * watch has not caught up) is ignored, so an in-flight "still pending" event cannot free an assumed GPU.
+   */
+  #track(key: string, pod: KubeObject): void {
+    const known = this.#holding.get(key);
+    if (known && Number(pod.metadata.resourceVersion) < Number(known.metadata.resourceVersion)) return;
+    if (pod.spec?.nodeName && !isPodTerminal(pod)) this.#holding.set(key, pod);
+    else this.#holding.delete(key);
   }
 
   /** A cluster event that may have freed room: every parked pod retries once its back-off has passed. */
@@ -112,8 +134,7 @@ export class Scheduler {
       return;
     }
     const nodes = this.#kube.list({ apiVersion: 'v1', kind: 'Node' });
-    const pods = this.#kube.list({ apiVersion: 'v1', kind: 'Pod' });
-    const result = findNode(pod, nodes, pods);
+    const result = findNode(pod, nodes, [...this.#holding.values()]);
     if ('node' in result) {
       this.#bind(pod, result.node.metadata.name);
       this.#parked.delete(key);
@@ -129,9 +150,9 @@ export class Scheduler {
   #bind(pod: KubeObject, nodeName: string): void {
     const ref = { apiVersion: 'v1', kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name };
     // What the pods/binding subresource does: set spec.nodeName (the in-process client writes it directly).
-    this.#kube.patch(ref, { spec: { nodeName } }, 'merge');
-    const bound = this.#kube.get(ref);
-    if (bound) this.#setScheduled(bound, { status: 'True' });
+    const bound = this.#kube.patch(ref, { spec: { nodeName } }, 'merge');
+    this.#track(objectKey(bound), bound);
+    this.#setScheduled(bound, { status: 'True' });
     this.#events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, SOURCE);
   }
 
