@@ -5,16 +5,13 @@
  * fixture and by the sandbox's image-reflector and kubelet; it must not import anything from `sandbox/`.
  *
  * Bodies are never buffered and files are read once: a file goes up in one streamed PATCH while it is hashed, and
- * a blob comes down through a hashing stream into a file, both over `node:http` (transport.ts) at socket speed.
+ * a blob comes down hashed into a file, both through reused buffers (transport.ts) at socket speed.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import { createHash, type Hash } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { RegistryAuth } from './auth.ts';
-import { DigestingStream, digestOf, isDigest, parseDigest } from './digest.ts';
+import { digestOf, isDigest, parseDigest } from './digest.ts';
 import { DigestMismatchError, OciError } from './errors.ts';
 import {
   ANNOTATIONS,
@@ -123,8 +120,10 @@ interface SendOptions {
 }
 
 const OCTET_STREAM = 'application/octet-stream';
-/** Read size for streamed uploads: big enough that per-chunk overhead does not dominate on large artifacts. */
-const READ_CHUNK = 1024 * 1024;
+/** Redirects followed for a blob download. */
+const MAX_REDIRECTS = 5;
+/** Stands for "send no Authorization" (a redirect to another host). */
+const NO_CREDENTIALS = Symbol('no credentials');
 
 /** A client for one registry. */
 export class OciClient {
@@ -175,26 +174,23 @@ export class OciClient {
     const started = await this.#send('POST', this.#repoUrl(repo, 'blobs/uploads/'), { scope: repo, expect: [202], signal: options.signal });
     await started.body?.cancel();
     const location = locationOf(started, this.#base);
-    let upload: UploadStream;
-    let res: IncomingMessage;
+    let hash: Hash;
+    let answer: transport.Answer;
     for (let attempt = 0; ; attempt++) {
-      upload = new UploadStream(size, options.onProgress);
-      res = await transport.send({
-        method: 'PATCH',
-        url: location,
-        headers: this.#headers(repo, { 'Content-Type': OCTET_STREAM, 'Content-Length': String(size) }),
-        body: [createReadStream(source, { highWaterMark: READ_CHUNK }), upload],
-        signal: options.signal,
-      });
-      if (res.statusCode === 401 && attempt === 0 && (await this.#answer(res, location, repo, options.signal))) continue;
+      hash = createHash('sha256');
+      let sent = 0;
+      answer = await transport.upload(location, 'PATCH', this.#headers(repo, { 'Content-Type': OCTET_STREAM }), source, size, (chunk) => {
+        hash.update(chunk);
+        sent += chunk.length;
+        options.onProgress?.(sent, size);
+      }, options.signal);
+      if (answer.status === 401 && attempt === 0 && (await this.#answer(answer, location, repo, options.signal))) continue;
       break;
     }
-    if (res.statusCode !== 202) throw await OciError.fromResponse(transport.asResponse(res, location), 'PATCH', location);
-    res.resume();
-    const digest = upload.digest();
-    if (upload.size !== size) throw new Error(`${source} changed while it was uploaded (${size} bytes before, ${upload.size} read)`);
+    if (answer.status !== 202) throw await OciError.fromResponse(asResponse(answer, location), 'PATCH', location);
+    const digest = `sha256:${hash.digest('hex')}`;
     // Distribution encodes the upload's state in the Location it returns: continue from the newest one.
-    const next = res.headers.location ? new URL(res.headers.location, location) : location;
+    const next = answer.headers.location ? new URL(answer.headers.location, location) : location;
     const done = await this.#send('PUT', withDigest(next, digest), { scope: repo, expect: [201], headers: { 'Content-Length': '0' }, signal: options.signal });
     await done.body?.cancel();
     return { mediaType, digest, size };
@@ -302,26 +298,55 @@ export class OciClient {
    * its descriptor. Throws `DigestMismatchError` (`digest mismatch: expected …, got …`) otherwise.
    */
   async pullBlob(repo: string, descriptor: Descriptor, destFile: string, options: PullBlobOptions = {}): Promise<void> {
-    const url = this.#repoUrl(repo, `blobs/${descriptor.digest}`);
-    let res = await transport.get(url, this.#headers(repo), options.signal);
-    if (res.statusCode === 401 && (await this.#answer(res, url, repo, options.signal))) res = await transport.get(url, this.#headers(repo), options.signal);
-    if (res.statusCode !== 200) throw await OciError.fromResponse(transport.asResponse(res, url), 'GET', url);
     const algorithm = parseDigest(descriptor.digest)?.algorithm ?? 'sha256';
-    const hasher = new DigestingStream(algorithm);
-    const counter = new ProgressStream(descriptor.size, options.onProgress);
     await mkdir(path.dirname(destFile), { recursive: true });
     const partial = `${destFile}.partial`;
+    const fh = await open(partial, 'w');
     try {
-      await pipeline(res, counter, hasher, createWriteStream(partial), { signal: options.signal });
-      const actual = hasher.digest();
+      let hash = createHash(algorithm);
+      let received = 0;
+      const write = transport.fileSink(fh);
+      const sink: transport.BodySink = (piece, offset) => {
+        received += piece.length;
+        if (received > descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `more than ${descriptor.size} bytes`, 'size');
+        hash.update(piece);
+        options.onProgress?.(received, descriptor.size);
+        return write(piece, offset);
+      };
+      const url = this.#repoUrl(repo, `blobs/${descriptor.digest}`);
+      let answer = await this.#download(url, repo, sink, options.signal);
+      if (answer.status === 401 && (await this.#answer(answer, url, repo, options.signal))) {
+        [hash, received] = [createHash(algorithm), 0];
+        answer = await this.#download(url, repo, sink, options.signal);
+      }
+      if (answer.status !== 200) throw await OciError.fromResponse(asResponse(answer, url), 'GET', url);
+      const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== descriptor.digest) throw new DigestMismatchError(descriptor.digest, actual);
-      if (hasher.size !== descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `${hasher.size} bytes`, 'size');
+      if (received !== descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `${received} bytes`, 'size');
+      await fh.close();
       await rename(partial, destFile);
     } catch (err) {
-      res.destroy();
+      await fh.close().catch(() => undefined);
       await rm(partial, { force: true });
-      // Aborting destroys the socket, whose "aborted" error may arrive before the pipeline's own AbortError.
-      throw options.signal?.aborted ? options.signal.reason : err;
+      throw err;
+    }
+  }
+
+  /**
+   * A blob GET following redirects (registries send downloads to a storage URL); the registry's credentials go
+   * only to the registry's own host, as Docker and oras do.
+   */
+  async #download(url: URL, scope: string, sink: transport.BodySink, signal?: AbortSignal): Promise<transport.Answer> {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const headers = this.#headers(target.host === url.host ? scope : NO_CREDENTIALS);
+      const answer = await transport.get(target, headers, sink, signal).catch((err: unknown) => {
+        if (err instanceof transport.ChunkedResponse) return transport.getChunked(target, headers, sink, signal);
+        throw err;
+      });
+      const location = answer.headers.location;
+      if (![301, 302, 303, 307, 308].includes(answer.status) || !location || hop === MAX_REDIRECTS) return answer;
+      target = new URL(location, target);
     }
   }
 
@@ -394,19 +419,18 @@ export class OciClient {
   }
 
   /** Headers of a streamed request: the cached credentials for `scope` and the User-Agent. */
-  #headers(scope: string, extra: Record<string, string> = {}): Record<string, string> {
+  #headers(scope: string | typeof NO_CREDENTIALS, extra: Record<string, string> = {}): Record<string, string> {
     const headers = { ...extra };
-    const authorization = this.#auth.header(scope);
+    const authorization = scope === NO_CREDENTIALS ? undefined : this.#auth.header(scope);
     if (authorization) headers.Authorization = authorization;
     if (this.#userAgent) headers['User-Agent'] = this.#userAgent;
     return headers;
   }
 
   /** Answers a 401 on a streamed request; true when the request should be sent again with new credentials. */
-  async #answer(res: IncomingMessage, url: URL, scope: string, signal?: AbortSignal): Promise<boolean> {
-    res.resume();
+  async #answer(answer: transport.Answer, url: URL, scope: string, signal?: AbortSignal): Promise<boolean> {
     const sent = this.#auth.header(scope);
-    if (await this.#auth.answer(String(res.headers['www-authenticate'] ?? ''), scope, sent, signal)) return true;
+    if (await this.#auth.answer(answer.headers['www-authenticate'] ?? '', scope, sent, signal)) return true;
     throw new OciError({ status: 401, method: 'request', url: url.toString(), errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
   }
 
@@ -420,44 +444,12 @@ export class OciClient {
   }
 }
 
-/** Counts bytes for progress reports and stops a body that grows past its descriptor's size. */
-class ProgressStream extends Transform {
-  readonly #total: number;
-  readonly #onProgress?: (received: number, total: number) => void;
-  #received = 0;
-
-  constructor(total: number, onProgress?: (received: number, total: number) => void) {
-    super();
-    this.#total = total;
-    this.#onProgress = onProgress;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#received += chunk.length;
-    if (this.#received > this.#total) {
-      callback(new DigestMismatchError(`${this.#total} bytes`, `more than ${this.#total} bytes`, 'size'));
-      return;
-    }
-    this.#onProgress?.(this.#received, this.#total);
-    callback(null, chunk);
-  }
-}
-
-/** Hashes and counts the bytes of an upload as they flow to the socket, reporting progress. */
-class UploadStream extends DigestingStream {
-  readonly #total: number;
-  readonly #onProgress?: (sent: number, total: number) => void;
-
-  constructor(total: number, onProgress?: (sent: number, total: number) => void) {
-    super('sha256');
-    this.#total = total;
-    this.#onProgress = onProgress;
-  }
-
-  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
-    super._transform(chunk, encoding, callback);
-    this.#onProgress?.(this.size, this.#total);
-  }
+/** A Response view of a streamed request's answer, so errors are read the same way for every request. */
+function asResponse(answer: transport.Answer, url: URL): Response {
+  const noBody = answer.status === 204 || answer.status === 304 || answer.body.length === 0;
+  const res = new Response(noBody ? null : new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
+  Object.defineProperty(res, 'url', { value: url.toString() });
+  return res;
 }
 
 /** The upload URL a response points to, resolved against `base`. */
