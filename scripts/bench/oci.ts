@@ -56,7 +56,8 @@ function median(values: number[]): number {
 }
 
 async function client(mode: 'push' | 'pull', reg: BenchRegistry, repo: string, file: string, digest: string, size: number): Promise<{ ms: number; rssKb: number }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, mode, reg.host, repo, file, reg.user, digest, String(size)], {
+  // Node's own type stripping: no transpiler in the client's process.
+  const { stdout } = await run(process.execPath, [CHILD, mode, reg.host, repo, file, reg.user, digest, String(size)], {
     env: { ...process.env, BENCH_PASSWORD: reg.password },
     maxBuffer: 1024 * 1024,
   });
