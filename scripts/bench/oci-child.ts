@@ -1,8 +1,9 @@
 /**
  * One transfer by the built-in OCI client in a process of its own, so its peak RSS is the client's alone:
  * `oci-child.ts push|pull <host> <repo> <file> <user> <password> [<digest> <size>]`. Prints one JSON line:
- * `{ "ms": …, "maxRssKb": … }`. The password comes from the environment (`BENCH_PASSWORD`), never argv.
+ * `{ "ms": …, "maxRssKb": … }` (peak RSS from /proc/self/status VmHWM). The password comes from the environment (`BENCH_PASSWORD`), never argv.
  */
+import { readFileSync } from 'node:fs';
 import { OciClient } from '../../lib/oci/client.ts';
 
 const [mode, host, repo, file, user, digest, size] = process.argv.slice(2);
@@ -15,4 +16,6 @@ if (mode === 'push') {
   await client.pullBlob(repo, { mediaType: 'application/octet-stream', digest: digest!, size: Number(size) }, file);
 }
 const ms = performance.now() - started;
-console.log(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS }));
+// VmHWM is this process image's own peak; getrusage's maxRSS also counts the parent's RSS at fork time.
+const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+console.log(JSON.stringify({ ms, maxRssKb: hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS }));
