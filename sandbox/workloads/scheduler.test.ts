@@ -92,3 +92,21 @@ describe('scheduler', () => {
     await settled(api.kube, () => Boolean(api.kube.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: parked.metadata.name })?.spec.nodeName), 'the parked pod bound');
   });
 });
+
+describe('scheduler events as a series', () => {
+  it('writes a repeated FailedScheduling twice, then only counts it (client-go tools/events)', async () => {
+    const clock = new SystemClock({ timeScale: 0.02 });
+    const api = new ApiServer({ clock, logs: new LogStore() });
+    api.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'work' } });
+    const events = new EventRecorder(api.kube, clock, { series: true });
+    const target = api.kube.create(pod('p', true));
+    let writes = 0;
+    const stop = api.kube.watch({ apiVersion: 'v1', kind: 'Event', namespace: 'work' }, {}, (e) => void (e.type !== 'DELETED' && writes++));
+    for (let i = 0; i < 10; i++) events.record(target, 'Warning', 'FailedScheduling', 'no room', { component: 'default-scheduler' });
+    const [event] = api.kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'work' });
+    assert.equal(event?.count, 2);
+    await settled(api.kube, () => true, 'events delivered');
+    stop();
+    assert.ok(writes <= 2, `${writes} writes`);
+  });
+});

@@ -9,6 +9,9 @@
  * - image scan: `reconcile.fluxcd.io/requestedAt` on the ImageRepository → handled (it lists every tag);
  * - kustomization: the same on the apps Kustomization (build, apply, health).
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
 import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, MEDIA_TYPES } from '../../lib/oci/manifest.ts';
 import type { JournalEntry, K8sObject } from '../../test/acceptance/cluster-watch.ts';
 import { registryClient } from '../../test/acceptance/model-push.ts';
@@ -104,10 +107,8 @@ async function addLoad(world: SandboxWorld): Promise<void> {
     spec: { nodeSelector: { 'bench.gitops-e2e/absent': 'true' }, containers: [{ name: 'c', image: 'busybox:1.36' }] },
   }));
   await world.shell.mustKubectl(['create', 'namespace', 'crowd']);
-  const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods });
-  const { writeFile } = await import('node:fs/promises');
-  const file = `${world.scratch}/crowd.json`;
-  await writeFile(file, list);
+  const file = path.join(world.scratch, 'crowd.yaml');
+  await writeFile(file, pods.map((pod) => stringify(pod)).join('---\n'));
   await world.shell.mustKubectl(['apply', '-f', file], 120_000);
 }
 
