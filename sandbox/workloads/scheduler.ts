@@ -49,6 +49,8 @@ export class Scheduler {
   readonly #parked = new Map<string, Parked>();
   /** Pods bound to a node and not finished, by key: what `findNode` counts against a node's room. */
   readonly #holding = new Map<string, KubeObject>();
+  /** What of each node can change a scheduling decision, to tell a real change from a heartbeat. */
+  readonly #nodeShapes = new Map<string, string>();
   readonly controller: Controller;
   #cancels: Array<() => void> = [];
 
@@ -73,7 +75,7 @@ export class Scheduler {
     for (const pod of this.#kube.list({ apiVersion: 'v1', kind: 'Pod' })) this.#track(objectKey(pod), pod);
     this.controller.start();
     this.#cancels.push(this.#kube.watch({ apiVersion: 'v1', kind: 'Pod' }, {}, (e) => this.#onPod(e)));
-    this.#cancels.push(this.#kube.watch({ apiVersion: 'v1', kind: 'Node' }, {}, (e) => e.type !== 'ADDED' && this.#wakeAll()));
+    this.#cancels.push(this.#kube.watch({ apiVersion: 'v1', kind: 'Node' }, {}, (e) => this.#onNode(e)));
   }
 
   async stop(): Promise<void> {
@@ -103,6 +105,20 @@ export class Scheduler {
     }
     // A bound pod that finished no longer holds its resources.
     if (pod.spec?.nodeName && isPodTerminal(pod)) this.#wakeAll();
+  }
+
+  /**
+   * A node change wakes the parked pods only when it may make room or make a pod fit — spec.unschedulable, taints,
+   * labels, allocatable, a condition's status — as kube-scheduler 1.32 sorts Node/Update events
+   * (framework.UpdateNodeAllocatable|Label|Taint|Condition); a status heartbeat does not.
+   */
+  #onNode(event: WatchEvent): void {
+    const name = event.object.metadata.name;
+    const shape = event.type === 'DELETED' ? undefined : schedulingShape(event.object);
+    const before = this.#nodeShapes.get(name);
+    if (shape === undefined) this.#nodeShapes.delete(name);
+    else this.#nodeShapes.set(name, shape);
+    if (event.type !== 'ADDED' && shape !== before) this.#wakeAll();
   }
 
   /**
@@ -181,4 +197,15 @@ export class Scheduler {
       if (!isApiError(error, 404)) throw error;
     }
   }
+}
+
+/** The parts of a node a scheduling decision depends on. */
+function schedulingShape(node: KubeObject): string {
+  return JSON.stringify([
+    node.spec?.unschedulable ?? false,
+    node.spec?.taints ?? [],
+    node.metadata.labels ?? {},
+    node.status?.allocatable ?? {},
+    (node.status?.conditions ?? []).map((c: Json) => [c.type, c.status]),
+  ]);
 }

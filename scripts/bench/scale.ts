@@ -8,6 +8,9 @@
  * - manifest delete: `DELETE /v2/<repo>/manifests/<digest>` of a tag pushed for the purpose (client wall time);
  * - image scan: `reconcile.fluxcd.io/requestedAt` on the ImageRepository → handled (it lists every tag);
  * - kustomization: the same on the apps Kustomization (build, apply, health).
+ *
+ * Measured empty, loaded, then empty again after the load is removed, so a drift in the machine's speed over the
+ * minutes of the run does not pass for an effect of the load.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -78,7 +81,7 @@ async function reconcileNow(world: SandboxWorld, kind: 'imagerepository' | 'kust
   return performance.now() - started;
 }
 
-async function reactions(world: SandboxWorld, rounds: number): Promise<Reactions> {
+async function reactions(world: SandboxWorld, rounds: number): Promise<Record<string, number[]>> {
   const samples: Record<string, number[]> = {};
   const add = (what: string, ms: number) => (samples[what] ??= []).push(ms);
   for (let round = 0; round < rounds; round++) {
@@ -90,7 +93,7 @@ async function reactions(world: SandboxWorld, rounds: number): Promise<Reactions
     const kustomization = world.info.objects.kustomizations.at(-1)!;
     add(`kustomization ${kustomization} on request`, await reconcileNow(world, 'kustomization', world.ns, kustomization, PATHS.kustomizations(world.ns)));
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return samples;
 }
 
 /** 1,000 tags on one tiny manifest and 200 pending pods in their own namespace. */
@@ -112,18 +115,32 @@ async function addLoad(world: SandboxWorld): Promise<void> {
   await world.shell.mustKubectl(['apply', '-f', file], 120_000);
 }
 
-/** Starts a bootstrapped sandbox, measures it empty, loads it, measures again. */
+/** Removes the load again: the one manifest behind the 1,000 tags, and the pods' namespace. */
+async function removeLoad(world: SandboxWorld): Promise<void> {
+  const client = registryClient(world.info);
+  await client.deleteManifest(world.info.registry.repository, 'load-0000');
+  await world.shell.mustKubectl(['delete', 'namespace', 'crowd', '--wait=true', '--timeout=120s'], 150_000);
+}
+
+/**
+ * Starts a bootstrapped sandbox and measures it empty, loaded, and empty again once the load is gone (the
+ * machine's speed drifts over minutes; the empty figure is the median over both empty phases).
+ */
 export async function benchScale(rounds: number, log: (line: string) => void): Promise<ScaleFigures> {
   const world = await SandboxWorld.start(['--bootstrap']);
   try {
     await world.initialDeploy(TIMEOUT_MS);
     log('scale: sandbox up, first deploy done; measuring empty');
-    const empty = await reactions(world, rounds);
+    const before = await reactions(world, rounds);
     log(`scale: adding ${EXTRA_TAGS} tags and ${OTHER_PODS} pending pods`);
     await addLoad(world);
     log('scale: measuring loaded');
     const loaded = await reactions(world, rounds);
-    return { empty, loaded };
+    log('scale: removing the load; measuring empty again');
+    await removeLoad(world);
+    const after = await reactions(world, rounds);
+    const empty = Object.fromEntries(Object.keys(before).map((k) => [k, median([...before[k]!, ...after[k]!])]));
+    return { empty, loaded: Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, median(v)])) };
   } finally {
     await world.stop();
   }
