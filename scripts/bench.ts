@@ -159,7 +159,13 @@ async function main(): Promise<void> {
   const before = load();
   const rows: Row[] = [];
   if (values.only !== 'scale') rows.push(...ociRows(await oci(sizeMib, Number(values.runs)), sizeMib));
-  if (values.only !== 'oci') rows.push(...scaleRows(await benchScale(Number(values.rounds), log)));
+  if (values.only !== 'oci') {
+    try {
+      rows.push(...scaleRows(await benchScale(Number(values.rounds), log)));
+    } catch (err) {
+      rows.push({ figure: 'twin at scale', measured: `failed: ${(err as Error).message.split('\n')[0]}`, target: '≤ 1.10× empty', verdict: 'misses' });
+    }
+  }
   rows.push(...(values.suite ? await suite() : pendingSuiteRows()));
   print(rows, before, load());
 }

@@ -63,7 +63,8 @@ async function deleteManifest(world: SandboxWorld, round: number): Promise<numbe
   const repo = world.info.registry.repository;
   const config = await client.pushBlob(repo, EMPTY_CONFIG_BYTES, EMPTY_CONFIG.mediaType);
   const tag = `bench-delete-${round}-${Date.now()}`;
-  await client.pushManifest(repo, tag, { schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, artifactType: 'application/vnd.bench', config, layers: [] } as never);
+  // Its own bytes (the tag in an annotation): deleting it must not take the load's tags along.
+  await client.pushManifest(repo, tag, { schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, artifactType: 'application/vnd.bench.delete', config, layers: [], annotations: { tag } } as never);
   const digest = await client.resolve(repo, tag);
   const started = performance.now();
   await client.deleteManifest(repo, digest);
@@ -101,7 +102,7 @@ async function addLoad(world: SandboxWorld): Promise<void> {
   const client = registryClient(world.info);
   const repo = world.info.registry.repository;
   const config = await client.pushBlob(repo, EMPTY_CONFIG_BYTES, EMPTY_CONFIG.mediaType);
-  const raw = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, artifactType: 'application/vnd.bench', config, layers: [] }));
+  const raw = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, artifactType: 'application/vnd.bench.load', config, layers: [] }));
   for (let i = 0; i < EXTRA_TAGS; i++) await client.pushManifest(repo, `load-${String(i).padStart(4, '0')}`, raw, MEDIA_TYPES.imageManifest);
   const pods: K8sObject[] = Array.from({ length: OTHER_PODS }, (_, i) => ({
     apiVersion: 'v1',
