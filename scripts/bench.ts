@@ -7,7 +7,7 @@
  * - with `--suite`: one `npx playwright test`, then the suite's requests per minute by verb from the sandbox's
  *   per-client counters (requests.json in its state dir); without it those rows say "pending".
  *
- * Options: --size-mib N (1024), --runs N (3), --rounds N (3, scale), --only oci|scale, --suite.
+ * Options: --size-mib N (1024), --runs N (3), --rounds N (3, scale), --only oci|scale|suite, --suite.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -158,15 +158,16 @@ async function main(): Promise<void> {
   const sizeMib = Number(values['size-mib']);
   const before = load();
   const rows: Row[] = [];
-  if (values.only !== 'scale') rows.push(...ociRows(await oci(sizeMib, Number(values.runs)), sizeMib));
-  if (values.only !== 'oci') {
+  const part = (name: string) => values.only === undefined || values.only === name;
+  if (part('oci')) rows.push(...ociRows(await oci(sizeMib, Number(values.runs)), sizeMib));
+  if (part('scale')) {
     try {
       rows.push(...scaleRows(await benchScale(Number(values.rounds), log)));
     } catch (err) {
       rows.push({ figure: 'twin at scale', measured: `failed: ${(err as Error).message.split('\n')[0]}`, target: '≤ 1.10× empty', verdict: 'misses' });
     }
   }
-  rows.push(...(values.suite ? await suite() : pendingSuiteRows()));
+  rows.push(...(values.suite || values.only === 'suite' ? await suite() : pendingSuiteRows()));
   print(rows, before, load());
 }
 

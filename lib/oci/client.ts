@@ -164,8 +164,8 @@ export class OciClient {
   /**
    * Uploads a blob and returns its descriptor. Bytes in memory (the config blob) are skipped when the repository
    * has them, else go up in one POST+PUT. A file is read once: it streams up in one PATCH of an upload session
-   * while it is hashed, and the closing PUT names the digest (distribution spec, "pushing a blob in chunks" with a
-   * single chunk, which every registry accepts); so a file the registry has already is uploaded again — the
+   * while it is hashed, and the closing PUT names the digest (distribution spec v1.1, "pushing a blob in chunks"
+   * with a single chunk); so a file the registry has already is uploaded again — the
    * registry keeps one copy — rather than read twice.
    */
   async pushBlob(repo: string, source: BlobSource, mediaType: string = OCTET_STREAM, options: TransferOptions = {}): Promise<Descriptor> {
@@ -179,7 +179,10 @@ export class OciClient {
     for (let attempt = 0; ; attempt++) {
       hash = createHash('sha256');
       let sent = 0;
-      answer = await transport.upload(location, 'PATCH', this.#headers(repo, { 'Content-Type': OCTET_STREAM }), source, size, (chunk) => {
+      // One chunk with its range, as the distribution spec words a chunked upload (docker's streamed PATCH omits
+      // the range; registries take either).
+      const range: Record<string, string> = size > 0 ? { 'Content-Range': `0-${size - 1}` } : {};
+      answer = await transport.upload(location, 'PATCH', this.#headers(repo, { 'Content-Type': OCTET_STREAM, ...range }), source, size, (chunk) => {
         hash.update(chunk);
         sent += chunk.length;
         options.onProgress?.(sent, size);
