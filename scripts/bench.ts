@@ -123,6 +123,16 @@ async function suite(): Promise<Row[]> {
   const suiteClients = Object.entries(detail.clients).filter(([client]) => !client.startsWith('helm/')).map(([, c]) => c);
   const total = suiteClients.reduce((n, c) => n + c.total, 0);
   const minutes = (Math.max(...suiteClients.map((c) => c.last)) - Math.min(...suiteClients.map((c) => c.first))) / 60_000;
+  const byVerb: Record<string, number> = {};
+  for (const c of suiteClients) {
+    for (const [call, n] of Object.entries(c.calls)) {
+      const [verb, resource] = call.split(' ');
+      const kind = resource === 'discovery' || resource === 'openapi' || resource?.startsWith('/') ? `${verb} ${resource}` : verb!;
+      byVerb[kind] = (byVerb[kind] ?? 0) + n;
+    }
+  }
+  const verbs = Object.entries(byVerb).sort(([, a], [, b]) => b - a).map(([verb, n]) => `${verb} ${(n / minutes).toFixed(0)}`).join(', ');
+  rows.push({ figure: 'suite requests/min by verb', measured: verbs, target: '', verdict: '' });
   rows.push({ figure: 'requests/min, suite clients (all but helm)', measured: `${(total / minutes).toFixed(0)} (${total} over ${minutes.toFixed(1)} min, bootstrap included)`, target: '≤ 20', verdict: total / minutes <= 20 ? 'meets' : 'misses' });
   return rows;
 }
