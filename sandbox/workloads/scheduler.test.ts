@@ -110,3 +110,41 @@ describe('scheduler events as a series', () => {
     assert.ok(writes <= 2, `${writes} writes`);
   });
 });
+
+describe('scheduler queueing hints', () => {
+  it('a bound pod leaving retries the pods short of resources, not those no node matches', async () => {
+    const clock = new SystemClock({ timeScale: 0.02 });
+    const api = new ApiServer({ clock, logs: new LogStore() });
+    api.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'work' } });
+    api.kube.create(NODE);
+    const gets = new Map<string, number>();
+    const kube = new Proxy(api.kube, {
+      get(target, prop) {
+        if (prop === 'get') return (ref: { kind: string; name: string }) => {
+          if (ref.kind === 'Pod') gets.set(ref.name, (gets.get(ref.name) ?? 0) + 1);
+          return target.get(ref as never);
+        };
+        return (Reflect.get(target, prop) as Function).bind(target);
+      },
+    }) as Kube;
+    const scheduler = new Scheduler({ kube, clock, events: new EventRecorder(kube, clock) });
+    scheduler.start();
+    try {
+      const elsewhere = pod('elsewhere', false);
+      elsewhere.spec.nodeSelector = { 'bench/absent': 'true' };
+      api.kube.create(elsewhere);
+      api.kube.create(pod('first', true));
+      const bound = () => api.kube.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: 'first' })?.spec.nodeName;
+      await settled(api.kube, () => Boolean(bound()), 'the first GPU pod bound');
+      api.kube.create(pod('second', true));
+      const reason = (name: string) => api.kube.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name })?.status?.conditions?.[0]?.reason;
+      await settled(api.kube, () => reason('second') === 'Unschedulable' && reason('elsewhere') === 'Unschedulable', 'both parked');
+      const before = gets.get('elsewhere') ?? 0;
+      api.kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: 'first' }, { gracePeriodSeconds: 0 });
+      await settled(api.kube, () => Boolean(api.kube.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: 'second' })?.spec.nodeName), 'the second GPU pod bound');
+      assert.equal(gets.get('elsewhere') ?? 0, before, 'the pod no node matches was not retried');
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});

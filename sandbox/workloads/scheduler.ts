@@ -3,7 +3,8 @@
  * node they fit on — `nvidia.com/gpu` is whole and exclusive, and a pod keeps its GPU until it is gone. A pod
  * that fits nowhere gets `PodScheduled=False, reason Unschedulable` with the FitError message and a Warning
  * `FailedScheduling` event from `default-scheduler`; it waits in the unschedulable set until a cluster event
- * that may free room (a bound pod deleted or finished, a node changed) moves it back after its back-off
+ * that may help it (a bound pod deleted or finished for a pod short of resources; a node's labels, taints,
+ * allocatable or conditions changed for the plugins that read them — queueing hints) moves it back after its back-off
  * (1 s doubling to 10 s), or at the latest after 5 minutes — kube-scheduler's queue semantics.
  *
  * Like kube-scheduler's cache (pkg/scheduler/internal/cache, v1.32), the pods that hold room on a node are kept
@@ -14,7 +15,7 @@ import type { Clock } from '../kube/clock.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { isApiError, type Kube, type KubeObject, type WatchEvent } from '../kube/types.ts';
 import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
-import { findNode } from './node-fit.ts';
+import { findNode, type FilterPlugin } from './node-fit.ts';
 import { isPodTerminal, realToCluster } from './pod-state.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,7 +39,23 @@ export interface SchedulerOptions {
 interface Parked {
   attempts: number;
   lastAttempt: number;
+  /** The filter plugins that rejected it: only events that may change their minds requeue it. */
+  plugins: FilterPlugin[];
 }
+
+/**
+ * Which rejected pods an event may help, as kube-scheduler 1.32's queueing hints decide (each plugin's
+ * EventsToRegister): a bound pod leaving frees resources (NodeResourcesFit); a node's change helps the plugins
+ * that read what changed.
+ */
+const NODE_FIELD_PLUGINS: Record<string, FilterPlugin[]> = {
+  unschedulable: ['NodeUnschedulable'],
+  taints: ['TaintToleration'],
+  labels: ['NodeAffinity'],
+  allocatable: ['NodeResourcesFit'],
+  // Node conditions become taints (node lifecycle) and may end a NotReady wait: wake everyone.
+  conditions: ['NodeUnschedulable', 'TaintToleration', 'NodeAffinity', 'NodeResourcesFit'],
+};
 
 /** The scheduler. `start()` begins watching pods and nodes; `stop()` ends it. */
 export class Scheduler {
@@ -50,7 +67,7 @@ export class Scheduler {
   /** Pods bound to a node and not finished, by key: what `findNode` counts against a node's room. */
   readonly #holding = new Map<string, KubeObject>();
   /** What of each node can change a scheduling decision, to tell a real change from a heartbeat. */
-  readonly #nodeShapes = new Map<string, string>();
+  readonly #nodeShapes = new Map<string, Record<string, unknown>>();
   readonly controller: Controller;
   #cancels: Array<() => void> = [];
 
@@ -94,7 +111,7 @@ export class Scheduler {
       this.#holding.delete(key);
       this.#parked.delete(key);
       this.controller.forget(key);
-      if (pod.spec?.nodeName) this.#wakeAll();
+      if (pod.spec?.nodeName) this.#wake(['NodeResourcesFit']);
       return;
     }
     this.#track(key, pod);
@@ -104,7 +121,7 @@ export class Scheduler {
       return;
     }
     // A bound pod that finished no longer holds its resources.
-    if (pod.spec?.nodeName && isPodTerminal(pod)) this.#wakeAll();
+    if (pod.spec?.nodeName && isPodTerminal(pod)) this.#wake(['NodeResourcesFit']);
   }
 
   /**
@@ -118,7 +135,9 @@ export class Scheduler {
     const before = this.#nodeShapes.get(name);
     if (shape === undefined) this.#nodeShapes.delete(name);
     else this.#nodeShapes.set(name, shape);
-    if (event.type !== 'ADDED' && shape !== before) this.#wakeAll();
+    if (event.type === 'ADDED' || !before || !shape) return;
+    const changed = Object.keys(NODE_FIELD_PLUGINS).filter((field) => JSON.stringify(before[field]) !== JSON.stringify(shape[field]));
+    if (changed.length) this.#wake([...new Set(changed.flatMap((field) => NODE_FIELD_PLUGINS[field]!))]);
   }
 
   /**
@@ -132,10 +151,12 @@ export class Scheduler {
     else this.#holding.delete(key);
   }
 
-  /** A cluster event that may have freed room: every parked pod retries once its back-off has passed. */
-  #wakeAll(): void {
+  /** A cluster event that may help pods rejected by `plugins`: those retry once their back-off has passed. */
+  #wake(plugins: FilterPlugin[]): void {
     const now = this.#clock.now().getTime();
     for (const [key, parked] of this.#parked) {
+      // No plugin named (no nodes at all): any event may help.
+      if (parked.plugins.length && !parked.plugins.some((p) => plugins.includes(p))) continue;
       const backoff = Math.min(INITIAL_BACKOFF_MS * 2 ** (parked.attempts - 1), MAX_BACKOFF_MS);
       const elapsed = realToCluster(this.#clock, now - parked.lastAttempt);
       this.controller.enqueueAfter(key, Math.max(0, backoff - elapsed));
@@ -157,7 +178,7 @@ export class Scheduler {
       return;
     }
     const parked = this.#parked.get(key);
-    this.#parked.set(key, { attempts: (parked?.attempts ?? 0) + 1, lastAttempt: this.#clock.now().getTime() });
+    this.#parked.set(key, { attempts: (parked?.attempts ?? 0) + 1, lastAttempt: this.#clock.now().getTime(), plugins: result.plugins });
     this.#markUnschedulable(pod, result.message);
     this.#events.record(pod, 'Warning', 'FailedScheduling', result.message, SOURCE);
     return { requeueAfterMs: MAX_UNSCHEDULABLE_MS };
@@ -199,13 +220,13 @@ export class Scheduler {
   }
 }
 
-/** The parts of a node a scheduling decision depends on. */
-function schedulingShape(node: KubeObject): string {
-  return JSON.stringify([
-    node.spec?.unschedulable ?? false,
-    node.spec?.taints ?? [],
-    node.metadata.labels ?? {},
-    node.status?.allocatable ?? {},
-    (node.status?.conditions ?? []).map((c: Json) => [c.type, c.status]),
-  ]);
+/** The parts of a node a scheduling decision depends on, by the field names of NODE_FIELD_PLUGINS. */
+function schedulingShape(node: KubeObject): Record<string, unknown> {
+  return {
+    unschedulable: node.spec?.unschedulable ?? false,
+    taints: node.spec?.taints ?? [],
+    labels: node.metadata.labels ?? {},
+    allocatable: node.status?.allocatable ?? {},
+    conditions: (node.status?.conditions ?? []).map((c: Json) => [c.type, c.status]),
+  };
 }
