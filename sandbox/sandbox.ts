@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { OciClient } from '../lib/oci/client.ts';
+
 import { ApiServer } from './apiserver/server.ts';
 import { LogStore } from './apiserver/logs.ts';
 import { FluxControllers } from './controllers/flux/index.ts';
@@ -25,6 +26,9 @@ import { DistributionRegistry } from './registry/distribution.ts';
 import { Registry } from './registry/server.ts';
 import { faultSpecs, type SandboxInfo } from './state.ts';
 import { Workloads } from './workloads/index.ts';
+
+/** Written into the state dir when the sandbox stops: `GET /sandbox/v1/requests?detail=true` of the whole run. */
+export const REQUESTS_FILE = 'requests.json';
 
 const TEMPLATE_REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'template-repo');
 const GITOPS_REPO = 'foundry-gitops';
@@ -233,6 +237,11 @@ export class Sandbox {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#lateRestart?.stop();
+    // The requests every client made, kept after `down` (which removes the rest) so a bench can read a suite
+    // run's requests per minute once the suite has stopped its sandbox.
+    if (this.#api) {
+      await writeFile(path.join(this.options.stateDir, REQUESTS_FILE), JSON.stringify(this.#api.requestDetail(), null, 1)).catch(() => undefined);
+    }
     await this.#flux?.stop();
     await this.#workloads?.stop();
     await Promise.allSettled([this.#api?.stop(), this.#git?.stop(), this.#registry?.stop()]);

@@ -1,8 +1,8 @@
 /**
  * OciClient against real registries: the sandbox's embedded Registry (Basic and token auth, faults) and CNCF
  * distribution 2.8 when `/usr/bin/docker-registry` is installed (skipped with a reason otherwise). Requests are
- * counted through an injected fetch, so "skips existing blobs", "uploads in chunks" and "caches tokens" are
- * observed on the wire rather than assumed.
+ * counted through an injected fetch (the small requests; blob bodies go over node:http), so "skips existing
+ * blobs" and "caches tokens" are observed on the wire rather than assumed.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -121,7 +121,7 @@ for (const target of TARGETS) {
       assert.equal(await client().resolve('foundry/models', 'v0.1.0'), result.digest);
     });
 
-    test('a fixed created annotation makes the push reproducible; existing blobs are not uploaded again', async () => {
+    test('a fixed created annotation makes the push reproducible; bytes already there are not uploaded again', async () => {
       const file = path.join(work, 'repro.tar.gz');
       await writeFile(file, randomBytes(512));
       const spec = { artifactType: 'foundry/models', files: [{ path: file, mediaType: 'application/gzip' }], annotations: { 'org.opencontainers.image.created': '2020-01-01T00:00:00Z' } };
@@ -129,22 +129,25 @@ for (const target of TARGETS) {
       const requests: string[] = [];
       const second = await client({ fetch: countingFetch(requests) }).pushArtifact('repro', 'b', spec);
       assert.equal(second.digest, first.digest);
-      assert.equal(requests.filter((r) => r.startsWith('POST') || r.startsWith('PATCH')).length, 0, requests.join('\n'));
-      assert.ok(requests.some((r) => r.startsWith('HEAD /v2/repro/blobs/')));
+      // The config blob is in memory: checked with HEAD and skipped. The file is read once, so it goes up again
+      // (one upload session) instead of being hashed in a pass of its own first.
+      assert.ok(requests.some((r) => r.startsWith('HEAD /v2/repro/blobs/')), requests.join('\n'));
+      assert.equal(requests.filter((r) => r.startsWith('POST')).length, 1, requests.join('\n'));
     });
 
-    test('large blobs go up in PATCH chunks (files streamed, buffers sliced) and come back intact', async () => {
-      const bytes = randomBytes(300 * 1024 + 17);
+    test('a file goes up in one pass (streamed PATCH, digest in the closing PUT) with progress, and comes back intact', async () => {
+      const bytes = randomBytes(3 * 1024 * 1024 + 17);
       const file = path.join(work, 'big.bin');
       await writeFile(file, bytes);
       const requests: string[] = [];
-      const chunked = client({ chunkSize: 64 * 1024, fetch: countingFetch(requests) });
-      const fromFile = await chunked.pushBlob('chunks', file);
-      assert.equal(requests.filter((r) => r.startsWith('PATCH')).length, 5);
+      const sent: number[] = [];
+      const fromFile = await client({ fetch: countingFetch(requests) }).pushBlob('chunks', file, undefined, { onProgress: (done, total) => sent.push(done, total) });
       assert.equal(fromFile.digest, digestOf(bytes));
+      assert.equal(fromFile.size, bytes.length);
+      assert.ok(sent.length >= 4 && sent.at(-2) === bytes.length && sent.at(-1) === bytes.length, `progress ${sent.join(',')}`);
+      assert.deepEqual(requests.filter((r) => !r.startsWith('401')).map((r) => r.split(' ')[0]), ['POST', 'PUT'], 'the PATCH goes over node:http');
       const buffer = randomBytes(200 * 1024);
-      const fromBuffer = await chunked.pushBlob('chunks', buffer);
-      assert.equal(requests.filter((r) => r.startsWith('PATCH')).length, 5 + 4);
+      const fromBuffer = await client().pushBlob('chunks', buffer);
       const progress: number[] = [];
       const out = path.join(work, 'out', 'big.bin');
       await client().pullBlob('chunks', fromFile, out, { onProgress: (received) => progress.push(received) });
@@ -152,9 +155,12 @@ for (const target of TARGETS) {
       assert.equal(progress.at(-1), bytes.length);
       await client().pullBlob('chunks', fromBuffer, out);
       assert.deepEqual(await readFile(out), buffer);
+      const wrong = new OciClient({ registry: server.host, plainHttp: true, username: USER, password: 'nope' });
+      await assert.rejects(wrong.pushBlob('chunks', file), (err: unknown) => err instanceof OciError && err.status === 401);
+      await assert.rejects(wrong.pullBlob('chunks', fromFile, out), (err: unknown) => err instanceof OciError && err.status === 401);
     });
 
-    test('listTags follows Link pagination; catalog lists repositories', async () => {
+    test('listTags follows Link pagination', async () => {
       const c = client();
       const file = path.join(work, 'paged.bin');
       await writeFile(file, randomBytes(100));
@@ -165,7 +171,6 @@ for (const target of TARGETS) {
       assert.deepEqual([...listed].sort(), tags);
       const pages = requests.filter((r) => r === 'GET /v2/paged/tags/list').length;
       assert.equal(pages, target.embedded ? 3 : 1, 'distribution 2.8 ignores n and answers in one page');
-      assert.ok((await c.catalog()).includes('paged'));
     });
 
     test('pullArtifact writes each titled layer like oras pull; titles may not escape the directory', async () => {

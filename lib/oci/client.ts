@@ -4,16 +4,14 @@
  * artifacts (streamed and digest-verified), delete, and list the catalog. Used by the test suite's `oras`
  * fixture and by the sandbox's image-reflector and kubelet; it must not import anything from `sandbox/`.
  *
- * Bodies are never buffered: files go up as streams (one PUT, or PATCH chunks beyond `chunkSize`) and come
- * down through a hashing stream into a file.
+ * Bodies are never buffered and files are read once: a file goes up in one streamed PATCH while it is hashed, and
+ * a blob comes down hashed into a file, both through reused buffers (transport.ts) at socket speed.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { RegistryAuth } from './auth.ts';
-import { DigestingStream, digestFile, digestOf, isDigest, parseDigest } from './digest.ts';
+import { digestOf, isDigest, parseDigest } from './digest.ts';
 import { DigestMismatchError, OciError } from './errors.ts';
 import {
   ANNOTATIONS,
@@ -27,6 +25,7 @@ import {
   type Manifest,
 } from './manifest.ts';
 import { REPOSITORY_PATTERN } from './reference.ts';
+import * as transport from './transport.ts';
 
 /** Options of an OciClient. */
 export interface OciClientOptions {
@@ -40,8 +39,6 @@ export interface OciClientOptions {
   userAgent?: string;
   /** A fetch implementation (tests, proxies); the global fetch by default. */
   fetch?: typeof fetch;
-  /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size. Default 16 MiB (streamed either way). */
-  chunkSize?: number;
   /** Clock for the `created` annotation. */
   now?: () => Date;
 }
@@ -63,6 +60,8 @@ export interface PushArtifactSpec {
   files: ArtifactFile[];
   /** Manifest annotations; giving `org.opencontainers.image.created` makes the manifest reproducible. */
   annotations?: Record<string, string>;
+  /** Called as each file's bytes go up, with the running total, the file's size and its path. */
+  onProgress?: (sent: number, total: number, file: string) => void;
 }
 
 /** What `oras push --format json` prints. */
@@ -86,12 +85,15 @@ export interface FetchedManifest {
   raw: Buffer;
 }
 
-/** Options of `pullBlob`. */
-export interface PullBlobOptions {
-  /** Called as bytes arrive, with the running total and the descriptor's size. */
-  onProgress?: (received: number, total: number) => void;
+/** Options of a blob transfer (`pushBlob` of a file, `pullBlob`). */
+export interface TransferOptions {
+  /** Called as bytes go up or arrive, with the running total and the blob's size. */
+  onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
+
+/** Options of `pullBlob` and `pullArtifact`. */
+export type PullBlobOptions = TransferOptions;
 
 /** Options of the listing calls. */
 export interface ListOptions {
@@ -113,14 +115,15 @@ interface SendOptions {
   expect: number[];
   headers?: Record<string, string>;
   /** A factory, not a body: a retry after an auth challenge needs a fresh stream. */
-  body?: () => Uint8Array | ReadableStream<Uint8Array>;
+  body?: () => Uint8Array;
   signal?: AbortSignal;
 }
 
-const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
 const OCTET_STREAM = 'application/octet-stream';
-/** Read size for streamed uploads: big enough that per-chunk overhead does not dominate on large artifacts. */
-const READ_CHUNK = 1024 * 1024;
+/** Redirects followed for a blob download. */
+const MAX_REDIRECTS = 5;
+/** Stands for "send no Authorization" (a redirect to another host). */
+const NO_CREDENTIALS = Symbol('no credentials');
 
 /** A client for one registry. */
 export class OciClient {
@@ -130,7 +133,6 @@ export class OciClient {
   readonly #fetch: typeof fetch;
   readonly #auth: RegistryAuth;
   readonly #userAgent?: string;
-  readonly #chunkSize: number;
   readonly #now: () => Date;
 
   constructor(options: OciClientOptions) {
@@ -139,7 +141,6 @@ export class OciClient {
     this.#base = `${plain ? 'http' : 'https'}://${options.registry}`;
     this.#fetch = options.fetch ?? fetch;
     this.#userAgent = options.userAgent;
-    this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.#now = options.now ?? (() => new Date());
     this.#auth = new RegistryAuth({
       username: options.username,
@@ -173,44 +174,60 @@ export class OciClient {
   }
 
   /** True when the repository has the blob (HEAD). */
-  async blobExists(repo: string, digest: string): Promise<boolean> {
+  async #blobExists(repo: string, digest: string): Promise<boolean> {
     const res = await this.#send('HEAD', this.#repoUrl(repo, `blobs/${digest}`), { scope: repo, expect: [200, 404] });
     return res.status === 200;
   }
 
   /**
-   * Uploads a blob unless the repository has it already, and returns its descriptor. Blobs up to `chunkSize`
-   * go in one POST+PUT; larger ones as PATCH chunks then a closing PUT. File content is always streamed.
+   * Uploads a blob and returns its descriptor. Bytes in memory (the config blob) are skipped when the repository
+   * has them, else go up in one POST+PUT. A file is read once: it streams up in one PATCH of an upload session
+   * while it is hashed, and the closing PUT names the digest (distribution spec v1.1, "pushing a blob in chunks"
+   * with a single chunk); so a file the registry has already is uploaded again — the
+   * registry keeps one copy — rather than read twice.
    */
-  async pushBlob(repo: string, source: BlobSource, mediaType: string = OCTET_STREAM): Promise<Descriptor> {
-    const { digest, size } = typeof source === 'string' ? await digestFile(source) : { digest: digestOf(source), size: source.length };
-    const descriptor: Descriptor = { mediaType, digest, size };
-    if (await this.blobExists(repo, digest)) return descriptor;
+  async pushBlob(repo: string, source: BlobSource, mediaType: string = OCTET_STREAM, options: TransferOptions = {}): Promise<Descriptor> {
+    if (typeof source !== 'string') return this.#pushBytes(repo, source, mediaType);
+    const { size } = await stat(source);
+    const started = await this.#send('POST', this.#repoUrl(repo, 'blobs/uploads/'), { scope: repo, expect: [202], signal: options.signal });
+    await started.body?.cancel();
+    const location = locationOf(started, this.#base);
+    let hash: Hash;
+    let answer: transport.Answer;
+    for (let attempt = 0; ; attempt++) {
+      hash = createHash('sha256');
+      let sent = 0;
+      // One chunk with its range, as the distribution spec words a chunked upload (docker's streamed PATCH omits
+      // the range; registries take either).
+      const range: Record<string, string> = size > 0 ? { 'Content-Range': `0-${size - 1}` } : {};
+      answer = await transport.upload(location, 'PATCH', this.#headers(repo, { 'Content-Type': OCTET_STREAM, ...range }), source, size, (chunk) => {
+        hash.update(chunk);
+        sent += chunk.length;
+        options.onProgress?.(sent, size);
+      }, options.signal);
+      if (answer.status === 401 && attempt === 0 && (await this.#answer(answer, location, repo, options.signal))) continue;
+      break;
+    }
+    if (answer.status !== 202) throw await OciError.fromResponse(asResponse(answer, location), 'PATCH', location);
+    const digest = `sha256:${hash.digest('hex')}`;
+    // Distribution encodes the upload's state in the Location it returns: continue from the newest one.
+    const next = answer.headers.location ? new URL(answer.headers.location, location) : location;
+    const done = await this.#send('PUT', withDigest(next, digest), { scope: repo, expect: [201], headers: { 'Content-Length': '0' }, signal: options.signal });
+    await done.body?.cancel();
+    return { mediaType, digest, size };
+  }
 
+  async #pushBytes(repo: string, bytes: Uint8Array, mediaType: string): Promise<Descriptor> {
+    const descriptor: Descriptor = { mediaType, digest: digestOf(bytes), size: bytes.length };
+    if (await this.#blobExists(repo, descriptor.digest)) return descriptor;
     const started = await this.#send('POST', this.#repoUrl(repo, 'blobs/uploads/'), { scope: repo, expect: [202] });
-    let location = locationOf(started, this.#base);
-    if (size <= this.#chunkSize) {
-      const done = await this.#send('PUT', withDigest(location, digest), {
-        scope: repo,
-        expect: [201],
-        headers: { 'Content-Type': OCTET_STREAM, 'Content-Length': String(size) },
-        body: () => slice(source, 0, size - 1),
-      });
-      await done.body?.cancel();
-      return descriptor;
-    }
-    for (let start = 0; start < size; start += this.#chunkSize) {
-      const end = Math.min(size, start + this.#chunkSize) - 1;
-      const res = await this.#send('PATCH', location, {
-        scope: repo,
-        expect: [202],
-        headers: { 'Content-Type': OCTET_STREAM, 'Content-Range': `${start}-${end}`, 'Content-Length': String(end - start + 1) },
-        body: () => slice(source, start, end),
-      });
-      // Distribution encodes the upload's state in the Location it returns: always continue from the newest one.
-      location = locationOf(res, location);
-    }
-    const done = await this.#send('PUT', withDigest(location, digest), { scope: repo, expect: [201], headers: { 'Content-Length': '0' } });
+    await started.body?.cancel();
+    const done = await this.#send('PUT', withDigest(locationOf(started, this.#base), descriptor.digest), {
+      scope: repo,
+      expect: [201],
+      headers: { 'Content-Type': OCTET_STREAM, 'Content-Length': String(bytes.length) },
+      body: () => bytes,
+    });
     await done.body?.cancel();
     return descriptor;
   }
@@ -238,7 +255,7 @@ export class OciClient {
     await this.pushBlob(repo, EMPTY_CONFIG_BYTES, EMPTY_CONFIG.mediaType);
     const layers: Descriptor[] = [];
     for (const file of spec.files) {
-      const pushed = await this.pushBlob(repo, file.path, file.mediaType);
+      const pushed = await this.pushBlob(repo, file.path, file.mediaType, { onProgress: spec.onProgress && ((done, total) => spec.onProgress!(done, total, file.path)) });
       layers.push({ ...pushed, annotations: { [ANNOTATIONS.title]: file.title ?? path.basename(file.path) } });
     }
     const manifest = buildArtifactManifest({ artifactType: spec.artifactType, layers, annotations: spec.annotations, created: this.#now() });
@@ -261,14 +278,6 @@ export class OciClient {
     const first = withPageSize(this.#repoUrl(repo, 'tags/list'), options.pageSize);
     await this.#paginate(first, repo, (page: { tags?: string[] | null }) => tags.push(...(page.tags ?? [])));
     return tags;
-  }
-
-  /** Every repository in the registry (`/v2/_catalog`), following `Link` pagination. */
-  async catalog(options: ListOptions = {}): Promise<string[]> {
-    const repos: string[] = [];
-    const first = withPageSize(this.#url('/v2/_catalog'), options.pageSize);
-    await this.#paginate(first, '', (page: { repositories?: string[] | null }) => repos.push(...(page.repositories ?? [])));
-    return repos;
   }
 
   /** Fetches a manifest by tag or digest, verifying its digest against the request or the registry's header. */
@@ -310,22 +319,55 @@ export class OciClient {
    * its descriptor. Throws `DigestMismatchError` (`digest mismatch: expected …, got …`) otherwise.
    */
   async pullBlob(repo: string, descriptor: Descriptor, destFile: string, options: PullBlobOptions = {}): Promise<void> {
-    const res = await this.#send('GET', this.#repoUrl(repo, `blobs/${descriptor.digest}`), { scope: repo, expect: [200], signal: options.signal });
-    if (!res.body) throw new OciError({ status: res.status, method: 'GET', url: res.url, errors: [{ code: 'BLOB_UNKNOWN', message: 'empty response body' }] });
     const algorithm = parseDigest(descriptor.digest)?.algorithm ?? 'sha256';
-    const hasher = new DigestingStream(algorithm);
-    const counter = new ProgressStream(descriptor.size, options.onProgress);
     await mkdir(path.dirname(destFile), { recursive: true });
     const partial = `${destFile}.partial`;
+    const fh = await open(partial, 'w');
     try {
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), counter, hasher, createWriteStream(partial), { signal: options.signal });
-      const actual = hasher.digest();
+      let hash = createHash(algorithm);
+      let received = 0;
+      const write = transport.fileSink(fh);
+      const sink: transport.BodySink = (piece, offset) => {
+        received += piece.length;
+        if (received > descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `more than ${descriptor.size} bytes`, 'size');
+        hash.update(piece);
+        options.onProgress?.(received, descriptor.size);
+        return write(piece, offset);
+      };
+      const url = this.#repoUrl(repo, `blobs/${descriptor.digest}`);
+      let answer = await this.#download(url, repo, sink, options.signal);
+      if (answer.status === 401 && (await this.#answer(answer, url, repo, options.signal))) {
+        [hash, received] = [createHash(algorithm), 0];
+        answer = await this.#download(url, repo, sink, options.signal);
+      }
+      if (answer.status !== 200) throw await OciError.fromResponse(asResponse(answer, url), 'GET', url);
+      const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== descriptor.digest) throw new DigestMismatchError(descriptor.digest, actual);
-      if (hasher.size !== descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `${hasher.size} bytes`, 'size');
+      if (received !== descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `${received} bytes`, 'size');
+      await fh.close();
       await rename(partial, destFile);
     } catch (err) {
+      await fh.close().catch(() => undefined);
       await rm(partial, { force: true });
       throw err;
+    }
+  }
+
+  /**
+   * A blob GET following redirects (registries send downloads to a storage URL); the registry's credentials go
+   * only to the registry's own host, as Docker and oras do.
+   */
+  async #download(url: URL, scope: string, sink: transport.BodySink, signal?: AbortSignal): Promise<transport.Answer> {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const headers = this.#headers(target.host === url.host ? scope : NO_CREDENTIALS);
+      const answer = await transport.get(target, headers, sink, signal).catch((err: unknown) => {
+        if (err instanceof transport.ChunkedResponse) return transport.getChunked(target, headers, sink, signal);
+        throw err;
+      });
+      const location = answer.headers.location;
+      if (![301, 302, 303, 307, 308].includes(answer.status) || !location || hop === MAX_REDIRECTS) return answer;
+      target = new URL(location, target);
     }
   }
 
@@ -356,12 +398,6 @@ export class OciClient {
     return digest;
   }
 
-  /** Deletes a blob from a repository (registries with deletion enabled). */
-  async deleteBlob(repo: string, digest: string): Promise<void> {
-    const res = await this.#send('DELETE', this.#repoUrl(repo, `blobs/${digest}`), { scope: repo, expect: [202] });
-    await res.body?.cancel();
-  }
-
   async #paginate<T>(first: URL, scope: string, onPage: (page: T) => void): Promise<void> {
     let next: URL | undefined = first;
     const seen = new Set<string>();
@@ -389,7 +425,6 @@ export class OciClient {
         headers,
         body,
         signal: options.signal,
-        ...(body instanceof ReadableStream ? { duplex: 'half' as const } : {}),
       });
       if (res.status === 401 && attempt === 0) {
         await res.body?.cancel();
@@ -404,6 +439,22 @@ export class OciClient {
     }
   }
 
+  /** Headers of a streamed request: the cached credentials for `scope` and the User-Agent. */
+  #headers(scope: string | typeof NO_CREDENTIALS, extra: Record<string, string> = {}): Record<string, string> {
+    const headers = { ...extra };
+    const authorization = scope === NO_CREDENTIALS ? undefined : this.#auth.header(scope);
+    if (authorization) headers.Authorization = authorization;
+    if (this.#userAgent) headers['User-Agent'] = this.#userAgent;
+    return headers;
+  }
+
+  /** Answers a 401 on a streamed request; true when the request should be sent again with new credentials. */
+  async #answer(answer: transport.Answer, url: URL, scope: string, signal?: AbortSignal): Promise<boolean> {
+    const sent = this.#auth.header(scope);
+    if (await this.#auth.answer(answer.headers['www-authenticate'] ?? '', scope, sent, signal)) return true;
+    throw new OciError({ status: 401, method: 'request', url: url.toString(), errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
+  }
+
   #url(pathname: string): URL {
     return new URL(pathname, this.#base);
   }
@@ -414,27 +465,12 @@ export class OciClient {
   }
 }
 
-/** Counts bytes for progress reports and stops a body that grows past its descriptor's size. */
-class ProgressStream extends Transform {
-  readonly #total: number;
-  readonly #onProgress?: (received: number, total: number) => void;
-  #received = 0;
-
-  constructor(total: number, onProgress?: (received: number, total: number) => void) {
-    super();
-    this.#total = total;
-    this.#onProgress = onProgress;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#received += chunk.length;
-    if (this.#received > this.#total) {
-      callback(new DigestMismatchError(`${this.#total} bytes`, `more than ${this.#total} bytes`, 'size'));
-      return;
-    }
-    this.#onProgress?.(this.#received, this.#total);
-    callback(null, chunk);
-  }
+/** A Response view of a streamed request's answer, so errors are read the same way for every request. */
+function asResponse(answer: transport.Answer, url: URL): Response {
+  const noBody = answer.status === 204 || answer.status === 304 || answer.body.length === 0;
+  const res = new Response(noBody ? null : new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
+  Object.defineProperty(res, 'url', { value: url.toString() });
+  return res;
 }
 
 /** The upload URL a response points to, resolved against `base`. */
@@ -454,11 +490,4 @@ function withDigest(location: URL, digest: string): URL {
   const url = new URL(location);
   url.searchParams.set('digest', digest);
   return url;
-}
-
-/** Bytes `start..end` (inclusive) of a source, as a stream for files. */
-function slice(source: BlobSource, start: number, end: number): Uint8Array | ReadableStream<Uint8Array> {
-  if (typeof source !== 'string') return source.subarray(start, end + 1);
-  if (end < start) return new Uint8Array(0);
-  return Readable.toWeb(createReadStream(source, { start, end, highWaterMark: READ_CHUNK })) as unknown as ReadableStream<Uint8Array>;
 }

@@ -2,9 +2,8 @@
  * OCI content digests (`sha256:<hex>`): parsing, computing and verifying. Both the client and the sandbox's
  * registry use these, so a digest accepted on one side is accepted on the other.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
 
 /** Digest algorithms with the hex length each must have (image-spec: sha256 required, sha512 optional). */
 export const DIGEST_ALGORITHMS = { sha256: 64, sha512: 128 } as const;
@@ -46,36 +45,4 @@ export async function digestFile(file: string, algorithm: DigestAlgorithm = 'sha
     size += (chunk as Buffer).length;
   }
   return { digest: `${algorithm}:${hash.digest('hex')}`, size };
-}
-
-/**
- * A pass-through stream that hashes and counts what flows through it. Put it in a pipeline between a network
- * body and a file to verify content without reading it twice; read `digest()` and `size` once the pipeline ends.
- */
-export class DigestingStream extends Transform {
-  readonly algorithm: DigestAlgorithm;
-  #hash: Hash;
-  #size = 0;
-
-  constructor(algorithm: DigestAlgorithm = 'sha256') {
-    super();
-    this.algorithm = algorithm;
-    this.#hash = createHash(algorithm);
-  }
-
-  /** Bytes seen so far. */
-  get size(): number {
-    return this.#size;
-  }
-
-  /** The digest of everything seen; call once, after the stream ended. */
-  digest(): string {
-    return `${this.algorithm}:${this.#hash.digest('hex')}`;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#hash.update(chunk);
-    this.#size += chunk.length;
-    callback(null, chunk);
-  }
 }

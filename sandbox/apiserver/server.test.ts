@@ -189,6 +189,14 @@ describe('ApiServer over HTTPS', () => {
     const counts = await client.call('/sandbox/v1/requests');
     assert.ok(counts.json['probe/v9'] >= 1);
     assert.ok(api.requestCounts()['probe/v9']! >= 1);
+    const before = Date.now();
+    await client.call('/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1', { headers: { 'User-Agent': 'probe/v9 (test)' } });
+    await client.call('/api/v1/namespaces/default/configmaps/journaled', { headers: { 'User-Agent': 'probe/v9 (test)' } });
+    await client.call('/apis/apps/v1/namespaces/default/deployments', { headers: { 'User-Agent': 'probe/v9 (test)' } });
+    await client.call('/apis', { headers: { 'User-Agent': 'probe/v9 (test)' } });
+    const detail = (await client.call(`/sandbox/v1/requests?detail=true&since=${before}`)).json;
+    assert.deepEqual(detail.clients['probe/v9'].calls, { 'watch configmaps': 1, 'get configmaps': 1, 'list deployments.apps': 1, 'get discovery': 1 });
+    assert.equal(detail.clients['probe/v9'].total, 4);
     assert.equal((await client.call('/sandbox/v1/journal', { anonymous: true })).status, 401);
   });
 

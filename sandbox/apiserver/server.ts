@@ -33,6 +33,7 @@ import { generateTls, type TlsMaterial } from './tls.ts';
 import { SchemaValidator } from './validation.ts';
 import { WatchHub } from './watch.ts';
 import { WatchStreams } from './watch-http.ts';
+import { RequestLog, type RequestDetail } from './request-log.ts';
 import { ApiError } from '../kube/types.ts';
 
 export interface ApiServerOptions {
@@ -98,8 +99,8 @@ export class ApiServer {
   readonly #openapi: OpenApi;
   readonly #watches: WatchStreams;
   readonly #rest: RestHandlers;
-  readonly #counts = new Map<string, number>();
   readonly #metrics: MetricsApi;
+  readonly #requests = new RequestLog();
   readonly #sockets = new Set<Socket | Duplex>();
   #tls?: TlsMaterial;
   #server?: Server;
@@ -173,7 +174,12 @@ export class ApiServer {
 
   /** Requests served, per User-Agent product (`kubectl/v1.35.2`, `helm/v4.0.0`, `node-fetch`, …). */
   requestCounts(): Record<string, number> {
-    return Object.fromEntries(this.#counts);
+    return this.#requests.totals();
+  }
+
+  /** Requests served since `since` (epoch ms), per client and `verb resource`, with requests per minute. */
+  requestDetail(since?: number): RequestDetail {
+    return this.#requests.detail(since);
   }
 
   /** Resolves when the GC, namespace and CRD controllers have no pending work (tests await it). */
@@ -225,8 +231,7 @@ export class ApiServer {
   }
 
   #count(req: IncomingMessage): void {
-    const product = String(req.headers['user-agent'] ?? '').split(' ')[0] || 'unknown';
-    this.#counts.set(product, (this.#counts.get(product) ?? 0) + 1);
+    this.#requests.record(req);
   }
 
   #authorized(req: IncomingMessage): boolean {
@@ -303,7 +308,9 @@ export class ApiServer {
         throw resourceNotFound();
       },
       '/sandbox/v1/journal': () => sendJson(res, 200, { resourceVersion: String(this.store.currentRv), entries: this.journal.entries(query.get('since') ?? undefined) }),
-      '/sandbox/v1/requests': () => sendJson(res, 200, this.requestCounts()),
+      // `?detail=true[&since=<epoch ms>]`: per client and `verb resource`, with requests per minute.
+      '/sandbox/v1/requests': () =>
+        sendJson(res, 200, query.get('detail') === 'true' ? this.requestDetail(Number(query.get('since') ?? 0) || 0) : this.requestCounts()),
     };
   }
 

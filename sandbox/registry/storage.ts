@@ -49,14 +49,21 @@ export class RegistryStorage {
   readonly root: string;
   /** Running hashes of uploads, so finishing a chunked upload does not re-read it; rebuilt from disk if missing. */
   readonly #uploadHashes = new Map<string, UploadHash>();
+  /**
+   * Per repository, what every tag points to, with the tags directory's mtime when it was read: deleting a
+   * manifest looks its tags up here instead of reading every tag file (154 ms with 1,001 tags). Writes through
+   * this storage keep it current; a change by anyone else moves the mtime and the next lookup reads the files.
+   */
+  readonly #tagIndex = new Map<string, { mtimeMs: number; tags: Map<string, string> }>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
   }
 
-  /** Creates the top-level directories. */
+  /** Creates the top-level directories, and reads the tags of the repositories already there in the background. */
   async init(): Promise<void> {
     await Promise.all(['blobs', 'uploads', 'repositories'].map((d) => mkdir(path.join(this.root, d), { recursive: true })));
+    void this.repositories().then((repos) => Promise.all(repos.map((repo) => this.#tagMap(repo)))).catch(() => undefined);
   }
 
   /** Path of a blob's bytes (which may not exist). The digest must be valid. */
@@ -156,7 +163,10 @@ export class RegistryStorage {
     const file = this.blobFile(digest);
     if ((await fileSize(file)) !== raw.length) await writeAtomic(file, raw);
     await writeAtomic(this.#revisionLink(repo, digest), JSON.stringify({ mediaType }));
-    if (tag !== undefined) await writeAtomic(this.#tagFile(repo, tag), digest);
+    if (tag !== undefined) {
+      await writeAtomic(this.#tagFile(repo, tag), digest);
+      await this.#indexed(repo, (tags) => tags.set(tag, digest));
+    }
     if (meta.subject && isDigest(meta.subject)) {
       const descriptor: Descriptor = { mediaType, digest, size: raw.length };
       if (meta.artifactType) descriptor.artifactType = meta.artifactType;
@@ -182,9 +192,10 @@ export class RegistryStorage {
   async deleteManifest(repo: string, digest: string): Promise<boolean> {
     const stored = await this.getManifest(repo, digest);
     if (!stored) return false;
-    for (const tag of (await this.tags(repo)) ?? []) {
-      if ((await readText(this.#tagFile(repo, tag)))?.trim() === digest) await rm(this.#tagFile(repo, tag), { force: true });
-    }
+    const index = await this.#tagMap(repo);
+    const pointing = [...index.entries()].filter(([, target]) => target === digest).map(([tag]) => tag);
+    await Promise.all(pointing.map((tag) => rm(this.#tagFile(repo, tag), { force: true })));
+    await this.#indexed(repo, (tags) => pointing.forEach((tag) => tags.delete(tag)));
     const subject = (await readJson<{ subject?: { digest?: string } }>(stored.file))?.subject?.digest;
     if (subject && isDigest(subject)) await rm(this.#referrerFile(repo, subject, digest), { force: true });
     await rm(this.#revisionLink(repo, digest), { force: true });
@@ -220,6 +231,34 @@ export class RegistryStorage {
       if (descriptor) descriptors.push(descriptor);
     }
     return descriptors;
+  }
+
+  /** Tag → digest of a repository, from the index when the tags directory has not changed since it was read. */
+  async #tagMap(repo: string): Promise<Map<string, string>> {
+    const dir = path.join(this.#repoDir(repo), '_manifests', 'tags');
+    const mtimeMs = (await stat(dir).catch(() => undefined))?.mtimeMs ?? 0;
+    const cached = this.#tagIndex.get(repo);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.tags;
+    const names = await listDir(dir);
+    const targets = await Promise.all(names.map((tag) => readText(path.join(dir, tag))));
+    const tags = new Map<string, string>();
+    names.forEach((tag, i) => {
+      const target = targets[i]?.trim();
+      if (target) tags.set(tag, target);
+    });
+    this.#tagIndex.set(repo, { mtimeMs, tags });
+    return tags;
+  }
+
+  /** Applies this storage's own change to the index (read first if it is not yet), and records the directory's new mtime. */
+  async #indexed(repo: string, change: (tags: Map<string, string>) => void): Promise<void> {
+    const cached = this.#tagIndex.get(repo);
+    if (!cached) {
+      await this.#tagMap(repo);
+      return;
+    }
+    change(cached.tags);
+    cached.mtimeMs = (await stat(path.join(this.#repoDir(repo), '_manifests', 'tags')).catch(() => undefined))?.mtimeMs ?? 0;
   }
 
   async #uploadDigest(id: string, file: string, size: number, algorithm: DigestAlgorithm): Promise<string> {

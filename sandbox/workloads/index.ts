@@ -57,7 +57,10 @@ export class Workloads {
     const common = { kube: options.kube, clock: options.clock, events };
     this.deployments = new DeploymentController({ ...common, onError: report('deployment-controller') });
     this.replicaSets = new ReplicaSetController({ ...common, onError: report('replicaset-controller') });
-    this.scheduler = new Scheduler({ ...common, onError: report('default-scheduler') });
+    // kube-scheduler records through the events.k8s.io broadcaster: repeats of FailedScheduling become a series
+    // (200 pending pods retried on every cluster event would otherwise write 200 Events each time).
+    const schedulerEvents = new EventRecorder(options.kube, options.clock, { series: true });
+    this.scheduler = new Scheduler({ ...common, events: schedulerEvents, onError: report('default-scheduler') });
     this.kubelet = new Kubelet({
       ...common,
       faults: options.faults,

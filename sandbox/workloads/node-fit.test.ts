@@ -32,12 +32,12 @@ describe('node fit', () => {
 
   it('refuses a second GPU pod with kube-scheduler 1.32 wording', () => {
     const running = pod('old', { nodeName: 'sandbox-gpu-node' }, { phase: 'Running' });
-    assert.deepEqual(findNode(pod('new'), [node], [running]), { message: GPU_FULL });
+    assert.deepEqual(findNode(pod('new'), [node], [running]), { message: GPU_FULL, plugins: ['NodeResourcesFit'] });
   });
 
   it('counts a terminating pod until it is gone, but not a finished one', () => {
     const terminating = pod('old', { nodeName: 'sandbox-gpu-node' }, { phase: 'Running' }, { deletionTimestamp: '2026-11-26T08:00:00Z' });
-    assert.deepEqual(findNode(pod('new'), [node], [terminating]), { message: GPU_FULL });
+    assert.deepEqual(findNode(pod('new'), [node], [terminating]), { message: GPU_FULL, plugins: ['NodeResourcesFit'] });
     const finished = pod('old', { nodeName: 'sandbox-gpu-node' }, { phase: 'Succeeded' });
     assert.ok('node' in findNode(pod('new'), [node], [finished]));
   });
@@ -47,11 +47,13 @@ describe('node fit', () => {
     assert.deepEqual(findNode(hungry, [node], []), {
       message:
         '0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
+      plugins: ['NodeResourcesFit'],
     });
     const elsewhere = pod('sel', { nodeSelector: { 'kubernetes.io/hostname': 'other' } });
     assert.deepEqual(findNode(elsewhere, [node], []), {
       message:
         "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..",
+      plugins: ['NodeAffinity'],
     });
   });
 

@@ -12,14 +12,21 @@ import { parseQuantity } from './quantity.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
+/** The filter plugins, named as kube-scheduler names them. */
+export type FilterPlugin = 'NodeUnschedulable' | 'TaintToleration' | 'NodeAffinity' | 'NodeResourcesFit';
+
 /** Why one node rejected the pod; `resolvable` is false when preemption could never help (node-level mismatch). */
 interface NodeVerdict {
+  plugin: FilterPlugin;
   reasons: string[];
   resolvable: boolean;
 }
 
-/** The outcome for a pod: a node to bind to, or the FitError message. */
-export type FitResult = { node: KubeObject } | { message: string };
+/**
+ * The outcome for a pod: a node to bind to, or the FitError message with the plugins that rejected it (the
+ * scheduler requeues the pod only on cluster events that may change those plugins' minds).
+ */
+export type FitResult = { node: KubeObject } | { message: string; plugins: FilterPlugin[] };
 
 function tolerates(tolerations: Json[], taint: Json): boolean {
   return tolerations.some((t) => {
@@ -52,15 +59,15 @@ function affinityMatches(pod: KubeObject, node: KubeObject): boolean {
 
 /** The filter plugins in upstream order; the first that rejects a node decides its reasons. */
 const FILTERS: Array<(pod: KubeObject, node: KubeObject, assigned: KubeObject[]) => NodeVerdict | undefined> = [
-  (_pod, node) => (node.spec?.unschedulable ? { reasons: ['node(s) were unschedulable'], resolvable: false } : undefined),
+  (_pod, node) => (node.spec?.unschedulable ? { plugin: 'NodeUnschedulable', reasons: ['node(s) were unschedulable'], resolvable: false } : undefined),
   (pod, node) => {
     const tolerations: Json[] = pod.spec?.tolerations ?? [];
     const taint = (node.spec?.taints ?? []).find(
       (t: Json) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t),
     );
-    return taint ? { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], resolvable: false } : undefined;
+    return taint ? { plugin: 'TaintToleration', reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], resolvable: false } : undefined;
   },
-  (pod, node) => (affinityMatches(pod, node) ? undefined : { reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false }),
+  (pod, node) => (affinityMatches(pod, node) ? undefined : { plugin: 'NodeAffinity', reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false }),
   (pod, node, assigned) => {
     const allocatable: Record<string, string> = node.status?.allocatable ?? {};
     const reasons: string[] = [];
@@ -74,7 +81,7 @@ const FILTERS: Array<(pod: KubeObject, node: KubeObject, assigned: KubeObject[])
       // A small epsilon absorbs float noise from milli-cpu sums.
       if ((used[resource] ?? 0) + amount > capacity + 1e-9) reasons.push(`Insufficient ${resource}`);
     }
-    return reasons.length ? { reasons, resolvable: true } : undefined;
+    return reasons.length ? { plugin: 'NodeResourcesFit', reasons, resolvable: true } : undefined;
   },
 ];
 
@@ -88,7 +95,7 @@ export function podsOnNode(pods: KubeObject[], nodeName: string): KubeObject[] {
 
 /** Runs the filters over every node; returns the first feasible node or the FitError message. */
 export function findNode(pod: KubeObject, nodes: KubeObject[], pods: KubeObject[]): FitResult {
-  if (nodes.length === 0) return { message: 'no nodes available to schedule pods' };
+  if (nodes.length === 0) return { message: 'no nodes available to schedule pods', plugins: [] };
   const verdicts: NodeVerdict[] = [];
   for (const node of nodes) {
     const assigned = podsOnNode(pods, node.metadata.name).filter((p) => p.metadata.uid !== pod.metadata.uid);
@@ -96,7 +103,7 @@ export function findNode(pod: KubeObject, nodes: KubeObject[], pods: KubeObject[
     if (!verdict) return { node };
     verdicts.push(verdict);
   }
-  return { message: fitErrorMessage(pod, nodes.length, verdicts) };
+  return { message: fitErrorMessage(pod, nodes.length, verdicts), plugins: [...new Set(verdicts.map((v) => v.plugin))] };
 }
 
 function histogram(reasons: string[]): string {

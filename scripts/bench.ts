@@ -1,0 +1,188 @@
+/**
+ * `npm run bench`: the figures of issue 11 in one table, with the machine's load beside it.
+ *
+ * - OCI push and pull of a 1 GiB blob by the built-in client against curl, to the embedded registry and to CNCF
+ *   distribution (`/usr/bin/docker-registry`), alternating runs, medians; the client's peak RSS (scripts/bench/oci.ts);
+ * - the twin's reaction times with 1,000 extra tags and 200 other pods against the idle case (scripts/bench/scale.ts);
+ * - with `--suite`: one `npx playwright test`, then the suite's requests per minute by verb from the sandbox's
+ *   per-client counters (requests.json in its state dir); without it those rows say "pending".
+ *
+ * Options: --size-mib N (1024), --runs N (3), --rounds N (3, scale), --only oci|scale|suite, --suite.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { DistributionRegistry } from '../sandbox/registry/distribution.ts';
+import { Registry } from '../sandbox/registry/server.ts';
+import type { RequestDetail } from '../sandbox/apiserver/request-log.ts';
+import { benchOci, makeBlobFile, type OciFigures } from './bench/oci.ts';
+import { benchScale, type ScaleFigures } from './bench/scale.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const USER = 'bench';
+const PASSWORD = 'bench-password';
+
+interface Row {
+  figure: string;
+  measured: string;
+  target: string;
+  verdict: 'meets' | 'misses' | 'pending' | '';
+}
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function oci(sizeMib: number, runs: number): Promise<OciFigures[]> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'bench-oci-'));
+  try {
+    const file = path.join(work, 'blob.bin');
+    log(`oci: writing a ${sizeMib} MiB blob`);
+    await makeBlobFile(file, sizeMib * 1024 * 1024);
+    const figures: OciFigures[] = [];
+    const embedded = new Registry({ root: path.join(work, 'embedded'), user: USER, password: PASSWORD });
+    await embedded.start();
+    try {
+      log('oci: embedded registry');
+      figures.push(await benchOci({ name: 'embedded registry', host: embedded.host, user: USER, password: PASSWORD }, file, runs, work));
+    } finally {
+      await embedded.stop();
+    }
+    if (await DistributionRegistry.available()) {
+      const distribution = new DistributionRegistry({ root: path.join(work, 'distribution'), user: USER, password: PASSWORD });
+      await distribution.start();
+      try {
+        log('oci: CNCF distribution');
+        figures.push(await benchOci({ name: 'CNCF distribution', host: distribution.host, user: USER, password: PASSWORD }, file, runs, work));
+      } finally {
+        await distribution.stop();
+      }
+    } else {
+      log('oci: /usr/bin/docker-registry is not installed; distribution rows skipped');
+    }
+    return figures;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function ociRows(figures: OciFigures[], sizeMib: number): Row[] {
+  const rows: Row[] = [];
+  for (const f of figures) {
+    for (const [what, mine, curl, rss] of [
+      ['push', f.pushMBps, f.curlPushMBps, f.pushRssMB],
+      ['pull', f.pullMBps, f.curlPullMBps, f.pullRssMB],
+    ] as const) {
+      const ratio = mine / curl;
+      rows.push({
+        figure: `OCI ${what} ${sizeMib} MiB, ${f.registry}`,
+        measured: `${mine.toFixed(0)} MB/s vs curl ${curl.toFixed(0)} MB/s = ${ratio.toFixed(2)}×`,
+        target: '≥ 0.80× curl',
+        verdict: ratio >= 0.8 ? 'meets' : 'misses',
+      });
+      rows.push({ figure: `  client peak RSS (${what})`, measured: `${rss.toFixed(0)} MB`, target: '≤ 150 MB', verdict: rss <= 150 ? 'meets' : 'misses' });
+    }
+  }
+  return rows;
+}
+
+function scaleRows(scale: ScaleFigures): Row[] {
+  const rows: Row[] = [];
+  for (const [what, empty] of Object.entries(scale.empty)) {
+    const loaded = scale.loaded[what]!;
+    const ratio = loaded / empty;
+    // Journal timestamps are whole milliseconds: a figure of a few ms cannot be judged finer than that.
+    rows.push({
+      figure: `twin: ${what}`,
+      measured: `${loaded.toFixed(0)} ms vs ${empty.toFixed(0)} ms empty = ${ratio.toFixed(2)}×`,
+      target: '≤ 1.10× empty (or +2 ms)',
+      verdict: ratio <= 1.1 || loaded - empty <= 2 ? 'meets' : 'misses',
+    });
+  }
+  return rows;
+}
+
+/** One `npx playwright test` against a fresh sandbox, then the suite's requests from the sandbox's requests.json. */
+async function suite(): Promise<Row[]> {
+  const stateDir = path.join(ROOT, 'reports', '.sandbox');
+  await rm(path.join(stateDir, 'requests.json'), { force: true });
+  const started = Date.now();
+  log('suite: npx playwright test');
+  const run = await execa('npx', ['playwright', 'test'], { cwd: ROOT, reject: false, all: true, env: { ...process.env, CI: '1' } });
+  const wall = (Date.now() - started) / 1000;
+  const detail = JSON.parse(await readFile(path.join(stateDir, 'requests.json'), 'utf8')) as RequestDetail;
+  const rows: Row[] = [{ figure: 'suite run (npx playwright test)', measured: `exit ${run.exitCode}, ${wall.toFixed(1)} s`, target: 'green', verdict: run.exitCode === 0 ? 'meets' : 'misses' }];
+  // The sandbox's own parts (controllers run in process) make no HTTP requests; every client here is the suite,
+  // the tools it runs (kubectl, helm) or the sandbox CLI.
+  for (const [client, c] of Object.entries(detail.clients).sort(([, a], [, b]) => b.total - a.total)) {
+    const top = Object.entries(c.calls).sort(([, a], [, b]) => b - a).slice(0, 4).map(([call, n]) => `${call} ${n}`).join(', ');
+    rows.push({ figure: `requests/min ${client}`, measured: `${c.perMinute} (${c.total} in all: ${top})`, target: '', verdict: '' });
+  }
+  // helm is the sandbox's helm-controller running the helm binary, not the suite.
+  const suiteClients = Object.entries(detail.clients).filter(([client]) => !client.startsWith('helm/')).map(([, c]) => c);
+  const total = suiteClients.reduce((n, c) => n + c.total, 0);
+  const minutes = (Math.max(...suiteClients.map((c) => c.last)) - Math.min(...suiteClients.map((c) => c.first))) / 60_000;
+  const byVerb: Record<string, number> = {};
+  for (const c of suiteClients) {
+    for (const [call, n] of Object.entries(c.calls)) {
+      const [verb, resource] = call.split(' ');
+      const kind = resource === 'discovery' || resource === 'openapi' || resource?.startsWith('/') ? `${verb} ${resource}` : verb!;
+      byVerb[kind] = (byVerb[kind] ?? 0) + n;
+    }
+  }
+  const verbs = Object.entries(byVerb).sort(([, a], [, b]) => b - a).map(([verb, n]) => `${verb} ${(n / minutes).toFixed(0)}`).join(', ');
+  rows.push({ figure: 'suite requests/min by verb', measured: verbs, target: '', verdict: '' });
+  rows.push({ figure: 'requests/min, suite clients (all but helm)', measured: `${(total / minutes).toFixed(0)} (${total} over ${minutes.toFixed(1)} min, bootstrap included)`, target: '≤ 20', verdict: total / minutes <= 20 ? 'meets' : 'misses' });
+  return rows;
+}
+
+function pendingSuiteRows(): Row[] {
+  return [
+    { figure: 'suite requests/min by verb', measured: 'run with --suite (one npx playwright test)', target: '≤ 20', verdict: 'pending' },
+    { figure: 'suite start-up to first API request', measured: 'needs the suite-side timestamps (issue 11 item 2)', target: '≤ 3 s', verdict: 'pending' },
+    { figure: 'phase-to-phase overhead', measured: 'needs the suite-side timestamps (issue 11 item 2)', target: '≤ 3 s', verdict: 'pending' },
+    { figure: 'detection error vs journal p50/p95/max', measured: 'needs the suite-side observer (issue 11 item 5)', target: 'as today', verdict: 'pending' },
+  ];
+}
+
+function print(rows: Row[], before: string, after: string): void {
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...[['figure', 'measured', 'target', 'verdict'], ...rows.map((r) => [r.figure, r.measured, r.target, r.verdict])].map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(`load average (1/5/15 min) before: ${before}; after: ${after}; ${os.cpus().length} CPUs; Node ${process.version}`);
+  console.log(line(['figure', 'measured', 'target', 'verdict']));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line([r.figure, r.measured, r.target, r.verdict]));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'size-mib': { type: 'string', default: '1024' },
+      runs: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '3' },
+      only: { type: 'string' },
+      suite: { type: 'boolean', default: false },
+    },
+  });
+  const sizeMib = Number(values['size-mib']);
+  const before = load();
+  const rows: Row[] = [];
+  const part = (name: string) => values.only === undefined || values.only === name;
+  if (part('oci')) rows.push(...ociRows(await oci(sizeMib, Number(values.runs)), sizeMib));
+  if (part('scale')) {
+    try {
+      rows.push(...scaleRows(await benchScale(Number(values.rounds), log)));
+    } catch (err) {
+      rows.push({ figure: 'twin at scale', measured: `failed: ${(err as Error).message.split('\n')[0]}`, target: '≤ 1.10× empty', verdict: 'misses' });
+    }
+  }
+  rows.push(...(values.suite || values.only === 'suite' ? await suite() : pendingSuiteRows()));
+  print(rows, before, load());
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? String(err));
+  process.exit(1);
+});
