@@ -31,11 +31,6 @@ describe('fluxFailure', () => {
     assert.match(fluxFailure(obj('HelmRelease', 1, [{ type: 'Ready', status: 'False', reason: 'RetriesExceeded', message: 'm' }]))!.text, /RetriesExceeded/);
   });
 
-  it('ignores conditions that changed before `since`', () => {
-    const old = obj('ImageRepository', 1, [{ type: 'Ready', status: 'False', reason: 'ReadOperationFailed', message: 'scan failed', lastTransitionTime: '2026-01-01T00:00:00Z' }]);
-    assert.equal(fluxFailure(old, { since: Date.parse('2026-01-01T00:01:00Z') }), undefined);
-    assert.ok(fluxFailure(old, { since: Date.parse('2026-01-01T00:00:00Z') }));
-  });
 });
 
 describe('waitingForDependency', () => {

@@ -27,25 +27,15 @@ export interface FluxFailure {
   text: string;
 }
 
-/** Options of {@link fluxFailure}. */
-export interface FailureOptions {
-  /** Only conditions describing this generation or a newer one count (default: the object's generation). */
-  generation?: number;
-  /** Only conditions that changed at or after this server time (epoch ms) count; older ones are history. */
-  since?: number;
-}
-
 /**
  * The failure the object reports now, or undefined when it is fine or still working. A condition stale for the
- * current generation (observedGeneration below it) or older than `since` does not count.
+ * current generation (observedGeneration below it) does not count: it describes a spec that is gone.
  */
-export function fluxFailure(obj: ConditionedObject | undefined, options: FailureOptions = {}): FluxFailure | undefined {
+export function fluxFailure(obj: ConditionedObject | undefined): FluxFailure | undefined {
   if (!obj?.status) return undefined;
-  const generation = options.generation ?? obj.metadata?.generation;
+  const generation = obj.metadata?.generation;
   const current = (c: Condition | undefined): c is Condition =>
-    c !== undefined &&
-    (generation === undefined || c.observedGeneration === undefined || c.observedGeneration >= generation) &&
-    (options.since === undefined || !c.lastTransitionTime || Date.parse(c.lastTransitionTime) >= options.since - 1_000);
+    c !== undefined && (generation === undefined || c.observedGeneration === undefined || c.observedGeneration >= generation);
 
   const stalled = getCondition(obj, 'Stalled');
   if (current(stalled) && stalled.status === 'True') return failure(obj, stalled);

@@ -22,8 +22,6 @@ export interface ProveCase {
   intervals?: Record<string, string>;
   /** The sandbox runs the Azure Arc profile: the suite checks the Arc agents (controllers.arc, required). */
   arc?: boolean;
-  /** Skip the rollback phase (the fault cases stop before it; healthy runs keep it). */
-  noRollback?: boolean;
   /** In the quick subset `.ci/run` runs. */
   quick?: boolean;
   /** Absent for healthy runs: every test must pass. */
@@ -105,7 +103,6 @@ export const PROVE_CASES: readonly ProveCase[] = [
     name: 'late-restart',
     criterion: 'the end state stays true (a restart after the flow settled)',
     sandboxArgs: ['--fault', 'late-restart=6s'],
-    noRollback: true,
     expect: { test: PHASE.staysTrue, message: /Pod .*foundry.* container foundry restarted \(restartCount 1/ },
   },
   { name: 'arc-agent-down', criterion: 'Arc stays connected', sandboxArgs: ['--flux', '2.6', '--profile', 'arc', '--fault', 'arc-agent-down@git-push'], arc: true, expect: { test: PHASE.verify, message: /Arc agents/ } },
