@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { describeUnreachable, hostPort, isUnreachable, networkCode } from './network-error.ts';
+import { closedPort } from '../test/support/closed-port.ts';
 
 describe('network errors name the host and port', () => {
   it('spells out default ports', () => {
@@ -32,11 +32,3 @@ describe('network errors name the host and port', () => {
   });
 });
 
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
