@@ -33,4 +33,13 @@ describe('restoreActions', () => {
   it('leaves tags the run did not push alone', () => {
     assert.deepEqual(restoreActions([{ type: 'oci-delete', at: 1, repository: 'm', tag: 'v0.2.0' }], { fromTag: 'v0.1.0' }), []);
   });
+
+  it('resumes what the run suspended and did not resume, after git and the registry', () => {
+    const iua = { kind: 'ImageUpdateAutomation', namespace: 'flux-system', name: 'a' };
+    const crashed: LedgerEntry[] = [{ type: 'suspend', at: 3, ...iua }, push(4, 'v0.2.0', 'v0.1.0'), { type: 'oci-push', at: 1, repository: 'm', tag: 'v0.2.0', digest: 'sha256:a' }, push(2, 'v0.1.0', 'v0.2.0')];
+    const actions = restoreActions(crashed, { fromTag: 'v0.1.0' });
+    assert.deepEqual(actions, [{ action: 'delete-tag', repository: 'm', tag: 'v0.2.0', digest: 'sha256:a' }, { action: 'resume', ...iua }]);
+    assert.equal(describeRestoreAction(actions[1]!), 'resume ImageUpdateAutomation flux-system/a suspended by this run');
+    assert.deepEqual(restoreActions([...crashed, { type: 'resume', at: 5, ...iua }, { type: 'oci-delete', at: 6, repository: 'm', tag: 'v0.2.0' }], { fromTag: 'v0.1.0' }), []);
+  });
 });

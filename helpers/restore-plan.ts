@@ -10,16 +10,19 @@ export type LedgerEntry =
   | { type: 'git-push'; at: number; branch: string; file: string; sha: string; previousSha?: string; fromValue: string; toValue: string; reason?: string }
   | { type: 'oci-push'; at: number; repository: string; tag: string; digest: string }
   | { type: 'oci-delete'; at: number; repository: string; tag: string; digest?: string }
-  | { type: 'bootstrap'; at: number; command: string };
+  | { type: 'bootstrap'; at: number; command: string }
+  /** `spec.suspend` of an object set (`flux suspend` / `flux resume`), e.g. the ImageUpdateAutomation in a git rollback. */
+  | { type: 'suspend' | 'resume'; at: number; kind: string; namespace: string; name: string };
 
 /** What the teardown must do. */
 export type RestoreAction =
   | { action: 'restore-git'; branch: string; file: string; from: string; to: string }
-  | { action: 'delete-tag'; repository: string; tag: string; digest: string };
+  | { action: 'delete-tag'; repository: string; tag: string; digest: string }
+  | { action: 'resume'; kind: string; namespace: string; name: string };
 
 /**
- * Actions that undo the ledger, in order (git first, so Flux stops referencing the to-tag before it disappears).
- * Pure: an empty ledger or one that already restored itself gives no actions.
+ * Actions that undo the ledger, in order (git first, so Flux stops referencing the to-tag before it disappears;
+ * what the run suspended resumed last, once git and the registry are back). Pure: an empty ledger or one that already restored itself gives no actions.
  */
 export function restoreActions(entries: readonly LedgerEntry[], start: { fromTag: string }): RestoreAction[] {
   const ordered = [...entries].sort((a, b) => a.at - b.at);
@@ -35,12 +38,20 @@ export function restoreActions(entries: readonly LedgerEntry[], start: { fromTag
     if (e.type === 'oci-delete') pushed.delete(key!);
   }
   for (const p of pushed.values()) actions.push({ action: 'delete-tag', ...p });
+  const suspended = new Map<string, { kind: string; namespace: string; name: string }>();
+  for (const e of ordered) {
+    if (e.type !== 'suspend' && e.type !== 'resume') continue;
+    const key = `${e.kind}/${e.namespace}/${e.name}`;
+    if (e.type === 'suspend') suspended.set(key, { kind: e.kind, namespace: e.namespace, name: e.name });
+    else suspended.delete(key);
+  }
+  for (const s of suspended.values()) actions.push({ action: 'resume', ...s });
   return actions;
 }
 
 /** One line per action, for the teardown's report. */
 export function describeRestoreAction(a: RestoreAction): string {
-  return a.action === 'restore-git'
-    ? `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}`
-    : `delete ${a.repository}:${a.tag} (${a.digest}) pushed by this run`;
+  if (a.action === 'restore-git') return `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}`;
+  if (a.action === 'resume') return `resume ${a.kind} ${a.namespace}/${a.name} suspended by this run`;
+  return `delete ${a.repository}:${a.tag} (${a.digest}) pushed by this run`;
 }

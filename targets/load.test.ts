@@ -199,17 +199,27 @@ describe('loadTarget', () => {
     assert.deepEqual(t.bootstrap.envFrom, { GIT_USERNAME: 'E2E_SANDBOX_GIT_USERNAME', GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' });
     assert.deepEqual(t.bootstrap.envValues, { GITOPS_IMAGE_AUTOMATION: 'true' });
     assert.equal(t.budgets.policyToAutomationCommit.limitMs, 10_000);
+    assert.deepEqual(t.automationCommit, { authorName: 'fluxcdbot', authorEmail: 'fluxcdbot@users.noreply.github.com', messageTemplate: 'chore: update model artifact tag' });
   });
 
   it('checks the automation rules: rollbackBy fits the mode, mapped bootstrap variables are listed', () => {
     assert.deepEqual(problemsOf((d) => (d.rollbackBy = 'registry')), ['FILE: rollbackBy: registry needs mode automation (nothing would commit the from-tag); use git']);
-    assert.deepEqual(
-      problemsOf((d) => {
+    // Both styles in automation mode: git (the automation suspended meanwhile) and registry.
+    for (const rollbackBy of ['git', 'registry']) {
+      const file = variant((d) => {
         d.mode = 'automation';
         d.objects.imageUpdateAutomation = 'x';
-      }),
-      ['FILE: rollbackBy: must be registry in automation mode: while the to-tag is in the registry the automation commits it again over a from-tag push'],
-    );
+        d.rollbackBy = rollbackBy;
+      });
+      assert.equal(loadTarget(file, SANDBOX_ENV).rollbackBy, rollbackBy);
+    }
+    assert.deepEqual(problemsOf((d) => (d.rollbackBy = 'revert')), [
+      'FILE: rollbackBy: must be git (push the from-tag commit; in automation mode with the ImageUpdateAutomation suspended meanwhile) or registry (delete the to-tag and let the automation commit the from-tag; automation mode), not "revert"',
+    ]);
+    assert.deepEqual(problemsOf((d) => (d.automationCommit = { authorName: 'fluxcdbot', authorEmail: '' })), [
+      'FILE: automationCommit.authorEmail: must not be empty',
+      'FILE: automationCommit.messageTemplate: Required',
+    ]);
     assert.deepEqual(problemsOf((d) => (d.bootstrap.envFrom = { GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' })), ['FILE: bootstrap.envFrom.GIT_TOKEN: must also be listed in bootstrap.env (the bootstrap sees only what env lists)']);
   });
 

@@ -200,9 +200,20 @@ export const targetSchema = z
       .describe('Per-phase time limits (Go durations)'),
     mode: z.enum(['manual', 'automation']).default('manual').describe('manual: the suite edits the tag in git; automation: ImageUpdateAutomation does'),
     rollbackBy: z
-      .enum(['git', 'registry'])
+      .enum(['git', 'registry'], {
+        error: (issue) =>
+          `must be git (push the from-tag commit; in automation mode with the ImageUpdateAutomation suspended meanwhile) or registry (delete the to-tag and let the automation commit the from-tag; automation mode), not ${JSON.stringify(issue.input)}`,
+      })
       .default('git')
-      .describe('How the rollback goes back to the from-tag: git (the suite pushes the from-tag commit) or registry (the to-tag is deleted and the ImageUpdateAutomation commits the from-tag; automation mode)'),
+      .describe('How the rollback goes back to the from-tag: git (the suite pushes the from-tag commit; in automation mode the ImageUpdateAutomation is suspended from before the push until the to-tag is gone, then resumed and seen to commit nothing) or registry (the to-tag is deleted and the ImageUpdateAutomation commits the from-tag; automation mode)'),
+    automationCommit: z
+      .strictObject({
+        authorName: z.string().min(1, 'must not be empty').describe('spec.git.commit.author.name'),
+        authorEmail: z.string().min(1, 'must not be empty').describe('spec.git.commit.author.email'),
+        messageTemplate: z.string().min(1, 'must not be empty').describe('spec.git.commit.messageTemplate (matched up to its first {{)'),
+      })
+      .optional()
+      .describe('Automation mode: how the ImageUpdateAutomation signs its commits (checked against the live object in phase 03). Lets preflight recognise a commit it made for an interrupted run of this suite (the to-tag that run pushed, setter marker kept) and restore it; without it such a commit is left alone as someone else\'s'),
     rollback: z.boolean().default(true).describe('Run the rollback phase'),
     staysTrue: z
       .string()
@@ -230,9 +241,6 @@ export const targetSchema = z
   .superRefine((t, ctx) => {
     if (t.mode === 'automation' && !t.objects.imageUpdateAutomation) {
       ctx.addIssue({ code: 'custom', path: ['objects', 'imageUpdateAutomation'], message: 'Required when mode is automation' });
-    }
-    if (t.mode === 'automation' && t.rollbackBy === 'git') {
-      ctx.addIssue({ code: 'custom', path: ['rollbackBy'], message: 'must be registry in automation mode: while the to-tag is in the registry the automation commits it again over a from-tag push' });
     }
     if (t.mode === 'manual' && t.rollbackBy === 'registry') {
       ctx.addIssue({ code: 'custom', path: ['rollbackBy'], message: 'registry needs mode automation (nothing would commit the from-tag); use git' });

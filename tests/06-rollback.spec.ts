@@ -5,6 +5,11 @@
  * `rollback` scope of the timeline (reported, not budgeted).
  * With `rollbackBy: registry` (automation mode) the rollback is what a team using image automation does: delete the
  * to-tag from the registry and observe the ImagePolicy fall back and the automation commit the from-tag itself.
+ * With `rollbackBy: git` in automation mode it is the incident procedure of Flux's image automation guide: suspend
+ * the ImageUpdateAutomation (it commits whatever the ImagePolicy selects, so it would write the to-tag over the
+ * from-tag push while the registry has it — fluxcd/flux2#4676), push the from-tag, delete the to-tag, resume, and
+ * see the automation run and commit nothing (image-automation-controller v1.0 / v0.40, Flux 2.9 / 2.6: a suspended
+ * object is skipped; each run sets lastAutomationRunTime, pushes only when a marker's value changes).
  */
 import { expect, test } from '../fixtures/index.ts';
 import { fluxObjects, fluxStall, lastScan } from '../fixtures/flux.ts';
@@ -75,6 +80,15 @@ test('rollback: back to the from-tag through git (or the automation), a new Helm
     return automationCommitAndSync({ ...ctx, git, ledger }, pushed, { from: to, to: from, reason: 'rollback (image automation)', since });
   }
 
+  // rollbackBy git in automation mode: the automation must not write the to-tag over the from-tag push.
+  const iua = target.mode === 'automation' && target.rollbackBy === 'git' ? refs.imageUpdateAutomation : undefined;
+  if (iua) {
+    await test.step(`suspend ImageUpdateAutomation ${iua.namespace}/${iua.name} (flux suspend image update): it would commit ${to} over the from-tag push while the registry has it`, async () => {
+      await flux.setSuspended(iua.kind, iua.namespace, iua.name, true);
+      ledger.record({ type: 'suspend', kind: iua.kind, namespace: iua.namespace, name: iua.name });
+    });
+  }
+
   const synced =
     target.rollbackBy === 'registry'
       ? await rollbackThroughRegistry()
@@ -120,6 +134,26 @@ test('rollback: back to the from-tag through git (or the automation), a new Helm
     await flux.reach(ip, (obj) => fluxObjectSettled(obj, { requestedAt: policyRequested, revision: from }), { timeoutMs: deadline.left(), what: `ImagePolicy ${ip.namespace}/${ip.name} back to ${from}` });
     facts.set('rollbackPolicyTag', from);
   });
+
+  if (iua) {
+    await test.step(`resume ImageUpdateAutomation ${iua.namespace}/${iua.name} (flux resume image update): it runs and commits nothing, git already has what the ImagePolicy selects`, async () => {
+      const before = await flux.require(iua.kind, iua.namespace, iua.name);
+      const ws = await git.clone();
+      const head = await ws.remoteHead();
+      await flux.setSuspended(iua.kind, iua.namespace, iua.name, false);
+      ledger.record({ type: 'resume', kind: iua.kind, namespace: iua.namespace, name: iua.name });
+      const ran = await flux.reach(iua, (obj) => {
+        // The resume is a new generation: observed and Ready, then a run newer than the last one before the suspend.
+        const settled = fluxObjectSettled(obj);
+        if (!settled.ok) return settled;
+        const runAt = obj?.status?.lastAutomationRunTime;
+        return { ok: runAt !== before.status?.lastAutomationRunTime, reason: `ImageUpdateAutomation ${iua.namespace}/${iua.name} to run after the resume: lastAutomationRunTime ${runAt ?? 'unset'}` };
+      }, { timeoutMs: deadline.left(), what: `ImageUpdateAutomation ${iua.namespace}/${iua.name} to run after the resume` });
+      await evidence.parameter('automation run after the resume', `${ran.object.status?.lastAutomationRunTime ?? '?'}: ${flux.summary(ran.object)}`);
+      expect(ran.object.status?.lastPushCommit, 'the resumed automation pushed nothing (lastPushCommit unchanged)').toBe(before.status?.lastPushCommit);
+      expect(await ws.remoteHead(), `${target.git.branch} after the resumed automation ran`).toBe(head);
+    });
+  }
 });
 
 // Its own test: after the rollback, too, nothing may move.

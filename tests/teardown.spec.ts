@@ -26,7 +26,8 @@ test('teardown: git and the registry are back at the start state; timing summary
   await labelPhase('99 Teardown', 'Start state restored and timings summarised', 'normal');
   const { from, to } = target.tags;
   // In automation mode the automation commits whatever the ImagePolicy selects: the to-tag goes first, and git is
-  // restored only once the policy has let go of it (else the automation would commit it again).
+  // restored only once the policy has let go of it (else the automation would commit it again); an automation this
+  // run suspended (rollbackBy git) is resumed last.
   const planned = ledger.restorePlan(from);
   const actions = target.mode === 'automation' ? [...planned.filter((a) => a.action === 'delete-tag'), ...planned.filter((a) => a.action !== 'delete-tag')] : planned;
   const failures: string[] = [];
@@ -83,6 +84,9 @@ test('teardown: git and the registry are back at the start state; timing summary
             const r = fluxObjects(target).gitRepository;
             await flux.requestReconcile(r.kind, r.namespace, r.name).catch((err: Error) => log(`  reconcile request failed: ${err.message}`));
           }
+        } else if (action.action === 'resume') {
+          await flux.setSuspended(action.kind, action.namespace, action.name, false);
+          ledger.record({ type: 'resume', kind: action.kind, namespace: action.namespace, name: action.name });
         } else {
           const digest = await oras.delete(action.tag);
           ledger.record({ type: 'oci-delete', repository: action.repository, tag: action.tag, digest });
