@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { automationCommitProblems } from './automation-commit.ts';
+import { automationCommitProblems, signatureMismatches } from './automation-commit.ts';
 
 const file = (tag: string, marker = ' # {"$imagepolicy": "flux-system:models:tag"}') => `spec:\n  values:\n    foundry:\n      byo:\n        tag: ${tag}${marker}\n`;
 const spec = { authorName: 'fluxcdbot', authorEmail: 'fluxcdbot@users.noreply.github.com', messageTemplate: 'chore: update model artifact tag' };
@@ -29,5 +29,15 @@ describe('automationCommitProblems', () => {
     assert.deepEqual(automationCommitProblems({ ...good, message: 'Update image v0.2.0' }, templated).problems, []);
     const twoLines = { ...good, after: `${file('v0.2.0')}extra: 1\n` };
     assert.match(automationCommitProblems(twoLines, expected).problems[0]!, /changes 2 lines of hr\.yaml/);
+  });
+});
+
+describe('signatureMismatches', () => {
+  it('is empty when the profile says what the live object says, one line per differing field otherwise', () => {
+    assert.deepEqual(signatureMismatches(spec, { ...spec, messageTemplate: ' chore: update model artifact tag\n' }, 'targets/x.yaml'), []);
+    assert.deepEqual(signatureMismatches(spec, { authorName: 'flux', authorEmail: spec.authorEmail }, 'targets/x.yaml'), [
+      'automationCommit.authorName is "fluxcdbot" in targets/x.yaml, the ImageUpdateAutomation\'s spec.git.commit.author.name is "flux": preflight could not recognise its commits',
+      'automationCommit.messageTemplate is "chore: update model artifact tag" in targets/x.yaml, the ImageUpdateAutomation\'s spec.git.commit.messageTemplate is null: preflight could not recognise its commits',
+    ]);
   });
 });

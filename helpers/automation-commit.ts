@@ -51,3 +51,18 @@ export function automationCommitProblems(commit: AutomationCommit, expected: { f
   }
   return { problems, diff };
 }
+
+/**
+ * Where the profile's `automationCommit` (what preflight recognises an interrupted run's automation commit by)
+ * differs from the live ImageUpdateAutomation's `spec.git.commit`: one line per field; empty when they agree.
+ */
+export function signatureMismatches(profile: Required<AutomationCommitSpec>, live: AutomationCommitSpec, where: string): string[] {
+  const fields = [
+    ['authorName', 'author.name'],
+    ['authorEmail', 'author.email'],
+    ['messageTemplate', 'messageTemplate'],
+  ] as const;
+  return fields
+    .filter(([key]) => (live[key] ?? '').trim() !== profile[key].trim())
+    .map(([key, field]) => `automationCommit.${key} is ${JSON.stringify(profile[key])} in ${where}, the ImageUpdateAutomation's spec.git.commit.${field} is ${JSON.stringify(live[key] ?? null)}: preflight could not recognise its commits`);
+}

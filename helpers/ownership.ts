@@ -4,7 +4,12 @@
  * whose commit carries the `E2E-Run-Id:` trailer. Anything else was made by someone else — a release pushed by a
  * person, a human commit — and is left alone: the decision is one line saying what was found (digest or commit,
  * author, date) and how to proceed. Pure: the fixture (fixtures/start-state.ts) gathers the facts.
+ * In automation mode the suite's upgrade is committed by the ImageUpdateAutomation, without the trailer: such a
+ * commit is the suite's too, but only when all of it says so — the profile's `automationCommit` author, e-mail and
+ * message template, exactly the tag line changed from the from-tag with the `$imagepolicy` setter marker kept, to
+ * a to-tag the registry holds with a gitops-e2e run id, committed after that run started.
  */
+import { automationCommitProblems, type AutomationCommitSpec } from './automation-commit.ts';
 
 /** Manifest annotation carrying the run id on artifacts the suite pushes (tests/plan.ts re-exports it). */
 export const RUN_ID_ANNOTATION = 'dev.gitops-e2e.run-id';
@@ -31,6 +36,18 @@ export interface TagCommitFacts {
   isHead: boolean;
   /** Commits after it on the branch (they did not change the value; a one-line edit keeps them). */
   laterCommits: number;
+  /** Author name and e-mail apart, and the tag file before (first parent) and after it: for an automation commit. */
+  authorName?: string;
+  authorEmail?: string;
+  before?: string;
+  after?: string;
+}
+
+/** Automation mode: how the automation signs its commits (the profile's automationCommit) and whose the to-tag is. */
+export interface AutomationContext {
+  signature: Required<AutomationCommitSpec>;
+  /** The to-tag in the registry, when a gitops-e2e run pushed it (its run-id annotation). */
+  ownedTag?: { tag: string; runId: string };
 }
 
 /** Undo it (`owned`, with the run that made it), or leave it alone (`reason`: the one line to print). */
@@ -74,6 +91,33 @@ export interface TagEditContext {
   from: string;
   trailerKey: string;
   profile: string;
+  /** Automation mode with `automationCommit` in the profile: the automation's commits can be the suite's. */
+  automation?: AutomationContext;
+}
+
+/** The start of a run, from its id (`20261207-212300-ab12cd`, UTC), or undefined for another shape. */
+export function runStartedAt(runId: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(runId);
+  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : undefined;
+}
+
+/**
+ * An automation commit made for a gitops-e2e run: `{ runId }`, or `{ why }` — the first way it is not one, a line.
+ * Every condition must hold, so a person's commit of a real release (its tag without the run id) or a commit that
+ * merely looks like the automation's (other author, another line changed, marker dropped) is never taken as ours.
+ */
+export function automationCommitFor(commit: TagCommitFacts, ctx: TagEditContext & { automation: AutomationContext }): { runId: string } | { why: string } {
+  const { ownedTag, signature } = ctx.automation;
+  if (!ownedTag || ownedTag.tag !== ctx.value) return { why: `the registry has no ${ctx.value} pushed by a gitops-e2e run` };
+  const details = { sha: commit.sha, authorName: commit.authorName ?? '', authorEmail: commit.authorEmail ?? '', message: commit.message, before: commit.before, after: commit.after };
+  const { problems } = automationCommitProblems(details, { file: ctx.file, yamlPath: ctx.yamlPath, from: ctx.from, to: ctx.value, spec: signature });
+  if (problems.length > 0) return { why: problems[0]!.split('\n')[0]!.replace(/:$/, '') };
+  const started = runStartedAt(ownedTag.runId);
+  const committed = Date.parse(commit.date);
+  if (started === undefined || !Number.isFinite(committed)) return { why: `cannot tell whether it was made after run ${ownedTag.runId} started` };
+  // Run ids have whole seconds; a commit a second before the start cannot be the run's.
+  if (committed < started) return { why: `it was made at ${commit.date}, before gitops-e2e run ${ownedTag.runId} started` };
+  return { runId: ownedTag.runId };
 }
 
 /**
@@ -86,13 +130,17 @@ export function tagEditOwnership(commit: TagCommitFacts | undefined, ctx: TagEdi
   if (!commit) return { owned: false, reason: `${what}, and no commit on ${ctx.branch} sets that value (it was there from the first commit): left alone. ${howTo}` };
   const short = commit.sha.slice(0, 12);
   const subject = commit.message.split('\n')[0] ?? '';
+  const position = commit.isHead ? 'the branch head' : `followed by ${commit.laterCommits} commit${commit.laterCommits === 1 ? '' : 's'} that the one-line revert keeps`;
   const runId = trailer(commit.message, ctx.trailerKey);
   if (!runId) {
+    const automation = ctx.automation ? automationCommitFor(commit, { ...ctx, automation: ctx.automation }) : undefined;
+    if (automation && 'runId' in automation) {
+      return { owned: true, runId: automation.runId, summary: `${what}, set by commit ${short} of the image automation (${commit.author}) for gitops-e2e run ${automation.runId}, which pushed ${ctx.value} (${position})` };
+    }
     return {
       owned: false,
-      reason: `${what}, set by commit ${short} (${commit.author}, ${commit.date}, "${subject}") without an ${ctx.trailerKey}: trailer, so not by a gitops-e2e run: left alone. ${howTo}`,
+      reason: `${what}, set by commit ${short} (${commit.author}, ${commit.date}, "${subject}") without an ${ctx.trailerKey}: trailer, so not by a gitops-e2e run${automation && 'why' in automation ? ` nor by the image automation for one (${automation.why})` : ''}: left alone. ${howTo}`,
     };
   }
-  const position = commit.isHead ? 'the branch head' : `followed by ${commit.laterCommits} commit${commit.laterCommits === 1 ? '' : 's'} that the one-line revert keeps`;
   return { owned: true, runId, summary: `${what}, set by commit ${short} of gitops-e2e run ${runId} (${position})` };
 }

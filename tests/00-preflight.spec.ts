@@ -12,6 +12,7 @@ import { apiServerVersion, checkHelmReleaseInventory, checkRegistryAccess, runMo
 import { inspectStartState, restoreRefusal, restoreStartState } from '../fixtures/start-state.ts';
 import { readTag } from '../fixtures/tag-change.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
+import { readRevision } from '../helpers/conditions.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { findOnPath, resolveTool } from '../lib/tools.ts';
 import { fetchRateLimit } from './github.ts';
@@ -144,8 +145,30 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
     const refusal = restoreRefusal(startState, safety.check('restoring the start state'), target);
     if (refusal) log(`  ${refusal}`);
     expect(refusal, 'start state').toBeUndefined();
-    const done = await restoreStartState(startState, { target, ws, oras, ledger, runId, log });
+    // Automation mode: the to-tag goes first, and git is restored once the ImagePolicy let go of it (objects that
+    // do not exist yet, before the bootstrap, hold nothing). Nothing is timed here, so the rescan is requested.
+    const refs = fluxObjects(target);
+    const policyLetGo = async (tag: string) => {
+      const ip = refs.imagePolicy;
+      if (!(await flux.get(ip.kind, ip.namespace, ip.name))) return;
+      await flux.requestReconcile(refs.imageRepository.kind, refs.imageRepository.namespace, refs.imageRepository.name);
+      await flux.reach(ip, (obj) => {
+        const selected = obj ? readRevision(obj).value : undefined;
+        return { ok: selected !== tag, reason: `ImagePolicy ${ip.namespace}/${ip.name} to let go of ${tag}, selects ${String(selected ?? 'nothing')}` };
+      }, { timeoutMs: 60_000, what: `ImagePolicy ${ip.namespace}/${ip.name} off ${tag}` });
+    };
+    const done = await restoreStartState(startState, { target, ws, oras, ledger, runId, log, policyLetGo });
     await evidence.parameter('start state', `restored: ${done.join('; ')}`);
+  });
+
+  await test.step('image automation not suspended (automation mode)', async () => {
+    const iua = fluxObjects(target).imageUpdateAutomation;
+    if (target.mode !== 'automation' || !iua) return evidence.skipped('image automation', 'mode manual');
+    const obj = await flux.get(iua.kind, iua.namespace, iua.name);
+    if (!obj) return evidence.skipped('image automation', `${iua.kind} ${iua.namespace}/${iua.name} does not exist yet (the bootstrap creates it in phase 01)`);
+    // Never resumed here: whoever suspended it (an interrupted rollbackBy git run, or a team in an incident) decides.
+    expect(obj.spec?.suspend === true ? `${iua.kind} ${iua.namespace}/${iua.name} is suspended (spec.suspend: true), so nothing would commit the to-tag: resume it (flux resume image update ${iua.name} -n ${iua.namespace}) if the run may go on` : undefined, 'image automation').toBeUndefined();
+    await evidence.parameter('image automation', `${iua.kind} ${iua.namespace}/${iua.name} active`);
   });
 
   await test.step('live sync intervals recorded', async () => {

@@ -13,7 +13,7 @@ import { replacementState } from '../helpers/pod-replacement.ts';
 import type { PodLifecycle } from '../helpers/pod-lifecycle.ts';
 import type { Evidence } from '../fixtures/evidence.ts';
 import { atCommit, fluxObjects, fluxStall, type Flux } from '../fixtures/flux.ts';
-import { automationCommitProblems } from '../helpers/automation-commit.ts';
+import { automationCommitProblems, signatureMismatches } from '../helpers/automation-commit.ts';
 import type { ImageUpdateAutomation } from '../helpers/flux-types.ts';
 import type { GitClones } from '../fixtures/index.ts';
 import type { ClusterClient, K8sObject, PendingWait } from '../fixtures/k8s.ts';
@@ -295,6 +295,9 @@ export async function automationCommitAndSync(
     });
     await evidence.text(`automation commit ${pushed.sha.slice(0, 12)}`, `${details.authorName} <${details.authorEmail}>\n${details.message}\n\n${diff}`);
     expect(problems, `the automation's commit ${pushed.sha} in ${target.git.remote}`).toEqual([]);
+    // The profile's automationCommit is how a later preflight recognises this commit after a crash: it must agree.
+    const live = { authorName: commitSpec.author?.name, authorEmail: commitSpec.author?.email, messageTemplate: commitSpec.messageTemplate };
+    if (target.automationCommit) expect(signatureMismatches(target.automationCommit, live, target.file), 'the profile\'s automationCommit against the live ImageUpdateAutomation').toEqual([]);
   });
 
   return test.step(`GitRepository ${refs.gitRepository.namespace}/${refs.gitRepository.name} reaches the automation's commit on its own`, async () => {
