@@ -8,8 +8,9 @@
  * With `rollbackBy: git` in automation mode it is the incident procedure of Flux's image automation guide: suspend
  * the ImageUpdateAutomation (it commits whatever the ImagePolicy selects, so it would write the to-tag over the
  * from-tag push while the registry has it — fluxcd/flux2#4676), push the from-tag, delete the to-tag, resume, and
- * see the automation run and commit nothing (image-automation-controller v1.0 / v0.40, Flux 2.9 / 2.6: a suspended
- * object is skipped; each run sets lastAutomationRunTime, pushes only when a marker's value changes).
+ * see the automation run and commit nothing (image-automation-controller release/v1.2.x and v0.41.2, the Flux 2.9
+ * and 2.6 lines of sandbox/flux-crds: a suspended object is skipped; every run sets lastAutomationRunTime and
+ * pushes only when a marker's value changes).
  */
 import { expect, test } from '../fixtures/index.ts';
 import { fluxObjects, fluxStall, lastScan } from '../fixtures/flux.ts';
