@@ -15,9 +15,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { DistributionRegistry } from '../sandbox/registry/distribution.ts';
-import { Registry } from '../sandbox/registry/server.ts';
-import type { RequestDetail } from '../sandbox/apiserver/request-log.ts';
+import { DistributionRegistry } from 'gitops-sandbox/registry/distribution';
+import { Registry } from 'gitops-sandbox/registry';
+import type { RequestDetail } from 'gitops-sandbox/apiserver/request-log';
 import { benchOci, makeBlobFile, type OciFigures } from './bench/oci.ts';
 import { benchScale, type ScaleFigures } from './bench/scale.ts';
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { SandboxCli } from '../../fixtures/global/sandbox-cli.ts';
+import { SANDBOX_CLI, SandboxCli } from '../../fixtures/global/sandbox-cli.ts';
 import { sandboxEnvironment } from '../../fixtures/global/sandbox-env.ts';
 import { GitWorkspace, type GitRemote } from '../../fixtures/git.ts';
 import type { Credentials } from '../../fixtures/index.ts';
@@ -30,11 +30,11 @@ import { RUN_ID_ANNOTATION } from '../../helpers/ownership.ts';
 import { createRedactor } from '../../helpers/redact.ts';
 import { setYamlValue } from '../../helpers/yaml-edit.ts';
 import { artifactFor, loadTarget, type LoadedTarget } from '../../targets/load.ts';
-import { registryClient } from './model-push.ts';
-import { SandboxRun } from './sandbox-cli.ts';
+import { registryClient } from 'gitops-sandbox/testing/model-push';
+import { SandboxRun } from 'gitops-sandbox/testing/sandbox-cli';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'sandbox', 'bin', 'gitops-sandbox.mjs');
+const CLI = SANDBOX_CLI;
 const FROM = 'v0.1.0';
 const TO = 'v0.2.0';
 

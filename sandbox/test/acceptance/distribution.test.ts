@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OciClient } from '../../lib/oci/client.ts';
+import { OciClient } from '../../../lib/oci/client.ts';
 import { condition } from './cluster-watch.ts';
 import { runCli } from './sandbox-cli.ts';
 import { PATHS, SandboxWorld } from './sandbox-world.ts';

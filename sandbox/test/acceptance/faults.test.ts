@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { FAULTS } from '../../sandbox/faults/faults.ts';
+import { FAULTS } from '../../faults/faults.ts';
 import { condition, type K8sObject } from './cluster-watch.ts';
 import { pushModels, registryClient } from './model-push.ts';
 import { isReady, livePods, restarts, waitingReason } from './pod-state.ts';

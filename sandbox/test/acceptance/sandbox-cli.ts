@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sandbox/bin/gitops-sandbox.mjs');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/gitops-sandbox.mjs');
 
 /** What one CLI invocation did. */
 export interface CliResult {

@@ -6,9 +6,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiServer } from '../../sandbox/apiserver/server.ts';
-import { LogStore } from '../../sandbox/apiserver/logs.ts';
-import { PodFiles } from '../../sandbox/kubelet/podfs.ts';
+import { ApiServer } from '../../apiserver/server.ts';
+import { LogStore } from '../../apiserver/logs.ts';
+import { PodFiles } from '../../kubelet/podfs.ts';
 import type { KubectlClient } from './kubectl-clients.ts';
 import { KubectlRunner } from './kubectl-runner.ts';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../sandbox/kube/types.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import { createRunningPod } from './builtin-objects.ts';
 import { ChildLines } from './child-lines.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
