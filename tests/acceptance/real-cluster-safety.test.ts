@@ -4,7 +4,7 @@
  * gitops-e2e run provably made, checks credentials with requests that write nothing, and finds a HelmRelease name
  * that no Kustomization applies in seconds. Then interruptions of `gitops-sandbox up` leave no daemon and no state.
  *
- * Run: node --import tsx --test test/acceptance/real-cluster-safety.test.ts
+ * Run: node --import tsx --test tests/acceptance/real-cluster-safety.test.ts
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * the chart's credentials Secret and comes up Ready logging its tag; the embedded-registry-only fault knobs are
  * refused with one line, at run time and at `up`.
  *
- * Run: node --import tsx --test test/acceptance/distribution.test.ts
+ * Run (in sandbox/): node --import tsx --test test/acceptance/distribution.test.ts
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';

@@ -3,7 +3,7 @@
  * cluster (HTTP answers, git's own messages, Flux conditions, pod states, logs, timestamps), on one shared
  * sandbox; then bad input to the CLI and two sandboxes side by side (one with a fault given at `up`).
  *
- * Run: node --import tsx --test test/acceptance/faults.test.ts
+ * Run (in sandbox/): node --import tsx --test test/acceptance/faults.test.ts
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';

@@ -3,7 +3,7 @@
  * with the real kubectl, an ORAS-style push of v0.2.0, a git edit of the tag, and the Recreate upgrade watched
  * with `kubectl get pods -w`. A second sandbox forced to RollingUpdate shows the one-GPU deadlock.
  *
- * Run: node --import tsx --test test/acceptance/plan-by-hand.test.ts
+ * Run (in sandbox/): node --import tsx --test test/acceptance/plan-by-hand.test.ts
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
