@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../kube/types.ts';
 import { createRunningPod } from './builtin-objects.ts';
-import { ChildLines } from './child-lines.ts';
+import { ChildLines } from '../support/child-lines.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
 import { KUBECTL_CLIENTS } from './kubectl-clients.ts';
 import type { KubectlRunner } from './kubectl-runner.ts';
