@@ -2,7 +2,7 @@
  * The budget trend as one SVG: a small panel per budget with its measured value in each run of the history (a
  * line with a dot per run, red where it was over), its limit as a dashed line, and the latest value and limit in
  * words. Same rules as the timeline (helpers/timeline-svg.ts): no scripts or external fonts, text never clipped or
- * overlapping — checked in headless Chromium by test/report/pictures.test.ts.
+ * overlapping — checked in headless Chromium by tests/report/pictures.test.ts.
  */
 import type { TrendSeries } from './budget-trend.ts';
 import { formatDuration } from './durations.ts';

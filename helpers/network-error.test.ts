@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeUnreachable, hostPort, isUnreachable, networkCode } from './network-error.ts';
-import { closedPort } from '../test/support/closed-port.ts';
+import { closedPort } from './closed-port.ts';
 
 describe('network errors name the host and port', () => {
   it('spells out default ports', () => {

@@ -3,7 +3,7 @@
  * @allurereport/plugin-awesome dist/generators.js) renders its template with `analyticsEnable: true` hard-coded and
  * no option to turn it off: a `<script async src="https://www.googletagmanager.com/gtag/js?id=…">` tag and an inline
  * script calling `gtag('config', …)` with the report's uuid. Opening a report of a private cluster would tell a third
- * party about it, so `npm run report` strips both; test/report/report-page.test.ts proves no request leaves
+ * party about it, so `npm run report` strips both; tests/report/report-page.test.ts proves no request leaves
  * 127.0.0.1.
  */
 

@@ -6,7 +6,7 @@
  * whichever is further right, the bar's end or the budget marker, so the marker never hides a label or a value.
  *
  * Hand-written: a charting library would add tens of MB for one picture, and the SVG needs no scripts or external
- * fonts to render in Allure. Text widths are estimated (no layout engine here); test/report/pictures.test.ts
+ * fonts to render in Allure. Text widths are estimated (no layout engine here); tests/report/pictures.test.ts
  * measures the real boxes in headless Chromium.
  */
 import { formatDuration } from './durations.ts';

@@ -8,9 +8,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pushModels } from '../test/acceptance/model-push.ts';
-import { SandboxRun } from '../test/acceptance/sandbox-cli.ts';
-import { SandboxWorld } from '../test/acceptance/sandbox-world.ts';
+import { pushModels } from 'gitops-sandbox/testing/model-push';
+import { SandboxRun } from 'gitops-sandbox/testing/sandbox-cli';
+import { SandboxWorld } from 'gitops-sandbox/testing/sandbox-world';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux x86-64). */
 const CLK_TCK = 100;

@@ -7,7 +7,7 @@
  *   node --import tsx scripts/bench-watch-storm.ts [minutes=10] [--interval-s=30]
  */
 import { request } from 'node:https';
-import { ApiServer } from '../sandbox/apiserver/server.ts';
+import { ApiServer } from 'gitops-sandbox/apiserver';
 
 const minutes = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 10);
 const intervalS = Number(process.argv.find((a) => a.startsWith('--interval-s='))?.split('=')[1] ?? 30);

@@ -15,9 +15,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { DistributionRegistry } from '../sandbox/registry/distribution.ts';
-import { Registry } from '../sandbox/registry/server.ts';
-import type { RequestDetail } from '../sandbox/apiserver/request-log.ts';
+import { DistributionRegistry } from 'gitops-sandbox/registry/distribution';
+import { Registry } from 'gitops-sandbox/registry';
+import type { RequestDetail } from 'gitops-sandbox/apiserver/request-log';
 import { benchOci, makeBlobFile, type OciFigures } from './bench/oci.ts';
 import { benchScale, type ScaleFigures } from './bench/scale.ts';
 
@@ -41,26 +41,21 @@ async function oci(sizeMib: number, runs: number): Promise<OciFigures[]> {
     const file = path.join(work, 'blob.bin');
     log(`oci: writing a ${sizeMib} MiB blob`);
     await makeBlobFile(file, sizeMib * 1024 * 1024);
-    const figures: OciFigures[] = [];
-    const embedded = new Registry({ root: path.join(work, 'embedded'), user: USER, password: PASSWORD });
-    await embedded.start();
-    try {
-      log('oci: embedded registry');
-      figures.push(await benchOci({ name: 'embedded registry', host: embedded.host, user: USER, password: PASSWORD }, file, runs, work));
-    } finally {
-      await embedded.stop();
-    }
+    const registries: [string, Registry | DistributionRegistry][] = [['embedded registry', new Registry({ root: path.join(work, 'embedded'), user: USER, password: PASSWORD })]];
     if (await DistributionRegistry.available()) {
-      const distribution = new DistributionRegistry({ root: path.join(work, 'distribution'), user: USER, password: PASSWORD });
-      await distribution.start();
-      try {
-        log('oci: CNCF distribution');
-        figures.push(await benchOci({ name: 'CNCF distribution', host: distribution.host, user: USER, password: PASSWORD }, file, runs, work));
-      } finally {
-        await distribution.stop();
-      }
+      registries.push(['CNCF distribution', new DistributionRegistry({ root: path.join(work, 'distribution'), user: USER, password: PASSWORD })]);
     } else {
       log('oci: /usr/bin/docker-registry is not installed; distribution rows skipped');
+    }
+    const figures: OciFigures[] = [];
+    for (const [name, registry] of registries) {
+      await registry.start();
+      try {
+        log(`oci: ${name}`);
+        figures.push(await benchOci({ name, host: registry.host, user: USER, password: PASSWORD }, file, runs, work));
+      } finally {
+        await registry.stop();
+      }
     }
     return figures;
   } finally {

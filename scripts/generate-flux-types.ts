@@ -12,7 +12,8 @@
  *   --out    write (or check) another path; the tests use it
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
@@ -22,7 +23,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** Newest line first: its descriptions win when a version is served by several lines. */
 export const FLUX_LINES = ['v2.9', 'v2.6'] as const;
 export const DEFAULT_OUT = 'helpers/flux-types.generated.ts';
-const CRD_DIR = 'sandbox/flux-crds';
+/** The sandbox package's vendored CRDs (its `flux-crds/*` export), relative to the root: `sandbox/flux-crds`. */
+const CRD_DIR = relative(ROOT, dirname(fileURLToPath(import.meta.resolve('gitops-sandbox/flux-crds/README.md'))));
 const REGENERATE = 'npm run generate:flux-types';
 
 /** Fields the suite's waits depend on, as paths into the object; the table says which (kind, version) has them. */

@@ -15,22 +15,21 @@ import { createConnection, createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OciClient } from '../../lib/oci/client.ts';
-import { seedRepo } from '../../sandbox/git/repos.ts';
-import { GitServer } from '../../sandbox/git/server.ts';
-import { buildModelsTarGz, publishArtifact } from '../../sandbox/registry/artifacts.ts';
+import { seedRepo } from 'gitops-sandbox/git/repos';
+import { GitServer } from 'gitops-sandbox/git';
+import { buildModelsTarGz, publishArtifact } from 'gitops-sandbox/registry/artifacts';
 
 const [gateway, stateDir] = process.argv.slice(2);
 if (!gateway || !stateDir) {
   console.error('usage: node ci/kind/services.ts <kind-gateway-ip> <state-dir>');
   process.exit(2);
 }
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const registryHost = `${gateway}:5000`;
 const user = 'gitops-e2e';
 const token = randomBytes(16).toString('hex');
 
 const repos = path.join(stateDir, 'git');
-await seedRepo(repos, 'foundry-gitops', path.join(root, 'sandbox', 'template-repo'), { substitutions: { REGISTRY_HOST: registryHost } });
+await seedRepo(repos, 'foundry-gitops', path.dirname(fileURLToPath(import.meta.resolve('gitops-sandbox/template-repo/README.md'))), { substitutions: { REGISTRY_HOST: registryHost } });
 const git = new GitServer({ root: repos, user, token, log: (line) => console.log(`git: ${line}`) });
 await git.start();
 const gitPort = Number(new URL(git.url).port);

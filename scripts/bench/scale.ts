@@ -17,9 +17,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, MEDIA_TYPES } from '../../lib/oci/manifest.ts';
-import type { JournalEntry, K8sObject } from '../../test/acceptance/cluster-watch.ts';
-import { registryClient } from '../../test/acceptance/model-push.ts';
-import { PATHS, SandboxWorld } from '../../test/acceptance/sandbox-world.ts';
+import type { JournalEntry, K8sObject } from 'gitops-sandbox/testing/cluster-watch';
+import { registryClient } from 'gitops-sandbox/testing/model-push';
+import { PATHS, SandboxWorld } from 'gitops-sandbox/testing/sandbox-world';
 
 const TIMEOUT_MS = 180_000;
 const EXTRA_TAGS = 1000;

@@ -7,7 +7,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { selectLatestTag } from '../../../helpers/semver-policy.ts';
+import { selectLatestTag } from './semver-policy.ts';
 
 /** Credentials from a GitRepository `secretRef` (basic auth or bearer token). */
 export interface GitCredentials {

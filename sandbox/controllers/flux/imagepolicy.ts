@@ -1,5 +1,5 @@
 /**
- * image-reflector-controller's ImagePolicy reconciler: apply the policy (helpers/semver-policy.ts, the
+ * image-reflector-controller's ImagePolicy reconciler: apply the policy (semver-policy.ts, the
  * Flux rules) to the tags the referenced ImageRepository scanned and report the result in the served
  * version's shape: v1 `latestRef`/`observedPreviousRef` and `Latest image tag for <image> resolved to <tag>`;
  * v1beta2 additionally `latestImage`/`observedPreviousImage` and `Latest image tag for '<image>' …`.
@@ -17,7 +17,7 @@
  * Both: no periodic requeue unless `digestReflectionPolicy: Always` (`spec.interval`, default 10m, only refreshes
  * the digest in that mode per the CRD).
  */
-import { selectLatestTag, TagPolicyError } from '../../../helpers/semver-policy.ts';
+import { selectLatestTag, TagPolicyError } from './semver-policy.ts';
 import type { Controller, ReconcileResult } from '../manager.ts';
 import type { FluxContext } from './context.ts';
 import { durationMs } from './duration.ts';

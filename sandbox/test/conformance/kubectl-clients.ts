@@ -3,7 +3,7 @@
  * which picks kubectl 1.32 because the sandbox reports minor 32) and the pinned kubectl 1.35. Test files loop
  * over this list to generate one suite per client.
  */
-import { findOnPath, pinnedTool } from '../../lib/tools.ts';
+import { findOnPath, pinnedTool } from '../../../lib/tools.ts';
 
 /** One kubectl client under test. */
 export interface KubectlClient {

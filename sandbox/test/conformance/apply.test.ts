@@ -11,7 +11,7 @@ import { loadFluxKinds } from './flux-crd-catalog.ts';
 import { fluxObject } from './flux-objects.ts';
 import { KUBECTL_CLIENTS } from './kubectl-clients.ts';
 import type { KubectlRunner } from './kubectl-runner.ts';
-import type { KubeObject } from '../../sandbox/kube/types.ts';
+import type { KubeObject } from '../../kube/types.ts';
 
 const cluster = new ConformanceCluster();
 const gitRepository = loadFluxKinds('2.9').find((k) => k.kind === 'GitRepository')!;

@@ -43,7 +43,7 @@ interface Crd {
   };
 }
 
-const CRD_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sandbox/flux-crds');
+const CRD_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../flux-crds');
 
 /** Reads every CRD of a vendored Flux version; the storage version is the one kubectl prefers here. */
 export function loadFluxKinds(flux: '2.9' | '2.6' = '2.9'): FluxKind[] {

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import type { SandboxInfo } from '../../state.ts';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sandbox/bin/gitops-sandbox.mjs');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/gitops-sandbox.mjs');
 
 /** What one CLI invocation did. */
 export interface CliResult {
@@ -19,30 +20,8 @@ export interface CliResult {
   ms: number;
 }
 
-/** The subset of `up --json` the acceptance tests read (see sandbox/state.ts for all of it). */
-export interface SandboxDescription {
-  kubeconfig: string;
-  apiServer: string;
-  stateDir: string;
-  pid: number;
-  startupMs: number;
-  timeScale: number;
-  git: { url: string; repoUrl: string; branch: string; user: string; token: string };
-  registry: { url: string; host: string; user: string; password: string; repository: string };
-  artifacts: Record<string, string>;
-  tags: { from: string; to: string };
-  objects: {
-    namespace: string;
-    fluxNamespace: string;
-    gitRepository: string;
-    kustomizations: string[];
-    helmRelease: string;
-    imageRepository: string;
-    imagePolicy: string;
-    podSelector: string;
-  };
-  faults: string[];
-}
+/** What `up --json` prints: the sandbox's state.json. */
+export type SandboxDescription = SandboxInfo;
 
 /** Runs `gitops-sandbox ARGS…` with the current Node; never throws on a non-zero exit. */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject, ObjectRef, WatchEvent } from '../../sandbox/kube/types.ts';
-import { ChildLines } from './child-lines.ts';
+import type { KubeObject, ObjectRef, WatchEvent } from '../../kube/types.ts';
+import { ChildLines } from '../support/child-lines.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
 import { loadFluxKinds } from './flux-crd-catalog.ts';
 import { fluxObject } from './flux-objects.ts';

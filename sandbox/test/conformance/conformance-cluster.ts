@@ -6,9 +6,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiServer } from '../../sandbox/apiserver/server.ts';
-import { LogStore } from '../../sandbox/apiserver/logs.ts';
-import { PodFiles } from '../../sandbox/kubelet/podfs.ts';
+import { ApiServer } from '../../apiserver/server.ts';
+import { LogStore } from '../../apiserver/logs.ts';
+import { PodFiles } from '../../kubelet/podfs.ts';
 import type { KubectlClient } from './kubectl-clients.ts';
 import { KubectlRunner } from './kubectl-runner.ts';
 
@@ -20,22 +20,25 @@ export class ConformanceCluster {
   #dir?: string;
   #stopped = false;
 
-  /** The server; throws before `start()`. */
+  /** What `start()` made; throws before it. */
+  #started(): { api: ApiServer; files: PodFiles; dir: string } {
+    if (!this.#api || !this.#files || !this.#dir) throw new Error('ConformanceCluster not started');
+    return { api: this.#api, files: this.#files, dir: this.#dir };
+  }
+
+  /** The server. */
   get api(): ApiServer {
-    if (!this.#api) throw new Error('ConformanceCluster not started');
-    return this.#api;
+    return this.#started().api;
   }
 
-  /** Pod file trees served to `exec`; throws before `start()`. */
+  /** Pod file trees served to `exec`. */
   get files(): PodFiles {
-    if (!this.#files) throw new Error('ConformanceCluster not started');
-    return this.#files;
+    return this.#started().files;
   }
 
-  /** The temp dir of this run; throws before `start()`. */
+  /** The temp dir of this run. */
   get dir(): string {
-    if (!this.#dir) throw new Error('ConformanceCluster not started');
-    return this.#dir;
+    return this.#started().dir;
   }
 
   /** The kubeconfig file kubectl is pointed at. */

@@ -4,7 +4,7 @@
  * the client's initial GET. The hub offers no event for a new subscriber, so this is the suite's one bounded poll.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ApiServer } from '../../sandbox/apiserver/server.ts';
+import type { ApiServer } from '../../apiserver/server.ts';
 
 /** Resolves once `accept(subscriberCount)` holds; rejects naming `what` after `timeoutMs`. */
 export async function untilWatchers(api: ApiServer, accept: (count: number) => boolean, what: string, timeoutMs = 15_000): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Flux ImagePolicy tag selection: given the tags an ImageRepository scanned and an ImagePolicy spec, which tag is
- * "latest". Used by the sandbox's image-reflector emulation and by the suite to predict what a real controller
- * must resolve to, so both follow the controller's rules:
+ * "latest", for the sandbox's image-reflector emulation (imagepolicy.ts) and its git automation (git.ts); the
+ * suite never predicts the tag, it reads what the controller reports. The controller's rules:
  * - `filterTags.pattern` (Go RE2 syntax, unanchored) keeps matching tags; `extract` (`$1`, `$name`, `${name}`)
  *   rewrites them before ordering; the original tag is returned.
  * - `semver.range`: Masterminds ranges; tags must have three dot-separated parts (`v` prefix accepted).

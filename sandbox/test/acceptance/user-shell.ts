@@ -3,9 +3,10 @@
  * plan's pipelines, and `git`, all with `KUBECONFIG` pointing at the sandbox and nothing else borrowed from the
  * test process (a private kubectl cache dir keeps `~/.kube` untouched).
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { execa } from 'execa';
-import { LineStream } from './line-stream.ts';
+import { ChildLines } from '../support/child-lines.ts';
 
 /** What a command printed and how it ended. */
 export interface ShellResult {
@@ -61,8 +62,8 @@ export class UserShell {
   }
 
   /** Starts a long-running command (e.g. `kubectl get pods -w`) whose lines the test reads as they come. */
-  background(command: string, args: string[]): LineStream {
-    return new LineStream(command, args, this.env);
+  background(command: string, args: string[]): ChildLines {
+    return new ChildLines(spawn(command, args, { env: this.env }));
   }
 
   /** Runs any command in the shell's environment; never throws on a non-zero exit. */

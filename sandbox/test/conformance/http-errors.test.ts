@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TestClient } from '../../sandbox/apiserver/test-client.ts';
+import { TestClient } from '../../apiserver/test-client.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
 import { KUBECTL_CLIENTS } from './kubectl-clients.ts';
 import { KubectlRunner } from './kubectl-runner.ts';

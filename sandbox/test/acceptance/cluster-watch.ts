@@ -6,40 +6,14 @@
  */
 import https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { JournalEntry } from '../../apiserver/journal.ts';
+import type { KubeObject } from '../../kube/types.ts';
 
-/** A Kubernetes object as the tests read it. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  // Tests read arbitrary spec/status fields of many kinds; typing each would add nothing to an assertion.
-  spec?: any;
-  status?: any;
-  [key: string]: unknown;
-}
+/** A Kubernetes object as the tests read it: the sandbox's own object type. */
+export type K8sObject = KubeObject;
 
-/** One change the journal recorded (see sandbox/apiserver/journal.ts). */
-export interface JournalEntry {
-  ts: number;
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  resourceVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  uid: string;
-  phase?: string;
-  deleting?: boolean;
-}
+/** One change the journal recorded, as the API server writes it. */
+export type { JournalEntry };
 
 /** What `until()` checks: the objects by name; returns a value to finish, or undefined to keep waiting. */
 export type Check<T> = (objects: ReadonlyMap<string, K8sObject>) => T | undefined;

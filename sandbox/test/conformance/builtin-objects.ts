@@ -3,7 +3,7 @@
  * configmaps, services and events, each labelled `app=<name>` so label and field selectors have something to
  * tell apart. Pods are made Running (status subresource) the way the kubelet would leave them.
  */
-import type { Kube, KubeObject } from '../../sandbox/kube/types.ts';
+import type { Kube, KubeObject } from '../../kube/types.ts';
 
 /** Creates one object of a kind in the cluster (and sets its status when the kind needs one). */
 type Builder = (kube: Kube, namespace: string, name: string) => KubeObject;

@@ -3,14 +3,14 @@
  * cluster (HTTP answers, git's own messages, Flux conditions, pod states, logs, timestamps), on one shared
  * sandbox; then bad input to the CLI and two sandboxes side by side (one with a fault given at `up`).
  *
- * Run: node --import tsx --test test/acceptance/faults.test.ts
+ * Run (in sandbox/): node --import tsx --test test/acceptance/faults.test.ts
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { FAULTS } from '../../sandbox/faults/faults.ts';
+import { FAULTS } from '../../faults/faults.ts';
 import { condition, type K8sObject } from './cluster-watch.ts';
 import { pushModels, registryClient } from './model-push.ts';
 import { isReady, livePods, restarts, waitingReason } from './pod-state.ts';
@@ -78,6 +78,14 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
 
   /** The only foundry pod now, which must be Ready. */
   const currentPod = () => world.readyFoundryPod(WAIT_MS);
+  /** Deletes the foundry pod `old` and waits for a replacement that `check` accepts (`what` names it in a timeout). */
+  const replacement = async (old: K8sObject, what: string, check: (pod: K8sObject) => boolean): Promise<K8sObject> => {
+    await world.shell.mustKubectl(['delete', 'pod', old.metadata.name, '-n', ns]);
+    return world.cluster.until(
+      { path: PATHS.pods(ns), query: { labelSelector: world.info.objects.podSelector }, what, timeoutMs: WAIT_MS },
+      (o) => livePods(o).find((p) => p.metadata.name !== old.metadata.name && check(p)),
+    );
+  };
 
   it('registry-down: every registry request answers 503 UNAVAILABLE; scans fail; --clear restores it', async () => {
     await world.run.mustFault('registry-down');
@@ -282,11 +290,7 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
   it('corrupt-artifact: a new foundry pod fails with a digest mismatch in its log, and recovers after --clear', async () => {
     const old = await currentPod();
     await world.run.mustFault('corrupt-artifact=v0.1.0');
-    await world.shell.mustKubectl(['delete', 'pod', old.metadata.name, '-n', ns]);
-    const failed = await world.cluster.until(
-      { path: PATHS.pods(ns), query: { labelSelector: world.info.objects.podSelector }, what: 'the new foundry pod to fail (restartCount ≥ 1)', timeoutMs: WAIT_MS },
-      (o) => livePods(o).find((p) => p.metadata.name !== old.metadata.name && restarts(p) >= 1),
-    );
+    const failed = await replacement(old, 'the new foundry pod to fail (restartCount ≥ 1)', (p) => restarts(p) >= 1);
     const log = await world.shell.mustKubectl(['logs', '-n', ns, failed.metadata.name, '--previous']);
     assert.match(log, /❌ Failed to deploy BYO models from \S+:v0\.1\.0: .*digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}/);
     assert.doesNotMatch(log, /Foundry Local is ready/);
@@ -298,11 +302,7 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
   it('crash-on-tag: a new foundry pod with that tag crash-loops (CrashLoopBackOff, restarts), and recovers after --clear', async () => {
     const old = await currentPod();
     await world.run.mustFault('crash-on-tag=v0.1.0');
-    await world.shell.mustKubectl(['delete', 'pod', old.metadata.name, '-n', ns]);
-    const looping = await world.cluster.until(
-      { path: PATHS.pods(ns), query: { labelSelector: world.info.objects.podSelector }, what: 'the new foundry pod in CrashLoopBackOff with restarts', timeoutMs: WAIT_MS },
-      (o) => livePods(o).find((p) => p.metadata.name !== old.metadata.name && waitingReason(p) === 'CrashLoopBackOff' && restarts(p) >= 1),
-    );
+    const looping = await replacement(old, 'the new foundry pod in CrashLoopBackOff with restarts', (p) => waitingReason(p) === 'CrashLoopBackOff' && restarts(p) >= 1);
     const out = await world.shell.mustKubectl(['get', 'pods', '-n', ns]);
     assert.match(out, new RegExp(`${looping.metadata.name}\\s+0/1\\s+CrashLoopBackOff\\s+[1-9]\\d*\\s`));
     const log = await world.shell.mustKubectl(['logs', '-n', ns, looping.metadata.name, '--previous']);

@@ -2,7 +2,7 @@
  * Pushing a model artifact to the sandbox registry the way the plan's `oras push … --artifact-type
  * foundry/models models.tar.gz:application/gzip` does, with the project's OCI client.
  */
-import { OciClient, type PushResult } from '../../lib/oci/client.ts';
+import { OciClient, type PushResult } from '../../../lib/oci/client.ts';
 import type { SandboxDescription } from './sandbox-cli.ts';
 
 /** An OCI client logged in to the sandbox registry (plain HTTP on 127.0.0.1). */

@@ -3,7 +3,7 @@
  * each to `get`, `apply`, `patch` or `wait` on. One spec builder per kind, in a table.
  */
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../sandbox/kube/types.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import type { FluxKind } from './flux-crd-catalog.ts';
 
 type SpecBuilder = (name: string) => Record<string, unknown>;

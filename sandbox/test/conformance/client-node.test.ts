@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import type { KubeObject } from '../../sandbox/kube/types.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import { createRunningPod } from './builtin-objects.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
 import { loadFluxKinds } from './flux-crd-catalog.ts';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ChildLines } from './child-lines.ts';
+import { ChildLines } from '../support/child-lines.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
 import { crdHeader, loadFluxKinds } from './flux-crd-catalog.ts';
 import { fluxObject } from './flux-objects.ts';

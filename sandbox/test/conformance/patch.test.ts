@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../sandbox/kube/types.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
 import { loadFluxKinds } from './flux-crd-catalog.ts';
 import { fluxObject } from './flux-objects.ts';

@@ -3,13 +3,13 @@
  * with the real kubectl, an ORAS-style push of v0.2.0, a git edit of the tag, and the Recreate upgrade watched
  * with `kubectl get pods -w`. A second sandbox forced to RollingUpdate shows the one-GPU deadlock.
  *
- * Run: node --import tsx --test test/acceptance/plan-by-hand.test.ts
+ * Run (in sandbox/): node --import tsx --test test/acceptance/plan-by-hand.test.ts
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { condition, type K8sObject } from './cluster-watch.ts';
 import { HELMRELEASE_FILE, type GitopsClone } from './gitops-clone.ts';
-import type { LineStream } from './line-stream.ts';
+import type { ChildLines } from '../support/child-lines.ts';
 import { pushModels } from './model-push.ts';
 import { maxCoexisting } from './pod-state.ts';
 import { PATHS, SandboxWorld } from './sandbox-world.ts';
@@ -24,7 +24,7 @@ describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () =
   let ns: string;
   let oldPod: K8sObject;
   let newPod: K8sObject;
-  let podWatch: LineStream | undefined;
+  let podWatch: ChildLines | undefined;
   let clone: GitopsClone;
   let pushedSha: string;
 
@@ -102,7 +102,7 @@ describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () =
   it('edits the tag in apps/foundry-gpu-oras/helmrelease.yaml (marker kept), commits and pushes', async () => {
     podWatch = world.shell.background('kubectl', ['get', 'pods', '-n', ns, '-w']);
     // The watch must list the current pod before anything changes, or it could miss the termination.
-    await podWatch.next(new RegExp(`^${oldPod.metadata.name}\\s+1/1\\s+Running`), 'kubectl get pods -w listing the running pod', 30_000);
+    await podWatch.line(new RegExp(`^${oldPod.metadata.name}\\s+1/1\\s+Running`), 'kubectl get pods -w listing the running pod', 30_000);
     clone = await world.cloned();
     const diff = await clone.setTag('v0.2.0');
     const changed = diff.split('\n').filter((l) => /^[-+](?![-+])/.test(l));
@@ -129,9 +129,11 @@ describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () =
 
   it('plan: kubectl get pods -n foundry-system -w showed the old pod Terminating, then the new pod Running', async () => {
     const watch = podWatch!;
-    const terminating = await watch.next(new RegExp(`^${oldPod.metadata.name}\\s+\\S+\\s+Terminating\\s`), 'old pod Terminating', 30_000);
-    const running = await watch.next(new RegExp(`^${newPod.metadata.name}\\s+1/1\\s+Running\\s`), 'new pod 1/1 Running', 30_000);
-    assert.ok(terminating < running, `Terminating at line ${terminating}, Running at line ${running}`);
+    const terminatingLine = new RegExp(`^${oldPod.metadata.name}\\s+\\S+\\s+Terminating\\s`);
+    await watch.line(terminatingLine, 'old pod Terminating', 30_000);
+    // line() reads on after the line it matched last, so this Running line comes after the Terminating one.
+    await watch.line(new RegExp(`^${newPod.metadata.name}\\s+1/1\\s+Running\\s`), 'new pod 1/1 Running after the old pod was Terminating', 30_000);
+    const terminating = watch.lines.findIndex((l) => terminatingLine.test(l));
     const firstNew = watch.lines.findIndex((l) => l.startsWith(`${newPod.metadata.name} `));
     assert.ok(firstNew > terminating, `the new pod appeared (line ${firstNew}) before the old one was Terminating (line ${terminating})`);
     await watch.stop();

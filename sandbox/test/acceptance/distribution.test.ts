@@ -4,7 +4,7 @@
  * the chart's credentials Secret and comes up Ready logging its tag; the embedded-registry-only fault knobs are
  * refused with one line, at run time and at `up`.
  *
- * Run: node --import tsx --test test/acceptance/distribution.test.ts
+ * Run (in sandbox/): node --import tsx --test test/acceptance/distribution.test.ts
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OciClient } from '../../lib/oci/client.ts';
+import { OciClient } from '../../../lib/oci/client.ts';
 import { condition } from './cluster-watch.ts';
 import { runCli } from './sandbox-cli.ts';
 import { PATHS, SandboxWorld } from './sandbox-world.ts';

@@ -4,7 +4,7 @@
  * gitops-e2e run provably made, checks credentials with requests that write nothing, and finds a HelmRelease name
  * that no Kustomization applies in seconds. Then interruptions of `gitops-sandbox up` leave no daemon and no state.
  *
- * Run: node --import tsx --test test/acceptance/real-cluster-safety.test.ts
+ * Run: node --import tsx --test tests/acceptance/real-cluster-safety.test.ts
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { SandboxCli } from '../../fixtures/global/sandbox-cli.ts';
+import { SANDBOX_CLI, SandboxCli } from '../../fixtures/global/sandbox-cli.ts';
 import { sandboxEnvironment } from '../../fixtures/global/sandbox-env.ts';
 import { GitWorkspace, type GitRemote } from '../../fixtures/git.ts';
 import type { Credentials } from '../../fixtures/index.ts';
@@ -30,11 +30,11 @@ import { RUN_ID_ANNOTATION } from '../../helpers/ownership.ts';
 import { createRedactor } from '../../helpers/redact.ts';
 import { setYamlValue } from '../../helpers/yaml-edit.ts';
 import { artifactFor, loadTarget, type LoadedTarget } from '../../targets/load.ts';
-import { registryClient } from './model-push.ts';
-import { SandboxRun } from './sandbox-cli.ts';
+import { registryClient } from 'gitops-sandbox/testing/model-push';
+import { SandboxRun } from 'gitops-sandbox/testing/sandbox-cli';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'sandbox', 'bin', 'gitops-sandbox.mjs');
+const CLI = SANDBOX_CLI;
 const FROM = 'v0.1.0';
 const TO = 'v0.2.0';
 
@@ -227,15 +227,20 @@ describe('interrupting gitops-sandbox up leaves nothing behind', { timeout: 300_
     return !alive(pid);
   }
 
+  /** The daemon's pid, once `up` has written its pid file into `stateDir`. */
+  async function daemonPid(stateDir: string): Promise<number> {
+    const pidFile = path.join(stateDir, 'daemon.pid');
+    // No event announces a file in a directory that may not exist yet: poll every 20 ms (bounded by the test timeout).
+    while (!existsSync(pidFile) || !(await readFile(pidFile, 'utf8')).trim()) await new Promise((r) => setTimeout(r, 20));
+    return Number((await readFile(pidFile, 'utf8')).trim());
+  }
+
   /** Starts `up` in a fresh state dir and resolves once the daemon exists (its pid file), with the daemon's pid. */
   async function upUntilDaemon(signal: NodeJS.Signals): Promise<{ pid: number; stateDir: string; result: { exitCode?: number; stderr: string } }> {
     const parent = await mkdtemp(path.join(tmpdir(), 'sandbox-interrupt-'));
     const stateDir = path.join(parent, 'state');
     const child = execa(process.execPath, [CLI, 'up', '--json', '--state-dir', stateDir], { reject: false });
-    const pidFile = path.join(stateDir, 'daemon.pid');
-    // No event announces a file in a directory that may not exist yet: poll every 20 ms (bounded by the test timeout).
-    while (!existsSync(pidFile) || !(await readFile(pidFile, 'utf8')).trim()) await new Promise((r) => setTimeout(r, 20));
-    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    const pid = await daemonPid(stateDir);
     assert.ok(!existsSync(path.join(stateDir, 'state.json')), 'interrupted before the sandbox was ready');
     child.kill(signal);
     const result = await child;
@@ -258,9 +263,7 @@ describe('interrupting gitops-sandbox up leaves nothing behind', { timeout: 300_
     const stateDir = path.join(parent, 'custom-state');
     const cli = new SandboxCli({ root: ROOT, stateDir, log: () => undefined });
     const up = cli.up([]).catch((err: Error) => err);
-    const pidFile = path.join(stateDir, 'daemon.pid');
-    while (!existsSync(pidFile) || !(await readFile(pidFile, 'utf8')).trim()) await new Promise((r) => setTimeout(r, 20));
-    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    const pid = await daemonPid(stateDir);
     cli.downSync();
     const outcome = await up;
     assert.ok(outcome instanceof Error, 'up reports the interruption');
@@ -275,9 +278,7 @@ describe('interrupting gitops-sandbox up leaves nothing behind', { timeout: 300_
     const parent = await mkdtemp(path.join(tmpdir(), 'sandbox-killed-'));
     const stateDir = path.join(parent, 'state');
     const child = execa(process.execPath, [CLI, 'up', '--json', '--state-dir', stateDir], { reject: false });
-    const pidFile = path.join(stateDir, 'daemon.pid');
-    while (!existsSync(pidFile) || !(await readFile(pidFile, 'utf8')).trim()) await new Promise((r) => setTimeout(r, 20));
-    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    const pid = await daemonPid(stateDir);
     child.kill('SIGKILL');
     await child;
     assert.equal(alive(pid), true, 'the detached daemon survives its up');
