@@ -14,8 +14,8 @@ import { readTag } from '../fixtures/tag-change.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { findOnPath, resolveTool } from '../lib/tools.ts';
-import { fetchRateLimit } from './github.ts';
-import { labelPhase } from './plan.ts';
+import { fetchRateLimit } from '../fixtures/github.ts';
+import { labelPhase } from '../fixtures/plan.ts';
 
 test('preflight: tools, cluster, Flux, registry and git are ready for the upgrade', { tag: '@phase0' }, async ({ target, k8s, flux, kubectl, oras, git, safety, ledger, facts, evidence, runId, credentials, log }) => {
   await labelPhase('00 Preflight', 'The cluster and its GitOps sources are in the start state', 'blocker');

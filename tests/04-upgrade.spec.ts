@@ -7,8 +7,8 @@
  */
 import { test } from '../fixtures/index.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
-import { followUpgrade, watchUpgrade } from './flow.ts';
-import { Deadline, labelPhase } from './plan.ts';
+import { followUpgrade, watchUpgrade } from '../fixtures/flow.ts';
+import { Deadline, labelPhase } from '../fixtures/plan.ts';
 
 test('upgrade: the commit is applied, Helm upgrades the release and the pod is recreated', { tag: '@phase4' }, async ({ target, flux, k8s, journal, facts, timeline, evidence, budgets, pods, log }) => {
   await labelPhase('04 Upgrade', `HelmRelease upgrade to ${target.tags.to} with Recreate on one GPU`, 'blocker');

@@ -15,7 +15,7 @@ import { describeRestoreAction } from '../helpers/restore-plan.ts';
 import { renderTimelineSvg, type TimelineStage } from '../helpers/timeline-svg.ts';
 import { budgetTableHtml, budgetTableMarkdown } from '../helpers/timing-table.ts';
 import { publishTimingSummary } from '../fixtures/timing-summary.ts';
-import { labelPhase } from './plan.ts';
+import { labelPhase } from '../fixtures/plan.ts';
 
 /** An error message on one line, for the "not restored" lines. */
 function oneLine(message: string): string {
