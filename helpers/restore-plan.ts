@@ -2,7 +2,8 @@
  * The run ledger's vocabulary and what undoing a run means: every mutation the suite makes (git push of the tag,
  * registry push/delete, bootstrap) is appended to the ledger as it happens; the teardown turns the ledger into the
  * actions that bring git and the registry back to the start state (tag file at the from-tag, no to-tag the run
- * pushed). Bootstrap is not undone: the from-tag deployment is the start state.
+ * pushed). Bootstrap is not undone: the from-tag deployment is the start state. Preflight undoes a crashed run's
+ * leftovers with the same actions (fixtures/start-state.ts runs them for both).
  */
 
 /** One mutation, as the ledger stores it. `at` is epoch ms. */
@@ -12,10 +13,10 @@ export type LedgerEntry =
   | { type: 'oci-delete'; at: number; repository: string; tag: string; digest?: string }
   | { type: 'bootstrap'; at: number; command: string };
 
-/** What the teardown must do. */
+/** What must be done to be back at the start state; `why` says whose change it undoes. */
 export type RestoreAction =
-  | { action: 'restore-git'; branch: string; file: string; from: string; to: string }
-  | { action: 'delete-tag'; repository: string; tag: string; digest: string };
+  | { action: 'restore-git'; branch: string; file: string; from: string; to: string; why?: string }
+  | { action: 'delete-tag'; repository: string; tag: string; digest: string; why?: string };
 
 /**
  * Actions that undo the ledger, in order (git first, so Flux stops referencing the to-tag before it disappears).
@@ -38,9 +39,19 @@ export function restoreActions(entries: readonly LedgerEntry[], start: { fromTag
   return actions;
 }
 
-/** One line per action, for the teardown's report. */
+/**
+ * The order to run the actions in. Git first, so Flux stops referencing the to-tag before it disappears — except in
+ * automation mode, where the automation commits whatever the ImagePolicy selects: there the to-tag goes first, and
+ * git is restored only once the policy has let go of it (else the automation would commit it again).
+ */
+export function restoreOrder(actions: readonly RestoreAction[], mode: 'manual' | 'automation'): RestoreAction[] {
+  if (mode === 'manual') return [...actions];
+  return [...actions.filter((a) => a.action === 'delete-tag'), ...actions.filter((a) => a.action !== 'delete-tag')];
+}
+
+/** One line per action, for the reports. */
 export function describeRestoreAction(a: RestoreAction): string {
   return a.action === 'restore-git'
-    ? `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}`
-    : `delete ${a.repository}:${a.tag} (${a.digest}) pushed by this run`;
+    ? `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}${a.why ? ` (${a.why})` : ''}`
+    : `delete ${a.repository}:${a.tag} (${a.digest}) ${a.why ?? 'pushed by this run'}`;
 }

@@ -9,7 +9,7 @@ import { expect, test } from '../fixtures/index.ts';
 import { missingBootstrapTools } from '../fixtures/bootstrap.ts';
 import { fluxObjects } from '../fixtures/flux.ts';
 import { apiServerVersion, checkHelmReleaseInventory, checkRegistryAccess, runMode, toTagArchive, unsetCredentialVariables } from '../fixtures/preflight-checks.ts';
-import { inspectStartState, restoreRefusal, restoreStartState } from '../fixtures/start-state.ts';
+import { inspectStartState, leftoverActions, restoreRefusal, restoreStartState } from '../fixtures/start-state.ts';
 import { readTag } from '../fixtures/tag-change.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
@@ -144,8 +144,9 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
     const refusal = restoreRefusal(startState, safety.check('restoring the start state'), target);
     if (refusal) log(`  ${refusal}`);
     expect(refusal, 'start state').toBeUndefined();
-    const done = await restoreStartState(startState, { target, ws, oras, ledger, runId, log });
-    await evidence.parameter('start state', `restored: ${done.join('; ')}`);
+    const restored = await restoreStartState(leftoverActions(startState, target), { target, clone: async () => ws, oras, ledger, flux, runId, by: 'preflight', log });
+    expect(restored.failures, 'start state restore').toEqual([]);
+    await evidence.parameter('start state', `restored: ${restored.done.join('; ')}`);
   });
 
   await test.step('live sync intervals recorded', async () => {
