@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { compileType, DEFAULT_OUT, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
+import { compileType, DEFAULT_OUT, extractSharedTypes, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const script = join(root, 'scripts/generate-flux-types.ts');
@@ -92,5 +92,39 @@ describe('generate-flux-types', () => {
     assert.match(ts, /extra\?: \{\n    \[k: string\]: unknown \| undefined;\n  \};/);
     assert.match(ts, /labels\?: \{\n    \[k: string\]: string \| undefined;\n  \};/);
     assert.match(ts, /closed\?: \{\n    name\?: string;\n  \};/);
+  });
+});
+
+describe('extractSharedTypes', () => {
+  const ref = () => ({ type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'Name of the referent.' }, namespace: { type: 'string' } } });
+  const roots = (): Array<{ name: string; schema: Record<string, any> }> => [
+    { name: 'ThingV1', schema: { type: 'object', properties: { spec: { type: 'object', properties: { sourceRef: { ...ref(), description: 'SourceRef of v1.' }, interval: { type: 'string' } } } } } },
+    { name: 'ThingV2', schema: { type: 'object', properties: { spec: { type: 'object', properties: { sourceRef: { ...ref(), description: 'SourceRef of v2.' }, suspend: { type: 'boolean' } } }, status: { type: 'object', properties: { lastRef: ref() } } } } },
+  ];
+
+  it('emits an object that stands in several places once, each place keeping its own description', () => {
+    const r = roots();
+    const shared = extractSharedTypes(r, new Set());
+    assert.deepEqual(shared.map((t) => t.name), ['SourceRef']);
+    assert.deepEqual(shared[0]!.schema.properties, ref().properties);
+    assert.deepEqual(r[0]!.schema.properties.spec.properties.sourceRef, { description: 'SourceRef of v1.', tsType: 'SourceRef' });
+    assert.deepEqual(r[1]!.schema.properties.spec.properties.sourceRef, { description: 'SourceRef of v2.', tsType: 'SourceRef' });
+    assert.deepEqual(r[1]!.schema.properties.status.properties.lastRef, { tsType: 'SourceRef' });
+    assert.equal(r[0]!.schema.properties.spec.properties.interval.type, 'string', 'what differs stays inline');
+  });
+
+  it('names it after its parents when the plain name is taken or says nothing, and never shares one-property objects', () => {
+    const r = roots();
+    assert.deepEqual(extractSharedTypes(r, new Set(['SourceRef'])).map((t) => t.name), ['ThingSourceRef']);
+    const tiny = [1, 2].map((n) => ({ name: `T${n}`, schema: { type: 'object', properties: { ref: { type: 'object', properties: { name: { type: 'string' } } } } } }));
+    assert.deepEqual(extractSharedTypes(tiny, new Set()), []);
+  });
+
+  it('the generated file declares each shared part once', async () => {
+    const text = await renderFluxTypes();
+    const names = [...text.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
+    assert.equal(new Set(names).size, names.length);
+    assert.match(text, /^export type ChartVerify = \{/m);
+    assert.ok((text.match(/verify\?: ChartVerify;/g) ?? []).length >= 2, 'ChartVerify is referred to, not repeated');
   });
 });

@@ -52,17 +52,7 @@ export interface GitRepositoryV1 {
      *
      * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
      */
-    include?: {
-      /** FromPath specifies the path to copy contents from, defaults to the root of the Artifact. */
-      fromPath?: string;
-      /** GitRepositoryRef specifies the GitRepository which Artifact contents must be included. */
-      repository: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** ToPath specifies the path to copy contents to, defaults to the name of the GitRepositoryRef. */
-      toPath?: string;
-    }[];
+    include?: Include[];
     /** Interval at which the GitRepository URL is checked for updates. */
     interval: string;
     /** Provider used for authentication, can be 'aws', 'azure', 'github', 'generic'. */
@@ -75,18 +65,7 @@ export interface GitRepositoryV1 {
     /** RecurseSubmodules enables the initialization of all submodules within the GitRepository as cloned from the URL, using their default setting… */
     recurseSubmodules?: boolean;
     /** Reference specifies the Git reference to resolve and monitor for changes, defaults to the 'master' branch. */
-    ref?: {
-      /** Branch to check out, defaults to 'master' if no other field is defined. */
-      branch?: string;
-      /** Commit SHA to check out, takes precedence over all reference fields. */
-      commit?: string;
-      /** Name of the reference to check out; takes precedence over Branch, Tag and SemVer. */
-      name?: string;
-      /** SemVer tag expression to check out, takes precedence over Tag. */
-      semver?: string;
-      /** Tag to check out, takes precedence over Branch. */
-      tag?: string;
-    };
+    ref?: GitRepositoryRef;
     /** SecretRef specifies the Secret containing authentication credentials for the GitRepository. */
     secretRef?: {
       /** Name of the referent. */
@@ -116,24 +95,7 @@ export interface GitRepositoryV1 {
   /** GitRepositoryStatus records the observed state of a Git repository. */
   status?: {
     /** Artifact represents the last successful GitRepository reconciliation. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
+    artifact?: Artifact;
     /** Conditions holds the conditions for the GitRepository. */
     conditions?: FluxCondition[];
     /**
@@ -141,24 +103,7 @@ export interface GitRepositoryV1 {
      *
      * Items: Artifact represents the output of a Source reconciliation.
      */
-    includedArtifacts?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    }[];
+    includedArtifacts?: Artifact[];
     /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
     lastHandledReconcileAt?: string;
     /** ObservedGeneration is the last observed generation of the GitRepository object. */
@@ -170,17 +115,7 @@ export interface GitRepositoryV1 {
      *
      * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
      */
-    observedInclude?: {
-      /** FromPath specifies the path to copy contents from, defaults to the root of the Artifact. */
-      fromPath?: string;
-      /** GitRepositoryRef specifies the GitRepository which Artifact contents must be included. */
-      repository: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** ToPath specifies the path to copy contents to, defaults to the name of the GitRepositoryRef. */
-      toPath?: string;
-    }[];
+    observedInclude?: Include[];
     /** ObservedRecurseSubmodules is the observed resource submodules configuration used to produce the current Artifact. */
     observedRecurseSubmodules?: boolean;
     /** ObservedSparseCheckout is the observed list of directories used to produce the current Artifact. */
@@ -198,19 +133,7 @@ export interface GitRepositoryV1beta1 {
   /** GitRepositorySpec defines the desired state of a Git repository. */
   spec?: {
     /** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
+    accessFrom?: AccessFrom;
     /** Determines which git client library to use. */
     gitImplementation?: 'go-git' | 'libgit2';
     /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
@@ -220,17 +143,7 @@ export interface GitRepositoryV1beta1 {
      *
      * Items: GitRepositoryInclude defines a source with a from and to path.
      */
-    include?: {
-      /** The path to copy contents from, defaults to the root directory. */
-      fromPath?: string;
-      /** Reference to a GitRepository to include. */
-      repository: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** The path to copy contents to, defaults to the name of the source ref. */
-      toPath?: string;
-    }[];
+    include?: Include[];
     /** The interval at which to check for repository updates. */
     interval: string;
     /** When enabled, after the clone is created, initializes all submodules within, using their default settings. */
@@ -271,18 +184,7 @@ export interface GitRepositoryV1beta1 {
   /** GitRepositoryStatus defines the observed state of a Git repository. */
   status?: {
     /** Artifact represents the output of the last successful repository sync. */
-    artifact?: {
-      /** Checksum is the SHA256 checksum of the artifact. */
-      checksum?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of this artifact. */
-      lastUpdateTime: string;
-      /** Path is the relative file path of this artifact. */
-      path: string;
-      /** Revision is a human readable identifier traceable in the origin source system. */
-      revision?: string;
-      /** URL is the HTTP address of this artifact. */
-      url: string;
-    };
+    artifact?: GitRepositoryArtifact;
     /** Conditions holds the conditions for the GitRepository. */
     conditions?: FluxCondition[];
     /**
@@ -290,18 +192,7 @@ export interface GitRepositoryV1beta1 {
      *
      * Items: Artifact represents the output of a source synchronisation.
      */
-    includedArtifacts?: {
-      /** Checksum is the SHA256 checksum of the artifact. */
-      checksum?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of this artifact. */
-      lastUpdateTime: string;
-      /** Path is the relative file path of this artifact. */
-      path: string;
-      /** Revision is a human readable identifier traceable in the origin source system. */
-      revision?: string;
-      /** URL is the HTTP address of this artifact. */
-      url: string;
-    }[];
+    includedArtifacts?: GitRepositoryArtifact[];
     /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
     lastHandledReconcileAt?: string;
     /** ObservedGeneration is the last observed generation. */
@@ -319,19 +210,7 @@ export interface GitRepositoryV1beta2 {
   /** GitRepositorySpec specifies the required configuration to produce an Artifact for a Git repository. */
   spec?: {
     /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
+    accessFrom?: AccessFrom;
     /** GitImplementation specifies which Git client library implementation to use. */
     gitImplementation?: 'go-git' | 'libgit2';
     /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
@@ -341,34 +220,13 @@ export interface GitRepositoryV1beta2 {
      *
      * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
      */
-    include?: {
-      /** FromPath specifies the path to copy contents from, defaults to the root of the Artifact. */
-      fromPath?: string;
-      /** GitRepositoryRef specifies the GitRepository which Artifact contents must be included. */
-      repository: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** ToPath specifies the path to copy contents to, defaults to the name of the GitRepositoryRef. */
-      toPath?: string;
-    }[];
+    include?: Include[];
     /** Interval at which to check the GitRepository for updates. */
     interval: string;
     /** RecurseSubmodules enables the initialization of all submodules within the GitRepository as cloned from the URL, using their default setting… */
     recurseSubmodules?: boolean;
     /** Reference specifies the Git reference to resolve and monitor for changes, defaults to the 'master' branch. */
-    ref?: {
-      /** Branch to check out, defaults to 'master' if no other field is defined. */
-      branch?: string;
-      /** Commit SHA to check out, takes precedence over all reference fields. */
-      commit?: string;
-      /** Name of the reference to check out; takes precedence over Branch, Tag and SemVer. */
-      name?: string;
-      /** SemVer tag expression to check out, takes precedence over Tag. */
-      semver?: string;
-      /** Tag to check out, takes precedence over Branch. */
-      tag?: string;
-    };
+    ref?: GitRepositoryRef;
     /** SecretRef specifies the Secret containing authentication credentials for the GitRepository. */
     secretRef?: {
       /** Name of the referent. */
@@ -394,24 +252,7 @@ export interface GitRepositoryV1beta2 {
   /** GitRepositoryStatus records the observed state of a Git repository. */
   status?: {
     /** Artifact represents the last successful GitRepository reconciliation. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
+    artifact?: Artifact;
     /** Conditions holds the conditions for the GitRepository. */
     conditions?: FluxCondition[];
     /** ContentConfigChecksum is a checksum of all the configurations related to the content of the source artifact: - .spec.ignore - .spec.recurse… */
@@ -421,24 +262,7 @@ export interface GitRepositoryV1beta2 {
      *
      * Items: Artifact represents the output of a Source reconciliation.
      */
-    includedArtifacts?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    }[];
+    includedArtifacts?: Artifact[];
     /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
     lastHandledReconcileAt?: string;
     /** ObservedGeneration is the last observed generation of the GitRepository object. */
@@ -450,17 +274,7 @@ export interface GitRepositoryV1beta2 {
      *
      * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
      */
-    observedInclude?: {
-      /** FromPath specifies the path to copy contents from, defaults to the root of the Artifact. */
-      fromPath?: string;
-      /** GitRepositoryRef specifies the GitRepository which Artifact contents must be included. */
-      repository: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** ToPath specifies the path to copy contents to, defaults to the name of the GitRepositoryRef. */
-      toPath?: string;
-    }[];
+    observedInclude?: Include[];
     /** ObservedRecurseSubmodules is the observed resource submodules configuration used to produce the current Artifact. */
     observedRecurseSubmodules?: boolean;
     /** URL is the dynamic fetch link for the latest Artifact. */
@@ -484,78 +298,18 @@ export interface HelmChartV1 {
     /** ReconcileStrategy determines what enables the creation of a new artifact. */
     reconcileStrategy?: 'ChartVersion' | 'Revision';
     /** SourceRef is the reference to the Source the chart is available at. */
-    sourceRef: {
-      /** APIVersion of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent, valid values are ('HelmRepository', 'GitRepository', 'Bucket'). */
-      kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
-      /** Name of the referent. */
-      name: string;
-    };
+    sourceRef: HelmChartSourceRef;
     /** Suspend tells the controller to suspend the reconciliation of this source. */
     suspend?: boolean;
     /** ValuesFiles is an alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a re… */
     valuesFiles?: string[];
     /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-    verify?: {
-      /**
-       * MatchOIDCIdentity specifies the identity matching criteria to use while verifying an OCI artifact which was signed using Cosign keyless sig…
-       *
-       * Items: OIDCIdentityMatch specifies options for verifying the certificate identity, i.e.
-       */
-      matchOIDCIdentity?: {
-        /** Issuer specifies the regex pattern to match against to verify the OIDC issuer in the Fulcio certificate. */
-        issuer: string;
-        /** Subject specifies the regex pattern to match against to verify the identity subject in the Fulcio certificate. */
-        subject: string;
-      }[];
-      /** Provider specifies the technology used to sign the OCI Artifact. */
-      provider: 'cosign' | 'notation';
-      /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
-      secretRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-    };
+    verify?: Verify;
     /** Version is the chart version semver expression, ignored for charts from GitRepository and Bucket sources. */
     version?: string;
   };
   /** HelmChartStatus records the observed state of the HelmChart. */
-  status?: {
-    /** Artifact represents the output of the last successful reconciliation. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
-    /** Conditions holds the conditions for the HelmChart. */
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedChartName is the last observed chart name as specified by the resolved chart reference. */
-    observedChartName?: string;
-    /** ObservedGeneration is the last observed generation of the HelmChart object. */
-    observedGeneration?: number;
-    /** ObservedSourceArtifactRevision is the last observed Artifact.Revision of the HelmChartSpec.SourceRef. */
-    observedSourceArtifactRevision?: string;
-    /** ObservedValuesFiles are the observed value files of the last successful reconciliation. */
-    observedValuesFiles?: string[];
-    /** URL is the dynamic fetch link for the latest Artifact. */
-    url?: string;
-  };
+  status?: HelmChartStatus;
 }
 
 /** HelmChart source.toolkit.fluxcd.io/v1beta1, served by Flux v2.6; deprecated. */
@@ -566,19 +320,7 @@ export interface HelmChartV1beta1 {
   /** HelmChartSpec defines the desired state of a Helm chart. */
   spec?: {
     /** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
+    accessFrom?: AccessFrom;
     /** The name or path the Helm chart is available at in the SourceRef. */
     chart: string;
     /** The interval at which to check the Source for updates. */
@@ -586,14 +328,7 @@ export interface HelmChartV1beta1 {
     /** Determines what enables the creation of a new artifact. */
     reconcileStrategy?: 'ChartVersion' | 'Revision';
     /** The reference to the Source the chart is available at. */
-    sourceRef: {
-      /** APIVersion of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent, valid values are ('HelmRepository', 'GitRepository', 'Bucket'). */
-      kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
-      /** Name of the referent. */
-      name: string;
-    };
+    sourceRef: HelmChartSourceRef;
     /** This flag tells the controller to suspend the reconciliation of this source. */
     suspend?: boolean;
     /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
@@ -604,29 +339,7 @@ export interface HelmChartV1beta1 {
     version?: string;
   };
   /** HelmChartStatus defines the observed state of the HelmChart. */
-  status?: {
-    /** Artifact represents the output of the last successful chart sync. */
-    artifact?: {
-      /** Checksum is the SHA256 checksum of the artifact. */
-      checksum?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of this artifact. */
-      lastUpdateTime: string;
-      /** Path is the relative file path of this artifact. */
-      path: string;
-      /** Revision is a human readable identifier traceable in the origin source system. */
-      revision?: string;
-      /** URL is the HTTP address of this artifact. */
-      url: string;
-    };
-    /** Conditions holds the conditions for the HelmChart. */
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
-    /** URL is the download link for the last chart pulled. */
-    url?: string;
-  };
+  status?: HelmChartV1beta1Status;
 }
 
 /** HelmChart source.toolkit.fluxcd.io/v1beta2, served by Flux v2.6; deprecated. */
@@ -637,19 +350,7 @@ export interface HelmChartV1beta2 {
   /** HelmChartSpec specifies the desired state of a Helm chart. */
   spec?: {
     /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
+    accessFrom?: AccessFrom;
     /** Chart is the name or path the Helm chart is available at in the SourceRef. */
     chart: string;
     /** IgnoreMissingValuesFiles controls whether to silently ignore missing values files rather than failing. */
@@ -659,14 +360,7 @@ export interface HelmChartV1beta2 {
     /** ReconcileStrategy determines what enables the creation of a new artifact. */
     reconcileStrategy?: 'ChartVersion' | 'Revision';
     /** SourceRef is the reference to the Source the chart is available at. */
-    sourceRef: {
-      /** APIVersion of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent, valid values are ('HelmRepository', 'GitRepository', 'Bucket'). */
-      kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
-      /** Name of the referent. */
-      name: string;
-    };
+    sourceRef: HelmChartSourceRef;
     /** Suspend tells the controller to suspend the reconciliation of this source. */
     suspend?: boolean;
     /** ValuesFile is an alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
@@ -674,65 +368,12 @@ export interface HelmChartV1beta2 {
     /** ValuesFiles is an alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a re… */
     valuesFiles?: string[];
     /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-    verify?: {
-      /**
-       * MatchOIDCIdentity specifies the identity matching criteria to use while verifying an OCI artifact which was signed using Cosign keyless sig…
-       *
-       * Items: OIDCIdentityMatch specifies options for verifying the certificate identity, i.e.
-       */
-      matchOIDCIdentity?: {
-        /** Issuer specifies the regex pattern to match against to verify the OIDC issuer in the Fulcio certificate. */
-        issuer: string;
-        /** Subject specifies the regex pattern to match against to verify the identity subject in the Fulcio certificate. */
-        subject: string;
-      }[];
-      /** Provider specifies the technology used to sign the OCI Artifact. */
-      provider: 'cosign' | 'notation';
-      /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
-      secretRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-    };
+    verify?: Verify;
     /** Version is the chart version semver expression, ignored for charts from GitRepository and Bucket sources. */
     version?: string;
   };
   /** HelmChartStatus records the observed state of the HelmChart. */
-  status?: {
-    /** Artifact represents the output of the last successful reconciliation. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
-    /** Conditions holds the conditions for the HelmChart. */
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedChartName is the last observed chart name as specified by the resolved chart reference. */
-    observedChartName?: string;
-    /** ObservedGeneration is the last observed generation of the HelmChart object. */
-    observedGeneration?: number;
-    /** ObservedSourceArtifactRevision is the last observed Artifact.Revision of the HelmChartSpec.SourceRef. */
-    observedSourceArtifactRevision?: string;
-    /** ObservedValuesFiles are the observed value files of the last successful reconciliation. */
-    observedValuesFiles?: string[];
-    /** URL is the dynamic fetch link for the latest Artifact. */
-    url?: string;
-  };
+  status?: HelmChartStatus;
 }
 
 /** HelmRelease helm.toolkit.fluxcd.io/v2, served by Flux v2.9 (storage), v2.6 (storage). */
@@ -745,16 +386,7 @@ export interface HelmReleaseV2 {
     /** Chart defines the template of the v1.HelmChart that should be created for this HelmRelease. */
     chart?: {
       /** ObjectMeta holds the template for metadata like labels and annotations. */
-      metadata?: {
-        /** Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metad… */
-        annotations?: {
-          [k: string]: string | undefined;
-        };
-        /** Map of string keys and values that can be used to organize and categorize (scope and select) objects. */
-        labels?: {
-          [k: string]: string | undefined;
-        };
-      };
+      metadata?: CommonMetadata;
       /** Spec holds the template for the v1.HelmChartSpec for this HelmRelease. */
       spec: {
         /** The name or path the Helm chart is available at in the SourceRef. */
@@ -766,28 +398,11 @@ export interface HelmReleaseV2 {
         /** Determines what enables the creation of a new artifact. */
         reconcileStrategy?: 'ChartVersion' | 'Revision';
         /** The name and namespace of the v1.Source the chart is available at. */
-        sourceRef: {
-          /** APIVersion of the referent. */
-          apiVersion?: string;
-          /** Kind of the referent. */
-          kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
-          /** Name of the referent. */
-          name: string;
-          /** Namespace of the referent. */
-          namespace?: string;
-        };
+        sourceRef: SourceRef;
         /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
         valuesFiles?: string[];
         /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-        verify?: {
-          /** Provider specifies the technology used to sign the OCI Helm chart. */
-          provider: 'cosign' | 'notation';
-          /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
-          secretRef?: {
-            /** Name of the referent. */
-            name: string;
-          };
-        };
+        verify?: ChartVerify;
         /** Version semver expression, ignored for charts from v1.GitRepository and v1beta2.Bucket sources. */
         version?: string;
       };
@@ -804,77 +419,21 @@ export interface HelmReleaseV2 {
       namespace?: string;
     };
     /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
-    commonMetadata?: {
-      /** Annotations to be added to the object's metadata. */
-      annotations?: {
-        [k: string]: string | undefined;
-      };
-      /** Labels to be added to the object's metadata. */
-      labels?: {
-        [k: string]: string | undefined;
-      };
-    };
+    commonMetadata?: CommonMetadata;
     /**
      * DependsOn may contain a DependencyReference slice with references to HelmRelease resources that must be ready before this HelmRelease can b…
      *
      * Items: DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i…
      */
-    dependsOn?: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the resource object that contains the reference. */
-      namespace?: string;
-      /** ReadyExpr is a CEL expression that can be used to assess the readiness of a dependency. */
-      readyExpr?: string;
-    }[];
+    dependsOn?: DependsOn[];
     /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
-    driftDetection?: {
-      /**
-       * Ignore contains a list of rules for specifying which changes to ignore during diffing.
-       *
-       * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
-       */
-      ignore?: {
-        /** Paths is a list of JSON Pointer (RFC 6901) paths to be excluded from consideration in a Kubernetes object. */
-        paths: string[];
-        /** Target is a selector for specifying Kubernetes objects to which this rule applies. */
-        target?: {
-          /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-          annotationSelector?: string;
-          /** Group is the API group to select resources from. */
-          group?: string;
-          /** Kind of the API Group to select resources from. */
-          kind?: string;
-          /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-          labelSelector?: string;
-          /** Name to match resources with. */
-          name?: string;
-          /** Namespace to select resources from. */
-          namespace?: string;
-          /** Version of the API Group to select resources from. */
-          version?: string;
-        };
-      }[];
-      /** Mode defines how differences should be handled between the Helm manifest and the manifest currently applied to the cluster. */
-      mode?: 'enabled' | 'warn' | 'disabled';
-    };
+    driftDetection?: DriftDetection;
     /**
      * HealthCheckExprs is a list of healthcheck expressions for evaluating the health of custom resources using Common Expression Language (CEL).
      *
      * Items: CustomHealthCheck defines the health check for custom resources.
      */
-    healthCheckExprs?: {
-      /** APIVersion of the custom resource under evaluation. */
-      apiVersion: string;
-      /** Current is the CEL expression that determines if the status of the custom resource has reached the desired state. */
-      current: string;
-      /** Failed is the CEL expression that determines if the status of the custom resource has failed to reach the desired state. */
-      failed?: string;
-      /** InProgress is the CEL expression that determines if the status of the custom resource has not yet reached the desired state. */
-      inProgress?: string;
-      /** Kind of the custom resource under evaluation. */
-      kind?: string;
-    }[];
+    healthCheckExprs?: HealthCheckExpr[];
     /** Install holds the configuration for Helm install actions for this HelmRelease. */
     install?: {
       /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
@@ -894,14 +453,7 @@ export interface HelmReleaseV2 {
       /** DisableWaitForJobs disables waiting for jobs to complete after a Helm install has been performed. */
       disableWaitForJobs?: boolean;
       /** Remediation holds the remediation configuration for when the Helm install action for the HelmRelease fails. */
-      remediation?: {
-        /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an install action but fail. */
-        ignoreTestFailures?: boolean;
-        /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
-        remediateLastFailure?: boolean;
-        /** Retries is the number of retries that should be attempted on failures before bailing. */
-        retries?: number;
-      };
+      remediation?: InstallRemediation;
       /** Replace tells the Helm install action to re-use the 'ReleaseName', but only if that name is a deleted release which remains in the history. */
       replace?: boolean;
       /** ServerSideApply enables server-side apply for resources during install. */
@@ -909,32 +461,14 @@ export interface HelmReleaseV2 {
       /** SkipCRDs tells the Helm install action to not install any CRDs. */
       skipCRDs?: boolean;
       /** Strategy defines the install strategy to use for this HelmRelease. */
-      strategy?: {
-        /** Name of the install strategy. */
-        name: 'RemediateOnFailure' | 'RetryOnFailure';
-        /** RetryInterval is the interval at which to retry a failed install. */
-        retryInterval?: string;
-      };
+      strategy?: Strategy;
       /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm install action. */
       timeout?: string;
     };
     /** Interval at which to reconcile the Helm release. */
     interval: string;
     /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
-    kubeConfig?: {
-      /** ConfigMapRef holds an optional name of a ConfigMap that contains the following keys: */
-      configMapRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** SecretRef holds an optional name of a secret that contains a key with the kubeconfig file as the value. */
-      secretRef?: {
-        /** Key in the Secret, when not specified an implementation-specific default key is used. */
-        key?: string;
-        /** Name of the Secret. */
-        name: string;
-      };
-    };
+    kubeConfig?: KubeConfig;
     /** MaxHistory is the number of revisions saved by Helm for this HelmRelease. */
     maxHistory?: number;
     /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
@@ -954,42 +488,13 @@ export interface HelmReleaseV2 {
          *
          * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
          */
-        images?: {
-          /** Digest is the value used to replace the original image tag. */
-          digest?: string;
-          /** Name is a tag-less image name. */
-          name: string;
-          /** NewName is the value used to replace the original name. */
-          newName?: string;
-          /** NewTag is the value used to replace the original tag. */
-          newTag?: string;
-        }[];
+        images?: Image[];
         /**
          * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
          *
          * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
          */
-        patches?: {
-          /** Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with an array of operation objects. */
-          patch: string;
-          /** Target points to the resources that the patch document should be applied to. */
-          target?: {
-            /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-            annotationSelector?: string;
-            /** Group is the API group to select resources from. */
-            group?: string;
-            /** Kind of the API Group to select resources from. */
-            kind?: string;
-            /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-            labelSelector?: string;
-            /** Name to match resources with. */
-            name?: string;
-            /** Namespace to select resources from. */
-            namespace?: string;
-            /** Version of the API Group to select resources from. */
-            version?: string;
-          };
-        }[];
+        patches?: Patch[];
       };
     }[];
     /** ReleaseName used for the Helm release. */
@@ -1022,40 +527,11 @@ export interface HelmReleaseV2 {
     /** TargetNamespace to target when performing operations for the HelmRelease. */
     targetNamespace?: string;
     /** Test holds the configuration for Helm test actions for this HelmRelease. */
-    test?: {
-      /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
-      enable?: boolean;
-      /**
-       * Filters is a list of tests to run or exclude from running.
-       *
-       * Items: Filter holds the configuration for individual Helm test filters.
-       */
-      filters?: {
-        /** Exclude specifies whether the named test should be excluded. */
-        exclude?: boolean;
-        /** Name is the name of the test. */
-        name: string;
-      }[];
-      /** IgnoreFailures tells the controller to skip remediation when the Helm tests are run but fail. */
-      ignoreFailures?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
-      timeout?: string;
-    };
+    test?: Test;
     /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm action. */
     timeout?: string;
     /** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
-    uninstall?: {
-      /** DeletionPropagation specifies the deletion propagation policy when a Helm uninstall is performed. */
-      deletionPropagation?: 'background' | 'foreground' | 'orphan';
-      /** DisableHooks prevents hooks from running during the Helm rollback action. */
-      disableHooks?: boolean;
-      /** DisableWait disables waiting for all the resources to be deleted after a Helm uninstall is performed. */
-      disableWait?: boolean;
-      /** KeepHistory tells Helm to remove all associated resources and mark the release as deleted, but retain the release history. */
-      keepHistory?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm uninstall action. */
-      timeout?: string;
-    };
+    uninstall?: Uninstall;
     /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
     upgrade?: {
       /** ChartNameChangeStrategy defines the strategy to use when a Helm chart name changes. */
@@ -1081,25 +557,11 @@ export interface HelmReleaseV2 {
       /** PreserveValues will make Helm reuse the last release's values and merge in overrides from 'Values'. */
       preserveValues?: boolean;
       /** Remediation holds the remediation configuration for when the Helm upgrade action for the HelmRelease fails. */
-      remediation?: {
-        /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an upgrade action but fail. */
-        ignoreTestFailures?: boolean;
-        /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
-        remediateLastFailure?: boolean;
-        /** Retries is the number of retries that should be attempted on failures before bailing. */
-        retries?: number;
-        /** Strategy to use for failure remediation. */
-        strategy?: 'rollback' | 'uninstall';
-      };
+      remediation?: Remediation;
       /** ServerSideApply enables server-side apply for resources during upgrade. */
       serverSideApply?: 'enabled' | 'disabled' | 'auto';
       /** Strategy defines the upgrade strategy to use for this HelmRelease. */
-      strategy?: {
-        /** Name of the upgrade strategy. */
-        name: 'RemediateOnFailure' | 'RetryOnFailure';
-        /** RetryInterval is the interval at which to retry a failed upgrade. */
-        retryInterval?: string;
-      };
+      strategy?: Strategy;
       /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm upgrade action. */
       timeout?: string;
     };
@@ -1175,16 +637,7 @@ export interface HelmReleaseV2 {
       /** TestHooks is the list of test hooks for the release as observed to be run by the controller. */
       testHooks?: {
         /** TestHookStatus holds the status information for a test hook as observed to be run by the controller. */
-        [k: string]:
-          | {
-              /** LastCompleted is the time the test hook last completed. */
-              lastCompleted?: string;
-              /** LastStarted is the time the test hook was last started. */
-              lastStarted?: string;
-              /** Phase the test hook was observed to be in. */
-              phase?: string;
-            }
-          | undefined;
+        [k: string]: TestHooks | undefined;
       };
       /** Version is the version of the release object in storage. */
       version: number;
@@ -1192,19 +645,7 @@ export interface HelmReleaseV2 {
     /** InstallFailures is the install failure count against the latest desired state. */
     installFailures?: number;
     /** Inventory contains the list of Kubernetes resource object references that have been applied for this release. */
-    inventory?: {
-      /**
-       * Entries of Kubernetes resource object references.
-       *
-       * Items: ResourceRef contains the information necessary to locate a resource within a cluster.
-       */
-      entries: {
-        /** ID is the string representation of the Kubernetes resource object's metadata, in the format '<namespace>_<name>_<group>_<kind>'. */
-        id: string;
-        /** Version is the API version of the Kubernetes resource object's kind. */
-        v: string;
-      }[];
-    };
+    inventory?: Inventory;
     /** LastAttemptedConfigDigest is the digest for the config (better known as "values") of the last reconciliation attempt. */
     lastAttemptedConfigDigest?: string;
     /** LastAttemptedGeneration is the last generation the controller attempted to reconcile. */
@@ -1250,16 +691,7 @@ export interface HelmReleaseV2beta1 {
     /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
     chart: {
       /** ObjectMeta holds the template for metadata like labels and annotations. */
-      metadata?: {
-        /** Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metad… */
-        annotations?: {
-          [k: string]: string | undefined;
-        };
-        /** Map of string keys and values that can be used to organize and categorize (scope and select) objects. */
-        labels?: {
-          [k: string]: string | undefined;
-        };
-      };
+      metadata?: CommonMetadata;
       /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
       spec: {
         /** The name or path the Helm chart is available at in the SourceRef. */
@@ -1269,16 +701,7 @@ export interface HelmReleaseV2beta1 {
         /** Determines what enables the creation of a new artifact. */
         reconcileStrategy?: 'ChartVersion' | 'Revision';
         /** The name and namespace of the v1beta2.Source the chart is available at. */
-        sourceRef: {
-          /** APIVersion of the referent. */
-          apiVersion?: string;
-          /** Kind of the referent. */
-          kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
-          /** Name of the referent. */
-          name: string;
-          /** Namespace of the referent. */
-          namespace?: string;
-        };
+        sourceRef: SourceRef;
         /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
         valuesFile?: string;
         /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
@@ -1298,100 +721,21 @@ export interface HelmReleaseV2beta1 {
       };
     };
     /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
-    chartRef?: {
-      /** APIVersion of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: 'OCIRepository' | 'HelmChart';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
-    };
+    chartRef?: ChartRef;
     /**
      * DependsOn may contain a meta.NamespacedObjectReference slice with references to HelmRelease resources that must be ready before this HelmRe…
      *
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
-    dependsOn?: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    }[];
+    dependsOn?: HelmReleaseDependsOn[];
     /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
-    driftDetection?: {
-      /**
-       * Ignore contains a list of rules for specifying which changes to ignore during diffing.
-       *
-       * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
-       */
-      ignore?: {
-        /** Paths is a list of JSON Pointer (RFC 6901) paths to be excluded from consideration in a Kubernetes object. */
-        paths: string[];
-        /** Target is a selector for specifying Kubernetes objects to which this rule applies. */
-        target?: {
-          /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-          annotationSelector?: string;
-          /** Group is the API group to select resources from. */
-          group?: string;
-          /** Kind of the API Group to select resources from. */
-          kind?: string;
-          /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-          labelSelector?: string;
-          /** Name to match resources with. */
-          name?: string;
-          /** Namespace to select resources from. */
-          namespace?: string;
-          /** Version of the API Group to select resources from. */
-          version?: string;
-        };
-      }[];
-      /** Mode defines how differences should be handled between the Helm manifest and the manifest currently applied to the cluster. */
-      mode?: 'enabled' | 'warn' | 'disabled';
-    };
+    driftDetection?: DriftDetection;
     /** Install holds the configuration for Helm install actions for this HelmRelease. */
-    install?: {
-      /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
-      crds?: 'Skip' | 'Create' | 'CreateReplace';
-      /** CreateNamespace tells the Helm install action to create the HelmReleaseSpec.TargetNamespace if it does not exist yet. */
-      createNamespace?: boolean;
-      /** DisableHooks prevents hooks from running during the Helm install action. */
-      disableHooks?: boolean;
-      /** DisableOpenAPIValidation prevents the Helm install action from validating rendered templates against the Kubernetes OpenAPI Schema. */
-      disableOpenAPIValidation?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm install has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm install has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Remediation holds the remediation configuration for when the Helm install action for the HelmRelease fails. */
-      remediation?: {
-        /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an install action but fail. */
-        ignoreTestFailures?: boolean;
-        /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
-        remediateLastFailure?: boolean;
-        /** Retries is the number of retries that should be attempted on failures before bailing. */
-        retries?: number;
-      };
-      /** Replace tells the Helm install action to re-use the 'ReleaseName', but only if that name is a deleted release which remains in the history. */
-      replace?: boolean;
-      /** SkipCRDs tells the Helm install action to not install any CRDs. */
-      skipCRDs?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm install action. */
-      timeout?: string;
-    };
+    install?: Install;
     /** Interval at which to reconcile the Helm release. */
     interval: string;
     /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
-    kubeConfig?: {
-      /** SecretRef holds the name of a secret that contains a key with the kubeconfig file as the value. */
-      secretRef: {
-        /** Key in the Secret, when not specified an implementation-specific default key is used. */
-        key?: string;
-        /** Name of the Secret. */
-        name: string;
-      };
-    };
+    kubeConfig?: HelmReleaseKubeConfig;
     /** MaxHistory is the number of revisions saved by Helm for this HelmRelease. */
     maxHistory?: number;
     /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
@@ -1401,112 +745,11 @@ export interface HelmReleaseV2beta1 {
      *
      * Items: PostRenderer contains a Helm PostRenderer specification.
      */
-    postRenderers?: {
-      /** Kustomization to apply as PostRenderer. */
-      kustomize?: {
-        /**
-         * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
-         *
-         * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
-         */
-        images?: {
-          /** Digest is the value used to replace the original image tag. */
-          digest?: string;
-          /** Name is a tag-less image name. */
-          name: string;
-          /** NewName is the value used to replace the original name. */
-          newName?: string;
-          /** NewTag is the value used to replace the original tag. */
-          newTag?: string;
-        }[];
-        /**
-         * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
-         *
-         * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
-         */
-        patches?: {
-          /** Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with an array of operation objects. */
-          patch: string;
-          /** Target points to the resources that the patch document should be applied to. */
-          target?: {
-            /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-            annotationSelector?: string;
-            /** Group is the API group to select resources from. */
-            group?: string;
-            /** Kind of the API Group to select resources from. */
-            kind?: string;
-            /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-            labelSelector?: string;
-            /** Name to match resources with. */
-            name?: string;
-            /** Namespace to select resources from. */
-            namespace?: string;
-            /** Version of the API Group to select resources from. */
-            version?: string;
-          };
-        }[];
-        /**
-         * JSON 6902 patches, defined as inline YAML objects.
-         *
-         * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
-         */
-        patchesJson6902?: {
-          /**
-           * Patch contains the JSON6902 patch document with an array of operation objects.
-           *
-           * Items: JSON6902 is a JSON6902 operation object.
-           */
-          patch: {
-            /** From contains a JSON-pointer value that references a location within the target document where the operation is performed. */
-            from?: string;
-            /** Op indicates the operation to perform. */
-            op: 'test' | 'remove' | 'add' | 'replace' | 'move' | 'copy';
-            /** Path contains the JSON-pointer value that references a location within the target document where the operation is performed. */
-            path: string;
-            /** Value contains a valid JSON structure. */
-            value?: unknown;
-          }[];
-          /** Target points to the resources that the patch document should be applied to. */
-          target: {
-            /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-            annotationSelector?: string;
-            /** Group is the API group to select resources from. */
-            group?: string;
-            /** Kind of the API Group to select resources from. */
-            kind?: string;
-            /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-            labelSelector?: string;
-            /** Name to match resources with. */
-            name?: string;
-            /** Namespace to select resources from. */
-            namespace?: string;
-            /** Version of the API Group to select resources from. */
-            version?: string;
-          };
-        }[];
-        /** Strategic merge patches, defined as inline YAML objects. */
-        patchesStrategicMerge?: unknown[];
-      };
-    }[];
+    postRenderers?: PostRenderer[];
     /** ReleaseName used for the Helm release. */
     releaseName?: string;
     /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
-    rollback?: {
-      /** CleanupOnFail allows deletion of new resources created during the Helm rollback action when it fails. */
-      cleanupOnFail?: boolean;
-      /** DisableHooks prevents hooks from running during the Helm rollback action. */
-      disableHooks?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm rollback has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm rollback has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Force forces resource updates through a replacement strategy. */
-      force?: boolean;
-      /** Recreate performs pod restarts for the resource if applicable. */
-      recreate?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm rollback action. */
-      timeout?: string;
-    };
+    rollback?: Rollback;
     /** The name of the Kubernetes service account to impersonate when reconciling this HelmRelease. */
     serviceAccountName?: string;
     /** StorageNamespace used for the Helm storage. */
@@ -1527,50 +770,9 @@ export interface HelmReleaseV2beta1 {
     /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm action. */
     timeout?: string;
     /** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
-    uninstall?: {
-      /** DeletionPropagation specifies the deletion propagation policy when a Helm uninstall is performed. */
-      deletionPropagation?: 'background' | 'foreground' | 'orphan';
-      /** DisableHooks prevents hooks from running during the Helm rollback action. */
-      disableHooks?: boolean;
-      /** DisableWait disables waiting for all the resources to be deleted after a Helm uninstall is performed. */
-      disableWait?: boolean;
-      /** KeepHistory tells Helm to remove all associated resources and mark the release as deleted, but retain the release history. */
-      keepHistory?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm uninstall action. */
-      timeout?: string;
-    };
+    uninstall?: Uninstall;
     /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
-    upgrade?: {
-      /** CleanupOnFail allows deletion of new resources created during the Helm upgrade action when it fails. */
-      cleanupOnFail?: boolean;
-      /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
-      crds?: 'Skip' | 'Create' | 'CreateReplace';
-      /** DisableHooks prevents hooks from running during the Helm upgrade action. */
-      disableHooks?: boolean;
-      /** DisableOpenAPIValidation prevents the Helm upgrade action from validating rendered templates against the Kubernetes OpenAPI Schema. */
-      disableOpenAPIValidation?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm upgrade has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm upgrade has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Force forces resource updates through a replacement strategy. */
-      force?: boolean;
-      /** PreserveValues will make Helm reuse the last release's values and merge in overrides from 'Values'. */
-      preserveValues?: boolean;
-      /** Remediation holds the remediation configuration for when the Helm upgrade action for the HelmRelease fails. */
-      remediation?: {
-        /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an upgrade action but fail. */
-        ignoreTestFailures?: boolean;
-        /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
-        remediateLastFailure?: boolean;
-        /** Retries is the number of retries that should be attempted on failures before bailing. */
-        retries?: number;
-        /** Strategy to use for failure remediation. */
-        strategy?: 'rollback' | 'uninstall';
-      };
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm upgrade action. */
-      timeout?: string;
-    };
+    upgrade?: Upgrade;
     /** Values holds the values for this Helm release. */
     values?: unknown;
     /**
@@ -1578,18 +780,7 @@ export interface HelmReleaseV2beta1 {
      *
      * Items: ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at.
      */
-    valuesFrom?: {
-      /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
-      kind: 'Secret' | 'ConfigMap';
-      /** Name of the values referent. */
-      name: string;
-      /** Optional marks this ValuesReference as optional. */
-      optional?: boolean;
-      /** TargetPath is the YAML dot notation path the value should be merged at. */
-      targetPath?: string;
-      /** ValuesKey is the data key where the values.yaml or a specific value can be found at. */
-      valuesKey?: string;
-    }[];
+    valuesFrom?: ValuesFrom[];
   };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
   status?: {
@@ -1604,50 +795,7 @@ export interface HelmReleaseV2beta1 {
      *
      * Items: Snapshot captures a point-in-time copy of the status information for a Helm release, as managed by the controller.
      */
-    history?: {
-      /** APIVersion is the API version of the Snapshot. */
-      apiVersion?: string;
-      /** AppVersion is the chart app version of the release object in storage. */
-      appVersion?: string;
-      /** ChartName is the chart name of the release object in storage. */
-      chartName: string;
-      /** ChartVersion is the chart version of the release object in storage. */
-      chartVersion: string;
-      /** ConfigDigest is the checksum of the config (better known as "values") of the release object in storage. */
-      configDigest: string;
-      /** Deleted is when the release was deleted. */
-      deleted?: string;
-      /** Digest is the checksum of the release object in storage. */
-      digest: string;
-      /** FirstDeployed is when the release was first deployed. */
-      firstDeployed: string;
-      /** LastDeployed is when the release was last deployed. */
-      lastDeployed: string;
-      /** Name is the name of the release. */
-      name: string;
-      /** Namespace is the namespace the release is deployed to. */
-      namespace: string;
-      /** OCIDigest is the digest of the OCI artifact associated with the release. */
-      ociDigest?: string;
-      /** Status is the current state of the release. */
-      status: string;
-      /** TestHooks is the list of test hooks for the release as observed to be run by the controller. */
-      testHooks?: {
-        /** TestHookStatus holds the status information for a test hook as observed to be run by the controller. */
-        [k: string]:
-          | {
-              /** LastCompleted is the time the test hook last completed. */
-              lastCompleted?: string;
-              /** LastStarted is the time the test hook was last started. */
-              lastStarted?: string;
-              /** Phase the test hook was observed to be in. */
-              phase?: string;
-            }
-          | undefined;
-      };
-      /** Version is the version of the release object in storage. */
-      version: number;
-    }[];
+    history?: History[];
     /** InstallFailures is the install failure count against the latest desired state. */
     installFailures?: number;
     /** LastAppliedRevision is the revision of the last successfully applied source. */
@@ -1691,16 +839,7 @@ export interface HelmReleaseV2beta2 {
     /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
     chart?: {
       /** ObjectMeta holds the template for metadata like labels and annotations. */
-      metadata?: {
-        /** Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metad… */
-        annotations?: {
-          [k: string]: string | undefined;
-        };
-        /** Map of string keys and values that can be used to organize and categorize (scope and select) objects. */
-        labels?: {
-          [k: string]: string | undefined;
-        };
-      };
+      metadata?: CommonMetadata;
       /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
       spec: {
         /** The name or path the Helm chart is available at in the SourceRef. */
@@ -1712,129 +851,33 @@ export interface HelmReleaseV2beta2 {
         /** Determines what enables the creation of a new artifact. */
         reconcileStrategy?: 'ChartVersion' | 'Revision';
         /** The name and namespace of the v1.Source the chart is available at. */
-        sourceRef: {
-          /** APIVersion of the referent. */
-          apiVersion?: string;
-          /** Kind of the referent. */
-          kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
-          /** Name of the referent. */
-          name: string;
-          /** Namespace of the referent. */
-          namespace?: string;
-        };
+        sourceRef: SourceRef;
         /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
         valuesFile?: string;
         /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
         valuesFiles?: string[];
         /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-        verify?: {
-          /** Provider specifies the technology used to sign the OCI Helm chart. */
-          provider: 'cosign' | 'notation';
-          /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
-          secretRef?: {
-            /** Name of the referent. */
-            name: string;
-          };
-        };
+        verify?: ChartVerify;
         /** Version semver expression, ignored for charts from v1beta2.GitRepository and v1beta2.Bucket sources. */
         version?: string;
       };
     };
     /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
-    chartRef?: {
-      /** APIVersion of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: 'OCIRepository' | 'HelmChart';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
-    };
+    chartRef?: ChartRef;
     /**
      * DependsOn may contain a meta.NamespacedObjectReference slice with references to HelmRelease resources that must be ready before this HelmRe…
      *
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
-    dependsOn?: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    }[];
+    dependsOn?: HelmReleaseDependsOn[];
     /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
-    driftDetection?: {
-      /**
-       * Ignore contains a list of rules for specifying which changes to ignore during diffing.
-       *
-       * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
-       */
-      ignore?: {
-        /** Paths is a list of JSON Pointer (RFC 6901) paths to be excluded from consideration in a Kubernetes object. */
-        paths: string[];
-        /** Target is a selector for specifying Kubernetes objects to which this rule applies. */
-        target?: {
-          /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-          annotationSelector?: string;
-          /** Group is the API group to select resources from. */
-          group?: string;
-          /** Kind of the API Group to select resources from. */
-          kind?: string;
-          /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-          labelSelector?: string;
-          /** Name to match resources with. */
-          name?: string;
-          /** Namespace to select resources from. */
-          namespace?: string;
-          /** Version of the API Group to select resources from. */
-          version?: string;
-        };
-      }[];
-      /** Mode defines how differences should be handled between the Helm manifest and the manifest currently applied to the cluster. */
-      mode?: 'enabled' | 'warn' | 'disabled';
-    };
+    driftDetection?: DriftDetection;
     /** Install holds the configuration for Helm install actions for this HelmRelease. */
-    install?: {
-      /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
-      crds?: 'Skip' | 'Create' | 'CreateReplace';
-      /** CreateNamespace tells the Helm install action to create the HelmReleaseSpec.TargetNamespace if it does not exist yet. */
-      createNamespace?: boolean;
-      /** DisableHooks prevents hooks from running during the Helm install action. */
-      disableHooks?: boolean;
-      /** DisableOpenAPIValidation prevents the Helm install action from validating rendered templates against the Kubernetes OpenAPI Schema. */
-      disableOpenAPIValidation?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm install has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm install has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Remediation holds the remediation configuration for when the Helm install action for the HelmRelease fails. */
-      remediation?: {
-        /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an install action but fail. */
-        ignoreTestFailures?: boolean;
-        /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
-        remediateLastFailure?: boolean;
-        /** Retries is the number of retries that should be attempted on failures before bailing. */
-        retries?: number;
-      };
-      /** Replace tells the Helm install action to re-use the 'ReleaseName', but only if that name is a deleted release which remains in the history. */
-      replace?: boolean;
-      /** SkipCRDs tells the Helm install action to not install any CRDs. */
-      skipCRDs?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm install action. */
-      timeout?: string;
-    };
+    install?: Install;
     /** Interval at which to reconcile the Helm release. */
     interval: string;
     /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
-    kubeConfig?: {
-      /** SecretRef holds the name of a secret that contains a key with the kubeconfig file as the value. */
-      secretRef: {
-        /** Key in the Secret, when not specified an implementation-specific default key is used. */
-        key?: string;
-        /** Name of the Secret. */
-        name: string;
-      };
-    };
+    kubeConfig?: HelmReleaseKubeConfig;
     /** MaxHistory is the number of revisions saved by Helm for this HelmRelease. */
     maxHistory?: number;
     /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
@@ -1844,112 +887,11 @@ export interface HelmReleaseV2beta2 {
      *
      * Items: PostRenderer contains a Helm PostRenderer specification.
      */
-    postRenderers?: {
-      /** Kustomization to apply as PostRenderer. */
-      kustomize?: {
-        /**
-         * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
-         *
-         * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
-         */
-        images?: {
-          /** Digest is the value used to replace the original image tag. */
-          digest?: string;
-          /** Name is a tag-less image name. */
-          name: string;
-          /** NewName is the value used to replace the original name. */
-          newName?: string;
-          /** NewTag is the value used to replace the original tag. */
-          newTag?: string;
-        }[];
-        /**
-         * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
-         *
-         * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
-         */
-        patches?: {
-          /** Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with an array of operation objects. */
-          patch: string;
-          /** Target points to the resources that the patch document should be applied to. */
-          target?: {
-            /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-            annotationSelector?: string;
-            /** Group is the API group to select resources from. */
-            group?: string;
-            /** Kind of the API Group to select resources from. */
-            kind?: string;
-            /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-            labelSelector?: string;
-            /** Name to match resources with. */
-            name?: string;
-            /** Namespace to select resources from. */
-            namespace?: string;
-            /** Version of the API Group to select resources from. */
-            version?: string;
-          };
-        }[];
-        /**
-         * JSON 6902 patches, defined as inline YAML objects.
-         *
-         * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
-         */
-        patchesJson6902?: {
-          /**
-           * Patch contains the JSON6902 patch document with an array of operation objects.
-           *
-           * Items: JSON6902 is a JSON6902 operation object.
-           */
-          patch: {
-            /** From contains a JSON-pointer value that references a location within the target document where the operation is performed. */
-            from?: string;
-            /** Op indicates the operation to perform. */
-            op: 'test' | 'remove' | 'add' | 'replace' | 'move' | 'copy';
-            /** Path contains the JSON-pointer value that references a location within the target document where the operation is performed. */
-            path: string;
-            /** Value contains a valid JSON structure. */
-            value?: unknown;
-          }[];
-          /** Target points to the resources that the patch document should be applied to. */
-          target: {
-            /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-            annotationSelector?: string;
-            /** Group is the API group to select resources from. */
-            group?: string;
-            /** Kind of the API Group to select resources from. */
-            kind?: string;
-            /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-            labelSelector?: string;
-            /** Name to match resources with. */
-            name?: string;
-            /** Namespace to select resources from. */
-            namespace?: string;
-            /** Version of the API Group to select resources from. */
-            version?: string;
-          };
-        }[];
-        /** Strategic merge patches, defined as inline YAML objects. */
-        patchesStrategicMerge?: unknown[];
-      };
-    }[];
+    postRenderers?: PostRenderer[];
     /** ReleaseName used for the Helm release. */
     releaseName?: string;
     /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
-    rollback?: {
-      /** CleanupOnFail allows deletion of new resources created during the Helm rollback action when it fails. */
-      cleanupOnFail?: boolean;
-      /** DisableHooks prevents hooks from running during the Helm rollback action. */
-      disableHooks?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm rollback has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm rollback has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Force forces resource updates through a replacement strategy. */
-      force?: boolean;
-      /** Recreate performs pod restarts for the resource if applicable. */
-      recreate?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm rollback action. */
-      timeout?: string;
-    };
+    rollback?: Rollback;
     /** The name of the Kubernetes service account to impersonate when reconciling this HelmRelease. */
     serviceAccountName?: string;
     /** StorageNamespace used for the Helm storage. */
@@ -1959,72 +901,13 @@ export interface HelmReleaseV2beta2 {
     /** TargetNamespace to target when performing operations for the HelmRelease. */
     targetNamespace?: string;
     /** Test holds the configuration for Helm test actions for this HelmRelease. */
-    test?: {
-      /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
-      enable?: boolean;
-      /**
-       * Filters is a list of tests to run or exclude from running.
-       *
-       * Items: Filter holds the configuration for individual Helm test filters.
-       */
-      filters?: {
-        /** Exclude specifies whether the named test should be excluded. */
-        exclude?: boolean;
-        /** Name is the name of the test. */
-        name: string;
-      }[];
-      /** IgnoreFailures tells the controller to skip remediation when the Helm tests are run but fail. */
-      ignoreFailures?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
-      timeout?: string;
-    };
+    test?: Test;
     /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm action. */
     timeout?: string;
     /** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
-    uninstall?: {
-      /** DeletionPropagation specifies the deletion propagation policy when a Helm uninstall is performed. */
-      deletionPropagation?: 'background' | 'foreground' | 'orphan';
-      /** DisableHooks prevents hooks from running during the Helm rollback action. */
-      disableHooks?: boolean;
-      /** DisableWait disables waiting for all the resources to be deleted after a Helm uninstall is performed. */
-      disableWait?: boolean;
-      /** KeepHistory tells Helm to remove all associated resources and mark the release as deleted, but retain the release history. */
-      keepHistory?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm uninstall action. */
-      timeout?: string;
-    };
+    uninstall?: Uninstall;
     /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
-    upgrade?: {
-      /** CleanupOnFail allows deletion of new resources created during the Helm upgrade action when it fails. */
-      cleanupOnFail?: boolean;
-      /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
-      crds?: 'Skip' | 'Create' | 'CreateReplace';
-      /** DisableHooks prevents hooks from running during the Helm upgrade action. */
-      disableHooks?: boolean;
-      /** DisableOpenAPIValidation prevents the Helm upgrade action from validating rendered templates against the Kubernetes OpenAPI Schema. */
-      disableOpenAPIValidation?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm upgrade has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm upgrade has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Force forces resource updates through a replacement strategy. */
-      force?: boolean;
-      /** PreserveValues will make Helm reuse the last release's values and merge in overrides from 'Values'. */
-      preserveValues?: boolean;
-      /** Remediation holds the remediation configuration for when the Helm upgrade action for the HelmRelease fails. */
-      remediation?: {
-        /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an upgrade action but fail. */
-        ignoreTestFailures?: boolean;
-        /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
-        remediateLastFailure?: boolean;
-        /** Retries is the number of retries that should be attempted on failures before bailing. */
-        retries?: number;
-        /** Strategy to use for failure remediation. */
-        strategy?: 'rollback' | 'uninstall';
-      };
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm upgrade action. */
-      timeout?: string;
-    };
+    upgrade?: Upgrade;
     /** Values holds the values for this Helm release. */
     values?: unknown;
     /**
@@ -2032,18 +915,7 @@ export interface HelmReleaseV2beta2 {
      *
      * Items: ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at.
      */
-    valuesFrom?: {
-      /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
-      kind: 'Secret' | 'ConfigMap';
-      /** Name of the values referent. */
-      name: string;
-      /** Optional marks this ValuesReference as optional. */
-      optional?: boolean;
-      /** TargetPath is the YAML dot notation path the value should be merged at. */
-      targetPath?: string;
-      /** ValuesKey is the data key where the values.yaml or a specific value can be found at. */
-      valuesKey?: string;
-    }[];
+    valuesFrom?: ValuesFrom[];
   };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
   status?: {
@@ -2058,50 +930,7 @@ export interface HelmReleaseV2beta2 {
      *
      * Items: Snapshot captures a point-in-time copy of the status information for a Helm release, as managed by the controller.
      */
-    history?: {
-      /** APIVersion is the API version of the Snapshot. */
-      apiVersion?: string;
-      /** AppVersion is the chart app version of the release object in storage. */
-      appVersion?: string;
-      /** ChartName is the chart name of the release object in storage. */
-      chartName: string;
-      /** ChartVersion is the chart version of the release object in storage. */
-      chartVersion: string;
-      /** ConfigDigest is the checksum of the config (better known as "values") of the release object in storage. */
-      configDigest: string;
-      /** Deleted is when the release was deleted. */
-      deleted?: string;
-      /** Digest is the checksum of the release object in storage. */
-      digest: string;
-      /** FirstDeployed is when the release was first deployed. */
-      firstDeployed: string;
-      /** LastDeployed is when the release was last deployed. */
-      lastDeployed: string;
-      /** Name is the name of the release. */
-      name: string;
-      /** Namespace is the namespace the release is deployed to. */
-      namespace: string;
-      /** OCIDigest is the digest of the OCI artifact associated with the release. */
-      ociDigest?: string;
-      /** Status is the current state of the release. */
-      status: string;
-      /** TestHooks is the list of test hooks for the release as observed to be run by the controller. */
-      testHooks?: {
-        /** TestHookStatus holds the status information for a test hook as observed to be run by the controller. */
-        [k: string]:
-          | {
-              /** LastCompleted is the time the test hook last completed. */
-              lastCompleted?: string;
-              /** LastStarted is the time the test hook was last started. */
-              lastStarted?: string;
-              /** Phase the test hook was observed to be in. */
-              phase?: string;
-            }
-          | undefined;
-      };
-      /** Version is the version of the release object in storage. */
-      version: number;
-    }[];
+    history?: History[];
     /** InstallFailures is the install failure count against the latest desired state. */
     installFailures?: number;
     /** LastAppliedRevision is the revision of the last successfully applied source. */
@@ -2143,78 +972,9 @@ export interface HelmRepositoryV1 {
   kind: 'HelmRepository';
   metadata: ObjectMeta;
   /** HelmRepositorySpec specifies the required configuration to produce an Artifact for a Helm repository index YAML. */
-  spec?: {
-    /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
-    /** CertSecretRef can be given the name of a Secret containing either or both of */
-    certSecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** Insecure allows connecting to a non-TLS HTTP container registry. */
-    insecure?: boolean;
-    /** Interval at which the HelmRepository URL is checked for updates. */
-    interval?: string;
-    /** PassCredentials allows the credentials from the SecretRef to be passed on to a host that does not match the host as defined in URL. */
-    passCredentials?: boolean;
-    /** Provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
-    provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-    /** SecretRef specifies the Secret containing authentication credentials for the HelmRepository. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** Suspend tells the controller to suspend the reconciliation of this HelmRepository. */
-    suspend?: boolean;
-    /** Timeout is used for the index fetch operation for an HTTPS helm repository, and for remote OCI Repository operations like pulling for an OC… */
-    timeout?: string;
-    /** Type of the HelmRepository. */
-    type?: 'default' | 'oci';
-    /** URL of the Helm repository, a valid URL contains at least a protocol and host. */
-    url: string;
-  };
+  spec?: HelmRepositorySpec;
   /** HelmRepositoryStatus records the observed state of the HelmRepository. */
-  status?: {
-    /** Artifact represents the last successful HelmRepository reconciliation. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
-    /** Conditions holds the conditions for the HelmRepository. */
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation of the HelmRepository object. */
-    observedGeneration?: number;
-    /** URL is the dynamic fetch link for the latest Artifact. */
-    url?: string;
-  };
+  status?: HelmRepositoryStatus;
 }
 
 /** HelmRepository source.toolkit.fluxcd.io/v1beta1, served by Flux v2.6; deprecated. */
@@ -2225,19 +985,7 @@ export interface HelmRepositoryV1beta1 {
   /** HelmRepositorySpec defines the reference to a Helm repository. */
   spec?: {
     /** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
+    accessFrom?: AccessFrom;
     /** The interval at which to check the upstream for updates. */
     interval: string;
     /** PassCredentials allows the credentials from the SecretRef to be passed on to a host that does not match the host as defined in URL. */
@@ -2255,29 +1003,7 @@ export interface HelmRepositoryV1beta1 {
     url: string;
   };
   /** HelmRepositoryStatus defines the observed state of the HelmRepository. */
-  status?: {
-    /** Artifact represents the output of the last successful repository sync. */
-    artifact?: {
-      /** Checksum is the SHA256 checksum of the artifact. */
-      checksum?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of this artifact. */
-      lastUpdateTime: string;
-      /** Path is the relative file path of this artifact. */
-      path: string;
-      /** Revision is a human readable identifier traceable in the origin source system. */
-      revision?: string;
-      /** URL is the HTTP address of this artifact. */
-      url: string;
-    };
-    /** Conditions holds the conditions for the HelmRepository. */
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
-    /** URL is the download link for the last index fetched. */
-    url?: string;
-  };
+  status?: HelmChartV1beta1Status;
 }
 
 /** HelmRepository source.toolkit.fluxcd.io/v1beta2, served by Flux v2.6; deprecated. */
@@ -2286,78 +1012,9 @@ export interface HelmRepositoryV1beta2 {
   kind: 'HelmRepository';
   metadata: ObjectMeta;
   /** HelmRepositorySpec specifies the required configuration to produce an Artifact for a Helm repository index YAML. */
-  spec?: {
-    /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
-    /** CertSecretRef can be given the name of a Secret containing either or both of */
-    certSecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** Insecure allows connecting to a non-TLS HTTP container registry. */
-    insecure?: boolean;
-    /** Interval at which the HelmRepository URL is checked for updates. */
-    interval?: string;
-    /** PassCredentials allows the credentials from the SecretRef to be passed on to a host that does not match the host as defined in URL. */
-    passCredentials?: boolean;
-    /** Provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
-    provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-    /** SecretRef specifies the Secret containing authentication credentials for the HelmRepository. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** Suspend tells the controller to suspend the reconciliation of this HelmRepository. */
-    suspend?: boolean;
-    /** Timeout is used for the index fetch operation for an HTTPS helm repository, and for remote OCI Repository operations like pulling for an OC… */
-    timeout?: string;
-    /** Type of the HelmRepository. */
-    type?: 'default' | 'oci';
-    /** URL of the Helm repository, a valid URL contains at least a protocol and host. */
-    url: string;
-  };
+  spec?: HelmRepositorySpec;
   /** HelmRepositoryStatus records the observed state of the HelmRepository. */
-  status?: {
-    /** Artifact represents the last successful HelmRepository reconciliation. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
-    /** Conditions holds the conditions for the HelmRepository. */
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation of the HelmRepository object. */
-    observedGeneration?: number;
-    /** URL is the dynamic fetch link for the latest Artifact. */
-    url?: string;
-  };
+  status?: HelmRepositoryStatus;
 }
 
 /** ImagePolicy image.toolkit.fluxcd.io/v1, served by Flux v2.9 (storage). */
@@ -2370,39 +1027,13 @@ export interface ImagePolicyV1 {
     /** DigestReflectionPolicy governs the setting of the `.status.latestRef.digest` field. */
     digestReflectionPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
-    filterTags?: {
-      /** Extract allows a capture group to be extracted from the specified regular expression pattern, useful before tag evaluation. */
-      extract?: string;
-      /** Pattern specifies a regular expression pattern used to filter for image tags. */
-      pattern?: string;
-    };
+    filterTags?: FilterTags;
     /** ImageRepositoryRef points at the object specifying the image being scanned */
-    imageRepositoryRef: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    };
+    imageRepositoryRef: HelmReleaseDependsOn;
     /** Interval is the length of time to wait between refreshing the digest of the latest tag when the reflection policy is set to "Always". */
     interval?: string;
     /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
-    policy: {
-      /** Alphabetical set of rules to use for alphabetical ordering of the tags. */
-      alphabetical?: {
-        /** Order specifies the sorting order of the tags. */
-        order?: 'asc' | 'desc';
-      };
-      /** Numerical set of rules to use for numerical ordering of the tags. */
-      numerical?: {
-        /** Order specifies the sorting order of the tags. */
-        order?: 'asc' | 'desc';
-      };
-      /** SemVer gives a semantic version range to check against the tags available. */
-      semver?: {
-        /** Range gives a semver range for the image tag; the highest version within the range that's a tag yields the latest image. */
-        range: string;
-      };
-    };
+    policy: Policy;
     /** This flag tells the controller to suspend subsequent policy reconciliations. */
     suspend?: boolean;
   };
@@ -2412,24 +1043,10 @@ export interface ImagePolicyV1 {
     /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
     lastHandledReconcileAt?: string;
     /** LatestRef gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
-    latestRef?: {
-      /** Digest is the image's digest. */
-      digest?: string;
-      /** Name is the bare image's name. */
-      name: string;
-      /** Tag is the image's tag. */
-      tag: string;
-    };
+    latestRef?: LatestRef;
     observedGeneration?: number;
     /** ObservedPreviousRef is the observed previous LatestRef. */
-    observedPreviousRef?: {
-      /** Digest is the image's digest. */
-      digest?: string;
-      /** Name is the bare image's name. */
-      name: string;
-      /** Tag is the image's tag. */
-      tag: string;
-    };
+    observedPreviousRef?: LatestRef;
   };
 }
 
@@ -2441,37 +1058,11 @@ export interface ImagePolicyV1beta1 {
   /** ImagePolicySpec defines the parameters for calculating the ImagePolicy */
   spec?: {
     /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
-    filterTags?: {
-      /** Extract allows a capture group to be extracted from the specified regular expression pattern, useful before tag evaluation. */
-      extract?: string;
-      /** Pattern specifies a regular expression pattern used to filter for image tags. */
-      pattern?: string;
-    };
+    filterTags?: FilterTags;
     /** ImageRepositoryRef points at the object specifying the image being scanned */
-    imageRepositoryRef: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    };
+    imageRepositoryRef: HelmReleaseDependsOn;
     /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
-    policy: {
-      /** Alphabetical set of rules to use for alphabetical ordering of the tags. */
-      alphabetical?: {
-        /** Order specifies the sorting order of the tags. */
-        order?: 'asc' | 'desc';
-      };
-      /** Numerical set of rules to use for numerical ordering of the tags. */
-      numerical?: {
-        /** Order specifies the sorting order of the tags. */
-        order?: 'asc' | 'desc';
-      };
-      /** SemVer gives a semantic version range to check against the tags available. */
-      semver?: {
-        /** Range gives a semver range for the image tag; the highest version within the range that's a tag yields the latest image. */
-        range: string;
-      };
-    };
+    policy: Policy;
   };
   /** ImagePolicyStatus defines the observed state of ImagePolicy */
   status?: {
@@ -2492,39 +1083,13 @@ export interface ImagePolicyV1beta2 {
     /** DigestReflectionPolicy governs the setting of the `.status.latestRef.digest` field. */
     digestReflectionPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
-    filterTags?: {
-      /** Extract allows a capture group to be extracted from the specified regular expression pattern, useful before tag evaluation. */
-      extract?: string;
-      /** Pattern specifies a regular expression pattern used to filter for image tags. */
-      pattern?: string;
-    };
+    filterTags?: FilterTags;
     /** ImageRepositoryRef points at the object specifying the image being scanned */
-    imageRepositoryRef: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    };
+    imageRepositoryRef: HelmReleaseDependsOn;
     /** Interval is the length of time to wait between refreshing the digest of the latest tag when the reflection policy is set to "Always". */
     interval?: string;
     /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
-    policy: {
-      /** Alphabetical set of rules to use for alphabetical ordering of the tags. */
-      alphabetical?: {
-        /** Order specifies the sorting order of the tags. */
-        order?: 'asc' | 'desc';
-      };
-      /** Numerical set of rules to use for numerical ordering of the tags. */
-      numerical?: {
-        /** Order specifies the sorting order of the tags. */
-        order?: 'asc' | 'desc';
-      };
-      /** SemVer gives a semantic version range to check against the tags available. */
-      semver?: {
-        /** Range gives a semver range for the image tag; the highest version within the range that's a tag yields the latest image. */
-        range: string;
-      };
-    };
+    policy: Policy;
   };
   /** ImagePolicyStatus defines the observed state of ImagePolicy */
   status?: {
@@ -2532,26 +1097,12 @@ export interface ImagePolicyV1beta2 {
     /** LatestImage gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
     latestImage?: string;
     /** LatestRef gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
-    latestRef?: {
-      /** Digest is the image's digest. */
-      digest?: string;
-      /** Name is the bare image's name. */
-      name: string;
-      /** Tag is the image's tag. */
-      tag: string;
-    };
+    latestRef?: LatestRef;
     observedGeneration?: number;
     /** ObservedPreviousImage is the observed previous LatestImage. */
     observedPreviousImage?: string;
     /** ObservedPreviousRef is the observed previous LatestRef. */
-    observedPreviousRef?: {
-      /** Digest is the image's digest. */
-      digest?: string;
-      /** Name is the bare image's name. */
-      name: string;
-      /** Tag is the image's tag. */
-      tag: string;
-    };
+    observedPreviousRef?: LatestRef;
   };
 }
 
@@ -2561,53 +1112,7 @@ export interface ImageRepositoryV1 {
   kind: 'ImageRepository';
   metadata: ObjectMeta;
   /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
-  spec?: {
-    /** AccessFrom defines an ACL for allowing cross-namespace references to the ImageRepository object based on the caller's namespace labels. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
-    /** CertSecretRef can be given the name of a Secret containing either or both of */
-    certSecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ExclusionList is a list of regex strings used to exclude certain tags from being stored in the database. */
-    exclusionList?: string[];
-    /** Image is the name of the image repository */
-    image: string;
-    /** Insecure allows connecting to a non-TLS HTTP container registry. */
-    insecure?: boolean;
-    /** Interval is the length of time to wait between scans of the image repository. */
-    interval: string;
-    /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
-    provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-    /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
-    proxySecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** SecretRef can be given the name of a secret containing credentials to use for the image registry. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate the image pull if the service account has attached pul… */
-    serviceAccountName?: string;
-    /** This flag tells the controller to suspend subsequent image scans. */
-    suspend?: boolean;
-    /** Timeout for image scanning. */
-    timeout?: string;
-  };
+  spec?: ImageRepositorySpec;
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
   status?: {
     /** CanonicalName is the name of the image repository with all the implied bits made explicit; e.g., `docker.io/library/alpine` rather than `al… */
@@ -2641,19 +1146,7 @@ export interface ImageRepositoryV1beta1 {
   /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
   spec?: {
     /** AccessFrom defines an ACL for allowing cross-namespace references to the ImageRepository object based on the caller's namespace labels. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
+    accessFrom?: AccessFrom;
     /** CertSecretRef can be given the name of a secret containing either or both of */
     certSecretRef?: {
       /** Name of the referent. */
@@ -2700,53 +1193,7 @@ export interface ImageRepositoryV1beta2 {
   kind: 'ImageRepository';
   metadata: ObjectMeta;
   /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
-  spec?: {
-    /** AccessFrom defines an ACL for allowing cross-namespace references to the ImageRepository object based on the caller's namespace labels. */
-    accessFrom?: {
-      /**
-       * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
-       *
-       * Items: NamespaceSelector selects the namespaces to which this ACL applies.
-       */
-      namespaceSelectors: {
-        /** MatchLabels is a map of {key,value} pairs. */
-        matchLabels?: {
-          [k: string]: string | undefined;
-        };
-      }[];
-    };
-    /** CertSecretRef can be given the name of a Secret containing either or both of */
-    certSecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ExclusionList is a list of regex strings used to exclude certain tags from being stored in the database. */
-    exclusionList?: string[];
-    /** Image is the name of the image repository */
-    image: string;
-    /** Insecure allows connecting to a non-TLS HTTP container registry. */
-    insecure?: boolean;
-    /** Interval is the length of time to wait between scans of the image repository. */
-    interval: string;
-    /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
-    provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-    /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
-    proxySecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** SecretRef can be given the name of a secret containing credentials to use for the image registry. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate the image pull if the service account has attached pul… */
-    serviceAccountName?: string;
-    /** This flag tells the controller to suspend subsequent image scans. */
-    suspend?: boolean;
-    /** Timeout for image scanning. */
-    timeout?: string;
-  };
+  spec?: ImageRepositorySpec;
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
   status?: {
     /** CanonicalName is the name of the image repository with all the implied bits made explicit; e.g., `docker.io/library/alpine` rather than `al… */
@@ -2777,30 +1224,11 @@ export interface ImageUpdateAutomationV1 {
     /** GitSpec contains all the git-specific definitions. */
     git?: {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
-      checkout?: {
-        /** Reference gives a branch, tag or commit to clone from the Git repository. */
-        ref: {
-          /** Branch to check out, defaults to 'master' if no other field is defined. */
-          branch?: string;
-          /** Commit SHA to check out, takes precedence over all reference fields. */
-          commit?: string;
-          /** Name of the reference to check out; takes precedence over Branch, Tag and SemVer. */
-          name?: string;
-          /** SemVer tag expression to check out, takes precedence over Tag. */
-          semver?: string;
-          /** Tag to check out, takes precedence over Branch. */
-          tag?: string;
-        };
-      };
+      checkout?: Checkout;
       /** Commit specifies how to commit to the git repository. */
       commit: {
         /** Author gives the email and optionally the name to use as the author of commits. */
-        author: {
-          /** Email gives the email to provide when making a commit. */
-          email: string;
-          /** Name gives the name to provide when making a commit. */
-          name?: string;
-        };
+        author: Author;
         /** MessageTemplate provides a template for the commit message, into which will be interpolated the details of the change made. */
         messageTemplate?: string;
         /** MessageTemplateValues provides additional values to be available to the templating rendering. */
@@ -2819,50 +1247,14 @@ export interface ImageUpdateAutomationV1 {
         };
       };
       /** Push specifies how and where to push commits made by the automation. */
-      push?: {
-        /** Branch specifies that commits should be pushed to the branch named. */
-        branch?: string;
-        /** Options specifies the push options that are sent to the Git server when performing a push operation. */
-        options?: {
-          [k: string]: string | undefined;
-        };
-        /** Refspec specifies the Git Refspec to use for a push operation. */
-        refspec?: string;
-      };
+      push?: Push;
     };
     /** Interval gives an lower bound for how often the automation run should be attempted. */
     interval: string;
     /** PolicySelector allows to filter applied policies based on labels. */
-    policySelector?: {
-      /**
-       * matchExpressions is a list of label selector requirements.
-       *
-       * Items: A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
-       */
-      matchExpressions?: {
-        /** key is the label key that the selector applies to. */
-        key: string;
-        /** operator represents a key's relationship to a set of values. */
-        operator: string;
-        /** values is an array of string values. */
-        values?: string[];
-      }[];
-      /** matchLabels is a map of {key,value} pairs. */
-      matchLabels?: {
-        [k: string]: string | undefined;
-      };
-    };
+    policySelector?: PolicySelector;
     /** SourceRef refers to the resource giving access details to a git repository. */
-    sourceRef: {
-      /** API version of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: 'GitRepository';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
-    };
+    sourceRef: ImageUpdateAutomationSourceRef;
     /** Suspend tells the controller to not run this automation, until it is unset (or set to false). */
     suspend?: boolean;
     /** Update gives the specification for how to update the files in the repository. */
@@ -2874,34 +1266,7 @@ export interface ImageUpdateAutomationV1 {
     };
   };
   /** ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation */
-  status?: {
-    conditions?: FluxCondition[];
-    /** LastAutomationRunTime records the last time the controller ran this automation through to completion (even if no updates were made). */
-    lastAutomationRunTime?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** LastPushCommit records the SHA1 of the last commit made by the controller, for this automation object */
-    lastPushCommit?: string;
-    /** LastPushTime records the time of the last pushed change. */
-    lastPushTime?: string;
-    observedGeneration?: number;
-    /** ObservedPolicies is the list of observed ImagePolicies that were considered by the ImageUpdateAutomation update process. */
-    observedPolicies?: {
-      /** ImageRef represents an image reference. */
-      [k: string]:
-        | {
-            /** Digest is the image's digest. */
-            digest?: string;
-            /** Name is the bare image's name. */
-            name: string;
-            /** Tag is the image's tag. */
-            tag: string;
-          }
-        | undefined;
-    };
-    /** ObservedPolicies []ObservedPolicy `json:"observedPolicies,omitempty"` ObservedSourceRevision is the last observed source revision. */
-    observedSourceRevision?: string;
-  };
+  status?: ImageUpdateAutomationStatus;
 }
 
 /** ImageUpdateAutomation image.toolkit.fluxcd.io/v1beta1, served by Flux v2.6; deprecated. */
@@ -2914,75 +1279,27 @@ export interface ImageUpdateAutomationV1beta1 {
     /** GitSpec contains all the git-specific definitions. */
     git?: {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
-      checkout?: {
-        /** Reference gives a branch, tag or commit to clone from the Git repository. */
-        ref: {
-          /** Branch to check out, defaults to 'master' if no other field is defined. */
-          branch?: string;
-          /** Commit SHA to check out, takes precedence over all reference fields. */
-          commit?: string;
-          /** Name of the reference to check out; takes precedence over Branch, Tag and SemVer. */
-          name?: string;
-          /** SemVer tag expression to check out, takes precedence over Tag. */
-          semver?: string;
-          /** Tag to check out, takes precedence over Branch. */
-          tag?: string;
-        };
-      };
+      checkout?: Checkout;
       /** Commit specifies how to commit to the git repository. */
       commit: {
         /** Author gives the email and optionally the name to use as the author of commits. */
-        author: {
-          /** Email gives the email to provide when making a commit. */
-          email: string;
-          /** Name gives the name to provide when making a commit. */
-          name?: string;
-        };
+        author: Author;
         /** MessageTemplate provides a template for the commit message, into which will be interpolated the details of the change made. */
         messageTemplate?: string;
         /** SigningKey provides the option to sign commits with a GPG key */
-        signingKey?: {
-          /** SecretRef holds the name to a secret that contains a 'git.asc' key corresponding to the ASCII Armored file containing the GPG signing keypa… */
-          secretRef: {
-            /** Name of the referent. */
-            name: string;
-          };
-        };
+        signingKey?: SigningKey;
       };
       /** Push specifies how and where to push commits made by the automation. */
-      push?: {
-        /** Branch specifies that commits should be pushed to the branch named. */
-        branch?: string;
-        /** Options specifies the push options that are sent to the Git server when performing a push operation. */
-        options?: {
-          [k: string]: string | undefined;
-        };
-        /** Refspec specifies the Git Refspec to use for a push operation. */
-        refspec?: string;
-      };
+      push?: Push;
     };
     /** Interval gives an lower bound for how often the automation run should be attempted. */
     interval: string;
     /** SourceRef refers to the resource giving access details to a git repository. */
-    sourceRef: {
-      /** API version of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: 'GitRepository';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
-    };
+    sourceRef: ImageUpdateAutomationSourceRef;
     /** Suspend tells the controller to not run this automation, until it is unset (or set to false). */
     suspend?: boolean;
     /** Update gives the specification for how to update the files in the repository. */
-    update?: {
-      /** Path to the directory containing the manifests to be updated. */
-      path?: string;
-      /** Strategy names the strategy to be used. */
-      strategy: 'Setters';
-    };
+    update?: Update;
   };
   /** ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation */
   status?: {
@@ -3009,30 +1326,11 @@ export interface ImageUpdateAutomationV1beta2 {
     /** GitSpec contains all the git-specific definitions. */
     git?: {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
-      checkout?: {
-        /** Reference gives a branch, tag or commit to clone from the Git repository. */
-        ref: {
-          /** Branch to check out, defaults to 'master' if no other field is defined. */
-          branch?: string;
-          /** Commit SHA to check out, takes precedence over all reference fields. */
-          commit?: string;
-          /** Name of the reference to check out; takes precedence over Branch, Tag and SemVer. */
-          name?: string;
-          /** SemVer tag expression to check out, takes precedence over Tag. */
-          semver?: string;
-          /** Tag to check out, takes precedence over Branch. */
-          tag?: string;
-        };
-      };
+      checkout?: Checkout;
       /** Commit specifies how to commit to the git repository. */
       commit: {
         /** Author gives the email and optionally the name to use as the author of commits. */
-        author: {
-          /** Email gives the email to provide when making a commit. */
-          email: string;
-          /** Name gives the name to provide when making a commit. */
-          name?: string;
-        };
+        author: Author;
         /** MessageTemplate provides a template for the commit message, into which will be interpolated the details of the change made. */
         messageTemplate?: string;
         /** MessageTemplateValues provides additional values to be available to the templating rendering. */
@@ -3040,98 +1338,24 @@ export interface ImageUpdateAutomationV1beta2 {
           [k: string]: string | undefined;
         };
         /** SigningKey provides the option to sign commits with a GPG key */
-        signingKey?: {
-          /** SecretRef holds the name to a secret that contains a 'git.asc' key corresponding to the ASCII Armored file containing the GPG signing keypa… */
-          secretRef: {
-            /** Name of the referent. */
-            name: string;
-          };
-        };
+        signingKey?: SigningKey;
       };
       /** Push specifies how and where to push commits made by the automation. */
-      push?: {
-        /** Branch specifies that commits should be pushed to the branch named. */
-        branch?: string;
-        /** Options specifies the push options that are sent to the Git server when performing a push operation. */
-        options?: {
-          [k: string]: string | undefined;
-        };
-        /** Refspec specifies the Git Refspec to use for a push operation. */
-        refspec?: string;
-      };
+      push?: Push;
     };
     /** Interval gives an lower bound for how often the automation run should be attempted. */
     interval: string;
     /** PolicySelector allows to filter applied policies based on labels. */
-    policySelector?: {
-      /**
-       * matchExpressions is a list of label selector requirements.
-       *
-       * Items: A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
-       */
-      matchExpressions?: {
-        /** key is the label key that the selector applies to. */
-        key: string;
-        /** operator represents a key's relationship to a set of values. */
-        operator: string;
-        /** values is an array of string values. */
-        values?: string[];
-      }[];
-      /** matchLabels is a map of {key,value} pairs. */
-      matchLabels?: {
-        [k: string]: string | undefined;
-      };
-    };
+    policySelector?: PolicySelector;
     /** SourceRef refers to the resource giving access details to a git repository. */
-    sourceRef: {
-      /** API version of the referent. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: 'GitRepository';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
-    };
+    sourceRef: ImageUpdateAutomationSourceRef;
     /** Suspend tells the controller to not run this automation, until it is unset (or set to false). */
     suspend?: boolean;
     /** Update gives the specification for how to update the files in the repository. */
-    update?: {
-      /** Path to the directory containing the manifests to be updated. */
-      path?: string;
-      /** Strategy names the strategy to be used. */
-      strategy: 'Setters';
-    };
+    update?: Update;
   };
   /** ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation */
-  status?: {
-    conditions?: FluxCondition[];
-    /** LastAutomationRunTime records the last time the controller ran this automation through to completion (even if no updates were made). */
-    lastAutomationRunTime?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** LastPushCommit records the SHA1 of the last commit made by the controller, for this automation object */
-    lastPushCommit?: string;
-    /** LastPushTime records the time of the last pushed change. */
-    lastPushTime?: string;
-    observedGeneration?: number;
-    /** ObservedPolicies is the list of observed ImagePolicies that were considered by the ImageUpdateAutomation update process. */
-    observedPolicies?: {
-      /** ImageRef represents an image reference. */
-      [k: string]:
-        | {
-            /** Digest is the image's digest. */
-            digest?: string;
-            /** Name is the bare image's name. */
-            name: string;
-            /** Tag is the image's tag. */
-            tag: string;
-          }
-        | undefined;
-    };
-    /** ObservedPolicies []ObservedPolicy `json:"observedPolicies,omitempty"` ObservedSourceRevision is the last observed source revision. */
-    observedSourceRevision?: string;
-  };
+  status?: ImageUpdateAutomationStatus;
 }
 
 /** Kustomization kustomize.toolkit.fluxcd.io/v1, served by Flux v2.9 (storage), v2.6 (storage). */
@@ -3148,16 +1372,7 @@ export interface KustomizationV1 {
      */
     buildMetadata?: ('originAnnotations' | 'transformerAnnotations')[];
     /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
-    commonMetadata?: {
-      /** Annotations to be added to the object's metadata. */
-      annotations?: {
-        [k: string]: string | undefined;
-      };
-      /** Labels to be added to the object's metadata. */
-      labels?: {
-        [k: string]: string | undefined;
-      };
-    };
+    commonMetadata?: CommonMetadata;
     /** Components specifies relative paths to kustomize Components. */
     components?: string[];
     /** Decrypt Kubernetes secrets before applying them on the cluster. */
@@ -3179,14 +1394,7 @@ export interface KustomizationV1 {
      *
      * Items: DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i…
      */
-    dependsOn?: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the resource object that contains the reference. */
-      namespace?: string;
-      /** ReadyExpr is a CEL expression that can be used to assess the readiness of a dependency. */
-      readyExpr?: string;
-    }[];
+    dependsOn?: DependsOn[];
     /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
     force?: boolean;
     /**
@@ -3194,59 +1402,19 @@ export interface KustomizationV1 {
      *
      * Items: CustomHealthCheck defines the health check for custom resources.
      */
-    healthCheckExprs?: {
-      /** APIVersion of the custom resource under evaluation. */
-      apiVersion: string;
-      /** Current is the CEL expression that determines if the status of the custom resource has reached the desired state. */
-      current: string;
-      /** Failed is the CEL expression that determines if the status of the custom resource has failed to reach the desired state. */
-      failed?: string;
-      /** InProgress is the CEL expression that determines if the status of the custom resource has not yet reached the desired state. */
-      inProgress?: string;
-      /** Kind of the custom resource under evaluation. */
-      kind?: string;
-    }[];
+    healthCheckExprs?: HealthCheckExpr[];
     /**
      * A list of resources to be included in the health assessment.
      *
      * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
      */
-    healthChecks?: {
-      /** API version of the referent, if not specified the Kubernetes preferred version will be used. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: string;
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    }[];
+    healthChecks?: HealthCheck[];
     /**
      * Ignore is a list of rules for specifying which changes to ignore during drift detection.
      *
      * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
      */
-    ignore?: {
-      /** Paths is a list of JSON Pointer (RFC 6901) paths to be excluded from consideration in a Kubernetes object. */
-      paths: string[];
-      /** Target is a selector for specifying Kubernetes objects to which this rule applies. */
-      target?: {
-        /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-        annotationSelector?: string;
-        /** Group is the API group to select resources from. */
-        group?: string;
-        /** Kind of the API Group to select resources from. */
-        kind?: string;
-        /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-        labelSelector?: string;
-        /** Name to match resources with. */
-        name?: string;
-        /** Namespace to select resources from. */
-        namespace?: string;
-        /** Version of the API Group to select resources from. */
-        version?: string;
-      };
-    }[];
+    ignore?: Ignore[];
     /** IgnoreMissingComponents instructs the controller to ignore Components paths not found in source by removing them from the generated kustomi… */
     ignoreMissingComponents?: boolean;
     /**
@@ -3254,33 +1422,11 @@ export interface KustomizationV1 {
      *
      * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
      */
-    images?: {
-      /** Digest is the value used to replace the original image tag. */
-      digest?: string;
-      /** Name is a tag-less image name. */
-      name: string;
-      /** NewName is the value used to replace the original name. */
-      newName?: string;
-      /** NewTag is the value used to replace the original tag. */
-      newTag?: string;
-    }[];
+    images?: Image[];
     /** The interval at which to reconcile the Kustomization. */
     interval: string;
     /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
-    kubeConfig?: {
-      /** ConfigMapRef holds an optional name of a ConfigMap that contains the following keys: */
-      configMapRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** SecretRef holds an optional name of a secret that contains a key with the kubeconfig file as the value. */
-      secretRef?: {
-        /** Key in the Secret, when not specified an implementation-specific default key is used. */
-        key?: string;
-        /** Name of the Secret. */
-        name: string;
-      };
-    };
+    kubeConfig?: KubeConfig;
     /** NamePrefix will prefix the names of all managed resources. */
     namePrefix?: string;
     /** NameSuffix will suffix the names of all managed resources. */
@@ -3290,27 +1436,7 @@ export interface KustomizationV1 {
      *
      * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
      */
-    patches?: {
-      /** Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with an array of operation objects. */
-      patch: string;
-      /** Target points to the resources that the patch document should be applied to. */
-      target?: {
-        /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-        annotationSelector?: string;
-        /** Group is the API group to select resources from. */
-        group?: string;
-        /** Kind of the API Group to select resources from. */
-        kind?: string;
-        /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-        labelSelector?: string;
-        /** Name to match resources with. */
-        name?: string;
-        /** Namespace to select resources from. */
-        namespace?: string;
-        /** Version of the API Group to select resources from. */
-        version?: string;
-      };
-    }[];
+    patches?: Patch[];
     /** Path to the directory containing the kustomization.yaml file, or the set of plain YAMLs a kustomization.yaml should be generated for. */
     path?: string;
     /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
@@ -3324,14 +1450,7 @@ export interface KustomizationV1 {
        *
        * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
        */
-      substituteFrom?: {
-        /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
-        kind: 'Secret' | 'ConfigMap';
-        /** Name of the values referent. */
-        name: string;
-        /** Optional indicates whether the referenced resource must exist, or whether to tolerate its absence. */
-        optional?: boolean;
-      }[];
+      substituteFrom?: SubstituteFrom[];
       /** SubstituteStrategy defines the strategy for substituting variables in the YAML manifests. */
       substituteStrategy?: 'WithVariables' | 'Always';
     };
@@ -3388,19 +1507,7 @@ export interface KustomizationV1 {
       totalReconciliations: number;
     }[];
     /** Inventory contains the list of Kubernetes resource object references that have been successfully applied. */
-    inventory?: {
-      /**
-       * Entries of Kubernetes resource object references.
-       *
-       * Items: ResourceRef contains the information necessary to locate a resource within a cluster.
-       */
-      entries: {
-        /** ID is the string representation of the Kubernetes resource object's metadata, in the format '<namespace>_<name>_<group>_<kind>'. */
-        id: string;
-        /** Version is the API version of the Kubernetes resource object's kind. */
-        v: string;
-      }[];
-    };
+    inventory?: Inventory;
     /** The last successfully applied origin revision. */
     lastAppliedOriginRevision?: string;
     /** The last successfully applied revision. */
@@ -3422,26 +1529,13 @@ export interface KustomizationV1beta1 {
   /** KustomizationSpec defines the desired state of a kustomization. */
   spec?: {
     /** Decrypt Kubernetes secrets before applying them on the cluster. */
-    decryption?: {
-      /** Provider is the name of the decryption engine. */
-      provider: 'sops';
-      /** The secret name containing the private OpenPGP keys used for decryption. */
-      secretRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-    };
+    decryption?: Decryption;
     /**
      * DependsOn may contain a meta.NamespacedObjectReference slice with references to Kustomization resources that must be ready before this Kust…
      *
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
-    dependsOn?: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    }[];
+    dependsOn?: HelmReleaseDependsOn[];
     /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
     force?: boolean;
     /**
@@ -3449,106 +1543,29 @@ export interface KustomizationV1beta1 {
      *
      * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
      */
-    healthChecks?: {
-      /** API version of the referent, if not specified the Kubernetes preferred version will be used. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: string;
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    }[];
+    healthChecks?: HealthCheck[];
     /**
      * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
      *
      * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
      */
-    images?: {
-      /** Digest is the value used to replace the original image tag. */
-      digest?: string;
-      /** Name is a tag-less image name. */
-      name: string;
-      /** NewName is the value used to replace the original name. */
-      newName?: string;
-      /** NewTag is the value used to replace the original tag. */
-      newTag?: string;
-    }[];
+    images?: Image[];
     /** The interval at which to reconcile the Kustomization. */
     interval: string;
     /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
-    kubeConfig?: {
-      /** SecretRef holds the name to a secret that contains a 'value' key with the kubeconfig file as the value. */
-      secretRef: {
-        /** Name of the referent. */
-        name: string;
-      };
-    };
+    kubeConfig?: SigningKey;
     /**
      * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
      *
      * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
      */
-    patches?: {
-      /** Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with an array of operation objects. */
-      patch: string;
-      /** Target points to the resources that the patch document should be applied to. */
-      target?: {
-        /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-        annotationSelector?: string;
-        /** Group is the API group to select resources from. */
-        group?: string;
-        /** Kind of the API Group to select resources from. */
-        kind?: string;
-        /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-        labelSelector?: string;
-        /** Name to match resources with. */
-        name?: string;
-        /** Namespace to select resources from. */
-        namespace?: string;
-        /** Version of the API Group to select resources from. */
-        version?: string;
-      };
-    }[];
+    patches?: Patch[];
     /**
      * JSON 6902 patches, defined as inline YAML objects.
      *
      * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
      */
-    patchesJson6902?: {
-      /**
-       * Patch contains the JSON6902 patch document with an array of operation objects.
-       *
-       * Items: JSON6902 is a JSON6902 operation object.
-       */
-      patch: {
-        /** From contains a JSON-pointer value that references a location within the target document where the operation is performed. */
-        from?: string;
-        /** Op indicates the operation to perform. */
-        op: 'test' | 'remove' | 'add' | 'replace' | 'move' | 'copy';
-        /** Path contains the JSON-pointer value that references a location within the target document where the operation is performed. */
-        path: string;
-        /** Value contains a valid JSON structure. */
-        value?: unknown;
-      }[];
-      /** Target points to the resources that the patch document should be applied to. */
-      target: {
-        /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-        annotationSelector?: string;
-        /** Group is the API group to select resources from. */
-        group?: string;
-        /** Kind of the API Group to select resources from. */
-        kind?: string;
-        /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-        labelSelector?: string;
-        /** Name to match resources with. */
-        name?: string;
-        /** Namespace to select resources from. */
-        namespace?: string;
-        /** Version of the API Group to select resources from. */
-        version?: string;
-      };
-    }[];
+    patchesJson6902?: PatchesJson6902[];
     /** Strategic merge patches, defined as inline YAML objects. */
     patchesStrategicMerge?: unknown[];
     /** Path to the directory containing the kustomization.yaml file, or the set of plain YAMLs a kustomization.yaml should be generated for. */
@@ -3637,39 +1654,17 @@ export interface KustomizationV1beta2 {
   /** KustomizationSpec defines the configuration to calculate the desired state from a Source using Kustomize. */
   spec?: {
     /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
-    commonMetadata?: {
-      /** Annotations to be added to the object's metadata. */
-      annotations?: {
-        [k: string]: string | undefined;
-      };
-      /** Labels to be added to the object's metadata. */
-      labels?: {
-        [k: string]: string | undefined;
-      };
-    };
+    commonMetadata?: CommonMetadata;
     /** Components specifies relative paths to specifications of other Components. */
     components?: string[];
     /** Decrypt Kubernetes secrets before applying them on the cluster. */
-    decryption?: {
-      /** Provider is the name of the decryption engine. */
-      provider: 'sops';
-      /** The secret name containing the private OpenPGP keys used for decryption. */
-      secretRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-    };
+    decryption?: Decryption;
     /**
      * DependsOn may contain a meta.NamespacedObjectReference slice with references to Kustomization resources that must be ready before this Kust…
      *
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
-    dependsOn?: {
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    }[];
+    dependsOn?: HelmReleaseDependsOn[];
     /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
     force?: boolean;
     /**
@@ -3677,108 +1672,29 @@ export interface KustomizationV1beta2 {
      *
      * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
      */
-    healthChecks?: {
-      /** API version of the referent, if not specified the Kubernetes preferred version will be used. */
-      apiVersion?: string;
-      /** Kind of the referent. */
-      kind: string;
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-      namespace?: string;
-    }[];
+    healthChecks?: HealthCheck[];
     /**
      * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
      *
      * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
      */
-    images?: {
-      /** Digest is the value used to replace the original image tag. */
-      digest?: string;
-      /** Name is a tag-less image name. */
-      name: string;
-      /** NewName is the value used to replace the original name. */
-      newName?: string;
-      /** NewTag is the value used to replace the original tag. */
-      newTag?: string;
-    }[];
+    images?: Image[];
     /** The interval at which to reconcile the Kustomization. */
     interval: string;
     /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
-    kubeConfig?: {
-      /** SecretRef holds the name of a secret that contains a key with the kubeconfig file as the value. */
-      secretRef: {
-        /** Key in the Secret, when not specified an implementation-specific default key is used. */
-        key?: string;
-        /** Name of the Secret. */
-        name: string;
-      };
-    };
+    kubeConfig?: HelmReleaseKubeConfig;
     /**
      * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
      *
      * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
      */
-    patches?: {
-      /** Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with an array of operation objects. */
-      patch: string;
-      /** Target points to the resources that the patch document should be applied to. */
-      target?: {
-        /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-        annotationSelector?: string;
-        /** Group is the API group to select resources from. */
-        group?: string;
-        /** Kind of the API Group to select resources from. */
-        kind?: string;
-        /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-        labelSelector?: string;
-        /** Name to match resources with. */
-        name?: string;
-        /** Namespace to select resources from. */
-        namespace?: string;
-        /** Version of the API Group to select resources from. */
-        version?: string;
-      };
-    }[];
+    patches?: Patch[];
     /**
      * JSON 6902 patches, defined as inline YAML objects.
      *
      * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
      */
-    patchesJson6902?: {
-      /**
-       * Patch contains the JSON6902 patch document with an array of operation objects.
-       *
-       * Items: JSON6902 is a JSON6902 operation object.
-       */
-      patch: {
-        /** From contains a JSON-pointer value that references a location within the target document where the operation is performed. */
-        from?: string;
-        /** Op indicates the operation to perform. */
-        op: 'test' | 'remove' | 'add' | 'replace' | 'move' | 'copy';
-        /** Path contains the JSON-pointer value that references a location within the target document where the operation is performed. */
-        path: string;
-        /** Value contains a valid JSON structure. */
-        value?: unknown;
-      }[];
-      /** Target points to the resources that the patch document should be applied to. */
-      target: {
-        /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
-        annotationSelector?: string;
-        /** Group is the API group to select resources from. */
-        group?: string;
-        /** Kind of the API Group to select resources from. */
-        kind?: string;
-        /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
-        labelSelector?: string;
-        /** Name to match resources with. */
-        name?: string;
-        /** Namespace to select resources from. */
-        namespace?: string;
-        /** Version of the API Group to select resources from. */
-        version?: string;
-      };
-    }[];
+    patchesJson6902?: PatchesJson6902[];
     /** Strategic merge patches, defined as inline YAML objects. */
     patchesStrategicMerge?: unknown[];
     /** Path to the directory containing the kustomization.yaml file, or the set of plain YAMLs a kustomization.yaml should be generated for. */
@@ -3794,14 +1710,7 @@ export interface KustomizationV1beta2 {
        *
        * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
        */
-      substituteFrom?: {
-        /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
-        kind: 'Secret' | 'ConfigMap';
-        /** Name of the values referent. */
-        name: string;
-        /** Optional indicates whether the referenced resource must exist, or whether to tolerate its absence. */
-        optional?: boolean;
-      }[];
+      substituteFrom?: SubstituteFrom[];
     };
     /** Prune enables garbage collection. */
     prune: boolean;
@@ -3835,19 +1744,7 @@ export interface KustomizationV1beta2 {
   status?: {
     conditions?: FluxCondition[];
     /** Inventory contains the list of Kubernetes resource object references that have been successfully applied. */
-    inventory?: {
-      /**
-       * Entries of Kubernetes resource object references.
-       *
-       * Items: ResourceRef contains the information necessary to locate a resource within a cluster.
-       */
-      entries: {
-        /** ID is the string representation of the Kubernetes resource object's metadata, in the format '<namespace>_<name>_<group>_<kind>'. */
-        id: string;
-        /** Version is the API version of the Kubernetes resource object's kind. */
-        v: string;
-      }[];
-    };
+    inventory?: Inventory;
     /** The last successfully applied revision. */
     lastAppliedRevision?: string;
     /** LastAttemptedRevision is the revision of the last reconciliation attempt. */
@@ -3878,12 +1775,7 @@ export interface OCIRepositoryV1 {
     /** Interval at which the OCIRepository URL is checked for updates. */
     interval: string;
     /** LayerSelector specifies which layer should be extracted from the OCI artifact. */
-    layerSelector?: {
-      /** MediaType specifies the OCI media type of the layer which should be extracted from the OCI Artifact. */
-      mediaType?: string;
-      /** Operation specifies how the selected layer should be processed. */
-      operation?: 'extract' | 'copy';
-    };
+    layerSelector?: LayerSelector;
     /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
     provider?: 'generic' | 'aws' | 'azure' | 'gcp';
     /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
@@ -3892,16 +1784,7 @@ export interface OCIRepositoryV1 {
       name: string;
     };
     /** The OCI reference to pull and monitor for changes, defaults to the latest tag. */
-    ref?: {
-      /** Digest is the image digest to pull, takes precedence over SemVer. */
-      digest?: string;
-      /** SemVer is the range of tags to pull selecting the latest within the range, takes precedence over Tag. */
-      semver?: string;
-      /** SemverFilter is a regex pattern to filter the tags within the SemVer range. */
-      semverFilter?: string;
-      /** Tag is the image tag to pull, defaults to latest. */
-      tag?: string;
-    };
+    ref?: OCIRepositoryRef;
     /** SecretRef contains the secret name containing the registry login credentials to resolve image metadata. */
     secretRef?: {
       /** Name of the referent. */
@@ -3922,12 +1805,7 @@ export interface OCIRepositoryV1 {
        *
        * Items: OIDCIdentityMatch specifies options for verifying the certificate identity, i.e.
        */
-      matchOIDCIdentity?: {
-        /** Issuer specifies the regex pattern to match against to verify the OIDC issuer in the Fulcio certificate. */
-        issuer: string;
-        /** Subject specifies the regex pattern to match against to verify the identity subject in the Fulcio certificate. */
-        subject: string;
-      }[];
+      matchOIDCIdentity?: MatchOIDCIdentity[];
       /** Provider specifies the technology used to sign the OCI Artifact. */
       provider: 'cosign' | 'notation';
       /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
@@ -3945,24 +1823,7 @@ export interface OCIRepositoryV1 {
   /** OCIRepositoryStatus defines the observed state of OCIRepository */
   status?: {
     /** Artifact represents the output of the last successful OCI Repository sync. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
+    artifact?: Artifact;
     /** Conditions holds the conditions for the OCIRepository. */
     conditions?: FluxCondition[];
     /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
@@ -3972,12 +1833,7 @@ export interface OCIRepositoryV1 {
     /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
     observedIgnore?: string;
     /** ObservedLayerSelector is the observed layer selector used for constructing the source artifact. */
-    observedLayerSelector?: {
-      /** MediaType specifies the OCI media type of the layer which should be extracted from the OCI Artifact. */
-      mediaType?: string;
-      /** Operation specifies how the selected layer should be processed. */
-      operation?: 'extract' | 'copy';
-    };
+    observedLayerSelector?: LayerSelector;
     /** URL is the download link for the artifact output of the last OCI Repository sync. */
     url?: string;
   };
@@ -4002,12 +1858,7 @@ export interface OCIRepositoryV1beta2 {
     /** Interval at which the OCIRepository URL is checked for updates. */
     interval: string;
     /** LayerSelector specifies which layer should be extracted from the OCI artifact. */
-    layerSelector?: {
-      /** MediaType specifies the OCI media type of the layer which should be extracted from the OCI Artifact. */
-      mediaType?: string;
-      /** Operation specifies how the selected layer should be processed. */
-      operation?: 'extract' | 'copy';
-    };
+    layerSelector?: LayerSelector;
     /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
     provider?: 'generic' | 'aws' | 'azure' | 'gcp';
     /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
@@ -4016,16 +1867,7 @@ export interface OCIRepositoryV1beta2 {
       name: string;
     };
     /** The OCI reference to pull and monitor for changes, defaults to the latest tag. */
-    ref?: {
-      /** Digest is the image digest to pull, takes precedence over SemVer. */
-      digest?: string;
-      /** SemVer is the range of tags to pull selecting the latest within the range, takes precedence over Tag. */
-      semver?: string;
-      /** SemverFilter is a regex pattern to filter the tags within the SemVer range. */
-      semverFilter?: string;
-      /** Tag is the image tag to pull, defaults to latest. */
-      tag?: string;
-    };
+    ref?: OCIRepositoryRef;
     /** SecretRef contains the secret name containing the registry login credentials to resolve image metadata. */
     secretRef?: {
       /** Name of the referent. */
@@ -4040,48 +1882,12 @@ export interface OCIRepositoryV1beta2 {
     /** URL is a reference to an OCI artifact repository hosted on a remote container registry. */
     url: string;
     /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-    verify?: {
-      /**
-       * MatchOIDCIdentity specifies the identity matching criteria to use while verifying an OCI artifact which was signed using Cosign keyless sig…
-       *
-       * Items: OIDCIdentityMatch specifies options for verifying the certificate identity, i.e.
-       */
-      matchOIDCIdentity?: {
-        /** Issuer specifies the regex pattern to match against to verify the OIDC issuer in the Fulcio certificate. */
-        issuer: string;
-        /** Subject specifies the regex pattern to match against to verify the identity subject in the Fulcio certificate. */
-        subject: string;
-      }[];
-      /** Provider specifies the technology used to sign the OCI Artifact. */
-      provider: 'cosign' | 'notation';
-      /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
-      secretRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-    };
+    verify?: Verify;
   };
   /** OCIRepositoryStatus defines the observed state of OCIRepository */
   status?: {
     /** Artifact represents the output of the last successful OCI Repository sync. */
-    artifact?: {
-      /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
-      digest?: string;
-      /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
-      lastUpdateTime: string;
-      /** Metadata holds upstream information such as OCI annotations. */
-      metadata?: {
-        [k: string]: string | undefined;
-      };
-      /** Path is the relative file path of the Artifact. */
-      path: string;
-      /** Revision is a human-readable identifier traceable in the origin source system. */
-      revision: string;
-      /** Size is the number of bytes in the file. */
-      size?: number;
-      /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
-      url: string;
-    };
+    artifact?: Artifact;
     /** Conditions holds the conditions for the OCIRepository. */
     conditions?: FluxCondition[];
     /** ContentConfigChecksum is a checksum of all the configurations related to the content of the source artifact: - .spec.ignore - .spec.layerSe… */
@@ -4093,16 +1899,845 @@ export interface OCIRepositoryV1beta2 {
     /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
     observedIgnore?: string;
     /** ObservedLayerSelector is the observed layer selector used for constructing the source artifact. */
-    observedLayerSelector?: {
-      /** MediaType specifies the OCI media type of the layer which should be extracted from the OCI Artifact. */
-      mediaType?: string;
-      /** Operation specifies how the selected layer should be processed. */
-      operation?: 'extract' | 'copy';
-    };
+    observedLayerSelector?: LayerSelector;
     /** URL is the download link for the artifact output of the last OCI Repository sync. */
     url?: string;
   };
 }
+
+// Parts that stand in more than one place above (another version or line of the kind, or another kind).
+
+/** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
+export type AccessFrom = {
+  /**
+   * NamespaceSelectors is the list of namespace selectors to which this ACL applies.
+   *
+   * Items: NamespaceSelector selects the namespaces to which this ACL applies.
+   */
+  namespaceSelectors: {
+    /** MatchLabels is a map of {key,value} pairs. */
+    matchLabels?: {
+      [k: string]: string | undefined;
+    };
+  }[];
+};
+
+/** Artifact represents the last successful GitRepository reconciliation. */
+export type Artifact = {
+  /** Digest is the digest of the file in the form of '<algorithm>:<checksum>'. */
+  digest?: string;
+  /** LastUpdateTime is the timestamp corresponding to the last update of the Artifact. */
+  lastUpdateTime: string;
+  /** Metadata holds upstream information such as OCI annotations. */
+  metadata?: {
+    [k: string]: string | undefined;
+  };
+  /** Path is the relative file path of the Artifact. */
+  path: string;
+  /** Revision is a human-readable identifier traceable in the origin source system. */
+  revision: string;
+  /** Size is the number of bytes in the file. */
+  size?: number;
+  /** URL is the HTTP address of the Artifact as exposed by the controller managing the Source. */
+  url: string;
+};
+
+/** Author gives the email and optionally the name to use as the author of commits. */
+export type Author = {
+  /** Email gives the email to provide when making a commit. */
+  email: string;
+  /** Name gives the name to provide when making a commit. */
+  name?: string;
+};
+
+/** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
+export type ChartRef = {
+  /** APIVersion of the referent. */
+  apiVersion?: string;
+  /** Kind of the referent. */
+  kind: 'OCIRepository' | 'HelmChart';
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
+  namespace?: string;
+};
+
+/** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
+export type ChartVerify = {
+  /** Provider specifies the technology used to sign the OCI Helm chart. */
+  provider: 'cosign' | 'notation';
+  /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
+  secretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+};
+
+/** Checkout gives the parameters for cloning the git repository, ready to make changes. */
+export type Checkout = {
+  /** Reference gives a branch, tag or commit to clone from the Git repository. */
+  ref: GitRepositoryRef;
+};
+
+/** ObjectMeta holds the template for metadata like labels and annotations. */
+export type CommonMetadata = {
+  /** Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metad… */
+  annotations?: {
+    [k: string]: string | undefined;
+  };
+  /** Map of string keys and values that can be used to organize and categorize (scope and select) objects. */
+  labels?: {
+    [k: string]: string | undefined;
+  };
+};
+
+/** Decrypt Kubernetes secrets before applying them on the cluster. */
+export type Decryption = {
+  /** Provider is the name of the decryption engine. */
+  provider: 'sops';
+  /** The secret name containing the private OpenPGP keys used for decryption. */
+  secretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+};
+
+/** DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i… */
+export type DependsOn = {
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, defaults to the namespace of the resource object that contains the reference. */
+  namespace?: string;
+  /** ReadyExpr is a CEL expression that can be used to assess the readiness of a dependency. */
+  readyExpr?: string;
+};
+
+/** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
+export type DriftDetection = {
+  /**
+   * Ignore contains a list of rules for specifying which changes to ignore during diffing.
+   *
+   * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
+   */
+  ignore?: Ignore[];
+  /** Mode defines how differences should be handled between the Helm manifest and the manifest currently applied to the cluster. */
+  mode?: 'enabled' | 'warn' | 'disabled';
+};
+
+/** FilterTags enables filtering for only a subset of tags based on a set of rules. */
+export type FilterTags = {
+  /** Extract allows a capture group to be extracted from the specified regular expression pattern, useful before tag evaluation. */
+  extract?: string;
+  /** Pattern specifies a regular expression pattern used to filter for image tags. */
+  pattern?: string;
+};
+
+/** Artifact represents the output of the last successful repository sync. */
+export type GitRepositoryArtifact = {
+  /** Checksum is the SHA256 checksum of the artifact. */
+  checksum?: string;
+  /** LastUpdateTime is the timestamp corresponding to the last update of this artifact. */
+  lastUpdateTime: string;
+  /** Path is the relative file path of this artifact. */
+  path: string;
+  /** Revision is a human readable identifier traceable in the origin source system. */
+  revision?: string;
+  /** URL is the HTTP address of this artifact. */
+  url: string;
+};
+
+/** Reference specifies the Git reference to resolve and monitor for changes, defaults to the 'master' branch. */
+export type GitRepositoryRef = {
+  /** Branch to check out, defaults to 'master' if no other field is defined. */
+  branch?: string;
+  /** Commit SHA to check out, takes precedence over all reference fields. */
+  commit?: string;
+  /** Name of the reference to check out; takes precedence over Branch, Tag and SemVer. */
+  name?: string;
+  /** SemVer tag expression to check out, takes precedence over Tag. */
+  semver?: string;
+  /** Tag to check out, takes precedence over Branch. */
+  tag?: string;
+};
+
+/** NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace. */
+export type HealthCheck = {
+  /** API version of the referent, if not specified the Kubernetes preferred version will be used. */
+  apiVersion?: string;
+  /** Kind of the referent. */
+  kind: string;
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
+  namespace?: string;
+};
+
+/** CustomHealthCheck defines the health check for custom resources. */
+export type HealthCheckExpr = {
+  /** APIVersion of the custom resource under evaluation. */
+  apiVersion: string;
+  /** Current is the CEL expression that determines if the status of the custom resource has reached the desired state. */
+  current: string;
+  /** Failed is the CEL expression that determines if the status of the custom resource has failed to reach the desired state. */
+  failed?: string;
+  /** InProgress is the CEL expression that determines if the status of the custom resource has not yet reached the desired state. */
+  inProgress?: string;
+  /** Kind of the custom resource under evaluation. */
+  kind?: string;
+};
+
+/** SourceRef is the reference to the Source the chart is available at. */
+export type HelmChartSourceRef = {
+  /** APIVersion of the referent. */
+  apiVersion?: string;
+  /** Kind of the referent, valid values are ('HelmRepository', 'GitRepository', 'Bucket'). */
+  kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
+  /** Name of the referent. */
+  name: string;
+};
+
+/** HelmChartStatus records the observed state of the HelmChart. */
+export type HelmChartStatus = {
+  /** Artifact represents the output of the last successful reconciliation. */
+  artifact?: Artifact;
+  /** Conditions holds the conditions for the HelmChart. */
+  conditions?: FluxCondition[];
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** ObservedChartName is the last observed chart name as specified by the resolved chart reference. */
+  observedChartName?: string;
+  /** ObservedGeneration is the last observed generation of the HelmChart object. */
+  observedGeneration?: number;
+  /** ObservedSourceArtifactRevision is the last observed Artifact.Revision of the HelmChartSpec.SourceRef. */
+  observedSourceArtifactRevision?: string;
+  /** ObservedValuesFiles are the observed value files of the last successful reconciliation. */
+  observedValuesFiles?: string[];
+  /** URL is the dynamic fetch link for the latest Artifact. */
+  url?: string;
+};
+
+/** HelmChartStatus defines the observed state of the HelmChart. */
+export type HelmChartV1beta1Status = {
+  /** Artifact represents the output of the last successful chart sync. */
+  artifact?: GitRepositoryArtifact;
+  /** Conditions holds the conditions for the HelmChart. */
+  conditions?: FluxCondition[];
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** ObservedGeneration is the last observed generation. */
+  observedGeneration?: number;
+  /** URL is the download link for the last chart pulled. */
+  url?: string;
+};
+
+/** NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace. */
+export type HelmReleaseDependsOn = {
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
+  namespace?: string;
+};
+
+/** KubeConfig for reconciling the HelmRelease on a remote cluster. */
+export type HelmReleaseKubeConfig = {
+  /** SecretRef holds the name of a secret that contains a key with the kubeconfig file as the value. */
+  secretRef: SecretRef;
+};
+
+/** HelmRepositorySpec specifies the required configuration to produce an Artifact for a Helm repository index YAML. */
+export type HelmRepositorySpec = {
+  /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
+  accessFrom?: AccessFrom;
+  /** CertSecretRef can be given the name of a Secret containing either or both of */
+  certSecretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** Insecure allows connecting to a non-TLS HTTP container registry. */
+  insecure?: boolean;
+  /** Interval at which the HelmRepository URL is checked for updates. */
+  interval?: string;
+  /** PassCredentials allows the credentials from the SecretRef to be passed on to a host that does not match the host as defined in URL. */
+  passCredentials?: boolean;
+  /** Provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
+  provider?: 'generic' | 'aws' | 'azure' | 'gcp';
+  /** SecretRef specifies the Secret containing authentication credentials for the HelmRepository. */
+  secretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** Suspend tells the controller to suspend the reconciliation of this HelmRepository. */
+  suspend?: boolean;
+  /** Timeout is used for the index fetch operation for an HTTPS helm repository, and for remote OCI Repository operations like pulling for an OC… */
+  timeout?: string;
+  /** Type of the HelmRepository. */
+  type?: 'default' | 'oci';
+  /** URL of the Helm repository, a valid URL contains at least a protocol and host. */
+  url: string;
+};
+
+/** HelmRepositoryStatus records the observed state of the HelmRepository. */
+export type HelmRepositoryStatus = {
+  /** Artifact represents the last successful HelmRepository reconciliation. */
+  artifact?: Artifact;
+  /** Conditions holds the conditions for the HelmRepository. */
+  conditions?: FluxCondition[];
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** ObservedGeneration is the last observed generation of the HelmRepository object. */
+  observedGeneration?: number;
+  /** URL is the dynamic fetch link for the latest Artifact. */
+  url?: string;
+};
+
+/** Snapshot captures a point-in-time copy of the status information for a Helm release, as managed by the controller. */
+export type History = {
+  /** APIVersion is the API version of the Snapshot. */
+  apiVersion?: string;
+  /** AppVersion is the chart app version of the release object in storage. */
+  appVersion?: string;
+  /** ChartName is the chart name of the release object in storage. */
+  chartName: string;
+  /** ChartVersion is the chart version of the release object in storage. */
+  chartVersion: string;
+  /** ConfigDigest is the checksum of the config (better known as "values") of the release object in storage. */
+  configDigest: string;
+  /** Deleted is when the release was deleted. */
+  deleted?: string;
+  /** Digest is the checksum of the release object in storage. */
+  digest: string;
+  /** FirstDeployed is when the release was first deployed. */
+  firstDeployed: string;
+  /** LastDeployed is when the release was last deployed. */
+  lastDeployed: string;
+  /** Name is the name of the release. */
+  name: string;
+  /** Namespace is the namespace the release is deployed to. */
+  namespace: string;
+  /** OCIDigest is the digest of the OCI artifact associated with the release. */
+  ociDigest?: string;
+  /** Status is the current state of the release. */
+  status: string;
+  /** TestHooks is the list of test hooks for the release as observed to be run by the controller. */
+  testHooks?: {
+    /** TestHookStatus holds the status information for a test hook as observed to be run by the controller. */
+    [k: string]: TestHooks | undefined;
+  };
+  /** Version is the version of the release object in storage. */
+  version: number;
+};
+
+/** IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process. */
+export type Ignore = {
+  /** Paths is a list of JSON Pointer (RFC 6901) paths to be excluded from consideration in a Kubernetes object. */
+  paths: string[];
+  /** Target is a selector for specifying Kubernetes objects to which this rule applies. */
+  target?: Target;
+};
+
+/** Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag. */
+export type Image = {
+  /** Digest is the value used to replace the original image tag. */
+  digest?: string;
+  /** Name is a tag-less image name. */
+  name: string;
+  /** NewName is the value used to replace the original name. */
+  newName?: string;
+  /** NewTag is the value used to replace the original tag. */
+  newTag?: string;
+};
+
+/** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
+export type ImageRepositorySpec = {
+  /** AccessFrom defines an ACL for allowing cross-namespace references to the ImageRepository object based on the caller's namespace labels. */
+  accessFrom?: AccessFrom;
+  /** CertSecretRef can be given the name of a Secret containing either or both of */
+  certSecretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** ExclusionList is a list of regex strings used to exclude certain tags from being stored in the database. */
+  exclusionList?: string[];
+  /** Image is the name of the image repository */
+  image: string;
+  /** Insecure allows connecting to a non-TLS HTTP container registry. */
+  insecure?: boolean;
+  /** Interval is the length of time to wait between scans of the image repository. */
+  interval: string;
+  /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
+  provider?: 'generic' | 'aws' | 'azure' | 'gcp';
+  /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
+  proxySecretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** SecretRef can be given the name of a secret containing credentials to use for the image registry. */
+  secretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate the image pull if the service account has attached pul… */
+  serviceAccountName?: string;
+  /** This flag tells the controller to suspend subsequent image scans. */
+  suspend?: boolean;
+  /** Timeout for image scanning. */
+  timeout?: string;
+};
+
+/** SourceRef refers to the resource giving access details to a git repository. */
+export type ImageUpdateAutomationSourceRef = {
+  /** API version of the referent. */
+  apiVersion?: string;
+  /** Kind of the referent. */
+  kind: 'GitRepository';
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
+  namespace?: string;
+};
+
+/** ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation */
+export type ImageUpdateAutomationStatus = {
+  conditions?: FluxCondition[];
+  /** LastAutomationRunTime records the last time the controller ran this automation through to completion (even if no updates were made). */
+  lastAutomationRunTime?: string;
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** LastPushCommit records the SHA1 of the last commit made by the controller, for this automation object */
+  lastPushCommit?: string;
+  /** LastPushTime records the time of the last pushed change. */
+  lastPushTime?: string;
+  observedGeneration?: number;
+  /** ObservedPolicies is the list of observed ImagePolicies that were considered by the ImageUpdateAutomation update process. */
+  observedPolicies?: {
+    /** ImageRef represents an image reference. */
+    [k: string]: LatestRef | undefined;
+  };
+  /** ObservedPolicies []ObservedPolicy `json:"observedPolicies,omitempty"` ObservedSourceRevision is the last observed source revision. */
+  observedSourceRevision?: string;
+};
+
+/** GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b… */
+export type Include = {
+  /** FromPath specifies the path to copy contents from, defaults to the root of the Artifact. */
+  fromPath?: string;
+  /** GitRepositoryRef specifies the GitRepository which Artifact contents must be included. */
+  repository: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** ToPath specifies the path to copy contents to, defaults to the name of the GitRepositoryRef. */
+  toPath?: string;
+};
+
+/** Install holds the configuration for Helm install actions for this HelmRelease. */
+export type Install = {
+  /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
+  crds?: 'Skip' | 'Create' | 'CreateReplace';
+  /** CreateNamespace tells the Helm install action to create the HelmReleaseSpec.TargetNamespace if it does not exist yet. */
+  createNamespace?: boolean;
+  /** DisableHooks prevents hooks from running during the Helm install action. */
+  disableHooks?: boolean;
+  /** DisableOpenAPIValidation prevents the Helm install action from validating rendered templates against the Kubernetes OpenAPI Schema. */
+  disableOpenAPIValidation?: boolean;
+  /** DisableWait disables the waiting for resources to be ready after a Helm install has been performed. */
+  disableWait?: boolean;
+  /** DisableWaitForJobs disables waiting for jobs to complete after a Helm install has been performed. */
+  disableWaitForJobs?: boolean;
+  /** Remediation holds the remediation configuration for when the Helm install action for the HelmRelease fails. */
+  remediation?: InstallRemediation;
+  /** Replace tells the Helm install action to re-use the 'ReleaseName', but only if that name is a deleted release which remains in the history. */
+  replace?: boolean;
+  /** SkipCRDs tells the Helm install action to not install any CRDs. */
+  skipCRDs?: boolean;
+  /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm install action. */
+  timeout?: string;
+};
+
+/** Remediation holds the remediation configuration for when the Helm install action for the HelmRelease fails. */
+export type InstallRemediation = {
+  /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an install action but fail. */
+  ignoreTestFailures?: boolean;
+  /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
+  remediateLastFailure?: boolean;
+  /** Retries is the number of retries that should be attempted on failures before bailing. */
+  retries?: number;
+};
+
+/** Inventory contains the list of Kubernetes resource object references that have been applied for this release. */
+export type Inventory = {
+  /**
+   * Entries of Kubernetes resource object references.
+   *
+   * Items: ResourceRef contains the information necessary to locate a resource within a cluster.
+   */
+  entries: {
+    /** ID is the string representation of the Kubernetes resource object's metadata, in the format '<namespace>_<name>_<group>_<kind>'. */
+    id: string;
+    /** Version is the API version of the Kubernetes resource object's kind. */
+    v: string;
+  }[];
+};
+
+/** KubeConfig for reconciling the HelmRelease on a remote cluster. */
+export type KubeConfig = {
+  /** ConfigMapRef holds an optional name of a ConfigMap that contains the following keys: */
+  configMapRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** SecretRef holds an optional name of a secret that contains a key with the kubeconfig file as the value. */
+  secretRef?: SecretRef;
+};
+
+/** LatestRef gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
+export type LatestRef = {
+  /** Digest is the image's digest. */
+  digest?: string;
+  /** Name is the bare image's name. */
+  name: string;
+  /** Tag is the image's tag. */
+  tag: string;
+};
+
+/** LayerSelector specifies which layer should be extracted from the OCI artifact. */
+export type LayerSelector = {
+  /** MediaType specifies the OCI media type of the layer which should be extracted from the OCI Artifact. */
+  mediaType?: string;
+  /** Operation specifies how the selected layer should be processed. */
+  operation?: 'extract' | 'copy';
+};
+
+/** OIDCIdentityMatch specifies options for verifying the certificate identity, i.e. */
+export type MatchOIDCIdentity = {
+  /** Issuer specifies the regex pattern to match against to verify the OIDC issuer in the Fulcio certificate. */
+  issuer: string;
+  /** Subject specifies the regex pattern to match against to verify the identity subject in the Fulcio certificate. */
+  subject: string;
+};
+
+/** The OCI reference to pull and monitor for changes, defaults to the latest tag. */
+export type OCIRepositoryRef = {
+  /** Digest is the image digest to pull, takes precedence over SemVer. */
+  digest?: string;
+  /** SemVer is the range of tags to pull selecting the latest within the range, takes precedence over Tag. */
+  semver?: string;
+  /** SemverFilter is a regex pattern to filter the tags within the SemVer range. */
+  semverFilter?: string;
+  /** Tag is the image tag to pull, defaults to latest. */
+  tag?: string;
+};
+
+/** Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to. */
+export type Patch = {
+  /** Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with an array of operation objects. */
+  patch: string;
+  /** Target points to the resources that the patch document should be applied to. */
+  target?: Target;
+};
+
+/** JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to. */
+export type PatchesJson6902 = {
+  /**
+   * Patch contains the JSON6902 patch document with an array of operation objects.
+   *
+   * Items: JSON6902 is a JSON6902 operation object.
+   */
+  patch: {
+    /** From contains a JSON-pointer value that references a location within the target document where the operation is performed. */
+    from?: string;
+    /** Op indicates the operation to perform. */
+    op: 'test' | 'remove' | 'add' | 'replace' | 'move' | 'copy';
+    /** Path contains the JSON-pointer value that references a location within the target document where the operation is performed. */
+    path: string;
+    /** Value contains a valid JSON structure. */
+    value?: unknown;
+  }[];
+  /** Target points to the resources that the patch document should be applied to. */
+  target: Target;
+};
+
+/** Policy gives the particulars of the policy to be followed in selecting the most recent image */
+export type Policy = {
+  /** Alphabetical set of rules to use for alphabetical ordering of the tags. */
+  alphabetical?: {
+    /** Order specifies the sorting order of the tags. */
+    order?: 'asc' | 'desc';
+  };
+  /** Numerical set of rules to use for numerical ordering of the tags. */
+  numerical?: {
+    /** Order specifies the sorting order of the tags. */
+    order?: 'asc' | 'desc';
+  };
+  /** SemVer gives a semantic version range to check against the tags available. */
+  semver?: {
+    /** Range gives a semver range for the image tag; the highest version within the range that's a tag yields the latest image. */
+    range: string;
+  };
+};
+
+/** PolicySelector allows to filter applied policies based on labels. */
+export type PolicySelector = {
+  /**
+   * matchExpressions is a list of label selector requirements.
+   *
+   * Items: A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
+   */
+  matchExpressions?: {
+    /** key is the label key that the selector applies to. */
+    key: string;
+    /** operator represents a key's relationship to a set of values. */
+    operator: string;
+    /** values is an array of string values. */
+    values?: string[];
+  }[];
+  /** matchLabels is a map of {key,value} pairs. */
+  matchLabels?: {
+    [k: string]: string | undefined;
+  };
+};
+
+/** PostRenderer contains a Helm PostRenderer specification. */
+export type PostRenderer = {
+  /** Kustomization to apply as PostRenderer. */
+  kustomize?: {
+    /**
+     * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
+     *
+     * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
+     */
+    images?: Image[];
+    /**
+     * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
+     *
+     * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
+     */
+    patches?: Patch[];
+    /**
+     * JSON 6902 patches, defined as inline YAML objects.
+     *
+     * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
+     */
+    patchesJson6902?: PatchesJson6902[];
+    /** Strategic merge patches, defined as inline YAML objects. */
+    patchesStrategicMerge?: unknown[];
+  };
+};
+
+/** Push specifies how and where to push commits made by the automation. */
+export type Push = {
+  /** Branch specifies that commits should be pushed to the branch named. */
+  branch?: string;
+  /** Options specifies the push options that are sent to the Git server when performing a push operation. */
+  options?: {
+    [k: string]: string | undefined;
+  };
+  /** Refspec specifies the Git Refspec to use for a push operation. */
+  refspec?: string;
+};
+
+/** Remediation holds the remediation configuration for when the Helm upgrade action for the HelmRelease fails. */
+export type Remediation = {
+  /** IgnoreTestFailures tells the controller to skip remediation when the Helm tests are run after an upgrade action but fail. */
+  ignoreTestFailures?: boolean;
+  /** RemediateLastFailure tells the controller to remediate the last failure, when no retries remain. */
+  remediateLastFailure?: boolean;
+  /** Retries is the number of retries that should be attempted on failures before bailing. */
+  retries?: number;
+  /** Strategy to use for failure remediation. */
+  strategy?: 'rollback' | 'uninstall';
+};
+
+/** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
+export type Rollback = {
+  /** CleanupOnFail allows deletion of new resources created during the Helm rollback action when it fails. */
+  cleanupOnFail?: boolean;
+  /** DisableHooks prevents hooks from running during the Helm rollback action. */
+  disableHooks?: boolean;
+  /** DisableWait disables the waiting for resources to be ready after a Helm rollback has been performed. */
+  disableWait?: boolean;
+  /** DisableWaitForJobs disables waiting for jobs to complete after a Helm rollback has been performed. */
+  disableWaitForJobs?: boolean;
+  /** Force forces resource updates through a replacement strategy. */
+  force?: boolean;
+  /** Recreate performs pod restarts for the resource if applicable. */
+  recreate?: boolean;
+  /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm rollback action. */
+  timeout?: string;
+};
+
+/** SecretRef holds an optional name of a secret that contains a key with the kubeconfig file as the value. */
+export type SecretRef = {
+  /** Key in the Secret, when not specified an implementation-specific default key is used. */
+  key?: string;
+  /** Name of the Secret. */
+  name: string;
+};
+
+/** SigningKey provides the option to sign commits with a GPG key */
+export type SigningKey = {
+  /** SecretRef holds the name to a secret that contains a 'git.asc' key corresponding to the ASCII Armored file containing the GPG signing keypa… */
+  secretRef: {
+    /** Name of the referent. */
+    name: string;
+  };
+};
+
+/** The name and namespace of the v1.Source the chart is available at. */
+export type SourceRef = {
+  /** APIVersion of the referent. */
+  apiVersion?: string;
+  /** Kind of the referent. */
+  kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent. */
+  namespace?: string;
+};
+
+/** Strategy defines the install strategy to use for this HelmRelease. */
+export type Strategy = {
+  /** Name of the install strategy. */
+  name: 'RemediateOnFailure' | 'RetryOnFailure';
+  /** RetryInterval is the interval at which to retry a failed install. */
+  retryInterval?: string;
+};
+
+/** SubstituteReference contains a reference to a resource containing the variables name and value. */
+export type SubstituteFrom = {
+  /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
+  kind: 'Secret' | 'ConfigMap';
+  /** Name of the values referent. */
+  name: string;
+  /** Optional indicates whether the referenced resource must exist, or whether to tolerate its absence. */
+  optional?: boolean;
+};
+
+/** Target points to the resources that the patch document should be applied to. */
+export type Target = {
+  /** AnnotationSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-object… */
+  annotationSelector?: string;
+  /** Group is the API group to select resources from. */
+  group?: string;
+  /** Kind of the API Group to select resources from. */
+  kind?: string;
+  /** LabelSelector is a string that follows the label selection expression https://kubernetes.io/docs/concepts/overview/working-with-objects/lab… */
+  labelSelector?: string;
+  /** Name to match resources with. */
+  name?: string;
+  /** Namespace to select resources from. */
+  namespace?: string;
+  /** Version of the API Group to select resources from. */
+  version?: string;
+};
+
+/** Test holds the configuration for Helm test actions for this HelmRelease. */
+export type Test = {
+  /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
+  enable?: boolean;
+  /**
+   * Filters is a list of tests to run or exclude from running.
+   *
+   * Items: Filter holds the configuration for individual Helm test filters.
+   */
+  filters?: {
+    /** Exclude specifies whether the named test should be excluded. */
+    exclude?: boolean;
+    /** Name is the name of the test. */
+    name: string;
+  }[];
+  /** IgnoreFailures tells the controller to skip remediation when the Helm tests are run but fail. */
+  ignoreFailures?: boolean;
+  /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
+  timeout?: string;
+};
+
+/** TestHookStatus holds the status information for a test hook as observed to be run by the controller. */
+export type TestHooks = {
+  /** LastCompleted is the time the test hook last completed. */
+  lastCompleted?: string;
+  /** LastStarted is the time the test hook was last started. */
+  lastStarted?: string;
+  /** Phase the test hook was observed to be in. */
+  phase?: string;
+};
+
+/** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
+export type Uninstall = {
+  /** DeletionPropagation specifies the deletion propagation policy when a Helm uninstall is performed. */
+  deletionPropagation?: 'background' | 'foreground' | 'orphan';
+  /** DisableHooks prevents hooks from running during the Helm rollback action. */
+  disableHooks?: boolean;
+  /** DisableWait disables waiting for all the resources to be deleted after a Helm uninstall is performed. */
+  disableWait?: boolean;
+  /** KeepHistory tells Helm to remove all associated resources and mark the release as deleted, but retain the release history. */
+  keepHistory?: boolean;
+  /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm uninstall action. */
+  timeout?: string;
+};
+
+/** Update gives the specification for how to update the files in the repository. */
+export type Update = {
+  /** Path to the directory containing the manifests to be updated. */
+  path?: string;
+  /** Strategy names the strategy to be used. */
+  strategy: 'Setters';
+};
+
+/** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
+export type Upgrade = {
+  /** CleanupOnFail allows deletion of new resources created during the Helm upgrade action when it fails. */
+  cleanupOnFail?: boolean;
+  /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
+  crds?: 'Skip' | 'Create' | 'CreateReplace';
+  /** DisableHooks prevents hooks from running during the Helm upgrade action. */
+  disableHooks?: boolean;
+  /** DisableOpenAPIValidation prevents the Helm upgrade action from validating rendered templates against the Kubernetes OpenAPI Schema. */
+  disableOpenAPIValidation?: boolean;
+  /** DisableWait disables the waiting for resources to be ready after a Helm upgrade has been performed. */
+  disableWait?: boolean;
+  /** DisableWaitForJobs disables waiting for jobs to complete after a Helm upgrade has been performed. */
+  disableWaitForJobs?: boolean;
+  /** Force forces resource updates through a replacement strategy. */
+  force?: boolean;
+  /** PreserveValues will make Helm reuse the last release's values and merge in overrides from 'Values'. */
+  preserveValues?: boolean;
+  /** Remediation holds the remediation configuration for when the Helm upgrade action for the HelmRelease fails. */
+  remediation?: Remediation;
+  /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm upgrade action. */
+  timeout?: string;
+};
+
+/** ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at. */
+export type ValuesFrom = {
+  /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
+  kind: 'Secret' | 'ConfigMap';
+  /** Name of the values referent. */
+  name: string;
+  /** Optional marks this ValuesReference as optional. */
+  optional?: boolean;
+  /** TargetPath is the YAML dot notation path the value should be merged at. */
+  targetPath?: string;
+  /** ValuesKey is the data key where the values.yaml or a specific value can be found at. */
+  valuesKey?: string;
+};
+
+/** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
+export type Verify = {
+  /**
+   * MatchOIDCIdentity specifies the identity matching criteria to use while verifying an OCI artifact which was signed using Cosign keyless sig…
+   *
+   * Items: OIDCIdentityMatch specifies options for verifying the certificate identity, i.e.
+   */
+  matchOIDCIdentity?: MatchOIDCIdentity[];
+  /** Provider specifies the technology used to sign the OCI Artifact. */
+  provider: 'cosign' | 'notation';
+  /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
+  secretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+};
 
 /** Every Flux kind the vendored CRDs define. */
 export const FLUX_KINDS = ["GitRepository","HelmChart","HelmRelease","HelmRepository","ImagePolicy","ImageRepository","ImageUpdateAutomation","Kustomization","OCIRepository"] as const;

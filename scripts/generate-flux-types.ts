@@ -152,6 +152,105 @@ function rootSchema(v: ServedVersion, condition: Schema | undefined): JSONSchema
   return root as JSONSchema;
 }
 
+/** A part of the types that repeats (across versions, lines or places), emitted once under its own name. */
+export interface SharedType {
+  name: string;
+  schema: Schema;
+}
+
+/** Objects with fewer properties than this stay inline: a name would say less than the two lines it replaces. */
+const MIN_SHARED_PROPERTIES = 2;
+/** Property names that say nothing alone: a shared type under one is named after its parents too. */
+const VAGUE_KEYS = new Set(['spec', 'status', 'ref', 'items', 'source', 'config', 'metadata']);
+
+/** One object schema reached from a root, with the property path that leads to it (array items keep the array's key). */
+interface Site {
+  node: Schema;
+  owner: string;
+  path: string[];
+  /** Reached as an array's item. */
+  item: boolean;
+  replace: (ref: Schema) => void;
+}
+
+/** Every object schema with properties below the roots (roots themselves excluded), depth first in key order. */
+function sitesOf(roots: ReadonlyArray<{ name: string; schema: Schema }>): Site[] {
+  const sites: Site[] = [];
+  const visit = (node: Schema, owner: string, path: string[], item: boolean, replace: ((ref: Schema) => void) | undefined) => {
+    if (!node || typeof node !== 'object' || node.tsType) return;
+    for (const [key, child] of Object.entries<Schema>(node.properties ?? {})) visit(child, owner, [...path, key], false, (ref) => (node.properties[key] = ref));
+    if (node.items) visit(node.items, owner, path, true, (ref) => (node.items = ref));
+    if (typeof node.additionalProperties === 'object') visit(node.additionalProperties, owner, path, false, (ref) => (node.additionalProperties = ref));
+    if (replace && node.properties && Object.keys(node.properties).length > 0) sites.push({ node, owner, path, item, replace });
+  };
+  for (const root of roots) visit(root.schema, root.name, [], false, undefined);
+  return sites;
+}
+
+/** How many properties an object declares, nested ones included (shared references count as one). */
+function propertyCount(node: Schema): number {
+  if (!node || typeof node !== 'object' || node.tsType) return 0;
+  const own = Object.values<Schema>(node.properties ?? {});
+  return own.length + own.reduce((n, child) => n + propertyCount(child), 0) + propertyCount(node.items) + propertyCount(node.additionalProperties);
+}
+
+/**
+ * Emits every object that stands in two or more places once, as a named type the places refer to — the largest
+ * first, so a repeated `spec` is one type and its parts are not named separately. Each place keeps its own
+ * description; the shared type takes the first place's. The roots are changed in place.
+ */
+export function extractSharedTypes(roots: ReadonlyArray<{ name: string; schema: Schema }>, reserved: ReadonlySet<string>): SharedType[] {
+  const shared: SharedType[] = [];
+  const taken = new Set([...reserved, ...roots.map((r) => r.name)]);
+  for (;;) {
+    const groups = new Map<string, Site[]>();
+    for (const site of sitesOf([...roots, ...shared])) {
+      const key = JSON.stringify(shape(site.node));
+      groups.set(key, [...(groups.get(key) ?? []), site]);
+    }
+    const repeated = [...groups.values()].filter((g) => g.length > 1 && propertyCount(g[0]!.node) >= MIN_SHARED_PROPERTIES);
+    if (repeated.length === 0) return shared;
+    // The largest first; among equals, the first met (the order of the roots is stable, so the output is too).
+    const [sites] = repeated.sort((a, b) => propertyCount(b[0]!.node) - propertyCount(a[0]!.node));
+    const first = sites![0]!;
+    const name = sharedName(sites!, taken);
+    taken.add(name);
+    shared.push({ name, schema: { ...first.node } });
+    for (const site of sites!) site.replace({ ...(site.node.description ? { description: site.node.description } : {}), tsType: name });
+  }
+}
+
+/**
+ * The name of a shared type: the property it stands under most often (`secretRef` → `SecretRef`), with its parents'
+ * names in front while that name is vague or taken (`HelmReleaseSpec`), and the owning type's name as the last resort.
+ */
+function sharedName(sites: readonly Site[], taken: ReadonlySet<string>): string {
+  const votes = new Map<string, number>();
+  for (const s of sites) {
+    const key = s.path.at(-1) ?? '';
+    votes.set(key, (votes.get(key) ?? 0) + 1);
+  }
+  const key = [...votes].sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0]))[0]![0];
+  const site = sites.find((s) => s.path.at(-1) === key)!;
+  const last = site.item ? singular(pascal(key)) : pascal(key);
+  const parents = site.path.slice(0, -1).filter((k) => !VAGUE_KEYS.has(k)).map(pascal);
+  const candidates = VAGUE_KEYS.has(key) ? [] : [last];
+  for (let i = parents.length - 1; i >= 0; i--) candidates.push([...parents.slice(i), last].join(''));
+  const kind = site.owner.replace(/V\d\w*$/, '');
+  candidates.push([kind, ...parents, last].join(''), [site.owner, ...parents, last].join(''));
+  const free = candidates.find((c) => !taken.has(c));
+  if (free) return free;
+  for (let n = 2; ; n++) if (!taken.has(`${candidates.at(-1)}${n}`)) return `${candidates.at(-1)}${n}`;
+}
+
+/** An array's property name for one of its items: `postRenderers` → `PostRenderer`, `patches` → `Patch`. */
+function singular(name: string): string {
+  if (/ies$/.test(name)) return name.slice(0, -3) + 'y';
+  if (/(ch|sh|x|ss)es$/.test(name)) return name.slice(0, -2);
+  if (/[^s]s$/.test(name)) return name.slice(0, -1);
+  return name;
+}
+
 /** json-schema-to-typescript's output for one root schema, renamed and with one-line doc comments kept on one line. */
 export async function compileType(schema: JSONSchema, name: string): Promise<string> {
   const ts = await compile(schema, name, {
@@ -208,6 +307,12 @@ export function servedVersions(root = ROOT): ServedVersion[] {
   return [...byKey.values()].sort((a, b) => byCodePoint(a.kind, b.kind) || byCodePoint(a.version, b.version));
 }
 
+/** Names the hand-written vocabulary exports next to the generated one (helpers/flux-types.ts re-exports both). */
+function handWrittenNames(root: string): string[] {
+  const text = ['helpers/flux-types.ts', 'helpers/k8s-types.ts'].map((f) => readFileSync(resolve(root, f), 'utf8')).join('\n');
+  return [...text.matchAll(/^export (?:type|interface|function|const|class) (\w+)/gm)].map((m) => m[1]!);
+}
+
 /** A flat literal of identifiers, strings, booleans and string arrays in the repository's style. */
 function tsLiteral(value: Record<string, string[] | boolean>): string {
   const item = (v: string[] | boolean) => (Array.isArray(v) ? `[${v.map((x) => `'${x}'`).join(', ')}]` : String(v));
@@ -230,7 +335,16 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
   const condition = conditionSchema(versions);
   const bodies: string[] = [];
   if (condition) bodies.push(await compileType(toJsonSchema({ ...condition, description: 'metav1.Condition as every Flux kind reports it in status.conditions.' }) as JSONSchema, 'FluxCondition'));
-  for (const v of versions) bodies.push(await compileType(rootSchema(v, condition), v.typeName));
+  const roots = versions.map((v) => ({ name: v.typeName, schema: rootSchema(v, condition) as Schema }));
+  const shared = extractSharedTypes(roots, new Set(['FluxCondition', 'ObjectMeta', ...handWrittenNames(root)]));
+  for (const r of roots) bodies.push(await compileType(r.schema as JSONSchema, r.name));
+  const sharedHeader = '// Parts that stand in more than one place above (another version or line of the kind, or another kind).';
+  if (shared.length) bodies.push(sharedHeader.trimEnd());
+  for (const t of [...shared].sort((a, b) => byCodePoint(a.name, b.name))) {
+    const ts = await compileType({ ...t.schema, description: t.schema.description ?? 'Shared by several Flux types.' } as JSONSchema, t.name);
+    // A type alias, not an interface: object literal types are assignable to index signatures (the inline types were).
+    bodies.push(ts.replace(`export interface ${t.name} {`, `export type ${t.name} = {`).replace(/\n\}$/, '\n};'));
+  }
   const table = [
     '/** Every Flux kind the vendored CRDs define. */',
     `export const FLUX_KINDS = ${JSON.stringify(kinds)} as const;`,
