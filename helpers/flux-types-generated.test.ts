@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { compileType, DEFAULT_OUT, extractSharedTypes, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
+import { compileType, DEFAULT_OUT, extractCommonBases, extractSharedTypes, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const script = join(root, 'scripts/generate-flux-types.ts');
@@ -126,5 +126,33 @@ describe('extractSharedTypes', () => {
     assert.equal(new Set(names).size, names.length);
     assert.match(text, /^export type ChartVerify = \{/m);
     assert.ok((text.match(/verify\?: ChartVerify;/g) ?? []).length >= 2, 'ChartVerify is referred to, not repeated');
+  });
+});
+
+describe('extractCommonBases', () => {
+  const str = { type: 'string' };
+  const spec = (extra: Record<string, unknown>) => ({ type: 'object', required: ['interval'], properties: { interval: str, path: str, prune: { type: 'boolean' }, ...extra } });
+  const version = (name: string, extra: Record<string, unknown>) => ({ name, schema: { type: 'object', properties: { spec: { ...spec(extra), description: `${name} spec.` } } } });
+  /** The `spec` of a root as the generator leaves it. */
+  const specOf = (root: { schema: { properties: { spec: unknown } } }) => root.schema.properties.spec as { allOf?: Array<{ tsType?: string; properties?: unknown }> };
+
+  it('emits what the versions of a kind share once, each version being that base and its own properties', () => {
+    const roots = [version('ThingV1', { timeout: str }), version('ThingV1beta1', { validation: str })];
+    const bases = extractCommonBases(roots, [], new Set());
+    assert.deepEqual(bases.map((b) => b.name), ['ThingSpecBase']);
+    assert.deepEqual(Object.keys(bases[0]!.schema.properties), ['interval', 'path', 'prune']);
+    assert.deepEqual(bases[0]!.schema.required, ['interval']);
+    assert.deepEqual(roots[0]!.schema.properties.spec, { description: 'ThingV1 spec.', allOf: [{ tsType: 'ThingSpecBase' }, { type: 'object', additionalProperties: false, properties: { timeout: str } }] });
+    assert.deepEqual(specOf(roots[1]!).allOf?.[1]?.properties, { validation: str });
+  });
+
+  it('uses a shared type one version already refers to as the base, and leaves versions with too little in common alone', () => {
+    const roots = [{ name: 'ThingV2', schema: { type: 'object', properties: { spec: { tsType: 'Spec' } } } }, version('ThingV3', { action: str })];
+    const shared = [{ name: 'Spec', schema: spec({}) }];
+    assert.deepEqual(extractCommonBases(roots, shared, new Set(['Spec'])), []);
+    assert.deepEqual(specOf(roots[1]!).allOf?.[0], { tsType: 'Spec' });
+    const apart = [version('OtherV1', { a: str }), { name: 'OtherV2', schema: { type: 'object', properties: { spec: { type: 'object', properties: { interval: str, b: str } } } } }];
+    assert.deepEqual(extractCommonBases(apart, [], new Set()), []);
+    assert.equal(specOf(apart[0]!).allOf, undefined);
   });
 });

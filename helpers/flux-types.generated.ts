@@ -44,17 +44,7 @@ export interface GitRepositoryV1 {
   kind: 'GitRepository';
   metadata: ObjectMeta;
   /** GitRepositorySpec specifies the required configuration to produce an Artifact for a Git repository. */
-  spec?: {
-    /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
-    ignore?: string;
-    /**
-     * Include specifies a list of GitRepository resources which Artifacts should be included in the Artifact produced for this GitRepository.
-     *
-     * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
-     */
-    include?: Include[];
-    /** Interval at which the GitRepository URL is checked for updates. */
-    interval: string;
+  spec?: GitRepositorySpecBase & {
     /** Provider used for authentication, can be 'aws', 'azure', 'github', 'generic'. */
     provider?: 'generic' | 'aws' | 'azure' | 'github';
     /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the Git server. */
@@ -62,25 +52,12 @@ export interface GitRepositoryV1 {
       /** Name of the referent. */
       name: string;
     };
-    /** RecurseSubmodules enables the initialization of all submodules within the GitRepository as cloned from the URL, using their default setting… */
-    recurseSubmodules?: boolean;
     /** Reference specifies the Git reference to resolve and monitor for changes, defaults to the 'master' branch. */
     ref?: GitRepositoryRef;
-    /** SecretRef specifies the Secret containing authentication credentials for the GitRepository. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
     /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate to the GitRepository. */
     serviceAccountName?: string;
     /** SparseCheckout specifies a list of directories to checkout when cloning the repository. */
     sparseCheckout?: string[];
-    /** Suspend tells the controller to suspend the reconciliation of this GitRepository. */
-    suspend?: boolean;
-    /** Timeout for Git operations like cloning, defaults to 60s. */
-    timeout?: string;
-    /** URL specifies the Git repository URL, it can be an HTTP/S or SSH address. */
-    url: string;
     /** Verification specifies the configuration to verify the Git commit signature(s). */
     verify?: {
       /** Mode specifies which Git object(s) should be verified. */
@@ -93,21 +70,15 @@ export interface GitRepositoryV1 {
     };
   };
   /** GitRepositoryStatus records the observed state of a Git repository. */
-  status?: {
+  status?: GitRepositoryStatusBase & {
     /** Artifact represents the last successful GitRepository reconciliation. */
     artifact?: Artifact;
-    /** Conditions holds the conditions for the GitRepository. */
-    conditions?: FluxCondition[];
     /**
      * IncludedArtifacts contains a list of the last successfully included Artifacts as instructed by GitRepositorySpec.Include.
      *
      * Items: Artifact represents the output of a Source reconciliation.
      */
     includedArtifacts?: Artifact[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation of the GitRepository object. */
-    observedGeneration?: number;
     /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
     observedIgnore?: string;
     /**
@@ -131,23 +102,11 @@ export interface GitRepositoryV1beta1 {
   kind: 'GitRepository';
   metadata: ObjectMeta;
   /** GitRepositorySpec defines the desired state of a Git repository. */
-  spec?: {
+  spec?: GitRepositorySpecBase & {
     /** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
     accessFrom?: AccessFrom;
     /** Determines which git client library to use. */
     gitImplementation?: 'go-git' | 'libgit2';
-    /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
-    ignore?: string;
-    /**
-     * Extra git repositories to map into the repository
-     *
-     * Items: GitRepositoryInclude defines a source with a from and to path.
-     */
-    include?: Include[];
-    /** The interval at which to check for repository updates. */
-    interval: string;
-    /** When enabled, after the clone is created, initializes all submodules within, using their default settings. */
-    recurseSubmodules?: boolean;
     /** The Git reference to checkout and monitor for changes, defaults to master branch. */
     ref?: {
       /** The Git branch to checkout, defaults to master. */
@@ -159,17 +118,6 @@ export interface GitRepositoryV1beta1 {
       /** The Git tag to checkout, takes precedence over Branch. */
       tag?: string;
     };
-    /** The secret name containing the Git credentials. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** This flag tells the controller to suspend the reconciliation of this source. */
-    suspend?: boolean;
-    /** The timeout for remote Git operations like cloning, defaults to 60s. */
-    timeout?: string;
-    /** The repository URL, can be a HTTP/S or SSH address. */
-    url: string;
     /** Verify OpenPGP signature for the Git commit HEAD points to. */
     verify?: {
       /** Mode describes what git object should be verified, currently ('head'). */
@@ -182,21 +130,15 @@ export interface GitRepositoryV1beta1 {
     };
   };
   /** GitRepositoryStatus defines the observed state of a Git repository. */
-  status?: {
+  status?: GitRepositoryStatusBase & {
     /** Artifact represents the output of the last successful repository sync. */
     artifact?: GitRepositoryArtifact;
-    /** Conditions holds the conditions for the GitRepository. */
-    conditions?: FluxCondition[];
     /**
      * IncludedArtifacts represents the included artifacts from the last successful repository sync.
      *
      * Items: Artifact represents the output of a source synchronisation.
      */
     includedArtifacts?: GitRepositoryArtifact[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
     /** URL is the download link for the artifact output of the last repository sync. */
     url?: string;
   };
@@ -208,36 +150,13 @@ export interface GitRepositoryV1beta2 {
   kind: 'GitRepository';
   metadata: ObjectMeta;
   /** GitRepositorySpec specifies the required configuration to produce an Artifact for a Git repository. */
-  spec?: {
+  spec?: GitRepositorySpecBase & {
     /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
     accessFrom?: AccessFrom;
     /** GitImplementation specifies which Git client library implementation to use. */
     gitImplementation?: 'go-git' | 'libgit2';
-    /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
-    ignore?: string;
-    /**
-     * Include specifies a list of GitRepository resources which Artifacts should be included in the Artifact produced for this GitRepository.
-     *
-     * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
-     */
-    include?: Include[];
-    /** Interval at which to check the GitRepository for updates. */
-    interval: string;
-    /** RecurseSubmodules enables the initialization of all submodules within the GitRepository as cloned from the URL, using their default setting… */
-    recurseSubmodules?: boolean;
     /** Reference specifies the Git reference to resolve and monitor for changes, defaults to the 'master' branch. */
     ref?: GitRepositoryRef;
-    /** SecretRef specifies the Secret containing authentication credentials for the GitRepository. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** Suspend tells the controller to suspend the reconciliation of this GitRepository. */
-    suspend?: boolean;
-    /** Timeout for Git operations like cloning, defaults to 60s. */
-    timeout?: string;
-    /** URL specifies the Git repository URL, it can be an HTTP/S or SSH address. */
-    url: string;
     /** Verification specifies the configuration to verify the Git commit signature(s). */
     verify?: {
       /** Mode specifies what Git object should be verified, currently ('head'). */
@@ -250,11 +169,9 @@ export interface GitRepositoryV1beta2 {
     };
   };
   /** GitRepositoryStatus records the observed state of a Git repository. */
-  status?: {
+  status?: GitRepositoryStatusBase & {
     /** Artifact represents the last successful GitRepository reconciliation. */
     artifact?: Artifact;
-    /** Conditions holds the conditions for the GitRepository. */
-    conditions?: FluxCondition[];
     /** ContentConfigChecksum is a checksum of all the configurations related to the content of the source artifact: - .spec.ignore - .spec.recurse… */
     contentConfigChecksum?: string;
     /**
@@ -263,10 +180,6 @@ export interface GitRepositoryV1beta2 {
      * Items: Artifact represents the output of a Source reconciliation.
      */
     includedArtifacts?: Artifact[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation of the GitRepository object. */
-    observedGeneration?: number;
     /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
     observedIgnore?: string;
     /**
@@ -288,25 +201,11 @@ export interface HelmChartV1 {
   kind: 'HelmChart';
   metadata: ObjectMeta;
   /** HelmChartSpec specifies the desired state of a Helm chart. */
-  spec?: {
-    /** Chart is the name or path the Helm chart is available at in the SourceRef. */
-    chart: string;
+  spec?: HelmChartSpecBase & {
     /** IgnoreMissingValuesFiles controls whether to silently ignore missing values files rather than failing. */
     ignoreMissingValuesFiles?: boolean;
-    /** Interval at which the HelmChart SourceRef is checked for updates. */
-    interval: string;
-    /** ReconcileStrategy determines what enables the creation of a new artifact. */
-    reconcileStrategy?: 'ChartVersion' | 'Revision';
-    /** SourceRef is the reference to the Source the chart is available at. */
-    sourceRef: HelmChartSourceRef;
-    /** Suspend tells the controller to suspend the reconciliation of this source. */
-    suspend?: boolean;
-    /** ValuesFiles is an alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a re… */
-    valuesFiles?: string[];
     /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
     verify?: Verify;
-    /** Version is the chart version semver expression, ignored for charts from GitRepository and Bucket sources. */
-    version?: string;
   };
   /** HelmChartStatus records the observed state of the HelmChart. */
   status?: HelmChartStatus;
@@ -318,25 +217,11 @@ export interface HelmChartV1beta1 {
   kind: 'HelmChart';
   metadata: ObjectMeta;
   /** HelmChartSpec defines the desired state of a Helm chart. */
-  spec?: {
+  spec?: HelmChartSpecBase & {
     /** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
     accessFrom?: AccessFrom;
-    /** The name or path the Helm chart is available at in the SourceRef. */
-    chart: string;
-    /** The interval at which to check the Source for updates. */
-    interval: string;
-    /** Determines what enables the creation of a new artifact. */
-    reconcileStrategy?: 'ChartVersion' | 'Revision';
-    /** The reference to the Source the chart is available at. */
-    sourceRef: HelmChartSourceRef;
-    /** This flag tells the controller to suspend the reconciliation of this source. */
-    suspend?: boolean;
     /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
     valuesFile?: string;
-    /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
-    valuesFiles?: string[];
-    /** The chart version semver expression, ignored for charts from GitRepository and Bucket sources. */
-    version?: string;
   };
   /** HelmChartStatus defines the observed state of the HelmChart. */
   status?: HelmChartV1beta1Status;
@@ -348,29 +233,15 @@ export interface HelmChartV1beta2 {
   kind: 'HelmChart';
   metadata: ObjectMeta;
   /** HelmChartSpec specifies the desired state of a Helm chart. */
-  spec?: {
+  spec?: HelmChartSpecBase & {
     /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
     accessFrom?: AccessFrom;
-    /** Chart is the name or path the Helm chart is available at in the SourceRef. */
-    chart: string;
     /** IgnoreMissingValuesFiles controls whether to silently ignore missing values files rather than failing. */
     ignoreMissingValuesFiles?: boolean;
-    /** Interval at which the HelmChart SourceRef is checked for updates. */
-    interval: string;
-    /** ReconcileStrategy determines what enables the creation of a new artifact. */
-    reconcileStrategy?: 'ChartVersion' | 'Revision';
-    /** SourceRef is the reference to the Source the chart is available at. */
-    sourceRef: HelmChartSourceRef;
-    /** Suspend tells the controller to suspend the reconciliation of this source. */
-    suspend?: boolean;
     /** ValuesFile is an alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
     valuesFile?: string;
-    /** ValuesFiles is an alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a re… */
-    valuesFiles?: string[];
     /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
     verify?: Verify;
-    /** Version is the chart version semver expression, ignored for charts from GitRepository and Bucket sources. */
-    version?: string;
   };
   /** HelmChartStatus records the observed state of the HelmChart. */
   status?: HelmChartStatus;
@@ -382,29 +253,17 @@ export interface HelmReleaseV2 {
   kind: 'HelmRelease';
   metadata: ObjectMeta;
   /** HelmReleaseSpec defines the desired state of a Helm release. */
-  spec?: {
+  spec?: HelmReleaseSpecBase & {
     /** Chart defines the template of the v1.HelmChart that should be created for this HelmRelease. */
     chart?: {
       /** ObjectMeta holds the template for metadata like labels and annotations. */
       metadata?: CommonMetadata;
       /** Spec holds the template for the v1.HelmChartSpec for this HelmRelease. */
-      spec: {
-        /** The name or path the Helm chart is available at in the SourceRef. */
-        chart: string;
+      spec: HelmReleaseChartBase & {
         /** IgnoreMissingValuesFiles controls whether to silently ignore missing values files rather than failing. */
         ignoreMissingValuesFiles?: boolean;
-        /** Interval at which to check the v1.Source for updates. */
-        interval?: string;
-        /** Determines what enables the creation of a new artifact. */
-        reconcileStrategy?: 'ChartVersion' | 'Revision';
-        /** The name and namespace of the v1.Source the chart is available at. */
-        sourceRef: SourceRef;
-        /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
-        valuesFiles?: string[];
         /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
         verify?: ChartVerify;
-        /** Version semver expression, ignored for charts from v1.GitRepository and v1beta2.Bucket sources. */
-        version?: string;
       };
     };
     /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
@@ -426,8 +285,6 @@ export interface HelmReleaseV2 {
      * Items: DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i…
      */
     dependsOn?: DependsOn[];
-    /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
-    driftDetection?: DriftDetection;
     /**
      * HealthCheckExprs is a list of healthcheck expressions for evaluating the health of custom resources using Common Expression Language (CEL).
      *
@@ -435,44 +292,18 @@ export interface HelmReleaseV2 {
      */
     healthCheckExprs?: HealthCheckExpr[];
     /** Install holds the configuration for Helm install actions for this HelmRelease. */
-    install?: {
-      /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
-      crds?: 'Skip' | 'Create' | 'CreateReplace';
-      /** CreateNamespace tells the Helm install action to create the HelmReleaseSpec.TargetNamespace if it does not exist yet. */
-      createNamespace?: boolean;
-      /** DisableHooks prevents hooks from running during the Helm install action. */
-      disableHooks?: boolean;
-      /** DisableOpenAPIValidation prevents the Helm install action from validating rendered templates against the Kubernetes OpenAPI Schema. */
-      disableOpenAPIValidation?: boolean;
+    install?: Install & {
       /** DisableSchemaValidation prevents the Helm install action from validating the values against the JSON Schema. */
       disableSchemaValidation?: boolean;
       /** DisableTakeOwnership disables taking ownership of existing resources during the Helm install action. */
       disableTakeOwnership?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm install has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm install has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Remediation holds the remediation configuration for when the Helm install action for the HelmRelease fails. */
-      remediation?: InstallRemediation;
-      /** Replace tells the Helm install action to re-use the 'ReleaseName', but only if that name is a deleted release which remains in the history. */
-      replace?: boolean;
       /** ServerSideApply enables server-side apply for resources during install. */
       serverSideApply?: boolean;
-      /** SkipCRDs tells the Helm install action to not install any CRDs. */
-      skipCRDs?: boolean;
       /** Strategy defines the install strategy to use for this HelmRelease. */
       strategy?: Strategy;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm install action. */
-      timeout?: string;
     };
-    /** Interval at which to reconcile the Helm release. */
-    interval: string;
     /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
     kubeConfig?: KubeConfig;
-    /** MaxHistory is the number of revisions saved by Helm for this HelmRelease. */
-    maxHistory?: number;
-    /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
-    persistentClient?: boolean;
     /** PostRenderStrategy defines the strategy for sending hooks to post-renderers. */
     postRenderStrategy?: 'nohooks' | 'combined' | 'separate';
     /**
@@ -497,95 +328,35 @@ export interface HelmReleaseV2 {
         patches?: Patch[];
       };
     }[];
-    /** ReleaseName used for the Helm release. */
-    releaseName?: string;
     /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
-    rollback?: {
-      /** CleanupOnFail allows deletion of new resources created during the Helm rollback action when it fails. */
-      cleanupOnFail?: boolean;
-      /** DisableHooks prevents hooks from running during the Helm rollback action. */
-      disableHooks?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm rollback has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm rollback has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Force forces resource updates through a replacement strategy that avoids 3-way merge conflicts on client-side apply. */
-      force?: boolean;
-      /** Recreate performs pod restarts for any managed workloads. */
-      recreate?: boolean;
+    rollback?: Rollback & {
       /** ServerSideApply enables server-side apply for resources during rollback. */
       serverSideApply?: 'enabled' | 'disabled' | 'auto';
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm rollback action. */
-      timeout?: string;
     };
-    /** The name of the Kubernetes service account to impersonate when reconciling this HelmRelease. */
-    serviceAccountName?: string;
-    /** StorageNamespace used for the Helm storage. */
-    storageNamespace?: string;
-    /** Suspend tells the controller to suspend reconciliation for this HelmRelease, it does not apply to already started reconciliations. */
-    suspend?: boolean;
-    /** TargetNamespace to target when performing operations for the HelmRelease. */
-    targetNamespace?: string;
     /** Test holds the configuration for Helm test actions for this HelmRelease. */
     test?: Test;
-    /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm action. */
-    timeout?: string;
-    /** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
-    uninstall?: Uninstall;
     /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
-    upgrade?: {
+    upgrade?: Upgrade & {
       /** ChartNameChangeStrategy defines the strategy to use when a Helm chart name changes. */
       chartNameChangeStrategy?: 'InPlaceUpdate' | 'Reinstall';
-      /** CleanupOnFail allows deletion of new resources created during the Helm upgrade action when it fails. */
-      cleanupOnFail?: boolean;
-      /** CRDs upgrade CRDs from the Helm Chart's crds directory according to the CRD upgrade policy provided here. */
-      crds?: 'Skip' | 'Create' | 'CreateReplace';
-      /** DisableHooks prevents hooks from running during the Helm upgrade action. */
-      disableHooks?: boolean;
-      /** DisableOpenAPIValidation prevents the Helm upgrade action from validating rendered templates against the Kubernetes OpenAPI Schema. */
-      disableOpenAPIValidation?: boolean;
       /** DisableSchemaValidation prevents the Helm upgrade action from validating the values against the JSON Schema. */
       disableSchemaValidation?: boolean;
       /** DisableTakeOwnership disables taking ownership of existing resources during the Helm upgrade action. */
       disableTakeOwnership?: boolean;
-      /** DisableWait disables the waiting for resources to be ready after a Helm upgrade has been performed. */
-      disableWait?: boolean;
-      /** DisableWaitForJobs disables waiting for jobs to complete after a Helm upgrade has been performed. */
-      disableWaitForJobs?: boolean;
-      /** Force forces resource updates through a replacement strategy that avoids 3-way merge conflicts on client-side apply. */
-      force?: boolean;
-      /** PreserveValues will make Helm reuse the last release's values and merge in overrides from 'Values'. */
-      preserveValues?: boolean;
-      /** Remediation holds the remediation configuration for when the Helm upgrade action for the HelmRelease fails. */
-      remediation?: Remediation;
       /** ServerSideApply enables server-side apply for resources during upgrade. */
       serverSideApply?: 'enabled' | 'disabled' | 'auto';
       /** Strategy defines the upgrade strategy to use for this HelmRelease. */
       strategy?: Strategy;
-      /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm upgrade action. */
-      timeout?: string;
     };
-    /** Values holds the values for this Helm release. */
-    values?: unknown;
     /**
      * ValuesFrom holds references to resources containing Helm values for this HelmRelease, and information about how they should be merged.
      *
      * Items: ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at.
      */
-    valuesFrom?: {
-      /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
-      kind: 'Secret' | 'ConfigMap';
+    valuesFrom?: (ValuesFrom & {
       /** Literal marks this ValuesReference as a literal value. */
       literal?: boolean;
-      /** Name of the values referent. */
-      name: string;
-      /** Optional marks this ValuesReference as optional. */
-      optional?: boolean;
-      /** TargetPath is the YAML dot notation path the value should be merged at. */
-      targetPath?: string;
-      /** ValuesKey is the data key where the values.yaml or a specific value can be found at. */
-      valuesKey?: string;
-    }[];
+    })[];
     /** WaitStrategy defines Helm's wait strategy for waiting for applied resources to become ready. */
     waitStrategy?: {
       /** Name is Helm's wait strategy for waiting for applied resources to become ready. */
@@ -593,91 +364,26 @@ export interface HelmReleaseV2 {
     };
   };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
-  status?: {
-    /** Conditions holds the conditions for the HelmRelease. */
-    conditions?: FluxCondition[];
-    /** Failures is the reconciliation failure count against the latest desired state. */
-    failures?: number;
-    /** HelmChart is the namespaced name of the HelmChart resource created by the controller for the HelmRelease. */
-    helmChart?: string;
+  status?: HelmReleaseStatusBase & {
     /**
      * History holds the history of Helm releases performed for this HelmRelease up to the last successfully completed release.
      *
      * Items: Snapshot captures a point-in-time copy of the status information for a Helm release, as managed by the controller.
      */
-    history?: {
+    history?: (History & {
       /** Action is the action that resulted in this snapshot being created. */
       action?: string;
-      /** APIVersion is the API version of the Snapshot. */
-      apiVersion?: string;
-      /** AppVersion is the chart app version of the release object in storage. */
-      appVersion?: string;
-      /** ChartName is the chart name of the release object in storage. */
-      chartName: string;
-      /** ChartVersion is the chart version of the release object in storage. */
-      chartVersion: string;
-      /** ConfigDigest is the checksum of the config (better known as "values") of the release object in storage. */
-      configDigest: string;
-      /** Deleted is when the release was deleted. */
-      deleted?: string;
-      /** Digest is the checksum of the release object in storage. */
-      digest: string;
-      /** FirstDeployed is when the release was first deployed. */
-      firstDeployed: string;
-      /** LastDeployed is when the release was last deployed. */
-      lastDeployed: string;
-      /** Name is the name of the release. */
-      name: string;
-      /** Namespace is the namespace the release is deployed to. */
-      namespace: string;
-      /** OCIDigest is the digest of the OCI artifact associated with the release. */
-      ociDigest?: string;
-      /** Status is the current state of the release. */
-      status: string;
-      /** TestHooks is the list of test hooks for the release as observed to be run by the controller. */
-      testHooks?: {
-        /** TestHookStatus holds the status information for a test hook as observed to be run by the controller. */
-        [k: string]: TestHooks | undefined;
-      };
-      /** Version is the version of the release object in storage. */
-      version: number;
-    }[];
-    /** InstallFailures is the install failure count against the latest desired state. */
-    installFailures?: number;
+    })[];
     /** Inventory contains the list of Kubernetes resource object references that have been applied for this release. */
     inventory?: Inventory;
-    /** LastAttemptedConfigDigest is the digest for the config (better known as "values") of the last reconciliation attempt. */
-    lastAttemptedConfigDigest?: string;
-    /** LastAttemptedGeneration is the last generation the controller attempted to reconcile. */
-    lastAttemptedGeneration?: number;
     /** LastAttemptedReleaseAction is the last release action performed for this HelmRelease. */
     lastAttemptedReleaseAction?: 'install' | 'upgrade';
     /** LastAttemptedReleaseActionDuration is the duration of the last release action performed for this HelmRelease. */
     lastAttemptedReleaseActionDuration?: string;
-    /** LastAttemptedRevision is the Source revision of the last reconciliation attempt. */
-    lastAttemptedRevision?: string;
     /** LastAttemptedRevisionDigest is the digest of the last reconciliation attempt. */
     lastAttemptedRevisionDigest?: string;
-    /** LastAttemptedValuesChecksum is the SHA1 checksum for the values of the last reconciliation attempt. */
-    lastAttemptedValuesChecksum?: string;
-    /** LastHandledForceAt holds the value of the most recent force request value, so a change of the annotation value can be detected. */
-    lastHandledForceAt?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** LastHandledResetAt holds the value of the most recent reset request value, so a change of the annotation value can be detected. */
-    lastHandledResetAt?: string;
-    /** LastReleaseRevision is the revision of the last successful Helm release. */
-    lastReleaseRevision?: number;
     /** ObservedCommonMetadataDigest is the digest for the common metadata of the last successful reconciliation attempt. */
     observedCommonMetadataDigest?: string;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
-    /** ObservedPostRenderersDigest is the digest for the post-renderers of the last successful reconciliation attempt. */
-    observedPostRenderersDigest?: string;
-    /** StorageNamespace is the namespace of the Helm release storage for the current release. */
-    storageNamespace?: string;
-    /** UpgradeFailures is the upgrade failure count against the latest desired state. */
-    upgradeFailures?: number;
   };
 }
 
@@ -687,25 +393,15 @@ export interface HelmReleaseV2beta1 {
   kind: 'HelmRelease';
   metadata: ObjectMeta;
   /** HelmReleaseSpec defines the desired state of a Helm release. */
-  spec?: {
+  spec?: HelmReleaseSpecBase & {
     /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
     chart: {
       /** ObjectMeta holds the template for metadata like labels and annotations. */
       metadata?: CommonMetadata;
       /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
-      spec: {
-        /** The name or path the Helm chart is available at in the SourceRef. */
-        chart: string;
-        /** Interval at which to check the v1beta2.Source for updates. */
-        interval?: string;
-        /** Determines what enables the creation of a new artifact. */
-        reconcileStrategy?: 'ChartVersion' | 'Revision';
-        /** The name and namespace of the v1beta2.Source the chart is available at. */
-        sourceRef: SourceRef;
+      spec: HelmReleaseChartBase & {
         /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
         valuesFile?: string;
-        /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
-        valuesFiles?: string[];
         /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
         verify?: {
           /** Provider specifies the technology used to sign the OCI Helm chart. */
@@ -716,8 +412,6 @@ export interface HelmReleaseV2beta1 {
             name: string;
           };
         };
-        /** Version semver expression, ignored for charts from v1beta2.GitRepository and v1beta2.Bucket sources. */
-        version?: string;
       };
     };
     /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
@@ -728,36 +422,18 @@ export interface HelmReleaseV2beta1 {
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
     dependsOn?: HelmReleaseDependsOn[];
-    /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
-    driftDetection?: DriftDetection;
     /** Install holds the configuration for Helm install actions for this HelmRelease. */
     install?: Install;
-    /** Interval at which to reconcile the Helm release. */
-    interval: string;
     /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
     kubeConfig?: HelmReleaseKubeConfig;
-    /** MaxHistory is the number of revisions saved by Helm for this HelmRelease. */
-    maxHistory?: number;
-    /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
-    persistentClient?: boolean;
     /**
      * PostRenderers holds an array of Helm PostRenderers, which will be applied in order of their definition.
      *
      * Items: PostRenderer contains a Helm PostRenderer specification.
      */
     postRenderers?: PostRenderer[];
-    /** ReleaseName used for the Helm release. */
-    releaseName?: string;
     /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
     rollback?: Rollback;
-    /** The name of the Kubernetes service account to impersonate when reconciling this HelmRelease. */
-    serviceAccountName?: string;
-    /** StorageNamespace used for the Helm storage. */
-    storageNamespace?: string;
-    /** Suspend tells the controller to suspend reconciliation for this HelmRelease, it does not apply to already started reconciliations. */
-    suspend?: boolean;
-    /** TargetNamespace to target when performing operations for the HelmRelease. */
-    targetNamespace?: string;
     /** Test holds the configuration for Helm test actions for this HelmRelease. */
     test?: {
       /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
@@ -767,14 +443,8 @@ export interface HelmReleaseV2beta1 {
       /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
       timeout?: string;
     };
-    /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm action. */
-    timeout?: string;
-    /** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
-    uninstall?: Uninstall;
     /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
     upgrade?: Upgrade;
-    /** Values holds the values for this Helm release. */
-    values?: unknown;
     /**
      * ValuesFrom holds references to resources containing Helm values for this HelmRelease, and information about how they should be merged.
      *
@@ -783,49 +453,17 @@ export interface HelmReleaseV2beta1 {
     valuesFrom?: ValuesFrom[];
   };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
-  status?: {
-    /** Conditions holds the conditions for the HelmRelease. */
-    conditions?: FluxCondition[];
-    /** Failures is the reconciliation failure count against the latest desired state. */
-    failures?: number;
-    /** HelmChart is the namespaced name of the HelmChart resource created by the controller for the HelmRelease. */
-    helmChart?: string;
+  status?: HelmReleaseStatusBase & {
     /**
      * History holds the history of Helm releases performed for this HelmRelease up to the last successfully completed release.
      *
      * Items: Snapshot captures a point-in-time copy of the status information for a Helm release, as managed by the controller.
      */
     history?: History[];
-    /** InstallFailures is the install failure count against the latest desired state. */
-    installFailures?: number;
     /** LastAppliedRevision is the revision of the last successfully applied source. */
     lastAppliedRevision?: string;
-    /** LastAttemptedConfigDigest is the digest for the config (better known as "values") of the last reconciliation attempt. */
-    lastAttemptedConfigDigest?: string;
-    /** LastAttemptedGeneration is the last generation the controller attempted to reconcile. */
-    lastAttemptedGeneration?: number;
     /** LastAttemptedReleaseAction is the last release action performed for this HelmRelease. */
     lastAttemptedReleaseAction?: string;
-    /** LastAttemptedRevision is the revision of the last reconciliation attempt. */
-    lastAttemptedRevision?: string;
-    /** LastAttemptedValuesChecksum is the SHA1 checksum of the values of the last reconciliation attempt. */
-    lastAttemptedValuesChecksum?: string;
-    /** LastHandledForceAt holds the value of the most recent force request value, so a change of the annotation value can be detected. */
-    lastHandledForceAt?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** LastHandledResetAt holds the value of the most recent reset request value, so a change of the annotation value can be detected. */
-    lastHandledResetAt?: string;
-    /** LastReleaseRevision is the revision of the last successful Helm release. */
-    lastReleaseRevision?: number;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
-    /** ObservedPostRenderersDigest is the digest for the post-renderers of the last successful reconciliation attempt. */
-    observedPostRenderersDigest?: string;
-    /** StorageNamespace is the namespace of the Helm release storage for the current release. */
-    storageNamespace?: string;
-    /** UpgradeFailures is the upgrade failure count against the latest desired state. */
-    upgradeFailures?: number;
   };
 }
 
@@ -835,31 +473,19 @@ export interface HelmReleaseV2beta2 {
   kind: 'HelmRelease';
   metadata: ObjectMeta;
   /** HelmReleaseSpec defines the desired state of a Helm release. */
-  spec?: {
+  spec?: HelmReleaseSpecBase & {
     /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
     chart?: {
       /** ObjectMeta holds the template for metadata like labels and annotations. */
       metadata?: CommonMetadata;
       /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
-      spec: {
-        /** The name or path the Helm chart is available at in the SourceRef. */
-        chart: string;
+      spec: HelmReleaseChartBase & {
         /** IgnoreMissingValuesFiles controls whether to silently ignore missing values files rather than failing. */
         ignoreMissingValuesFiles?: boolean;
-        /** Interval at which to check the v1.Source for updates. */
-        interval?: string;
-        /** Determines what enables the creation of a new artifact. */
-        reconcileStrategy?: 'ChartVersion' | 'Revision';
-        /** The name and namespace of the v1.Source the chart is available at. */
-        sourceRef: SourceRef;
         /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
         valuesFile?: string;
-        /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
-        valuesFiles?: string[];
         /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
         verify?: ChartVerify;
-        /** Version semver expression, ignored for charts from v1beta2.GitRepository and v1beta2.Bucket sources. */
-        version?: string;
       };
     };
     /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
@@ -870,46 +496,22 @@ export interface HelmReleaseV2beta2 {
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
     dependsOn?: HelmReleaseDependsOn[];
-    /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
-    driftDetection?: DriftDetection;
     /** Install holds the configuration for Helm install actions for this HelmRelease. */
     install?: Install;
-    /** Interval at which to reconcile the Helm release. */
-    interval: string;
     /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
     kubeConfig?: HelmReleaseKubeConfig;
-    /** MaxHistory is the number of revisions saved by Helm for this HelmRelease. */
-    maxHistory?: number;
-    /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
-    persistentClient?: boolean;
     /**
      * PostRenderers holds an array of Helm PostRenderers, which will be applied in order of their definition.
      *
      * Items: PostRenderer contains a Helm PostRenderer specification.
      */
     postRenderers?: PostRenderer[];
-    /** ReleaseName used for the Helm release. */
-    releaseName?: string;
     /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
     rollback?: Rollback;
-    /** The name of the Kubernetes service account to impersonate when reconciling this HelmRelease. */
-    serviceAccountName?: string;
-    /** StorageNamespace used for the Helm storage. */
-    storageNamespace?: string;
-    /** Suspend tells the controller to suspend reconciliation for this HelmRelease, it does not apply to already started reconciliations. */
-    suspend?: boolean;
-    /** TargetNamespace to target when performing operations for the HelmRelease. */
-    targetNamespace?: string;
     /** Test holds the configuration for Helm test actions for this HelmRelease. */
     test?: Test;
-    /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm action. */
-    timeout?: string;
-    /** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
-    uninstall?: Uninstall;
     /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
     upgrade?: Upgrade;
-    /** Values holds the values for this Helm release. */
-    values?: unknown;
     /**
      * ValuesFrom holds references to resources containing Helm values for this HelmRelease, and information about how they should be merged.
      *
@@ -918,51 +520,19 @@ export interface HelmReleaseV2beta2 {
     valuesFrom?: ValuesFrom[];
   };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
-  status?: {
-    /** Conditions holds the conditions for the HelmRelease. */
-    conditions?: FluxCondition[];
-    /** Failures is the reconciliation failure count against the latest desired state. */
-    failures?: number;
-    /** HelmChart is the namespaced name of the HelmChart resource created by the controller for the HelmRelease. */
-    helmChart?: string;
+  status?: HelmReleaseStatusBase & {
     /**
      * History holds the history of Helm releases performed for this HelmRelease up to the last successfully completed release.
      *
      * Items: Snapshot captures a point-in-time copy of the status information for a Helm release, as managed by the controller.
      */
     history?: History[];
-    /** InstallFailures is the install failure count against the latest desired state. */
-    installFailures?: number;
     /** LastAppliedRevision is the revision of the last successfully applied source. */
     lastAppliedRevision?: string;
-    /** LastAttemptedConfigDigest is the digest for the config (better known as "values") of the last reconciliation attempt. */
-    lastAttemptedConfigDigest?: string;
-    /** LastAttemptedGeneration is the last generation the controller attempted to reconcile. */
-    lastAttemptedGeneration?: number;
     /** LastAttemptedReleaseAction is the last release action performed for this HelmRelease. */
     lastAttemptedReleaseAction?: 'install' | 'upgrade';
-    /** LastAttemptedRevision is the Source revision of the last reconciliation attempt. */
-    lastAttemptedRevision?: string;
     /** LastAttemptedRevisionDigest is the digest of the last reconciliation attempt. */
     lastAttemptedRevisionDigest?: string;
-    /** LastAttemptedValuesChecksum is the SHA1 checksum for the values of the last reconciliation attempt. */
-    lastAttemptedValuesChecksum?: string;
-    /** LastHandledForceAt holds the value of the most recent force request value, so a change of the annotation value can be detected. */
-    lastHandledForceAt?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** LastHandledResetAt holds the value of the most recent reset request value, so a change of the annotation value can be detected. */
-    lastHandledResetAt?: string;
-    /** LastReleaseRevision is the revision of the last successful Helm release. */
-    lastReleaseRevision?: number;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
-    /** ObservedPostRenderersDigest is the digest for the post-renderers of the last successful reconciliation attempt. */
-    observedPostRenderersDigest?: string;
-    /** StorageNamespace is the namespace of the Helm release storage for the current release. */
-    storageNamespace?: string;
-    /** UpgradeFailures is the upgrade failure count against the latest desired state. */
-    upgradeFailures?: number;
   };
 }
 
@@ -1023,17 +593,11 @@ export interface ImagePolicyV1 {
   kind: 'ImagePolicy';
   metadata: ObjectMeta;
   /** ImagePolicySpec defines the parameters for calculating the ImagePolicy. */
-  spec?: {
+  spec?: ImagePolicySpecBase & {
     /** DigestReflectionPolicy governs the setting of the `.status.latestRef.digest` field. */
     digestReflectionPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-    /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
-    filterTags?: FilterTags;
-    /** ImageRepositoryRef points at the object specifying the image being scanned */
-    imageRepositoryRef: HelmReleaseDependsOn;
     /** Interval is the length of time to wait between refreshing the digest of the latest tag when the reflection policy is set to "Always". */
     interval?: string;
-    /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
-    policy: Policy;
     /** This flag tells the controller to suspend subsequent policy reconciliations. */
     suspend?: boolean;
   };
@@ -1056,14 +620,7 @@ export interface ImagePolicyV1beta1 {
   kind: 'ImagePolicy';
   metadata: ObjectMeta;
   /** ImagePolicySpec defines the parameters for calculating the ImagePolicy */
-  spec?: {
-    /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
-    filterTags?: FilterTags;
-    /** ImageRepositoryRef points at the object specifying the image being scanned */
-    imageRepositoryRef: HelmReleaseDependsOn;
-    /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
-    policy: Policy;
-  };
+  spec?: ImagePolicySpecBase & {};
   /** ImagePolicyStatus defines the observed state of ImagePolicy */
   status?: {
     conditions?: FluxCondition[];
@@ -1079,17 +636,11 @@ export interface ImagePolicyV1beta2 {
   kind: 'ImagePolicy';
   metadata: ObjectMeta;
   /** ImagePolicySpec defines the parameters for calculating the ImagePolicy. */
-  spec?: {
+  spec?: ImagePolicySpecBase & {
     /** DigestReflectionPolicy governs the setting of the `.status.latestRef.digest` field. */
     digestReflectionPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-    /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
-    filterTags?: FilterTags;
-    /** ImageRepositoryRef points at the object specifying the image being scanned */
-    imageRepositoryRef: HelmReleaseDependsOn;
     /** Interval is the length of time to wait between refreshing the digest of the latest tag when the reflection policy is set to "Always". */
     interval?: string;
-    /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
-    policy: Policy;
   };
   /** ImagePolicyStatus defines the observed state of ImagePolicy */
   status?: {
@@ -1114,12 +665,7 @@ export interface ImageRepositoryV1 {
   /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
   spec?: ImageRepositorySpec;
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
-  status?: {
-    /** CanonicalName is the name of the image repository with all the implied bits made explicit; e.g., `docker.io/library/alpine` rather than `al… */
-    canonicalImageName?: string;
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
+  status?: ImageRepositoryStatusBase & {
     /** LastScanResult contains the number of fetched tags. */
     lastScanResult?: {
       /** LatestTags is a small sample of the tags found in the last scan. */
@@ -1133,8 +679,6 @@ export interface ImageRepositoryV1 {
     };
     /** ObservedExclusionList is a list of observed exclusion list. */
     observedExclusionList?: string[];
-    /** ObservedGeneration is the last reconciled generation. */
-    observedGeneration?: number;
   };
 }
 
@@ -1171,19 +715,12 @@ export interface ImageRepositoryV1beta1 {
     timeout?: string;
   };
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
-  status?: {
-    /** CanonicalName is the name of the image repository with all the implied bits made explicit; e.g., `docker.io/library/alpine` rather than `al… */
-    canonicalImageName?: string;
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
+  status?: ImageRepositoryStatusBase & {
     /** LastScanResult contains the number of fetched tags. */
     lastScanResult?: {
       scanTime?: string;
       tagCount: number;
     };
-    /** ObservedGeneration is the last reconciled generation. */
-    observedGeneration?: number;
   };
 }
 
@@ -1195,12 +732,7 @@ export interface ImageRepositoryV1beta2 {
   /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
   spec?: ImageRepositorySpec;
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
-  status?: {
-    /** CanonicalName is the name of the image repository with all the implied bits made explicit; e.g., `docker.io/library/alpine` rather than `al… */
-    canonicalImageName?: string;
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
+  status?: ImageRepositoryStatusBase & {
     /** LastScanResult contains the number of fetched tags. */
     lastScanResult?: {
       latestTags?: string[];
@@ -1209,8 +741,6 @@ export interface ImageRepositoryV1beta2 {
     };
     /** ObservedExclusionList is a list of observed exclusion list. */
     observedExclusionList?: string[];
-    /** ObservedGeneration is the last reconciled generation. */
-    observedGeneration?: number;
   };
 }
 
@@ -1220,7 +750,7 @@ export interface ImageUpdateAutomationV1 {
   kind: 'ImageUpdateAutomation';
   metadata: ObjectMeta;
   /** ImageUpdateAutomationSpec defines the desired state of ImageUpdateAutomation */
-  spec?: {
+  spec?: ImageUpdateAutomationSpecBase & {
     /** GitSpec contains all the git-specific definitions. */
     git?: {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
@@ -1249,14 +779,8 @@ export interface ImageUpdateAutomationV1 {
       /** Push specifies how and where to push commits made by the automation. */
       push?: Push;
     };
-    /** Interval gives an lower bound for how often the automation run should be attempted. */
-    interval: string;
     /** PolicySelector allows to filter applied policies based on labels. */
     policySelector?: PolicySelector;
-    /** SourceRef refers to the resource giving access details to a git repository. */
-    sourceRef: ImageUpdateAutomationSourceRef;
-    /** Suspend tells the controller to not run this automation, until it is unset (or set to false). */
-    suspend?: boolean;
     /** Update gives the specification for how to update the files in the repository. */
     update?: {
       /** Path to the directory containing the manifests to be updated. */
@@ -1275,7 +799,7 @@ export interface ImageUpdateAutomationV1beta1 {
   kind: 'ImageUpdateAutomation';
   metadata: ObjectMeta;
   /** ImageUpdateAutomationSpec defines the desired state of ImageUpdateAutomation */
-  spec?: {
+  spec?: ImageUpdateAutomationSpecBase & {
     /** GitSpec contains all the git-specific definitions. */
     git?: {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
@@ -1292,12 +816,6 @@ export interface ImageUpdateAutomationV1beta1 {
       /** Push specifies how and where to push commits made by the automation. */
       push?: Push;
     };
-    /** Interval gives an lower bound for how often the automation run should be attempted. */
-    interval: string;
-    /** SourceRef refers to the resource giving access details to a git repository. */
-    sourceRef: ImageUpdateAutomationSourceRef;
-    /** Suspend tells the controller to not run this automation, until it is unset (or set to false). */
-    suspend?: boolean;
     /** Update gives the specification for how to update the files in the repository. */
     update?: Update;
   };
@@ -1322,7 +840,7 @@ export interface ImageUpdateAutomationV1beta2 {
   kind: 'ImageUpdateAutomation';
   metadata: ObjectMeta;
   /** ImageUpdateAutomationSpec defines the desired state of ImageUpdateAutomation */
-  spec?: {
+  spec?: ImageUpdateAutomationSpecBase & {
     /** GitSpec contains all the git-specific definitions. */
     git?: {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
@@ -1343,14 +861,8 @@ export interface ImageUpdateAutomationV1beta2 {
       /** Push specifies how and where to push commits made by the automation. */
       push?: Push;
     };
-    /** Interval gives an lower bound for how often the automation run should be attempted. */
-    interval: string;
     /** PolicySelector allows to filter applied policies based on labels. */
     policySelector?: PolicySelector;
-    /** SourceRef refers to the resource giving access details to a git repository. */
-    sourceRef: ImageUpdateAutomationSourceRef;
-    /** Suspend tells the controller to not run this automation, until it is unset (or set to false). */
-    suspend?: boolean;
     /** Update gives the specification for how to update the files in the repository. */
     update?: Update;
   };
@@ -1364,7 +876,7 @@ export interface KustomizationV1 {
   kind: 'Kustomization';
   metadata: ObjectMeta;
   /** KustomizationSpec defines the configuration to calculate the desired state from a Source using Kustomize. */
-  spec?: {
+  spec?: KustomizationSpecBase & {
     /**
      * BuildMetadata specifies which kustomize build metadata should be added to the built resources.
      *
@@ -1395,20 +907,12 @@ export interface KustomizationV1 {
      * Items: DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i…
      */
     dependsOn?: DependsOn[];
-    /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
-    force?: boolean;
     /**
      * HealthCheckExprs is a list of healthcheck expressions for evaluating the health of custom resources using Common Expression Language (CEL).
      *
      * Items: CustomHealthCheck defines the health check for custom resources.
      */
     healthCheckExprs?: HealthCheckExpr[];
-    /**
-     * A list of resources to be included in the health assessment.
-     *
-     * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
-     */
-    healthChecks?: HealthCheck[];
     /**
      * Ignore is a list of rules for specifying which changes to ignore during drift detection.
      *
@@ -1417,28 +921,12 @@ export interface KustomizationV1 {
     ignore?: Ignore[];
     /** IgnoreMissingComponents instructs the controller to ignore Components paths not found in source by removing them from the generated kustomi… */
     ignoreMissingComponents?: boolean;
-    /**
-     * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
-     *
-     * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
-     */
-    images?: Image[];
-    /** The interval at which to reconcile the Kustomization. */
-    interval: string;
     /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
     kubeConfig?: KubeConfig;
     /** NamePrefix will prefix the names of all managed resources. */
     namePrefix?: string;
     /** NameSuffix will suffix the names of all managed resources. */
     nameSuffix?: string;
-    /**
-     * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
-     *
-     * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
-     */
-    patches?: Patch[];
-    /** Path to the directory containing the kustomization.yaml file, or the set of plain YAMLs a kustomization.yaml should be generated for. */
-    path?: string;
     /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
     postBuild?: {
       /** Substitute holds a map of key/value pairs. */
@@ -1454,35 +942,16 @@ export interface KustomizationV1 {
       /** SubstituteStrategy defines the strategy for substituting variables in the YAML manifests. */
       substituteStrategy?: 'WithVariables' | 'Always';
     };
-    /** Prune enables garbage collection. */
-    prune: boolean;
-    /** The interval at which to retry a previously failed reconciliation. */
-    retryInterval?: string;
-    /** The name of the Kubernetes service account to impersonate when reconciling this Kustomization. */
-    serviceAccountName?: string;
     /** Reference of the source where the kustomization file is. */
-    sourceRef: {
-      /** API version of the referent. */
-      apiVersion?: string;
+    sourceRef: KustomizationSourceRefBase & {
       /** Kind of the referent. */
       kind: 'OCIRepository' | 'GitRepository' | 'Bucket' | 'ExternalArtifact';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
     };
-    /** This flag tells the controller to suspend subsequent kustomize executions, it does not apply to already started executions. */
-    suspend?: boolean;
-    /** TargetNamespace sets or overrides the namespace in the kustomization.yaml file. */
-    targetNamespace?: string;
-    /** Timeout for validation, apply and health checking operations. */
-    timeout?: string;
     /** Wait instructs the controller to check the health of all the reconciled resources. */
     wait?: boolean;
   };
   /** KustomizationStatus defines the observed state of a kustomization. */
-  status?: {
-    conditions?: FluxCondition[];
+  status?: KustomizationStatusBase & {
     /**
      * History contains a set of snapshots of the last reconciliation attempts tracking the revision, the state and the duration of each attempt.
      *
@@ -1510,14 +979,6 @@ export interface KustomizationV1 {
     inventory?: Inventory;
     /** The last successfully applied origin revision. */
     lastAppliedOriginRevision?: string;
-    /** The last successfully applied revision. */
-    lastAppliedRevision?: string;
-    /** LastAttemptedRevision is the revision of the last reconciliation attempt. */
-    lastAttemptedRevision?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last reconciled generation. */
-    observedGeneration?: number;
   };
 }
 
@@ -1527,7 +988,7 @@ export interface KustomizationV1beta1 {
   kind: 'Kustomization';
   metadata: ObjectMeta;
   /** KustomizationSpec defines the desired state of a kustomization. */
-  spec?: {
+  spec?: KustomizationSpecBase & {
     /** Decrypt Kubernetes secrets before applying them on the cluster. */
     decryption?: Decryption;
     /**
@@ -1536,30 +997,8 @@ export interface KustomizationV1beta1 {
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
     dependsOn?: HelmReleaseDependsOn[];
-    /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
-    force?: boolean;
-    /**
-     * A list of resources to be included in the health assessment.
-     *
-     * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
-     */
-    healthChecks?: HealthCheck[];
-    /**
-     * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
-     *
-     * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
-     */
-    images?: Image[];
-    /** The interval at which to reconcile the Kustomization. */
-    interval: string;
     /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
     kubeConfig?: SigningKey;
-    /**
-     * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
-     *
-     * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
-     */
-    patches?: Patch[];
     /**
      * JSON 6902 patches, defined as inline YAML objects.
      *
@@ -1568,8 +1007,6 @@ export interface KustomizationV1beta1 {
     patchesJson6902?: PatchesJson6902[];
     /** Strategic merge patches, defined as inline YAML objects. */
     patchesStrategicMerge?: unknown[];
-    /** Path to the directory containing the kustomization.yaml file, or the set of plain YAMLs a kustomization.yaml should be generated for. */
-    path?: string;
     /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
     postBuild?: {
       /** Substitute holds a map of key/value pairs. */
@@ -1588,43 +1025,16 @@ export interface KustomizationV1beta1 {
         name: string;
       }[];
     };
-    /** Prune enables garbage collection. */
-    prune: boolean;
-    /** The interval at which to retry a previously failed reconciliation. */
-    retryInterval?: string;
-    /** The name of the Kubernetes service account to impersonate when reconciling this Kustomization. */
-    serviceAccountName?: string;
     /** Reference of the source where the kustomization file is. */
-    sourceRef: {
-      /** API version of the referent */
-      apiVersion?: string;
+    sourceRef: KustomizationSourceRefBase & {
       /** Kind of the referent */
       kind: 'GitRepository' | 'Bucket';
-      /** Name of the referent */
-      name: string;
-      /** Namespace of the referent, defaults to the Kustomization namespace */
-      namespace?: string;
     };
-    /** This flag tells the controller to suspend subsequent kustomize executions, it does not apply to already started executions. */
-    suspend?: boolean;
-    /** TargetNamespace sets or overrides the namespace in the kustomization.yaml file. */
-    targetNamespace?: string;
-    /** Timeout for validation, apply and health checking operations. */
-    timeout?: string;
     /** Validate the Kubernetes objects before applying them on the cluster. */
     validation?: 'none' | 'client' | 'server';
   };
   /** KustomizationStatus defines the observed state of a kustomization. */
-  status?: {
-    conditions?: FluxCondition[];
-    /** The last successfully applied revision. */
-    lastAppliedRevision?: string;
-    /** LastAttemptedRevision is the revision of the last reconciliation attempt. */
-    lastAttemptedRevision?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last reconciled generation. */
-    observedGeneration?: number;
+  status?: KustomizationStatusBase & {
     /** The last successfully applied revision metadata. */
     snapshot?: {
       /** The manifests sha1 checksum. */
@@ -1652,7 +1062,7 @@ export interface KustomizationV1beta2 {
   kind: 'Kustomization';
   metadata: ObjectMeta;
   /** KustomizationSpec defines the configuration to calculate the desired state from a Source using Kustomize. */
-  spec?: {
+  spec?: KustomizationSpecBase & {
     /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
     commonMetadata?: CommonMetadata;
     /** Components specifies relative paths to specifications of other Components. */
@@ -1665,30 +1075,8 @@ export interface KustomizationV1beta2 {
      * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
      */
     dependsOn?: HelmReleaseDependsOn[];
-    /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
-    force?: boolean;
-    /**
-     * A list of resources to be included in the health assessment.
-     *
-     * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
-     */
-    healthChecks?: HealthCheck[];
-    /**
-     * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
-     *
-     * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
-     */
-    images?: Image[];
-    /** The interval at which to reconcile the Kustomization. */
-    interval: string;
     /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
     kubeConfig?: HelmReleaseKubeConfig;
-    /**
-     * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
-     *
-     * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
-     */
-    patches?: Patch[];
     /**
      * JSON 6902 patches, defined as inline YAML objects.
      *
@@ -1697,8 +1085,6 @@ export interface KustomizationV1beta2 {
     patchesJson6902?: PatchesJson6902[];
     /** Strategic merge patches, defined as inline YAML objects. */
     patchesStrategicMerge?: unknown[];
-    /** Path to the directory containing the kustomization.yaml file, or the set of plain YAMLs a kustomization.yaml should be generated for. */
-    path?: string;
     /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
     postBuild?: {
       /** Substitute holds a map of key/value pairs. */
@@ -1712,47 +1098,20 @@ export interface KustomizationV1beta2 {
        */
       substituteFrom?: SubstituteFrom[];
     };
-    /** Prune enables garbage collection. */
-    prune: boolean;
-    /** The interval at which to retry a previously failed reconciliation. */
-    retryInterval?: string;
-    /** The name of the Kubernetes service account to impersonate when reconciling this Kustomization. */
-    serviceAccountName?: string;
     /** Reference of the source where the kustomization file is. */
-    sourceRef: {
-      /** API version of the referent. */
-      apiVersion?: string;
+    sourceRef: KustomizationSourceRefBase & {
       /** Kind of the referent. */
       kind: 'OCIRepository' | 'GitRepository' | 'Bucket';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
     };
-    /** This flag tells the controller to suspend subsequent kustomize executions, it does not apply to already started executions. */
-    suspend?: boolean;
-    /** TargetNamespace sets or overrides the namespace in the kustomization.yaml file. */
-    targetNamespace?: string;
-    /** Timeout for validation, apply and health checking operations. */
-    timeout?: string;
     /** Deprecated: Not used in v1beta2. */
     validation?: 'none' | 'client' | 'server';
     /** Wait instructs the controller to check the health of all the reconciled resources. */
     wait?: boolean;
   };
   /** KustomizationStatus defines the observed state of a kustomization. */
-  status?: {
-    conditions?: FluxCondition[];
+  status?: KustomizationStatusBase & {
     /** Inventory contains the list of Kubernetes resource object references that have been successfully applied. */
     inventory?: Inventory;
-    /** The last successfully applied revision. */
-    lastAppliedRevision?: string;
-    /** LastAttemptedRevision is the revision of the last reconciliation attempt. */
-    lastAttemptedRevision?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last reconciled generation. */
-    observedGeneration?: number;
   };
 }
 
@@ -1762,57 +1121,9 @@ export interface OCIRepositoryV1 {
   kind: 'OCIRepository';
   metadata: ObjectMeta;
   /** OCIRepositorySpec defines the desired state of OCIRepository */
-  spec?: {
-    /** CertSecretRef can be given the name of a Secret containing either or both of */
-    certSecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
-    ignore?: string;
-    /** Insecure allows connecting to a non-TLS HTTP container registry. */
-    insecure?: boolean;
-    /** Interval at which the OCIRepository URL is checked for updates. */
-    interval: string;
-    /** LayerSelector specifies which layer should be extracted from the OCI artifact. */
-    layerSelector?: LayerSelector;
-    /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
-    provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-    /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
-    proxySecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** The OCI reference to pull and monitor for changes, defaults to the latest tag. */
-    ref?: OCIRepositoryRef;
-    /** SecretRef contains the secret name containing the registry login credentials to resolve image metadata. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate the image pull if the service account has attached pul… */
-    serviceAccountName?: string;
-    /** This flag tells the controller to suspend the reconciliation of this source. */
-    suspend?: boolean;
-    /** The timeout for remote OCI Repository operations like pulling, defaults to 60s. */
-    timeout?: string;
-    /** URL is a reference to an OCI artifact repository hosted on a remote container registry. */
-    url: string;
+  spec?: OCIRepositorySpecBase & {
     /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-    verify?: {
-      /**
-       * MatchOIDCIdentity specifies the identity matching criteria to use while verifying an OCI artifact which was signed using Cosign keyless sig…
-       *
-       * Items: OIDCIdentityMatch specifies options for verifying the certificate identity, i.e.
-       */
-      matchOIDCIdentity?: MatchOIDCIdentity[];
-      /** Provider specifies the technology used to sign the OCI Artifact. */
-      provider: 'cosign' | 'notation';
-      /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
-      secretRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
+    verify?: Verify & {
       /** TrustedRootSecretRef specifies the Kubernetes Secret containing a Sigstore trusted_root.json file. */
       trustedRootSecretRef?: {
         /** Name of the referent. */
@@ -1821,22 +1132,7 @@ export interface OCIRepositoryV1 {
     };
   };
   /** OCIRepositoryStatus defines the observed state of OCIRepository */
-  status?: {
-    /** Artifact represents the output of the last successful OCI Repository sync. */
-    artifact?: Artifact;
-    /** Conditions holds the conditions for the OCIRepository. */
-    conditions?: FluxCondition[];
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
-    /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
-    observedIgnore?: string;
-    /** ObservedLayerSelector is the observed layer selector used for constructing the source artifact. */
-    observedLayerSelector?: LayerSelector;
-    /** URL is the download link for the artifact output of the last OCI Repository sync. */
-    url?: string;
-  };
+  status?: OCIRepositoryStatusBase & {};
 }
 
 /** OCIRepository source.toolkit.fluxcd.io/v1beta2, served by Flux v2.6; deprecated. */
@@ -1845,63 +1141,14 @@ export interface OCIRepositoryV1beta2 {
   kind: 'OCIRepository';
   metadata: ObjectMeta;
   /** OCIRepositorySpec defines the desired state of OCIRepository */
-  spec?: {
-    /** CertSecretRef can be given the name of a Secret containing either or both of */
-    certSecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
-    ignore?: string;
-    /** Insecure allows connecting to a non-TLS HTTP container registry. */
-    insecure?: boolean;
-    /** Interval at which the OCIRepository URL is checked for updates. */
-    interval: string;
-    /** LayerSelector specifies which layer should be extracted from the OCI artifact. */
-    layerSelector?: LayerSelector;
-    /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
-    provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-    /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
-    proxySecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** The OCI reference to pull and monitor for changes, defaults to the latest tag. */
-    ref?: OCIRepositoryRef;
-    /** SecretRef contains the secret name containing the registry login credentials to resolve image metadata. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate the image pull if the service account has attached pul… */
-    serviceAccountName?: string;
-    /** This flag tells the controller to suspend the reconciliation of this source. */
-    suspend?: boolean;
-    /** The timeout for remote OCI Repository operations like pulling, defaults to 60s. */
-    timeout?: string;
-    /** URL is a reference to an OCI artifact repository hosted on a remote container registry. */
-    url: string;
+  spec?: OCIRepositorySpecBase & {
     /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
     verify?: Verify;
   };
   /** OCIRepositoryStatus defines the observed state of OCIRepository */
-  status?: {
-    /** Artifact represents the output of the last successful OCI Repository sync. */
-    artifact?: Artifact;
-    /** Conditions holds the conditions for the OCIRepository. */
-    conditions?: FluxCondition[];
+  status?: OCIRepositoryStatusBase & {
     /** ContentConfigChecksum is a checksum of all the configurations related to the content of the source artifact: - .spec.ignore - .spec.layerSe… */
     contentConfigChecksum?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** ObservedGeneration is the last observed generation. */
-    observedGeneration?: number;
-    /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
-    observedIgnore?: string;
-    /** ObservedLayerSelector is the observed layer selector used for constructing the source artifact. */
-    observedLayerSelector?: LayerSelector;
-    /** URL is the download link for the artifact output of the last OCI Repository sync. */
-    url?: string;
   };
 }
 
@@ -2060,6 +1307,43 @@ export type GitRepositoryRef = {
   tag?: string;
 };
 
+/** What the served versions of GitRepository share in spec. */
+export type GitRepositorySpecBase = {
+  /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
+  ignore?: string;
+  /**
+   * Include specifies a list of GitRepository resources which Artifacts should be included in the Artifact produced for this GitRepository.
+   *
+   * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
+   */
+  include?: Include[];
+  /** Interval at which the GitRepository URL is checked for updates. */
+  interval: string;
+  /** RecurseSubmodules enables the initialization of all submodules within the GitRepository as cloned from the URL, using their default setting… */
+  recurseSubmodules?: boolean;
+  /** SecretRef specifies the Secret containing authentication credentials for the GitRepository. */
+  secretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** Suspend tells the controller to suspend the reconciliation of this GitRepository. */
+  suspend?: boolean;
+  /** Timeout for Git operations like cloning, defaults to 60s. */
+  timeout?: string;
+  /** URL specifies the Git repository URL, it can be an HTTP/S or SSH address. */
+  url: string;
+};
+
+/** What the served versions of GitRepository share in status. */
+export type GitRepositoryStatusBase = {
+  /** Conditions holds the conditions for the GitRepository. */
+  conditions?: FluxCondition[];
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** ObservedGeneration is the last observed generation of the GitRepository object. */
+  observedGeneration?: number;
+};
+
 /** NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace. */
 export type HealthCheck = {
   /** API version of the referent, if not specified the Kubernetes preferred version will be used. */
@@ -2096,6 +1380,24 @@ export type HelmChartSourceRef = {
   name: string;
 };
 
+/** What the served versions of HelmChart share in spec. */
+export type HelmChartSpecBase = {
+  /** Chart is the name or path the Helm chart is available at in the SourceRef. */
+  chart: string;
+  /** Interval at which the HelmChart SourceRef is checked for updates. */
+  interval: string;
+  /** ReconcileStrategy determines what enables the creation of a new artifact. */
+  reconcileStrategy?: 'ChartVersion' | 'Revision';
+  /** SourceRef is the reference to the Source the chart is available at. */
+  sourceRef: HelmChartSourceRef;
+  /** Suspend tells the controller to suspend the reconciliation of this source. */
+  suspend?: boolean;
+  /** ValuesFiles is an alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a re… */
+  valuesFiles?: string[];
+  /** Version is the chart version semver expression, ignored for charts from GitRepository and Bucket sources. */
+  version?: string;
+};
+
 /** HelmChartStatus records the observed state of the HelmChart. */
 export type HelmChartStatus = {
   /** Artifact represents the output of the last successful reconciliation. */
@@ -2130,6 +1432,22 @@ export type HelmChartV1beta1Status = {
   url?: string;
 };
 
+/** What the served versions of HelmRelease share in spec.chart.spec. */
+export type HelmReleaseChartBase = {
+  /** The name or path the Helm chart is available at in the SourceRef. */
+  chart: string;
+  /** Interval at which to check the v1.Source for updates. */
+  interval?: string;
+  /** Determines what enables the creation of a new artifact. */
+  reconcileStrategy?: 'ChartVersion' | 'Revision';
+  /** The name and namespace of the v1.Source the chart is available at. */
+  sourceRef: SourceRef;
+  /** Alternative list of values files to use as the chart values (values.yaml is not included by default), expected to be a relative path in the… */
+  valuesFiles?: string[];
+  /** Version semver expression, ignored for charts from v1.GitRepository and v1beta2.Bucket sources. */
+  version?: string;
+};
+
 /** NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace. */
 export type HelmReleaseDependsOn = {
   /** Name of the referent. */
@@ -2142,6 +1460,70 @@ export type HelmReleaseDependsOn = {
 export type HelmReleaseKubeConfig = {
   /** SecretRef holds the name of a secret that contains a key with the kubeconfig file as the value. */
   secretRef: SecretRef;
+};
+
+/** What the served versions of HelmRelease share in spec. */
+export type HelmReleaseSpecBase = {
+  /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
+  driftDetection?: DriftDetection;
+  /** Interval at which to reconcile the Helm release. */
+  interval: string;
+  /** MaxHistory is the number of revisions saved by Helm for this HelmRelease. */
+  maxHistory?: number;
+  /** PersistentClient tells the controller to use a persistent Kubernetes client for this release. */
+  persistentClient?: boolean;
+  /** ReleaseName used for the Helm release. */
+  releaseName?: string;
+  /** The name of the Kubernetes service account to impersonate when reconciling this HelmRelease. */
+  serviceAccountName?: string;
+  /** StorageNamespace used for the Helm storage. */
+  storageNamespace?: string;
+  /** Suspend tells the controller to suspend reconciliation for this HelmRelease, it does not apply to already started reconciliations. */
+  suspend?: boolean;
+  /** TargetNamespace to target when performing operations for the HelmRelease. */
+  targetNamespace?: string;
+  /** Timeout is the time to wait for any individual Kubernetes operation (like Jobs for hooks) during the performance of a Helm action. */
+  timeout?: string;
+  /** Uninstall holds the configuration for Helm uninstall actions for this HelmRelease. */
+  uninstall?: Uninstall;
+  /** Values holds the values for this Helm release. */
+  values?: unknown;
+};
+
+/** What the served versions of HelmRelease share in status. */
+export type HelmReleaseStatusBase = {
+  /** Conditions holds the conditions for the HelmRelease. */
+  conditions?: FluxCondition[];
+  /** Failures is the reconciliation failure count against the latest desired state. */
+  failures?: number;
+  /** HelmChart is the namespaced name of the HelmChart resource created by the controller for the HelmRelease. */
+  helmChart?: string;
+  /** InstallFailures is the install failure count against the latest desired state. */
+  installFailures?: number;
+  /** LastAttemptedConfigDigest is the digest for the config (better known as "values") of the last reconciliation attempt. */
+  lastAttemptedConfigDigest?: string;
+  /** LastAttemptedGeneration is the last generation the controller attempted to reconcile. */
+  lastAttemptedGeneration?: number;
+  /** LastAttemptedRevision is the Source revision of the last reconciliation attempt. */
+  lastAttemptedRevision?: string;
+  /** LastAttemptedValuesChecksum is the SHA1 checksum for the values of the last reconciliation attempt. */
+  lastAttemptedValuesChecksum?: string;
+  /** LastHandledForceAt holds the value of the most recent force request value, so a change of the annotation value can be detected. */
+  lastHandledForceAt?: string;
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** LastHandledResetAt holds the value of the most recent reset request value, so a change of the annotation value can be detected. */
+  lastHandledResetAt?: string;
+  /** LastReleaseRevision is the revision of the last successful Helm release. */
+  lastReleaseRevision?: number;
+  /** ObservedGeneration is the last observed generation. */
+  observedGeneration?: number;
+  /** ObservedPostRenderersDigest is the digest for the post-renderers of the last successful reconciliation attempt. */
+  observedPostRenderersDigest?: string;
+  /** StorageNamespace is the namespace of the Helm release storage for the current release. */
+  storageNamespace?: string;
+  /** UpgradeFailures is the upgrade failure count against the latest desired state. */
+  upgradeFailures?: number;
 };
 
 /** HelmRepositorySpec specifies the required configuration to produce an Artifact for a Helm repository index YAML. */
@@ -2247,6 +1629,16 @@ export type Image = {
   newTag?: string;
 };
 
+/** What the served versions of ImagePolicy share in spec. */
+export type ImagePolicySpecBase = {
+  /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
+  filterTags?: FilterTags;
+  /** ImageRepositoryRef points at the object specifying the image being scanned */
+  imageRepositoryRef: HelmReleaseDependsOn;
+  /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
+  policy: Policy;
+};
+
 /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
 export type ImageRepositorySpec = {
   /** AccessFrom defines an ACL for allowing cross-namespace references to the ImageRepository object based on the caller's namespace labels. */
@@ -2284,6 +1676,17 @@ export type ImageRepositorySpec = {
   timeout?: string;
 };
 
+/** What the served versions of ImageRepository share in status. */
+export type ImageRepositoryStatusBase = {
+  /** CanonicalName is the name of the image repository with all the implied bits made explicit; e.g., `docker.io/library/alpine` rather than `al… */
+  canonicalImageName?: string;
+  conditions?: FluxCondition[];
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** ObservedGeneration is the last reconciled generation. */
+  observedGeneration?: number;
+};
+
 /** SourceRef refers to the resource giving access details to a git repository. */
 export type ImageUpdateAutomationSourceRef = {
   /** API version of the referent. */
@@ -2294,6 +1697,16 @@ export type ImageUpdateAutomationSourceRef = {
   name: string;
   /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
   namespace?: string;
+};
+
+/** What the served versions of ImageUpdateAutomation share in spec. */
+export type ImageUpdateAutomationSpecBase = {
+  /** Interval gives an lower bound for how often the automation run should be attempted. */
+  interval: string;
+  /** SourceRef refers to the resource giving access details to a git repository. */
+  sourceRef: ImageUpdateAutomationSourceRef;
+  /** Suspend tells the controller to not run this automation, until it is unset (or set to false). */
+  suspend?: boolean;
 };
 
 /** ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation */
@@ -2390,6 +1803,69 @@ export type KubeConfig = {
   secretRef?: SecretRef;
 };
 
+/** What the served versions of Kustomization share in spec.sourceRef. */
+export type KustomizationSourceRefBase = {
+  /** API version of the referent. */
+  apiVersion?: string;
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
+  namespace?: string;
+};
+
+/** What the served versions of Kustomization share in spec. */
+export type KustomizationSpecBase = {
+  /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
+  force?: boolean;
+  /**
+   * A list of resources to be included in the health assessment.
+   *
+   * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
+   */
+  healthChecks?: HealthCheck[];
+  /**
+   * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
+   *
+   * Items: Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.
+   */
+  images?: Image[];
+  /** The interval at which to reconcile the Kustomization. */
+  interval: string;
+  /**
+   * Strategic merge and JSON patches, defined as inline YAML objects, capable of targeting objects based on kind, label and annotation selector…
+   *
+   * Items: Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to.
+   */
+  patches?: Patch[];
+  /** Path to the directory containing the kustomization.yaml file, or the set of plain YAMLs a kustomization.yaml should be generated for. */
+  path?: string;
+  /** Prune enables garbage collection. */
+  prune: boolean;
+  /** The interval at which to retry a previously failed reconciliation. */
+  retryInterval?: string;
+  /** The name of the Kubernetes service account to impersonate when reconciling this Kustomization. */
+  serviceAccountName?: string;
+  /** This flag tells the controller to suspend subsequent kustomize executions, it does not apply to already started executions. */
+  suspend?: boolean;
+  /** TargetNamespace sets or overrides the namespace in the kustomization.yaml file. */
+  targetNamespace?: string;
+  /** Timeout for validation, apply and health checking operations. */
+  timeout?: string;
+};
+
+/** What the served versions of Kustomization share in status. */
+export type KustomizationStatusBase = {
+  conditions?: FluxCondition[];
+  /** The last successfully applied revision. */
+  lastAppliedRevision?: string;
+  /** LastAttemptedRevision is the revision of the last reconciliation attempt. */
+  lastAttemptedRevision?: string;
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** ObservedGeneration is the last reconciled generation. */
+  observedGeneration?: number;
+};
+
 /** LatestRef gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
 export type LatestRef = {
   /** Digest is the image's digest. */
@@ -2426,6 +1902,63 @@ export type OCIRepositoryRef = {
   semverFilter?: string;
   /** Tag is the image tag to pull, defaults to latest. */
   tag?: string;
+};
+
+/** What the served versions of OCIRepository share in spec. */
+export type OCIRepositorySpecBase = {
+  /** CertSecretRef can be given the name of a Secret containing either or both of */
+  certSecretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
+  ignore?: string;
+  /** Insecure allows connecting to a non-TLS HTTP container registry. */
+  insecure?: boolean;
+  /** Interval at which the OCIRepository URL is checked for updates. */
+  interval: string;
+  /** LayerSelector specifies which layer should be extracted from the OCI artifact. */
+  layerSelector?: LayerSelector;
+  /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
+  provider?: 'generic' | 'aws' | 'azure' | 'gcp';
+  /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
+  proxySecretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** The OCI reference to pull and monitor for changes, defaults to the latest tag. */
+  ref?: OCIRepositoryRef;
+  /** SecretRef contains the secret name containing the registry login credentials to resolve image metadata. */
+  secretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate the image pull if the service account has attached pul… */
+  serviceAccountName?: string;
+  /** This flag tells the controller to suspend the reconciliation of this source. */
+  suspend?: boolean;
+  /** The timeout for remote OCI Repository operations like pulling, defaults to 60s. */
+  timeout?: string;
+  /** URL is a reference to an OCI artifact repository hosted on a remote container registry. */
+  url: string;
+};
+
+/** What the served versions of OCIRepository share in status. */
+export type OCIRepositoryStatusBase = {
+  /** Artifact represents the output of the last successful OCI Repository sync. */
+  artifact?: Artifact;
+  /** Conditions holds the conditions for the OCIRepository. */
+  conditions?: FluxCondition[];
+  /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
+  lastHandledReconcileAt?: string;
+  /** ObservedGeneration is the last observed generation. */
+  observedGeneration?: number;
+  /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
+  observedIgnore?: string;
+  /** ObservedLayerSelector is the observed layer selector used for constructing the source artifact. */
+  observedLayerSelector?: LayerSelector;
+  /** URL is the download link for the artifact output of the last OCI Repository sync. */
+  url?: string;
 };
 
 /** Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should be applied to. */

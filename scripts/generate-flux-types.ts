@@ -7,6 +7,10 @@
  * of every line: properties are merged, a field is required only where every line requires it, enums are united.
  * The capability table is stricter: a field counts only if every line serving that version has it.
  *
+ * What repeats is written once: an object that stands in several places (another version, line or kind) becomes a
+ * named type the places refer to, and where a kind's versions differ in a few properties of the same object, what
+ * they share becomes a base type each version extends with its own (`HelmReleaseSpecBase & { … }`).
+ *
  * Run: node --import tsx scripts/generate-flux-types.ts [--check] [--out PATH]
  *   --check  exit 1 with one line when regenerating would change the output file (npm run check:flux-types)
  *   --out    write (or check) another path; the tests use it
@@ -173,14 +177,23 @@ interface Site {
   replace: (ref: Schema) => void;
 }
 
-/** Every object schema with properties below the roots (roots themselves excluded), depth first in key order. */
-function sitesOf(roots: ReadonlyArray<{ name: string; schema: Schema }>): Site[] {
+/**
+ * Every object schema with properties below the roots (roots themselves excluded), depth first in key order; with
+ * `refs`, also the places that already refer to a shared type (`tsType`).
+ */
+function sitesOf(roots: ReadonlyArray<{ name: string; schema: Schema }>, options: { refs?: boolean } = {}): Site[] {
   const sites: Site[] = [];
   const visit = (node: Schema, owner: string, path: string[], item: boolean, replace: ((ref: Schema) => void) | undefined) => {
-    if (!node || typeof node !== 'object' || node.tsType) return;
+    if (!node || typeof node !== 'object') return;
+    if (node.tsType) {
+      if (options.refs && replace) sites.push({ node, owner, path, item, replace });
+      return;
+    }
     for (const [key, child] of Object.entries<Schema>(node.properties ?? {})) visit(child, owner, [...path, key], false, (ref) => (node.properties[key] = ref));
     if (node.items) visit(node.items, owner, path, true, (ref) => (node.items = ref));
     if (typeof node.additionalProperties === 'object') visit(node.additionalProperties, owner, path, false, (ref) => (node.additionalProperties = ref));
+    // A based object's own part: its properties are places, the part itself is not.
+    for (const part of node.allOf ?? []) visit(part, owner, path, item, undefined);
     if (replace && node.properties && Object.keys(node.properties).length > 0) sites.push({ node, owner, path, item, replace });
   };
   for (const root of roots) visit(root.schema, root.name, [], false, undefined);
@@ -218,6 +231,79 @@ export function extractSharedTypes(roots: ReadonlyArray<{ name: string; schema: 
     shared.push({ name, schema: { ...first.node } });
     for (const site of sites!) site.replace({ ...(site.node.description ? { description: site.node.description } : {}), tsType: name });
   }
+}
+
+/** A base is worth its name only when the versions share at least this many properties. */
+const MIN_BASE_PROPERTIES = 3;
+
+/**
+ * Where the versions of a kind differ in a few properties of the same object (HelmRelease v2beta1 and v2beta2
+ * `spec`), the properties they share are emitted once and each version is that base `&` its own properties. The
+ * base is a shared type when one version's object already is one (HelmRelease v2's history item is `History & {
+ * action?: string }`), else a new `<Kind><Path>Base`. Run after {@link extractSharedTypes}; roots change in place.
+ */
+export function extractCommonBases(roots: ReadonlyArray<{ name: string; schema: Schema }>, shared: readonly SharedType[], taken: Set<string>): SharedType[] {
+  const bases: SharedType[] = [];
+  const kindOf = (owner: string) => owner.replace(/V\d\w*$/, '');
+  const sharedSchema = new Map([...shared].map((t) => [t.name, t.schema]));
+  for (const done = new Set<string>(); ; ) {
+    const groups = new Map<string, Site[]>();
+    for (const site of sitesOf(roots, { refs: true })) {
+      if (site.node.tsType && !sharedSchema.has(site.node.tsType)) continue;
+      const key = `${kindOf(site.owner)}:${site.path.join('.')}${site.item ? '[]' : ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), site]);
+    }
+    const candidates = [...groups.entries()]
+      .filter(([key]) => !done.has(key))
+      .map(([key, sites]) => {
+        const inline = sites.filter((s) => !s.node.tsType);
+        const refNames = [...new Set(sites.filter((s) => s.node.tsType).map((s) => s.node.tsType as string))];
+        // One shared type already there: it is the base when every inline version has all of it.
+        const base = refNames.length === 1 ? { name: refNames[0]!, schema: sharedSchema.get(refNames[0]!)! } : undefined;
+        const nodes = base ? [base.schema, ...inline.map((s) => s.node)] : inline.map((s) => s.node);
+        const common = refNames.length > 1 ? [] : commonProperties(nodes);
+        const whole = base ? common.length === Object.keys(base.schema.properties ?? {}).length : true;
+        return { key, inline, base, common, ok: inline.length > 0 && nodes.length > 1 && whole && common.length >= MIN_BASE_PROPERTIES };
+      })
+      .filter((c) => c.ok);
+    if (candidates.length === 0) return bases;
+    // The deepest first, so a parent is compared with its children already based.
+    const [{ key, inline, base, common }] = candidates.sort((a, b) => b.inline[0]!.path.length - a.inline[0]!.path.length);
+    done.add(key);
+    const first = inline[0]!;
+    let name = base?.name;
+    if (!name) {
+      name = [kindOf(first.owner), ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal), first.item ? 'Item' : '', 'Base'].join('');
+      if (taken.has(name)) throw new Error(`generate-flux-types: base type name ${name} is taken`);
+      taken.add(name);
+      bases.push({ name, schema: { ...pick(first.node, common), description: `What the served versions of ${kindOf(first.owner)} share in ${first.path.join('.')}.` } });
+    }
+    for (const site of inline) {
+      const own = Object.keys(site.node.properties).filter((k) => !common.includes(k));
+      site.replace({ ...(site.node.description ? { description: site.node.description } : {}), allOf: [{ tsType: name }, pick(site.node, own)] });
+    }
+  }
+}
+
+/** The object schema with only `keys` of its properties (and of its required list). */
+function pick(node: Schema, keys: readonly string[]): Schema {
+  const required = (node.required ?? []).filter((r: string) => keys.includes(r));
+  return {
+    type: 'object',
+    additionalProperties: node.additionalProperties ?? false,
+    properties: Object.fromEntries(keys.map((k) => [k, node.properties[k]])),
+    ...(required.length ? { required } : {}),
+  };
+}
+
+/** The properties every node has with the same shape and the same required-ness, in key order. */
+function commonProperties(nodes: readonly Schema[]): string[] {
+  const [first, ...rest] = nodes;
+  const same = (k: string, n: Schema) =>
+    n.properties?.[k] !== undefined &&
+    JSON.stringify(shape(n.properties[k])) === JSON.stringify(shape(first!.properties[k])) &&
+    Boolean(n.required?.includes(k)) === Boolean(first!.required?.includes(k));
+  return Object.keys(first!.properties ?? {}).filter((k) => rest.every((n) => same(k, n)));
 }
 
 /**
@@ -336,7 +422,9 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
   const bodies: string[] = [];
   if (condition) bodies.push(await compileType(toJsonSchema({ ...condition, description: 'metav1.Condition as every Flux kind reports it in status.conditions.' }) as JSONSchema, 'FluxCondition'));
   const roots = versions.map((v) => ({ name: v.typeName, schema: rootSchema(v, condition) as Schema }));
-  const shared = extractSharedTypes(roots, new Set(['FluxCondition', 'ObjectMeta', ...handWrittenNames(root)]));
+  const reserved = new Set(['FluxCondition', 'ObjectMeta', ...handWrittenNames(root)]);
+  const shared = extractSharedTypes(roots, reserved);
+  shared.push(...extractCommonBases(roots, shared, new Set([...reserved, ...roots.map((r) => r.name), ...shared.map((t) => t.name)])));
   for (const r of roots) bodies.push(await compileType(r.schema as JSONSchema, r.name));
   const sharedHeader = '// Parts that stand in more than one place above (another version or line of the kind, or another kind).';
   if (shared.length) bodies.push(sharedHeader.trimEnd());
