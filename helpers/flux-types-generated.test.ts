@@ -120,6 +120,12 @@ describe('extractSharedTypes', () => {
     assert.deepEqual(extractSharedTypes(tiny, new Set()), []);
   });
 
+  it('takes the Go type\'s name from an array item\'s doc comment', () => {
+    const item = () => ({ type: 'array', items: { ...ref(), description: 'NamespacedObjectReference contains enough information to locate the object.' } });
+    const r = [1, 2].map((n) => ({ name: `T${n}`, schema: { type: 'object', properties: { dependsOn: item() } } }));
+    assert.deepEqual(extractSharedTypes(r, new Set()).map((t) => t.name), ['NamespacedObjectReference']);
+  });
+
   it('the generated file declares each shared part once', async () => {
     const text = await renderFluxTypes();
     const names = [...text.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
@@ -154,5 +160,13 @@ describe('extractCommonBases', () => {
     const apart = [version('OtherV1', { a: str }), { name: 'OtherV2', schema: { type: 'object', properties: { spec: { type: 'object', properties: { interval: str, b: str } } } } }];
     assert.deepEqual(extractCommonBases(apart, [], new Set()), []);
     assert.equal(specOf(apart[0]!).allOf, undefined);
+  });
+
+  it('when all versions share too little, bases what the two closest share, named after them', () => {
+    const loner = { name: 'ThingV9', schema: { type: 'object', properties: { spec: { type: 'object', properties: { interval: str, b: str } } } } };
+    const roots = [version('ThingV1', { a: str }), version('ThingV2', { c: str }), loner];
+    assert.deepEqual(extractCommonBases(roots, [], new Set(['ThingSpecBase'])).map((b) => b.name), ['ThingSpecV1AndV2Base']);
+    assert.deepEqual(specOf(roots[1]!).allOf?.[0], { tsType: 'ThingSpecV1AndV2Base' });
+    assert.equal(specOf(loner).allOf, undefined);
   });
 });

@@ -70,30 +70,13 @@ export interface GitRepositoryV1 {
     };
   };
   /** GitRepositoryStatus records the observed state of a Git repository. */
-  status?: GitRepositoryStatusBase & {
-    /** Artifact represents the last successful GitRepository reconciliation. */
-    artifact?: Artifact;
-    /**
-     * IncludedArtifacts contains a list of the last successfully included Artifacts as instructed by GitRepositorySpec.Include.
-     *
-     * Items: Artifact represents the output of a Source reconciliation.
-     */
-    includedArtifacts?: Artifact[];
-    /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
-    observedIgnore?: string;
-    /**
-     * ObservedInclude is the observed list of GitRepository resources used to produce the current Artifact.
-     *
-     * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
-     */
-    observedInclude?: Include[];
-    /** ObservedRecurseSubmodules is the observed resource submodules configuration used to produce the current Artifact. */
-    observedRecurseSubmodules?: boolean;
-    /** ObservedSparseCheckout is the observed list of directories used to produce the current Artifact. */
-    observedSparseCheckout?: string[];
-    /** SourceVerificationMode is the last used verification mode indicating which Git object(s) have been verified. */
-    sourceVerificationMode?: string;
-  };
+  status?: GitRepositoryStatusBase &
+    GitRepositoryStatusV1AndV1beta2Base & {
+      /** ObservedSparseCheckout is the observed list of directories used to produce the current Artifact. */
+      observedSparseCheckout?: string[];
+      /** SourceVerificationMode is the last used verification mode indicating which Git object(s) have been verified. */
+      sourceVerificationMode?: string;
+    };
 }
 
 /** GitRepository source.toolkit.fluxcd.io/v1beta1, served by Flux v2.6; deprecated. */
@@ -169,30 +152,13 @@ export interface GitRepositoryV1beta2 {
     };
   };
   /** GitRepositoryStatus records the observed state of a Git repository. */
-  status?: GitRepositoryStatusBase & {
-    /** Artifact represents the last successful GitRepository reconciliation. */
-    artifact?: Artifact;
-    /** ContentConfigChecksum is a checksum of all the configurations related to the content of the source artifact: - .spec.ignore - .spec.recurse… */
-    contentConfigChecksum?: string;
-    /**
-     * IncludedArtifacts contains a list of the last successfully included Artifacts as instructed by GitRepositorySpec.Include.
-     *
-     * Items: Artifact represents the output of a Source reconciliation.
-     */
-    includedArtifacts?: Artifact[];
-    /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
-    observedIgnore?: string;
-    /**
-     * ObservedInclude is the observed list of GitRepository resources used to to produce the current Artifact.
-     *
-     * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
-     */
-    observedInclude?: Include[];
-    /** ObservedRecurseSubmodules is the observed resource submodules configuration used to produce the current Artifact. */
-    observedRecurseSubmodules?: boolean;
-    /** URL is the dynamic fetch link for the latest Artifact. */
-    url?: string;
-  };
+  status?: GitRepositoryStatusBase &
+    GitRepositoryStatusV1AndV1beta2Base & {
+      /** ContentConfigChecksum is a checksum of all the configurations related to the content of the source artifact: - .spec.ignore - .spec.recurse… */
+      contentConfigChecksum?: string;
+      /** URL is the dynamic fetch link for the latest Artifact. */
+      url?: string;
+    };
 }
 
 /** HelmChart source.toolkit.fluxcd.io/v1, served by Flux v2.9 (storage), v2.6 (storage). */
@@ -284,13 +250,13 @@ export interface HelmReleaseV2 {
      *
      * Items: DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i…
      */
-    dependsOn?: DependsOn[];
+    dependsOn?: DependencyReference[];
     /**
      * HealthCheckExprs is a list of healthcheck expressions for evaluating the health of custom resources using Common Expression Language (CEL).
      *
      * Items: CustomHealthCheck defines the health check for custom resources.
      */
-    healthCheckExprs?: HealthCheckExpr[];
+    healthCheckExprs?: CustomHealthCheck[];
     /** Install holds the configuration for Helm install actions for this HelmRelease. */
     install?: Install & {
       /** DisableSchemaValidation prevents the Helm install action from validating the values against the JSON Schema. */
@@ -353,7 +319,7 @@ export interface HelmReleaseV2 {
      *
      * Items: ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at.
      */
-    valuesFrom?: (ValuesFrom & {
+    valuesFrom?: (ValuesReference & {
       /** Literal marks this ValuesReference as a literal value. */
       literal?: boolean;
     })[];
@@ -393,65 +359,38 @@ export interface HelmReleaseV2beta1 {
   kind: 'HelmRelease';
   metadata: ObjectMeta;
   /** HelmReleaseSpec defines the desired state of a Helm release. */
-  spec?: HelmReleaseSpecBase & {
-    /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
-    chart: {
-      /** ObjectMeta holds the template for metadata like labels and annotations. */
-      metadata?: CommonMetadata;
-      /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
-      spec: HelmReleaseChartBase & {
-        /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
-        valuesFile?: string;
-        /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-        verify?: {
-          /** Provider specifies the technology used to sign the OCI Helm chart. */
-          provider: 'cosign';
-          /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
-          secretRef?: {
-            /** Name of the referent. */
-            name: string;
+  spec?: HelmReleaseSpecBase &
+    HelmReleaseSpecV2beta1AndV2beta2Base & {
+      /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
+      chart: {
+        /** ObjectMeta holds the template for metadata like labels and annotations. */
+        metadata?: CommonMetadata;
+        /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
+        spec: HelmReleaseChartBase & {
+          /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
+          valuesFile?: string;
+          /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
+          verify?: {
+            /** Provider specifies the technology used to sign the OCI Helm chart. */
+            provider: 'cosign';
+            /** SecretRef specifies the Kubernetes Secret containing the trusted public keys. */
+            secretRef?: {
+              /** Name of the referent. */
+              name: string;
+            };
           };
         };
       };
+      /** Test holds the configuration for Helm test actions for this HelmRelease. */
+      test?: {
+        /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
+        enable?: boolean;
+        /** IgnoreFailures tells the controller to skip remediation when the Helm tests are run but fail. */
+        ignoreFailures?: boolean;
+        /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
+        timeout?: string;
+      };
     };
-    /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
-    chartRef?: ChartRef;
-    /**
-     * DependsOn may contain a meta.NamespacedObjectReference slice with references to HelmRelease resources that must be ready before this HelmRe…
-     *
-     * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
-     */
-    dependsOn?: HelmReleaseDependsOn[];
-    /** Install holds the configuration for Helm install actions for this HelmRelease. */
-    install?: Install;
-    /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
-    kubeConfig?: HelmReleaseKubeConfig;
-    /**
-     * PostRenderers holds an array of Helm PostRenderers, which will be applied in order of their definition.
-     *
-     * Items: PostRenderer contains a Helm PostRenderer specification.
-     */
-    postRenderers?: PostRenderer[];
-    /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
-    rollback?: Rollback;
-    /** Test holds the configuration for Helm test actions for this HelmRelease. */
-    test?: {
-      /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
-      enable?: boolean;
-      /** IgnoreFailures tells the controller to skip remediation when the Helm tests are run but fail. */
-      ignoreFailures?: boolean;
-      /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
-      timeout?: string;
-    };
-    /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
-    upgrade?: Upgrade;
-    /**
-     * ValuesFrom holds references to resources containing Helm values for this HelmRelease, and information about how they should be merged.
-     *
-     * Items: ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at.
-     */
-    valuesFrom?: ValuesFrom[];
-  };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
   status?: HelmReleaseStatusBase & {
     /**
@@ -473,52 +412,25 @@ export interface HelmReleaseV2beta2 {
   kind: 'HelmRelease';
   metadata: ObjectMeta;
   /** HelmReleaseSpec defines the desired state of a Helm release. */
-  spec?: HelmReleaseSpecBase & {
-    /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
-    chart?: {
-      /** ObjectMeta holds the template for metadata like labels and annotations. */
-      metadata?: CommonMetadata;
-      /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
-      spec: HelmReleaseChartBase & {
-        /** IgnoreMissingValuesFiles controls whether to silently ignore missing values files rather than failing. */
-        ignoreMissingValuesFiles?: boolean;
-        /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
-        valuesFile?: string;
-        /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
-        verify?: ChartVerify;
+  spec?: HelmReleaseSpecBase &
+    HelmReleaseSpecV2beta1AndV2beta2Base & {
+      /** Chart defines the template of the v1beta2.HelmChart that should be created for this HelmRelease. */
+      chart?: {
+        /** ObjectMeta holds the template for metadata like labels and annotations. */
+        metadata?: CommonMetadata;
+        /** Spec holds the template for the v1beta2.HelmChartSpec for this HelmRelease. */
+        spec: HelmReleaseChartBase & {
+          /** IgnoreMissingValuesFiles controls whether to silently ignore missing values files rather than failing. */
+          ignoreMissingValuesFiles?: boolean;
+          /** Alternative values file to use as the default chart values, expected to be a relative path in the SourceRef. */
+          valuesFile?: string;
+          /** Verify contains the secret name containing the trusted public keys used to verify the signature and specifies which provider to use to chec… */
+          verify?: ChartVerify;
+        };
       };
+      /** Test holds the configuration for Helm test actions for this HelmRelease. */
+      test?: Test;
     };
-    /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
-    chartRef?: ChartRef;
-    /**
-     * DependsOn may contain a meta.NamespacedObjectReference slice with references to HelmRelease resources that must be ready before this HelmRe…
-     *
-     * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
-     */
-    dependsOn?: HelmReleaseDependsOn[];
-    /** Install holds the configuration for Helm install actions for this HelmRelease. */
-    install?: Install;
-    /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
-    kubeConfig?: HelmReleaseKubeConfig;
-    /**
-     * PostRenderers holds an array of Helm PostRenderers, which will be applied in order of their definition.
-     *
-     * Items: PostRenderer contains a Helm PostRenderer specification.
-     */
-    postRenderers?: PostRenderer[];
-    /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
-    rollback?: Rollback;
-    /** Test holds the configuration for Helm test actions for this HelmRelease. */
-    test?: Test;
-    /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
-    upgrade?: Upgrade;
-    /**
-     * ValuesFrom holds references to resources containing Helm values for this HelmRelease, and information about how they should be merged.
-     *
-     * Items: ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at.
-     */
-    valuesFrom?: ValuesFrom[];
-  };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
   status?: HelmReleaseStatusBase & {
     /**
@@ -602,15 +514,9 @@ export interface ImagePolicyV1 {
     suspend?: boolean;
   };
   /** ImagePolicyStatus defines the observed state of ImagePolicy */
-  status?: {
-    conditions?: FluxCondition[];
+  status?: ImagePolicyStatusBase & {
     /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
     lastHandledReconcileAt?: string;
-    /** LatestRef gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
-    latestRef?: LatestRef;
-    observedGeneration?: number;
-    /** ObservedPreviousRef is the observed previous LatestRef. */
-    observedPreviousRef?: LatestRef;
   };
 }
 
@@ -620,7 +526,7 @@ export interface ImagePolicyV1beta1 {
   kind: 'ImagePolicy';
   metadata: ObjectMeta;
   /** ImagePolicySpec defines the parameters for calculating the ImagePolicy */
-  spec?: ImagePolicySpecBase & {};
+  spec?: ImagePolicySpecBase;
   /** ImagePolicyStatus defines the observed state of ImagePolicy */
   status?: {
     conditions?: FluxCondition[];
@@ -643,17 +549,11 @@ export interface ImagePolicyV1beta2 {
     interval?: string;
   };
   /** ImagePolicyStatus defines the observed state of ImagePolicy */
-  status?: {
-    conditions?: FluxCondition[];
+  status?: ImagePolicyStatusBase & {
     /** LatestImage gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
     latestImage?: string;
-    /** LatestRef gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
-    latestRef?: LatestRef;
-    observedGeneration?: number;
     /** ObservedPreviousImage is the observed previous LatestImage. */
     observedPreviousImage?: string;
-    /** ObservedPreviousRef is the observed previous LatestRef. */
-    observedPreviousRef?: LatestRef;
   };
 }
 
@@ -667,15 +567,9 @@ export interface ImageRepositoryV1 {
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
   status?: ImageRepositoryStatusBase & {
     /** LastScanResult contains the number of fetched tags. */
-    lastScanResult?: {
-      /** LatestTags is a small sample of the tags found in the last scan. */
-      latestTags?: string[];
+    lastScanResult?: ImageRepositoryLastScanResultBase & {
       /** Revision is a stable hash of the scanned tags. */
       revision?: string;
-      /** ScanTime is the time when the last scan was performed. */
-      scanTime?: string;
-      /** TagCount is the number of tags found in the last scan. */
-      tagCount: number;
     };
     /** ObservedExclusionList is a list of observed exclusion list. */
     observedExclusionList?: string[];
@@ -734,11 +628,7 @@ export interface ImageRepositoryV1beta2 {
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
   status?: ImageRepositoryStatusBase & {
     /** LastScanResult contains the number of fetched tags. */
-    lastScanResult?: {
-      latestTags?: string[];
-      scanTime?: string;
-      tagCount: number;
-    };
+    lastScanResult?: ImageRepositoryLastScanResultBase;
     /** ObservedExclusionList is a list of observed exclusion list. */
     observedExclusionList?: string[];
   };
@@ -756,15 +646,7 @@ export interface ImageUpdateAutomationV1 {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
       checkout?: Checkout;
       /** Commit specifies how to commit to the git repository. */
-      commit: {
-        /** Author gives the email and optionally the name to use as the author of commits. */
-        author: Author;
-        /** MessageTemplate provides a template for the commit message, into which will be interpolated the details of the change made. */
-        messageTemplate?: string;
-        /** MessageTemplateValues provides additional values to be available to the templating rendering. */
-        messageTemplateValues?: {
-          [k: string]: string | undefined;
-        };
+      commit: ImageUpdateAutomationGitCommitBase & {
         /** SigningKey provides the option to sign commits with an OpenPGP or SSH signing key, referenced from a Secret. */
         signingKey?: {
           /** SecretRef references a Secret containing the signing key. */
@@ -846,15 +728,7 @@ export interface ImageUpdateAutomationV1beta2 {
       /** Checkout gives the parameters for cloning the git repository, ready to make changes. */
       checkout?: Checkout;
       /** Commit specifies how to commit to the git repository. */
-      commit: {
-        /** Author gives the email and optionally the name to use as the author of commits. */
-        author: Author;
-        /** MessageTemplate provides a template for the commit message, into which will be interpolated the details of the change made. */
-        messageTemplate?: string;
-        /** MessageTemplateValues provides additional values to be available to the templating rendering. */
-        messageTemplateValues?: {
-          [k: string]: string | undefined;
-        };
+      commit: ImageUpdateAutomationGitCommitBase & {
         /** SigningKey provides the option to sign commits with a GPG key */
         signingKey?: SigningKey;
       };
@@ -876,80 +750,75 @@ export interface KustomizationV1 {
   kind: 'Kustomization';
   metadata: ObjectMeta;
   /** KustomizationSpec defines the configuration to calculate the desired state from a Source using Kustomize. */
-  spec?: KustomizationSpecBase & {
-    /**
-     * BuildMetadata specifies which kustomize build metadata should be added to the built resources.
-     *
-     * Items: BuildMetadataOption defines the supported buildMetadata options.
-     */
-    buildMetadata?: ('originAnnotations' | 'transformerAnnotations')[];
-    /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
-    commonMetadata?: CommonMetadata;
-    /** Components specifies relative paths to kustomize Components. */
-    components?: string[];
-    /** Decrypt Kubernetes secrets before applying them on the cluster. */
-    decryption?: {
-      /** Provider is the name of the decryption engine. */
-      provider: 'sops';
-      /** The secret name containing the private OpenPGP keys used for decryption. */
-      secretRef?: {
-        /** Name of the referent. */
-        name: string;
-      };
-      /** ServiceAccountName is the name of the service account used to authenticate with KMS services from cloud providers. */
-      serviceAccountName?: string;
-    };
-    /** DeletionPolicy can be used to control garbage collection when this Kustomization is deleted. */
-    deletionPolicy?: 'MirrorPrune' | 'Delete' | 'WaitForTermination' | 'Orphan';
-    /**
-     * DependsOn may contain a DependencyReference slice with references to Kustomization resources that must be ready before this Kustomization c…
-     *
-     * Items: DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i…
-     */
-    dependsOn?: DependsOn[];
-    /**
-     * HealthCheckExprs is a list of healthcheck expressions for evaluating the health of custom resources using Common Expression Language (CEL).
-     *
-     * Items: CustomHealthCheck defines the health check for custom resources.
-     */
-    healthCheckExprs?: HealthCheckExpr[];
-    /**
-     * Ignore is a list of rules for specifying which changes to ignore during drift detection.
-     *
-     * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
-     */
-    ignore?: Ignore[];
-    /** IgnoreMissingComponents instructs the controller to ignore Components paths not found in source by removing them from the generated kustomi… */
-    ignoreMissingComponents?: boolean;
-    /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
-    kubeConfig?: KubeConfig;
-    /** NamePrefix will prefix the names of all managed resources. */
-    namePrefix?: string;
-    /** NameSuffix will suffix the names of all managed resources. */
-    nameSuffix?: string;
-    /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
-    postBuild?: {
-      /** Substitute holds a map of key/value pairs. */
-      substitute?: {
-        [k: string]: string | undefined;
-      };
+  spec?: KustomizationSpecBase &
+    KustomizationSpecV1AndV1beta2Base & {
       /**
-       * SubstituteFrom holds references to ConfigMaps and Secrets containing the variables and their values to be substituted in the YAML manifests.
+       * BuildMetadata specifies which kustomize build metadata should be added to the built resources.
        *
-       * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
+       * Items: BuildMetadataOption defines the supported buildMetadata options.
        */
-      substituteFrom?: SubstituteFrom[];
-      /** SubstituteStrategy defines the strategy for substituting variables in the YAML manifests. */
-      substituteStrategy?: 'WithVariables' | 'Always';
+      buildMetadata?: ('originAnnotations' | 'transformerAnnotations')[];
+      /** Decrypt Kubernetes secrets before applying them on the cluster. */
+      decryption?: {
+        /** Provider is the name of the decryption engine. */
+        provider: 'sops';
+        /** The secret name containing the private OpenPGP keys used for decryption. */
+        secretRef?: {
+          /** Name of the referent. */
+          name: string;
+        };
+        /** ServiceAccountName is the name of the service account used to authenticate with KMS services from cloud providers. */
+        serviceAccountName?: string;
+      };
+      /** DeletionPolicy can be used to control garbage collection when this Kustomization is deleted. */
+      deletionPolicy?: 'MirrorPrune' | 'Delete' | 'WaitForTermination' | 'Orphan';
+      /**
+       * DependsOn may contain a DependencyReference slice with references to Kustomization resources that must be ready before this Kustomization c…
+       *
+       * Items: DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i…
+       */
+      dependsOn?: DependencyReference[];
+      /**
+       * HealthCheckExprs is a list of healthcheck expressions for evaluating the health of custom resources using Common Expression Language (CEL).
+       *
+       * Items: CustomHealthCheck defines the health check for custom resources.
+       */
+      healthCheckExprs?: CustomHealthCheck[];
+      /**
+       * Ignore is a list of rules for specifying which changes to ignore during drift detection.
+       *
+       * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
+       */
+      ignore?: IgnoreRule[];
+      /** IgnoreMissingComponents instructs the controller to ignore Components paths not found in source by removing them from the generated kustomi… */
+      ignoreMissingComponents?: boolean;
+      /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
+      kubeConfig?: KubeConfig;
+      /** NamePrefix will prefix the names of all managed resources. */
+      namePrefix?: string;
+      /** NameSuffix will suffix the names of all managed resources. */
+      nameSuffix?: string;
+      /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
+      postBuild?: {
+        /** Substitute holds a map of key/value pairs. */
+        substitute?: {
+          [k: string]: string | undefined;
+        };
+        /**
+         * SubstituteFrom holds references to ConfigMaps and Secrets containing the variables and their values to be substituted in the YAML manifests.
+         *
+         * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
+         */
+        substituteFrom?: SubstituteReference[];
+        /** SubstituteStrategy defines the strategy for substituting variables in the YAML manifests. */
+        substituteStrategy?: 'WithVariables' | 'Always';
+      };
+      /** Reference of the source where the kustomization file is. */
+      sourceRef: KustomizationSourceRefBase & {
+        /** Kind of the referent. */
+        kind: 'OCIRepository' | 'GitRepository' | 'Bucket' | 'ExternalArtifact';
+      };
     };
-    /** Reference of the source where the kustomization file is. */
-    sourceRef: KustomizationSourceRefBase & {
-      /** Kind of the referent. */
-      kind: 'OCIRepository' | 'GitRepository' | 'Bucket' | 'ExternalArtifact';
-    };
-    /** Wait instructs the controller to check the health of all the reconciled resources. */
-    wait?: boolean;
-  };
   /** KustomizationStatus defines the observed state of a kustomization. */
   status?: KustomizationStatusBase & {
     /**
@@ -988,51 +857,34 @@ export interface KustomizationV1beta1 {
   kind: 'Kustomization';
   metadata: ObjectMeta;
   /** KustomizationSpec defines the desired state of a kustomization. */
-  spec?: KustomizationSpecBase & {
-    /** Decrypt Kubernetes secrets before applying them on the cluster. */
-    decryption?: Decryption;
-    /**
-     * DependsOn may contain a meta.NamespacedObjectReference slice with references to Kustomization resources that must be ready before this Kust…
-     *
-     * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
-     */
-    dependsOn?: HelmReleaseDependsOn[];
-    /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
-    kubeConfig?: SigningKey;
-    /**
-     * JSON 6902 patches, defined as inline YAML objects.
-     *
-     * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
-     */
-    patchesJson6902?: PatchesJson6902[];
-    /** Strategic merge patches, defined as inline YAML objects. */
-    patchesStrategicMerge?: unknown[];
-    /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
-    postBuild?: {
-      /** Substitute holds a map of key/value pairs. */
-      substitute?: {
-        [k: string]: string | undefined;
+  spec?: KustomizationSpecBase &
+    KustomizationSpecV1beta1AndV1beta2Base & {
+      /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
+      kubeConfig?: SigningKey;
+      /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
+      postBuild?: {
+        /** Substitute holds a map of key/value pairs. */
+        substitute?: {
+          [k: string]: string | undefined;
+        };
+        /**
+         * SubstituteFrom holds references to ConfigMaps and Secrets containing the variables and their values to be substituted in the YAML manifests.
+         *
+         * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
+         */
+        substituteFrom?: {
+          /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
+          kind: 'Secret' | 'ConfigMap';
+          /** Name of the values referent. */
+          name: string;
+        }[];
       };
-      /**
-       * SubstituteFrom holds references to ConfigMaps and Secrets containing the variables and their values to be substituted in the YAML manifests.
-       *
-       * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
-       */
-      substituteFrom?: {
-        /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
-        kind: 'Secret' | 'ConfigMap';
-        /** Name of the values referent. */
-        name: string;
-      }[];
+      /** Reference of the source where the kustomization file is. */
+      sourceRef: KustomizationSourceRefBase & {
+        /** Kind of the referent */
+        kind: 'GitRepository' | 'Bucket';
+      };
     };
-    /** Reference of the source where the kustomization file is. */
-    sourceRef: KustomizationSourceRefBase & {
-      /** Kind of the referent */
-      kind: 'GitRepository' | 'Bucket';
-    };
-    /** Validate the Kubernetes objects before applying them on the cluster. */
-    validation?: 'none' | 'client' | 'server';
-  };
   /** KustomizationStatus defines the observed state of a kustomization. */
   status?: KustomizationStatusBase & {
     /** The last successfully applied revision metadata. */
@@ -1062,52 +914,30 @@ export interface KustomizationV1beta2 {
   kind: 'Kustomization';
   metadata: ObjectMeta;
   /** KustomizationSpec defines the configuration to calculate the desired state from a Source using Kustomize. */
-  spec?: KustomizationSpecBase & {
-    /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
-    commonMetadata?: CommonMetadata;
-    /** Components specifies relative paths to specifications of other Components. */
-    components?: string[];
-    /** Decrypt Kubernetes secrets before applying them on the cluster. */
-    decryption?: Decryption;
-    /**
-     * DependsOn may contain a meta.NamespacedObjectReference slice with references to Kustomization resources that must be ready before this Kust…
-     *
-     * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
-     */
-    dependsOn?: HelmReleaseDependsOn[];
-    /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
-    kubeConfig?: HelmReleaseKubeConfig;
-    /**
-     * JSON 6902 patches, defined as inline YAML objects.
-     *
-     * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
-     */
-    patchesJson6902?: PatchesJson6902[];
-    /** Strategic merge patches, defined as inline YAML objects. */
-    patchesStrategicMerge?: unknown[];
-    /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
-    postBuild?: {
-      /** Substitute holds a map of key/value pairs. */
-      substitute?: {
-        [k: string]: string | undefined;
+  spec?: KustomizationSpecBase &
+    KustomizationSpecV1AndV1beta2Base &
+    KustomizationSpecV1beta1AndV1beta2Base & {
+      /** The KubeConfig for reconciling the Kustomization on a remote cluster. */
+      kubeConfig?: HelmReleaseKubeConfig;
+      /** PostBuild describes which actions to perform on the YAML manifest generated by building the kustomize overlay. */
+      postBuild?: {
+        /** Substitute holds a map of key/value pairs. */
+        substitute?: {
+          [k: string]: string | undefined;
+        };
+        /**
+         * SubstituteFrom holds references to ConfigMaps and Secrets containing the variables and their values to be substituted in the YAML manifests.
+         *
+         * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
+         */
+        substituteFrom?: SubstituteReference[];
       };
-      /**
-       * SubstituteFrom holds references to ConfigMaps and Secrets containing the variables and their values to be substituted in the YAML manifests.
-       *
-       * Items: SubstituteReference contains a reference to a resource containing the variables name and value.
-       */
-      substituteFrom?: SubstituteFrom[];
+      /** Reference of the source where the kustomization file is. */
+      sourceRef: KustomizationSourceRefBase & {
+        /** Kind of the referent. */
+        kind: 'OCIRepository' | 'GitRepository' | 'Bucket';
+      };
     };
-    /** Reference of the source where the kustomization file is. */
-    sourceRef: KustomizationSourceRefBase & {
-      /** Kind of the referent. */
-      kind: 'OCIRepository' | 'GitRepository' | 'Bucket';
-    };
-    /** Deprecated: Not used in v1beta2. */
-    validation?: 'none' | 'client' | 'server';
-    /** Wait instructs the controller to check the health of all the reconciled resources. */
-    wait?: boolean;
-  };
   /** KustomizationStatus defines the observed state of a kustomization. */
   status?: KustomizationStatusBase & {
     /** Inventory contains the list of Kubernetes resource object references that have been successfully applied. */
@@ -1132,7 +962,7 @@ export interface OCIRepositoryV1 {
     };
   };
   /** OCIRepositoryStatus defines the observed state of OCIRepository */
-  status?: OCIRepositoryStatusBase & {};
+  status?: OCIRepositoryStatusBase;
 }
 
 /** OCIRepository source.toolkit.fluxcd.io/v1beta2, served by Flux v2.6; deprecated. */
@@ -1238,6 +1068,20 @@ export type CommonMetadata = {
   };
 };
 
+/** CustomHealthCheck defines the health check for custom resources. */
+export type CustomHealthCheck = {
+  /** APIVersion of the custom resource under evaluation. */
+  apiVersion: string;
+  /** Current is the CEL expression that determines if the status of the custom resource has reached the desired state. */
+  current: string;
+  /** Failed is the CEL expression that determines if the status of the custom resource has failed to reach the desired state. */
+  failed?: string;
+  /** InProgress is the CEL expression that determines if the status of the custom resource has not yet reached the desired state. */
+  inProgress?: string;
+  /** Kind of the custom resource under evaluation. */
+  kind?: string;
+};
+
 /** Decrypt Kubernetes secrets before applying them on the cluster. */
 export type Decryption = {
   /** Provider is the name of the decryption engine. */
@@ -1250,7 +1094,7 @@ export type Decryption = {
 };
 
 /** DependencyReference contains enough information to locate the referenced Kubernetes resource object and optional CEL expression to assess i… */
-export type DependsOn = {
+export type DependencyReference = {
   /** Name of the referent. */
   name: string;
   /** Namespace of the referent, defaults to the namespace of the resource object that contains the reference. */
@@ -1266,7 +1110,7 @@ export type DriftDetection = {
    *
    * Items: IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process.
    */
-  ignore?: Ignore[];
+  ignore?: IgnoreRule[];
   /** Mode defines how differences should be handled between the Helm manifest and the manifest currently applied to the cluster. */
   mode?: 'enabled' | 'warn' | 'disabled';
 };
@@ -1293,6 +1137,19 @@ export type GitRepositoryArtifact = {
   url: string;
 };
 
+/** GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b… */
+export type GitRepositoryInclude = {
+  /** FromPath specifies the path to copy contents from, defaults to the root of the Artifact. */
+  fromPath?: string;
+  /** GitRepositoryRef specifies the GitRepository which Artifact contents must be included. */
+  repository: {
+    /** Name of the referent. */
+    name: string;
+  };
+  /** ToPath specifies the path to copy contents to, defaults to the name of the GitRepositoryRef. */
+  toPath?: string;
+};
+
 /** Reference specifies the Git reference to resolve and monitor for changes, defaults to the 'master' branch. */
 export type GitRepositoryRef = {
   /** Branch to check out, defaults to 'master' if no other field is defined. */
@@ -1307,7 +1164,7 @@ export type GitRepositoryRef = {
   tag?: string;
 };
 
-/** What the served versions of GitRepository share in spec. */
+/** What GitRepositoryV1, GitRepositoryV1beta1, GitRepositoryV1beta2 share in spec. */
 export type GitRepositorySpecBase = {
   /** Ignore overrides the set of excluded patterns in the .sourceignore format (which is the same as .gitignore). */
   ignore?: string;
@@ -1316,7 +1173,7 @@ export type GitRepositorySpecBase = {
    *
    * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
    */
-  include?: Include[];
+  include?: GitRepositoryInclude[];
   /** Interval at which the GitRepository URL is checked for updates. */
   interval: string;
   /** RecurseSubmodules enables the initialization of all submodules within the GitRepository as cloned from the URL, using their default setting… */
@@ -1334,7 +1191,7 @@ export type GitRepositorySpecBase = {
   url: string;
 };
 
-/** What the served versions of GitRepository share in status. */
+/** What GitRepositoryV1, GitRepositoryV1beta1, GitRepositoryV1beta2 share in status. */
 export type GitRepositoryStatusBase = {
   /** Conditions holds the conditions for the GitRepository. */
   conditions?: FluxCondition[];
@@ -1344,30 +1201,26 @@ export type GitRepositoryStatusBase = {
   observedGeneration?: number;
 };
 
-/** NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace. */
-export type HealthCheck = {
-  /** API version of the referent, if not specified the Kubernetes preferred version will be used. */
-  apiVersion?: string;
-  /** Kind of the referent. */
-  kind: string;
-  /** Name of the referent. */
-  name: string;
-  /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-  namespace?: string;
-};
-
-/** CustomHealthCheck defines the health check for custom resources. */
-export type HealthCheckExpr = {
-  /** APIVersion of the custom resource under evaluation. */
-  apiVersion: string;
-  /** Current is the CEL expression that determines if the status of the custom resource has reached the desired state. */
-  current: string;
-  /** Failed is the CEL expression that determines if the status of the custom resource has failed to reach the desired state. */
-  failed?: string;
-  /** InProgress is the CEL expression that determines if the status of the custom resource has not yet reached the desired state. */
-  inProgress?: string;
-  /** Kind of the custom resource under evaluation. */
-  kind?: string;
+/** What GitRepositoryV1, GitRepositoryV1beta2 share in status. */
+export type GitRepositoryStatusV1AndV1beta2Base = {
+  /** Artifact represents the last successful GitRepository reconciliation. */
+  artifact?: Artifact;
+  /**
+   * IncludedArtifacts contains a list of the last successfully included Artifacts as instructed by GitRepositorySpec.Include.
+   *
+   * Items: Artifact represents the output of a Source reconciliation.
+   */
+  includedArtifacts?: Artifact[];
+  /** ObservedIgnore is the observed exclusion patterns used for constructing the source artifact. */
+  observedIgnore?: string;
+  /**
+   * ObservedInclude is the observed list of GitRepository resources used to produce the current Artifact.
+   *
+   * Items: GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b…
+   */
+  observedInclude?: GitRepositoryInclude[];
+  /** ObservedRecurseSubmodules is the observed resource submodules configuration used to produce the current Artifact. */
+  observedRecurseSubmodules?: boolean;
 };
 
 /** SourceRef is the reference to the Source the chart is available at. */
@@ -1380,7 +1233,7 @@ export type HelmChartSourceRef = {
   name: string;
 };
 
-/** What the served versions of HelmChart share in spec. */
+/** What HelmChartV1, HelmChartV1beta1, HelmChartV1beta2 share in spec. */
 export type HelmChartSpecBase = {
   /** Chart is the name or path the Helm chart is available at in the SourceRef. */
   chart: string;
@@ -1432,7 +1285,7 @@ export type HelmChartV1beta1Status = {
   url?: string;
 };
 
-/** What the served versions of HelmRelease share in spec.chart.spec. */
+/** What HelmReleaseV2, HelmReleaseV2beta1, HelmReleaseV2beta2 share in spec.chart.spec. */
 export type HelmReleaseChartBase = {
   /** The name or path the Helm chart is available at in the SourceRef. */
   chart: string;
@@ -1448,21 +1301,13 @@ export type HelmReleaseChartBase = {
   version?: string;
 };
 
-/** NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace. */
-export type HelmReleaseDependsOn = {
-  /** Name of the referent. */
-  name: string;
-  /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
-  namespace?: string;
-};
-
 /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
 export type HelmReleaseKubeConfig = {
   /** SecretRef holds the name of a secret that contains a key with the kubeconfig file as the value. */
   secretRef: SecretRef;
 };
 
-/** What the served versions of HelmRelease share in spec. */
+/** What HelmReleaseV2, HelmReleaseV2beta1, HelmReleaseV2beta2 share in spec. */
 export type HelmReleaseSpecBase = {
   /** DriftDetection holds the configuration for detecting and handling differences between the manifest in the Helm storage and the resources cu… */
   driftDetection?: DriftDetection;
@@ -1490,7 +1335,39 @@ export type HelmReleaseSpecBase = {
   values?: unknown;
 };
 
-/** What the served versions of HelmRelease share in status. */
+/** What HelmReleaseV2beta1, HelmReleaseV2beta2 share in spec. */
+export type HelmReleaseSpecV2beta1AndV2beta2Base = {
+  /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
+  chartRef?: ChartRef;
+  /**
+   * DependsOn may contain a meta.NamespacedObjectReference slice with references to HelmRelease resources that must be ready before this HelmRe…
+   *
+   * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
+   */
+  dependsOn?: NamespacedObjectReference[];
+  /** Install holds the configuration for Helm install actions for this HelmRelease. */
+  install?: Install;
+  /** KubeConfig for reconciling the HelmRelease on a remote cluster. */
+  kubeConfig?: HelmReleaseKubeConfig;
+  /**
+   * PostRenderers holds an array of Helm PostRenderers, which will be applied in order of their definition.
+   *
+   * Items: PostRenderer contains a Helm PostRenderer specification.
+   */
+  postRenderers?: PostRenderer[];
+  /** Rollback holds the configuration for Helm rollback actions for this HelmRelease. */
+  rollback?: Rollback;
+  /** Upgrade holds the configuration for Helm upgrade actions for this HelmRelease. */
+  upgrade?: Upgrade;
+  /**
+   * ValuesFrom holds references to resources containing Helm values for this HelmRelease, and information about how they should be merged.
+   *
+   * Items: ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at.
+   */
+  valuesFrom?: ValuesReference[];
+};
+
+/** What HelmReleaseV2, HelmReleaseV2beta1, HelmReleaseV2beta2 share in status. */
 export type HelmReleaseStatusBase = {
   /** Conditions holds the conditions for the HelmRelease. */
   conditions?: FluxCondition[];
@@ -1610,7 +1487,7 @@ export type History = {
 };
 
 /** IgnoreRule defines a rule to selectively disregard specific changes during the drift detection process. */
-export type Ignore = {
+export type IgnoreRule = {
   /** Paths is a list of JSON Pointer (RFC 6901) paths to be excluded from consideration in a Kubernetes object. */
   paths: string[];
   /** Target is a selector for specifying Kubernetes objects to which this rule applies. */
@@ -1629,14 +1506,34 @@ export type Image = {
   newTag?: string;
 };
 
-/** What the served versions of ImagePolicy share in spec. */
+/** What ImagePolicyV1, ImagePolicyV1beta1, ImagePolicyV1beta2 share in spec. */
 export type ImagePolicySpecBase = {
   /** FilterTags enables filtering for only a subset of tags based on a set of rules. */
   filterTags?: FilterTags;
   /** ImageRepositoryRef points at the object specifying the image being scanned */
-  imageRepositoryRef: HelmReleaseDependsOn;
+  imageRepositoryRef: NamespacedObjectReference;
   /** Policy gives the particulars of the policy to be followed in selecting the most recent image */
   policy: Policy;
+};
+
+/** What ImagePolicyV1, ImagePolicyV1beta2 share in status. */
+export type ImagePolicyStatusBase = {
+  conditions?: FluxCondition[];
+  /** LatestRef gives the first in the list of images scanned by the image repository, when filtered and ordered according to the policy. */
+  latestRef?: LatestRef;
+  observedGeneration?: number;
+  /** ObservedPreviousRef is the observed previous LatestRef. */
+  observedPreviousRef?: LatestRef;
+};
+
+/** What ImageRepositoryV1, ImageRepositoryV1beta2 share in status.lastScanResult. */
+export type ImageRepositoryLastScanResultBase = {
+  /** LatestTags is a small sample of the tags found in the last scan. */
+  latestTags?: string[];
+  /** ScanTime is the time when the last scan was performed. */
+  scanTime?: string;
+  /** TagCount is the number of tags found in the last scan. */
+  tagCount: number;
 };
 
 /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
@@ -1676,7 +1573,7 @@ export type ImageRepositorySpec = {
   timeout?: string;
 };
 
-/** What the served versions of ImageRepository share in status. */
+/** What ImageRepositoryV1, ImageRepositoryV1beta1, ImageRepositoryV1beta2 share in status. */
 export type ImageRepositoryStatusBase = {
   /** CanonicalName is the name of the image repository with all the implied bits made explicit; e.g., `docker.io/library/alpine` rather than `al… */
   canonicalImageName?: string;
@@ -1685,6 +1582,18 @@ export type ImageRepositoryStatusBase = {
   lastHandledReconcileAt?: string;
   /** ObservedGeneration is the last reconciled generation. */
   observedGeneration?: number;
+};
+
+/** What ImageUpdateAutomationV1, ImageUpdateAutomationV1beta2 share in spec.git.commit. */
+export type ImageUpdateAutomationGitCommitBase = {
+  /** Author gives the email and optionally the name to use as the author of commits. */
+  author: Author;
+  /** MessageTemplate provides a template for the commit message, into which will be interpolated the details of the change made. */
+  messageTemplate?: string;
+  /** MessageTemplateValues provides additional values to be available to the templating rendering. */
+  messageTemplateValues?: {
+    [k: string]: string | undefined;
+  };
 };
 
 /** SourceRef refers to the resource giving access details to a git repository. */
@@ -1699,7 +1608,7 @@ export type ImageUpdateAutomationSourceRef = {
   namespace?: string;
 };
 
-/** What the served versions of ImageUpdateAutomation share in spec. */
+/** What ImageUpdateAutomationV1, ImageUpdateAutomationV1beta1, ImageUpdateAutomationV1beta2 share in spec. */
 export type ImageUpdateAutomationSpecBase = {
   /** Interval gives an lower bound for how often the automation run should be attempted. */
   interval: string;
@@ -1728,19 +1637,6 @@ export type ImageUpdateAutomationStatus = {
   };
   /** ObservedPolicies []ObservedPolicy `json:"observedPolicies,omitempty"` ObservedSourceRevision is the last observed source revision. */
   observedSourceRevision?: string;
-};
-
-/** GitRepositoryInclude specifies a local reference to a GitRepository which Artifact (sub-)contents must be included, and where they should b… */
-export type Include = {
-  /** FromPath specifies the path to copy contents from, defaults to the root of the Artifact. */
-  fromPath?: string;
-  /** GitRepositoryRef specifies the GitRepository which Artifact contents must be included. */
-  repository: {
-    /** Name of the referent. */
-    name: string;
-  };
-  /** ToPath specifies the path to copy contents to, defaults to the name of the GitRepositoryRef. */
-  toPath?: string;
 };
 
 /** Install holds the configuration for Helm install actions for this HelmRelease. */
@@ -1803,7 +1699,7 @@ export type KubeConfig = {
   secretRef?: SecretRef;
 };
 
-/** What the served versions of Kustomization share in spec.sourceRef. */
+/** What KustomizationV1, KustomizationV1beta1, KustomizationV1beta2 share in spec.sourceRef. */
 export type KustomizationSourceRefBase = {
   /** API version of the referent. */
   apiVersion?: string;
@@ -1813,7 +1709,7 @@ export type KustomizationSourceRefBase = {
   namespace?: string;
 };
 
-/** What the served versions of Kustomization share in spec. */
+/** What KustomizationV1, KustomizationV1beta1, KustomizationV1beta2 share in spec. */
 export type KustomizationSpecBase = {
   /** Force instructs the controller to recreate resources when patching fails due to an immutable field change. */
   force?: boolean;
@@ -1822,7 +1718,7 @@ export type KustomizationSpecBase = {
    *
    * Items: NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace.
    */
-  healthChecks?: HealthCheck[];
+  healthChecks?: NamespacedObjectKindReference[];
   /**
    * Images is a list of (image name, new name, new tag or digest) for changing image names, tags or digests.
    *
@@ -1853,7 +1749,39 @@ export type KustomizationSpecBase = {
   timeout?: string;
 };
 
-/** What the served versions of Kustomization share in status. */
+/** What KustomizationV1, KustomizationV1beta2 share in spec. */
+export type KustomizationSpecV1AndV1beta2Base = {
+  /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
+  commonMetadata?: CommonMetadata;
+  /** Components specifies relative paths to kustomize Components. */
+  components?: string[];
+  /** Wait instructs the controller to check the health of all the reconciled resources. */
+  wait?: boolean;
+};
+
+/** What KustomizationV1beta1, KustomizationV1beta2 share in spec. */
+export type KustomizationSpecV1beta1AndV1beta2Base = {
+  /** Decrypt Kubernetes secrets before applying them on the cluster. */
+  decryption?: Decryption;
+  /**
+   * DependsOn may contain a meta.NamespacedObjectReference slice with references to Kustomization resources that must be ready before this Kust…
+   *
+   * Items: NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace.
+   */
+  dependsOn?: NamespacedObjectReference[];
+  /**
+   * JSON 6902 patches, defined as inline YAML objects.
+   *
+   * Items: JSON6902Patch contains a JSON6902 patch and the target the patch should be applied to.
+   */
+  patchesJson6902?: PatchesJson6902[];
+  /** Strategic merge patches, defined as inline YAML objects. */
+  patchesStrategicMerge?: unknown[];
+  /** Validate the Kubernetes objects before applying them on the cluster. */
+  validation?: 'none' | 'client' | 'server';
+};
+
+/** What KustomizationV1, KustomizationV1beta1, KustomizationV1beta2 share in status. */
 export type KustomizationStatusBase = {
   conditions?: FluxCondition[];
   /** The last successfully applied revision. */
@@ -1892,6 +1820,26 @@ export type MatchOIDCIdentity = {
   subject: string;
 };
 
+/** NamespacedObjectKindReference contains enough information to locate the typed referenced Kubernetes resource object in any namespace. */
+export type NamespacedObjectKindReference = {
+  /** API version of the referent, if not specified the Kubernetes preferred version will be used. */
+  apiVersion?: string;
+  /** Kind of the referent. */
+  kind: string;
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
+  namespace?: string;
+};
+
+/** NamespacedObjectReference contains enough information to locate the referenced Kubernetes resource object in any namespace. */
+export type NamespacedObjectReference = {
+  /** Name of the referent. */
+  name: string;
+  /** Namespace of the referent, when not specified it acts as LocalObjectReference. */
+  namespace?: string;
+};
+
 /** The OCI reference to pull and monitor for changes, defaults to the latest tag. */
 export type OCIRepositoryRef = {
   /** Digest is the image digest to pull, takes precedence over SemVer. */
@@ -1904,7 +1852,7 @@ export type OCIRepositoryRef = {
   tag?: string;
 };
 
-/** What the served versions of OCIRepository share in spec. */
+/** What OCIRepositoryV1, OCIRepositoryV1beta2 share in spec. */
 export type OCIRepositorySpecBase = {
   /** CertSecretRef can be given the name of a Secret containing either or both of */
   certSecretRef?: {
@@ -1943,7 +1891,7 @@ export type OCIRepositorySpecBase = {
   url: string;
 };
 
-/** What the served versions of OCIRepository share in status. */
+/** What OCIRepositoryV1, OCIRepositoryV1beta2 share in status. */
 export type OCIRepositoryStatusBase = {
   /** Artifact represents the output of the last successful OCI Repository sync. */
   artifact?: Artifact;
@@ -2137,7 +2085,7 @@ export type Strategy = {
 };
 
 /** SubstituteReference contains a reference to a resource containing the variables name and value. */
-export type SubstituteFrom = {
+export type SubstituteReference = {
   /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
   kind: 'Secret' | 'ConfigMap';
   /** Name of the values referent. */
@@ -2242,7 +2190,7 @@ export type Upgrade = {
 };
 
 /** ValuesReference contains a reference to a resource containing Helm values, and optionally the key they can be found at. */
-export type ValuesFrom = {
+export type ValuesReference = {
   /** Kind of the values referent, valid values are ('Secret', 'ConfigMap'). */
   kind: 'Secret' | 'ConfigMap';
   /** Name of the values referent. */

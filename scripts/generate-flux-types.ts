@@ -192,8 +192,8 @@ function sitesOf(roots: ReadonlyArray<{ name: string; schema: Schema }>, options
     for (const [key, child] of Object.entries<Schema>(node.properties ?? {})) visit(child, owner, [...path, key], false, (ref) => (node.properties[key] = ref));
     if (node.items) visit(node.items, owner, path, true, (ref) => (node.items = ref));
     if (typeof node.additionalProperties === 'object') visit(node.additionalProperties, owner, path, false, (ref) => (node.additionalProperties = ref));
-    // A based object's own part: its properties are places, the part itself is not.
-    for (const part of node.allOf ?? []) visit(part, owner, path, item, undefined);
+    // A based object's own part is a place too: versions may share more of it among themselves (a second base).
+    (node.allOf ?? []).forEach((part: Schema, i: number) => visit(part, owner, path, item, part.tsType ? undefined : (ref) => node.allOf.splice(i, 1, ...(ref.allOf ?? [ref]))));
     if (replace && node.properties && Object.keys(node.properties).length > 0) sites.push({ node, owner, path, item, replace });
   };
   for (const root of roots) visit(root.schema, root.name, [], false, undefined);
@@ -246,41 +246,47 @@ export function extractCommonBases(roots: ReadonlyArray<{ name: string; schema: 
   const bases: SharedType[] = [];
   const kindOf = (owner: string) => owner.replace(/V\d\w*$/, '');
   const sharedSchema = new Map([...shared].map((t) => [t.name, t.schema]));
-  for (const done = new Set<string>(); ; ) {
+  for (;;) {
     const groups = new Map<string, Site[]>();
     for (const site of sitesOf(roots, { refs: true })) {
       if (site.node.tsType && !sharedSchema.has(site.node.tsType)) continue;
       const key = `${kindOf(site.owner)}:${site.path.join('.')}${site.item ? '[]' : ''}`;
       groups.set(key, [...(groups.get(key) ?? []), site]);
     }
-    const candidates = [...groups.entries()]
-      .filter(([key]) => !done.has(key))
-      .map(([key, sites]) => {
-        const inline = sites.filter((s) => !s.node.tsType);
+    const candidates = [...groups.values()]
+      .map((sites) => {
+        const all = sites.filter((s) => !s.node.tsType);
         const refNames = [...new Set(sites.filter((s) => s.node.tsType).map((s) => s.node.tsType as string))];
+        if (refNames.length > 1 || all.length === 0) return undefined;
         // One shared type already there: it is the base when every inline version has all of it.
-        const base = refNames.length === 1 ? { name: refNames[0]!, schema: sharedSchema.get(refNames[0]!)! } : undefined;
-        const nodes = base ? [base.schema, ...inline.map((s) => s.node)] : inline.map((s) => s.node);
-        const common = refNames.length > 1 ? [] : commonProperties(nodes);
-        const whole = base ? common.length === Object.keys(base.schema.properties ?? {}).length : true;
-        return { key, inline, base, common, ok: inline.length > 0 && nodes.length > 1 && whole && common.length >= MIN_BASE_PROPERTIES };
+        if (refNames.length === 1) {
+          const base = { name: refNames[0]!, schema: sharedSchema.get(refNames[0]!)! };
+          const common = commonProperties([base.schema, ...all.map((s) => s.node)]);
+          return common.length === Object.keys(base.schema.properties ?? {}).length ? { inline: all, base, common } : undefined;
+        }
+        // Else what all versions share, or, when that is too little, what the two closest share.
+        const pairs = all.flatMap((a, i) => all.slice(i + 1).map((b) => [a, b]));
+        const options = [all, ...pairs].map((inline) => ({ inline, base: undefined, common: commonProperties(inline.map((s) => s.node)) }));
+        return options.find((o) => o.inline.length > 1 && o.common.length >= MIN_BASE_PROPERTIES) ?? undefined;
       })
-      .filter((c) => c.ok);
+      .filter((c) => c !== undefined && c.common.length >= MIN_BASE_PROPERTIES);
     if (candidates.length === 0) return bases;
     // The deepest first, so a parent is compared with its children already based.
-    const [{ key, inline, base, common }] = candidates.sort((a, b) => b.inline[0]!.path.length - a.inline[0]!.path.length);
-    done.add(key);
+    const [{ inline, base, common }] = candidates.sort((a, b) => b!.inline[0]!.path.length - a!.inline[0]!.path.length) as NonNullable<(typeof candidates)[number]>[];
     const first = inline[0]!;
     let name = base?.name;
     if (!name) {
-      name = [kindOf(first.owner), ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal), first.item ? 'Item' : '', 'Base'].join('');
-      if (taken.has(name)) throw new Error(`generate-flux-types: base type name ${name} is taken`);
+      const stem = [kindOf(first.owner), ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal), first.item ? 'Item' : ''].join('');
+      const versions = inline.map((s) => s.owner.slice(kindOf(s.owner).length)).join('And');
+      name = [`${stem}Base`, `${stem}${versions}Base`].find((n) => !taken.has(n));
+      if (!name) throw new Error(`generate-flux-types: base type names ${stem}Base and ${stem}${versions}Base are taken`);
       taken.add(name);
-      bases.push({ name, schema: { ...pick(first.node, common), description: `What the served versions of ${kindOf(first.owner)} share in ${first.path.join('.')}.` } });
+      bases.push({ name, schema: { ...pick(first.node, common), description: `What ${inline.map((s) => s.owner).join(', ')} share in ${first.path.join('.')}.` } });
     }
     for (const site of inline) {
       const own = Object.keys(site.node.properties).filter((k) => !common.includes(k));
-      site.replace({ ...(site.node.description ? { description: site.node.description } : {}), allOf: [{ tsType: name }, pick(site.node, own)] });
+      const ref = { tsType: name };
+      site.replace(own.length === 0 ? { ...(site.node.description ? { description: site.node.description } : {}), ...ref } : { ...(site.node.description ? { description: site.node.description } : {}), allOf: [ref, pick(site.node, own)] });
     }
   }
 }
@@ -307,10 +313,14 @@ function commonProperties(nodes: readonly Schema[]): string[] {
 }
 
 /**
- * The name of a shared type: the property it stands under most often (`secretRef` → `SecretRef`), with its parents'
- * names in front while that name is vague or taken (`HelmReleaseSpec`), and the owning type's name as the last resort.
+ * The name of a shared type: its Go type's name where an array item's doc comment gives it
+ * (`NamespacedObjectReference`), else the property it stands under most often (`secretRef` → `SecretRef`), with its
+ * parents' names in front while that name is vague or taken, and the owning type's name as the last resort.
  */
 function sharedName(sites: readonly Site[], taken: ReadonlySet<string>): string {
+  // An array item's description is its Go type's doc comment, which starts with the type's name (PostRenderer …).
+  const goName = sites.map((s) => (s.item ? /^([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+) /.exec(s.node.description ?? '')?.[1] : undefined)).find((n) => n && !taken.has(n));
+  if (goName) return goName;
   const votes = new Map<string, number>();
   for (const s of sites) {
     const key = s.path.at(-1) ?? '';
