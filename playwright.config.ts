@@ -19,6 +19,7 @@ import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { splitShellWords } from './helpers/shell-words.ts';
 import { loadTarget, peekTarget, TargetError, type LoadedTarget } from './targets/load.ts';
 import type { Credentials, RunOptions } from './fixtures/index.ts';
+import { credentialsOf } from './fixtures/credentials.ts';
 import { lazyEnvironmentInfo } from './fixtures/global/environment-info.ts';
 import { sandboxArgsWithoutSandbox, sandboxRunArgs, type SandboxRunArgs } from './fixtures/global/sandbox-args.ts';
 import { readMemberEnv, SANDBOX_ENV_NAMES, sandboxEnvPlaceholders } from './fixtures/global/sandbox-env.ts';
@@ -72,15 +73,6 @@ interface Member {
   meta: MemberMetadata;
 }
 
-/** Secrets and user names, from the environment variables the profile names. */
-function credentialsOf(target: LoadedTarget, from: NodeJS.ProcessEnv): Credentials {
-  return {
-    registry: { username: target.registry.usernameEnv && from[target.registry.usernameEnv], password: target.registry.passwordEnv && from[target.registry.passwordEnv] },
-    git: { username: target.git.usernameEnv && from[target.git.usernameEnv], token: target.git.tokenEnv && from[target.git.tokenEnv] },
-    githubToken: target.github?.tokenEnv && from[target.github.tokenEnv],
-  };
-}
-
 /** A member (or the single target): its profile loaded, its sandbox words, its run directory. */
 function member(ref: string | undefined, options: { name?: string; extraSandboxArgs?: string[] }): Member {
   const dir = options.name ? path.join(reports, 'fleet', options.name) : undefined;
@@ -112,13 +104,6 @@ function member(ref: string | undefined, options: { name?: string; extraSandboxA
       runDir,
       sandboxStateDir: sandbox?.stateDir ?? path.join(reports, '.sandbox'),
       environmentFile: path.join(runDir, 'environment.json'),
-      credentialEnv: {
-        registryUser: target.registry.usernameEnv,
-        registryPassword: target.registry.passwordEnv,
-        gitUser: target.git.usernameEnv,
-        gitToken: target.git.tokenEnv,
-        githubToken: target.github?.tokenEnv,
-      },
       ...(envFile ? { envFile } : {}),
     },
   };

@@ -4,20 +4,16 @@ import { chooseResource, compareKubeVersions, fluxApiVersions, type DiscoveredGr
 
 const r = (group: string, version: string, kind: string, plural: string): DiscoveredResource => ({ group, version, kind, plural, namespaced: true });
 
+/** The versions one kind is served at, newest first, as discovery lists them. */
+const served = (group: string, kind: string, plural: string, versions: string[]): DiscoveredResource[] => versions.map((v) => r(group, v, kind, plural));
+
 /** What Flux v2.6 serves: deprecated betas next to v1/v2, images only as betas. */
 const FLUX26: DiscoveredResource[] = [
-  r('source.toolkit.fluxcd.io', 'v1', 'GitRepository', 'gitrepositories'),
-  r('source.toolkit.fluxcd.io', 'v1beta2', 'GitRepository', 'gitrepositories'),
-  r('source.toolkit.fluxcd.io', 'v1beta1', 'GitRepository', 'gitrepositories'),
-  r('kustomize.toolkit.fluxcd.io', 'v1', 'Kustomization', 'kustomizations'),
-  r('kustomize.toolkit.fluxcd.io', 'v1beta2', 'Kustomization', 'kustomizations'),
-  r('helm.toolkit.fluxcd.io', 'v2', 'HelmRelease', 'helmreleases'),
-  r('helm.toolkit.fluxcd.io', 'v2beta2', 'HelmRelease', 'helmreleases'),
-  r('helm.toolkit.fluxcd.io', 'v2beta1', 'HelmRelease', 'helmreleases'),
-  r('image.toolkit.fluxcd.io', 'v1beta2', 'ImageRepository', 'imagerepositories'),
-  r('image.toolkit.fluxcd.io', 'v1beta1', 'ImageRepository', 'imagerepositories'),
-  r('image.toolkit.fluxcd.io', 'v1beta2', 'ImagePolicy', 'imagepolicies'),
-  r('image.toolkit.fluxcd.io', 'v1beta1', 'ImagePolicy', 'imagepolicies'),
+  ...served('source.toolkit.fluxcd.io', 'GitRepository', 'gitrepositories', ['v1', 'v1beta2', 'v1beta1']),
+  ...served('kustomize.toolkit.fluxcd.io', 'Kustomization', 'kustomizations', ['v1', 'v1beta2']),
+  ...served('helm.toolkit.fluxcd.io', 'HelmRelease', 'helmreleases', ['v2', 'v2beta2', 'v2beta1']),
+  ...served('image.toolkit.fluxcd.io', 'ImageRepository', 'imagerepositories', ['v1beta2', 'v1beta1']),
+  ...served('image.toolkit.fluxcd.io', 'ImagePolicy', 'imagepolicies', ['v1beta2', 'v1beta1']),
 ];
 
 describe('compareKubeVersions', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { compileType, DEFAULT_OUT, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
+import { compileType, DEFAULT_OUT, extractCommonBases, extractSharedTypes, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const script = join(root, 'scripts/generate-flux-types.ts');
@@ -92,5 +92,81 @@ describe('generate-flux-types', () => {
     assert.match(ts, /extra\?: \{\n    \[k: string\]: unknown \| undefined;\n  \};/);
     assert.match(ts, /labels\?: \{\n    \[k: string\]: string \| undefined;\n  \};/);
     assert.match(ts, /closed\?: \{\n    name\?: string;\n  \};/);
+  });
+});
+
+describe('extractSharedTypes', () => {
+  const ref = () => ({ type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'Name of the referent.' }, namespace: { type: 'string' } } });
+  const roots = (): Array<{ name: string; schema: Record<string, any> }> => [
+    { name: 'ThingV1', schema: { type: 'object', properties: { spec: { type: 'object', properties: { sourceRef: { ...ref(), description: 'SourceRef of v1.' }, interval: { type: 'string' } } } } } },
+    { name: 'ThingV2', schema: { type: 'object', properties: { spec: { type: 'object', properties: { sourceRef: { ...ref(), description: 'SourceRef of v2.' }, suspend: { type: 'boolean' } } }, status: { type: 'object', properties: { lastRef: ref() } } } } },
+  ];
+
+  it('emits an object that stands in several places once, each place keeping its own description', () => {
+    const r = roots();
+    const shared = extractSharedTypes(r, new Set());
+    assert.deepEqual(shared.map((t) => t.name), ['SourceRef']);
+    assert.deepEqual(shared[0]!.schema.properties, ref().properties);
+    assert.deepEqual(r[0]!.schema.properties.spec.properties.sourceRef, { description: 'SourceRef of v1.', tsType: 'SourceRef' });
+    assert.deepEqual(r[1]!.schema.properties.spec.properties.sourceRef, { description: 'SourceRef of v2.', tsType: 'SourceRef' });
+    assert.deepEqual(r[1]!.schema.properties.status.properties.lastRef, { tsType: 'SourceRef' });
+    assert.equal(r[0]!.schema.properties.spec.properties.interval.type, 'string', 'what differs stays inline');
+  });
+
+  it('names it after its parents when the plain name is taken or says nothing, and never shares one-property objects', () => {
+    const r = roots();
+    assert.deepEqual(extractSharedTypes(r, new Set(['SourceRef'])).map((t) => t.name), ['ThingSourceRef']);
+    const tiny = [1, 2].map((n) => ({ name: `T${n}`, schema: { type: 'object', properties: { ref: { type: 'object', properties: { name: { type: 'string' } } } } } }));
+    assert.deepEqual(extractSharedTypes(tiny, new Set()), []);
+  });
+
+  it('takes the Go type\'s name from an array item\'s doc comment', () => {
+    const item = () => ({ type: 'array', items: { ...ref(), description: 'NamespacedObjectReference contains enough information to locate the object.' } });
+    const r = [1, 2].map((n) => ({ name: `T${n}`, schema: { type: 'object', properties: { dependsOn: item() } } }));
+    assert.deepEqual(extractSharedTypes(r, new Set()).map((t) => t.name), ['NamespacedObjectReference']);
+  });
+
+  it('the generated file declares each shared part once', async () => {
+    const text = await renderFluxTypes();
+    const names = [...text.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
+    assert.equal(new Set(names).size, names.length);
+    assert.match(text, /^export type ChartVerify = \{/m);
+    assert.ok((text.match(/verify\?: ChartVerify;/g) ?? []).length >= 2, 'ChartVerify is referred to, not repeated');
+  });
+});
+
+describe('extractCommonBases', () => {
+  const str = { type: 'string' };
+  const spec = (extra: Record<string, unknown>) => ({ type: 'object', required: ['interval'], properties: { interval: str, path: str, prune: { type: 'boolean' }, ...extra } });
+  const version = (name: string, extra: Record<string, unknown>) => ({ name, schema: { type: 'object', properties: { spec: { ...spec(extra), description: `${name} spec.` } } } });
+  /** The `spec` of a root as the generator leaves it. */
+  const specOf = (root: { schema: { properties: { spec: unknown } } }) => root.schema.properties.spec as { allOf?: Array<{ tsType?: string; properties?: unknown }> };
+
+  it('emits what the versions of a kind share once, each version being that base and its own properties', () => {
+    const roots = [version('ThingV1', { timeout: str }), version('ThingV1beta1', { validation: str })];
+    const bases = extractCommonBases(roots, [], new Set());
+    assert.deepEqual(bases.map((b) => b.name), ['ThingSpecBase']);
+    assert.deepEqual(Object.keys(bases[0]!.schema.properties), ['interval', 'path', 'prune']);
+    assert.deepEqual(bases[0]!.schema.required, ['interval']);
+    assert.deepEqual(roots[0]!.schema.properties.spec, { description: 'ThingV1 spec.', allOf: [{ tsType: 'ThingSpecBase' }, { type: 'object', additionalProperties: false, properties: { timeout: str } }] });
+    assert.deepEqual(specOf(roots[1]!).allOf?.[1]?.properties, { validation: str });
+  });
+
+  it('uses a shared type one version already refers to as the base, and leaves versions with too little in common alone', () => {
+    const roots = [{ name: 'ThingV2', schema: { type: 'object', properties: { spec: { tsType: 'Spec' } } } }, version('ThingV3', { action: str })];
+    const shared = [{ name: 'Spec', schema: spec({}) }];
+    assert.deepEqual(extractCommonBases(roots, shared, new Set(['Spec'])), []);
+    assert.deepEqual(specOf(roots[1]!).allOf?.[0], { tsType: 'Spec' });
+    const apart = [version('OtherV1', { a: str }), { name: 'OtherV2', schema: { type: 'object', properties: { spec: { type: 'object', properties: { interval: str, b: str } } } } }];
+    assert.deepEqual(extractCommonBases(apart, [], new Set()), []);
+    assert.equal(specOf(apart[0]!).allOf, undefined);
+  });
+
+  it('when all versions share too little, bases what the two closest share, named after them', () => {
+    const loner = { name: 'ThingV9', schema: { type: 'object', properties: { spec: { type: 'object', properties: { interval: str, b: str } } } } };
+    const roots = [version('ThingV1', { a: str }), version('ThingV2', { c: str }), loner];
+    assert.deepEqual(extractCommonBases(roots, [], new Set(['ThingSpecBase'])).map((b) => b.name), ['ThingSpecV1AndV2Base']);
+    assert.deepEqual(specOf(roots[1]!).allOf?.[0], { tsType: 'ThingSpecV1AndV2Base' });
+    assert.equal(specOf(loner).allOf, undefined);
   });
 });

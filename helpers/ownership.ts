@@ -11,7 +11,7 @@
  */
 import { automationCommitProblems, type AutomationCommitSpec } from './automation-commit.ts';
 
-/** Manifest annotation carrying the run id on artifacts the suite pushes (tests/plan.ts re-exports it). */
+/** Manifest annotation carrying the run id on artifacts the suite pushes (fixtures/plan.ts re-exports it). */
 export const RUN_ID_ANNOTATION = 'dev.gitops-e2e.run-id';
 
 /** A registry tag found where the start state has none. */

@@ -1,6 +1,6 @@
 /**
  * Masks credentials in everything the suite writes out (attachments, logs, command echoes, Allure parameters).
- * Build one redactor per run from the secret values of the target profile (`secretsOf(target)`) and pass every
+ * Build one redactor per run from the run's credentials (`redactorOf` in fixtures/credentials.ts) and pass every
  * outgoing string, or object with {@link Redactor.deep}, through it.
  */
 

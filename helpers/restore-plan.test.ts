@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeRestoreAction, restoreActions, type LedgerEntry } from './restore-plan.ts';
+import { describeRestoreAction, restoreActions, restoreOrder, type LedgerEntry, type RestoreAction } from './restore-plan.ts';
 
 const FILE = 'apps/foundry-gpu-oras/helmrelease.yaml';
 const push = (at: number, fromValue: string, toValue: string): LedgerEntry => ({ type: 'git-push', at, branch: 'main', file: FILE, sha: `sha${at}`, fromValue, toValue });
@@ -41,5 +41,22 @@ describe('restoreActions', () => {
     assert.deepEqual(actions, [{ action: 'delete-tag', repository: 'm', tag: 'v0.2.0', digest: 'sha256:a' }, { action: 'resume', ...iua }]);
     assert.equal(describeRestoreAction(actions[1]!), 'resume ImageUpdateAutomation flux-system/a suspended by this run');
     assert.deepEqual(restoreActions([...crashed, { type: 'resume', at: 5, ...iua }, { type: 'oci-delete', at: 6, repository: 'm', tag: 'v0.2.0' }], { fromTag: 'v0.1.0' }), []);
+  });
+});
+
+describe('restoreOrder', () => {
+  const actions: RestoreAction[] = [
+    { action: 'restore-git', branch: 'main', file: FILE, from: 'v0.2.0', to: 'v0.1.0' },
+    { action: 'delete-tag', repository: 'm', tag: 'v0.2.0', digest: 'sha256:a', why: 'pushed by gitops-e2e run r1, left behind' },
+  ];
+
+  it('keeps git first in manual mode, and puts the tag first in automation mode (the automation would commit it again)', () => {
+    assert.deepEqual(restoreOrder(actions, 'manual').map((a) => a.action), ['restore-git', 'delete-tag']);
+    assert.deepEqual(restoreOrder(actions, 'automation').map((a) => a.action), ['delete-tag', 'restore-git']);
+  });
+
+  it('describes whose change an action undoes when it is known', () => {
+    assert.equal(describeRestoreAction(actions[1]!), 'delete m:v0.2.0 (sha256:a) pushed by gitops-e2e run r1, left behind');
+    assert.equal(describeRestoreAction({ ...actions[0]!, why: 'set by commit abc of run r1' } as RestoreAction), `restore ${FILE} on main from v0.2.0 to v0.1.0 (set by commit abc of run r1)`);
   });
 });

@@ -2,7 +2,8 @@
  * The run ledger's vocabulary and what undoing a run means: every mutation the suite makes (git push of the tag,
  * registry push/delete, bootstrap) is appended to the ledger as it happens; the teardown turns the ledger into the
  * actions that bring git and the registry back to the start state (tag file at the from-tag, no to-tag the run
- * pushed). Bootstrap is not undone: the from-tag deployment is the start state.
+ * pushed). Bootstrap is not undone: the from-tag deployment is the start state. Preflight undoes a crashed run's
+ * leftovers with the same actions (fixtures/start-state.ts runs them for both).
  */
 
 /** One mutation, as the ledger stores it. `at` is epoch ms. */
@@ -14,11 +15,11 @@ export type LedgerEntry =
   /** `spec.suspend` of an object set (`flux suspend` / `flux resume`), e.g. the ImageUpdateAutomation in a git rollback. */
   | { type: 'suspend' | 'resume'; at: number; kind: string; namespace: string; name: string };
 
-/** What the teardown must do. */
+/** What must be done to be back at the start state; `why` says whose change it undoes. */
 export type RestoreAction =
-  | { action: 'restore-git'; branch: string; file: string; from: string; to: string }
-  | { action: 'delete-tag'; repository: string; tag: string; digest: string }
-  | { action: 'resume'; kind: string; namespace: string; name: string };
+  | { action: 'restore-git'; branch: string; file: string; from: string; to: string; why?: string }
+  | { action: 'delete-tag'; repository: string; tag: string; digest: string; why?: string }
+  | { action: 'resume'; kind: string; namespace: string; name: string; why?: string };
 
 /**
  * Actions that undo the ledger, in order (git first, so Flux stops referencing the to-tag before it disappears;
@@ -49,9 +50,20 @@ export function restoreActions(entries: readonly LedgerEntry[], start: { fromTag
   return actions;
 }
 
-/** One line per action, for the teardown's report. */
+/**
+ * The order to run the actions in. Git first, so Flux stops referencing the to-tag before it disappears — except in
+ * automation mode, where the automation commits whatever the ImagePolicy selects: there the to-tag goes first, and
+ * git is restored only once the policy has let go of it (else the automation would commit it again). What the run
+ * suspended is resumed last, once git and the registry are back.
+ */
+export function restoreOrder(actions: readonly RestoreAction[], mode: 'manual' | 'automation'): RestoreAction[] {
+  const rank: Record<RestoreAction['action'], number> = mode === 'manual' ? { 'restore-git': 0, 'delete-tag': 1, resume: 2 } : { 'delete-tag': 0, 'restore-git': 1, resume: 2 };
+  return [...actions].sort((a, b) => rank[a.action] - rank[b.action]);
+}
+
+/** One line per action, for the reports. */
 export function describeRestoreAction(a: RestoreAction): string {
-  if (a.action === 'restore-git') return `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}`;
-  if (a.action === 'resume') return `resume ${a.kind} ${a.namespace}/${a.name} suspended by this run`;
-  return `delete ${a.repository}:${a.tag} (${a.digest}) pushed by this run`;
+  if (a.action === 'restore-git') return `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}${a.why ? ` (${a.why})` : ''}`;
+  if (a.action === 'resume') return `resume ${a.kind} ${a.namespace}/${a.name} ${a.why ?? 'suspended by this run'}`;
+  return `delete ${a.repository}:${a.tag} (${a.digest}) ${a.why ?? 'pushed by this run'}`;
 }

@@ -7,6 +7,10 @@
  * of every line: properties are merged, a field is required only where every line requires it, enums are united.
  * The capability table is stricter: a field counts only if every line serving that version has it.
  *
+ * What repeats is written once: an object that stands in several places (another version, line or kind) becomes a
+ * named type the places refer to, and where a kind's versions differ in a few properties of the same object, what
+ * they share becomes a base type each version extends with its own (`HelmReleaseSpecBase & { … }`).
+ *
  * Run: node --import tsx scripts/generate-flux-types.ts [--check] [--out PATH]
  *   --check  exit 1 with one line when regenerating would change the output file (npm run check:flux-types)
  *   --out    write (or check) another path; the tests use it
@@ -154,6 +158,197 @@ function rootSchema(v: ServedVersion, condition: Schema | undefined): JSONSchema
   return root as JSONSchema;
 }
 
+/** A part of the types that repeats (across versions, lines or places), emitted once under its own name. */
+export interface SharedType {
+  name: string;
+  schema: Schema;
+}
+
+/** Objects with fewer properties than this stay inline: a name would say less than the two lines it replaces. */
+const MIN_SHARED_PROPERTIES = 2;
+/** Property names that say nothing alone: a shared type under one is named after its parents too. */
+const VAGUE_KEYS = new Set(['spec', 'status', 'ref', 'items', 'source', 'config', 'metadata']);
+
+/** One object schema reached from a root, with the property path that leads to it (array items keep the array's key). */
+interface Site {
+  node: Schema;
+  owner: string;
+  path: string[];
+  /** Reached as an array's item. */
+  item: boolean;
+  replace: (ref: Schema) => void;
+}
+
+/**
+ * Every object schema with properties below the roots (roots themselves excluded), depth first in key order; with
+ * `refs`, also the places that already refer to a shared type (`tsType`).
+ */
+function sitesOf(roots: ReadonlyArray<{ name: string; schema: Schema }>, options: { refs?: boolean } = {}): Site[] {
+  const sites: Site[] = [];
+  const visit = (node: Schema, owner: string, path: string[], item: boolean, replace: ((ref: Schema) => void) | undefined) => {
+    if (!node || typeof node !== 'object') return;
+    if (node.tsType) {
+      if (options.refs && replace) sites.push({ node, owner, path, item, replace });
+      return;
+    }
+    for (const [key, child] of Object.entries<Schema>(node.properties ?? {})) visit(child, owner, [...path, key], false, (ref) => (node.properties[key] = ref));
+    if (node.items) visit(node.items, owner, path, true, (ref) => (node.items = ref));
+    if (typeof node.additionalProperties === 'object') visit(node.additionalProperties, owner, path, false, (ref) => (node.additionalProperties = ref));
+    // A based object's own part is a place too: versions may share more of it among themselves (a second base).
+    (node.allOf ?? []).forEach((part: Schema, i: number) => visit(part, owner, path, item, part.tsType ? undefined : (ref) => node.allOf.splice(i, 1, ...(ref.allOf ?? [ref]))));
+    if (replace && node.properties && Object.keys(node.properties).length > 0) sites.push({ node, owner, path, item, replace });
+  };
+  for (const root of roots) visit(root.schema, root.name, [], false, undefined);
+  return sites;
+}
+
+/** How many properties an object declares, nested ones included (shared references count as one). */
+function propertyCount(node: Schema): number {
+  if (!node || typeof node !== 'object' || node.tsType) return 0;
+  const own = Object.values<Schema>(node.properties ?? {});
+  return own.length + own.reduce((n, child) => n + propertyCount(child), 0) + propertyCount(node.items) + propertyCount(node.additionalProperties);
+}
+
+/**
+ * Emits every object that stands in two or more places once, as a named type the places refer to — the largest
+ * first, so a repeated `spec` is one type and its parts are not named separately. Each place keeps its own
+ * description; the shared type takes the first place's. The roots are changed in place.
+ */
+export function extractSharedTypes(roots: ReadonlyArray<{ name: string; schema: Schema }>, reserved: ReadonlySet<string>): SharedType[] {
+  const shared: SharedType[] = [];
+  const taken = new Set([...reserved, ...roots.map((r) => r.name)]);
+  for (;;) {
+    const groups = new Map<string, Site[]>();
+    for (const site of sitesOf([...roots, ...shared])) {
+      const key = JSON.stringify(shape(site.node));
+      groups.set(key, [...(groups.get(key) ?? []), site]);
+    }
+    const repeated = [...groups.values()].filter((g) => g.length > 1 && propertyCount(g[0]!.node) >= MIN_SHARED_PROPERTIES);
+    if (repeated.length === 0) return shared;
+    // The largest first; among equals, the first met (the order of the roots is stable, so the output is too).
+    const [sites] = repeated.sort((a, b) => propertyCount(b[0]!.node) - propertyCount(a[0]!.node));
+    const first = sites![0]!;
+    const name = sharedName(sites!, taken);
+    taken.add(name);
+    shared.push({ name, schema: { ...first.node } });
+    for (const site of sites!) site.replace({ ...(site.node.description ? { description: site.node.description } : {}), tsType: name });
+  }
+}
+
+/** A base is worth its name only when the versions share at least this many properties. */
+const MIN_BASE_PROPERTIES = 3;
+
+/**
+ * Where the versions of a kind differ in a few properties of the same object (HelmRelease v2beta1 and v2beta2
+ * `spec`), the properties they share are emitted once and each version is that base `&` its own properties. The
+ * base is a shared type when one version's object already is one (HelmRelease v2's history item is `History & {
+ * action?: string }`), else a new `<Kind><Path>Base`. Run after {@link extractSharedTypes}; roots change in place.
+ */
+export function extractCommonBases(roots: ReadonlyArray<{ name: string; schema: Schema }>, shared: readonly SharedType[], taken: Set<string>): SharedType[] {
+  const bases: SharedType[] = [];
+  const kindOf = (owner: string) => owner.replace(/V\d\w*$/, '');
+  const sharedSchema = new Map([...shared].map((t) => [t.name, t.schema]));
+  for (;;) {
+    const groups = new Map<string, Site[]>();
+    for (const site of sitesOf(roots, { refs: true })) {
+      if (site.node.tsType && !sharedSchema.has(site.node.tsType)) continue;
+      const key = `${kindOf(site.owner)}:${site.path.join('.')}${site.item ? '[]' : ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), site]);
+    }
+    const candidates = [...groups.values()]
+      .map((sites) => {
+        const all = sites.filter((s) => !s.node.tsType);
+        const refNames = [...new Set(sites.filter((s) => s.node.tsType).map((s) => s.node.tsType as string))];
+        if (refNames.length > 1 || all.length === 0) return undefined;
+        // One shared type already there: it is the base when every inline version has all of it.
+        if (refNames.length === 1) {
+          const base = { name: refNames[0]!, schema: sharedSchema.get(refNames[0]!)! };
+          const common = commonProperties([base.schema, ...all.map((s) => s.node)]);
+          return common.length === Object.keys(base.schema.properties ?? {}).length ? { inline: all, base, common } : undefined;
+        }
+        // Else what all versions share, or, when that is too little, what the two closest share.
+        const pairs = all.flatMap((a, i) => all.slice(i + 1).map((b) => [a, b]));
+        const options = [all, ...pairs].map((inline) => ({ inline, base: undefined, common: commonProperties(inline.map((s) => s.node)) }));
+        return options.find((o) => o.inline.length > 1 && o.common.length >= MIN_BASE_PROPERTIES) ?? undefined;
+      })
+      .filter((c) => c !== undefined && c.common.length >= MIN_BASE_PROPERTIES);
+    if (candidates.length === 0) return bases;
+    // The deepest first, so a parent is compared with its children already based.
+    const [{ inline, base, common }] = candidates.sort((a, b) => b!.inline[0]!.path.length - a!.inline[0]!.path.length) as NonNullable<(typeof candidates)[number]>[];
+    const first = inline[0]!;
+    let name = base?.name;
+    if (!name) {
+      const stem = [kindOf(first.owner), ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal), first.item ? 'Item' : ''].join('');
+      const versions = inline.map((s) => s.owner.slice(kindOf(s.owner).length)).join('And');
+      name = [`${stem}Base`, `${stem}${versions}Base`].find((n) => !taken.has(n));
+      if (!name) throw new Error(`generate-flux-types: base type names ${stem}Base and ${stem}${versions}Base are taken`);
+      taken.add(name);
+      bases.push({ name, schema: { ...pick(first.node, common), description: `What ${inline.map((s) => s.owner).join(', ')} share in ${first.path.join('.')}.` } });
+    }
+    for (const site of inline) {
+      const own = Object.keys(site.node.properties).filter((k) => !common.includes(k));
+      const ref = { tsType: name };
+      site.replace(own.length === 0 ? { ...(site.node.description ? { description: site.node.description } : {}), ...ref } : { ...(site.node.description ? { description: site.node.description } : {}), allOf: [ref, pick(site.node, own)] });
+    }
+  }
+}
+
+/** The object schema with only `keys` of its properties (and of its required list). */
+function pick(node: Schema, keys: readonly string[]): Schema {
+  const required = (node.required ?? []).filter((r: string) => keys.includes(r));
+  return {
+    type: 'object',
+    additionalProperties: node.additionalProperties ?? false,
+    properties: Object.fromEntries(keys.map((k) => [k, node.properties[k]])),
+    ...(required.length ? { required } : {}),
+  };
+}
+
+/** The properties every node has with the same shape and the same required-ness, in key order. */
+function commonProperties(nodes: readonly Schema[]): string[] {
+  const [first, ...rest] = nodes;
+  const same = (k: string, n: Schema) =>
+    n.properties?.[k] !== undefined &&
+    JSON.stringify(shape(n.properties[k])) === JSON.stringify(shape(first!.properties[k])) &&
+    Boolean(n.required?.includes(k)) === Boolean(first!.required?.includes(k));
+  return Object.keys(first!.properties ?? {}).filter((k) => rest.every((n) => same(k, n)));
+}
+
+/**
+ * The name of a shared type: its Go type's name where an array item's doc comment gives it
+ * (`NamespacedObjectReference`), else the property it stands under most often (`secretRef` → `SecretRef`), with its
+ * parents' names in front while that name is vague or taken, and the owning type's name as the last resort.
+ */
+function sharedName(sites: readonly Site[], taken: ReadonlySet<string>): string {
+  // An array item's description is its Go type's doc comment, which starts with the type's name (PostRenderer …).
+  const goName = sites.map((s) => (s.item ? /^([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+) /.exec(s.node.description ?? '')?.[1] : undefined)).find((n) => n && !taken.has(n));
+  if (goName) return goName;
+  const votes = new Map<string, number>();
+  for (const s of sites) {
+    const key = s.path.at(-1) ?? '';
+    votes.set(key, (votes.get(key) ?? 0) + 1);
+  }
+  const key = [...votes].sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0]))[0]![0];
+  const site = sites.find((s) => s.path.at(-1) === key)!;
+  const last = site.item ? singular(pascal(key)) : pascal(key);
+  const parents = site.path.slice(0, -1).filter((k) => !VAGUE_KEYS.has(k)).map(pascal);
+  const candidates = VAGUE_KEYS.has(key) ? [] : [last];
+  for (let i = parents.length - 1; i >= 0; i--) candidates.push([...parents.slice(i), last].join(''));
+  const kind = site.owner.replace(/V\d\w*$/, '');
+  candidates.push([kind, ...parents, last].join(''), [site.owner, ...parents, last].join(''));
+  const free = candidates.find((c) => !taken.has(c));
+  if (free) return free;
+  for (let n = 2; ; n++) if (!taken.has(`${candidates.at(-1)}${n}`)) return `${candidates.at(-1)}${n}`;
+}
+
+/** An array's property name for one of its items: `postRenderers` → `PostRenderer`, `patches` → `Patch`. */
+function singular(name: string): string {
+  if (/ies$/.test(name)) return name.slice(0, -3) + 'y';
+  if (/(ch|sh|x|ss)es$/.test(name)) return name.slice(0, -2);
+  if (/[^s]s$/.test(name)) return name.slice(0, -1);
+  return name;
+}
+
 /** json-schema-to-typescript's output for one root schema, renamed and with one-line doc comments kept on one line. */
 export async function compileType(schema: JSONSchema, name: string): Promise<string> {
   const ts = await compile(schema, name, {
@@ -210,6 +405,12 @@ export function servedVersions(root = ROOT): ServedVersion[] {
   return [...byKey.values()].sort((a, b) => byCodePoint(a.kind, b.kind) || byCodePoint(a.version, b.version));
 }
 
+/** Names the hand-written vocabulary exports next to the generated one (helpers/flux-types.ts re-exports both). */
+function handWrittenNames(root: string): string[] {
+  const text = ['helpers/flux-types.ts', 'helpers/k8s-types.ts'].map((f) => readFileSync(resolve(root, f), 'utf8')).join('\n');
+  return [...text.matchAll(/^export (?:type|interface|function|const|class) (\w+)/gm)].map((m) => m[1]!);
+}
+
 /** A flat literal of identifiers, strings, booleans and string arrays in the repository's style. */
 function tsLiteral(value: Record<string, string[] | boolean>): string {
   const item = (v: string[] | boolean) => (Array.isArray(v) ? `[${v.map((x) => `'${x}'`).join(', ')}]` : String(v));
@@ -232,7 +433,18 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
   const condition = conditionSchema(versions);
   const bodies: string[] = [];
   if (condition) bodies.push(await compileType(toJsonSchema({ ...condition, description: 'metav1.Condition as every Flux kind reports it in status.conditions.' }) as JSONSchema, 'FluxCondition'));
-  for (const v of versions) bodies.push(await compileType(rootSchema(v, condition), v.typeName));
+  const roots = versions.map((v) => ({ name: v.typeName, schema: rootSchema(v, condition) as Schema }));
+  const reserved = new Set(['FluxCondition', 'ObjectMeta', ...handWrittenNames(root)]);
+  const shared = extractSharedTypes(roots, reserved);
+  shared.push(...extractCommonBases(roots, shared, new Set([...reserved, ...roots.map((r) => r.name), ...shared.map((t) => t.name)])));
+  for (const r of roots) bodies.push(await compileType(r.schema as JSONSchema, r.name));
+  const sharedHeader = '// Parts that stand in more than one place above (another version or line of the kind, or another kind).';
+  if (shared.length) bodies.push(sharedHeader.trimEnd());
+  for (const t of [...shared].sort((a, b) => byCodePoint(a.name, b.name))) {
+    const ts = await compileType({ ...t.schema, description: t.schema.description ?? 'Shared by several Flux types.' } as JSONSchema, t.name);
+    // A type alias, not an interface: object literal types are assignable to index signatures (the inline types were).
+    bodies.push(ts.replace(`export interface ${t.name} {`, `export type ${t.name} = {`).replace(/\n\}$/, '\n};'));
+  }
   const table = [
     '/** Every Flux kind the vendored CRDs define. */',
     `export const FLUX_KINDS = ${JSON.stringify(kinds)} as const;`,

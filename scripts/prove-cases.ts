@@ -37,7 +37,7 @@ const PHASE = {
   intervals: 'sync intervals optimized',
   push: 'OCI push:',
   git: 'git update:',
-  upgrade: 'sync, apply and upgrade:',
+  upgrade: 'upgrade:',
   verify: 'verify:',
   staysTrue: 'stays true after the upgrade',
   budget: (name: string) => `budget: ${name}`,

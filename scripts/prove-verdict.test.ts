@@ -5,16 +5,16 @@ import { firstFailure, verdictOf } from './prove-verdict.ts';
 
 const test = (title: string, project: string, status: string, result: Record<string, unknown>) => ({ title, tests: [{ projectName: project, status, results: [result] }] });
 const report = (...specs: unknown[]) => ({ suites: [{ title: 'file', specs: [], suites: [{ title: 'inner', specs }] }] });
-const fault: ProveCase = { name: 'rolling-update', criterion: 'Recreate prevents the GPU deadlock', sandboxArgs: ['--fault', 'strategy=RollingUpdate'], expect: { test: 'sync, apply and upgrade:', message: /GPU deadlock/ } };
+const fault: ProveCase = { name: 'rolling-update', criterion: 'Recreate prevents the GPU deadlock', sandboxArgs: ['--fault', 'strategy=RollingUpdate'], expect: { test: 'upgrade:', message: /GPU deadlock/ } };
 const run = (r: unknown) => ({ exitCode: 1, report: r, wallMs: 1_000, firstFailure: firstFailure(r), consoleTail: '' });
 
 describe('prove verdicts', () => {
-  const upgradeFailed = test('sync, apply and upgrade: Helm upgrades the release', '04-upgrade', 'unexpected', { status: 'failed', startTime: '2026-12-07T10:00:10Z', duration: 900, errors: [{ message: '\u001b[31mError: GPU deadlock: new pod stayed Pending\u001b[39m\n\nstack' }] });
+  const upgradeFailed = test('upgrade: Helm upgrades the release', '04-upgrade', 'unexpected', { status: 'failed', startTime: '2026-12-07T10:00:10Z', duration: 900, errors: [{ message: '\u001b[31mError: GPU deadlock: new pod stayed Pending\u001b[39m\n\nstack' }] });
   const budgetFailed = test('budget: GitOps flow', 'teardown', 'unexpected', { status: 'failed', startTime: '2026-12-07T10:01:00Z', errors: [{ message: 'timing budget: exceeded' }] });
 
   it('takes the failing test that started first and strips colours', () => {
     const f = firstFailure(report(budgetFailed, upgradeFailed))!;
-    assert.equal(f.title, 'sync, apply and upgrade: Helm upgrades the release');
+    assert.equal(f.title, 'upgrade: Helm upgrades the release');
     assert.equal(f.message, 'Error: GPU deadlock: new pod stayed Pending stack');
     assert.equal(f.timedOut, false);
   });
@@ -25,9 +25,9 @@ describe('prove verdicts', () => {
 
   it('is misnamed when another test fails first, late on a timeout, missed when all pass', () => {
     assert.equal(verdictOf(fault, run(report(budgetFailed))).verdict, 'misnamed');
-    const late = test('sync, apply and upgrade: x', '04-upgrade', 'unexpected', { status: 'failed', startTime: '2026-12-07T10:00:10Z', errors: [{ message: 'Error: Timed out after 1m30s waiting for HelmRelease: GPU deadlock' }] });
+    const late = test('upgrade: x', '04-upgrade', 'unexpected', { status: 'failed', startTime: '2026-12-07T10:00:10Z', errors: [{ message: 'Error: Timed out after 1m30s waiting for HelmRelease: GPU deadlock' }] });
     assert.equal(verdictOf(fault, run(report(late))).verdict, 'late');
-    const passed = test('sync, apply and upgrade: x', '04-upgrade', 'expected', { status: 'passed' });
+    const passed = test('upgrade: x', '04-upgrade', 'expected', { status: 'passed' });
     const v = verdictOf(fault, { ...run(report(passed)), exitCode: 0 });
     assert.deepEqual([v.verdict, v.ok], ['missed', false]);
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { evaluateBudgets, planBudgets } from '../helpers/budgets.ts';
-import { TARGETS_DIR, TargetError, artifactFor, loadTarget, peekTarget, resolveTargetFile, secretsOf, targetEnvReferences } from './load.ts';
+import { TARGETS_DIR, TargetError, artifactFor, loadTarget, peekTarget, resolveTargetFile, targetEnvReferences } from './load.ts';
 
 const SANDBOX_ENV = {
   E2E_SANDBOX_KUBECONFIG: '/tmp/sbx/kubeconfig',
@@ -238,15 +238,7 @@ describe('loadTarget', () => {
   });
 });
 
-describe('secretsOf and targetEnvReferences', () => {
-  it('returns only the secret values named by *Env fields, never user names', () => {
-    const t = loadTarget('sandbox', SANDBOX_ENV);
-    assert.deepEqual(secretsOf(t, SANDBOX_ENV).sort(), ['git-secret-2', 'registry-secret-1']);
-    const arc = loadTarget('example-arc', {});
-    assert.deepEqual(secretsOf(arc, { ACR_USERNAME: 'me', ACR_PASSWORD: 'acr-pw', GITHUB_TOKEN: 'ghp_x123' }).sort(), ['acr-pw', 'ghp_x123']);
-    assert.deepEqual(secretsOf(arc, {}), []);
-  });
-
+describe('targetEnvReferences', () => {
   it('lists the variables a profile refers to', () => {
     const refs = targetEnvReferences('sandbox');
     assert.deepEqual(

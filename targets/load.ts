@@ -78,12 +78,6 @@ export function peekTarget(nameOrPath: string | undefined, env: NodeJS.ProcessEn
   return { file, name, ...(raw.sandbox === undefined ? {} : { sandbox: { args: args as string[] } }) };
 }
 
-/** The secret values a run must never print: the env vars named by `registry.passwordEnv`, `git.tokenEnv` and `github.tokenEnv`. User names are not secrets. */
-export function secretsOf(target: Target, env: NodeJS.ProcessEnv = process.env): string[] {
-  const names = [target.registry.passwordEnv, target.git.tokenEnv, target.github?.tokenEnv];
-  return [...new Set(names.filter((n): n is string => Boolean(n)).map((n) => env[n]).filter((v): v is string => Boolean(v)))];
-}
-
 /** The local models.tar.gz for a tag: `artifacts[tag]`, else `<artifactsDir>/<tag>/<registry.fileName>`. */
 export function artifactFor(target: Target, tag: string): string {
   const mapped = target.artifacts?.[tag];

@@ -9,14 +9,13 @@ import { expect, test } from '../fixtures/index.ts';
 import { missingBootstrapTools } from '../fixtures/bootstrap.ts';
 import { fluxObjects } from '../fixtures/flux.ts';
 import { apiServerVersion, checkHelmReleaseInventory, checkRegistryAccess, runMode, toTagArchive, unsetCredentialVariables } from '../fixtures/preflight-checks.ts';
-import { inspectStartState, restoreRefusal, restoreStartState } from '../fixtures/start-state.ts';
+import { inspectStartState, leftoverActions, restoreRefusal, restoreStartState } from '../fixtures/start-state.ts';
 import { readTag } from '../fixtures/tag-change.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
-import { readRevision } from '../helpers/conditions.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { findOnPath, resolveTool } from '../lib/tools.ts';
-import { fetchRateLimit } from './github.ts';
-import { labelPhase } from './plan.ts';
+import { fetchRateLimit } from '../fixtures/github.ts';
+import { labelPhase } from '../fixtures/plan.ts';
 
 test('preflight: tools, cluster, Flux, registry and git are ready for the upgrade', { tag: '@phase0' }, async ({ target, k8s, flux, kubectl, oras, git, safety, ledger, facts, evidence, runId, credentials, log }) => {
   await labelPhase('00 Preflight', 'The cluster and its GitOps sources are in the start state', 'blocker');
@@ -145,20 +144,9 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
     const refusal = restoreRefusal(startState, safety.check('restoring the start state'), target);
     if (refusal) log(`  ${refusal}`);
     expect(refusal, 'start state').toBeUndefined();
-    // Automation mode: the to-tag goes first, and git is restored once the ImagePolicy let go of it (objects that
-    // do not exist yet, before the bootstrap, hold nothing). Nothing is timed here, so the rescan is requested.
-    const refs = fluxObjects(target);
-    const policyLetGo = async (tag: string) => {
-      const ip = refs.imagePolicy;
-      if (!(await flux.get(ip.kind, ip.namespace, ip.name))) return;
-      await flux.requestReconcile(refs.imageRepository.kind, refs.imageRepository.namespace, refs.imageRepository.name);
-      await flux.reach(ip, (obj) => {
-        const selected = obj ? readRevision(obj).value : undefined;
-        return { ok: selected !== tag, reason: `ImagePolicy ${ip.namespace}/${ip.name} to let go of ${tag}, selects ${String(selected ?? 'nothing')}` };
-      }, { timeoutMs: 60_000, what: `ImagePolicy ${ip.namespace}/${ip.name} off ${tag}` });
-    };
-    const done = await restoreStartState(startState, { target, ws, oras, ledger, runId, log, policyLetGo });
-    await evidence.parameter('start state', `restored: ${done.join('; ')}`);
+    const restored = await restoreStartState(leftoverActions(startState, target), { target, clone: async () => ws, oras, ledger, flux, runId, by: 'preflight', log });
+    expect(restored.failures, 'start state restore').toEqual([]);
+    await evidence.parameter('start state', `restored: ${restored.done.join('; ')}`);
   });
 
   await test.step('image automation not suspended (automation mode)', async () => {

@@ -14,7 +14,7 @@ import { formatDuration } from '../helpers/durations.ts';
 import { helmBaseline, helmReleaseVersion } from '../helpers/helm-upgrade.ts';
 import { getPath } from '../helpers/object-path.ts';
 import { findTagLine } from '../helpers/pod-log.ts';
-import { Deadline, labelPhase } from './plan.ts';
+import { Deadline, labelPhase } from '../fixtures/plan.ts';
 
 test('initial deploy: the from-tag is running with its models', { tag: '@phase1' }, async ({ target, flux, k8s, kubectl, oras, git, safety, ledger, facts, evidence, workload, redact, log }) => {
   await labelPhase('01 Initial deploy', `Flux deploys ${target.tags.from} from git`);

@@ -13,7 +13,7 @@ import { fluxObjectSettled } from '../helpers/conditions.ts';
 import { helmBaseline } from '../helpers/helm-upgrade.ts';
 import { conditionChangedAt, scannedAt } from '../helpers/flux-times.ts';
 import { artifactFor } from '../targets/load.ts';
-import { Deadline, labelPhase, RUN_ID_ANNOTATION } from './plan.ts';
+import { Deadline, labelPhase, RUN_ID_ANNOTATION } from '../fixtures/plan.ts';
 
 test('OCI push: the to-tag is pushed and Flux detects it', { tag: '@phase2' }, async ({ target, flux, oras, safety, ledger, facts, timeline, evidence, budgets, pods, runId, log }) => {
   await labelPhase('02 OCI push', `ORAS push of ${target.tags.to} and registry detection`);

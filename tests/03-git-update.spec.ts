@@ -10,8 +10,8 @@ import { test } from '../fixtures/index.ts';
 import { fluxObjects } from '../fixtures/flux.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
 import { helmBaseline } from '../helpers/helm-upgrade.ts';
-import { automationCommitAndSync, changeTagAndSync, observeAutomationPush } from './flow.ts';
-import { Deadline, labelPhase } from './plan.ts';
+import { automationCommitAndSync, changeTagAndSync, observeAutomationPush } from '../fixtures/flow.ts';
+import { Deadline, labelPhase } from '../fixtures/plan.ts';
 
 test('git update: the tag moves to the to-tag in git and Flux syncs the commit', { tag: '@phase3' }, async ({ target, flux, k8s, journal, git, safety, ledger, facts, timeline, evidence, budgets, pods, runId, log }) => {
   await labelPhase('03 Git update', `${target.git.file}: ${target.git.yamlPath} ${target.tags.from} → ${target.tags.to}`);

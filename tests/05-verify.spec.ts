@@ -10,9 +10,9 @@ import { controllerUsage, type PodMetricsLike } from '../helpers/controller-usag
 import { controllerHealth, type DeploymentLike, type PodLike, restartChanges, restartCounts } from '../helpers/controller-health.ts';
 import { missingModels, newModels, parseModelListing } from '../helpers/model-listing.ts';
 import { announcedTags, findTagLine, logClockOffset, modelDownloadWindow } from '../helpers/pod-log.ts';
-import { fetchRateLimit } from './github.ts';
-import { Deadline, labelPhase } from './plan.ts';
-import { staysTrueTest } from './stays-true.ts';
+import { fetchRateLimit } from '../fixtures/github.ts';
+import { Deadline, labelPhase } from '../fixtures/plan.ts';
+import { staysTrueTest } from '../fixtures/stays-true-test.ts';
 
 test('verify: the to-tag serves its models and the budgets hold', { tag: '@phase5' }, async ({ target, k8s, facts, timeline, evidence, budgets, workload, credentials, log }) => {
   await labelPhase('05 Verify', `${target.tags.to} is live with its new models`);

@@ -18,9 +18,9 @@ import { CHECKPOINT } from '../helpers/budgets.ts';
 import { fluxObjectSettled } from '../helpers/conditions.ts';
 import { helmBaseline } from '../helpers/helm-upgrade.ts';
 import { findTagLine } from '../helpers/pod-log.ts';
-import { automationCommitAndSync, changeTagAndSync, followUpgrade, observeAutomationPush, watchUpgrade } from './flow.ts';
-import { Deadline, labelPhase } from './plan.ts';
-import { staysTrueTest } from './stays-true.ts';
+import { automationCommitAndSync, changeTagAndSync, followUpgrade, observeAutomationPush, watchUpgrade } from '../fixtures/flow.ts';
+import { Deadline, labelPhase } from '../fixtures/plan.ts';
+import { staysTrueTest } from '../fixtures/stays-true-test.ts';
 
 test('rollback: back to the from-tag through git (or the automation), a new Helm release, the pod recreated, the to-tag deleted', { tag: ['@phase6', '@rollback'] }, async ({ target, flux, k8s, journal, git, oras, safety, ledger, facts, timeline, evidence, pods, workload, runId, log }) => {
   await labelPhase('06 Rollback', `back to ${target.tags.from} through ${target.rollbackBy === 'registry' ? 'the registry and the automation' : 'git'}`);

@@ -9,7 +9,7 @@ import { expect, test } from '../fixtures/index.ts';
 import { fluxObjects } from '../fixtures/flux.ts';
 import { budgetCauses, type ObservedObject } from '../helpers/budget-causes.ts';
 import { CHECKPOINT, evaluateBudgets, PLAN_BUDGETS, planBudgets } from '../helpers/budgets.ts';
-import { labelPhase } from './plan.ts';
+import { labelPhase } from '../fixtures/plan.ts';
 
 for (const plan of PLAN_BUDGETS) {
   test(`budget: ${plan.name}`, { tag: ['@budget', `@budget-${plan.id}`] }, async ({ target, timeline, journal, facts, evidence }) => {

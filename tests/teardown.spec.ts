@@ -6,16 +6,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../fixtures/index.ts';
-import { fluxObjects } from '../fixtures/flux.ts';
-import { commitTagChange, pushTagChange, readTag } from '../fixtures/tag-change.ts';
+import { restoreStartState } from '../fixtures/start-state.ts';
+import { readTag } from '../fixtures/tag-change.ts';
 import { evaluateBudgets, planBudgets, type BudgetRow } from '../helpers/budgets.ts';
 import { checkClocks } from '../helpers/clock-check.ts';
-import { readRevision } from '../helpers/conditions.ts';
 import { describeRestoreAction } from '../helpers/restore-plan.ts';
 import { renderTimelineSvg, type TimelineStage } from '../helpers/timeline-svg.ts';
 import { budgetTableHtml, budgetTableMarkdown } from '../helpers/timing-table.ts';
 import { publishTimingSummary } from '../fixtures/timing-summary.ts';
-import { labelPhase } from './plan.ts';
+import { labelPhase } from '../fixtures/plan.ts';
 
 /** An error message on one line, for the "not restored" lines. */
 function oneLine(message: string): string {
@@ -25,11 +24,7 @@ function oneLine(message: string): string {
 test('teardown: git and the registry are back at the start state; timing summary', { tag: '@teardown' }, async ({ target, flux, git, oras, ledger, timeline, evidence, runId, runDir, log }) => {
   await labelPhase('99 Teardown', 'Start state restored and timings summarised', 'normal');
   const { from, to } = target.tags;
-  // In automation mode the automation commits whatever the ImagePolicy selects: the to-tag goes first, and git is
-  // restored only once the policy has let go of it (else the automation would commit it again); an automation this
-  // run suspended (rollbackBy git) is resumed last.
-  const planned = ledger.restorePlan(from);
-  const actions = target.mode === 'automation' ? [...planned.filter((a) => a.action === 'delete-tag'), ...planned.filter((a) => a.action !== 'delete-tag')] : planned;
+  const actions = ledger.restorePlan(from);
   const failures: string[] = [];
 
   await test.step('timing summary: budgets table and timeline', async () => {
@@ -71,40 +66,8 @@ test('teardown: git and the registry are back at the start state; timing summary
   await test.step('restore from the run ledger', async () => {
     await evidence.json('run ledger', ledger.entries());
     if (actions.length === 0) return evidence.parameter('restore', 'nothing to undo');
-    for (const action of actions) {
-      const what = describeRestoreAction(action);
-      log(`  ${what}`);
-      try {
-        if (action.action === 'restore-git') {
-          const ws = await git.clone();
-          const current = await readTag(ws, action.file, target.git.yamlPath);
-          if (current !== action.to) {
-            const spec = { file: action.file, yamlPath: target.git.yamlPath, branch: action.branch, from: current ?? action.from, to: action.to, runId, message: `Restore foundry BYO models tag to ${action.to} (gitops-e2e teardown)`, reason: 'teardown restore' };
-            await pushTagChange(ws, ledger, spec, await commitTagChange(ws, spec));
-            const r = fluxObjects(target).gitRepository;
-            await flux.requestReconcile(r.kind, r.namespace, r.name).catch((err: Error) => log(`  reconcile request failed: ${err.message}`));
-          }
-        } else if (action.action === 'resume') {
-          await flux.setSuspended(action.kind, action.namespace, action.name, false);
-          ledger.record({ type: 'resume', kind: action.kind, namespace: action.namespace, name: action.name });
-        } else {
-          const digest = await oras.delete(action.tag);
-          ledger.record({ type: 'oci-delete', repository: action.repository, tag: action.tag, digest });
-          if (target.mode === 'automation') {
-            const ip = fluxObjects(target).imagePolicy;
-            await flux.reach(ip, (obj) => {
-              const tag = obj ? readRevision(obj).value : undefined;
-              return { ok: tag !== action.tag, reason: `ImagePolicy ${ip.namespace}/${ip.name} to let go of ${action.tag}, selects ${String(tag ?? 'nothing')}` };
-            }, { timeoutMs: 60_000, what: `ImagePolicy ${ip.namespace}/${ip.name} off ${action.tag}` });
-          }
-        }
-      } catch (err) {
-        // Best effort: one failed undo must not stop the others; each is named in one line, here and below.
-        const line = `not restored — ${what}: ${oneLine((err as Error).message)}`;
-        log(`  ❌ ${line}`);
-        failures.push(line);
-      }
-    }
+    const restored = await restoreStartState(actions, { target, clone: () => git.clone(), oras, ledger, flux, runId, by: 'teardown', log });
+    failures.push(...restored.failures);
     await evidence.text('restore actions', actions.map(describeRestoreAction).join('\n'));
   });
 

@@ -24,7 +24,7 @@ import { BuiltinOras } from '../../fixtures/oras.ts';
 import { checkHelmReleaseInventory, checkRegistryAccess } from '../../fixtures/preflight-checks.ts';
 import { RunFiles } from '../../fixtures/run-files.ts';
 import { Safety } from '../../fixtures/safety.ts';
-import { inspectStartState, restoreRefusal, restoreStartState } from '../../fixtures/start-state.ts';
+import { inspectStartState, leftoverActions, restoreRefusal, restoreStartState } from '../../fixtures/start-state.ts';
 import { commitTagChange, pushTagChange, readTag } from '../../fixtures/tag-change.ts';
 import { RUN_ID_ANNOTATION } from '../../helpers/ownership.ts';
 import { createRedactor } from '../../helpers/redact.ts';
@@ -113,7 +113,7 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
     assert.match(state.foreign[0]!, new RegExp(`^registry tag .*:${TO} \\(${pushed.digest}, author release-bot, created .*\\) has no ${RUN_ID_ANNOTATION.replace(/\./g, '\\.')} annotation`));
     const refusal = restoreRefusal(state, safety.check('restoring the start state'), target);
     assert.match(refusal ?? '', /^start state is not clean and not the suite's to restore; nothing was changed: registry tag/);
-    await assert.rejects(restoreStartState(state, { target, ws, oras, ledger: new Ledger(new RunFiles(scratch)), runId: 'r', log }), /nothing may be restored/);
+    assert.throws(() => leftoverActions(state, target), /nothing may be restored/);
     assert.ok((await oras.tags()).includes(TO), 'the other party\'s tag is still there');
     await registryClient(run.info).deleteManifest(target.registry.repository, TO); // the other party cleans up
   });
@@ -154,9 +154,12 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
     assert.match(state.gitRestore?.summary ?? '', /of gitops-e2e run crashed-run-1 \(followed by 1 commit that the one-line revert keeps\)/);
     assert.match(state.tagDelete?.summary ?? '', /pushed by gitops-e2e run crashed-run-1/);
     assert.equal(restoreRefusal(state, safety.check('restore'), target), undefined);
-    const done = await restoreStartState(state, { target, ws: check, oras, ledger: new Ledger(new RunFiles(scratch)), runId: 'this-run', log });
+    // No Flux objects on this sandbox: the reconcile request after the git restore has nothing to nudge.
+    const flux = { requestReconcile: async () => undefined, reach: () => assert.fail('manual mode waits for no ImagePolicy'), setSuspended: () => assert.fail('this run suspended nothing') };
+    const restored = await restoreStartState(leftoverActions(state, target), { target, clone: async () => check, oras, ledger: new Ledger(new RunFiles(scratch)), flux, runId: 'this-run', by: 'preflight', log });
     await check.dispose();
-    assert.equal(done.length, 2);
+    assert.deepEqual(restored.failures, []);
+    assert.equal(restored.done.length, 2);
 
     assert.ok(!(await oras.tags()).includes(TO), `${TO} deleted`);
     const back = await clone();

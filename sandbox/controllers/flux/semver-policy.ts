@@ -29,11 +29,9 @@ export type TagPolicyFailure = 'InvalidPolicy' | 'NoTags' | 'NoMatch';
 
 /** Raised by {@link selectLatestTag}; `message` is the controller's wording, `reason` classifies it. */
 export class TagPolicyError extends Error {
-  readonly reason: TagPolicyFailure;
-  constructor(reason: TagPolicyFailure, message: string) {
+  override readonly name = 'TagPolicyError';
+  constructor(readonly reason: TagPolicyFailure, message: string) {
     super(message);
-    this.name = 'TagPolicyError';
-    this.reason = reason;
   }
 }
 
