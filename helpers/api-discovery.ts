@@ -164,3 +164,33 @@ export function snapshotProblem(snapshot: DiscoverySnapshot | undefined, server:
   }
   return undefined;
 }
+
+/** A CustomResourceDefinition as far as discovery depends on it. */
+export interface CrdLike {
+  spec?: { group?: string; names?: { kind?: string }; versions?: Array<{ name: string; served?: boolean }> };
+}
+
+/**
+ * What discovery and the CRDs disagree on, in words (empty when they agree): a served version of a CRD that
+ * discovery does not list, or a version discovery lists in a CRD's group for a kind no CRD serves. Discovery found
+ * before the CRDs were listed is stale when this is not empty.
+ */
+export function discoveryVsCrds(resources: readonly DiscoveredResource[], crds: readonly CrdLike[]): string[] {
+  const problems: string[] = [];
+  const served = new Set<string>();
+  for (const crd of crds) {
+    const group = crd.spec?.group;
+    const kind = crd.spec?.names?.kind;
+    if (!group || !kind) continue;
+    for (const v of crd.spec?.versions ?? []) {
+      if (v.served === false) continue;
+      served.add(`${group}/${v.name}/${kind}`);
+      if (!resources.some((r) => r.group === group && r.version === v.name && r.kind === kind)) problems.push(`${kind} ${group}/${v.name} is served but not in discovery`);
+    }
+  }
+  const crdKinds = new Set(crds.map((c) => `${c.spec?.group}/${c.spec?.names?.kind}`));
+  for (const r of resources) {
+    if (crdKinds.has(`${r.group}/${r.kind}`) && !served.has(`${r.group}/${r.version}/${r.kind}`)) problems.push(`${r.kind} ${r.group}/${r.version} is in discovery but no longer served`);
+  }
+  return problems;
+}
