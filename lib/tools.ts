@@ -121,3 +121,14 @@ export async function resolveTool(name: PinnedTool): Promise<string> {
   if (override) return override;
   return (await findOnPath(name)) ?? (await pinnedTool(name));
 }
+
+/**
+ * The kubectl the suite itself runs: `$KUBECTL` when set, else the pinned official kubectl 1.35 (linux-x64), else
+ * PATH. Pinned before PATH because a kubectl on PATH may be a dispatcher (gcloud's asks the server for its version
+ * before every command) and its version varies by machine.
+ */
+export async function suiteKubectl(): Promise<string> {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  if (process.platform === 'linux' && process.arch === 'x64') return pinnedTool('kubectl');
+  return resolveTool('kubectl');
+}

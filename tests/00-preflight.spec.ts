@@ -13,7 +13,7 @@ import { inspectStartState, leftoverActions, restoreRefusal, restoreStartState }
 import { readTag } from '../fixtures/tag-change.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
-import { findOnPath, resolveTool } from '../lib/tools.ts';
+import { findOnPath } from '../lib/tools.ts';
 import { fetchRateLimit } from '../fixtures/github.ts';
 import { labelPhase } from '../fixtures/plan.ts';
 
@@ -36,7 +36,7 @@ test('preflight: tools, cluster, Flux, registry and git are ready for the upgrad
   });
 
   await test.step('tools present: kubectl, git, and oras or the built-in OCI client; the bootstrap\'s on its PATH', async () => {
-    const kubectlPath = await resolveTool('kubectl');
+    const kubectlPath = kubectl.binary;
     const gitVersion = (await execa('git', ['--version'])).stdout.trim();
     await evidence.parameter('kubectl', kubectlPath);
     await evidence.parameter('git', gitVersion);
