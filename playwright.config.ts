@@ -203,7 +203,10 @@ export default defineConfig<{}, RunOptions>({
       },
     ],
     // Last, so summary.md/json and the budget metrics are written after the others finished.
-    [path.join(root, 'reporters', 'summary-reporter.ts'), { outputDir: reports, runDir: first.meta.runDir, allureResults: metadata.allureResults }],
+    [
+      path.join(root, 'reporters', 'summary-reporter.ts'),
+      { outputDir: reports, runDir: first.meta.runDir, allureResults: metadata.allureResults, ...(fleet ? { members: members.map((m) => ({ name: m.name!, runDir: m.meta.runDir })) } : {}) },
+    ],
   ],
   projects,
 });
