@@ -13,7 +13,8 @@ describe('suiteTiming', () => {
     { ts: T0 + 2400, agent: phase, call: 'get /version' },
     { ts: T0 + 2600, agent: observer, call: 'watch pods' },
     { ts: T0 + 3100, agent: phase, call: 'get discovery' },
-    // phase 00 ends at +5000; the observer re-watches and helm lists in the gap: not the next phase
+    // phase 00 ends at +5000; its worker still closes, the observer re-watches and helm lists in the gap: not the next phase
+    { ts: T0 + 5010, agent: phase, call: 'get kustomizations.kustomize.toolkit.fluxcd.io' },
     { ts: T0 + 5200, agent: observer, call: 'watch pods' },
     { ts: T0 + 5300, agent: 'helm/v4.0.0', call: 'list secrets' },
     { ts: T0 + 6100, agent: 'kubectl/v1.35.2 (linux/amd64) kubernetes/abc', call: 'get discovery' },
@@ -30,8 +31,8 @@ describe('suiteTiming', () => {
     const t = suiteTiming(T0, timeline, phases);
     assert.equal(t.startupMs, 2400);
     assert.deepEqual(t.gaps, [
-      { between: '00-preflight → 01-initial-deploy', ms: 1100 },
-      { between: '01-initial-deploy → 02-oci-push', ms: 1200 },
+      { between: '00-preflight → 01-initial-deploy', ms: 1100, workerMs: 900 },
+      { between: '01-initial-deploy → 02-oci-push', ms: 1200, workerMs: 1200 },
     ]);
     assert.equal(t.overheadMs, 2300);
   });

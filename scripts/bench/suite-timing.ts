@@ -5,8 +5,10 @@
  *
  * - start-up: from the spawn of `npx playwright test` to the suite's first API request (any suite client);
  * - phase-to-phase overhead: for each phase after the first, from the previous phase's last test end to the first
- *   request a phase makes after it (kubectl included, the runner's run observer and helm-controller excluded: they
- *   are not the phase's worker). Phases run one after another, so nothing else of the suite talks in that gap.
+ *   request the phase makes (kubectl included; the runner's run observer and helm-controller excluded: they are not
+ *   the phase's worker), split at the phase's first test start: before it, Playwright stops the old worker and
+ *   starts a new one (process, config, spec imports); after it, the fixtures set up until the first request. A
+ *   phase's requests are the ones from its first test start on (the previous worker may still be closing before).
  */
 import type { TimelineEntry } from '../../sandbox/apiserver/request-log.ts';
 
@@ -21,6 +23,8 @@ export interface PhaseGap {
   /** `previous → next` project names. */
   between: string;
   ms: number;
+  /** Of `ms`: from the previous phase's end to the next one's first test start (the worker change). */
+  workerMs: number;
 }
 
 export interface SuiteTiming {
@@ -47,11 +51,11 @@ export function suiteTiming(spawnedAt: number, timeline: readonly TimelineEntry[
   const gaps: PhaseGap[] = [];
   for (let i = 1; i < ran.length; i++) {
     const previousEnd = Date.parse(ran[i - 1]!.endedAt!);
-    const nextEnd = Date.parse(ran[i]!.endedAt!);
-    const request = sorted.find((e) => isPhaseRequest(e.agent) && e.ts >= previousEnd && e.ts <= nextEnd);
+    const start = Date.parse(ran[i]!.startedAt!);
+    const request = sorted.find((e) => isPhaseRequest(e.agent) && e.ts >= start && e.ts <= Date.parse(ran[i]!.endedAt!));
     // A phase that made no request at all (nothing to do) is timed to its own first test start instead.
-    const at = request?.ts ?? Date.parse(ran[i]!.startedAt!);
-    gaps.push({ between: `${ran[i - 1]!.name} → ${ran[i]!.name}`, ms: Math.max(0, at - previousEnd) });
+    const at = request?.ts ?? start;
+    gaps.push({ between: `${ran[i - 1]!.name} → ${ran[i]!.name}`, ms: Math.max(0, at - previousEnd), workerMs: Math.max(0, start - previousEnd) });
   }
   return { ...(first ? { startupMs: first.ts - spawnedAt } : {}), gaps, overheadMs: gaps.reduce((n, g) => n + g.ms, 0) };
 }
