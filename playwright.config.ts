@@ -13,13 +13,15 @@
  *
  * A bad profile prints one line per bad field and nothing runs.
  */
+// First, for its side effect: the compile cache for this process and every worker (helpers/compile-cache.ts).
+import './helpers/compile-cache.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { splitShellWords } from './helpers/shell-words.ts';
 import { loadTarget, peekTarget, TargetError, type LoadedTarget } from './targets/load.ts';
 import type { Credentials, RunOptions } from './fixtures/index.ts';
-import { lazyEnvironmentInfo } from './fixtures/global/environment-info.ts';
+import { lazyEnvironmentInfo } from './fixtures/global/environment-view.ts';
 import { sandboxArgsWithoutSandbox, sandboxRunArgs, type SandboxRunArgs } from './fixtures/global/sandbox-args.ts';
 import { readMemberEnv, SANDBOX_ENV_NAMES, sandboxEnvPlaceholders } from './fixtures/global/sandbox-env.ts';
 import type { MemberMetadata, RunMetadata } from './fixtures/global/setup.ts';
