@@ -25,7 +25,7 @@ interface ProjectShape {
 /** The projects of the real config for a fleet, as Playwright would read them (names, dependencies, teardown). */
 function fleetProjects(): ProjectShape[] {
   const script = "const c = (await import('./playwright.config.ts')).default; console.log(JSON.stringify(c.projects.map((p) => ({ name: p.name, dependencies: p.dependencies, teardown: p.teardown }))))";
-  const env = { ...process.env, E2E_TARGET: 'fleet-sandbox' };
+  const env: NodeJS.ProcessEnv = { ...process.env, E2E_TARGET: 'fleet-sandbox' };
   delete env.E2E_FLEET_SHARD;
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env, encoding: 'utf8' })) as ProjectShape[];
 }
@@ -42,7 +42,7 @@ function runGraph(projects: ProjectShape[], failing: string): Map<string, string
   };
   writeFileSync(path.join(dir, 'chains.config.mjs'), `export default ${JSON.stringify(config)};\n`);
   const cli = path.join(root, 'node_modules', '@playwright', 'test', 'cli.js');
-  const env = { ...process.env, FAIL_PROJECT: failing };
+  const env: NodeJS.ProcessEnv = { ...process.env, FAIL_PROJECT: failing };
   delete env.CI;
   spawnSync(process.execPath, [cli, 'test', '-c', path.join(dir, 'chains.config.mjs')], { cwd: root, env, encoding: 'utf8' });
   const json = JSON.parse(readFileSync(report, 'utf8')) as { suites: Array<{ specs: Array<{ tests: Array<{ projectName: string; status: string }> }> }> };
