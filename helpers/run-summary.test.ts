@@ -113,6 +113,14 @@ describe('buildRunSummary for a fleet', () => {
     assert.doesNotMatch(md, /- edge-1: git push → GitRepository sync took/);
   });
 
+  it('shows each member\'s own limit when their profiles differ', () => {
+    const tight = member('edge-2', 6200, '1.6.2');
+    const cps = { gitPushed: T0, gitRepositorySynced: T0 + 6200 };
+    tight.timing = timingRecord('run-9', [{ title: 'Upgrade', rows: evaluateBudgets(cps, planBudgets({ gitPushToSync: { limitMs: 10_000 } })), checkpoints: cps }]);
+    const md = runSummaryMarkdown(buildRunSummary({ ...fleet, members: [fleet.members![0]!, tight] }));
+    assert.match(md, /\| git push → GitRepository sync \| per member \| 3\.1s ✅ of 5s \| 6\.2s ✅ of 10s \|/);
+  });
+
   it('names a member that left no timing record', () => {
     const md = runSummaryMarkdown(buildRunSummary({ ...fleet, members: [fleet.members![0]!, { name: 'edge-2', environment: {} }] }));
     assert.match(md, /- edge-2: no timing record/);

@@ -199,10 +199,8 @@ function fleetBudgets(summary: RunSummary): string[] {
   for (const section of sections) {
     const rows = summary.budgets.filter((b) => b.section === section);
     const names = [...new Set(rows.map((b) => b.name))];
-    lines.push(`#### ${section}`, '', budgetMatrixMarkdown(names.map((name) => {
-      const limit = rows.find((b) => b.name === name)!.limitMs;
-      return { name, limitMs: limit, cells: members.map((m) => rows.find((b) => b.name === name && b.member === m.name)) };
-    }), members.map((m) => m.name)));
+    const matrix = names.map((name) => ({ name, cells: members.map((m) => rows.find((b) => b.name === name && b.member === m.name)) }));
+    lines.push(`#### ${section}`, '', budgetMatrixMarkdown(matrix, members.map((m) => m.name)));
   }
   for (const m of missing) lines.push(`- ${m.name}: no timing record (the teardown did not write \`reports/fleet/${m.name}/run/timing.json\`).`);
   if (missing.length > 0) lines.push('');
@@ -211,15 +209,18 @@ function fleetBudgets(summary: RunSummary): string[] {
 
 const CELL: Record<BudgetResult['result'], string> = { 'within budget': '✅', exceeded: '❌', 'over (report only)': '⚠️', 'not measured': '❔' };
 
-/** | Budget | Limit | member… | with the measured value and a symbol per cell, then the notes of every cell that is off. */
-export function budgetMatrixMarkdown(rows: ReadonlyArray<{ name: string; limitMs: number; cells: ReadonlyArray<BudgetResult | undefined> }>, columns: readonly string[]): string {
+/**
+ * | Budget | Limit | member… | with the measured value and a symbol per cell, then the notes of every cell that is
+ * off. Members whose profiles set different limits for a budget get theirs in the cell (`3.1s ✅ of 5s`).
+ */
+export function budgetMatrixMarkdown(rows: ReadonlyArray<{ name: string; cells: ReadonlyArray<BudgetResult | undefined> }>, columns: readonly string[]): string {
   const esc = (text: string) => text.replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
-  const cell = (b: BudgetResult | undefined) => (b ? `${b.measuredMs === undefined ? '—' : formatDuration(b.measuredMs)} ${CELL[b.result]}` : '·');
-  const lines = [
-    `| Budget | Limit | ${columns.map(esc).join(' | ')} |`,
-    `| --- | ---: | ${columns.map(() => '---:').join(' | ')} |`,
-    ...rows.map((r) => `| ${esc(r.name)} | ${formatDuration(r.limitMs)} | ${r.cells.map(cell).join(' | ')} |`),
-  ];
+  const line = (r: (typeof rows)[number]) => {
+    const limits = [...new Set(r.cells.filter((b): b is BudgetResult => !!b).map((b) => b.limitMs))];
+    const cell = (b: BudgetResult | undefined) => (b ? `${b.measuredMs === undefined ? '—' : formatDuration(b.measuredMs)} ${CELL[b.result]}${limits.length > 1 ? ` of ${formatDuration(b.limitMs)}` : ''}` : '·');
+    return `| ${esc(r.name)} | ${limits.length === 1 ? formatDuration(limits[0]!) : 'per member'} | ${r.cells.map(cell).join(' | ')} |`;
+  };
+  const lines = [`| Budget | Limit | ${columns.map(esc).join(' | ')} |`, `| --- | ---: | ${columns.map(() => '---:').join(' | ')} |`, ...rows.map(line)];
   const notes = rows.flatMap((r) => r.cells.filter((b): b is BudgetResult => !!b && b.result !== 'within budget').map((b) => `- ${b.member ? `${b.member}: ` : ''}${esc(b.message)}`));
   return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n';
 }
