@@ -84,6 +84,12 @@ describe('nightly issue', () => {
     assert.match(body, /`kind` \(see the run log\)/, 'a job without a summary still shows');
   });
 
+  it('names the fleet member of an exceeded budget', () => {
+    const fleet = { ...failed, budgets: failed.budgets.map((b: { result: string }) => ({ ...b, member: 'edge-2' })) };
+    const body = issueBody(collectOutcomes(reportsDir('fleet', { 'fleet-2-of-3': fleet })), links);
+    assert.match(body, /Budget exceeded on edge-2: git push → GitRepository sync took 6\.2s/);
+  });
+
   it('opens one labelled issue, updates it while failing, closes it on green', async () => {
     const gh = await fakeGitHub();
     try {

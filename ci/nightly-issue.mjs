@@ -49,7 +49,7 @@ export function issueBody({ outcomes, failedJobs }, links) {
     if (f) lines.push(`- Failing phase: **${f.phase}**`, `- Criterion: ${f.criterion}`, '', '```', f.message, '```');
     else lines.push(`- No failing test recorded${summary.errors?.length ? `: ${summary.errors[0]}` : ''}`);
     const exceeded = (summary.budgets ?? []).filter((b) => b.result === 'exceeded');
-    if (exceeded.length > 0) lines.push('', ...exceeded.map((b) => `- Budget exceeded: ${b.message}`));
+    if (exceeded.length > 0) lines.push('', ...exceeded.map((b) => `- Budget exceeded${b.member ? ` on ${b.member}` : ''}: ${b.message}`));
     lines.push('', `Links: [run](${links.runUrl ?? '#'})${report ? ` · [report](${report})` : ''}`, '');
   }
   const silent = failedJobs.filter((job) => !outcomes.some((o) => o.target.startsWith(job) && o.summary.verdict !== 'passed'));

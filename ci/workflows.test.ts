@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { fleetShard } from '../targets/fleet.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -113,6 +114,17 @@ describe('GitHub workflows', () => {
       });
     }
 
+    it('fleet: one job per shard of targets/fleet-sandbox.yaml, together every member exactly once', () => {
+      const fleet = jobs.fleet!;
+      assert.equal(fleet.env!.E2E_TARGET, 'fleet-sandbox');
+      assert.equal(fleet.env!.E2E_FLEET_SHARD, '${{ matrix.shard }}');
+      const shards = fleet.strategy!.matrix!.include!.map((m) => m.shard as string);
+      const members = (parse(readFileSync(path.join(root, 'targets', 'fleet-sandbox.yaml'), 'utf8')) as { members: Array<{ name: string }> }).members.map((m) => m.name);
+      const covered = shards.flatMap((s) => fleetShard(members, s));
+      assert.deepEqual(covered, members);
+      assert.ok(fleet.steps!.some((s) => s.run === 'npx playwright test'));
+    });
+
     it('publishes the reports to Pages and manages the nightly issue on scheduled runs', () => {
       assert.ok(jobs.pages!.steps!.some((s) => s.uses?.startsWith('actions/deploy-pages')));
       assert.match(jobs.notify!.if!, /github\.event_name == 'schedule'/);
@@ -140,6 +152,9 @@ describe('Azure pipeline', () => {
     assert.equal(cluster.jobs[0].environment, 'gpu-cluster');
     assert.match(cluster.condition, /E2E_CLUSTER_TARGET/);
     assert.deepEqual(Object.values(pipeline.stages[0].jobs[0].strategy.matrix).map((m: any) => m.MATRIX_ARGS), ['', '--flux 2.6 --profile arc']);
+    const fleet = pipeline.stages[0].jobs.find((j: { job: string }) => j.job === 'fleet');
+    assert.equal(fleet.variables.E2E_TARGET, 'fleet-sandbox');
+    assert.deepEqual(Object.values(fleet.strategy.matrix).map((m: any) => m.E2E_FLEET_SHARD), ['1/3', '2/3', '3/3']);
   });
 
   it('publishes JUnit and the artifacts, and every script step exists', () => {

@@ -68,6 +68,66 @@ describe('buildRunSummary', () => {
   });
 });
 
+describe('buildRunSummary for a fleet', () => {
+  const member = (name: string, syncMs: number, flux: string) => {
+    const cps = { gitPushed: T0, gitRepositorySynced: T0 + syncMs };
+    return {
+      name,
+      timing: timingRecord('run-9', [{ title: 'Upgrade', rows: evaluateBudgets(cps, planBudgets()), checkpoints: cps }]),
+      environment: { 'Run id': 'run-9', Target: 'sandbox (targets/sandbox.yaml)', 'Flux controllers': `source-controller v${flux}` },
+    };
+  };
+  const fleet: SummaryInput = {
+    ...base,
+    phases: ['edge-1:00-preflight', 'edge-1:teardown', 'edge-2:00-preflight', 'edge-2:teardown'],
+    tests: [
+      { phase: 'edge-1:00-preflight', title: 'preflight', status: 'passed', durationMs: 2000, startedAt: T0 },
+      { phase: 'edge-1:teardown', title: 'teardown', status: 'passed', durationMs: 1000, startedAt: T0 + 2500 },
+      { phase: 'edge-2:00-preflight', title: 'preflight', status: 'failed', durationMs: 1500, startedAt: T0 + 100, message: 'no Flux' },
+      { phase: 'edge-2:teardown', title: 'teardown', status: 'passed', durationMs: 1000, startedAt: T0 + 2000 },
+    ],
+    members: [member('edge-1', 3100, '1.9.4'), member('edge-2', 6200, '1.6.2')],
+  };
+  const summary = buildRunSummary(fleet);
+
+  it('keeps every member: its verdict, target, Flux line and budgets', () => {
+    assert.deepEqual(summary.members?.map((m) => [m.name, m.verdict, m.fluxLine.slice(0, 3)]), [['edge-1', 'passed', '2.9'], ['edge-2', 'failed', '2.6']]);
+    assert.equal(summary.budgets.length, 14);
+    assert.deepEqual(summary.budgets.filter((b) => b.id === 'gitPushToSync').map((b) => [b.member, b.measuredMs, b.result]), [['edge-1', 3100, 'within budget'], ['edge-2', 6200, 'exceeded']]);
+    assert.match(summary.target, /^edge-1: sandbox .*, edge-2: sandbox /);
+  });
+
+  it('dates every phase that ran: its first test start and its last test end', () => {
+    const p = summary.phases.find((x) => x.name === 'edge-1:00-preflight')!;
+    assert.deepEqual([p.startedAt, p.endedAt], [new Date(T0).toISOString(), new Date(T0 + 2000).toISOString()]);
+    assert.equal(buildRunSummary(base).phases[0]!.startedAt, undefined, 'no start time, no date');
+  });
+
+  it('renders the budgets side by side, one column per member, each cell with its value and verdict', () => {
+    const md = runSummaryMarkdown(summary);
+    assert.match(md, /\| Member \| edge-1 \| edge-2 \|/);
+    assert.match(md, /\| Verdict \| ✅ passed \| ❌ failed \|/);
+    assert.match(md, /\| Budget \| Limit \| edge-1 \| edge-2 \|/);
+    assert.match(md, /\| git push → GitRepository sync \| 5s \| 3\.1s ✅ \| 6\.2s ❌ \|/);
+    assert.match(md, /- edge-2: git push → GitRepository sync took 6\.2s/);
+    assert.doesNotMatch(md, /- edge-1: git push → GitRepository sync took/);
+  });
+
+  it('shows each member\'s own limit when their profiles differ', () => {
+    const tight = member('edge-2', 6200, '1.6.2');
+    const cps = { gitPushed: T0, gitRepositorySynced: T0 + 6200 };
+    tight.timing = timingRecord('run-9', [{ title: 'Upgrade', rows: evaluateBudgets(cps, planBudgets({ gitPushToSync: { limitMs: 10_000 } })), checkpoints: cps }]);
+    const md = runSummaryMarkdown(buildRunSummary({ ...fleet, members: [fleet.members![0]!, tight] }));
+    assert.match(md, /\| git push → GitRepository sync \| per member \| 3\.1s ✅ of 5s \| 6\.2s ✅ of 10s \|/);
+  });
+
+  it('names a member that left no timing record', () => {
+    const md = runSummaryMarkdown(buildRunSummary({ ...fleet, members: [fleet.members![0]!, { name: 'edge-2', environment: {} }] }));
+    assert.match(md, /- edge-2: no timing record/);
+    assert.match(md, /\| git push → GitRepository sync \| 5s \| 3\.1s ✅ \| · \|/);
+  });
+});
+
 describe('fluxLine', () => {
   it('maps source-controller v1.N to Flux 2.N and falls back to what it was told', () => {
     assert.match(fluxLine({ 'Flux controllers': 'source-controller v1.9.4' }), /^2\.9 /);

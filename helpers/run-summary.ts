@@ -24,6 +24,8 @@ export interface TestOutcome {
   criterion?: string;
   /** The first error's message, first lines only. */
   message?: string;
+  /** When the test began (epoch ms); absent for a test that did not run. */
+  startedAt?: number;
 }
 
 export interface BudgetResult {
@@ -35,6 +37,17 @@ export interface BudgetResult {
   mode: 'assert' | 'report';
   result: 'within budget' | 'exceeded' | 'over (report only)' | 'not measured';
   message: string;
+  /** Fleet runs: the member whose budget this is. */
+  member?: string;
+}
+
+/** Fleet runs: one member's target and outcome. */
+export interface MemberSummary {
+  name: string;
+  target: string;
+  runId: string;
+  fluxLine: string;
+  verdict: 'passed' | 'failed';
 }
 
 export interface RunSummary {
@@ -45,8 +58,12 @@ export interface RunSummary {
   fluxLine: string;
   startedAt: string;
   durationMs: number;
-  phases: Array<{ name: string; verdict: PhaseVerdict; tests: number; failed: number; durationMs: number }>;
+  /** `startedAt`/`endedAt` (ISO): the first test's start and the last test's end, when the phase ran. */
+  phases: Array<{ name: string; verdict: PhaseVerdict; tests: number; failed: number; durationMs: number; startedAt?: string; endedAt?: string }>;
+  /** Every budget; in a fleet run every member's, each with its `member`. */
   budgets: BudgetResult[];
+  /** Fleet runs: every member, in the fleet file's order. */
+  members?: MemberSummary[];
   firstFailure?: { phase: string; test: string; criterion: string; message: string };
   /** Problems outside tests (global setup, a missing timing record), one line each. */
   errors: string[];
@@ -63,6 +80,11 @@ export interface SummaryInput {
   timing?: TimingRecord;
   environment: Readonly<Record<string, string>>;
   errors: readonly string[];
+  /**
+   * Fleet runs: each member's timing record and environment (`timing` and `environment` above are then unused).
+   * A member's phases are the projects named `<member>:<phase>`.
+   */
+  members?: ReadonlyArray<{ name: string; timing?: TimingRecord; environment: Readonly<Record<string, string>> }>;
 }
 
 const FAILED: ReadonlySet<TestStatus> = new Set(['failed', 'timedOut', 'interrupted']);
@@ -74,25 +96,43 @@ export function buildRunSummary(input: SummaryInput): RunSummary {
     const failed = tests.filter((t) => FAILED.has(t.status)).length;
     const ran = tests.some((t) => t.status !== 'skipped');
     const verdict: PhaseVerdict = failed > 0 ? 'failed' : ran ? 'passed' : 'did not run';
-    return { name, verdict, tests: tests.length, failed, durationMs: tests.reduce((sum, t) => sum + t.durationMs, 0) };
+    const started = tests.filter((t) => t.startedAt !== undefined && t.status !== 'skipped');
+    const times = started.length > 0 ? { startedAt: iso(Math.min(...started.map((t) => t.startedAt!))), endedAt: iso(Math.max(...started.map((t) => t.startedAt! + t.durationMs))) } : {};
+    return { name, verdict, tests: tests.length, failed, durationMs: tests.reduce((sum, t) => sum + t.durationMs, 0), ...times };
   });
   const first = input.phases.flatMap((p) => input.tests.filter((t) => t.phase === p && FAILED.has(t.status)))[0];
-  const budgets = (input.timing?.sections ?? []).flatMap((s) => s.rows.map((r) => budgetResult(s.title, r)));
   const failed = input.status !== 'passed' || phases.some((p) => p.verdict === 'failed');
+  const members = input.members?.map((m): MemberSummary => {
+    const own = phases.filter((p) => p.name.startsWith(`${m.name}:`));
+    return {
+      name: m.name,
+      target: m.environment.Target ?? 'unknown',
+      runId: m.environment['Run id'] ?? m.timing?.runId ?? 'unknown',
+      fluxLine: fluxLine(m.environment),
+      verdict: own.some((p) => p.verdict === 'failed') || own.every((p) => p.verdict === 'did not run') ? 'failed' : 'passed',
+    };
+  });
+  const budgets = input.members
+    ? input.members.flatMap((m) => (m.timing?.sections ?? []).flatMap((s) => s.rows.map((r) => ({ ...budgetResult(s.title, r), member: m.name }))))
+    : (input.timing?.sections ?? []).flatMap((s) => s.rows.map((r) => budgetResult(s.title, r)));
+  const environment = input.members?.[0]?.environment ?? input.environment;
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     verdict: failed ? 'failed' : 'passed',
-    runId: input.environment['Run id'] ?? input.timing?.runId ?? 'unknown',
-    target: input.environment.Target ?? 'unknown',
-    fluxLine: fluxLine(input.environment),
+    runId: environment['Run id'] ?? (input.members?.[0]?.timing ?? input.timing)?.runId ?? 'unknown',
+    target: members ? members.map((m) => `${m.name}: ${m.target}`).join(', ') : (input.environment.Target ?? 'unknown'),
+    fluxLine: members ? [...new Set(members.map((m) => m.fluxLine))].join('; ') : fluxLine(input.environment),
     startedAt: input.startedAt.toISOString(),
     durationMs: input.durationMs,
     phases,
     budgets,
+    ...(members ? { members } : {}),
     ...(first ? { firstFailure: { phase: first.phase, test: first.title, criterion: first.criterion ?? first.title, message: first.message ?? first.status } } : {}),
     errors: [...input.errors],
   };
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 function budgetResult(section: string, row: TimingRecord['sections'][number]['rows'][number]): BudgetResult {
   const result: BudgetResult['result'] = row.measuredMs === undefined ? 'not measured' : row.ok ? 'within budget' : row.mode === 'report' ? 'over (report only)' : 'exceeded';
@@ -137,11 +177,50 @@ export function runSummaryMarkdown(summary: RunSummary, timing?: TimingRecord): 
     lines.push('### First failure', '', `**${f.phase}** — ${f.test}`, '', `Criterion: ${f.criterion}`, '', '```', f.message, '```', '');
   }
   lines.push('### Budgets', '');
-  if (timing && timing.sections.length > 0) {
+  if (summary.members) {
+    lines.push(...fleetBudgets(summary));
+  } else if (timing && timing.sections.length > 0) {
     for (const s of timing.sections) lines.push(`#### ${s.title}`, '', budgetTableMarkdown(s.rows as BudgetRow[]));
   } else {
     lines.push('No timing record: the teardown did not write `reports/run/timing.json`.', '');
   }
   if (summary.errors.length > 0) lines.push('### Errors outside tests', '', ...summary.errors.map((e) => `- ${e}`), '');
   return lines.join('\n');
+}
+
+/** Fleet runs: one table per section with a column per member, side by side; a member without a record says so. */
+function fleetBudgets(summary: RunSummary): string[] {
+  const members = summary.members ?? [];
+  const lines = [`| Member | ${members.map((m) => m.name).join(' | ')} |`, `| --- | ${members.map(() => '---').join(' | ')} |`];
+  lines.push(`| Verdict | ${members.map((m) => (m.verdict === 'passed' ? '✅ passed' : '❌ failed')).join(' | ')} |`);
+  lines.push(`| Target | ${members.map((m) => m.target.replaceAll('|', '\\|')).join(' | ')} |`, `| Flux line | ${members.map((m) => m.fluxLine).join(' | ')} |`, '');
+  const missing = members.filter((m) => !summary.budgets.some((b) => b.member === m.name));
+  const sections = [...new Set(summary.budgets.map((b) => b.section))];
+  for (const section of sections) {
+    const rows = summary.budgets.filter((b) => b.section === section);
+    const names = [...new Set(rows.map((b) => b.name))];
+    const matrix = names.map((name) => ({ name, cells: members.map((m) => rows.find((b) => b.name === name && b.member === m.name)) }));
+    lines.push(`#### ${section}`, '', budgetMatrixMarkdown(matrix, members.map((m) => m.name)));
+  }
+  for (const m of missing) lines.push(`- ${m.name}: no timing record (the teardown did not write \`reports/fleet/${m.name}/run/timing.json\`).`);
+  if (missing.length > 0) lines.push('');
+  return lines;
+}
+
+const CELL: Record<BudgetResult['result'], string> = { 'within budget': '✅', exceeded: '❌', 'over (report only)': '⚠️', 'not measured': '❔' };
+
+/**
+ * | Budget | Limit | member… | with the measured value and a symbol per cell, then the notes of every cell that is
+ * off. Members whose profiles set different limits for a budget get theirs in the cell (`3.1s ✅ of 5s`).
+ */
+export function budgetMatrixMarkdown(rows: ReadonlyArray<{ name: string; cells: ReadonlyArray<BudgetResult | undefined> }>, columns: readonly string[]): string {
+  const esc = (text: string) => text.replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+  const line = (r: (typeof rows)[number]) => {
+    const limits = [...new Set(r.cells.filter((b): b is BudgetResult => !!b).map((b) => b.limitMs))];
+    const cell = (b: BudgetResult | undefined) => (b ? `${b.measuredMs === undefined ? '—' : formatDuration(b.measuredMs)} ${CELL[b.result]}${limits.length > 1 ? ` of ${formatDuration(b.limitMs)}` : ''}` : '·');
+    return `| ${esc(r.name)} | ${limits.length === 1 ? formatDuration(limits[0]!) : 'per member'} | ${r.cells.map(cell).join(' | ')} |`;
+  };
+  const lines = [`| Budget | Limit | ${columns.map(esc).join(' | ')} |`, `| --- | ---: | ${columns.map(() => '---:').join(' | ')} |`, ...rows.map(line)];
+  const notes = rows.flatMap((r) => r.cells.filter((b): b is BudgetResult => !!b && b.result !== 'within budget').map((b) => `- ${b.member ? `${b.member}: ` : ''}${esc(b.message)}`));
+  return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n';
 }

@@ -70,6 +70,23 @@ describe('SummaryReporter', () => {
     assert.throws(() => readFileSync(path.join(out, 'summary.json')), /ENOENT/);
   });
 
+  it('reads every fleet member\'s timing record and shows the budgets side by side', () => {
+    const root = path.join(dir, 'fleet');
+    const runDirs = ['edge-1', 'edge-2'].map((m) => path.join(root, m, 'run'));
+    runDirs.forEach((d, i) => {
+      mkdirSync(d, { recursive: true });
+      const cps = { gitPushed: T0, gitRepositorySynced: T0 + (i === 0 ? 3000 : 6200) };
+      writeFileSync(path.join(d, 'timing.json'), JSON.stringify(timingRecord('r1', [{ title: 'Upgrade', rows: evaluateBudgets(cps, planBudgets()), checkpoints: cps }])));
+    });
+    const out = path.join(root, 'out');
+    const reporter = new SummaryReporter({ outputDir: out, runDir: runDirs[0]!, allureResults: path.join(root, 'allure'), members: [{ name: 'edge-1', runDir: runDirs[0]! }, { name: 'edge-2', runDir: runDirs[1]! }] });
+    reporter.onBegin({ projects: [{ name: 'edge-1:teardown' }, { name: 'edge-2:teardown' }] } as FullConfig, { allTests: () => [] } as unknown as Suite);
+    reporter.onEnd({ status: 'passed', startTime: new Date(T0), duration: 5000 });
+    const json = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    assert.deepEqual(json.budgets.filter((b: { id?: string }) => b.id === 'gitPushToSync').map((b: { member: string; measuredMs: number }) => [b.member, b.measuredMs]), [['edge-1', 3000], ['edge-2', 6200]]);
+    assert.match(readFileSync(path.join(out, 'summary.md'), 'utf8'), /\| git push → GitRepository sync \| 5s \| 3s ✅ \| 6\.2s ❌ \|/);
+  });
+
   it('refuses to start without its paths', () => {
     assert.throws(() => new SummaryReporter({} as never), /option outputDir is required/);
   });

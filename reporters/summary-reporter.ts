@@ -6,7 +6,8 @@
  * skipped and a global setup that failed. It reads what the teardown wrote: `<runDir>/timing.json` and
  * `<runDir>/environment.json`.
  *
- * Options (playwright.config.ts): `{ outputDir, runDir, allureResults }`, absolute paths.
+ * Options (playwright.config.ts): `{ outputDir, runDir, allureResults }`, absolute paths; fleet runs add
+ * `members: [{ name, runDir }]` (each member's run directory), and the budgets are shown per member side by side.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,8 @@ export interface SummaryReporterOptions {
   outputDir: string;
   runDir: string;
   allureResults: string;
+  /** Fleet runs: every member and its run directory (`runDir` is then the first member's). */
+  members?: ReadonlyArray<{ name: string; runDir: string }>;
 }
 
 /** Strips ANSI colour codes and keeps the first lines of an error, which carry the expectation's message. */
@@ -69,6 +72,10 @@ export default class SummaryReporter implements Reporter {
     const { outputDir, runDir, allureResults } = this.#options;
     const errors = [...this.#errors];
     const timing = this.#readTiming(path.join(runDir, 'timing.json'), errors);
+    const members = this.#options.members?.map((m) => {
+      const own = m.runDir === runDir ? timing : this.#readTiming(path.join(m.runDir, 'timing.json'), errors);
+      return { name: m.name, ...(own ? { timing: own } : {}), environment: readJson(path.join(m.runDir, 'environment.json')) ?? {} };
+    });
     const summary = buildRunSummary({
       status: result.status,
       startedAt: result.startTime,
@@ -78,6 +85,7 @@ export default class SummaryReporter implements Reporter {
       ...(timing ? { timing } : {}),
       environment: readJson(path.join(runDir, 'environment.json')) ?? {},
       errors,
+      ...(members ? { members } : {}),
     });
     mkdirSync(outputDir, { recursive: true });
     writeFileSync(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
@@ -89,7 +97,7 @@ export default class SummaryReporter implements Reporter {
 
   #readTiming(file: string, errors: string[]): TimingRecord | undefined {
     if (!existsSync(file)) {
-      errors.push(`no timing record (${path.basename(path.dirname(file))}/${path.basename(file)}): the teardown did not get to the timing summary`);
+      errors.push(`no timing record (${path.relative(this.#options.outputDir, file)}): the teardown did not get to the timing summary`);
       return undefined;
     }
     try {
@@ -112,6 +120,7 @@ function outcome(test: TestCase): TestOutcome {
     durationMs: last?.duration ?? 0,
     ...(step ? { criterion: step.title } : {}),
     ...(message ? { message } : {}),
+    ...(last?.startTime && last.status !== 'skipped' ? { startedAt: last.startTime.getTime() } : {}),
   };
 }
 

@@ -27,7 +27,7 @@ import { Registry } from './registry/server.ts';
 import { faultSpecs, type SandboxInfo } from './state.ts';
 import { Workloads } from './workloads/index.ts';
 
-/** Written into the state dir when the sandbox stops: `GET /sandbox/v1/requests?detail=true` of the whole run. */
+/** Written into the state dir when the sandbox stops: `GET /sandbox/v1/requests?detail=true` of the whole run plus `timeline` (every request). */
 export const REQUESTS_FILE = 'requests.json';
 
 const TEMPLATE_REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'template-repo');
@@ -238,9 +238,11 @@ export class Sandbox {
     this.#stopped = true;
     this.#lateRestart?.stop();
     // The requests every client made, kept after `down` (which removes the rest) so a bench can read a suite
-    // run's requests per minute once the suite has stopped its sandbox.
+    // run's requests per minute once the suite has stopped its sandbox — and, one per line in `timeline`, when
+    // each part of the suite made its first request (start-up, phase-to-phase gaps).
     if (this.#api) {
-      await writeFile(path.join(this.options.stateDir, REQUESTS_FILE), JSON.stringify(this.#api.requestDetail(), null, 1)).catch(() => undefined);
+      const requests = { ...this.#api.requestDetail(), timeline: this.#api.requestTimeline() };
+      await writeFile(path.join(this.options.stateDir, REQUESTS_FILE), JSON.stringify(requests, null, 1)).catch(() => undefined);
     }
     await this.#flux?.stop();
     await this.#workloads?.stop();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { peekFleet } from './fleet.ts';
+import { fleetShard, peekFleet } from './fleet.ts';
 import { TargetError } from './load.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fleet-'));
@@ -32,5 +32,23 @@ describe('peekFleet', () => {
       ]);
       return true;
     });
+  });
+});
+
+describe('fleetShard (E2E_FLEET_SHARD)', () => {
+  const members = ['edge-1', 'edge-2', 'edge-3'];
+
+  it('gives every member to exactly one shard, whole, in the fleet\'s order', () => {
+    assert.deepEqual([1, 2, 3].map((i) => fleetShard(members, `${i}/3`)), [['edge-1'], ['edge-2'], ['edge-3']]);
+    assert.deepEqual([1, 2].map((i) => fleetShard(members, `${i}/2`)), [['edge-1', 'edge-2'], ['edge-3']]);
+    const five = ['a', 'b', 'c', 'd', 'e'];
+    assert.deepEqual([1, 2, 3].map((i) => fleetShard(five, `${i}/3`)), [['a', 'b'], ['c', 'd'], ['e']]);
+    assert.deepEqual(fleetShard(members, '1/1'), members);
+    assert.deepEqual(fleetShard(members, undefined), members);
+  });
+
+  it('refuses a malformed spec or more shards than members, in one line', () => {
+    for (const bad of ['0/3', '4/3', '2', 'a/b', '1/0']) assert.throws(() => fleetShard(members, bad), /^Error: E2E_FLEET_SHARD=.*: expected I\/N/);
+    assert.throws(() => fleetShard(members, '1/4'), /the fleet has 3 members, so at most 3 shards/);
   });
 });

@@ -9,6 +9,9 @@
  *     - { name: edge-2, profile: targets/edge-2.yaml, sandboxArgs: [--flux, "2.6"] }
  *
  * Member profiles are ordinary profiles (targets/schema.ts); `sandboxArgs` adds `gitops-sandbox up` words per member.
+ *
+ * Split across CI machines with `E2E_FLEET_SHARD=I/N` ({@link fleetShard}): machine I runs the I-th of N blocks of
+ * members, whole chains only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -52,4 +55,28 @@ export function peekFleet(nameOrPath: string | undefined): Fleet | undefined {
   const result = fleetSchema.safeParse(doc);
   if (!result.success) throw new TargetError(result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(file)'}: ${i.message}`));
   return { ...result.data, file };
+}
+
+/**
+ * The members of shard `spec` (`I/N`, 1-based, e.g. `2/3`): the fleet's members in N contiguous blocks, the first
+ * ones one larger when they do not divide evenly (3 members in 2 shards: edge-1 and edge-2, then edge-3). A member's
+ * chain is never split, and each shard starts only its own members' sandboxes and reports only them. Playwright's
+ * own `--shard` keeps chains whole as well (it shards the last projects and brings their dependencies along), but
+ * global setup — which runs before the tests are sharded — would start every member's sandbox on every machine and
+ * the summary would list the other members as not run. Throws one line for a malformed or impossible spec.
+ */
+export function fleetShard<T>(members: readonly T[], spec: string | undefined): T[] {
+  if (spec === undefined || spec === '') return [...members];
+  const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  const [index, total] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!m || index < 1 || total < 1 || index > total) {
+    throw new Error(`E2E_FLEET_SHARD=${spec}: expected I/N with 1 ≤ I ≤ N, e.g. 2/3 (machine I of N, each running whole members)`);
+  }
+  if (total > members.length) {
+    throw new Error(`E2E_FLEET_SHARD=${spec}: the fleet has ${members.length} members, so at most ${members.length} shards (each runs whole members)`);
+  }
+  const size = Math.floor(members.length / total);
+  const larger = members.length % total;
+  const from = (index - 1) * size + Math.min(index - 1, larger);
+  return members.slice(from, from + size + (index <= larger ? 1 : 0));
 }

@@ -11,6 +11,15 @@ import { parseResourcePath } from './handlers.ts';
 interface Logged {
   ts: number;
   client: string;
+  /** The whole User-Agent: the suite's says which part of it talks (`gitops-e2e/0.1.0 (phase)`). */
+  agent: string;
+  call: string;
+}
+
+/** One request in arrival order, for timing a client's requests against its own clock (a bench's phase gaps). */
+export interface TimelineEntry {
+  ts: number;
+  agent: string;
   call: string;
 }
 
@@ -77,13 +86,18 @@ export class RequestLog {
     } catch {
       call = `${(req.method ?? 'GET').toLowerCase()} (malformed path)`;
     }
-    this.#entries.push({ ts: Date.now(), client, call });
+    this.#entries.push({ ts: Date.now(), client, agent: String(req.headers['user-agent'] ?? ''), call });
     if (this.#entries.length > CAPACITY * 1.1) this.#entries = this.#entries.slice(-CAPACITY);
   }
 
   /** Requests since the server started, per client. */
   totals(): Record<string, number> {
     return Object.fromEntries(this.#totals);
+  }
+
+  /** Every request at or after `since` (epoch ms), oldest first, with its whole User-Agent. */
+  timeline(since = 0): TimelineEntry[] {
+    return this.#entries.filter((e) => e.ts >= since).map(({ ts, agent, call }) => ({ ts, agent, call }));
   }
 
   /** Requests at or after `since` (epoch ms; all kept when omitted), per client and `verb resource`. */

@@ -33,7 +33,7 @@ import { generateTls, type TlsMaterial } from './tls.ts';
 import { SchemaValidator } from './validation.ts';
 import { WatchHub } from './watch.ts';
 import { WatchStreams } from './watch-http.ts';
-import { RequestLog, type RequestDetail } from './request-log.ts';
+import { RequestLog, type RequestDetail, type TimelineEntry } from './request-log.ts';
 import { ApiError } from '../kube/types.ts';
 
 export interface ApiServerOptions {
@@ -180,6 +180,11 @@ export class ApiServer {
   /** Requests served since `since` (epoch ms), per client and `verb resource`, with requests per minute. */
   requestDetail(since?: number): RequestDetail {
     return this.#requests.detail(since);
+  }
+
+  /** Every request served since `since` (epoch ms), oldest first, with its whole User-Agent. */
+  requestTimeline(since?: number): TimelineEntry[] {
+    return this.#requests.timeline(since);
   }
 
   /** Resolves when the GC, namespace and CRD controllers have no pending work (tests await it). */
