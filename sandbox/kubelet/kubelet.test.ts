@@ -20,9 +20,7 @@ import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
 import { Registry } from '../registry/server.ts';
 import { Workloads } from '../workloads/index.ts';
 import { PodFiles } from './podfs.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 const NS = 'foundry-system';
 const REPO = 'foundry-local-olive-models';

@@ -15,9 +15,7 @@ import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject, WatchEvent } from '../kube/types.ts';
 import { PodFiles } from '../kubelet/podfs.ts';
 import { Workloads } from './index.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 const GPU_FULL =
   '0/1 nodes are available: 1 Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..';
