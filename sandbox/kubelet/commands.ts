@@ -33,12 +33,7 @@ export const BASE_COMMANDS: CommandTable = {
  * containerd and the kubelet do. Inside `sh -c` the same situation is an ordinary exit code 127 instead.
  */
 export class ExecutableNotFoundError extends Error {
-  readonly executable: string;
-  constructor(executable: string, message: string) {
-    super(message);
-    this.name = 'ExecutableNotFoundError';
-    this.executable = executable;
-  }
+  override readonly name = 'ExecutableNotFoundError';
 }
 
 /** What `runCommand` needs: the pod, its tree, the container environment and the three streams. */
@@ -78,7 +73,7 @@ export async function runCommand(argv: string[], ctx: RunCommandContext): Promis
   };
   const [name = '', ...args] = argv;
   const command = lookupCommand(commands, name);
-  if (!command) throw new ExecutableNotFoundError(name, notFoundMessage(name));
+  if (!command) throw new ExecutableNotFoundError(notFoundMessage(name));
   return command(args, io);
 }
 

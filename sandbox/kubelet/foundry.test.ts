@@ -4,17 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OciClient } from '../../lib/oci/client.ts';
 import { Faults, parseFault } from '../faults/faults.ts';
 import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
-import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
-import { Registry } from '../registry/server.ts';
+import type { Registry } from '../registry/server.ts';
+import { MODELS_REPO as REPO, registryWithModels } from '../workloads/test-cluster.ts';
 import { FOUNDRY_PROCESS, MODELS_DIR, registryEndpoint } from './foundry.ts';
 import { PodFiles } from './podfs.ts';
 import type { ContainerProcess, ProcessContext } from './process.ts';
 
-const REPO = 'foundry-local-olive-models';
 
 /** Starts the foundry process; `outcome` settles on ready ('ready') or exit (the code), `exited` on exit only. */
 function run(ctx: Omit<ProcessContext, 'log' | 'exit'>): {
@@ -51,14 +49,7 @@ describe('foundry container', () => {
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'foundry-test-'));
-    registry = new Registry({ root: path.join(dir, 'registry'), user: 'u', password: 'p', faults });
-    await registry.start();
-    const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
-    for (const tag of ['v0.1.0', 'v0.2.0']) {
-      const file = path.join(dir, tag, 'models.tar.gz');
-      await buildModelsTarGz(tag, file);
-      await publishArtifact(client, `${REPO}:${tag}`, file);
-    }
+    registry = await registryWithModels(dir, faults);
     files = new PodFiles(path.join(dir, 'pods'));
   });
 

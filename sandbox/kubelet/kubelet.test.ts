@@ -10,20 +10,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OciClient } from '../../lib/oci/client.ts';
-import { ApiServer } from '../apiserver/server.ts';
 import { LogStore } from '../apiserver/logs.ts';
 import { Faults, parseFault } from '../faults/faults.ts';
 import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
-import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
-import { Registry } from '../registry/server.ts';
-import { Workloads } from '../workloads/index.ts';
-import { PodFiles } from './podfs.ts';
+import type { Registry } from '../registry/server.ts';
+import { MODELS_REPO as REPO, registryWithModels, startCluster, type TestCluster } from '../workloads/test-cluster.ts';
+import type { PodFiles } from './podfs.ts';
 import type { Json } from '../kube/json.ts';
 
 const NS = 'foundry-system';
-const REPO = 'foundry-local-olive-models';
 
 function waitForPod(kube: Kube, what: string, predicate: (p: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
   return new Promise((resolve, reject) => {
@@ -113,49 +109,25 @@ function foundryDeployment(strategy: Json = { type: 'Recreate' }): KubeObject {
 
 describe('kubelet running the foundry workload', () => {
   let dir: string;
-  let api: ApiServer;
   let registry: Registry;
-  let workloads: Workloads;
+  let cluster: TestCluster;
   let kube: Kube;
   let files: PodFiles;
   const logs = new LogStore();
   const faults = new Faults();
   const clock = new SystemClock({ timeScale: 0.02 });
-  const errors: string[] = [];
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'kubelet-test-'));
-    registry = new Registry({ root: path.join(dir, 'registry'), user: 'u', password: 'p', faults });
-    await registry.start();
-    const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
-    for (const tag of ['v0.1.0', 'v0.2.0']) {
-      const file = path.join(dir, tag, 'models.tar.gz');
-      await buildModelsTarGz(tag, file);
-      await publishArtifact(client, `${REPO}:${tag}`, file);
-    }
-    files = new PodFiles(path.join(dir, 'pods'));
-    api = new ApiServer({ clock, logs, files });
-    kube = api.kube;
-    workloads = new Workloads({
-      kube,
-      clock,
-      faults,
-      logs,
-      files,
-      admission: api.admission,
-      registryAliases: { 'myacr.azurecr.io': registry.host },
-      onError: (component, error) => errors.push(`${component}: ${error instanceof Error ? error.stack : error}`),
-    });
-    await workloads.start();
-    kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    registry = await registryWithModels(dir, faults);
+    cluster = await startCluster({ dir, clock, faults, logs, namespace: NS, registryAliases: { 'myacr.azurecr.io': registry.host } });
+    ({ kube, files } = cluster);
   });
 
   after(async () => {
-    await workloads.stop();
-    await api.stop();
+    await cluster.stop();
     await registry.stop();
     await rm(dir, { recursive: true, force: true });
-    assert.deepEqual(errors, [], 'no background errors');
   });
 
   function configure(tag: string): void {

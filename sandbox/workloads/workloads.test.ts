@@ -8,13 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiServer } from '../apiserver/server.ts';
 import { LogStore } from '../apiserver/logs.ts';
 import { Faults } from '../faults/faults.ts';
 import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject, WatchEvent } from '../kube/types.ts';
-import { PodFiles } from '../kubelet/podfs.ts';
-import { Workloads } from './index.ts';
+import type { Workloads } from './index.ts';
+import { startCluster, type TestCluster } from './test-cluster.ts';
 import type { Json } from '../kube/json.ts';
 
 const GPU_FULL =
@@ -111,37 +110,22 @@ function rolledOut(d: KubeObject): boolean {
 
 describe('workloads on the sandbox API server', () => {
   let dir: string;
-  let api: ApiServer;
+  let cluster: TestCluster;
   let workloads: Workloads;
   let kube: Kube;
   const logs = new LogStore();
   const faults = new Faults();
   const clock = new SystemClock({ timeScale: 0.02 });
-  const errors: string[] = [];
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'workloads-test-'));
-    const files = new PodFiles(path.join(dir, 'pods'));
-    api = new ApiServer({ clock, logs, files });
-    kube = api.kube;
-    workloads = new Workloads({
-      kube,
-      clock,
-      faults,
-      logs,
-      files,
-      admission: api.admission,
-      onError: (component, error) => errors.push(`${component}: ${error instanceof Error ? error.stack : error}`),
-    });
-    await workloads.start();
-    kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'work' } });
+    cluster = await startCluster({ dir, clock, faults, logs, namespace: 'work' });
+    ({ kube, workloads } = cluster);
   });
 
   after(async () => {
-    await workloads.stop();
-    await api.stop();
+    await cluster.stop();
     await rm(dir, { recursive: true, force: true });
-    assert.deepEqual(errors, [], 'no background errors');
   });
 
   async function cleanup(name: string): Promise<void> {
