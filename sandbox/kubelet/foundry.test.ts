@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Faults, parseFault } from '../faults/faults.ts';
+import { Faults } from '../faults/faults.ts';
+import { withFault } from '../faults/with-fault.ts';
 import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
 import type { Registry } from '../registry/server.ts';
@@ -107,21 +108,17 @@ describe('foundry container', () => {
   });
 
   it('exits 1 while the registry is down', async () => {
-    faults.set(parseFault('registry-down'));
-    try {
+    await withFault(faults, 'registry-down', async () => {
       const ctx = context('v0.1.0', 'registry-down');
       await files.ensure(ctx.pod);
       const { lines, outcome } = run(ctx);
       assert.equal(await outcome, 1);
       assert.ok(lines.some((l) => /503/.test(l)), lines.join('\n'));
-    } finally {
-      faults.clear('registry-down');
-    }
+    });
   });
 
   it('log-tag=<tag>: downloads its real tag but logs the other one', async () => {
-    faults.set(parseFault('log-tag=v0.3.0'));
-    try {
+    await withFault(faults, 'log-tag=v0.3.0', async () => {
       const ctx = context('v0.1.0', 'log-tag');
       await files.ensure(ctx.pod);
       const { lines, outcome } = run(ctx);
@@ -130,34 +127,26 @@ describe('foundry container', () => {
       assert.ok(!lines.some((l) => l.includes('Tag: v0.1.0')), 'the real tag is never announced');
       assert.ok(lines.some((l) => l.startsWith('🔍 Resolving') && l.includes(':v0.1.0')), 'the real tag is downloaded');
       assert.ok(lines.at(-1)!.endsWith('(🏷️ Tag: v0.3.0)'));
-    } finally {
-      faults.clear('log-tag');
-    }
+    });
   });
 
   it('exits 1 on a digest mismatch', async () => {
-    faults.set(parseFault('corrupt-artifact=v0.1.0'));
-    try {
+    await withFault(faults, 'corrupt-artifact=v0.1.0', async () => {
       const ctx = context('v0.1.0', 'corrupt');
       await files.ensure(ctx.pod);
       const { lines, outcome } = run(ctx);
       assert.equal(await outcome, 1);
       assert.ok(lines.some((l) => /digest mismatch/i.test(l)), lines.join('\n'));
-    } finally {
-      faults.clear('corrupt-artifact');
-    }
+    });
   });
 
   it('crashes after start when its tag is the crash-on-tag fault, after logging the tag', async () => {
-    faults.set(parseFault('crash-on-tag=v0.2.0'));
-    try {
+    await withFault(faults, 'crash-on-tag=v0.2.0', async () => {
       const ctx = context('v0.2.0', 'crash');
       const { lines, outcome } = run(ctx);
       assert.equal(await outcome, 1);
       assert.ok(lines.includes('🏷️ Tag: v0.2.0'));
-    } finally {
-      faults.clear('crash-on-tag');
-    }
+    });
   });
 
   it('shuts down on SIGTERM with exit code 0 and stops listening', async () => {

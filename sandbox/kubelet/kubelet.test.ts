@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LogStore } from '../apiserver/logs.ts';
-import { Faults, parseFault } from '../faults/faults.ts';
+import { Faults } from '../faults/faults.ts';
+import { withFault } from '../faults/with-fault.ts';
 import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
 import type { Registry } from '../registry/server.ts';
@@ -163,8 +164,7 @@ describe('kubelet running the foundry workload', () => {
   });
 
   it('goes into CrashLoopBackOff with growing restarts when crash-on-tag matches its tag', async () => {
-    faults.set(parseFault('crash-on-tag=v0.2.0'));
-    try {
+    await withFault(faults, 'crash-on-tag=v0.2.0', async () => {
       configure('v0.2.0');
       kube.create(foundryDeployment());
       const looping = await waitForPod(kube, 'CrashLoopBackOff after restarts', (p) => {
@@ -177,15 +177,12 @@ describe('kubelet running the foundry workload', () => {
       const previous = logs.lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true }).map((l) => l.text);
       assert.ok(previous.includes('🏷️ Tag: v0.2.0'));
       assert.ok(previous.some((l) => l.startsWith('Unhandled exception.')));
-    } finally {
-      faults.clear('crash-on-tag');
-    }
+    });
     await teardown();
   });
 
   it('registry-down armed for a git push: the new pod\'s download fails visibly (Warning BackOff, CrashLoopBackOff) within seconds', async () => {
-    faults.set(parseFault('registry-down@git-push'));
-    try {
+    await withFault(faults, 'registry-down@git-push', async () => {
       configure('v0.2.0');
       faults.fire('git-push', 'test push');
       const started = Date.now();
@@ -199,9 +196,7 @@ describe('kubelet running the foundry workload', () => {
       assert.ok(events.some((e: Json) => e.type === 'Warning' && e.reason === 'BackOff' && /Back-off restarting failed container foundry/.test(e.message)), JSON.stringify(events.map((e: Json) => e.reason)));
       const previous = logs.lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true }).map((l) => l.text);
       assert.ok(previous.some((l) => l.startsWith('❌ Failed to deploy BYO models from myacr.azurecr.io/foundry-local-olive-models:v0.2.0') && /503/.test(l)), previous.join('\n'));
-    } finally {
-      faults.clear('registry-down');
-    }
+    });
     await teardown();
   });
 
@@ -221,30 +216,24 @@ describe('kubelet running the foundry workload', () => {
     });
     const available = (status: 'True' | 'False') => (d: KubeObject) => d.status?.conditions?.some((c: Json) => c.type === 'Available' && c.status === status);
     await waitForObject(kube, ref, 'Available=True', available('True'));
-    faults.set(parseFault('arc-agent-down'));
-    try {
+    await withFault(faults, 'arc-agent-down', async () => {
       const down = await waitForObject(kube, ref, 'Available=False', available('False'));
       assert.equal(down.status.conditions.find((c: Json) => c.type === 'Available').reason, 'MinimumReplicasUnavailable');
       const pod = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'azure-arc' })[0]!;
       const agent = pod.status.containerStatuses.find((c: Json) => c.name === 'config-agent');
       assert.ok(agent.restartCount >= 1 || agent.state.terminated || agent.state.waiting, JSON.stringify(agent));
       assert.equal(pod.status.containerStatuses.find((c: Json) => c.name === 'fluent-bit').ready, true, 'only the agent container fails');
-    } finally {
-      faults.clear('arc-agent-down');
-    }
+    });
     await waitForObject(kube, ref, 'Available=True again', available('True'));
     kube.delete(ref);
   });
 
   it('forces the Deployment strategy while the strategy fault is on', async () => {
-    faults.set(parseFault('strategy=RollingUpdate'));
-    try {
+    await withFault(faults, 'strategy=RollingUpdate', async () => {
       configure('v0.1.0');
       const created = kube.create(foundryDeployment({ type: 'Recreate' }));
       assert.deepEqual(created.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
-    } finally {
-      faults.clear('strategy');
-    }
+    });
     await teardown();
   });
 });
