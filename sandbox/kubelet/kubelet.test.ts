@@ -10,10 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LogStore } from '../apiserver/logs.ts';
+import type { LogStore } from '../apiserver/logs.ts';
 import { Faults } from '../faults/faults.ts';
 import { withFault } from '../faults/with-fault.ts';
-import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
 import type { Registry } from '../registry/server.ts';
 import { MODELS_REPO as REPO, registryWithModels, startCluster, type TestCluster } from '../workloads/test-cluster.ts';
@@ -114,15 +113,14 @@ describe('kubelet running the foundry workload', () => {
   let cluster: TestCluster;
   let kube: Kube;
   let files: PodFiles;
-  const logs = new LogStore();
+  let logs: LogStore;
   const faults = new Faults();
-  const clock = new SystemClock({ timeScale: 0.02 });
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'kubelet-test-'));
     registry = await registryWithModels(dir, faults);
-    cluster = await startCluster({ dir, clock, faults, logs, namespace: NS, registryAliases: { 'myacr.azurecr.io': registry.host } });
-    ({ kube, files } = cluster);
+    cluster = await startCluster({ dir, faults, namespace: NS, registryAliases: { 'myacr.azurecr.io': registry.host } });
+    ({ kube, files, logs } = cluster);
   });
 
   after(async () => {

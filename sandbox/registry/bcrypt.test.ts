@@ -3,12 +3,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bcryptHash, bcryptVerify } from './bcrypt.ts';
 
+const VECTORS: Array<[password: string, hash: string, matches: boolean]> = [
+  ['', '$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.', true],
+  ['abc', '$2b$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i', true],
+  ['abd', '$2b$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i', false],
+  ['abc', '$2y$06$/uaF/uaF/uaF/uaF/uaF/u2dxeOQdy9ZavBDEOduVKWL7xvgc1DIC', true],
+  ['abc', 'not a hash', false],
+];
+
 test('verifies published bcrypt vectors ($2a$, $2b$) and a libxcrypt $2y$ hash', () => {
-  assert.equal(bcryptVerify('', '$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.'), true);
-  assert.equal(bcryptVerify('abc', '$2b$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i'), true);
-  assert.equal(bcryptVerify('abd', '$2b$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i'), false);
-  assert.equal(bcryptVerify('abc', '$2y$06$/uaF/uaF/uaF/uaF/uaF/u2dxeOQdy9ZavBDEOduVKWL7xvgc1DIC'), true);
-  assert.equal(bcryptVerify('abc', 'not a hash'), false);
+  for (const [password, hash, matches] of VECTORS) assert.equal(bcryptVerify(password, hash), matches, `${password} ~ ${hash}`);
 });
 
 test('random salts differ at the low default cost', () => {

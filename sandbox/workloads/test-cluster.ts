@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { OciClient } from '../../lib/oci/client.ts';
-import type { LogStore } from '../apiserver/logs.ts';
+import { LogStore } from '../apiserver/logs.ts';
 import { ApiServer } from '../apiserver/server.ts';
-import type { Faults } from '../faults/faults.ts';
-import type { Clock } from '../kube/clock.ts';
+import { Faults } from '../faults/faults.ts';
+import { SystemClock } from '../kube/clock.ts';
 import type { Kube } from '../kube/types.ts';
 import { PodFiles } from '../kubelet/podfs.ts';
 import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
@@ -36,20 +36,21 @@ export interface TestCluster {
   kube: Kube;
   workloads: Workloads;
   files: PodFiles;
+  logs: LogStore;
+  faults: Faults;
+  clock: SystemClock;
   /** Stops the controllers and the server, then fails the test file if any background error was reported. */
   stop(): Promise<void>;
 }
 
-/** An API server with the workloads running (pod trees under `dir/pods`) and `namespace` created. */
-export async function startCluster(options: {
-  dir: string;
-  clock: Clock;
-  faults: Faults;
-  logs: LogStore;
-  namespace: string;
-  registryAliases?: Record<string, string>;
-}): Promise<TestCluster> {
-  const { clock, faults, logs } = options;
+/**
+ * An API server with the workloads running (pod trees under `dir/pods`) and `namespace` created. Time runs 50×
+ * faster (time scale 0.02); `faults` is created unless given (a registry made first shares it).
+ */
+export async function startCluster(options: { dir: string; namespace: string; faults?: Faults; registryAliases?: Record<string, string> }): Promise<TestCluster> {
+  const faults = options.faults ?? new Faults();
+  const logs = new LogStore();
+  const clock = new SystemClock({ timeScale: 0.02 });
   const errors: string[] = [];
   const files = new PodFiles(path.join(options.dir, 'pods'));
   const api = new ApiServer({ clock, logs, files });
@@ -70,6 +71,9 @@ export async function startCluster(options: {
     kube: api.kube,
     workloads,
     files,
+    logs,
+    faults,
+    clock,
     async stop() {
       await workloads.stop();
       await api.stop();

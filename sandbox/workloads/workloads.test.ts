@@ -8,9 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LogStore } from '../apiserver/logs.ts';
-import { Faults } from '../faults/faults.ts';
-import { SystemClock } from '../kube/clock.ts';
+import type { LogStore } from '../apiserver/logs.ts';
 import type { Kube, KubeObject, WatchEvent } from '../kube/types.ts';
 import type { Workloads } from './index.ts';
 import { startCluster, type TestCluster } from './test-cluster.ts';
@@ -113,14 +111,12 @@ describe('workloads on the sandbox API server', () => {
   let cluster: TestCluster;
   let workloads: Workloads;
   let kube: Kube;
-  const logs = new LogStore();
-  const faults = new Faults();
-  const clock = new SystemClock({ timeScale: 0.02 });
+  let logs: LogStore;
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'workloads-test-'));
-    cluster = await startCluster({ dir, clock, faults, logs, namespace: 'work' });
-    ({ kube, workloads } = cluster);
+    cluster = await startCluster({ dir, namespace: 'work' });
+    ({ kube, workloads, logs } = cluster);
   });
 
   after(async () => {
