@@ -25,48 +25,54 @@ import {
   type Printer,
 } from './printer.ts';
 
-const selector = (description: string, cell: ColumnSpec['cell']) => col('Selector', 'string', description, cell, { priority: 1 });
 /** `spec.replicas` is defaulted to 1 by the real API server; the same default keeps unstored objects printable. */
 const replicas = (o: Json) => (typeof o.spec?.replicas === 'number' ? int(o.spec.replicas) : 1);
 const readyOfReplicas = (o: Json) => `${int(o.status?.readyReplicas)}/${replicas(o)}`;
 const POD_TEMPLATE = templateColumns('spec.template.spec.containers');
 
-const DEPLOYMENT = printer([
-  NAME,
-  col('Ready', 'string', 'Number of the pod with ready state', readyOfReplicas),
-  col('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', intAt('status.updatedReplicas')),
-  col('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', intAt('status.availableReplicas')),
-  AGE,
-  ...POD_TEMPLATE,
-  selector('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', (o) => selectorString(o.spec?.selector)),
-]);
+/**
+ * The shape of most workload tables: Name, the kind's own columns, Age, the pod template's Containers and
+ * Images, and the wide Selector (how each kind prints its selector differs, so the cell is given).
+ */
+const workload = (own: ColumnSpec[], selector: { description: string; cell: ColumnSpec['cell'] }, template = POD_TEMPLATE): Printer =>
+  printer([NAME, ...own, AGE, ...template, col('Selector', 'string', selector.description, selector.cell, { priority: 1 })]);
+
+const DEPLOYMENT = workload(
+  [
+    col('Ready', 'string', 'Number of the pod with ready state', readyOfReplicas),
+    col('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', intAt('status.updatedReplicas')),
+    col('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', intAt('status.availableReplicas')),
+  ],
+  {
+    description: 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
+    cell: (o) => selectorString(o.spec?.selector),
+  },
+);
 
 /** ReplicaSet and ReplicationController: the same columns, the selector printed as each API spells it. */
 const replicaSetLike = (selectorCell: ColumnSpec['cell']) =>
-  printer([
-    NAME,
-    col('Desired', 'integer', 'Replicas is the number of desired replicas.', replicas),
-    col('Current', 'integer', 'Replicas is the most recently observed number of replicas.', intAt('status.replicas')),
-    col('Ready', 'integer', 'The number of ready replicas for this replica set.', intAt('status.readyReplicas')),
-    AGE,
-    ...POD_TEMPLATE,
-    selector('Selector is a label query over pods that should match the replica count.', selectorCell),
-  ]);
+  workload(
+    [
+      col('Desired', 'integer', 'Replicas is the number of desired replicas.', replicas),
+      col('Current', 'integer', 'Replicas is the most recently observed number of replicas.', intAt('status.replicas')),
+      col('Ready', 'integer', 'The number of ready replicas for this replica set.', intAt('status.readyReplicas')),
+    ],
+    { description: 'Selector is a label query over pods that should match the replica count.', cell: selectorCell },
+  );
 
 const STATEFUL_SET = printer([NAME, col('Ready', 'string', 'Number of the pod with ready state', readyOfReplicas), AGE, ...POD_TEMPLATE]);
 
-const DAEMON_SET = printer([
-  NAME,
-  col('Desired', 'integer', 'The total number of nodes that should be running the daemon pod.', intAt('status.desiredNumberScheduled')),
-  col('Current', 'integer', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.', intAt('status.currentNumberScheduled')),
-  col('Ready', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.', intAt('status.numberReady')),
-  col('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod', intAt('status.updatedNumberScheduled')),
-  col('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.', intAt('status.numberAvailable')),
-  col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node.', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
-  AGE,
-  ...POD_TEMPLATE,
-  selector('A label query over pods that are managed by the daemon set.', (o) => formatLabelSelectorCell(o.spec?.selector)),
-]);
+const DAEMON_SET = workload(
+  [
+    col('Desired', 'integer', 'The total number of nodes that should be running the daemon pod.', intAt('status.desiredNumberScheduled')),
+    col('Current', 'integer', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.', intAt('status.currentNumberScheduled')),
+    col('Ready', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.', intAt('status.numberReady')),
+    col('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod', intAt('status.updatedNumberScheduled')),
+    col('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.', intAt('status.numberAvailable')),
+    col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node.', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
+  ],
+  { description: 'A label query over pods that are managed by the daemon set.', cell: (o) => formatLabelSelectorCell(o.spec?.selector) },
+);
 
 /** True when the job's first condition of that type is True (`hasJobCondition`). */
 function jobCondition(o: Json, type: string): boolean {
@@ -95,33 +101,32 @@ function jobDuration(o: Json, now: Date): string {
   return humanDuration(end.getTime() - start.getTime());
 }
 
-const JOB = printer([
-  NAME,
-  col('Status', 'string', 'Status of the job.', (o) => JOB_STATUS.find(([, applies]) => applies(o))?.[0] ?? 'Running'),
-  col('Completions', 'string', 'The number of pods which reached phase Succeeded.', jobCompletions),
-  col('Duration', 'string', 'Time required to complete the job.', jobDuration),
-  AGE,
-  ...POD_TEMPLATE,
-  selector('A label query over pods that should match the pod count.', (o) => formatLabelSelectorCell(o.spec?.selector)),
-]);
+const JOB = workload(
+  [
+    col('Status', 'string', 'Status of the job.', (o) => JOB_STATUS.find(([, applies]) => applies(o))?.[0] ?? 'Running'),
+    col('Completions', 'string', 'The number of pods which reached phase Succeeded.', jobCompletions),
+    col('Duration', 'string', 'Time required to complete the job.', jobDuration),
+  ],
+  { description: 'A label query over pods that should match the pod count.', cell: (o) => formatLabelSelectorCell(o.spec?.selector) },
+);
 
-const CRON_JOB = printer([
-  NAME,
-  col('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.', strAt('spec.schedule')),
-  col('Timezone', 'string', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.', (o) =>
-    typeof o.spec?.timeZone === 'string' ? o.spec.timeZone : '<none>',
-  ),
-  col('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.', (o) =>
-    typeof o.spec?.suspend === 'boolean' ? goBool(o.spec.suspend) : '<unset>',
-  ),
-  col('Active', 'integer', 'A list of pointers to currently running jobs.', (o) => (o.status?.active ?? []).length),
-  col('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.', (o, now) =>
-    o.status?.lastScheduleTime ? timestampAge(o.status.lastScheduleTime, now) : '<none>',
-  ),
-  AGE,
-  ...templateColumns('spec.jobTemplate.spec.template.spec.containers'),
-  selector('A label query over pods that should match the pod count.', (o) => formatLabelSelectorCell(at(o, 'spec.jobTemplate.spec.selector'))),
-]);
+const CRON_JOB = workload(
+  [
+    col('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.', strAt('spec.schedule')),
+    col('Timezone', 'string', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.', (o) =>
+      typeof o.spec?.timeZone === 'string' ? o.spec.timeZone : '<none>',
+    ),
+    col('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.', (o) =>
+      typeof o.spec?.suspend === 'boolean' ? goBool(o.spec.suspend) : '<unset>',
+    ),
+    col('Active', 'integer', 'A list of pointers to currently running jobs.', (o) => (o.status?.active ?? []).length),
+    col('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.', (o, now) =>
+      o.status?.lastScheduleTime ? timestampAge(o.status.lastScheduleTime, now) : '<none>',
+    ),
+  ],
+  { description: 'A label query over pods that should match the pod count.', cell: (o) => formatLabelSelectorCell(at(o, 'spec.jobTemplate.spec.selector')) },
+  templateColumns('spec.jobTemplate.spec.template.spec.containers'),
+);
 
 /** One HPA metric as `formatHPAMetrics` writes it, for autoscaling/v2 metric specs. */
 const HPA_METRIC: Record<string, (spec: Json, status: Json) => string> = {

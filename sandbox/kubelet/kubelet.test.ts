@@ -13,67 +13,22 @@ import { after, before, describe, it } from 'node:test';
 import type { LogStore } from '../apiserver/logs.ts';
 import { Faults } from '../faults/faults.ts';
 import { withFault } from '../faults/with-fault.ts';
-import type { Kube, KubeObject } from '../kube/types.ts';
+import type { Kube, KubeObject, ObjectRef } from '../kube/types.ts';
 import type { Registry } from '../registry/server.ts';
-import { MODELS_REPO as REPO, registryWithModels, startCluster, type TestCluster } from '../workloads/test-cluster.ts';
+import { MODELS_REPO as REPO, registryWithModels, startCluster, waitFor, waitGone, type TestCluster } from '../workloads/test-cluster.ts';
 import type { PodFiles } from './podfs.ts';
 import type { Json } from '../kube/json.ts';
 
 const NS = 'foundry-system';
 
-function waitForPod(kube: Kube, what: string, predicate: (p: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
-  return new Promise((resolve, reject) => {
-    let last: KubeObject | undefined;
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${what}; last pod status: ${JSON.stringify(last?.status ?? null)}`));
-    }, timeoutMs);
-    const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: NS }, {}, (e) => {
-      if (e.type === 'DELETED') return;
-      last = e.object;
-      if (!predicate(e.object)) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve(e.object);
-    });
-  });
-}
+const PODS = { apiVersion: 'v1', kind: 'Pod', namespace: NS };
+const waitForPod = (kube: Kube, what: string, predicate: (p: KubeObject) => boolean, timeoutMs?: number) => waitFor(kube, PODS, what, predicate, timeoutMs);
+const waitNoPods = (kube: Kube) => waitGone(kube, PODS, 'the foundry pods');
 
-function waitForObject(kube: Kube, ref: { apiVersion: string; kind: string; namespace: string; name: string }, what: string, predicate: (o: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
-  return new Promise((resolve, reject) => {
-    let last: KubeObject | undefined;
-    let stop: () => void = () => undefined;
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${ref.kind} ${ref.name} ${what}; last status: ${JSON.stringify(last?.status ?? null)}`));
-    }, timeoutMs);
-    const check = (o: KubeObject | undefined) => {
-      if (!o || o.metadata.name !== ref.name) return;
-      last = o;
-      if (!predicate(o)) return;
-      clearTimeout(timer);
-      queueMicrotask(() => stop());
-      resolve(o);
-    };
-    stop = kube.watch({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace }, {}, (e) => check(e.object));
-  });
-}
-
-function waitNoPods(kube: Kube, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const empty = (): boolean => kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: NS }).length === 0;
-    if (empty()) return resolve();
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error('timed out waiting for the foundry pods to be gone'));
-    }, timeoutMs);
-    const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: NS }, {}, () => {
-      if (!empty()) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve();
-    });
-  });
+/** The first state of the named object that satisfies `predicate`. */
+function waitForObject(kube: Kube, ref: ObjectRef & { namespace: string }, what: string, predicate: (o: KubeObject) => boolean): Promise<KubeObject> {
+  const { name, ...collection } = ref;
+  return waitFor(kube, collection, `${ref.kind} ${name} ${what}`, (o) => o.metadata.name === name && predicate(o));
 }
 
 function foundryDeployment(strategy: Json = { type: 'Recreate' }): KubeObject {

@@ -1,6 +1,7 @@
 /**
  * Test support shared by the workload, kubelet and foundry tests: a registry holding the sandbox's model
- * artifacts, and an in-process API server with the workload controllers and the kubelet running on it.
+ * artifacts, an in-process API server with the workload controllers and the kubelet running on it, and waits
+ * on its watches (bounded by timeouts that only report).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { LogStore } from '../apiserver/logs.ts';
 import { ApiServer } from '../apiserver/server.ts';
 import { Faults } from '../faults/faults.ts';
 import { SystemClock } from '../kube/clock.ts';
-import type { Kube } from '../kube/types.ts';
+import type { CollectionRef, Kube, KubeObject } from '../kube/types.ts';
 import { PodFiles } from '../kubelet/podfs.ts';
 import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
 import { Registry } from '../registry/server.ts';
@@ -81,3 +82,46 @@ export async function startCluster(options: { dir: string; namespace: string; fa
     },
   };
 }
+
+/** Resolves with the first object of the collection matching `predicate` (now or later). */
+export function waitFor(kube: Kube, ref: CollectionRef, what: string, predicate: (o: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
+  return new Promise((resolve, reject) => {
+    let last: KubeObject | undefined;
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last?.status ?? null)}`));
+    }, timeoutMs);
+    const stop = kube.watch(ref, {}, (e) => {
+      if (e.type === 'DELETED') return;
+      last = e.object;
+      if (!predicate(e.object)) return;
+      clearTimeout(timer);
+      queueMicrotask(stop);
+      resolve(e.object);
+    });
+  });
+}
+
+/** Resolves once `check()` holds, evaluated now and after every event of the collection (deletions included). */
+export function waitUntil(kube: Kube, ref: CollectionRef, what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}: ${kube.list(ref).map((o) => o.metadata.name).join(', ')}`));
+    }, timeoutMs);
+    const stop = kube.watch(ref, {}, () => {
+      if (!check()) return;
+      clearTimeout(timer);
+      queueMicrotask(stop);
+      resolve();
+    });
+  });
+}
+
+/** Resolves once no object of the collection is left. */
+export function waitGone(kube: Kube, ref: CollectionRef, what: string): Promise<void> {
+  return waitUntil(kube, ref, `${what} to be gone`, () => kube.list(ref).length === 0);
+}
+
+/** Records every pod watch event of a namespace, in order. */

@@ -11,54 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import type { LogStore } from '../apiserver/logs.ts';
 import type { Kube, KubeObject, WatchEvent } from '../kube/types.ts';
 import type { Workloads } from './index.ts';
-import { startCluster, type TestCluster } from './test-cluster.ts';
+import { startCluster, waitFor, waitGone, waitUntil, type TestCluster } from './test-cluster.ts';
 import type { Json } from '../kube/json.ts';
 
 const GPU_FULL =
   '0/1 nodes are available: 1 Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..';
 
-/** Resolves with the first object of the collection matching `predicate` (now or later). */
-function waitFor(kube: Kube, ref: { apiVersion: string; kind: string; namespace?: string }, what: string, predicate: (o: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
-  return new Promise((resolve, reject) => {
-    let last: KubeObject | undefined;
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last?.status ?? null)}`));
-    }, timeoutMs);
-    const stop = kube.watch(ref, {}, (e) => {
-      if (e.type === 'DELETED') return;
-      last = e.object;
-      if (!predicate(e.object)) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve(e.object);
-    });
-  });
-}
-
-/** Resolves once `check()` holds, evaluated now and after every event of the collection (deletions included). */
-function waitUntil(kube: Kube, ref: { apiVersion: string; kind: string; namespace?: string }, what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${what}: ${kube.list(ref).map((o) => o.metadata.name).join(', ')}`));
-    }, timeoutMs);
-    const stop = kube.watch(ref, {}, () => {
-      if (!check()) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve();
-    });
-  });
-}
-
-/** Resolves once no object of the collection is left. */
-function waitGone(kube: Kube, ref: { apiVersion: string; kind: string; namespace?: string }, what: string): Promise<void> {
-  return waitUntil(kube, ref, `${what} to be gone`, () => kube.list(ref).length === 0);
-}
-
-/** Records every pod watch event of a namespace, in order. */
 function recordPods(kube: Kube, namespace: string): { events: Array<WatchEvent>; stop: () => void } {
   const events: WatchEvent[] = [];
   const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (e) => events.push({ type: e.type, object: structuredClone(e.object) }));
