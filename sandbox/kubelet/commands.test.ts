@@ -138,6 +138,12 @@ describe('runCommand', { timeout: 60_000 }, () => {
       assert.equal((await run(['sh', '-c', 'echo $0 $1 "$2"', 'name', 'a', 'b  c'])).stdout, 'name a b  c\n');
     });
 
+    it('stops at the first failure under -e, but not at a condition; takes -l as bash -lc', async () => {
+      assert.deepEqual(await run(['sh', '-ec', 'false || true; false && echo no; echo ok; false; echo never']), { code: 1, stdout: 'ok\n', stderr: '' });
+      assert.deepEqual(await run(['bash', '-l', '-c', 'echo $0', 'me']), { code: 0, stdout: 'me\n', stderr: '' });
+      assert.equal((await run(['sh', '-x', '-c', 'true'])).code, 2);
+    });
+
     it('expands quoting and parameters; unquoted values split on blanks', async () => {
       const script = `echo 'a  b' "$GREETING" $GREETING \\$MODEL "\${MODEL}-x" "$NOPE"-empty "q\\"uote"`;
       assert.equal((await sh(script)).stdout, 'a  b hello  world hello world $MODEL phi-4-mini-x -empty q"uote\n');
@@ -168,7 +174,7 @@ describe('runCommand', { timeout: 60_000 }, () => {
       await refused('sleep 1 &', "'&'");
       assert.deepEqual(await sh('echo "open'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: Unterminated quoted string\n' });
       assert.deepEqual(await sh('echo x &&'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: end of file unexpected\n' });
-      assert.deepEqual(await run(['sh'], { stdin: 'echo from-stdin\n' }), { code: 2, stdout: '', stderr: 'sh: the sandbox runs only `sh -c SCRIPT` (no script files, options or stdin)\n' });
+      assert.deepEqual(await run(['sh'], { stdin: 'echo from-stdin\n' }), { code: 2, stdout: '', stderr: 'sh: the sandbox runs only `sh -c SCRIPT` (no script files, other options or stdin)\n' });
     });
   });
 

@@ -180,12 +180,16 @@ function expand(word: Part[], lookup: (name: string) => string): string[] {
 }
 
 /** Runs a parsed script against the command table; answers the last status (or `exit`'s). */
-async function runScript(commands: SimpleCommand[], io: CommandIO, flavour: ShellFlavour, positional: string[]): Promise<number> {
+async function runScript(commands: SimpleCommand[], io: CommandIO, flavour: ShellFlavour, positional: string[], errexit: boolean): Promise<number> {
   let status = 0;
   const lookup = (name: string) => (name === '?' ? String(status) : /^\d$/.test(name) ? (positional[Number(name)] ?? '') : (io.env[name] ?? ''));
-  for (const command of commands) {
+  // Whether `status` came from a command followed by && or ||: a condition, which `-e` does not stop at.
+  let condition = false;
+  for (const [i, command] of commands.entries()) {
     if (io.signal.aborted) break;
+    if (errexit && status !== 0 && !condition && command.join === ';') return status;
     if ((command.join === '&&' && status !== 0) || (command.join === '||' && status === 0)) continue;
+    condition = (commands[i + 1]?.join ?? ';') !== ';';
     const argv = command.words.flatMap((w) => expand(w, lookup));
     const streams = { 1: io.stdout, 2: io.stderr, null: () => {} };
     for (const r of command.redirects) streams[r.fd] = streams[r.to];
@@ -210,19 +214,26 @@ async function runScript(commands: SimpleCommand[], io: CommandIO, flavour: Shel
   return status;
 }
 
-/** `sh` / `bash`: only `-c SCRIPT [NAME [ARGS…]]`; script files and scripts on stdin answer one line, exit 2. */
+/**
+ * `sh` / `bash`: only `-c SCRIPT [NAME [ARGS…]]`, with `-e` (errexit) and `-l` (login: nothing to read here)
+ * bundled or apart (`bash -lc`, `sh -ec`); script files and scripts on stdin answer one line, exit 2.
+ */
 export function shellCommand(flavour: ShellFlavour): CommandFn {
-  return async (args, io) => {
+  return async (allArgs, io) => {
     const where = (line: number) => (flavour === 'bash' ? `bash: line ${line}:` : `sh: ${line}:`);
-    if (args[0] !== '-c') {
-      io.stderr(`${flavour}: the sandbox runs only \`${flavour} -c SCRIPT\` (no script files, options or stdin)\n`);
+    let flags = '';
+    let n = 0;
+    for (; /^-[cel]+$/.test(allArgs[n] ?? '') && !flags.includes('c'); n++) flags += allArgs[n].slice(1);
+    const args = allArgs.slice(n);
+    if (!flags.includes('c')) {
+      io.stderr(`${flavour}: the sandbox runs only \`${flavour} -c SCRIPT\` (no script files, other options or stdin)\n`);
       return 2;
     }
-    if (args.length < 2) {
+    if (args.length < 1) {
       io.stderr(`${flavour}: -c: option requires an argument\n`);
       return 2;
     }
-    const [, script, name = flavour, ...rest] = args;
+    const [script, name = flavour, ...rest] = args;
     let commands: SimpleCommand[];
     try {
       commands = parseScript(script);
@@ -232,6 +243,6 @@ export function shellCommand(flavour: ShellFlavour): CommandFn {
       io.stderr(`${where(err.line)} ${text}\n`);
       return 2;
     }
-    return runScript(commands, io, flavour, [name, ...rest]);
+    return runScript(commands, io, flavour, [name, ...rest], flags.includes('e'));
   };
 }
