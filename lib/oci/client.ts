@@ -85,15 +85,12 @@ export interface FetchedManifest {
   raw: Buffer;
 }
 
-/** Options of a blob transfer (`pushBlob` of a file, `pullBlob`). */
+/** Options of a blob transfer (`pushBlob` of a file, `pullBlob`, `pullArtifact`). */
 export interface TransferOptions {
   /** Called as bytes go up or arrive, with the running total and the blob's size. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
-
-/** Options of `pullBlob` and `pullArtifact`. */
-export type PullBlobOptions = TransferOptions;
 
 /** Options of the listing calls. */
 export interface ListOptions {
@@ -318,7 +315,7 @@ export class OciClient {
    * Downloads a blob into `destFile`, streaming through a hash; the file appears only when the content matched
    * its descriptor. Throws `DigestMismatchError` (`digest mismatch: expected …, got …`) otherwise.
    */
-  async pullBlob(repo: string, descriptor: Descriptor, destFile: string, options: PullBlobOptions = {}): Promise<void> {
+  async pullBlob(repo: string, descriptor: Descriptor, destFile: string, options: TransferOptions = {}): Promise<void> {
     const algorithm = parseDigest(descriptor.digest)?.algorithm ?? 'sha256';
     await mkdir(path.dirname(destFile), { recursive: true });
     const partial = `${destFile}.partial`;
@@ -372,7 +369,7 @@ export class OciClient {
   }
 
   /** Like `oras pull`: writes every titled layer of the manifest under `destDir/<title>`; untitled layers are skipped. */
-  async pullArtifact(repo: string, ref: string, destDir: string, options: PullBlobOptions = {}): Promise<PulledArtifact> {
+  async pullArtifact(repo: string, ref: string, destDir: string, options: TransferOptions = {}): Promise<PulledArtifact> {
     const fetched = await this.fetchManifest(repo, ref);
     const manifest = fetched.manifest;
     if (isIndex(manifest)) throw new Error(`${this.registry}/${repo}:${ref} is an index (${fetched.mediaType}); pull one of its manifests`);

@@ -4,8 +4,7 @@
  * `/apis/G`, `/apis/G/V` documents. Both are rebuilt from the registry, so CRDs created at run time appear.
  */
 import { apiVersionOf, type ResourceRegistry, type ResourceType, type VersionInfo } from './resources.ts';
-
-type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../kube/json.ts';
 
 /** A subresource as discovery lists it. */
 interface SubresourceInfo {

@@ -161,7 +161,6 @@ async function runSession(ws: WebSocket, protocol: ExecProtocol, request: ExecRe
       const code = await runCommand(request.argv, {
         files,
         pod,
-        container: request.container,
         env: containerEnv(pod, request.container, { extra: options.env?.(pod, request.container), tty: request.tty }),
         cwd: spec?.workingDir ?? '/',
         stdin: stdin ?? EMPTY_INPUT,

@@ -4,6 +4,7 @@
  * (pkg/registry/<group>/<kind>/strategy.go, pkg/apis/<group>/<version>/conversion.go).
  */
 import type { KubeObject } from '../kube/types.ts';
+import type { Json } from '../kube/json.ts';
 
 /** One ANDed term: `field=value`, `field==value` or `field!=value` (value unescaped). */
 export interface FieldRequirement {
@@ -91,8 +92,6 @@ interface SelectableFields {
   unsupported: (label: string) => string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const name: FieldGetter = (o) => o.metadata?.name ?? '';
 const namespace: FieldGetter = (o) => o.metadata?.namespace ?? '';
@@ -101,7 +100,7 @@ const defaultUnsupported = (label: string) =>
   `${JSON.stringify(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`;
 const namespaced = { 'metadata.name': name, 'metadata.namespace': namespace };
 
-const involved = (field: string): FieldGetter => (o) => str((o as Loose).involvedObject?.[field]);
+const involved = (field: string): FieldGetter => (o) => str((o as Json).involvedObject?.[field]);
 
 /** Selectable fields per `group/kind`; everything else gets metadata.name and metadata.namespace only. */
 const SELECTABLE: Record<string, SelectableFields> = {
@@ -130,14 +129,14 @@ const SELECTABLE: Record<string, SelectableFields> = {
       'involvedObject.apiVersion': involved('apiVersion'),
       'involvedObject.resourceVersion': involved('resourceVersion'),
       'involvedObject.fieldPath': involved('fieldPath'),
-      reason: (o) => str((o as Loose).reason),
-      reportingComponent: (o) => str((o as Loose).reportingComponent),
-      source: (o) => str((o as Loose).source?.component || (o as Loose).reportingComponent),
-      type: (o) => str((o as Loose).type),
+      reason: (o) => str((o as Json).reason),
+      reportingComponent: (o) => str((o as Json).reportingComponent),
+      source: (o) => str((o as Json).source?.component || (o as Json).reportingComponent),
+      type: (o) => str((o as Json).type),
     },
     unsupported: coreUnsupported,
   },
-  '/Secret': { fields: { ...namespaced, type: (o) => str((o as Loose).type) }, unsupported: coreUnsupported },
+  '/Secret': { fields: { ...namespaced, type: (o) => str((o as Json).type) }, unsupported: coreUnsupported },
   '/Namespace': { fields: { 'metadata.name': name, 'status.phase': (o) => str(o.status?.phase) }, unsupported: coreUnsupported },
   '/Node': { fields: { 'metadata.name': name, 'spec.unschedulable': (o) => String(o.spec?.unschedulable === true) }, unsupported: coreUnsupported },
   '/ReplicationController': { fields: { ...namespaced, 'status.replicas': (o) => str(o.status?.replicas ?? 0) }, unsupported: coreUnsupported },

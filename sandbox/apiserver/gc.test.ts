@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { KubeObject, OwnerReference } from '../kube/types.ts';
 import { ApiServer } from './server.ts';
+import { freshServers } from './test-servers.ts';
 
-const servers: ApiServer[] = [];
-function fresh(): ApiServer {
-  const api = new ApiServer();
-  servers.push(api);
-  return api;
-}
-after(async () => {
-  for (const s of servers) await s.stop();
-});
+const fresh = freshServers();
 
 function ownerRef(obj: KubeObject): OwnerReference {
   return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, uid: obj.metadata.uid!, controller: true, blockOwnerDeletion: true };

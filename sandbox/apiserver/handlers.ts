@@ -18,8 +18,7 @@ import type { DeleteParams, Store, WriteContext } from './store.ts';
 import { buildTable } from './tables.ts';
 import type { FieldValidation } from './validation.ts';
 import type { WatchRender, WatchStreams } from './watch-http.ts';
-
-type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../kube/json.ts';
 
 /** A parsed resource URL. */
 export interface ResourcePath {

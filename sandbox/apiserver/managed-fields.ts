@@ -7,8 +7,7 @@
  */
 import { ApiError } from '../kube/types.ts';
 import { failure } from './status.ts';
-
-type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../kube/json.ts';
 
 /** One `metadata.managedFields` entry. */
 export interface ManagedFieldsEntry {

@@ -9,6 +9,7 @@
  */
 import type { KubeObject } from '../kube/types.ts';
 import type { ResourceRegistry, ResourceType } from './resources.ts';
+import type { JsonObject as Json } from '../kube/json.ts';
 
 export const METRICS_GROUP = 'metrics.k8s.io';
 export const METRICS_VERSION = 'v1beta1';
@@ -50,8 +51,6 @@ export interface MetricsSource {
   countKinds(kinds: readonly string[]): number;
   now(): number;
 }
-
-type Json = Record<string, unknown>;
 
 /** The two resources, registered so discovery lists them (get/list only, like metrics-server). */
 export function registerMetricsTypes(registry: ResourceRegistry): void {

@@ -5,8 +5,7 @@
 import type { KubeObject } from '../kube/types.ts';
 import { badRequest } from './status.ts';
 import type { Cause } from './strategies.ts';
-
-type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../kube/json.ts';
 
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

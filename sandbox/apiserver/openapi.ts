@@ -8,8 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { apiVersionOf, type ResourceRegistry, type ResourceType, type VersionInfo } from './resources.ts';
-
-type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../kube/json.ts';
 
 const QUERY_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'];
 

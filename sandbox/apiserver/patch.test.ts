@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isApiError, type KubeObject } from '../kube/types.ts';
 import { fieldsOf, fromFieldsV1, builtinListKeys, toFieldsV1 } from './managed-fields.ts';
 import { mergePatch } from './patch.ts';
 import { ApiServer } from './server.ts';
+import { freshServers } from './test-servers.ts';
 
-const servers: ApiServer[] = [];
-function fresh(): ApiServer {
-  const api = new ApiServer();
-  servers.push(api);
-  return api;
-}
-after(async () => {
-  for (const s of servers) await s.stop();
-});
+const fresh = freshServers();
 
 const DEP = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' };
 const GIT = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'default', name: 'repo' };

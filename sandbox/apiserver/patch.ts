@@ -7,11 +7,10 @@ import jsonPatchModule from 'fast-json-patch';
 import { ApiError, type PatchType } from '../kube/types.ts';
 import { failure } from './status.ts';
 import { strategicMergePatch } from './strategic-merge.ts';
+import type { JsonObject as Json } from '../kube/json.ts';
 
 // fast-json-patch is CommonJS; under NodeNext its default export is the module object.
 const jsonPatch = (jsonPatchModule as unknown as { default?: typeof jsonPatchModule }).default ?? jsonPatchModule;
-
-type Json = Record<string, unknown>;
 
 /** The Content-Type of each patch type. */
 export const PATCH_CONTENT_TYPES: Readonly<Record<string, PatchType>> = {

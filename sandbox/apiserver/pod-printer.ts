@@ -4,28 +4,28 @@
  * first (`Init:0/1`, `Init:CrashLoopBackOff`, `ContainerCreating`, `CrashLoopBackOff`, `Completed`, `Error`,
  * `ExitCode:2`, …), then `Terminating` once a deletion started; RESTARTS adds `(5s ago)`.
  */
-import type { KubeObject } from '../kube/types.ts';
+import type { Json } from '../kube/json.ts';
 import { humanDuration, parseTimestamp, timestampAge } from './human-duration.ts';
-import { AGE_COLUMN, NAME_COLUMN, column, int, str, type Loose, type Printer } from './printer.ts';
+import { AGE, NAME, col, int, printer, str } from './printer.ts';
 
 const NODE_LOST = 'NodeLost';
 
-function isRestartable(initContainer: Loose): boolean {
+function isRestartable(initContainer: Json): boolean {
   return initContainer?.restartPolicy === 'Always';
 }
 
-function hasCondition(pod: Loose, type: string): boolean {
-  return (pod.status?.conditions ?? []).some((c: Loose) => c?.type === type && c?.status === 'True');
+function hasCondition(pod: Json, type: string): boolean {
+  return (pod.status?.conditions ?? []).some((c: Json) => c?.type === type && c?.status === 'True');
 }
 
 /** The later of `current` and the container's last termination time (ms since epoch, 0 = never). */
-function laterRestart(current: number, status: Loose): number {
+function laterRestart(current: number, status: Json): number {
   const finished = parseTimestamp(status?.lastState?.terminated?.finishedAt)?.getTime() ?? 0;
   return Math.max(current, finished);
 }
 
 /** Why a terminated container stopped: its reason, else the signal, else the exit code. */
-function terminatedReason(terminated: Loose, prefix: string): string {
+function terminatedReason(terminated: Json, prefix: string): string {
   if (terminated.reason) return `${prefix}${terminated.reason}`;
   if (terminated.signal) return `${prefix}Signal:${terminated.signal}`;
   return `${prefix}ExitCode:${int(terminated.exitCode)}`;
@@ -40,15 +40,15 @@ interface PodSummary {
 }
 
 /** Computes READY, STATUS and RESTARTS exactly in the order printPod does. */
-export function summarizePod(pod: Loose): PodSummary {
+export function summarizePod(pod: Json): PodSummary {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
-  const specInit: Loose[] = spec.initContainers ?? [];
+  const specInit: Json[] = spec.initContainers ?? [];
   const phase = str(status.phase);
   let reason = status.reason ? str(status.reason) : phase;
-  if ((status.conditions ?? []).some((c: Loose) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  if ((status.conditions ?? []).some((c: Json) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated')) reason = 'SchedulingGated';
 
-  const initByName = new Map<string, Loose>(specInit.map((c) => [c?.name, c]));
+  const initByName = new Map<string, Json>(specInit.map((c) => [c?.name, c]));
   const total = (spec.containers ?? []).length + specInit.filter(isRestartable).length;
   let ready = 0;
   let restarts = 0;
@@ -57,7 +57,7 @@ export function summarizePod(pod: Loose): PodSummary {
   let lastSidecarRestart = 0;
 
   let initializing = false;
-  const initStatuses: Loose[] = status.initContainerStatuses ?? [];
+  const initStatuses: Json[] = status.initContainerStatuses ?? [];
   for (let i = 0; i < initStatuses.length; i++) {
     const c = initStatuses[i];
     const sidecar = isRestartable(initByName.get(c?.name));
@@ -85,7 +85,7 @@ export function summarizePod(pod: Loose): PodSummary {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses: Loose[] = status.containerStatuses ?? [];
+    const statuses: Json[] = status.containerStatuses ?? [];
     for (let i = statuses.length - 1; i >= 0; i--) {
       const c = statuses[i];
       restarts += int(c?.restartCount);
@@ -109,51 +109,50 @@ export function summarizePod(pod: Loose): PodSummary {
   return { ready, total, reason, restarts, lastRestart };
 }
 
-function readinessGates(pod: Loose): string {
-  const gates: Loose[] = pod.spec?.readinessGates ?? [];
+function readinessGates(pod: Json): string {
+  const gates: Json[] = pod.spec?.readinessGates ?? [];
   if (gates.length === 0) return '<none>';
-  const conditions: Loose[] = pod.status?.conditions ?? [];
+  const conditions: Json[] = pod.status?.conditions ?? [];
   const trueCount = gates.filter((gate) => conditions.find((c) => c?.type === gate?.conditionType)?.status === 'True').length;
   return `${trueCount}/${gates.length}`;
 }
 
+/** summarizePod once per object, though READY, STATUS and RESTARTS each read it. */
+const summaries = new WeakMap<object, PodSummary>();
+function summary(pod: Json): PodSummary {
+  let s = summaries.get(pod);
+  if (!s) summaries.set(pod, (s = summarizePod(pod)));
+  return s;
+}
+
+function restartsCell(pod: Json, now: Date): string {
+  const { restarts, lastRestart } = summary(pod);
+  return restarts !== 0 && lastRestart !== 0 ? `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)` : String(restarts);
+}
+
+const noneIfEmpty = (cell: (o: Json) => unknown) => (o: Json) => str(cell(o)) || '<none>';
+
 /** Printer for core/v1 Pod. */
-export const POD_PRINTER: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
-    column('Status', 'string', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
-    AGE_COLUMN,
-    column('IP', 'string', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', { priority: 1 }),
-    column('Node', 'string', 'NodeName indicates in which node this pod is scheduled.', { priority: 1 }),
-    column('Nominated Node', 'string', 'nominatedNodeName is set only when this pod preempts other pods on the node.', { priority: 1 }),
-    column('Readiness Gates', 'string', 'If specified, all readiness gates will be evaluated for pod readiness.', { priority: 1 }),
+export const POD_PRINTER = printer(
+  [
+    NAME,
+    col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.', (pod) => `${summary(pod).ready}/${summary(pod).total}`),
+    col('Status', 'string', 'The aggregate status of the containers in this pod.', (pod) => summary(pod).reason),
+    col('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.', restartsCell),
+    AGE,
+    col('IP', 'string', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', noneIfEmpty((pod) => pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP), {
+      priority: 1,
+    }),
+    col('Node', 'string', 'NodeName indicates in which node this pod is scheduled.', noneIfEmpty((pod) => pod.spec?.nodeName), { priority: 1 }),
+    col('Nominated Node', 'string', 'nominatedNodeName is set only when this pod preempts other pods on the node.', noneIfEmpty((pod) => pod.status?.nominatedNodeName), { priority: 1 }),
+    col('Readiness Gates', 'string', 'If specified, all readiness gates will be evaluated for pod readiness.', readinessGates, { priority: 1 }),
   ],
-  cells(obj: KubeObject, now: Date): unknown[] {
-    const pod = obj as Loose;
-    const summary = summarizePod(pod);
-    const restarts =
-      summary.restarts !== 0 && summary.lastRestart !== 0
-        ? `${summary.restarts} (${humanDuration(now.getTime() - summary.lastRestart)} ago)`
-        : String(summary.restarts);
-    const podIP = str(pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP);
-    return [
-      str(pod.metadata?.name),
-      `${summary.ready}/${summary.total}`,
-      summary.reason,
-      restarts,
-      timestampAge(pod.metadata?.creationTimestamp, now),
-      podIP || '<none>',
-      str(pod.spec?.nodeName) || '<none>',
-      str(pod.status?.nominatedNodeName) || '<none>',
-      readinessGates(pod),
-    ];
+  {
+    conditions(obj) {
+      const phase = (obj as Json).status?.phase;
+      if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
+      if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+      return undefined;
+    },
   },
-  conditions(obj: KubeObject) {
-    const phase = (obj as Loose).status?.phase;
-    if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-    if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
-    return undefined;
-  },
-};
+);

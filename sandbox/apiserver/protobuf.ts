@@ -11,8 +11,7 @@
 import { ApiError } from '../kube/types.ts';
 import { WORKLOAD_MESSAGES } from './protobuf-workloads.ts';
 import { failure } from './status.ts';
-
-type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../kube/json.ts';
 
 /** How one field is read: its JSON name, its type, and whether it repeats. */
 type FieldType =

@@ -5,15 +5,17 @@
  * Columns and cell formats follow k8s.io/kubernetes/pkg/printers/internalversion/printers.go and
  * k8s.io/apiserver/pkg/registry/rest/table.go.
  */
+import type { Json } from '../kube/json.ts';
 import { parseTimestamp, timestampAge } from './human-duration.ts';
-import { AGE_COLUMN, AGE_DESCRIPTION, NAME_COLUMN, column, formatLabels, int, str, type Loose, type Printer } from './printer.ts';
+import { AGE, AGE_DESCRIPTION, NAME, at, col, formatLabels, int, intAt, printer, str, strAt, type Printer } from './printer.ts';
 
-const name = (o: Loose) => str(o.metadata?.name);
-const age = (o: Loose, now: Date) => timestampAge(o.metadata?.creationTimestamp, now);
+const name = (o: Json) => str(o.metadata?.name);
 const size = (map: unknown) => (map && typeof map === 'object' ? Object.keys(map).length : 0);
+/** A string cell that reads `fallback` when the field is empty. */
+const strOr = (path: string, fallback: string) => (o: Json) => strAt(path)(o) || fallback;
 
 /** Sorted, de-duplicated IPs/hostnames of a load balancer status (the server renders wide, so no truncation). */
-function loadBalancerAddresses(status: Loose): string {
+function loadBalancerAddresses(status: Json): string {
   const addresses = new Set<string>();
   for (const ingress of status?.ingress ?? []) {
     if (ingress?.ip) addresses.add(ingress.ip);
@@ -22,7 +24,7 @@ function loadBalancerAddresses(status: Loose): string {
   return [...addresses].sort().join(',');
 }
 
-const SERVICE_EXTERNAL_IP: Record<string, (svc: Loose) => string> = {
+const SERVICE_EXTERNAL_IP: Record<string, (svc: Json) => string> = {
   ClusterIP: (svc) => (svc.spec?.externalIPs?.length ? svc.spec.externalIPs.join(',') : '<none>'),
   NodePort: (svc) => (svc.spec?.externalIPs?.length ? svc.spec.externalIPs.join(',') : '<none>'),
   LoadBalancer: (svc) => {
@@ -34,7 +36,7 @@ const SERVICE_EXTERNAL_IP: Record<string, (svc: Loose) => string> = {
   ExternalName: (svc) => str(svc.spec?.externalName),
 };
 
-function servicePorts(ports: Loose[] | undefined): string {
+function servicePorts(ports: Json[] | undefined): string {
   const text = (ports ?? [])
     .map((p) => {
       const protocol = str(p?.protocol) || 'TCP';
@@ -44,41 +46,32 @@ function servicePorts(ports: Loose[] | undefined): string {
   return text || '<none>';
 }
 
-const SERVICE: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Type', 'string', 'type determines how the Service is exposed.'),
-    column('Cluster-IP', 'string', 'clusterIP is the IP address of the service and is usually assigned randomly.'),
-    column('External-IP', 'string', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'),
-    column('Port(s)', 'string', 'The list of ports that are exposed by this service.'),
-    AGE_COLUMN,
-    column('Selector', 'string', 'Route service traffic to pods with label keys and values matching this selector.', { priority: 1 }),
-  ],
-  cells: (o: Loose, now) => {
-    const type = str(o.spec?.type) || 'ClusterIP'; // the real server defaults spec.type before anything prints
-    return [
-      name(o),
-      type,
-      str(o.spec?.clusterIPs?.[0] ?? o.spec?.clusterIP) || '<none>',
-      SERVICE_EXTERNAL_IP[type]?.(o) ?? '<unknown>',
-      servicePorts(o.spec?.ports),
-      age(o, now),
-      formatLabels(o.spec?.selector),
-    ];
-  },
-};
+/** The real server defaults spec.type before anything prints. */
+const serviceType = (o: Json) => str(o.spec?.type) || 'ClusterIP';
+
+const SERVICE = printer([
+  NAME,
+  col('Type', 'string', 'type determines how the Service is exposed.', serviceType),
+  col('Cluster-IP', 'string', 'clusterIP is the IP address of the service and is usually assigned randomly.', (o) => str(o.spec?.clusterIPs?.[0] ?? o.spec?.clusterIP) || '<none>'),
+  col('External-IP', 'string', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.', (o) =>
+    SERVICE_EXTERNAL_IP[serviceType(o)]?.(o) ?? '<unknown>',
+  ),
+  col('Port(s)', 'string', 'The list of ports that are exposed by this service.', (o) => servicePorts(o.spec?.ports)),
+  AGE,
+  col('Selector', 'string', 'Route service traffic to pods with label keys and values matching this selector.', (o) => formatLabels(o.spec?.selector), { priority: 1 }),
+]);
 
 /** `host:port` with IPv6 hosts bracketed, like net.JoinHostPort. */
 const joinHostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
-function formatEndpoints(subsets: Loose[] | undefined): string {
+function formatEndpoints(subsets: Json[] | undefined): string {
   if (!subsets?.length) return '<none>';
   const max = 3;
   const list: string[] = [];
   let count = 0;
   for (const subset of subsets) {
-    const addresses: Loose[] = subset?.addresses ?? [];
-    const ports: Loose[] = subset?.ports ?? [];
+    const addresses: Json[] = subset?.addresses ?? [];
+    const ports: Json[] = subset?.ports ?? [];
     // headless services may publish addresses without ports
     const entries = ports.length === 0 ? addresses.map((a) => str(a?.ip)) : ports.flatMap((p) => addresses.map((a) => joinHostPort(str(a?.ip), int(p?.port))));
     count += entries.length;
@@ -88,7 +81,7 @@ function formatEndpoints(subsets: Loose[] | undefined): string {
 }
 
 /** `formatHosts`: up to three hosts, `*` when none, then `+ N more...` counted over all rules. */
-function ingressHosts(rules: Loose[] | undefined): string {
+function ingressHosts(rules: Json[] | undefined): string {
   const max = 3;
   const list: string[] = [];
   let more = false;
@@ -111,45 +104,38 @@ function nodeRoles(labels: Record<string, string> | undefined): string {
   return [...roles].sort().join(',') || '<none>';
 }
 
-function nodeStatus(o: Loose): string {
-  const ready = (o.status?.conditions ?? []).find((c: Loose) => c?.type === 'Ready');
+function nodeStatus(o: Json): string {
+  const ready = (o.status?.conditions ?? []).find((c: Json) => c?.type === 'Ready');
   const status = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (o.spec?.unschedulable) status.push('SchedulingDisabled');
   return status.join(',');
 }
 
-const nodeAddress = (o: Loose, type: string) => str((o.status?.addresses ?? []).find((a: Loose) => a?.type === type)?.address) || '<none>';
-const unknownIfEmpty = (value: unknown) => str(value) || '<unknown>';
+const nodeAddress = (type: string) => (o: Json) => str((o.status?.addresses ?? []).find((a: Json) => a?.type === type)?.address) || '<none>';
 
-const NODE: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Status', 'string', 'The status of the node'),
-    column('Roles', 'string', 'The roles of the node'),
-    AGE_COLUMN,
-    column('Version', 'string', 'Kubelet Version reported by the node.'),
-    column('Internal-IP', 'string', 'List of addresses reachable to the node.', { priority: 1 }),
-    column('External-IP', 'string', 'List of addresses reachable to the node.', { priority: 1 }),
-    column('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', { priority: 1 }),
-    column('Kernel-Version', 'string', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", { priority: 1 }),
-    column('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', { priority: 1 }),
-  ],
-  cells: (o: Loose, now) => [
-    name(o),
-    nodeStatus(o),
-    nodeRoles(o.metadata?.labels),
-    age(o, now),
-    str(o.status?.nodeInfo?.kubeletVersion),
-    nodeAddress(o, 'InternalIP'),
-    nodeAddress(o, 'ExternalIP'),
-    unknownIfEmpty(o.status?.nodeInfo?.osImage),
-    unknownIfEmpty(o.status?.nodeInfo?.kernelVersion),
-    unknownIfEmpty(o.status?.nodeInfo?.containerRuntimeVersion),
-  ],
-};
+const NODE = printer([
+  NAME,
+  col('Status', 'string', 'The status of the node', nodeStatus),
+  col('Roles', 'string', 'The roles of the node', (o) => nodeRoles(o.metadata?.labels)),
+  AGE,
+  col('Version', 'string', 'Kubelet Version reported by the node.', strAt('status.nodeInfo.kubeletVersion')),
+  col('Internal-IP', 'string', 'List of addresses reachable to the node.', nodeAddress('InternalIP'), { priority: 1 }),
+  col('External-IP', 'string', 'List of addresses reachable to the node.', nodeAddress('ExternalIP'), { priority: 1 }),
+  col('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', strOr('status.nodeInfo.osImage', '<unknown>'), { priority: 1 }),
+  col('Kernel-Version', 'string', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", strOr('status.nodeInfo.kernelVersion', '<unknown>'), {
+    priority: 1,
+  }),
+  col(
+    'Container-Runtime',
+    'string',
+    'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+    strOr('status.nodeInfo.containerRuntimeVersion', '<unknown>'),
+    { priority: 1 },
+  ),
+]);
 
 /** Reads an events.k8s.io/v1 Event through the core/v1 field names the printer uses. */
-function asCoreEvent(o: Loose): Loose {
+function asCoreEvent(o: Json): Json {
   return {
     metadata: o.metadata,
     involvedObject: o.regarding,
@@ -167,49 +153,46 @@ function asCoreEvent(o: Loose): Loose {
   };
 }
 
-function eventCells(e: Loose, now: Date): unknown[] {
-  const first = parseTimestamp(e.firstTimestamp) ? timestampAge(e.firstTimestamp, now) : timestampAge(e.eventTime, now);
-  let last = parseTimestamp(e.lastTimestamp) ? timestampAge(e.lastTimestamp, now) : first;
-  let count = int(e.count);
-  if (e.series) {
-    last = timestampAge(e.series.lastObservedTime, now);
-    count = int(e.series.count);
-  } else if (count === 0) {
-    count = 1; // singleton events of the new API carry no count
-  }
+/** FIRST SEEN: the first timestamp, else the event time (events of the new API). */
+const eventFirst = (e: Json, now: Date) => (parseTimestamp(e.firstTimestamp) ? timestampAge(e.firstTimestamp, now) : timestampAge(e.eventTime, now));
+
+/** LAST SEEN: the series' last observation, else the last timestamp, else FIRST SEEN. */
+function eventLast(e: Json, now: Date): string {
+  if (e.series) return timestampAge(e.series.lastObservedTime, now);
+  return parseTimestamp(e.lastTimestamp) ? timestampAge(e.lastTimestamp, now) : eventFirst(e, now);
+}
+
+/** COUNT: the series' count, else the count; singleton events of the new API carry none and count 1. */
+const eventCount = (e: Json) => (e.series ? int(e.series.count) : int(e.count) || 1);
+
+function eventObject(e: Json): string {
   const kind = str(e.involvedObject?.kind).toLowerCase();
-  const target = e.involvedObject?.name ? `${kind}/${e.involvedObject.name}` : kind;
+  return e.involvedObject?.name ? `${kind}/${e.involvedObject.name}` : kind;
+}
+
+function eventSource(e: Json): string {
   const component = str(e.source?.component) || str(e.reportingComponent);
   const instance = str(e.source?.host) || str(e.reportingInstance);
-  return [
-    last,
-    str(e.type),
-    str(e.reason),
-    target,
-    str(e.involvedObject?.fieldPath),
-    instance ? `${component}, ${instance}` : component,
-    str(e.message).trim(),
-    first,
-    count,
-    name(e),
-  ];
+  return instance ? `${component}, ${instance}` : component;
 }
 
 const EVENT_COLUMNS = [
-  column('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
-  column('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future'),
-  column('Reason', 'string', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
-  column('Object', 'string', 'The object that this event is about.'),
-  column('Subobject', 'string', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', { priority: 1 }),
-  column('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.', { priority: 1 }),
-  column('Message', 'string', 'A human-readable description of the status of this operation.'),
-  column('First Seen', 'string', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', { priority: 1 }),
-  column('Count', 'string', 'The number of times this event has occurred.', { priority: 1 }),
-  { ...NAME_COLUMN, priority: 1 },
+  col('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.', eventLast),
+  col('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future', strAt('type')),
+  col('Reason', 'string', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", strAt('reason')),
+  col('Object', 'string', 'The object that this event is about.', eventObject),
+  col('Subobject', 'string', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', strAt('involvedObject.fieldPath'), {
+    priority: 1,
+  }),
+  col('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.', eventSource, { priority: 1 }),
+  col('Message', 'string', 'A human-readable description of the status of this operation.', (e) => str(e.message).trim()),
+  col('First Seen', 'string', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', eventFirst, { priority: 1 }),
+  col('Count', 'string', 'The number of times this event has occurred.', eventCount, { priority: 1 }),
+  { ...NAME, priority: 1 },
 ];
 
-const EVENT: Printer = { columns: EVENT_COLUMNS, cells: (o: Loose, now) => eventCells(o, now) };
-const EVENTS_API_EVENT: Printer = { columns: EVENT_COLUMNS, cells: (o: Loose, now) => eventCells(asCoreEvent(o), now) };
+const EVENT = printer(EVENT_COLUMNS);
+const EVENTS_API_EVENT = printer(EVENT_COLUMNS, { view: asCoreEvent });
 
 /** Access modes in the fixed order `GetAccessModesAsString` uses. */
 function accessModes(modes: unknown): string {
@@ -226,142 +209,98 @@ function accessModes(modes: unknown): string {
     .join(',');
 }
 
-const PVC: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Status', 'string', 'phase represents the current phase of PersistentVolumeClaim.'),
-    column('Volume', 'string', 'volumeName is the binding reference to the PersistentVolume backing this claim.'),
-    column('Capacity', 'string', 'capacity represents the actual resources of the underlying volume.'),
-    column('Access Modes', 'string', 'accessModes contains the actual access modes the volume backing the PVC has.'),
-    column('StorageClass', 'string', 'StorageClass of the pvc'),
-    column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc'),
-    AGE_COLUMN,
-    column('VolumeMode', 'string', 'volumeMode defines what type of volume is required by the claim.', { priority: 1 }),
-  ],
-  cells: (o: Loose, now) => {
-    const bound = Boolean(o.spec?.volumeName);
-    return [
-      name(o),
-      o.metadata?.deletionTimestamp ? 'Terminating' : str(o.status?.phase),
-      str(o.spec?.volumeName),
-      bound ? str(o.status?.capacity?.storage) : '',
-      bound ? accessModes(o.status?.accessModes) : '',
-      str(o.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? o.spec?.storageClassName),
-      typeof o.spec?.volumeAttributesClassName === 'string' ? o.spec.volumeAttributesClassName : '<unset>',
-      age(o, now),
-      typeof o.spec?.volumeMode === 'string' ? o.spec.volumeMode : '<unset>',
-    ];
-  },
-};
+/** Capacity and access modes show only once the claim is bound to a volume. */
+const ifBound = (cell: (o: Json) => string) => (o: Json) => (o.spec?.volumeName ? cell(o) : '');
+const unsetIfAbsent = (path: string) => (o: Json) => (typeof at(o, path) === 'string' ? at(o, path) : '<unset>');
+
+const PVC = printer([
+  NAME,
+  col('Status', 'string', 'phase represents the current phase of PersistentVolumeClaim.', (o) => (o.metadata?.deletionTimestamp ? 'Terminating' : str(o.status?.phase))),
+  col('Volume', 'string', 'volumeName is the binding reference to the PersistentVolume backing this claim.', strAt('spec.volumeName')),
+  col('Capacity', 'string', 'capacity represents the actual resources of the underlying volume.', ifBound(strAt('status.capacity.storage'))),
+  col('Access Modes', 'string', 'accessModes contains the actual access modes the volume backing the PVC has.', ifBound((o) => accessModes(o.status?.accessModes))),
+  col('StorageClass', 'string', 'StorageClass of the pvc', (o) => str(o.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? o.spec?.storageClassName)),
+  col('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc', unsetIfAbsent('spec.volumeAttributesClassName')),
+  AGE,
+  col('VolumeMode', 'string', 'volumeMode defines what type of volume is required by the claim.', unsetIfAbsent('spec.volumeMode'), { priority: 1 }),
+]);
 
 /** `rbac.SubjectsStrings`: users, groups and `namespace/name` service accounts, each joined with ", ". */
-function subjects(o: Loose): [string, string, string] {
-  const of = (kind: string, fmt: (s: Loose) => string) =>
+function subjects(o: Json): [string, string, string] {
+  const of = (kind: string, fmt: (s: Json) => string) =>
     (o.subjects ?? [])
-      .filter((s: Loose) => s?.kind === kind)
+      .filter((s: Json) => s?.kind === kind)
       .map(fmt)
       .join(', ');
   return [of('User', (s) => str(s.name)), of('Group', (s) => str(s.name)), of('ServiceAccount', (s) => `${str(s.namespace)}/${str(s.name)}`)];
 }
 
-const bindingPrinter = (what: string): Printer => ({
-  columns: [
-    NAME_COLUMN,
-    column('Role', 'string', 'RoleRef can only reference a ClusterRole in the global namespace.'),
-    AGE_COLUMN,
-    column('Users', 'string', `Users in the ${what}`, { priority: 1 }),
-    column('Groups', 'string', `Groups in the ${what}`, { priority: 1 }),
-    column('ServiceAccounts', 'string', `ServiceAccounts in the ${what}`, { priority: 1 }),
-  ],
-  cells: (o: Loose, now) => [name(o), `${str(o.roleRef?.kind)}/${str(o.roleRef?.name)}`, age(o, now), ...subjects(o)],
-});
+const bindingPrinter = (what: string): Printer =>
+  printer([
+    NAME,
+    col('Role', 'string', 'RoleRef can only reference a ClusterRole in the global namespace.', (o) => `${str(o.roleRef?.kind)}/${str(o.roleRef?.name)}`),
+    AGE,
+    ...(['Users', 'Groups', 'ServiceAccounts'] as const).map((title, i) => col(title, 'string', `${title} in the ${what}`, (o) => subjects(o)[i], { priority: 1 })),
+  ]);
 
 /** The generic registry table: kinds without a printer of their own (Role, ClusterRole, CRD) show this. */
-export const DEFAULT_PRINTER: Printer = {
-  columns: [NAME_COLUMN, column('Created At', 'date', AGE_DESCRIPTION)],
-  cells: (o: Loose) => {
+export const DEFAULT_PRINTER = printer([
+  NAME,
+  col('Created At', 'date', AGE_DESCRIPTION, (o) => {
     const created = parseTimestamp(o.metadata?.creationTimestamp);
-    return [name(o), (created ?? new Date('0001-01-01T00:00:00Z')).toISOString().replace(/\.\d{3}Z$/, 'Z')];
-  },
-};
+    return (created ?? new Date('0001-01-01T00:00:00Z')).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }),
+]);
 
-const isDefaultClass = (o: Loose) =>
+const isDefaultClass = (o: Json) =>
   o.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ||
   o.metadata?.annotations?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
 
-const STORAGE_CLASS: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Provisioner', 'string', 'provisioner indicates the type of the provisioner.'),
-    column('ReclaimPolicy', 'string', 'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class.'),
-    column('VolumeBindingMode', 'string', 'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.'),
-    column('AllowVolumeExpansion', 'string', 'allowVolumeExpansion shows whether the storage class allow volume expand.'),
-    AGE_COLUMN,
-  ],
-  cells: (o: Loose, now) => [
-    isDefaultClass(o) ? `${name(o)} (default)` : name(o),
-    str(o.provisioner),
-    str(o.reclaimPolicy) || 'Delete',
-    str(o.volumeBindingMode) || 'Immediate',
-    o.allowVolumeExpansion === true,
-    age(o, now),
-  ],
-};
+const STORAGE_CLASS = printer([
+  { ...NAME, cell: (o) => (isDefaultClass(o) ? `${name(o)} (default)` : name(o)) },
+  col('Provisioner', 'string', 'provisioner indicates the type of the provisioner.', strAt('provisioner')),
+  col('ReclaimPolicy', 'string', 'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class.', strOr('reclaimPolicy', 'Delete')),
+  col('VolumeBindingMode', 'string', 'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.', strOr('volumeBindingMode', 'Immediate')),
+  col('AllowVolumeExpansion', 'string', 'allowVolumeExpansion shows whether the storage class allow volume expand.', (o) => o.allowVolumeExpansion === true),
+  AGE,
+]);
 
-const PRIORITY_CLASS: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Value', 'integer', 'value represents the integer value of this priority class.'),
-    column('Global-Default', 'boolean', 'globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class.'),
-    AGE_COLUMN,
-    column('PreemptionPolicy', 'string', 'preemptionPolicy is the Policy for preempting pods with lower priority.'),
-  ],
-  cells: (o: Loose, now) => [name(o), int(o.value), o.globalDefault === true, age(o, now), str(o.preemptionPolicy)],
-};
+const PRIORITY_CLASS = printer([
+  NAME,
+  col('Value', 'integer', 'value represents the integer value of this priority class.', intAt('value')),
+  col('Global-Default', 'boolean', 'globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class.', (o) => o.globalDefault === true),
+  AGE,
+  col('PreemptionPolicy', 'string', 'preemptionPolicy is the Policy for preempting pods with lower priority.', strAt('preemptionPolicy')),
+]);
 
-const simple = (columnName: string, description: string, cell: (o: Loose) => unknown): Printer => ({
-  columns: [NAME_COLUMN, column(columnName, 'string', description), AGE_COLUMN],
-  cells: (o: Loose, now) => [name(o), cell(o), age(o, now)],
-});
+/** Name, one string column, Age: the shape of most small kinds. */
+const simple = (columnName: string, description: string, cell: (o: Json) => unknown): Printer => printer([NAME, col(columnName, 'string', description, cell), AGE]);
 
 /** Non-workload printers by `group/kind`. */
 export const RESOURCE_PRINTERS: Readonly<Record<string, Printer>> = {
   '/Service': SERVICE,
   '/Endpoints': simple('Endpoints', 'The set of all endpoints is the union of all subsets.', (o) => formatEndpoints(o.subsets)),
   '/ConfigMap': simple('Data', 'Data contains the configuration data.', (o) => size(o.data) + size(o.binaryData)),
-  '/Secret': {
-    columns: [
-      NAME_COLUMN,
-      column('Type', 'string', 'Used to facilitate programmatic handling of secret data.'),
-      column('Data', 'string', 'Data contains the secret data.'),
-      AGE_COLUMN,
-    ],
-    cells: (o: Loose, now) => [name(o), str(o.type), size(o.data), age(o, now)],
-  },
+  '/Secret': printer([
+    NAME,
+    col('Type', 'string', 'Used to facilitate programmatic handling of secret data.', strAt('type')),
+    col('Data', 'string', 'Data contains the secret data.', (o) => size(o.data)),
+    AGE,
+  ]),
   '/ServiceAccount': simple('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.', (o) => (o.secrets ?? []).length),
   '/Namespace': simple('Status', 'The status of the namespace', (o) => str(o.status?.phase)),
   '/Node': NODE,
   '/Event': EVENT,
   'events.k8s.io/Event': EVENTS_API_EVENT,
   '/PersistentVolumeClaim': PVC,
-  'networking.k8s.io/Ingress': {
-    columns: [
-      NAME_COLUMN,
-      column('Class', 'string', 'The name of the IngressClass resource that should be used for additional configuration'),
-      column('Hosts', 'string', 'Hosts that incoming requests are matched against before the ingress rule'),
-      column('Address', 'string', 'Address is a list containing ingress points for the load-balancer'),
-      column('Ports', 'string', 'Ports of TLS configurations that open'),
-      AGE_COLUMN,
-    ],
-    cells: (o: Loose, now) => [
-      name(o),
-      str(o.spec?.ingressClassName) || '<none>',
-      ingressHosts(o.spec?.rules),
-      loadBalancerAddresses(o.status?.loadBalancer),
-      o.spec?.tls?.length ? '80, 443' : '80',
-      age(o, now),
-    ],
-  },
+  'networking.k8s.io/Ingress': printer([
+    NAME,
+    col('Class', 'string', 'The name of the IngressClass resource that should be used for additional configuration', strOr('spec.ingressClassName', '<none>')),
+    col('Hosts', 'string', 'Hosts that incoming requests are matched against before the ingress rule', (o) => ingressHosts(o.spec?.rules)),
+    col('Address', 'string', 'Address is a list containing ingress points for the load-balancer', (o) => loadBalancerAddresses(o.status?.loadBalancer)),
+    col('Ports', 'string', 'Ports of TLS configurations that open', (o) => (o.spec?.tls?.length ? '80, 443' : '80')),
+    AGE,
+  ]),
   'rbac.authorization.k8s.io/Role': DEFAULT_PRINTER,
   'rbac.authorization.k8s.io/ClusterRole': DEFAULT_PRINTER,
   'rbac.authorization.k8s.io/RoleBinding': bindingPrinter('roleBinding'),

@@ -8,8 +8,7 @@ import type { Resolved, ScaleSpec } from './resources.ts';
 import { formatLabelSelector, labelSelectorFromMatch, stringifyLabelSelector } from './selectors.ts';
 import { badRequest, notFound } from './status.ts';
 import type { Store, WriteContext } from './store.ts';
-
-type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../kube/json.ts';
 
 function read(obj: unknown, path: string): unknown {
   let cur = obj;

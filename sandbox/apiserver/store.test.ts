@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isApiError, type KubeObject } from '../kube/types.ts';
-import { ApiServer } from './server.ts';
+import { freshServers } from './test-servers.ts';
 
-const servers: ApiServer[] = [];
-function fresh(): ApiServer {
-  const api = new ApiServer();
-  servers.push(api);
-  return api;
-}
-after(async () => {
-  for (const s of servers) await s.stop();
-});
+const fresh = freshServers();
 
 function expectApiError(fn: () => unknown, code: number, reason?: string, message?: RegExp): void {
   try {

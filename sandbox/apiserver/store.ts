@@ -18,12 +18,11 @@ import { decodeContinue, encodeContinue, finalizerCauses, pendingFinalizers, pod
 import { compileSelectors } from './selection.ts';
 import { STRATEGIES, validateMetadata, type Cause, type KindStrategy, type StrategyContext } from './strategies.ts';
 import type { FieldValidation, SchemaValidator } from './validation.ts';
+import type { JsonObject as Json } from '../kube/json.ts';
 
 export { compileSelectors } from './selection.ts';
 export { pendingFinalizers } from './object-rules.ts';
 import type { ChangeEvent, WatchHub } from './watch.ts';
-
-type Json = Record<string, unknown>;
 
 /** Per-request options of a write. */
 export interface WriteContext {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/types.ts';
+import type { Json } from '../kube/json.ts';
 import { buildTable, goText, type PrinterColumn, type Table } from './tables.ts';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -12,10 +13,8 @@ const SEC = 1000;
 const MIN = 60 * SEC;
 const DAY = 24 * 60 * MIN;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
 
-function obj(apiVersion: string, kind: string, rest: Loose = {}, meta: Loose = {}): KubeObject {
+function obj(apiVersion: string, kind: string, rest: Json = {}, meta: Json = {}): KubeObject {
   return { apiVersion, kind, metadata: { name: `${kind.toLowerCase()}-a`, namespace: 'apps', creationTimestamp: ago(5 * MIN), ...meta }, ...rest };
 }
 
@@ -69,9 +68,9 @@ describe('buildTable: envelope', () => {
 });
 
 describe('buildTable: pods', () => {
-  const base = (status: Loose, spec: Loose = {}, meta: Loose = {}) =>
+  const base = (status: Json, spec: Json = {}, meta: Json = {}) =>
     obj('v1', 'Pod', { spec: { containers: [{ name: 'app' }], nodeName: 'gpu-node', ...spec }, status }, meta);
-  const cells = (status: Loose, spec?: Loose, meta?: Loose) => row('', 'Pod', base(status, spec, meta));
+  const cells = (status: Json, spec?: Json, meta?: Json) => row('', 'Pod', base(status, spec, meta));
   const running = { running: { startedAt: ago(MIN) } };
 
   it('has the real columns in order, wide ones at priority 1', () => {
@@ -136,7 +135,7 @@ describe('buildTable: pods', () => {
 
   it('shows init container progress', () => {
     const spec = { initContainers: [{ name: 'fetch' }, { name: 'warm' }] };
-    const init = (statuses: Loose[]) => cells({ phase: 'Pending', initContainerStatuses: statuses }, spec).Status;
+    const init = (statuses: Json[]) => cells({ phase: 'Pending', initContainerStatuses: statuses }, spec).Status;
     assert.equal(init([{ name: 'fetch', state: running }, { name: 'warm', state: { waiting: { reason: 'PodInitializing' } } }]), 'Init:0/2');
     assert.equal(init([{ name: 'fetch', state: { terminated: { exitCode: 0 } } }, { name: 'warm', state: running }]), 'Init:1/2');
     assert.equal(init([{ name: 'fetch', state: { waiting: { reason: 'CrashLoopBackOff' } } }]), 'Init:CrashLoopBackOff');
@@ -396,7 +395,7 @@ function fluxCrds(line: string): Array<{ group: string; kind: string; version: s
   const out: Array<{ group: string; kind: string; version: string; columns: PrinterColumn[] }> = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-      const crd = doc.toJS() as Loose;
+      const crd = doc.toJS() as Json;
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const v of crd.spec.versions) {
         if (v.served) out.push({ group: crd.spec.group, kind: crd.spec.names.kind, version: v.name, columns: v.additionalPrinterColumns ?? [] });

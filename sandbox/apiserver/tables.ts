@@ -7,22 +7,15 @@
 import type { KubeObject } from '../kube/types.ts';
 import { dateCell } from './human-duration.ts';
 import { compileJsonPath } from './jsonpath.ts';
-import { AGE_DESCRIPTION, NAME_COLUMN, column, type Printer, type TableColumnDefinition, type TableRowCondition } from './printer.ts';
+import { AGE_DESCRIPTION, NAME, col, printer, type Printer, type TableColumnDefinition, type TableRowCondition } from './printer.ts';
 import { POD_PRINTER } from './pod-printer.ts';
 import { RESOURCE_PRINTERS } from './resource-printers.ts';
+import type { PrinterColumn } from './resources.ts';
 import { WORKLOAD_PRINTERS } from './workload-printers.ts';
 
 export type { TableColumnDefinition, TableRowCondition } from './printer.ts';
 
-/** A CRD `additionalPrinterColumns` entry. */
-export interface PrinterColumn {
-  name: string;
-  type: string;
-  format?: string;
-  description?: string;
-  priority?: number;
-  jsonPath: string;
-}
+export type { PrinterColumn };
 
 /** `metav1.TableRow`; `object` follows `includeObject`, `conditions` only appears for finished pods. */
 export interface TableRow {
@@ -101,35 +94,34 @@ const TYPED_CELL: Record<string, (value: unknown, now: Date) => unknown> = {
 
 /** A printer built from CRD printer columns: Name first, then one cell per column, null where nothing matched. */
 function crdPrinter(printerColumns: PrinterColumn[]): Printer {
-  const columns = [
-    NAME_COLUMN,
-    ...printerColumns.map((c) =>
-      column(c.name, c.type, c.description || `Custom resource definition column (in JSONPath format): ${c.jsonPath}`, {
-        priority: c.priority ?? 0,
-        format: c.format ?? '',
-      }),
-    ),
-  ];
-  const evaluators = printerColumns.map((c) => {
-    try {
-      return compileJsonPath(c.jsonPath);
-    } catch {
-      return () => []; // the real server keeps serving with an unparsable column; its cells stay empty
-    }
-  });
-  return {
-    columns,
-    cells(obj, now) {
-      const cells: unknown[] = [obj.metadata?.name ?? ''];
-      printerColumns.forEach((c, i) => {
-        const results = evaluators[i](obj);
-        if (results.length === 0) cells.push(null);
-        else if (c.type === 'string') cells.push(goText(results[0]));
-        else cells.push(TYPED_CELL[c.type]?.(results[0], now) ?? null);
-      });
-      return cells;
-    },
-  };
+  return printer([
+    NAME,
+    ...printerColumns.map((c) => {
+      const evaluate = compiled(c.jsonPath);
+      const description = c.description || `Custom resource definition column (in JSONPath format): ${c.jsonPath}`;
+      return col(
+        c.name,
+        c.type,
+        description,
+        (obj, now) => {
+          const results = evaluate(obj);
+          if (results.length === 0) return null;
+          if (c.type === 'string') return goText(results[0]);
+          return TYPED_CELL[c.type]?.(results[0], now) ?? null;
+        },
+        { priority: c.priority ?? 0, format: c.format ?? '' },
+      );
+    }),
+  ]);
+}
+
+/** The column's JSONPath evaluator; the real server keeps serving with an unparsable column, its cells empty. */
+function compiled(jsonPath: string): (obj: unknown) => unknown[] {
+  try {
+    return compileJsonPath(jsonPath);
+  } catch {
+    return () => [];
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Cause } from './strategies.ts';
+import type { JsonObject as Json } from '../kube/json.ts';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export is the module object.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,7 +16,6 @@ const Ajv: any = (AjvModule as any).default ?? AjvModule;
 const addFormats: any = (addFormatsModule as any).default ?? addFormatsModule;
 
 type Schema = Record<string, unknown>;
-type Json = Record<string, unknown>;
 
 /** How unknown fields are treated (`fieldValidation` query parameter). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';

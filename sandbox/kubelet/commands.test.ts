@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,7 +36,6 @@ describe('runCommand', { timeout: 60_000 }, () => {
     const code = await runCommand(argv, {
       files,
       pod,
-      container: 'foundry',
       env: options.env ?? { PATH: '/usr/bin:/bin', HOME: '/home/foundry', MODEL: 'phi-4-mini', GREETING: 'hello  world' },
       stdin,
       stdout: (b) => void (stdout += b.toString()),
@@ -60,7 +59,6 @@ describe('runCommand', { timeout: 60_000 }, () => {
       utimesSync(path.join(models, f), old, old);
     }
     symlinkSync('/etc/passwd', path.join(root, 'tmp/passwd-link'));
-    writeFileSync(path.join(root, 'usr/local/bin/hello.sh'), '#!/bin/sh\necho "hello from $0 with $1"\nexit 4\n', { mode: 0o755 });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -101,6 +99,7 @@ describe('runCommand', { timeout: 60_000 }, () => {
       assert.equal(result.code, 2);
       assert.equal(result.stderr, "ls: cannot access '/nope': No such file or directory\n");
       assert.equal(result.stdout, '/models:\nphi\n');
+      assert.deepEqual(await run(['ls', '-lz']), { code: 2, stdout: '', stderr: "ls: invalid option -- 'z'\nTry 'ls --help' for more information.\n" });
     });
 
     it('formats sizes and dates like coreutils', () => {
@@ -112,106 +111,50 @@ describe('runCommand', { timeout: 60_000 }, () => {
     });
   });
 
-  describe('file and text commands', () => {
-    it('cat, head, tail and wc read files and stdin', async () => {
+  describe('cat and echo', () => {
+    it('cat reads files and stdin, and words a missing file or a directory like coreutils', async () => {
       assert.equal((await run(['cat', '/models/phi/config.json'])).stdout, '{"name":"phi"}\n');
-      assert.equal((await run(['head', '-n', '2', '/models/phi/notes.txt'])).stdout, 'alpha\nbeta\n');
-      assert.equal((await run(['tail', '-2', '/models/phi/notes.txt'])).stdout, 'delta\nepsilon\n');
-      assert.equal((await run(['tail', '-n', '+4', '/models/phi/notes.txt'])).stdout, 'delta\nepsilon\n');
-      assert.equal((await run(['wc', '-l', '/models/phi/notes.txt'])).stdout, '5 /models/phi/notes.txt\n');
-      assert.equal((await run(['wc'], { stdin: 'one two\nthree\n' })).stdout, '      2       3      14\n');
-      const missing = await run(['cat', '/models/none']);
-      assert.deepEqual(missing, { code: 1, stdout: '', stderr: 'cat: /models/none: No such file or directory\n' });
+      assert.equal((await run(['cat'], { stdin: 'from stdin\n' })).stdout, 'from stdin\n');
+      assert.equal((await run(['cat', '/models/phi/config.json', '-'], { stdin: 'and more\n' })).stdout, '{"name":"phi"}\nand more\n');
+      assert.deepEqual(await run(['cat', '/models/none']), { code: 1, stdout: '', stderr: 'cat: /models/none: No such file or directory\n' });
+      assert.deepEqual(await run(['cat', '/models']), { code: 1, stdout: '', stderr: 'cat: /models: Is a directory\n' });
     });
 
-    it('du, find and stat describe the tree', async () => {
-      assert.equal((await run(['du', '-sb', '/models/phi'])).stdout, `${15 + 5000 + 31 + lstatSync(path.join(root, 'models/phi')).size}\t/models/phi\n`);
-      assert.match((await run(['du', '-sh', '/models'])).stdout, /^\d+(\.\d)?K\t\/models\n$/);
-      assert.equal((await run(['find', '/models', '-name', '*.json'])).stdout, '/models/phi/config.json\n');
-      assert.equal((await run(['find', '/models', '-maxdepth', '1', '-type', 'd'])).stdout, '/models\n/models/phi\n');
-      assert.equal((await run(['stat', '-c', '%s %a %U %n', '/models/phi/model.onnx'])).stdout, '5000 644 foundry /models/phi/model.onnx\n');
-      const full = await run(['stat', '/models/phi/notes.txt']);
-      assert.match(full.stdout, /^ {2}File: \/models\/phi\/notes\.txt\n {2}Size: 31 +\tBlocks: \d+ +IO Block: \d+ +regular file\n/);
-      assert.match(full.stdout, /Access: \(0644\/-rw-r--r--\) {2}Uid: \( 1000\/ foundry\)/);
-    });
-
-    it('mkdir -p, touch and rm change only the pod tree; rm refuses / and reports missing files', async () => {
-      assert.equal((await run(['mkdir', '-p', '/data/a/b'])).code, 0);
-      assert.equal((await run(['touch', '/data/a/b/f'])).code, 0);
-      assert.ok(lstatSync(path.join(root, 'data/a/b/f')).isFile());
-      assert.equal((await run(['rm', '/data/a'])).stderr, "rm: cannot remove '/data/a': Is a directory\n");
-      assert.equal((await run(['rm', '-r', '/data/a'])).code, 0);
-      assert.deepEqual(await run(['rm', '/data/a']), { code: 1, stdout: '', stderr: "rm: cannot remove '/data/a': No such file or directory\n" });
-      assert.equal((await run(['rm', '-f', '/data/a'])).code, 0);
-      const root2 = await run(['rm', '-rf', '/']);
-      assert.equal(root2.code, 1);
-      assert.match(root2.stderr, /dangerous to operate recursively on '\/'/);
-      assert.ok(lstatSync(path.join(root, 'etc/hostname')).isFile());
-      assert.equal((await run(['mkdir', '/data'])).stderr, "mkdir: cannot create directory '/data': File exists\n");
-    });
-
-    it('identity and environment commands answer from the pod', async () => {
-      assert.equal((await run(['id'])).stdout, 'uid=1000(foundry) gid=1000(foundry) groups=1000(foundry)\n');
-      assert.equal((await run(['whoami'])).stdout, 'foundry\n');
-      assert.equal((await run(['hostname'])).stdout, 'foundry-0\n');
-      assert.equal((await run(['printenv', 'MODEL'])).stdout, 'phi-4-mini\n');
-      assert.equal((await run(['printenv', 'NOPE'])).code, 1);
-      assert.equal((await run(['env', 'A=1', 'printenv', 'A'])).stdout, '1\n');
+    it('echo joins its operands, -n leaves out the newline; true and false answer 0 and 1', async () => {
+      assert.equal((await run(['echo', 'a', 'b'])).stdout, 'a b\n');
       assert.equal((await run(['/bin/echo', '-n', 'x'])).stdout, 'x');
-      assert.match((await run(['date', '-u', '+%Y-%m-%dT%H:%M:%SZ'])).stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+      assert.equal((await run(['true'])).code, 0);
+      assert.equal((await run(['false'])).code, 1);
     });
   });
 
   describe('sh -c', () => {
-    it('runs lists with ; && || and reports the last status', async () => {
+    it('runs lists with ; && || and newlines, and reports the last status', async () => {
       assert.deepEqual(await sh('echo one; false && echo no || echo fallback; true'), { code: 0, stdout: 'one\nfallback\n', stderr: '' });
       assert.equal((await sh('true; false')).code, 1);
       assert.equal((await sh('exit 7; echo never')).code, 7);
-      assert.deepEqual(await sh('false; echo "status=$?"'), { code: 0, stdout: 'status=1\n', stderr: '' });
+      assert.equal((await sh('false\nexit')).code, 1);
+      assert.deepEqual(await sh('false; echo "status=$?" # a comment'), { code: 0, stdout: 'status=1\n', stderr: '' });
+      assert.equal((await run(['sh', '-c', 'echo $0 $1 "$2"', 'name', 'a', 'b  c'])).stdout, 'name a b  c\n');
     });
 
-    it('pipes through grep, wc -l, head and sort', async () => {
-      assert.equal((await sh('cat /models/phi/notes.txt | grep a | wc -l')).stdout, '4\n');
-      assert.equal((await sh('cat /models/phi/notes.txt | grep -v e | sort -r')).stdout, 'gamma\nalpha\n');
-      assert.equal((await sh('ls /models/phi | sort -r | head -n 1')).stdout, 'notes.txt\n');
-      assert.equal((await sh('ls /models/phi | grep -c onnx')).stdout, '1\n');
-      assert.equal((await sh('echo abc | grep -q x')).code, 1);
-      assert.equal((await run(['grep', '-rn', 'name', '/models'])).stdout, '/models/phi/config.json:1:{"name":"phi"}\n');
-      assert.equal((await run(['grep', '-E', '^(alpha|beta)$', '/models/phi/notes.txt'])).stdout, 'alpha\nbeta\n');
-      assert.equal((await run(['grep', '^\\(alpha\\|gamma\\)$', '/models/phi/notes.txt'])).stdout, 'alpha\ngamma\n');
+    it('stops at the first failure under -e, but not at a condition; takes -l as bash -lc', async () => {
+      assert.deepEqual(await run(['sh', '-ec', 'false || true; false && echo no; echo ok; false; echo never']), { code: 1, stdout: 'ok\n', stderr: '' });
+      assert.deepEqual(await run(['bash', '-l', '-c', 'echo $0', 'me']), { code: 0, stdout: 'me\n', stderr: '' });
+      assert.equal((await run(['sh', '-x', '-c', 'true'])).code, 2);
     });
 
-    it('stops a writer when its reader has finished (no deadlock on big files)', { timeout: 10_000 }, async () => {
-      writeFileSync(path.join(root, 'tmp/big'), Buffer.alloc(5 * 1024 * 1024, 'line of text\n'));
-      const result = await sh('cat /tmp/big | head -n 2');
-      assert.equal(result.stdout, 'line of text\nline of text\n');
-      assert.equal((await sh('cat /tmp/big | true')).code, 0);
+    it('expands quoting and parameters; unquoted values split on blanks', async () => {
+      const script = `echo 'a  b' "$GREETING" $GREETING \\$MODEL "\${MODEL}-x" "$NOPE"-empty "q\\"uote"`;
+      assert.equal((await sh(script)).stdout, 'a  b hello  world hello world $MODEL phi-4-mini-x -empty q"uote\n');
     });
 
-    it('expands quoting, $VAR, ${VAR:-default}, $(…), $((…)), globs and tilde', async () => {
-      assert.equal((await sh(`echo 'a  b' "$GREETING" $GREETING \\$MODEL "\${MODEL}-x" \${NOPE:-dflt}`)).stdout, 'a  b hello  world hello world $MODEL phi-4-mini-x dflt\n');
-      assert.equal((await sh('echo "$(cat /etc/hostname) $((6 * 7))"')).stdout, 'foundry-0 42\n');
-      assert.equal((await sh('echo /models/phi/*.txt /models/phi/*.none')).stdout, '/models/phi/notes.txt /models/phi/*.none\n');
-      assert.equal((await sh("echo ~ '*'")).stdout, '/home/foundry *\n');
-    });
-
-    it('runs if, for, while, redirections and cd', async () => {
-      const script = [
-        'cd /tmp',
-        'for f in a b c; do echo "$f" >> list; done',
-        'if [ -f list ] && [ "$(wc -l < list)" -eq 3 ]; then echo three; else echo other; fi',
-        'i=0; while [ $i -lt 2 ]; do i=$((i+1)); done; echo "i=$i"',
-        'ls /nope 2>/dev/null || echo quiet',
-        'ls /nope 2>&1 | head -n 1',
-        'pwd',
-      ].join('\n');
-      const result = await sh(script);
-      assert.equal(result.stdout, "three\ni=2\nquiet\nls: cannot access '/nope': No such file or directory\n/tmp\n");
-      assert.equal(readFileSync(path.join(root, 'tmp/list'), 'utf8'), 'a\nb\nc\n');
-    });
-
-    it('exits at the first failure under set -e, but not in conditions', async () => {
-      assert.deepEqual(await sh('set -e; if false; then :; fi; false || true; echo ok; false; echo never'), { code: 1, stdout: 'ok\n', stderr: '' });
+    it('redirects between stdout and stderr, and to /dev/null', async () => {
+      assert.deepEqual(await sh('echo out; echo err >&2; ls /nope 2>&1; ls /nope 2>/dev/null || echo quiet'), {
+        code: 0,
+        stdout: "out\nls: cannot access '/nope': No such file or directory\nquiet\n",
+        stderr: 'err\n',
+      });
     });
 
     it("answers 127 with dash's message for unknown commands, and bash's for bash", async () => {
@@ -220,16 +163,18 @@ describe('runCommand', { timeout: 60_000 }, () => {
       assert.deepEqual(await run(['bash', '-c', 'nosuch']), { code: 127, stdout: '', stderr: 'bash: line 1: nosuch: command not found\n' });
     });
 
-    it('reports syntax errors with exit 2', async () => {
-      const result = await sh('if true; then echo x');
-      assert.equal(result.code, 2);
-      assert.equal(result.stderr, 'sh: 1: Syntax error: end of file unexpected (expecting "fi")\n');
-    });
-
-    it('runs a #!/bin/sh script of the tree with its arguments', async () => {
-      assert.deepEqual(await run(['/usr/local/bin/hello.sh', 'you']), { code: 4, stdout: 'hello from /usr/local/bin/hello.sh with you\n', stderr: '' });
-      assert.equal((await sh('/usr/local/bin/hello.sh me; echo "rc=$?"')).stdout, 'hello from /usr/local/bin/hello.sh with me\nrc=4\n');
-      assert.equal((await run(['sh'], { stdin: 'echo from-stdin\n' })).stdout, 'from-stdin\n');
+    it('answers one line and exit 2 for what it does not run, before running any of the script', async () => {
+      const refused = async (script: string, what: string) =>
+        assert.deepEqual(await sh(`echo first; ${script}`), { code: 2, stdout: '', stderr: `sh: 1: ${what} is not supported by the sandbox's shell (it runs commands joined by ; && ||)\n` }, script);
+      await refused('cat /models/phi/notes.txt | head -n 1', "'|'");
+      await refused('echo x > /tmp/file', "'> FILE'");
+      await refused('echo "$(hostname)"', "'$('");
+      await refused('if true; then echo x; fi', "'if'");
+      await refused('i=0', 'variable assignments');
+      await refused('sleep 1 &', "'&'");
+      assert.deepEqual(await sh('echo "open'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: Unterminated quoted string\n' });
+      assert.deepEqual(await sh('echo x &&'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: end of file unexpected\n' });
+      assert.deepEqual(await run(['sh'], { stdin: 'echo from-stdin\n' }), { code: 2, stdout: '', stderr: 'sh: the sandbox runs only `sh -c SCRIPT` (no script files, other options or stdin)\n' });
     });
   });
 
@@ -244,11 +189,6 @@ describe('runCommand', { timeout: 60_000 }, () => {
       assert.equal(escaped.code, 1);
       assert.equal(escaped.stdout, '');
       assert.equal((await sh(`cat ${hostFile} ../../../../..${hostFile} 2>&1; true`)).stdout.includes('TOP-SECRET'), false);
-    });
-
-    it('writes below the tree only', async () => {
-      await sh('echo pwned > /../../../../../tmp/escape-test');
-      assert.equal(readFileSync(path.join(root, 'tmp/escape-test'), 'utf8'), 'pwned\n');
     });
 
     it('throws ExecutableNotFoundError for a directly exec\'ed unknown program', async () => {

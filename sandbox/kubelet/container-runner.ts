@@ -17,9 +17,7 @@ import { imageId, imageSize, normalizeImage, pullDurationMs, type ImageCache } f
 import type { ContainerProcess, ProcessContext, ProcessKind } from './process.ts';
 import { Prober, type ProbeKind } from './prober.ts';
 import type { PodFiles } from './podfs.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** The part of the API server's LogStore the kubelet writes to. */
 export interface ContainerLogSink {

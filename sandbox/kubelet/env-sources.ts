@@ -6,9 +6,7 @@
  * `CreateContainerConfigError`, worded like upstream. `envResolver(kube)` offers the same values to exec.
  */
 import type { Kube, KubeObject } from '../kube/types.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** The container cannot be configured yet (`CreateContainerConfigError`); the kubelet retries later. */
 export class ContainerConfigError extends Error {

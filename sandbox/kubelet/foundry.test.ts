@@ -4,17 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OciClient } from '../../lib/oci/client.ts';
-import { Faults, parseFault } from '../faults/faults.ts';
+import { Faults } from '../faults/faults.ts';
+import { withFault } from '../faults/with-fault.ts';
 import { SystemClock } from '../kube/clock.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
-import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
-import { Registry } from '../registry/server.ts';
+import type { Registry } from '../registry/server.ts';
+import { MODELS_REPO as REPO, registryWithModels } from '../workloads/test-cluster.ts';
 import { FOUNDRY_PROCESS, MODELS_DIR, registryEndpoint } from './foundry.ts';
 import { PodFiles } from './podfs.ts';
 import type { ContainerProcess, ProcessContext } from './process.ts';
 
-const REPO = 'foundry-local-olive-models';
 
 /** Starts the foundry process; `outcome` settles on ready ('ready') or exit (the code), `exited` on exit only. */
 function run(ctx: Omit<ProcessContext, 'log' | 'exit'>): {
@@ -51,14 +50,7 @@ describe('foundry container', () => {
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'foundry-test-'));
-    registry = new Registry({ root: path.join(dir, 'registry'), user: 'u', password: 'p', faults });
-    await registry.start();
-    const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
-    for (const tag of ['v0.1.0', 'v0.2.0']) {
-      const file = path.join(dir, tag, 'models.tar.gz');
-      await buildModelsTarGz(tag, file);
-      await publishArtifact(client, `${REPO}:${tag}`, file);
-    }
+    registry = await registryWithModels(dir, faults);
     files = new PodFiles(path.join(dir, 'pods'));
   });
 
@@ -86,11 +78,15 @@ describe('foundry container', () => {
       registryAliases: aliases,
     };
   }
+  /** The foundry process of a fresh pod tree for `tag`, and that pod. */
+  async function start(tag: string, name: string, aliases?: Record<string, string>): Promise<ReturnType<typeof run> & { pod: KubeObject }> {
+    const ctx = context(tag, name, aliases);
+    await files.ensure(ctx.pod);
+    return { ...run(ctx), pod: ctx.pod };
+  }
 
   it('pulls the tag over HTTP, unpacks the models into the cache and then listens', async () => {
-    const ctx = context('v0.2.0', 'pull-ok', { 'myacr.azurecr.io': registry.host });
-    await files.ensure(ctx.pod);
-    const { lines, process, outcome } = run(ctx);
+    const { lines, process, outcome, pod } = await start('v0.2.0', 'pull-ok', { 'myacr.azurecr.io': registry.host });
     assert.equal(process.listening(5000), false);
     assert.equal(await outcome, 'ready');
     assert.ok(lines.includes('🏷️ Tag: v0.2.0'), lines.join('\n'));
@@ -98,7 +94,7 @@ describe('foundry container', () => {
     assert.ok(lines.some((l) => /^⬇️ Downloading models\.\.\. 100% \((\d+)\/\1 bytes/.test(l)), 'progress reaches 100%');
     assert.ok(lines.some((l) => /^✅ Downloaded \d+ bytes in .* digest sha256:[0-9a-f]{64} verified$/.test(l)));
     assert.ok(lines.includes('   • meta/llama-3.2-1b-instruct-generic-gpu/v1 (llama-3.2-1b-instruct-generic-gpu)'), lines.join('\n'));
-    const cache = files.resolve(ctx.pod, MODELS_DIR);
+    const cache = files.resolve(pod, MODELS_DIR);
     assert.ok(existsSync(path.join(cache, 'meta/llama-3.2-1b-instruct-generic-gpu/v1/genai_config.json')));
     assert.ok(existsSync(path.join(cache, 'microsoft/phi-3.5-mini-instruct-generic-gpu/v1/inference_model.json')));
     assert.equal(process.listening(5000), true);
@@ -108,71 +104,49 @@ describe('foundry container', () => {
   });
 
   it('exits 1 with the registry error when the tag does not exist', async () => {
-    const ctx = context('v9.9.9', 'missing-tag');
-    await files.ensure(ctx.pod);
-    const { lines, outcome } = run(ctx);
+    const { lines, outcome } = await start('v9.9.9', 'missing-tag');
     assert.equal(await outcome, 1);
     assert.ok(lines.some((l) => l.startsWith('❌ Failed to deploy BYO models from') && /404/.test(l)), lines.join('\n'));
   });
 
   it('exits 1 while the registry is down', async () => {
-    faults.set(parseFault('registry-down'));
-    try {
-      const ctx = context('v0.1.0', 'registry-down');
-      await files.ensure(ctx.pod);
-      const { lines, outcome } = run(ctx);
+    await withFault(faults, 'registry-down', async () => {
+      const { lines, outcome } = await start('v0.1.0', 'registry-down');
       assert.equal(await outcome, 1);
       assert.ok(lines.some((l) => /503/.test(l)), lines.join('\n'));
-    } finally {
-      faults.clear('registry-down');
-    }
+    });
   });
 
   it('log-tag=<tag>: downloads its real tag but logs the other one', async () => {
-    faults.set(parseFault('log-tag=v0.3.0'));
-    try {
-      const ctx = context('v0.1.0', 'log-tag');
-      await files.ensure(ctx.pod);
-      const { lines, outcome } = run(ctx);
+    await withFault(faults, 'log-tag=v0.3.0', async () => {
+      const { lines, outcome } = await start('v0.1.0', 'log-tag');
       assert.equal(await outcome, 'ready');
       assert.ok(lines.includes('🏷️ Tag: v0.3.0'), lines.join('\n'));
       assert.ok(!lines.some((l) => l.includes('Tag: v0.1.0')), 'the real tag is never announced');
       assert.ok(lines.some((l) => l.startsWith('🔍 Resolving') && l.includes(':v0.1.0')), 'the real tag is downloaded');
       assert.ok(lines.at(-1)!.endsWith('(🏷️ Tag: v0.3.0)'));
-    } finally {
-      faults.clear('log-tag');
-    }
+    });
   });
 
   it('exits 1 on a digest mismatch', async () => {
-    faults.set(parseFault('corrupt-artifact=v0.1.0'));
-    try {
-      const ctx = context('v0.1.0', 'corrupt');
-      await files.ensure(ctx.pod);
-      const { lines, outcome } = run(ctx);
+    await withFault(faults, 'corrupt-artifact=v0.1.0', async () => {
+      const { lines, outcome } = await start('v0.1.0', 'corrupt');
       assert.equal(await outcome, 1);
       assert.ok(lines.some((l) => /digest mismatch/i.test(l)), lines.join('\n'));
-    } finally {
-      faults.clear('corrupt-artifact');
-    }
+    });
   });
 
   it('crashes after start when its tag is the crash-on-tag fault, after logging the tag', async () => {
-    faults.set(parseFault('crash-on-tag=v0.2.0'));
-    try {
+    await withFault(faults, 'crash-on-tag=v0.2.0', async () => {
       const ctx = context('v0.2.0', 'crash');
       const { lines, outcome } = run(ctx);
       assert.equal(await outcome, 1);
       assert.ok(lines.includes('🏷️ Tag: v0.2.0'));
-    } finally {
-      faults.clear('crash-on-tag');
-    }
+    });
   });
 
   it('shuts down on SIGTERM with exit code 0 and stops listening', async () => {
-    const ctx = context('v0.1.0', 'sigterm');
-    await files.ensure(ctx.pod);
-    const { lines, process, outcome, exited } = run(ctx);
+    const { lines, process, outcome, exited } = await start('v0.1.0', 'sigterm');
     assert.equal(await outcome, 'ready');
     process.terminate();
     assert.equal(await exited, 0);

@@ -10,76 +10,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OciClient } from '../../lib/oci/client.ts';
-import { ApiServer } from '../apiserver/server.ts';
-import { LogStore } from '../apiserver/logs.ts';
-import { Faults, parseFault } from '../faults/faults.ts';
-import { SystemClock } from '../kube/clock.ts';
-import type { Kube, KubeObject } from '../kube/types.ts';
-import { buildModelsTarGz, publishArtifact } from '../registry/artifacts.ts';
-import { Registry } from '../registry/server.ts';
-import { Workloads } from '../workloads/index.ts';
-import { PodFiles } from './podfs.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { LogStore } from '../apiserver/logs.ts';
+import { Faults } from '../faults/faults.ts';
+import { withFault } from '../faults/with-fault.ts';
+import type { Kube, KubeObject, ObjectRef } from '../kube/types.ts';
+import type { Registry } from '../registry/server.ts';
+import { MODELS_REPO as REPO, registryWithModels, startCluster, waitFor, waitGone, type TestCluster } from '../workloads/test-cluster.ts';
+import type { PodFiles } from './podfs.ts';
+import type { Json } from '../kube/json.ts';
 
 const NS = 'foundry-system';
-const REPO = 'foundry-local-olive-models';
 
-function waitForPod(kube: Kube, what: string, predicate: (p: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
-  return new Promise((resolve, reject) => {
-    let last: KubeObject | undefined;
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${what}; last pod status: ${JSON.stringify(last?.status ?? null)}`));
-    }, timeoutMs);
-    const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: NS }, {}, (e) => {
-      if (e.type === 'DELETED') return;
-      last = e.object;
-      if (!predicate(e.object)) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve(e.object);
-    });
-  });
-}
+const PODS = { apiVersion: 'v1', kind: 'Pod', namespace: NS };
+const waitForPod = (kube: Kube, what: string, predicate: (p: KubeObject) => boolean, timeoutMs?: number) => waitFor(kube, PODS, what, predicate, timeoutMs);
+const waitNoPods = (kube: Kube) => waitGone(kube, PODS, 'the foundry pods');
 
-function waitForObject(kube: Kube, ref: { apiVersion: string; kind: string; namespace: string; name: string }, what: string, predicate: (o: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
-  return new Promise((resolve, reject) => {
-    let last: KubeObject | undefined;
-    let stop: () => void = () => undefined;
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${ref.kind} ${ref.name} ${what}; last status: ${JSON.stringify(last?.status ?? null)}`));
-    }, timeoutMs);
-    const check = (o: KubeObject | undefined) => {
-      if (!o || o.metadata.name !== ref.name) return;
-      last = o;
-      if (!predicate(o)) return;
-      clearTimeout(timer);
-      queueMicrotask(() => stop());
-      resolve(o);
-    };
-    stop = kube.watch({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace }, {}, (e) => check(e.object));
-  });
-}
-
-function waitNoPods(kube: Kube, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const empty = (): boolean => kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: NS }).length === 0;
-    if (empty()) return resolve();
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error('timed out waiting for the foundry pods to be gone'));
-    }, timeoutMs);
-    const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: NS }, {}, () => {
-      if (!empty()) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve();
-    });
-  });
+/** The first state of the named object that satisfies `predicate`. */
+function waitForObject(kube: Kube, ref: ObjectRef & { namespace: string }, what: string, predicate: (o: KubeObject) => boolean): Promise<KubeObject> {
+  const { name, ...collection } = ref;
+  return waitFor(kube, collection, `${ref.kind} ${name} ${what}`, (o) => o.metadata.name === name && predicate(o));
 }
 
 function foundryDeployment(strategy: Json = { type: 'Recreate' }): KubeObject {
@@ -115,49 +64,24 @@ function foundryDeployment(strategy: Json = { type: 'Recreate' }): KubeObject {
 
 describe('kubelet running the foundry workload', () => {
   let dir: string;
-  let api: ApiServer;
   let registry: Registry;
-  let workloads: Workloads;
+  let cluster: TestCluster;
   let kube: Kube;
   let files: PodFiles;
-  const logs = new LogStore();
+  let logs: LogStore;
   const faults = new Faults();
-  const clock = new SystemClock({ timeScale: 0.02 });
-  const errors: string[] = [];
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'kubelet-test-'));
-    registry = new Registry({ root: path.join(dir, 'registry'), user: 'u', password: 'p', faults });
-    await registry.start();
-    const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
-    for (const tag of ['v0.1.0', 'v0.2.0']) {
-      const file = path.join(dir, tag, 'models.tar.gz');
-      await buildModelsTarGz(tag, file);
-      await publishArtifact(client, `${REPO}:${tag}`, file);
-    }
-    files = new PodFiles(path.join(dir, 'pods'));
-    api = new ApiServer({ clock, logs, files });
-    kube = api.kube;
-    workloads = new Workloads({
-      kube,
-      clock,
-      faults,
-      logs,
-      files,
-      admission: api.admission,
-      registryAliases: { 'myacr.azurecr.io': registry.host },
-      onError: (component, error) => errors.push(`${component}: ${error instanceof Error ? error.stack : error}`),
-    });
-    await workloads.start();
-    kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    registry = await registryWithModels(dir, faults);
+    cluster = await startCluster({ dir, faults, namespace: NS, registryAliases: { 'myacr.azurecr.io': registry.host } });
+    ({ kube, files, logs } = cluster);
   });
 
   after(async () => {
-    await workloads.stop();
-    await api.stop();
+    await cluster.stop();
     await registry.stop();
     await rm(dir, { recursive: true, force: true });
-    assert.deepEqual(errors, [], 'no background errors');
   });
 
   function configure(tag: string): void {
@@ -193,8 +117,7 @@ describe('kubelet running the foundry workload', () => {
   });
 
   it('goes into CrashLoopBackOff with growing restarts when crash-on-tag matches its tag', async () => {
-    faults.set(parseFault('crash-on-tag=v0.2.0'));
-    try {
+    await withFault(faults, 'crash-on-tag=v0.2.0', async () => {
       configure('v0.2.0');
       kube.create(foundryDeployment());
       const looping = await waitForPod(kube, 'CrashLoopBackOff after restarts', (p) => {
@@ -207,15 +130,12 @@ describe('kubelet running the foundry workload', () => {
       const previous = logs.lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true }).map((l) => l.text);
       assert.ok(previous.includes('🏷️ Tag: v0.2.0'));
       assert.ok(previous.some((l) => l.startsWith('Unhandled exception.')));
-    } finally {
-      faults.clear('crash-on-tag');
-    }
+    });
     await teardown();
   });
 
   it('registry-down armed for a git push: the new pod\'s download fails visibly (Warning BackOff, CrashLoopBackOff) within seconds', async () => {
-    faults.set(parseFault('registry-down@git-push'));
-    try {
+    await withFault(faults, 'registry-down@git-push', async () => {
       configure('v0.2.0');
       faults.fire('git-push', 'test push');
       const started = Date.now();
@@ -229,9 +149,7 @@ describe('kubelet running the foundry workload', () => {
       assert.ok(events.some((e: Json) => e.type === 'Warning' && e.reason === 'BackOff' && /Back-off restarting failed container foundry/.test(e.message)), JSON.stringify(events.map((e: Json) => e.reason)));
       const previous = logs.lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true }).map((l) => l.text);
       assert.ok(previous.some((l) => l.startsWith('❌ Failed to deploy BYO models from myacr.azurecr.io/foundry-local-olive-models:v0.2.0') && /503/.test(l)), previous.join('\n'));
-    } finally {
-      faults.clear('registry-down');
-    }
+    });
     await teardown();
   });
 
@@ -251,30 +169,24 @@ describe('kubelet running the foundry workload', () => {
     });
     const available = (status: 'True' | 'False') => (d: KubeObject) => d.status?.conditions?.some((c: Json) => c.type === 'Available' && c.status === status);
     await waitForObject(kube, ref, 'Available=True', available('True'));
-    faults.set(parseFault('arc-agent-down'));
-    try {
+    await withFault(faults, 'arc-agent-down', async () => {
       const down = await waitForObject(kube, ref, 'Available=False', available('False'));
       assert.equal(down.status.conditions.find((c: Json) => c.type === 'Available').reason, 'MinimumReplicasUnavailable');
       const pod = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'azure-arc' })[0]!;
       const agent = pod.status.containerStatuses.find((c: Json) => c.name === 'config-agent');
       assert.ok(agent.restartCount >= 1 || agent.state.terminated || agent.state.waiting, JSON.stringify(agent));
       assert.equal(pod.status.containerStatuses.find((c: Json) => c.name === 'fluent-bit').ready, true, 'only the agent container fails');
-    } finally {
-      faults.clear('arc-agent-down');
-    }
+    });
     await waitForObject(kube, ref, 'Available=True again', available('True'));
     kube.delete(ref);
   });
 
   it('forces the Deployment strategy while the strategy fault is on', async () => {
-    faults.set(parseFault('strategy=RollingUpdate'));
-    try {
+    await withFault(faults, 'strategy=RollingUpdate', async () => {
       configure('v0.1.0');
       const created = kube.create(foundryDeployment({ type: 'Recreate' }));
       assert.deepEqual(created.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
-    } finally {
-      faults.clear('strategy');
-    }
+    });
     await teardown();
   });
 });

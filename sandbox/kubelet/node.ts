@@ -8,9 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../kube/clock.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { isApiError, type Kube, type KubeObject } from '../kube/types.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** Cluster ms between node status heartbeats and lease renewals (nodeStatusReportFrequency, lease renew). */
 const STATUS_HEARTBEAT_MS = 5 * 60_000;

@@ -5,9 +5,7 @@
  * and init/app container statuses. Pure: the pod worker feeds in what its runners report.
  */
 import type { KubeObject } from '../kube/types.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** What the worker knows about the pod right now. */
 export interface PodStatusInput {

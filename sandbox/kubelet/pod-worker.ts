@@ -10,9 +10,7 @@ import { canonicalJson } from '../workloads/template-hash.ts';
 import { ContainerRunner, type RunnerDeps } from './container-runner.ts';
 import { buildPodStatus } from './pod-status.ts';
 import type { PodNetwork } from './pod-network.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** Cluster ms to create the pod sandbox (network namespace, pause container). */
 const SANDBOX_MS = 300;

@@ -36,10 +36,10 @@ export interface ResolveOptions {
  * commands can word it as coreutils would.
  */
 export class PodPathError extends Error {
+  override readonly name = 'PodPathError';
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);
-    this.name = 'PodPathError';
     this.code = code;
   }
 }

@@ -6,9 +6,7 @@
  * worded like the real prober's (`Get "http://10.244.0.7:5000/v1/models": dial tcp …: connect: connection refused`).
  */
 import type { Clock } from '../kube/clock.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 export type ProbeKind = 'startup' | 'readiness' | 'liveness';
 

@@ -7,9 +7,7 @@ import type { Clock } from '../kube/clock.ts';
 import type { Faults } from '../faults/faults.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
 import type { PodFiles } from './podfs.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** Everything a process may use. `log` writes one stdout line; `exit` ends the instance (call once). */
 export interface ProcessContext {

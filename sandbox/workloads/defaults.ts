@@ -6,6 +6,7 @@
  * Every function only fills what is missing, so applying it twice (or after the server did) changes nothing.
  */
 import type { KubeObject } from '../kube/types.ts';
+import type { Json } from '../kube/json.ts';
 
 /** `kubectl`'s view of an unset field: `undefined` and `null` both mean "not given". */
 function missing(value: unknown): boolean {
@@ -21,9 +22,6 @@ export function defaultPullPolicy(image: string | undefined): string {
   const tag = colon < 0 ? '' : lastSegment.slice(colon + 1);
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 function defaultProbe(probe: Json): void {
   if (!probe || typeof probe !== 'object') return;

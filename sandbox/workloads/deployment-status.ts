@@ -17,9 +17,7 @@ import {
   sumStatus,
   type DeploymentStatusCounts,
 } from './rollout-math.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** `HasProgressDeadline`: set and not MaxInt32. */
 export function hasProgressDeadline(d: KubeObject): boolean {

@@ -14,9 +14,7 @@ import { defaultPodSpec } from './defaults.ts';
 import { controllerOf, controllerRef } from './pod-state.ts';
 import { desiredReplicas, maxSurge, newReplicaSetReplicas, specReplicas } from './rollout-math.ts';
 import { POD_TEMPLATE_HASH_LABEL, canonicalJson, computeTemplateHash } from './template-hash.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 const SOURCE = { component: 'deployment-controller' };
 

@@ -8,9 +8,7 @@
 import type { KubeObject } from '../kube/types.ts';
 import { isPodTerminal, podRequests } from './pod-state.ts';
 import { parseQuantity } from './quantity.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** The filter plugins, named as kube-scheduler names them. */
 export type FilterPlugin = 'NodeUnschedulable' | 'TaintToleration' | 'NodeAffinity' | 'NodeResourcesFit';

@@ -6,9 +6,7 @@
 import type { Clock } from '../kube/clock.ts';
 import type { KubeObject, OwnerReference } from '../kube/types.ts';
 import { parseQuantity } from './quantity.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 /** The pod's condition of `type`, if any. */
 export function podCondition(pod: KubeObject, type: string): Json | undefined {

@@ -11,9 +11,7 @@ import { labelSelectorFromMatch, matchLabelSelector } from '../apiserver/selecto
 import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
 import { controllerOf, controllerRef, isPodActive, isPodReady, podAvailability, podCondition } from './pod-state.ts';
 import { canonicalJson, randomSuffix } from './template-hash.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 const SOURCE = { component: 'replicaset-controller' };
 /** Upstream's burstReplicas: at most this many creations/deletions per pass. */

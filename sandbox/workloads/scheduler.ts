@@ -17,9 +17,7 @@ import { isApiError, type Kube, type KubeObject, type WatchEvent } from '../kube
 import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
 import { findNode, type FilterPlugin } from './node-fit.ts';
 import { isPodTerminal, realToCluster } from './pod-state.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../kube/json.ts';
 
 const SOURCE = { component: 'default-scheduler' };
 const INITIAL_BACKOFF_MS = 1000;

@@ -7,12 +7,10 @@
 import type { FaultSetting, Faults } from '../faults/faults.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { canonicalJson } from './template-hash.ts';
+import type { Json } from '../kube/json.ts';
 
 /** A mutating admission hook, as the API server's `admission.register` takes it. */
 export type AdmissionHook = (op: 'CREATE' | 'UPDATE', obj: KubeObject, old?: KubeObject) => void;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 /** What each forced type makes of the strategy. */
 const FORCED: Record<string, (current: Json) => Json> = {

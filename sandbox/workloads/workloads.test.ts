@@ -8,62 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiServer } from '../apiserver/server.ts';
-import { LogStore } from '../apiserver/logs.ts';
-import { Faults } from '../faults/faults.ts';
-import { SystemClock } from '../kube/clock.ts';
+import type { LogStore } from '../apiserver/logs.ts';
 import type { Kube, KubeObject, WatchEvent } from '../kube/types.ts';
-import { PodFiles } from '../kubelet/podfs.ts';
-import { Workloads } from './index.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Workloads } from './index.ts';
+import { startCluster, waitFor, waitGone, waitUntil, type TestCluster } from './test-cluster.ts';
+import type { Json } from '../kube/json.ts';
 
 const GPU_FULL =
   '0/1 nodes are available: 1 Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..';
 
-/** Resolves with the first object of the collection matching `predicate` (now or later). */
-function waitFor(kube: Kube, ref: { apiVersion: string; kind: string; namespace?: string }, what: string, predicate: (o: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
-  return new Promise((resolve, reject) => {
-    let last: KubeObject | undefined;
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last?.status ?? null)}`));
-    }, timeoutMs);
-    const stop = kube.watch(ref, {}, (e) => {
-      if (e.type === 'DELETED') return;
-      last = e.object;
-      if (!predicate(e.object)) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve(e.object);
-    });
-  });
-}
-
-/** Resolves once `check()` holds, evaluated now and after every event of the collection (deletions included). */
-function waitUntil(kube: Kube, ref: { apiVersion: string; kind: string; namespace?: string }, what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${what}: ${kube.list(ref).map((o) => o.metadata.name).join(', ')}`));
-    }, timeoutMs);
-    const stop = kube.watch(ref, {}, () => {
-      if (!check()) return;
-      clearTimeout(timer);
-      queueMicrotask(stop);
-      resolve();
-    });
-  });
-}
-
-/** Resolves once no object of the collection is left. */
-function waitGone(kube: Kube, ref: { apiVersion: string; kind: string; namespace?: string }, what: string): Promise<void> {
-  return waitUntil(kube, ref, `${what} to be gone`, () => kube.list(ref).length === 0);
-}
-
-/** Records every pod watch event of a namespace, in order. */
 function recordPods(kube: Kube, namespace: string): { events: Array<WatchEvent>; stop: () => void } {
   const events: WatchEvent[] = [];
   const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (e) => events.push({ type: e.type, object: structuredClone(e.object) }));
@@ -113,37 +66,20 @@ function rolledOut(d: KubeObject): boolean {
 
 describe('workloads on the sandbox API server', () => {
   let dir: string;
-  let api: ApiServer;
+  let cluster: TestCluster;
   let workloads: Workloads;
   let kube: Kube;
-  const logs = new LogStore();
-  const faults = new Faults();
-  const clock = new SystemClock({ timeScale: 0.02 });
-  const errors: string[] = [];
+  let logs: LogStore;
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'workloads-test-'));
-    const files = new PodFiles(path.join(dir, 'pods'));
-    api = new ApiServer({ clock, logs, files });
-    kube = api.kube;
-    workloads = new Workloads({
-      kube,
-      clock,
-      faults,
-      logs,
-      files,
-      admission: api.admission,
-      onError: (component, error) => errors.push(`${component}: ${error instanceof Error ? error.stack : error}`),
-    });
-    await workloads.start();
-    kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'work' } });
+    cluster = await startCluster({ dir, namespace: 'work' });
+    ({ kube, workloads, logs } = cluster);
   });
 
   after(async () => {
-    await workloads.stop();
-    await api.stop();
+    await cluster.stop();
     await rm(dir, { recursive: true, force: true });
-    assert.deepEqual(errors, [], 'no background errors');
   });
 
   async function cleanup(name: string): Promise<void> {

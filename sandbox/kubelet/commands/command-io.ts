@@ -17,8 +17,6 @@ export type CommandTable = Readonly<Record<string, CommandFn>>;
 export interface CommandIO {
   files: PodFiles;
   pod: KubeObject;
-  /** The container the command runs in (identity, `id`, `whoami`). */
-  container?: string;
   env: Record<string, string>;
   /** Absolute in-container working directory. */
   cwd: string;
@@ -29,7 +27,7 @@ export interface CommandIO {
   signal: AbortSignal;
   /** Resolves when the reader has caught up; commands writing large data await it between chunks. */
   drain: () => Promise<void>;
-  /** Everything runnable by name (shells and `env`/`which` look commands up here). */
+  /** Everything runnable by name (the shell looks commands up here). */
   commands: CommandTable;
 }
 
@@ -80,21 +78,6 @@ const ERRNO_TEXT: Record<string, string> = {
   EBUSY: 'Device or resource busy',
   EINVAL: 'Invalid argument',
 };
-
-/** Everything on stdin, concatenated. */
-export async function readAll(source: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of source) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-/** Splits text into lines the way line-oriented tools see them: a final newline ends the last line. */
-export function splitLines(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
 
 /** An empty stdin (exec without `stdin=true`, or `< /dev/null`). */
 export const EMPTY_INPUT: AsyncIterable<Buffer> = {

@@ -1,296 +1,248 @@
 /**
- * The sandbox's `sh` and `bash`: runs the syntax tree of `shell-syntax.ts` against the command table, inside the
- * pod's tree. Variables come from the container environment; builtins change the shell itself; everything else
- * is looked up in the table, or run as a `#!/bin/sh` script of the tree. Unknown commands answer 127 with
- * dash's (or bash's) message.
+ * The sandbox's `sh -c` / `bash -c`: what a person types after `kubectl exec … --` to look into a pod, and no
+ * more. It runs simple commands of the command table joined by `;`, newlines, `&&` and `||`, with quoting
+ * (`'…'`, `"…"`, `\`), `$NAME`/`${NAME}`/`$?`/`$0`…`$9` (unquoted values split on blanks), comments, the
+ * `exit` builtin, and redirections between the two output streams (`>&2`, `2>&1`, `>/dev/null`). Anything else
+ * (pipes, files as redirection targets, `$(…)`, control structures, assignments) answers one line and exit 2
+ * instead of running half a script; see sandbox/README.md (Limits) for why the set stays this small.
+ * Messages follow dash (`sh: 1: x: not found`) and bash (`bash: line 1: x: command not found`), exit 127.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { ByteChannel } from './byte-channel.ts';
-import { EMPTY_INPUT, hostOf, inContainer, lookupCommand, readAll, type CommandFn, type CommandIO } from './command-io.ts';
-import { shellBuiltins, type Builtin } from './shell-builtins.ts';
-import { expandWord } from './shell-expansion.ts';
-import { applyRedirects } from './shell-redirects.ts';
-import { ShellExit, ShellState, type ShellFlavour, type Streams } from './shell-state.ts';
-import { parseScript, ShellSyntaxError, type Redirect, type ShellNode } from './shell-syntax.ts';
+import { lookupCommand, type CommandFn, type CommandIO } from './command-io.ts';
 
-type NodeOf<T extends ShellNode['type']> = Extract<ShellNode, { type: T }>;
+export type ShellFlavour = 'sh' | 'bash';
 
-/** One shell process running scripts. */
-export class Shell {
-  readonly state: ShellState;
-  readonly #io: CommandIO;
-  readonly #builtins: Record<string, Builtin>;
-  /** Set by an and-or list whose result came from a part before `&&`/`||` (exempt from `set -e`). */
-  #lastWasNonFinal = false;
+/** One piece of a word: literal text, or a parameter to expand; `quoted` pieces are never split. */
+type Part = { text: string; quoted: boolean } | { param: string; quoted: boolean };
 
-  constructor(io: CommandIO, state: ShellState) {
-    this.#io = io;
-    this.state = state;
-    this.#builtins = shellBuiltins({
-      state,
-      io: () => this.io(),
-      invoke: (argv, streams, line) => this.#invoke(argv, {}, streams, line),
-      runHere: (script, streams) => this.#runHere(script, streams),
-    });
+/** `>&2` (fd 1 to 2), `2>&1`, or `>/dev/null` (`to: 'null'`). */
+interface Redirect {
+  fd: 1 | 2;
+  to: 1 | 2 | 'null';
+}
+
+interface SimpleCommand {
+  words: Part[][];
+  redirects: Redirect[];
+  line: number;
+  /** How it joins the previous command. */
+  join: ';' | '&&' | '||';
+}
+
+/** Shell syntax the sandbox does not run: reported as one line, exit 2. */
+class Unsupported extends Error {
+  readonly line: number;
+  constructor(what: string, line: number) {
+    super(what);
+    this.line = line;
   }
+}
 
-  /** A shell for `io`, named `name` (`$0`), with positional parameters. */
-  static create(io: CommandIO, flavour: ShellFlavour, name: string = flavour, positional: string[] = []): Shell {
-    return new Shell(io, new ShellState(io.env, flavour, name, positional, io.cwd));
-  }
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', '{', '}', '!', 'function']);
+const SPECIAL = new Set(['|', '&', '(', ')', '<', '>', '`']);
+/** `>&2`, `1>&2`, `2>&1`, `>/dev/null`, `2>/dev/null`: the redirections it runs. */
+const REDIRECT = /^([12]?)>(?:&([12])|\s*\/dev\/null)(?![^\s;&|])/;
 
-  /** The command IO at the shell's current working directory. */
-  io(): CommandIO {
-    return { ...this.#io, cwd: this.state.cwd };
-  }
-
-  /** Runs a script; answers its exit status (2 for a syntax error, like dash). */
-  async run(script: string, streams: Streams = this.#io): Promise<number> {
-    try {
-      return await this.#runHere(script, streams);
-    } catch (err) {
-      if (err instanceof ShellExit) return err.code;
-      throw err;
+/** Splits a script into simple commands; throws Unsupported at the first construct it does not run. */
+export function parseScript(script: string): SimpleCommand[] {
+  const commands: SimpleCommand[] = [];
+  let line = 1;
+  let join: SimpleCommand['join'] = ';';
+  let current: SimpleCommand | undefined;
+  let word: Part[] | undefined;
+  const endWord = () => {
+    if (!word) return;
+    current ??= { words: [], redirects: [], line, join };
+    current.words.push(word);
+    word = undefined;
+  };
+  const endCommand = (next: SimpleCommand['join'], token: string) => {
+    endWord();
+    if (!current) {
+      if (next === ';' && token !== ';') return; // blank line
+      throw new Unsupported(`Syntax error: "${token}" unexpected`, line);
     }
-  }
-
-  #fork(): Shell {
-    return new Shell(this.#io, this.state.fork());
-  }
-
-  async #runHere(script: string, streams: Streams): Promise<number> {
-    let tree: ShellNode;
-    try {
-      tree = parseScript(script);
-    } catch (err) {
-      if (!(err instanceof ShellSyntaxError)) throw err;
-      streams.stderr(`${this.state.prefix(err.line)}${err.message}\n`);
-      return 2;
+    commands.push(current);
+    current = undefined;
+    join = next;
+  };
+  const add = (part: Part) => (word ??= []).push(part);
+  let i = 0;
+  const param = (quoted: boolean) => {
+    const braced = /^\$\{([A-Za-z_]\w*|[0-9?])\}/.exec(script.slice(i));
+    const plain = /^\$([A-Za-z_]\w*|[0-9?])/.exec(script.slice(i));
+    const m = braced ?? plain;
+    if (m) {
+      add({ param: m[1], quoted });
+      i += m[0].length;
+    } else if (/^\$[({]/.test(script.slice(i))) {
+      throw new Unsupported(`'${script.slice(i, i + 2)}'`, line);
+    } else {
+      add({ text: '$', quoted });
+      i++;
     }
-    return this.#exec(tree, streams, false);
-  }
-
-  /** Runs a node; `condition` marks contexts where failures do not trip `set -e`. */
-  async #exec(node: ShellNode, streams: Streams, condition: boolean): Promise<number> {
-    const redirected = (n: { redirects: Redirect[] }, body: (s: Streams) => Promise<number>) => this.#withRedirects(n.redirects, streams, 0, body);
-    const handlers: { [T in ShellNode['type']]: (n: NodeOf<T>) => Promise<number> } = {
-      simple: (n) => this.#simple(n, streams),
-      pipeline: (n) => this.#pipeline(n, streams, condition),
-      andor: (n) => this.#andOr(n, streams, condition),
-      list: (n) => this.#list(n, streams, condition),
-      if: (n) => redirected(n, (s) => this.#if(n, s, condition)),
-      for: (n) => redirected(n, (s) => this.#for(n, s, condition)),
-      while: (n) => redirected(n, (s) => this.#while(n, s, condition)),
-      group: (n) => redirected(n, (s) => this.#group(n, s, condition)),
-    };
-    this.state.status = await (handlers[node.type] as (n: ShellNode) => Promise<number>)(node);
-    return this.state.status;
-  }
-
-  async #list(node: NodeOf<'list'>, streams: Streams, condition: boolean): Promise<number> {
-    let status = this.state.status;
-    for (const item of node.items) {
-      if (streams.signal.aborted) throw new ShellExit(143);
-      if (item.background) {
-        this.state.jobs.push(this.#fork().#exec(item.node, streams, true).catch((err) => (err instanceof ShellExit ? err.code : 1)));
-        status = 0;
-        continue;
-      }
-      status = await this.#exec(item.node, streams, condition);
-      // `set -e`: a failing command ends the script, except in conditions, before `&&`/`||`, and after `!`.
-      const exempt = item.node.type === 'pipeline' ? item.node.negate : item.node.type === 'andor' && this.#lastWasNonFinal;
-      if (status !== 0 && this.state.errexit && !condition && !exempt) throw new ShellExit(status);
-    }
-    return status;
-  }
-
-  async #andOr(node: NodeOf<'andor'>, streams: Streams, condition: boolean): Promise<number> {
-    let status = await this.#exec(node.first, streams, true);
-    let ranFinal = false;
-    for (const [index, { op, node: next }] of node.rest.entries()) {
-      if ((op === '&&') !== (status === 0)) continue;
-      const last = index === node.rest.length - 1;
-      status = await this.#exec(next, streams, last ? condition : true);
-      ranFinal = last;
-    }
-    this.#lastWasNonFinal = !ranFinal;
-    return status;
-  }
-
-  async #pipeline(node: NodeOf<'pipeline'>, streams: Streams, condition: boolean): Promise<number> {
-    if (node.commands.length === 1) {
-      const status = await this.#exec(node.commands[0], streams, condition || node.negate);
-      return node.negate ? Number(status === 0) : status;
-    }
-    const channels = node.commands.slice(1).map(() => new ByteChannel());
-    const statuses = await Promise.all(
-      node.commands.map(async (command, i) => {
-        const out = channels[i];
-        const broken = new AbortController();
-        out?.onClose(() => broken.abort());
-        const stage: Streams = {
-          stdin: i === 0 ? streams.stdin : channels[i - 1],
-          stdout: out ? (chunk) => out.write(chunk) : streams.stdout,
-          stderr: streams.stderr,
-          drain: out ? () => out.drain() : streams.drain,
-          signal: AbortSignal.any([streams.signal, broken.signal]),
-        };
-        try {
-          // Every stage but the last runs in a subshell, as in dash.
-          const shell = i === node.commands.length - 1 ? this : this.#fork();
-          return await shell.#exec(command, stage, true).catch((err) => {
-            if (err instanceof ShellExit) return err.code;
-            throw err;
-          });
-        } finally {
-          out?.end();
-          // The stage is done reading: a writer still feeding it gets its SIGPIPE.
-          if (i > 0) channels[i - 1].close();
+  };
+  while (i < script.length) {
+    const c = script[i];
+    if (c === '\n' || c === ';') {
+      if (c === ';' && script[i + 1] === ';') throw new Unsupported("';;'", line);
+      endCommand(';', c);
+      if (c === '\n') line++;
+      i++;
+    } else if (c === ' ' || c === '\t') {
+      endWord();
+      i++;
+    } else if (c === '#' && !word) {
+      while (i < script.length && script[i] !== '\n') i++;
+    } else if (script.startsWith('&&', i) || script.startsWith('||', i)) {
+      endCommand(script.slice(i, i + 2) as '&&' | '||', script.slice(i, i + 2));
+      i += 2;
+    } else if ((c === '>' || !word) && REDIRECT.test(script.slice(i))) {
+      endWord();
+      const m = REDIRECT.exec(script.slice(i))!;
+      const fd = m[1] === '2' ? 2 : 1;
+      current ??= { words: [], redirects: [], line, join };
+      current.redirects.push({ fd, to: m[2] ? (Number(m[2]) as 1 | 2) : 'null' });
+      i += m[0].length;
+    } else if (SPECIAL.has(c)) {
+      throw new Unsupported(`'${script.startsWith('>>', i) ? '>>' : c === '>' ? '> FILE' : c}'`, line);
+    } else if (c === "'") {
+      const end = script.indexOf("'", i + 1);
+      if (end < 0) throw new Unsupported('Syntax error: Unterminated quoted string', line);
+      add({ text: script.slice(i + 1, end), quoted: true });
+      line += script.slice(i, end).split('\n').length - 1;
+      i = end + 1;
+    } else if (c === '"') {
+      add({ text: '', quoted: true });
+      i++;
+      for (;;) {
+        if (i >= script.length) throw new Unsupported('Syntax error: Unterminated quoted string', line);
+        const d = script[i];
+        if (d === '"') break;
+        if (d === '$') param(true);
+        else if (d === '`') throw new Unsupported("'`'", line);
+        else if (d === '\\' && '$`"\\\n'.includes(script[i + 1] ?? '')) {
+          if (script[i + 1] !== '\n') add({ text: script[i + 1], quoted: true });
+          i += 2;
+        } else {
+          if (d === '\n') line++;
+          add({ text: d, quoted: true });
+          i++;
         }
-      }),
-    );
-    const status = this.state.pipefail ? ([...statuses].reverse().find((s) => s !== 0) ?? 0) : statuses[statuses.length - 1];
-    return node.negate ? Number(status === 0) : status;
-  }
-
-  async #if(node: NodeOf<'if'>, streams: Streams, condition: boolean): Promise<number> {
-    for (const clause of node.clauses) {
-      if ((await this.#exec(clause.condition, streams, true)) === 0) return this.#exec(clause.body, streams, condition);
-    }
-    return node.otherwise ? this.#exec(node.otherwise, streams, condition) : 0;
-  }
-
-  async #for(node: NodeOf<'for'>, streams: Streams, condition: boolean): Promise<number> {
-    const values = node.words ? (await Promise.all(node.words.map((w) => expandWord(this, w, streams)))).flat() : [...this.state.positional];
-    let status = 0;
-    for (const value of values) {
-      this.state.vars[node.name] = value;
-      status = await this.#exec(node.body, streams, condition);
-    }
-    return status;
-  }
-
-  async #while(node: NodeOf<'while'>, streams: Streams, condition: boolean): Promise<number> {
-    let status = 0;
-    while (((await this.#exec(node.condition, streams, true)) === 0) !== node.until) {
-      if (streams.signal.aborted) throw new ShellExit(143);
-      status = await this.#exec(node.body, streams, condition);
-    }
-    return status;
-  }
-
-  async #group(node: NodeOf<'group'>, streams: Streams, condition: boolean): Promise<number> {
-    if (!node.subshell) return this.#exec(node.body, streams, condition);
-    try {
-      return await this.#fork().#exec(node.body, streams, condition);
-    } catch (err) {
-      if (err instanceof ShellExit) return err.code;
-      throw err;
+      }
+      i++;
+    } else if (c === '\\') {
+      if (script[i + 1] === '\n') line++;
+      else add({ text: script[i + 1] ?? '', quoted: true });
+      i += 2;
+    } else if (c === '$') {
+      param(false);
+    } else {
+      add({ text: c, quoted: false });
+      i++;
     }
   }
-
-  async #withRedirects(redirects: Redirect[], streams: Streams, line: number, body: (s: Streams) => Promise<number>): Promise<number> {
-    const opened = await applyRedirects(this, redirects, streams, line);
-    if (typeof opened === 'number') return opened;
-    try {
-      return await body(opened.streams);
-    } finally {
-      opened.close();
-    }
+  endWord();
+  if (current) commands.push(current);
+  else if (join !== ';') throw new Unsupported('Syntax error: end of file unexpected', line);
+  for (const command of commands) {
+    const first = command.words[0];
+    const name = first?.every((p) => 'text' in p && !p.quoted) ? first.map((p) => ('text' in p ? p.text : '')).join('') : '';
+    if (RESERVED.has(name)) throw new Unsupported(`'${name}'`, command.line);
+    if (/^[A-Za-z_]\w*=/.test(name)) throw new Unsupported('variable assignments', command.line);
   }
+  return commands;
+}
 
-  async #simple(node: NodeOf<'simple'>, streams: Streams): Promise<number> {
-    const argv: string[] = [];
-    for (const word of node.words) argv.push(...(await expandWord(this, word, streams)));
-    const assigned: Record<string, string> = {};
-    for (const { name, value } of node.assigns) assigned[name] = (await expandWord(this, value, streams, false))[0] ?? '';
-    return this.#withRedirects(node.redirects, streams, node.line, async (s) => {
-      if (argv.length > 0) return this.#invoke(argv, assigned, s, node.line);
-      Object.assign(this.state.vars, assigned);
-      return this.state.status;
+/** A word's fields: quoted parts stay whole, unquoted parameter values are split on blanks. */
+function expand(word: Part[], lookup: (name: string) => string): string[] {
+  const fields: string[] = [];
+  let cur: string | undefined;
+  for (const part of word) {
+    if ('text' in part) {
+      cur = (cur ?? '') + part.text;
+      continue;
+    }
+    const value = lookup(part.param);
+    if (part.quoted) {
+      cur = (cur ?? '') + value;
+      continue;
+    }
+    value.split(/[ \t\n]+/).forEach((piece, n) => {
+      if (n > 0 && cur !== undefined) {
+        fields.push(cur);
+        cur = undefined;
+      }
+      if (piece !== '') cur = (cur ?? '') + piece;
     });
   }
+  if (cur !== undefined) fields.push(cur);
+  return fields;
+}
 
-  /** Runs one command by name: builtin, table command, or script file; 127 when there is none. */
-  async #invoke(argv: string[], assigned: Record<string, string>, streams: Streams, line: number): Promise<number> {
+/** Runs a parsed script against the command table; answers the last status (or `exit`'s). */
+async function runScript(commands: SimpleCommand[], io: CommandIO, flavour: ShellFlavour, positional: string[], errexit: boolean): Promise<number> {
+  let status = 0;
+  const lookup = (name: string) => (name === '?' ? String(status) : /^\d$/.test(name) ? (positional[Number(name)] ?? '') : (io.env[name] ?? ''));
+  // Whether `status` came from a command followed by && or ||: a condition, which `-e` does not stop at.
+  let condition = false;
+  for (const [i, command] of commands.entries()) {
+    if (io.signal.aborted) break;
+    if (errexit && status !== 0 && !condition && command.join === ';') return status;
+    if ((command.join === '&&' && status !== 0) || (command.join === '||' && status === 0)) continue;
+    condition = (commands[i + 1]?.join ?? ';') !== ';';
+    const argv = command.words.flatMap((w) => expand(w, lookup));
+    const streams = { 1: io.stdout, 2: io.stderr, null: () => {} };
+    for (const r of command.redirects) streams[r.fd] = streams[r.to];
+    const childIo: CommandIO = { ...io, stdout: streams[1], stderr: streams[2] };
     const [name, ...args] = argv;
-    if (Object.hasOwn(this.#builtins, name)) return this.#builtins[name](args, streams, line);
-    const io: CommandIO = { ...this.#io, ...streams, env: { ...this.state.exportedVars(), ...assigned }, cwd: this.state.cwd };
-    const command = lookupCommand(this.#io.commands, name) ?? (name.includes('/') ? scriptFile(io, inContainer(io, name)) : undefined);
-    if (command) return command(args, io);
-    streams.stderr(`${this.state.prefix(line)}${name}: ${this.state.flavour === 'bash' ? 'command not found' : 'not found'}\n`);
-    return 127;
-  }
-
-  /** `$( … )`: the subshell's output without trailing newlines; its status becomes `$?`. */
-  async substitute(script: string, streams: Streams): Promise<string> {
-    const chunks: Buffer[] = [];
-    this.state.status = await this.#fork().run(script, { ...streams, stdout: (c) => void chunks.push(Buffer.from(c)) });
-    return Buffer.concat(chunks).toString('utf8').replace(/\n+$/, '');
-  }
-}
-
-/** The interpreters a `#!` line may name. */
-const INTERPRETERS: Record<string, ShellFlavour> = { sh: 'sh', dash: 'sh', bash: 'bash' };
-
-/**
- * A command running the script file at `containerPath` when it exists, is executable and starts with a
- * `#!` naming sh/dash/bash (directly or through env); undefined otherwise.
- */
-export function scriptFile(io: CommandIO, containerPath: string): CommandFn | undefined {
-  let text: string;
-  try {
-    const host = hostOf(io, containerPath);
-    const st = statSync(host);
-    if (!st.isFile() || (st.mode & 0o111) === 0) return undefined;
-    text = readFileSync(host).toString('utf8');
-  } catch {
-    return undefined;
-  }
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-  const program = shebang?.[1].split('/').pop() === 'env' ? shebang?.[2] : shebang?.[1].split('/').pop();
-  const flavour = program ? INTERPRETERS[program] : undefined;
-  if (!flavour) return undefined;
-  return (args, childIo) => Shell.create(childIo, flavour, containerPath, args).run(text.replace(/^#!.*\n?/, '\n'));
-}
-
-/** `sh` / `bash`: `-c SCRIPT [NAME [ARGS…]]`, a script file, or a script read from stdin; `-e` for errexit. */
-export function shellCommand(flavour: ShellFlavour): CommandFn {
-  return async (args, io) => {
-    let errexit = false;
-    let inline = false;
-    let i = 0;
-    for (; i < args.length && args[i].startsWith('-') && args[i] !== '-'; i++) {
-      const arg = args[i];
-      if (arg === '-o' || arg === '+o') i++;
-      else if (!arg.startsWith('--')) {
-        errexit ||= arg.includes('e');
-        inline ||= arg.includes('c');
-      }
-    }
-    const rest = args.slice(i);
-    const start = (name: string, positional: string[]) => {
-      const shell = Shell.create(io, flavour, name, positional);
-      shell.state.errexit = errexit;
-      return shell;
-    };
-    if (inline) {
-      if (rest.length === 0) {
-        io.stderr(`${flavour}: -c: option requires an argument\n`);
+    if (name === undefined) continue;
+    if (name === 'exit') {
+      if (args[0] !== undefined && !/^\d+$/.test(args[0])) {
+        childIo.stderr(flavour === 'bash' ? `bash: line ${command.line}: exit: ${args[0]}: numeric argument required\n` : `sh: ${command.line}: exit: Illegal number: ${args[0]}\n`);
         return 2;
       }
-      return start(rest[1] ?? flavour, rest.slice(2)).run(rest[0]);
+      return args[0] === undefined ? status : Number(args[0]) & 255;
     }
-    if (rest.length > 0) {
-      let text: string;
-      try {
-        text = readFileSync(hostOf(io, rest[0])).toString('utf8');
-      } catch {
-        io.stderr(flavour === 'bash' ? `bash: ${rest[0]}: No such file or directory\n` : `sh: 0: cannot open ${rest[0]}: No such file\n`);
-        return flavour === 'bash' ? 127 : 2;
-      }
-      return start(rest[0], rest.slice(1)).run(text.replace(/^#!.*\n?/, '\n'));
+    const fn = lookupCommand(io.commands, name);
+    if (!fn) {
+      childIo.stderr(flavour === 'bash' ? `bash: line ${command.line}: ${name}: command not found\n` : `sh: ${command.line}: ${name}: not found\n`);
+      status = 127;
+      continue;
     }
-    return start(flavour, []).run((await readAll(io.stdin)).toString('utf8'), { ...io, stdin: EMPTY_INPUT });
+    status = await fn(args, childIo);
+  }
+  return status;
+}
+
+/**
+ * `sh` / `bash`: only `-c SCRIPT [NAME [ARGS…]]`, with `-e` (errexit) and `-l` (login: nothing to read here)
+ * bundled or apart (`bash -lc`, `sh -ec`); script files and scripts on stdin answer one line, exit 2.
+ */
+export function shellCommand(flavour: ShellFlavour): CommandFn {
+  return async (allArgs, io) => {
+    const where = (line: number) => (flavour === 'bash' ? `bash: line ${line}:` : `sh: ${line}:`);
+    let flags = '';
+    let n = 0;
+    for (; /^-[cel]+$/.test(allArgs[n] ?? '') && !flags.includes('c'); n++) flags += allArgs[n].slice(1);
+    const args = allArgs.slice(n);
+    if (!flags.includes('c')) {
+      io.stderr(`${flavour}: the sandbox runs only \`${flavour} -c SCRIPT\` (no script files, other options or stdin)\n`);
+      return 2;
+    }
+    if (args.length < 1) {
+      io.stderr(`${flavour}: -c: option requires an argument\n`);
+      return 2;
+    }
+    const [script, name = flavour, ...rest] = args;
+    let commands: SimpleCommand[];
+    try {
+      commands = parseScript(script);
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+      const text = err.message.startsWith('Syntax error') ? err.message : `${err.message} is not supported by the sandbox's shell (it runs commands joined by ; && ||)`;
+      io.stderr(`${where(err.line)} ${text}\n`);
+      return 2;
+    }
+    return runScript(commands, io, flavour, [name, ...rest], flags.includes('e'));
   };
 }
