@@ -86,11 +86,11 @@ describe('generate-flux-types', () => {
     };
     const ts = await compileType(toJsonSchema(crd) as never, 'ThingV1beta2');
     assert.match(ts, /^export interface ThingV1beta2 \{/);
-    assert.match(ts, /\/\*\* Mode of the rollout\. \*\/\n  mode: 'Recreate' \| 'RollingUpdate';/);
+    assert.match(ts, /\/\*\* Mode of the rollout\. \*\/\n {2}mode: 'Recreate' \| 'RollingUpdate';/);
     assert.match(ts, /maxSurge\?: number \| string;/);
     assert.match(ts, /values\?: unknown;/);
-    assert.match(ts, /extra\?: \{\n    \[k: string\]: unknown \| undefined;\n  \};/);
-    assert.match(ts, /labels\?: \{\n    \[k: string\]: string \| undefined;\n  \};/);
-    assert.match(ts, /closed\?: \{\n    name\?: string;\n  \};/);
+    assert.match(ts, /extra\?: \{\n {4}\[k: string\]: unknown \| undefined;\n {2}\};/);
+    assert.match(ts, /labels\?: \{\n {4}\[k: string\]: string \| undefined;\n {2}\};/);
+    assert.match(ts, /closed\?: \{\n {4}name\?: string;\n {2}\};/);
   });
 });
