@@ -91,7 +91,6 @@ interface SelectableFields {
   unsupported: (label: string) => string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const name: FieldGetter = (o) => o.metadata?.name ?? '';

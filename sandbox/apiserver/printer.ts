@@ -53,7 +53,6 @@ export const AGE_COLUMN = column('Age', 'string', AGE_DESCRIPTION);
 export const CONTAINERS_COLUMN = column('Containers', 'string', 'Names of each container in the template.', { priority: 1 });
 export const IMAGES_COLUMN = column('Images', 'string', 'Images referenced by each container in the template.', { priority: 1 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;
 
 /** An integer cell: absent numbers print as 0, like Go's zero values. */

@@ -12,7 +12,6 @@ const SEC = 1000;
 const MIN = 60 * SEC;
 const DAY = 24 * 60 * MIN;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
 function obj(apiVersion: string, kind: string, rest: Loose = {}, meta: Loose = {}): KubeObject {

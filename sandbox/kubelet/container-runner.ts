@@ -18,7 +18,6 @@ import type { ContainerProcess, ProcessContext, ProcessKind } from './process.ts
 import { Prober, type ProbeKind } from './prober.ts';
 import type { PodFiles } from './podfs.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** The part of the API server's LogStore the kubelet writes to. */

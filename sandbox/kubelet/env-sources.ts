@@ -7,7 +7,6 @@
  */
 import type { Kube, KubeObject } from '../kube/types.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** The container cannot be configured yet (`CreateContainerConfigError`); the kubelet retries later. */

@@ -21,7 +21,6 @@ import { Registry } from '../registry/server.ts';
 import { Workloads } from '../workloads/index.ts';
 import { PodFiles } from './podfs.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const NS = 'foundry-system';

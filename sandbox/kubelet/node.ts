@@ -9,7 +9,6 @@ import type { Clock } from '../kube/clock.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { isApiError, type Kube, type KubeObject } from '../kube/types.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** Cluster ms between node status heartbeats and lease renewals (nodeStatusReportFrequency, lease renew). */

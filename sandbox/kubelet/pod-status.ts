@@ -6,7 +6,6 @@
  */
 import type { KubeObject } from '../kube/types.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** What the worker knows about the pod right now. */

@@ -11,7 +11,6 @@ import { ContainerRunner, type RunnerDeps } from './container-runner.ts';
 import { buildPodStatus } from './pod-status.ts';
 import type { PodNetwork } from './pod-network.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** Cluster ms to create the pod sandbox (network namespace, pause container). */

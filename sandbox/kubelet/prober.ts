@@ -7,7 +7,6 @@
  */
 import type { Clock } from '../kube/clock.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 export type ProbeKind = 'startup' | 'readiness' | 'liveness';

@@ -8,7 +8,6 @@ import type { Faults } from '../faults/faults.ts';
 import type { Kube, KubeObject } from '../kube/types.ts';
 import type { PodFiles } from './podfs.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** Everything a process may use. `log` writes one stdout line; `exit` ends the instance (call once). */

@@ -22,7 +22,6 @@ export function defaultPullPolicy(image: string | undefined): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 function defaultProbe(probe: Json): void {

@@ -18,7 +18,6 @@ import {
   type DeploymentStatusCounts,
 } from './rollout-math.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** `HasProgressDeadline`: set and not MaxInt32. */

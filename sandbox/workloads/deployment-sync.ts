@@ -15,7 +15,6 @@ import { controllerOf, controllerRef } from './pod-state.ts';
 import { desiredReplicas, maxSurge, newReplicaSetReplicas, specReplicas } from './rollout-math.ts';
 import { POD_TEMPLATE_HASH_LABEL, canonicalJson, computeTemplateHash } from './template-hash.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const SOURCE = { component: 'deployment-controller' };

@@ -9,7 +9,6 @@ import type { KubeObject } from '../kube/types.ts';
 import { isPodTerminal, podRequests } from './pod-state.ts';
 import { parseQuantity } from './quantity.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** The filter plugins, named as kube-scheduler names them. */

@@ -7,7 +7,6 @@ import type { Clock } from '../kube/clock.ts';
 import type { KubeObject, OwnerReference } from '../kube/types.ts';
 import { parseQuantity } from './quantity.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** The pod's condition of `type`, if any. */

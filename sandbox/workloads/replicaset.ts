@@ -12,7 +12,6 @@ import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
 import { controllerOf, controllerRef, isPodActive, isPodReady, podAvailability, podCondition } from './pod-state.ts';
 import { canonicalJson, randomSuffix } from './template-hash.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const SOURCE = { component: 'replicaset-controller' };

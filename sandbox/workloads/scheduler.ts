@@ -18,7 +18,6 @@ import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
 import { findNode, type FilterPlugin } from './node-fit.ts';
 import { isPodTerminal, realToCluster } from './pod-state.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const SOURCE = { component: 'default-scheduler' };

@@ -11,7 +11,6 @@ import { canonicalJson } from './template-hash.ts';
 /** A mutating admission hook, as the API server's `admission.register` takes it. */
 export type AdmissionHook = (op: 'CREATE' | 'UPDATE', obj: KubeObject, old?: KubeObject) => void;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** What each forced type makes of the strategy. */

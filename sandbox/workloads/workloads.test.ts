@@ -16,7 +16,6 @@ import type { Kube, KubeObject, WatchEvent } from '../kube/types.ts';
 import { PodFiles } from '../kubelet/podfs.ts';
 import { Workloads } from './index.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const GPU_FULL =
