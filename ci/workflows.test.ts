@@ -19,7 +19,7 @@ const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
 
 type Step = { run?: string; script?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { steps?: Step[]; if?: string; concurrency?: { group: string }; strategy?: { matrix?: { include?: Array<Record<string, string>> } }; 'runs-on'?: unknown; needs?: string[]; env?: Record<string, string> };
-const load = (file: string) => parse(readFileSync(path.join(workflowDir, file), 'utf8')) as { on: Record<string, any>; jobs: Record<string, Job> };
+const load = (file: string) => parse(readFileSync(path.join(workflowDir, file), 'utf8')) as { on: { schedule: Array<{ cron: string }>; workflow_dispatch: { inputs: Record<string, unknown> } }; jobs: Record<string, Job> };
 
 /** Problems of one shell command line; commands are split on `&&`, `||`, `;` and `|`. */
 export function commandProblems(command: string): string[] {
@@ -139,7 +139,7 @@ describe('Azure pipeline', () => {
     assert.equal(cluster.lockBehavior, 'sequential');
     assert.equal(cluster.jobs[0].environment, 'gpu-cluster');
     assert.match(cluster.condition, /E2E_CLUSTER_TARGET/);
-    assert.deepEqual(Object.values(pipeline.stages[0].jobs[0].strategy.matrix).map((m: any) => m.MATRIX_ARGS), ['', '--flux 2.6 --profile arc']);
+    assert.deepEqual(Object.values(pipeline.stages[0].jobs[0].strategy.matrix as Record<string, { MATRIX_ARGS: string }>).map((m) => m.MATRIX_ARGS), ['', '--flux 2.6 --profile arc']);
   });
 
   it('publishes JUnit and the artifacts, and every script step exists', () => {
