@@ -34,6 +34,7 @@ const CAPABILITY_FIELDS = {
   observedGeneration: ['status', 'observedGeneration'],
 } as const;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CRD schemas are arbitrary JSON, walked by key
 type Schema = Record<string, any>;
 
 /** One (kind, version) as served by one or more Flux lines. */
