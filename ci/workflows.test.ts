@@ -20,7 +20,7 @@ const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
 
 type Step = { run?: string; script?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { steps?: Step[]; if?: string; concurrency?: { group: string }; strategy?: { matrix?: { include?: Array<Record<string, string>> } }; 'runs-on'?: unknown; needs?: string[]; env?: Record<string, string> };
-const load = (file: string) => parse(readFileSync(path.join(workflowDir, file), 'utf8')) as { on: Record<string, any>; jobs: Record<string, Job> };
+const load = (file: string) => parse(readFileSync(path.join(workflowDir, file), 'utf8')) as { on: { schedule: Array<{ cron: string }>; workflow_dispatch: { inputs: Record<string, unknown> } }; jobs: Record<string, Job> };
 
 /** Problems of one shell command line; commands are split on `&&`, `||`, `;` and `|`. */
 export function commandProblems(command: string): string[] {
@@ -151,10 +151,10 @@ describe('Azure pipeline', () => {
     assert.equal(cluster.lockBehavior, 'sequential');
     assert.equal(cluster.jobs[0].environment, 'gpu-cluster');
     assert.match(cluster.condition, /E2E_CLUSTER_TARGET/);
-    assert.deepEqual(Object.values(pipeline.stages[0].jobs[0].strategy.matrix).map((m: any) => m.MATRIX_ARGS), ['', '--flux 2.6 --profile arc']);
+    assert.deepEqual(Object.values(pipeline.stages[0].jobs[0].strategy.matrix as Record<string, { MATRIX_ARGS: string }>).map((m) => m.MATRIX_ARGS), ['', '--flux 2.6 --profile arc']);
     const fleet = pipeline.stages[0].jobs.find((j: { job: string }) => j.job === 'fleet');
     assert.equal(fleet.variables.E2E_TARGET, 'fleet-sandbox');
-    assert.deepEqual(Object.values(fleet.strategy.matrix).map((m: any) => m.E2E_FLEET_SHARD), ['1/3', '2/3', '3/3']);
+    assert.deepEqual(Object.values(fleet.strategy.matrix as Record<string, { E2E_FLEET_SHARD: string }>).map((m) => m.E2E_FLEET_SHARD), ['1/3', '2/3', '3/3']);
   });
 
   it('publishes JUnit and the artifacts, and every script step exists', () => {

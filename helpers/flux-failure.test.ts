@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Condition } from './conditions.ts';
 import { fluxFailure, waitingForDependency } from './flux-failure.ts';
 
-const obj = (kind: string, generation: number, conditions: any[]) => ({ kind, metadata: { name: 'x', namespace: 'ns', generation }, status: { observedGeneration: generation, conditions } });
+const obj = (kind: string, generation: number, conditions: Condition[]) => ({ kind, metadata: { name: 'x', namespace: 'ns', generation }, status: { observedGeneration: generation, conditions } });
 
 describe('fluxFailure', () => {
   it('is undefined while Ready=True or still progressing', () => {

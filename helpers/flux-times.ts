@@ -6,7 +6,7 @@
 import { getCondition, type ConditionedObject } from './conditions.ts';
 import { revisionCommit } from './git-revision.ts';
 
-type Obj = ConditionedObject & { status?: Record<string, any> | null };
+type Obj = ConditionedObject & { status?: { artifact?: { revision?: string; lastUpdateTime?: string }; history?: Array<{ lastReconciled?: string; metadata?: { revision?: string }; revision?: string }>; lastScanResult?: { scanTime?: string } } | null };
 
 /** `status.artifact.lastUpdateTime` of a source, when the artifact is that commit. */
 export function artifactStoredAt(obj: Obj | undefined, sha?: string): number | undefined {

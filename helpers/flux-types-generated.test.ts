@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { compileType, DEFAULT_OUT, extractCommonBases, extractSharedTypes, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema } from '../scripts/generate-flux-types.ts';
+import { compileType, DEFAULT_OUT, extractCommonBases, extractSharedTypes, oneLine, renderFluxTypes, servedVersions, staleMessage, toJsonSchema, type Schema } from '../scripts/generate-flux-types.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const script = join(root, 'scripts/generate-flux-types.ts');
@@ -86,18 +86,18 @@ describe('generate-flux-types', () => {
     };
     const ts = await compileType(toJsonSchema(crd) as never, 'ThingV1beta2');
     assert.match(ts, /^export interface ThingV1beta2 \{/);
-    assert.match(ts, /\/\*\* Mode of the rollout\. \*\/\n  mode: 'Recreate' \| 'RollingUpdate';/);
+    assert.match(ts, /\/\*\* Mode of the rollout\. \*\/\n {2}mode: 'Recreate' \| 'RollingUpdate';/);
     assert.match(ts, /maxSurge\?: number \| string;/);
     assert.match(ts, /values\?: unknown;/);
-    assert.match(ts, /extra\?: \{\n    \[k: string\]: unknown \| undefined;\n  \};/);
-    assert.match(ts, /labels\?: \{\n    \[k: string\]: string \| undefined;\n  \};/);
-    assert.match(ts, /closed\?: \{\n    name\?: string;\n  \};/);
+    assert.match(ts, /extra\?: \{\n {4}\[k: string\]: unknown \| undefined;\n {2}\};/);
+    assert.match(ts, /labels\?: \{\n {4}\[k: string\]: string \| undefined;\n {2}\};/);
+    assert.match(ts, /closed\?: \{\n {4}name\?: string;\n {2}\};/);
   });
 });
 
 describe('extractSharedTypes', () => {
   const ref = () => ({ type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'Name of the referent.' }, namespace: { type: 'string' } } });
-  const roots = (): Array<{ name: string; schema: Record<string, any> }> => [
+  const roots = (): Array<{ name: string; schema: Schema }> => [
     { name: 'ThingV1', schema: { type: 'object', properties: { spec: { type: 'object', properties: { sourceRef: { ...ref(), description: 'SourceRef of v1.' }, interval: { type: 'string' } } } } } },
     { name: 'ThingV2', schema: { type: 'object', properties: { spec: { type: 'object', properties: { sourceRef: { ...ref(), description: 'SourceRef of v2.' }, suspend: { type: 'boolean' } } }, status: { type: 'object', properties: { lastRef: ref() } } } } },
   ];

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Condition } from './conditions.ts';
 import { helmBaseline, helmReleaseVersion, helmUpgradeProgress } from './helm-upgrade.ts';
 
 const T0 = '2025-11-26T08:30:00Z';
 const T1 = '2025-11-26T08:30:05Z';
 const T2 = '2025-11-26T08:30:20Z';
 
-function hr(generation: number, observed: number, history: Array<{ version: number; status: string; lastDeployed: string }>, conditions: any[], extra: Record<string, unknown> = {}) {
+function hr(generation: number, observed: number, history: Array<{ version: number; status: string; lastDeployed: string }>, conditions: Condition[], extra: Record<string, unknown> = {}) {
   return { kind: 'HelmRelease', metadata: { name: 'foundry-gpu-oras', namespace: 'foundry-system', generation }, status: { observedGeneration: observed, history, conditions, ...extra } };
 }
 const installed = hr(1, 1, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [{ type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1, lastTransitionTime: T0 }]);

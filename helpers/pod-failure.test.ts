@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describePodFailure, podFailure } from './pod-failure.ts';
+import type { PodContainerStatus } from './pod-lifecycle.ts';
 
-const pod = (containerStatuses: any[]) => ({ name: 'foundry-abc', uid: 'u', gpu: 1, containerStatuses });
+// Raw API statuses: `running` is a state the snapshot type leaves out.
+const pod = (statuses: object[]) => ({ name: 'foundry-abc', uid: 'u', gpu: 1, containerStatuses: statuses as PodContainerStatus[] });
 
 describe('podFailure', () => {
   it('is undefined for a starting or running container', () => {

@@ -123,8 +123,11 @@ export interface PodLifecycle {
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- three pod shapes (client-node's Dates, kubectl's strings)
+type PodFields = Record<string, any>;
+
 /** Converts a Pod API object (client-node, kubectl JSON or the sandbox) into a {@link PodSnapshot}. */
-export function podSnapshot(pod: { metadata?: Record<string, any>; spec?: Record<string, any>; status?: Record<string, any> }, gpuResource = 'nvidia.com/gpu'): PodSnapshot {
+export function podSnapshot(pod: { metadata?: PodFields; spec?: PodFields; status?: PodFields }, gpuResource = 'nvidia.com/gpu'): PodSnapshot {
   const containers: Array<{ resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }> = pod.spec?.containers ?? [];
   const gpu = containers.reduce((sum, c) => sum + Number(c.resources?.limits?.[gpuResource] ?? c.resources?.requests?.[gpuResource] ?? 0), 0);
   const stamp = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | undefined));

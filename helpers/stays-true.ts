@@ -12,6 +12,7 @@ import { revisionIsCommit } from './git-revision.ts';
 export interface KubeLike {
   kind?: string;
   metadata: { name?: string; namespace?: string; ownerReferences?: Array<{ kind: string; name: string }>; [k: string]: unknown };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Pods, ReplicaSets and Events, read field by field
   [k: string]: any;
 }
 

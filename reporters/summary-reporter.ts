@@ -11,6 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { budgetMetrics } from '../helpers/budget-trend.ts';
 import { buildRunSummary, runSummaryMarkdown, type TestOutcome } from '../helpers/run-summary.ts';
@@ -27,8 +28,7 @@ export interface SummaryReporterOptions {
 /** Strips ANSI colour codes and keeps the first lines of an error, which carry the expectation's message. */
 function firstLines(text: string | undefined, n = 8): string | undefined {
   if (!text) return undefined;
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(0, n).join('\n').trim();
+  return stripVTControlCharacters(text).split('\n').slice(0, n).join('\n').trim();
 }
 
 /** The innermost `test.step` with an error: the criterion that failed. */

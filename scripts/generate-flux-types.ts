@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import { format, resolveConfig } from 'prettier';
 import YAML from 'yaml';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -39,7 +40,8 @@ const CAPABILITY_FIELDS = {
   observedGeneration: ['status', 'observedGeneration'],
 } as const;
 
-type Schema = Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CRD schemas are arbitrary JSON, walked by key
+export type Schema = Record<string, any>;
 
 /** One (kind, version) as served by one or more Flux lines. */
 interface ServedVersion {
@@ -469,7 +471,10 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
     '} as const;',
     '',
   ];
-  return [...header, ...bodies.map((b) => b + '\n'), ...table].join('\n').replace(/\n{3,}/g, '\n\n');
+  const text = [...header, ...bodies.map((b) => b + '\n'), ...table].join('\n');
+  // Formatted with the repository's Prettier config, so that `npm run format:check` and --check agree on the bytes.
+  const out = resolve(root, DEFAULT_OUT);
+  return format(text, { ...(await resolveConfig(out)), filepath: out });
 }
 
 /** Null when `path` holds exactly what would be generated, else the one-line reason to show. */

@@ -2,6 +2,7 @@
  * Reading one prove run: the first test that failed (by start time) in Playwright's JSON report, and whether that is
  * the case's expected catch — the right test, the right words, and on the event rather than after a timeout.
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { ProveCase } from './prove-cases.ts';
 
 /** The failing test that started first. */
@@ -50,8 +51,6 @@ interface JsonSuite {
 }
 
 const TIMEOUT = /Timed out after|Test timeout of \d+ms exceeded|timeout of \d+ms/i;
-// Playwright colours its messages; the matrix wants the words.
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 function* specs(suites: readonly JsonSuite[] = []): Generator<JsonSpec> {
   for (const s of suites) {
@@ -68,7 +67,8 @@ export function firstFailure(report: unknown): FirstFailure | undefined {
       if (t.status !== 'unexpected') continue;
       const r = (t.results ?? []).find((x) => x.status === 'failed' || x.status === 'timedOut') ?? t.results?.[0];
       if (!r) continue;
-      const message = (r.errors?.[0]?.message ?? r.error?.message ?? '').replace(ANSI, '');
+      // Playwright colours its messages; the matrix wants the words.
+      const message = stripVTControlCharacters(r.errors?.[0]?.message ?? r.error?.message ?? '');
       failures.push({
         title: spec.title,
         project: t.projectName ?? '',

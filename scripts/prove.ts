@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
 import { formatDuration } from '../helpers/durations.ts';
+import type { TargetInput } from '../targets/schema.ts';
 import { firstFailure, verdictOf, type CaseVerdict } from './prove-verdict.ts';
 import { PROVE_CASES, type ProveCase } from './prove-cases.ts';
 
@@ -43,7 +44,7 @@ function selectCases(args: string[]): ProveCase[] {
 
 /** The sandbox profile with the prove run's timeouts and the case's budgets, written next to the case's reports. */
 function writeProfile(c: ProveCase, dir: string): string {
-  const profile = parse(readFileSync(path.join(root, 'targets', 'sandbox.yaml'), 'utf8')) as Record<string, any>;
+  const profile = parse(readFileSync(path.join(root, 'targets', 'sandbox.yaml'), 'utf8')) as TargetInput;
   profile.name = `prove-${c.name}`;
   profile.timeouts = { ...profile.timeouts, ...SHORT_TIMEOUTS };
   profile.budgets = { ...profile.budgets, ...(c.budgets ?? {}) };

@@ -21,10 +21,12 @@ const SANDBOX_ENV = {
 };
 
 let dir: string;
-const sandboxDoc = () => parse(readFileSync(path.join(TARGETS_DIR, 'sandbox.yaml'), 'utf8')) as Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests write invalid values on purpose
+type ProfileDoc = Record<string, any>;
+const sandboxDoc = () => parse(readFileSync(path.join(TARGETS_DIR, 'sandbox.yaml'), 'utf8')) as ProfileDoc;
 
 /** Writes a variant of the sandbox profile and returns its path. */
-function variant(mutate: (doc: Record<string, any>) => void): string {
+function variant(mutate: (doc: ProfileDoc) => void): string {
   const doc = sandboxDoc();
   mutate(doc);
   const file = path.join(dir, `variant-${Math.random().toString(36).slice(2)}.yaml`);
@@ -33,7 +35,7 @@ function variant(mutate: (doc: Record<string, any>) => void): string {
 }
 
 /** The error lines of loading a variant, with its path replaced by FILE. */
-function problemsOf(mutate: (doc: Record<string, any>) => void, env: NodeJS.ProcessEnv = SANDBOX_ENV): string[] {
+function problemsOf(mutate: (doc: ProfileDoc) => void, env: NodeJS.ProcessEnv = SANDBOX_ENV): string[] {
   const file = variant(mutate);
   try {
     loadTarget(file, env);

@@ -9,7 +9,7 @@ import { CHECKPOINT } from '../helpers/budgets.ts';
 import { controllerUsage, type PodMetricsLike } from '../helpers/controller-usage.ts';
 import { controllerHealth, type DeploymentLike, type PodLike, restartChanges, restartCounts } from '../helpers/controller-health.ts';
 import { missingModels, newModels, parseModelListing } from '../helpers/model-listing.ts';
-import { announcedTags, findTagLine, logClockOffset, modelDownloadWindow } from '../helpers/pod-log.ts';
+import { announcedTags, logClockOffset, modelDownloadWindow } from '../helpers/pod-log.ts';
 import { fetchRateLimit } from '../fixtures/github.ts';
 import { Deadline, labelPhase } from '../fixtures/plan.ts';
 import { staysTrueTest } from '../fixtures/stays-true-test.ts';

@@ -67,7 +67,8 @@ describe('GPU capacity patch against the sandbox API server', () => {
     kc = new k8s.KubeConfig();
     kc.loadFromString(api.kubeconfig());
     // A node as kind registers it: no GPU.
-    await kc.makeApiClient(k8s.CoreV1Api).createNode({ body: { metadata: { name: 'gitops-e2e-control-plane' }, status: { capacity: { cpu: '4' }, allocatable: { cpu: '4' } } } });
+    const node = { metadata: { name: 'gitops-e2e-control-plane' }, status: { capacity: { cpu: '4' }, allocatable: { cpu: '4' } } };
+    await kc.makeApiClient(k8s.CoreV1Api).createNode({ body: node });
   });
   after(async () => api?.stop());
 

@@ -5,7 +5,7 @@
  * `ExitCode:2`, …), then `Terminating` once a deletion started; RESTARTS adds `(5s ago)`.
  */
 import type { Json } from '../kube/json.ts';
-import { humanDuration, parseTimestamp, timestampAge } from './human-duration.ts';
+import { humanDuration, parseTimestamp } from './human-duration.ts';
 import { AGE, NAME, col, int, printer, str } from './printer.ts';
 
 const NODE_LOST = 'NodeLost';

@@ -5,7 +5,6 @@ import { strategicMergePatch } from './strategic-merge.ts';
 const POD = { group: '', kind: 'Pod' };
 const DEPLOYMENT = { group: 'apps', kind: 'Deployment' };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const smp = (original: object, patch: object, gk = POD): any => strategicMergePatch(original, patch, gk);
 
 const pod = () => ({

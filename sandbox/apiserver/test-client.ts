@@ -10,7 +10,6 @@ export interface TestResponse {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
 }
 
@@ -74,7 +73,6 @@ export class TestClient {
    * Opens a watch and hands back its events as they arrive: `next()` resolves with the next decoded line,
    * or undefined once the stream ended. `close()` aborts it.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async watch(path: string, req: TestRequest = {}): Promise<{ status: number; headers: IncomingHttpHeaders; next: () => Promise<any>; close: () => void }> {
     const res = await this.#open(path, req).send();
     const lines: unknown[] = [];

@@ -10,9 +10,7 @@ import type { Cause } from './strategies.ts';
 import type { JsonObject as Json } from '../kube/json.ts';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export is the module object.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const Ajv: any = (AjvModule as any).default ?? AjvModule;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const addFormats: any = (addFormatsModule as any).default ?? addFormatsModule;
 
 type Schema = Record<string, unknown>;
@@ -168,7 +166,6 @@ function valueAt(data: unknown, instancePath: string): unknown {
  * One instance per API server (it caches compiled schemas).
  */
 export class SchemaValidator {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly #ajv: any;
   readonly #compiled = new WeakMap<Schema, ValidateFunction>();
 

@@ -7,7 +7,6 @@
  * `JsonObject` and narrows each field before use.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 /** A decoded JSON object whose fields are `unknown` until checked. */

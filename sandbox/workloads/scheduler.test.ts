@@ -124,7 +124,7 @@ describe('scheduler queueing hints', () => {
           if (ref.kind === 'Pod') gets.set(ref.name, (gets.get(ref.name) ?? 0) + 1);
           return target.get(ref as never);
         };
-        return (Reflect.get(target, prop) as Function).bind(target);
+        return (Reflect.get(target, prop) as (...args: unknown[]) => unknown).bind(target);
       },
     }) as Kube;
     const scheduler = new Scheduler({ kube, clock, events: new EventRecorder(kube, clock) });

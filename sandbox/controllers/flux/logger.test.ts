@@ -17,7 +17,7 @@ test('lines go to the running controller pod, follow a replacement, and list pod
   const sink: Array<{ pod: string; line: string }> = [];
   let lists = 0;
   const kube = new Proxy(api.kube, {
-    get: (target, prop) => (prop === 'list' ? (...args: Parameters<Kube['list']>) => (lists++, target.list(...args)) : (Reflect.get(target, prop) as unknown as Function).bind(target)),
+    get: (target, prop) => (prop === 'list' ? (...args: Parameters<Kube['list']>) => (lists++, target.list(...args)) : (Reflect.get(target, prop) as (...args: unknown[]) => unknown).bind(target)),
   }) as Kube;
   api.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
   const first = api.kube.create(controllerPod('kc-1'));
