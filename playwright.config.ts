@@ -53,7 +53,7 @@ function refuse(line: string): never {
  * worker, after it), the sandbox's variables are not set yet: validate with placeholders so a broken profile still
  * fails here, and let the workers load the real one.
  */
-function resolveTarget(ref: string | undefined, from: NodeJS.ProcessEnv): { target: LoadedTarget; peek: ReturnType<typeof peekTarget> } {
+function resolveTarget(ref: string | undefined, from: NodeJS.ProcessEnv, overrides?: Record<string, unknown>): { target: LoadedTarget; peek: ReturnType<typeof peekTarget> } {
   let peek: ReturnType<typeof peekTarget>;
   try {
     peek = peekTarget(ref, from);
@@ -62,7 +62,7 @@ function resolveTarget(ref: string | undefined, from: NodeJS.ProcessEnv): { targ
   }
   const sandboxPending = peek.sandbox !== undefined && SANDBOX_ENV_NAMES.some((name) => !from[name]);
   try {
-    return { target: loadTarget(ref, sandboxPending ? { ...sandboxEnvPlaceholders(), ...from } : from), peek };
+    return { target: loadTarget(ref, sandboxPending ? { ...sandboxEnvPlaceholders(), ...from } : from, { overrides }), peek };
   } catch (err) {
     fail(err);
   }
@@ -73,16 +73,18 @@ interface Member {
   name?: string;
   target: LoadedTarget;
   credentials: Credentials;
+  /** The variables `bootstrap.envFrom` reads, from the member's environment (its sandbox's, in a fleet). */
+  bootstrapSources: Record<string, string>;
   meta: MemberMetadata;
 }
 
 /** A member (or the single target): its profile loaded, its sandbox words, its run directory. */
-function member(ref: string | undefined, options: { name?: string; extraSandboxArgs?: string[] }): Member {
+function member(ref: string | undefined, options: { name?: string; extraSandboxArgs?: string[]; overrides?: Record<string, unknown> }): Member {
   const dir = options.name ? path.join(reports, 'fleet', options.name) : undefined;
   const envFile = dir ? path.join(reports, `.sandbox-${options.name}.env.json`) : undefined;
   // Fleet members share one environment: their sandbox's variables come from the file global setup wrote.
   const memberEnv = envFile ? { ...env, ...(readMemberEnv(envFile) ?? {}) } : env;
-  const { target, peek } = resolveTarget(ref, memberEnv);
+  const { target, peek } = resolveTarget(ref, memberEnv, options.overrides);
   const withoutSandbox = sandboxArgsWithoutSandbox(env.E2E_SANDBOX_ARGS, { file: path.relative(process.cwd(), peek.file) || peek.file, sandbox: peek.sandbox });
   if (withoutSandbox) refuse(withoutSandbox);
   let sandbox: SandboxRunArgs | undefined;
@@ -100,9 +102,11 @@ function member(ref: string | undefined, options: { name?: string; extraSandboxA
     name: options.name,
     target,
     credentials: credentialsOf(target, memberEnv),
+    bootstrapSources: Object.fromEntries(Object.values(target.bootstrap.envFrom ?? {}).flatMap((name) => (memberEnv[name] !== undefined ? [[name, memberEnv[name]!]] : []))),
     meta: {
       name: options.name,
       targetRef: ref,
+      ...(options.overrides ? { overrides: options.overrides } : {}),
       sandboxArgs: sandbox?.args,
       runDir,
       sandboxStateDir: sandbox?.stateDir ?? path.join(reports, '.sandbox'),
@@ -125,7 +129,7 @@ try {
 } catch (err) {
   refuse((err as Error).message);
 }
-const members: Member[] = fleet ? shardMembers.map((m) => member(m.profile, { name: m.name, extraSandboxArgs: m.sandboxArgs })) : [member(env.E2E_TARGET, {})];
+const members: Member[] = fleet ? shardMembers.map((m) => member(m.profile, { name: m.name, extraSandboxArgs: m.sandboxArgs, overrides: m.overrides })) : [member(env.E2E_TARGET, {})];
 const first = members[0]!;
 
 const metadata: RunMetadata = {
@@ -156,7 +160,7 @@ const PHASE_MARGIN_MS = 60_000;
  */
 const projects: PlaywrightTestConfig<{}, RunOptions>['projects'] = members.flatMap((m) => {
   const id = (name: string) => (m.name ? `${m.name}:${name}` : name);
-  const use: RunOptions = { target: m.target, runId: env.E2E_RUN_ID ?? '', runDir: m.meta.runDir, credentials: m.credentials, fleetMember: m.name ?? '' };
+  const use: RunOptions = { target: m.target, runId: env.E2E_RUN_ID ?? '', runDir: m.meta.runDir, credentials: m.credentials, fleetMember: m.name ?? '', bootstrapSources: m.bootstrapSources };
   const phases = phasesOf(m.target);
   return [
     ...phases.map((phase, i) => ({

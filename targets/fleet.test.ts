@@ -21,6 +21,19 @@ describe('peekFleet', () => {
     assert.equal(peekFleet('sandbox'), undefined);
   });
 
+  it('reads the automation fleet: one profile, per-member overrides and Flux lines', () => {
+    const fleet = peekFleet('fleet-automation')!;
+    assert.deepEqual(
+      fleet.members.map((m) => [m.name, m.profile, m.sandboxArgs.join(' '), m.overrides]),
+      [
+        ['registry-29', 'sandbox-automation', '', undefined],
+        ['git-29', 'sandbox-automation', '', { rollbackBy: 'git' }],
+        ['registry-26', 'sandbox-automation', '--flux 2.6', undefined],
+        ['git-26', 'sandbox-automation', '--flux 2.6', { rollbackBy: 'git' }],
+      ],
+    );
+  });
+
   it('names a duplicate member and a bad name in one line each', () => {
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, 'fleet: f\nmembers:\n  - { name: a, profile: sandbox }\n  - { name: a, profile: sandbox }\n  - { name: "Not OK", profile: sandbox }\n');

@@ -7,8 +7,10 @@
  *   members:
  *     - { name: edge-1, profile: sandbox }
  *     - { name: edge-2, profile: targets/edge-2.yaml, sandboxArgs: [--flux, "2.6"] }
+ *     - { name: edge-3, profile: sandbox, overrides: { tags: { to: v0.3.0 } } }
  *
- * Member profiles are ordinary profiles (targets/schema.ts); `sandboxArgs` adds `gitops-sandbox up` words per member.
+ * Member profiles are ordinary profiles (targets/schema.ts); `sandboxArgs` adds `gitops-sandbox up` words per member;
+ * `overrides` replaces profile fields for one member (one profile, per-cluster differences), validated like the rest.
  *
  * Split across CI machines with `E2E_FLEET_SHARD=I/N` ({@link fleetShard}): machine I runs the I-th of N blocks of
  * members, whole chains only.
@@ -32,6 +34,10 @@ export const fleetSchema = z
           name: memberName.describe('Member name: the project prefix (<name>:<phase>) and the report\'s parent suite'),
           profile: z.string().min(1).describe('Profile name in targets/ or a path'),
           sandboxArgs: z.array(z.string()).default([]).describe('Extra `gitops-sandbox up` words for this member'),
+          overrides: z
+            .record(z.string(), z.unknown())
+            .optional()
+            .describe('Profile fields replaced for this member: mappings merged key by key, lists and values replaced'),
         }),
       )
       .min(1),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { evaluateBudgets, planBudgets } from '../helpers/budgets.ts';
-import { TARGETS_DIR, TargetError, artifactFor, loadTarget, peekTarget, resolveTargetFile, targetEnvReferences } from './load.ts';
+import { TARGETS_DIR, TargetError, artifactFor, loadTarget, overlay, peekTarget, resolveTargetFile, targetEnvReferences } from './load.ts';
 
 const SANDBOX_ENV = {
   E2E_SANDBOX_KUBECONFIG: '/tmp/sbx/kubeconfig',
@@ -248,5 +248,24 @@ describe('targetEnvReferences', () => {
       ['E2E_SANDBOX_ARTIFACTS_DIR', 'E2E_SANDBOX_GITHUB_API_URL', 'E2E_SANDBOX_GIT_URL', 'E2E_SANDBOX_KUBECONFIG', 'E2E_SANDBOX_REGISTRY_HOST', 'E2E_SANDBOX_REGISTRY_REPOSITORY?'],
     );
     assert.deepEqual(refs.credentials.sort(), ['E2E_SANDBOX_GITHUB_TOKEN', 'E2E_SANDBOX_GIT_TOKEN', 'E2E_SANDBOX_GIT_USERNAME', 'E2E_SANDBOX_REGISTRY_PASSWORD', 'E2E_SANDBOX_REGISTRY_USERNAME']);
+  });
+});
+
+describe('overrides (a fleet member\'s)', () => {
+  it('overlay merges mappings key by key and replaces lists and values', () => {
+    const base = { a: { b: 1, c: [1, 2] }, d: 'x', e: { f: { g: true } } };
+    assert.deepEqual(overlay(base, { a: { c: [3] }, d: 'y', e: { f: { h: 1 } } }), { a: { b: 1, c: [3] }, d: 'y', e: { f: { g: true, h: 1 } } });
+    assert.deepEqual(base, { a: { b: 1, c: [1, 2] }, d: 'x', e: { f: { g: true } } }, 'the base is not changed');
+  });
+
+  it('loadTarget applies them before validation: a value the schema takes, and a bad one named in one line', () => {
+    const target = loadTarget('sandbox-automation', SANDBOX_ENV, { overrides: { rollbackBy: 'git', budgets: { gitPushToSync: '4s' } } });
+    assert.equal(target.rollbackBy, 'git');
+    assert.equal(target.budgets.gitPushToSync.limitMs, 4000);
+    assert.deepEqual(target.budgets.syncToApply, loadTarget('sandbox-automation', SANDBOX_ENV).budgets.syncToApply, 'the other budgets kept');
+    assert.throws(
+      () => loadTarget('sandbox-automation', SANDBOX_ENV, { overrides: { rollbackBy: 'revert' } }),
+      (err: unknown) => err instanceof TargetError && err.problems.length === 1 && /sandbox-automation\.yaml: rollbackBy: .*not "revert"/.test(err.problems[0]!),
+    );
   });
 });

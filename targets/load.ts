@@ -25,6 +25,21 @@ export type LoadedTarget = Target & { readonly file: string };
 export interface LoadTargetOptions {
   /** Base for relative `kubeconfig`, `artifactsDir` and `artifacts` paths; default the current directory. */
   cwd?: string;
+  /**
+   * Fields that replace the profile's before it is interpolated and validated (a fleet member's `overrides`):
+   * mappings are merged key by key, lists and values replaced ({@link overlay}).
+   */
+  overrides?: Record<string, unknown>;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `base` with `over` laid on it: mappings merged key by key, anything else (lists included) replaced. Pure. */
+export function overlay(base: unknown, over: unknown): unknown {
+  if (!isMapping(base) || !isMapping(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = overlay(base[key], value);
+  return out;
 }
 
 /** Thrown for a bad profile; `problems` holds one line per bad field, `message` all of them. */
@@ -46,7 +61,8 @@ export function loadTarget(nameOrPath: string | undefined, env: NodeJS.ProcessEn
   const file = resolveTargetFile(nameOrPath);
   const shown = displayPath(file);
   const problems: string[] = [];
-  const interpolated = interpolate(readYaml(file), [], env, (fieldPath, problem) => problems.push(`${shown}: ${fieldPath}: ${problem.message}`));
+  const raw = options.overrides ? overlay(readYaml(file), options.overrides) : readYaml(file);
+  const interpolated = interpolate(raw, [], env, (fieldPath, problem) => problems.push(`${shown}: ${fieldPath}: ${problem.message}`));
   if (problems.length > 0) throw new TargetError(problems);
 
   const result = targetSchema.safeParse(interpolated, { error: requiredMessage });

@@ -16,7 +16,7 @@ import { getPath } from '../helpers/object-path.ts';
 import { findTagLine } from '../helpers/pod-log.ts';
 import { Deadline, labelPhase } from '../fixtures/plan.ts';
 
-test('initial deploy: the from-tag is running with its models', { tag: '@phase1' }, async ({ target, flux, k8s, kubectl, oras, git, safety, ledger, facts, evidence, workload, redact, log }) => {
+test('initial deploy: the from-tag is running with its models', { tag: '@phase1' }, async ({ target, flux, k8s, kubectl, oras, git, safety, ledger, facts, evidence, workload, redact, bootstrapSources, log }) => {
   await labelPhase('01 Initial deploy', `Flux deploys ${target.tags.from} from git`);
   const refs = fluxObjects(target);
   const { from } = target.tags;
@@ -33,7 +33,7 @@ test('initial deploy: the from-tag is running with its models', { tag: '@phase1'
       expect(configured, `the GitOps configuration is not deployed (no ${r.kind} ${r.namespace}/${r.name}) and ${decision.reason}`).toBe(true);
       return evidence.skipped('bootstrap', `${decision.reason}; the existing deployment is verified instead`);
     }
-    const run = await runBootstrap({ command: target.bootstrap.command, cwd: ws.dir, timeoutMs: target.bootstrap.timeout, pass: target.bootstrap.env, mapping: { from: target.bootstrap.envFrom, values: target.bootstrap.envValues }, kubectl, context: k8s.context, log });
+    const run = await runBootstrap({ command: target.bootstrap.command, cwd: ws.dir, timeoutMs: target.bootstrap.timeout, pass: target.bootstrap.env, mapping: { from: target.bootstrap.envFrom, values: target.bootstrap.envValues }, sources: bootstrapSources, kubectl, context: k8s.context, log });
     await evidence.text('bootstrap output', run.output);
     expect(run.timedOut, `bootstrap did not finish within ${formatDuration(target.bootstrap.timeout)}`).toBe(false);
     expect(run.exitCode, `bootstrap exit code; last output: ${redact(run.output.trim().split('\n').slice(-5).join(' | '))}`).toBe(0);
