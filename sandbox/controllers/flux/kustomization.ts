@@ -76,6 +76,8 @@ export function requeueDependencyMs(kube: FluxContext['kube']): number {
 export class KustomizationReconciler extends FluxReconciler {
   readonly #applier: Applier;
   readonly #waiter: RolloutWaiter;
+  /** The last successful build per Kustomization (`namespace/name`): its inputs and `kubectl kustomize`'s objects. */
+  readonly #builds = new Map<string, { inputs: string; objects: KubeObject[] }>();
   #abort = new AbortController();
 
   constructor(ctx: FluxContext) {
@@ -132,26 +134,13 @@ export class KustomizationReconciler extends FluxReconciler {
     pass.progressing(`Fetching manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`, newWork ? 'Reconciliation in progress' : undefined);
     status.lastAttemptedRevision = revision;
 
-    await mkdir(path.join(this.ctx.stateDir, 'tmp'), { recursive: true });
-    const tmp = await mkdtemp(path.join(this.ctx.stateDir, 'tmp', 'kustomization-'));
+    const built = await this.#build(pass, source.status.artifact, timeout, revision);
     let objects: KubeObject[];
     try {
-      await this.ctx.storage.extract(source.status.artifact.path, tmp);
-      const dir = path.resolve(tmp, spec.path ?? './');
-      if (!dir.startsWith(tmp) || !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
-        throw new StepFailure('ArtifactFailed', `kustomization path not found: stat ${dir}: no such file or directory`);
-      }
-      pass.progressing(`Building manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`);
-      try {
-        await prepareKustomization(dir, spec);
-        objects = await kustomizeBuild(this.ctx.tools.kubectl, dir, timeout);
-        objects = applyCommonMetadata(objects, spec.commonMetadata);
-        if (spec.postBuild) objects = substitute(objects, substitutionVariables(this.ctx.kube, pass.namespace, spec.postBuild));
-      } catch (err) {
-        throw new StepFailure('BuildFailed', `kustomize build failed: ${(err as Error).message}`);
-      }
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
+      objects = applyCommonMetadata(structuredClone(built), spec.commonMetadata);
+      if (spec.postBuild) objects = substitute(objects, substitutionVariables(this.ctx.kube, pass.namespace, spec.postBuild));
+    } catch (err) {
+      throw new StepFailure('BuildFailed', `kustomize build failed: ${(err as Error).message}`);
     }
 
     const owner = { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace };
@@ -187,7 +176,49 @@ export class KustomizationReconciler extends FluxReconciler {
     return { requeueAfterMs: interval };
   }
 
+  /**
+   * `kubectl kustomize` over the artifact's `spec.path`, with the spec's kustomize fields folded in. The output
+   * depends only on the artifact and those fields, so it is kept per Kustomization and built again only when they
+   * change: the periodic passes (every `interval`, 3s in the seeded repo, for each Kustomization) and a
+   * `reconcile.fluxcd.io/requestedAt` request then cost no tar extraction and no kubectl process, so the
+   * controller's reaction does not wait on a busy machine's process start-up. (Remote bases in a kustomization
+   * file are fetched again only with a new artifact.) The status messages are those of a real build.
+   */
+  async #build(pass: Pass, artifact: { path: string; revision: string; digest?: string }, timeout: number, revision: string): Promise<KubeObject[]> {
+    const { spec } = pass;
+    const inputs = JSON.stringify([artifact.path, artifact.revision, artifact.digest, spec.path, spec.targetNamespace, spec.namePrefix, spec.nameSuffix, spec.patches, spec.images, spec.components]);
+    const key = `${pass.namespace}/${pass.name}`;
+    const building = `Building manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`;
+    const cached = this.#builds.get(key);
+    if (cached?.inputs === inputs) {
+      pass.progressing(building);
+      return cached.objects;
+    }
+    await mkdir(path.join(this.ctx.stateDir, 'tmp'), { recursive: true });
+    const tmp = await mkdtemp(path.join(this.ctx.stateDir, 'tmp', 'kustomization-'));
+    try {
+      await this.ctx.storage.extract(artifact.path, tmp);
+      const dir = path.resolve(tmp, spec.path ?? './');
+      if (!dir.startsWith(tmp) || !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+        throw new StepFailure('ArtifactFailed', `kustomization path not found: stat ${dir}: no such file or directory`);
+      }
+      pass.progressing(building);
+      let objects: KubeObject[];
+      try {
+        await prepareKustomization(dir, spec);
+        objects = await kustomizeBuild(this.ctx.tools.kubectl, dir, timeout);
+      } catch (err) {
+        throw new StepFailure('BuildFailed', `kustomize build failed: ${(err as Error).message}`);
+      }
+      this.#builds.set(key, { inputs, objects });
+      return objects;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
   async finalize(pass: Pass): Promise<void> {
+    this.#builds.delete(`${pass.namespace}/${pass.name}`);
     if (!pass.spec.prune || pass.spec.suspend) return;
     const entries = (pass.status.inventory?.entries ?? []) as Array<{ id: string; v: string }>;
     const deleted = this.#applier.prune(entries, [], { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace });
