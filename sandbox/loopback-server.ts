@@ -22,6 +22,12 @@ export function listenOnLoopback(server: Server, options: { host?: string; port?
   });
 }
 
+/** `127.0.0.1:PORT` of a started server; throws `<what> not started` before `start()`. */
+export function loopbackHost(port: number | undefined, what: string): string {
+  if (port === undefined) throw new Error(`${what} not started`);
+  return `${LOOPBACK}:${port}`;
+}
+
 /** What a request's credentials amount to. */
 export type Credentials = 'none' | 'valid' | 'invalid';
 

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { delayOn, type Faults } from '../faults/faults.ts';
-import { basicCredentials, listenOnLoopback, type Credentials } from '../loopback-server.ts';
+import { basicCredentials, listenOnLoopback, loopbackHost, type Credentials } from '../loopback-server.ts';
 import { GITHUB_API_PREFIX, GitHubApi } from './github-api.ts';
 import { runCgi } from './cgi.ts';
 import { installPushHooks, PUSH_REJECT_ENV } from './hooks.ts';
@@ -83,8 +83,7 @@ export class GitServer {
 
   /** Base URL, `http://127.0.0.1:PORT`. Throws before `start()`. */
   get url(): string {
-    if (this.#port === undefined) throw new Error('GitServer not started');
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://${loopbackHost(this.#port, 'GitServer')}`;
   }
 
   /** Base URL of the GitHub-shaped REST API (`GET <apiUrl>/rate_limit`), as on GitHub Enterprise Server. */

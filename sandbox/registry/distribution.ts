@@ -16,7 +16,7 @@ import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { listenOnLoopback } from '../loopback-server.ts';
+import { listenOnLoopback, loopbackHost } from '../loopback-server.ts';
 import { bcryptHash } from './bcrypt.ts';
 import { REGISTRY_REALM } from './auth.ts';
 
@@ -94,8 +94,7 @@ export class DistributionRegistry {
 
   /** `127.0.0.1:PORT`. Throws before `start()`. */
   get host(): string {
-    if (this.#port === undefined) throw new Error('DistributionRegistry not started');
-    return `127.0.0.1:${this.#port}`;
+    return loopbackHost(this.#port, 'DistributionRegistry');
   }
 
   async #spawn(config: string): Promise<void> {

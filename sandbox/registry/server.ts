@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Faults } from '../faults/faults.ts';
-import { listenOnLoopback } from '../loopback-server.ts';
+import { listenOnLoopback, loopbackHost } from '../loopback-server.ts';
 import { ACCESS_POLICIES, REGISTRY_REALM, type AccessPolicy, type Action, type AuthMode } from './auth.ts';
 import { BlobHandlers } from './blobs.ts';
 import { RegistryError, sendError } from './errors.ts';
@@ -105,8 +105,7 @@ export class Registry {
 
   /** `127.0.0.1:PORT`, the registry part of image references. Throws before `start()`. */
   get host(): string {
-    if (this.#port === undefined) throw new Error('Registry not started');
-    return `127.0.0.1:${this.#port}`;
+    return loopbackHost(this.#port, 'Registry');
   }
 
   /** Alias host names this registry stands in for. */
