@@ -127,7 +127,6 @@ export class ObjectStorage {
     return out as KubeObject;
   }
 
-
   // ---- reads ----
 
   /** The object in the version of `r`, or undefined. */

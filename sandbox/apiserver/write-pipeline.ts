@@ -17,7 +17,6 @@ import type { FieldValidation, SchemaValidator } from './validation.ts';
 
 type Json = Record<string, unknown>;
 
-
 /** Per-request options of a write. */
 export interface WriteContext {
   fieldManager?: string;
@@ -30,6 +29,7 @@ export interface WriteContext {
   warnings?: string[];
 }
 
+/** What the store is wired to: storage's needs plus schema validation and admission. */
 export interface StoreOptions extends StorageOptions {
   validator: SchemaValidator;
   admission: Admission;
