@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { assertFaultName, parseFault, type FaultName, type Faults, type FaultSetting } from './faults/faults.ts';
 import { assertFaultsSupported, type Profile, type RegistryKind } from './options.ts';
+import { listenOnLoopback } from './loopback-server.ts';
 import { faultSpecs } from './state.ts';
 
 export interface ControlHandlers {
@@ -44,7 +45,7 @@ export class ControlServer {
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: Error) => reply(res, 500, { error: err.message }));
     });
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(this.#server);
   }
 
   async stop(): Promise<void> {

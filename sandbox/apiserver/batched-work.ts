@@ -3,6 +3,9 @@
  * setImmediate so it never runs inside the writer's call, coalesced while pending, and observable through
  * `whenIdle()` so tests await it instead of sleeping.
  */
+import type { Store } from './store.ts';
+import type { ChangeEvent } from './watch.ts';
+
 export class BatchedWork {
   readonly #work: () => void;
   #scheduled?: NodeJS.Immediate;
@@ -45,4 +48,43 @@ export class BatchedWork {
     this.#idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/**
+ * The shape every after-commit controller (GC, CRDs, namespaces) shares: `start()` subscribes to the store's
+ * commits, `stop()` unsubscribes and drops pending work, `whenIdle()` resolves once no run is pending. A
+ * subclass says per commit whether a run is needed (`onCommit`, called inside the writer's call: cheap, notes
+ * only) and does the work in `run`, once per batch of commits.
+ */
+export abstract class AfterCommitController {
+  protected readonly store: Store;
+  #unsubscribe?: () => void;
+  readonly #batch = new BatchedWork(() => this.run());
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  start(): void {
+    this.#unsubscribe ??= this.store.onCommit((ev) => {
+      if (this.onCommit(ev)) this.#batch.schedule();
+    });
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#batch.cancel();
+  }
+
+  /** Resolves once no run is pending (tests and the API server await it instead of sleeping). */
+  whenIdle(): Promise<void> {
+    return this.#batch.whenIdle();
+  }
+
+  /** Whether the commit calls for a run. */
+  protected abstract onCommit(ev: ChangeEvent): boolean;
+
+  /** The work, after the batch of commits that called for it. */
+  protected abstract run(): void;
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/types.ts';
 import type { PrinterColumn, ResourceType, ScaleSpec } from './resources.ts';
-import { BatchedWork } from './batched-work.ts';
+import { AfterCommitController } from './batched-work.ts';
 import type { Store } from './store.ts';
 import type { Cause } from './strategies.ts';
 import type { ChangeEvent } from './watch.ts';
@@ -103,64 +103,42 @@ export function validateCrd(crd: KubeObject): Cause[] {
 }
 
 /** Keeps the registry in step with CRD objects and runs their status and cleanup. */
-export class CrdController {
-  readonly #store: Store;
-  #unsubscribe?: () => void;
-  readonly #batch = new BatchedWork(() => this.#run());
+export class CrdController extends AfterCommitController {
   readonly #pending = new Set<string>();
   /** Storage keys of deleted CRDs whose leftover instances must go. */
   readonly #purge = new Set<string>();
 
-  constructor(store: Store) {
-    this.#store = store;
-  }
-
-  start(): void {
-    this.#unsubscribe ??= this.#store.onCommit((ev) => this.#onCommit(ev));
-  }
-
-  stop(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#batch.cancel();
-  }
-
-  /** Resolves once no CRD work is pending. */
-  whenIdle(): Promise<void> {
-    return this.#batch.whenIdle();
-  }
-
-  #onCommit(ev: ChangeEvent): void {
+  protected onCommit(ev: ChangeEvent): boolean {
     if (ev.key === CRD_KEY) {
       const type = typeFromCrd(ev.object);
       // Serving starts (and stops) synchronously so a create right after the CRD's create works.
       if (ev.type === 'DELETED') {
-        this.#store.registry.remove(type.group, type.kind);
+        this.store.registry.remove(type.group, type.kind);
         this.#purge.add(`${type.group}/${type.kind}`);
       } else {
-        this.#store.registry.add(type);
+        this.store.registry.add(type);
       }
       this.#pending.add(ev.object.metadata.name);
     } else {
       // An instance of a terminating CRD went away: its cleanup may be able to finish now.
       const terminating = ev.type === 'DELETED' ? this.#terminatingCrdFor(ev.key) : undefined;
-      if (!terminating) return;
+      if (!terminating) return false;
       this.#pending.add(terminating);
     }
-    this.#batch.schedule();
+    return true;
   }
 
   #terminatingCrdFor(key: string): string | undefined {
-    for (const crd of this.#store.rawList(CRD_KEY)) {
+    for (const crd of this.store.rawList(CRD_KEY)) {
       if (crd.metadata.deletionTimestamp && `${crd.spec?.group}/${crd.spec?.names?.kind}` === key) return crd.metadata.name;
     }
     return undefined;
   }
 
-  #run(): void {
+  protected run(): void {
     for (const name of [...this.#pending]) {
       this.#pending.delete(name);
-      const crd = this.#store.rawGet(CRD_KEY, undefined, name);
+      const crd = this.store.rawGet(CRD_KEY, undefined, name);
       if (!crd) continue;
       if (crd.metadata.deletionTimestamp) this.#cleanup(crd);
       else this.#accept(crd);
@@ -169,7 +147,7 @@ export class CrdController {
       this.#purge.delete(key);
       const [group, kind] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
       // A CRD deleted without its cleanup finalizer leaves instances behind; a re-created CRD keeps them.
-      if (!this.#store.registry.get(group, kind)) this.#store.purge(key);
+      if (!this.store.registry.get(group, kind)) this.store.purge(key);
     }
   }
 
@@ -178,7 +156,7 @@ export class CrdController {
     const next = structuredClone(crd);
     const fins = next.metadata.finalizers ?? [];
     if (!fins.includes(CLEANUP_FINALIZER)) next.metadata.finalizers = [...fins, CLEANUP_FINALIZER];
-    const now = this.#store.clock.nowRfc3339();
+    const now = this.store.clock.nowRfc3339();
     const spec = next.spec;
     const storage = (spec.versions as CrdVersion[]).find((v) => v.storage)?.name;
     const oldConditions = (crd.status?.conditions ?? []) as Array<Record<string, unknown>>;
@@ -192,22 +170,22 @@ export class CrdController {
       conditions: [condition('NamesAccepted', 'NoConflicts', 'no conflicts found'), condition('Established', 'InitialNamesAccepted', 'the initial names have been accepted')],
       storedVersions: [...stored],
     };
-    if (JSON.stringify(next) !== JSON.stringify(crd)) this.#store.writeStored(CRD_KEY, next, crd);
+    if (JSON.stringify(next) !== JSON.stringify(crd)) this.store.writeStored(CRD_KEY, next, crd);
   }
 
   /** Deletes the CRD's instances; removes the cleanup finalizer once none is left. */
   #cleanup(crd: KubeObject): void {
     const key = `${crd.spec?.group}/${crd.spec?.names?.kind}`;
-    for (const obj of this.#store.rawList(key)) {
-      if (!obj.metadata.deletionTimestamp) this.#store.deleteStored(key, obj, { propagationPolicy: 'Background' });
+    for (const obj of this.store.rawList(key)) {
+      if (!obj.metadata.deletionTimestamp) this.store.deleteStored(key, obj, { propagationPolicy: 'Background' });
     }
-    if (this.#store.rawList(key).length > 0) return;
+    if (this.store.rawList(key).length > 0) return;
     const fins = crd.metadata.finalizers ?? [];
     if (!fins.includes(CLEANUP_FINALIZER)) return;
     const next = structuredClone(crd);
     next.metadata.finalizers = fins.filter((f) => f !== CLEANUP_FINALIZER);
     if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
-    this.#store.writeStored(CRD_KEY, next, crd);
+    this.store.writeStored(CRD_KEY, next, crd);
   }
 }
 

@@ -6,51 +6,27 @@
  * Work runs after the commits that trigger it (one sweep per batch), never inside the writer's call.
  */
 import type { KubeObject, OwnerReference } from '../kube/types.ts';
-import { BatchedWork } from './batched-work.ts';
-import type { Store } from './store.ts';
+import { AfterCommitController } from './batched-work.ts';
 import type { ChangeEvent } from './watch.ts';
 
 function refsOf(obj: KubeObject): OwnerReference[] {
   return obj.metadata.ownerReferences ?? [];
 }
 
-/** Runs cascades for one store. `start()` subscribes, `stop()` unsubscribes. */
-export class GarbageCollector {
-  readonly #store: Store;
-  #unsubscribe?: () => void;
-  readonly #batch = new BatchedWork(() => this.#sweep());
-
-  constructor(store: Store) {
-    this.#store = store;
-  }
-
-  start(): void {
-    this.#unsubscribe ??= this.#store.onCommit((ev) => this.#onCommit(ev));
-  }
-
-  stop(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#batch.cancel();
-  }
-
-  /** Resolves once no sweep is pending (tests use it instead of sleeping). */
-  whenIdle(): Promise<void> {
-    return this.#batch.whenIdle();
-  }
-
-  #onCommit(ev: ChangeEvent): void {
+/** Runs cascades for one store: one sweep after the commits that may start or finish one. */
+export class GarbageCollector extends AfterCommitController {
+  protected onCommit(ev: ChangeEvent): boolean {
     const fins = ev.object.metadata.finalizers ?? [];
-    const relevant =
+    return (
       ev.type === 'DELETED' ||
       // A new dependent may point at an owner that is already gone.
       (ev.type === 'ADDED' && refsOf(ev.object).length > 0) ||
-      (!!ev.object.metadata.deletionTimestamp && (fins.includes('orphan') || fins.includes('foregroundDeletion')));
-    if (relevant) this.#batch.schedule();
+      (!!ev.object.metadata.deletionTimestamp && (fins.includes('orphan') || fins.includes('foregroundDeletion')))
+    );
   }
 
-  #sweep(): void {
-    const store = this.#store;
+  protected run(): void {
+    const store = this.store;
     const all = [...store.rawAll()];
     const uids = new Set(all.map((e) => e.object.metadata.uid));
     const dependentsOf = (uid: string | undefined) => [...store.rawAll()].filter((e) => refsOf(e.object).some((r) => r.uid === uid));
@@ -90,11 +66,11 @@ export class GarbageCollector {
   }
 
   #dropFinalizer(key: string, owner: KubeObject, finalizer: string): void {
-    const current = this.#store.rawGet(key, owner.metadata.namespace, owner.metadata.name);
+    const current = this.store.rawGet(key, owner.metadata.namespace, owner.metadata.name);
     if (!current) return;
     const next = structuredClone(current);
     next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== finalizer);
     if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
-    this.#store.writeStored(key, next, current);
+    this.store.writeStored(key, next, current);
   }
 }

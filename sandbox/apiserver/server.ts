@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SystemClock, type Clock } from '../kube/clock.ts';
 import type { Kube } from '../kube/types.ts';
@@ -35,6 +35,7 @@ import { WatchHub } from './watch.ts';
 import { WatchStreams } from './watch-http.ts';
 import { RequestLog, type RequestDetail, type TimelineEntry } from './request-log.ts';
 import { ApiError } from '../kube/types.ts';
+import { listenOnLoopback } from '../loopback-server.ts';
 
 export interface ApiServerOptions {
   /** Which vendored Flux CRDs to install at construction. Default `2.9`. */
@@ -209,14 +210,7 @@ export class ApiServer {
     });
     server.on('tlsClientError', () => undefined);
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#url = `https://${host}:${(server.address() as AddressInfo).port}`;
+    this.#url = `https://${host}:${await listenOnLoopback(server, { host, port: this.#options.port })}`;
   }
 
   /** Ends watches, closes connections and stops the controllers; safe to call twice. */

@@ -5,12 +5,11 @@
  * per request, so a test sees git's own failure messages.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { delayOn, type Faults } from '../faults/faults.ts';
+import { basicCredentials, listenOnLoopback, loopbackHost, type Credentials } from '../loopback-server.ts';
 import { GITHUB_API_PREFIX, GitHubApi } from './github-api.ts';
 import { runCgi } from './cgi.ts';
 import { installPushHooks, PUSH_REJECT_ENV } from './hooks.ts';
@@ -45,9 +44,6 @@ const SERVICE_ACCESS: Record<string, Access> = {
   'git-receive-pack': 'push',
 };
 
-/** What a request's credentials amount to. */
-type Credentials = 'none' | 'valid' | 'invalid';
-
 /** A git smart-HTTP server over bare repositories in `root`. */
 export class GitServer {
   readonly #options: GitServerOptions;
@@ -75,14 +71,7 @@ export class GitServer {
       });
     });
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (server.address() as AddressInfo).port;
+    this.#port = await listenOnLoopback(server);
   }
 
   /** Stops listening, kills running http-backend processes and drops open connections. Safe to call twice. */
@@ -94,8 +83,7 @@ export class GitServer {
 
   /** Base URL, `http://127.0.0.1:PORT`. Throws before `start()`. */
   get url(): string {
-    if (this.#port === undefined) throw new Error('GitServer not started');
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://${loopbackHost(this.#port, 'GitServer')}`;
   }
 
   /** Base URL of the GitHub-shaped REST API (`GET <apiUrl>/rate_limit`), as on GitHub Enterprise Server. */
@@ -191,14 +179,7 @@ export class GitServer {
   }
 
   #credentials(authorization: string | undefined): Credentials {
-    if (!authorization) return 'none';
-    const match = /^Basic\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) return 'invalid';
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return 'invalid';
-    const ok = sameSecret(decoded.slice(0, colon), this.#options.user) && sameSecret(decoded.slice(colon + 1), this.#options.token);
-    return ok ? 'valid' : 'invalid';
+    return basicCredentials(authorization, this.#options.user, this.#options.token);
   }
 
   #log(line: string): void {
@@ -210,12 +191,6 @@ export class GitServer {
 function accessOf(url: URL): Access {
   const service = url.searchParams.get('service') ?? path.posix.basename(url.pathname);
   return SERVICE_ACCESS[service] ?? 'fetch';
-}
-
-/** Compares secrets in constant time regardless of their lengths. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function decodePath(pathname: string): string | undefined {

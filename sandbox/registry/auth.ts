@@ -9,7 +9,8 @@
  *   endpoint grants pull to anyone and push/delete to the configured user (HTTP Basic on the token request).
  *   Tokens are HMAC-signed, opaque to clients, and expire.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { basicCredentials } from '../loopback-server.ts';
 import { RegistryError } from './errors.ts';
 
 /** What a request wants to do. `catalog` is listing all repositories. */
@@ -62,8 +63,6 @@ export const ACCESS_POLICIES: Record<AuthMode, (options: AccessOptions) => Acces
   token: (options) => new TokenAccess(options),
 };
 
-type Credentials = 'none' | 'valid' | 'invalid';
-
 /** Anonymous pull, Basic for push and delete. */
 class BasicAccess implements AccessPolicy {
   readonly #options: AccessOptions;
@@ -73,7 +72,7 @@ class BasicAccess implements AccessPolicy {
   }
 
   check(request: AccessRequest): void {
-    const credentials = basicCredentials(request.authorization, this.#options);
+    const credentials = basicCredentials(request.authorization, this.#options.user, this.#options.password);
     const anonymousOk = request.action === undefined || request.action === 'pull' || request.action === 'catalog';
     if (credentials === 'valid' || (credentials === 'none' && anonymousOk)) return;
     throw new RegistryError('UNAUTHORIZED', scopeDetail(request), {
@@ -110,7 +109,7 @@ class TokenAccess implements AccessPolicy {
   }
 
   token(authorization: string | undefined, scopes: string[], service: string | null): TokenResponse {
-    const credentials = basicCredentials(authorization, this.#options);
+    const credentials = basicCredentials(authorization, this.#options.user, this.#options.password);
     if (credentials === 'invalid' || (service !== null && service !== this.#service())) {
       return {
         status: 401,
@@ -182,18 +181,3 @@ function scopeDetail(request: AccessRequest): unknown {
   return scope ? [{ Type: scope.type, Class: '', Name: scope.name, Action: scope.actions.join(',') }] : null;
 }
 
-function basicCredentials(authorization: string | undefined, options: AccessOptions): Credentials {
-  if (!authorization) return 'none';
-  const match = /^Basic\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) return 'invalid';
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return 'invalid';
-  return sameSecret(decoded.slice(0, colon), options.user) && sameSecret(decoded.slice(colon + 1), options.password) ? 'valid' : 'invalid';
-}
-
-/** Compares secrets in constant time regardless of their lengths. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}

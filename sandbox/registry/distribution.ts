@@ -16,6 +16,7 @@ import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { listenOnLoopback, loopbackHost } from '../loopback-server.ts';
 import { bcryptHash } from './bcrypt.ts';
 import { REGISTRY_REALM } from './auth.ts';
 
@@ -93,8 +94,7 @@ export class DistributionRegistry {
 
   /** `127.0.0.1:PORT`. Throws before `start()`. */
   get host(): string {
-    if (this.#port === undefined) throw new Error('DistributionRegistry not started');
-    return `127.0.0.1:${this.#port}`;
+    return loopbackHost(this.#port, 'DistributionRegistry');
   }
 
   async #spawn(config: string): Promise<void> {
@@ -168,11 +168,7 @@ function configYaml(opts: { root: string; port: number; htpasswd: string }): str
 /** A port the kernel just handed out on 127.0.0.1 (free now; distribution binds it a moment later). */
 async function freePort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as { port: number }).port;
+  const port = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }

@@ -6,8 +6,8 @@
  * (layer bytes flipped, same length) and `slow-download=<bytes/s>` (throttled blob bodies).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Faults } from '../faults/faults.ts';
+import { listenOnLoopback, loopbackHost } from '../loopback-server.ts';
 import { ACCESS_POLICIES, REGISTRY_REALM, type AccessPolicy, type Action, type AuthMode } from './auth.ts';
 import { BlobHandlers } from './blobs.ts';
 import { RegistryError, sendError } from './errors.ts';
@@ -89,14 +89,7 @@ export class Registry {
     await this.#storage.init();
     const server = createServer((req, res) => void this.#handle(req, res));
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (server.address() as AddressInfo).port;
+    this.#port = await listenOnLoopback(server);
   }
 
   /** Stops listening and drops open connections (downloads in flight end). Safe to call twice. */
@@ -112,8 +105,7 @@ export class Registry {
 
   /** `127.0.0.1:PORT`, the registry part of image references. Throws before `start()`. */
   get host(): string {
-    if (this.#port === undefined) throw new Error('Registry not started');
-    return `127.0.0.1:${this.#port}`;
+    return loopbackHost(this.#port, 'Registry');
   }
 
   /** Alias host names this registry stands in for. */

@@ -12,7 +12,7 @@ import { ProgressStamps } from './deployment-status.ts';
 import { isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.ts';
 import { DeploymentSync } from './deployment-sync.ts';
 import { controllerOf, controllerRef } from './pod-state.ts';
-import { selects } from './replicaset.ts';
+import { controllerKeys, selects } from './replicaset.ts';
 
 const SOURCE = { component: 'deployment-controller' };
 
@@ -52,7 +52,7 @@ export class DeploymentController {
       onError: options.onError,
     });
     this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'Deployment' });
-    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { map: (rs) => this.#deploymentsOf(rs) });
+    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { map: (rs) => controllerKeys(this.#kube, rs, { apiVersion: 'apps/v1', kind: 'Deployment' }) });
     this.controller.watch(
       this.#kube,
       { apiVersion: 'v1', kind: 'Pod' },
@@ -66,16 +66,6 @@ export class DeploymentController {
 
   async stop(): Promise<void> {
     await this.controller.stop();
-  }
-
-  #deploymentsOf(rs: KubeObject): string[] {
-    const owner = controllerOf(rs);
-    const namespace = rs.metadata.namespace!;
-    if (owner) return owner.kind === 'Deployment' ? [`${namespace}/${owner.name}`] : [];
-    return this.#kube
-      .list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace })
-      .filter((d) => selects(d, rs))
-      .map((d) => `${namespace}/${d.metadata.name}`);
   }
 
   #deploymentOfPod(pod: KubeObject): string[] {

@@ -43,7 +43,7 @@ export class ReplicaSetController {
       onError: options.onError,
     });
     this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
-    this.controller.watch(this.#kube, { apiVersion: 'v1', kind: 'Pod' }, { map: (pod) => this.#ownersOf(pod) });
+    this.controller.watch(this.#kube, { apiVersion: 'v1', kind: 'Pod' }, { map: (pod) => controllerKeys(this.#kube, pod, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }) });
   }
 
   start(): void {
@@ -52,17 +52,6 @@ export class ReplicaSetController {
 
   async stop(): Promise<void> {
     await this.controller.stop();
-  }
-
-  /** The key of the pod's controlling ReplicaSet, or of every ReplicaSet that could adopt an orphan. */
-  #ownersOf(pod: KubeObject): string[] {
-    const owner = controllerOf(pod);
-    const namespace = pod.metadata.namespace!;
-    if (owner) return owner.kind === 'ReplicaSet' ? [`${namespace}/${owner.name}`] : [];
-    return this.#kube
-      .list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace })
-      .filter((rs) => selects(rs, pod))
-      .map(objectKey);
   }
 
   #sync(key: string): { requeueAfterMs?: number } | void {
@@ -209,6 +198,21 @@ export class ReplicaSetController {
     if (!fresh || canonicalJson(fresh.status ?? {}) === canonicalJson(status)) return;
     this.#kube.update({ ...fresh, status }, { subresource: 'status' });
   }
+}
+
+/**
+ * The keys a change of `child` enqueues at its controller's kind `owner`: its controlling owner when it has one of
+ * that kind (none when another kind controls it), else every one in its namespace that selects it and could adopt
+ * it (an orphan), as the ReplicaSet controller maps pods and the Deployment controller maps ReplicaSets.
+ */
+export function controllerKeys(kube: Kube, child: KubeObject, owner: { apiVersion: string; kind: string }): string[] {
+  const ref = controllerOf(child);
+  const namespace = child.metadata.namespace!;
+  if (ref) return ref.kind === owner.kind ? [`${namespace}/${ref.name}`] : [];
+  return kube
+    .list({ ...owner, namespace })
+    .filter((candidate) => selects(candidate, child))
+    .map(objectKey);
 }
 
 /** True when the ReplicaSet's selector matches the pod (same namespace assumed). */

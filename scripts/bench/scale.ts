@@ -6,8 +6,8 @@
  * - pod replaced: the foundry pod deleted → its replacement created (journal timestamps; ReplicaSet reaction);
  * - pod back Running: the old pod gone → the replacement Running (scheduler wake-up, kubelet start);
  * - manifest delete: `DELETE /v2/<repo>/manifests/<digest>` of a tag pushed for the purpose (client wall time);
- * - image scan: `reconcile.fluxcd.io/requestedAt` written on the ImageRepository → the status write that reports it
- *   handled, from the journal (the scan lists every tag);
+ * - image scan: `reconcile.fluxcd.io/requestedAt` written on the ImageRepository (the journal entry of that write,
+ *   by its resourceVersion) → the status write that reports it handled, from the journal (the scan lists every tag);
  * - kustomization: the same on the apps Kustomization (build, apply, health).
  *
  * Measured empty, loaded, then empty again after the load is removed, so a drift in the machine's speed over the
@@ -79,13 +79,17 @@ async function deleteManifest(world: SandboxWorld, round: number): Promise<numbe
 async function reconcileNow(world: SandboxWorld, kind: 'imagerepository' | 'kustomization', namespace: string, name: string, path: string): Promise<number> {
   const token = `${Date.now()}`;
   const started = Date.now();
-  await world.shell.mustKubectl(['annotate', '--overwrite', '-n', namespace, `${kind}/${name}`, `reconcile.fluxcd.io/requestedAt=${token}`]);
+  // The annotation's own write, by its resourceVersion: the objects' periodic passes (every 3s and 5s) write status
+  // too, and "the first write since the command started" could be one of those, up to a second early.
+  const annotatedRv = (
+    await world.shell.mustKubectl(['annotate', '--overwrite', '-n', namespace, `${kind}/${name}`, `reconcile.fluxcd.io/requestedAt=${token}`, '-o', 'jsonpath={.metadata.resourceVersion}'])
+  ).trim();
   const handled = await world.cluster.until({ path, what: `${kind} ${namespace}/${name} to handle ${token}`, timeoutMs: TIMEOUT_MS }, (objects) => {
     const obj = objects.get(`${namespace}/${name}`);
     return obj?.status?.lastHandledReconcileAt === token ? obj : undefined;
   });
   const entries = (await journalSince(world, started - 1000)).filter((e) => e.namespace === namespace && e.name === name && e.kind.toLowerCase() === kind);
-  const annotated = entries.find((e) => e.ts >= started - 1000);
+  const annotated = entries.find((e) => e.resourceVersion === annotatedRv);
   const done = entries.find((e) => e.resourceVersion === handled.metadata.resourceVersion);
   if (!annotated || !done) throw new Error(`journal lacks ${kind} ${namespace}/${name} around ${token}`);
   return done.ts - annotated.ts;

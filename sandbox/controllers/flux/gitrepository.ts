@@ -9,19 +9,15 @@ import type { ReconcileResult } from '../manager.ts';
 import type { FluxContext } from './context.ts';
 import { durationMs } from './duration.ts';
 import { GitMirror, type GitCredentials } from './git.ts';
-import { FluxError, type KindReconciler, type Pass } from './reconciler.ts';
+import { FluxError, FluxReconciler, type Pass } from './reconciler.ts';
 import { notFoundMessage, readSecret } from './secrets.ts';
 import { IgnoreRules } from './source-ignore.ts';
 
 /** Reconciles GitRepository objects into tar.gz artifacts. */
-export class GitRepositoryReconciler implements KindReconciler {
-  readonly kind = 'GitRepository' as const;
-  readonly controller = 'gitrepository';
-  readonly deployment = 'source-controller' as const;
-  readonly #ctx: FluxContext;
+export class GitRepositoryReconciler extends FluxReconciler {
 
   constructor(ctx: FluxContext) {
-    this.#ctx = ctx;
+    super(ctx, 'GitRepository', 'source-controller');
   }
 
   async reconcile(pass: Pass): Promise<ReconcileResult> {
@@ -31,7 +27,7 @@ export class GitRepositoryReconciler implements KindReconciler {
     else if (!status.artifact) pass.progressing('building artifact');
 
     const credentials = this.#credentials(pass);
-    const mirror = new GitMirror(path.join(this.#ctx.stateDir, 'git', pass.namespace, pass.name));
+    const mirror = new GitMirror(path.join(this.ctx.stateDir, 'git', pass.namespace, pass.name));
     let resolved;
     try {
       await mirror.fetch(spec.url, credentials, durationMs(spec.timeout, 60_000), spec.ref?.name);
@@ -47,7 +43,7 @@ export class GitRepositoryReconciler implements KindReconciler {
     const upToDate =
       current?.revision === resolved.revision &&
       current.path !== undefined &&
-      (await this.#ctx.storage.exists(current.path)) &&
+      (await this.ctx.storage.exists(current.path)) &&
       status.observedIgnore === spec.ignore;
     if (upToDate) {
       pass.log(`no changes since last reconcilation: observed revision '${resolved.revision}'`);
@@ -71,14 +67,14 @@ export class GitRepositoryReconciler implements KindReconciler {
   }
 
   async finalize(pass: Pass): Promise<void> {
-    await this.#ctx.storage.prune('gitrepository', pass.namespace, pass.name, []);
-    await rm(path.join(this.#ctx.stateDir, 'git', pass.namespace, pass.name), { recursive: true, force: true });
+    await this.ctx.storage.prune('gitrepository', pass.namespace, pass.name, []);
+    await rm(path.join(this.ctx.stateDir, 'git', pass.namespace, pass.name), { recursive: true, force: true });
   }
 
   #credentials(pass: Pass): GitCredentials | undefined {
     const ref = pass.spec.secretRef?.name as string | undefined;
     if (!ref) return undefined;
-    const data = readSecret(this.#ctx.kube, pass.namespace, ref);
+    const data = readSecret(this.ctx.kube, pass.namespace, ref);
     if (!data) {
       const message = `failed to get secret '${pass.namespace}/${ref}': ${notFoundMessage('secrets', ref)}`;
       pass.conditions.markTrue('FetchFailed', 'AuthenticationFailed', message);
@@ -88,9 +84,9 @@ export class GitRepositoryReconciler implements KindReconciler {
   }
 
   async #buildArtifact(pass: Pass, mirror: GitMirror, sha: string, revision: string): Promise<void> {
-    const { storage } = this.#ctx;
-    await mkdir(path.join(this.#ctx.stateDir, 'tmp'), { recursive: true });
-    const tmp = await mkdtemp(path.join(this.#ctx.stateDir, 'tmp', 'gitrepository-'));
+    const { storage } = this.ctx;
+    await mkdir(path.join(this.ctx.stateDir, 'tmp'), { recursive: true });
+    const tmp = await mkdtemp(path.join(this.ctx.stateDir, 'tmp', 'gitrepository-'));
     try {
       const src = path.join(tmp, 'src');
       await mirror.checkout(sha, src);
@@ -101,7 +97,7 @@ export class GitRepositoryReconciler implements KindReconciler {
       const previous: string | undefined = pass.status.artifact?.path;
       pass.status.artifact = {
         digest,
-        lastUpdateTime: this.#ctx.clock.nowRfc3339(),
+        lastUpdateTime: this.ctx.clock.nowRfc3339(),
         path: rel,
         revision,
         size,

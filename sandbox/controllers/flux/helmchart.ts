@@ -13,47 +13,42 @@ import type { FluxContext } from './context.ts';
 import { durationMs } from './duration.ts';
 import { HelmCli } from './helm-cli.ts';
 import { mergeValues } from './helm-values.ts';
-import { FluxError, type KindReconciler, type Pass } from './reconciler.ts';
+import { FluxError, FluxReconciler, watchReferrers, type Pass } from './reconciler.ts';
 
 /** Reconciles HelmChart objects whose source is a GitRepository. */
-export class HelmChartReconciler implements KindReconciler {
-  readonly kind = 'HelmChart' as const;
-  readonly controller = 'helmchart';
-  readonly deployment = 'source-controller' as const;
-  readonly #ctx: FluxContext;
+export class HelmChartReconciler extends FluxReconciler {
   readonly #helm: HelmCli;
 
   constructor(ctx: FluxContext) {
-    this.#ctx = ctx;
+    super(ctx, 'HelmChart', 'source-controller');
     this.#helm = new HelmCli(ctx.tools);
   }
 
   watches(controller: Controller): void {
-    const { kube, apis } = this.#ctx;
-    controller.watch(kube, { apiVersion: apis.apiVersion('GitRepository'), kind: 'GitRepository' }, {
-      predicate: (prev, next) => prev?.status?.artifact?.revision !== next.status?.artifact?.revision || prev?.status?.artifact?.digest !== next.status?.artifact?.digest,
-      map: (repo) =>
-        kube
-          .list({ apiVersion: apis.apiVersion('HelmChart'), kind: 'HelmChart', namespace: repo.metadata.namespace })
-          .filter((c) => c.spec?.sourceRef?.kind === 'GitRepository' && c.spec?.sourceRef?.name === repo.metadata.name)
-          .map((c) => `${c.metadata.namespace}/${c.metadata.name}`),
-    });
+    watchReferrers(
+      controller,
+      this.ctx,
+      'HelmChart',
+      'GitRepository',
+      (prev, next) => prev?.status?.artifact?.revision !== next.status?.artifact?.revision || prev?.status?.artifact?.digest !== next.status?.artifact?.digest,
+      (c, repo) => c.metadata.namespace === repo.metadata.namespace && c.spec?.sourceRef?.kind === 'GitRepository' && c.spec?.sourceRef?.name === repo.metadata.name,
+    );
   }
 
   async reconcile(pass: Pass): Promise<ReconcileResult> {
     const { spec, status, conditions } = pass;
     const interval = durationMs(spec.interval, 60_000);
-    if (pass.newGeneration) pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
+    pass.progressingOnNewGeneration();
     const source = this.#source(pass);
     const sourceArtifact = source.status.artifact as { path: string; revision: string };
     const strategy = spec.reconcileStrategy ?? 'ChartVersion';
     const valuesFiles: string[] = spec.valuesFiles ?? (spec.valuesFile ? [spec.valuesFile] : []);
 
-    await mkdir(path.join(this.#ctx.stateDir, 'tmp'), { recursive: true });
-    const tmp = await mkdtemp(path.join(this.#ctx.stateDir, 'tmp', 'helmchart-'));
+    await mkdir(path.join(this.ctx.stateDir, 'tmp'), { recursive: true });
+    const tmp = await mkdtemp(path.join(this.ctx.stateDir, 'tmp', 'helmchart-'));
     try {
       const src = path.join(tmp, 'src');
-      await this.#ctx.storage.extract(sourceArtifact.path, src);
+      await this.ctx.storage.extract(sourceArtifact.path, src);
       const chartDir = path.resolve(src, spec.chart ?? '.');
       if (!chartDir.startsWith(src)) throw this.#buildFailed(conditions, `path '${spec.chart}' escapes the source`);
       const chartYaml = await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8').catch(() => undefined);
@@ -71,7 +66,7 @@ export class HelmChartReconciler implements KindReconciler {
         JSON.stringify(status.observedValuesFiles ?? []) === JSON.stringify(valuesFiles) &&
         status.observedChartName === meta.name &&
         current.path !== undefined &&
-        (await this.#ctx.storage.exists(current.path));
+        (await this.ctx.storage.exists(current.path));
       const message = `packaged '${meta.name}' chart with version '${version}'`;
       if (!upToDate) {
         if (current) conditions.markTrue('ArtifactOutdated', 'NewChart', `pulled '${meta.name}' chart with version '${version}'`);
@@ -85,10 +80,10 @@ export class HelmChartReconciler implements KindReconciler {
         } catch (err) {
           throw this.#buildFailed(conditions, `chart package error: ${(err as Error).message}`);
         }
-        const rel = this.#ctx.storage.relPath('helmchart', pass.namespace, pass.name, `${meta.name}-${version}.tgz`);
-        const { digest, size } = await this.#ctx.storage.store(packaged, rel);
-        status.artifact = { digest, lastUpdateTime: this.#ctx.clock.nowRfc3339(), path: rel, revision: version, size, url: this.#ctx.storage.url(rel) };
-        await this.#ctx.storage.prune('helmchart', pass.namespace, pass.name, [rel]);
+        const rel = this.ctx.storage.relPath('helmchart', pass.namespace, pass.name, `${meta.name}-${version}.tgz`);
+        const { digest, size } = await this.ctx.storage.store(packaged, rel);
+        status.artifact = { digest, lastUpdateTime: this.ctx.clock.nowRfc3339(), path: rel, revision: version, size, url: this.ctx.storage.url(rel) };
+        await this.ctx.storage.prune('helmchart', pass.namespace, pass.name, [rel]);
         pass.event('Normal', 'ChartPackageSucceeded', message);
         pass.log(message);
       }
@@ -106,7 +101,7 @@ export class HelmChartReconciler implements KindReconciler {
   }
 
   async finalize(pass: Pass): Promise<void> {
-    await this.#ctx.storage.prune('helmchart', pass.namespace, pass.name, []);
+    await this.ctx.storage.prune('helmchart', pass.namespace, pass.name, []);
   }
 
   #source(pass: Pass) {
@@ -116,7 +111,7 @@ export class HelmChartReconciler implements KindReconciler {
       pass.conditions.markStalled('UnsupportedSourceKind', message);
       throw new FluxError('UnsupportedSourceKind', message);
     }
-    const source = this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace: pass.namespace, name: ref.name });
+    const source = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace: pass.namespace, name: ref.name });
     if (!source) {
       const message = `failed to get source: gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`;
       pass.conditions.markTrue('FetchFailed', 'SourceUnavailable', message);

@@ -13,7 +13,7 @@ import type { FluxContext } from './context.ts';
 import { durationMs, formatGoDuration } from './duration.ts';
 import { ReleaseActions, loadChart, type ReleaseRequest, type Snapshot } from './helm-actions.ts';
 import { composeValues, valuesDigest } from './helm-values.ts';
-import { FluxError, type KindReconciler, type Pass } from './reconciler.ts';
+import { FluxError, FluxReconciler, watchReferrers, type Pass } from './reconciler.ts';
 import type { Condition } from './conditions.ts';
 
 type State = 'InSync' | 'Locked' | 'Absent' | 'Unmanaged' | 'OutOfSync' | 'Failed';
@@ -35,15 +35,11 @@ interface Remediation {
 class RetriesExceeded extends Error {}
 
 /** Reconciles HelmRelease objects. */
-export class HelmReleaseReconciler implements KindReconciler {
-  readonly kind = 'HelmRelease' as const;
-  readonly controller = 'helmrelease';
-  readonly deployment = 'helm-controller' as const;
-  readonly #ctx: FluxContext;
+export class HelmReleaseReconciler extends FluxReconciler {
   readonly actions: ReleaseActions;
 
   constructor(ctx: FluxContext) {
-    this.#ctx = ctx;
+    super(ctx, 'HelmRelease', 'helm-controller');
     this.actions = new ReleaseActions(ctx);
   }
 
@@ -53,18 +49,17 @@ export class HelmReleaseReconciler implements KindReconciler {
   }
 
   watches(controller: Controller): void {
-    const { kube, apis } = this.#ctx;
-    controller.watch(kube, { apiVersion: apis.apiVersion('HelmChart'), kind: 'HelmChart' }, {
-      predicate: (prev, next) =>
+    watchReferrers(
+      controller,
+      this.ctx,
+      'HelmRelease',
+      'HelmChart',
+      (prev, next) =>
         prev?.status?.artifact?.digest !== next.status?.artifact?.digest ||
         prev?.status?.observedGeneration !== next.status?.observedGeneration ||
         readyOf(prev) !== readyOf(next),
-      map: (chart) =>
-        kube
-          .list({ apiVersion: apis.apiVersion('HelmRelease'), kind: 'HelmRelease' })
-          .filter((hr) => chartKey(hr) === `${chart.metadata.namespace}/${chart.metadata.name}`)
-          .map((hr) => `${hr.metadata.namespace}/${hr.metadata.name}`),
-    });
+      (hr, chart) => chartKey(hr) === `${chart.metadata.namespace}/${chart.metadata.name}`,
+    );
   }
 
   async reconcile(pass: Pass): Promise<ReconcileResult> {
@@ -86,12 +81,12 @@ export class HelmReleaseReconciler implements KindReconciler {
       return { requeueAfterMs: interval };
     }
 
-    await mkdir(path.join(this.#ctx.stateDir, 'tmp'), { recursive: true });
-    const scratch = await mkdtemp(path.join(this.#ctx.stateDir, 'tmp', 'helmrelease-'));
+    await mkdir(path.join(this.ctx.stateDir, 'tmp'), { recursive: true });
+    const scratch = await mkdtemp(path.join(this.ctx.stateDir, 'tmp', 'helmrelease-'));
     try {
-      const loaded = await loadChart(this.#ctx.storage.localPath(chart.status.artifact.path), scratch);
+      const loaded = await loadChart(this.ctx.storage.localPath(chart.status.artifact.path), scratch);
       loaded.metadata.version = chart.status.artifact.revision;
-      const values = composeValues(this.#ctx.kube, pass.namespace, spec);
+      const values = composeValues(this.ctx.kube, pass.namespace, spec);
       const configDigest = valuesDigest(values);
       this.#handleAnnotations(pass, loaded.metadata.version, configDigest);
       status.lastAttemptedRevision = loaded.metadata.version;
@@ -113,7 +108,7 @@ export class HelmReleaseReconciler implements KindReconciler {
       };
       status.storageNamespace = req.storageNamespace;
       const result = await this.#atomicRelease(req, interval);
-      if (this.#ctx.apis.hasStatusField('HelmRelease', 'inventory')) status.inventory = { entries: this.actions.inventory(req) };
+      if (this.ctx.apis.hasStatusField('HelmRelease', 'inventory')) status.inventory = { entries: this.actions.inventory(req) };
       return result;
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -131,7 +126,7 @@ export class HelmReleaseReconciler implements KindReconciler {
     if (key) {
       const [namespace, name] = key.split('/');
       try {
-        this.#ctx.kube.delete({ apiVersion: this.#ctx.apis.apiVersion('HelmChart'), kind: 'HelmChart', namespace, name: name! });
+        this.ctx.kube.delete({ apiVersion: this.ctx.apis.apiVersion('HelmChart'), kind: 'HelmChart', namespace, name: name! });
       } catch {
         // already gone
       }
@@ -162,7 +157,7 @@ export class HelmReleaseReconciler implements KindReconciler {
       req.timeoutMs = durationMs(actionSpec.timeout, durationMs(pass.spec.timeout, 300_000));
       req.wait = actionSpec.disableWait !== true;
       // `helm-delay=<d>`: helm-controller gets to the install/upgrade this much later (a busy controller).
-      if (next.type === 'release') await delayOn(this.#ctx.clock, Number(this.#ctx.faults.active('helm-delay')?.value ?? 0));
+      if (next.type === 'release') await delayOn(this.ctx.clock, Number(this.ctx.faults.active('helm-delay')?.value ?? 0));
       const message = `Running '${next.name}' action with timeout of ${formatGoDuration(req.timeoutMs)}`;
       pass.conditions.markReconciling('Progressing', message);
       if (next.type === 'release') pass.conditions.markUnknown('Ready', 'Progressing', message);
@@ -285,7 +280,7 @@ export class HelmReleaseReconciler implements KindReconciler {
   #dependencyNotReady(pass: Pass): string | undefined {
     for (const dep of (pass.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>) {
       const namespace = dep.namespace ?? pass.namespace;
-      const obj = this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('HelmRelease'), kind: 'HelmRelease', namespace, name: dep.name });
+      const obj = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('HelmRelease'), kind: 'HelmRelease', namespace, name: dep.name });
       if (!obj || obj.status?.observedGeneration !== obj.metadata.generation || readyOf(obj) !== 'True') {
         return `dependency '${namespace}/${dep.name}' is not ready`;
       }
@@ -295,7 +290,7 @@ export class HelmReleaseReconciler implements KindReconciler {
 
   /** Creates or updates the HelmChart `<ns>-<name>` for `spec.chart` (or resolves `spec.chartRef`). */
   #ensureChart(pass: Pass) {
-    const { kube, apis } = this.#ctx;
+    const { kube, apis } = this.ctx;
     const apiVersion = apis.apiVersion('HelmChart');
     if (pass.spec.chartRef) {
       const ref = pass.spec.chartRef;

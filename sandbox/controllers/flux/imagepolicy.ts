@@ -21,7 +21,7 @@ import { selectLatestTag, TagPolicyError } from './semver-policy.ts';
 import type { Controller, ReconcileResult } from '../manager.ts';
 import type { FluxContext } from './context.ts';
 import { durationMs } from './duration.ts';
-import { FluxError, type KindReconciler, type Pass } from './reconciler.ts';
+import { FluxError, FluxReconciler, watchReferrers, type Pass } from './reconciler.ts';
 import type { TagDatabase } from './tag-database.ts';
 
 interface ImageRef {
@@ -33,43 +33,38 @@ interface ImageRef {
 const sameRef = (a?: ImageRef, b?: ImageRef) => a?.name === b?.name && a?.tag === b?.tag && a?.digest === b?.digest;
 
 /** Reconciles ImagePolicy objects. */
-export class ImagePolicyReconciler implements KindReconciler {
-  readonly kind = 'ImagePolicy' as const;
-  readonly controller = 'imagepolicy';
-  readonly deployment = 'image-reflector-controller' as const;
-  readonly #ctx: FluxContext;
+export class ImagePolicyReconciler extends FluxReconciler {
   readonly #db: TagDatabase;
 
   constructor(ctx: FluxContext, db: TagDatabase) {
-    this.#ctx = ctx;
+    super(ctx, 'ImagePolicy', 'image-reflector-controller');
     this.#db = db;
   }
 
   watches(controller: Controller): void {
-    const { kube, apis } = this.#ctx;
-    const v1 = apis.version('ImagePolicy') === 'v1';
+    const v1 = this.ctx.apis.version('ImagePolicy') === 'v1';
     // v1: the tags' checksum; v1beta2 has none, so any new scan result (each scan writes a new scanTime).
     const scanned = (o: { status?: any } | undefined) => JSON.stringify(v1 ? o?.status?.lastScanResult?.revision : o?.status?.lastScanResult);
-    controller.watch(kube, { apiVersion: apis.apiVersion('ImageRepository'), kind: 'ImageRepository' }, {
-      predicate: (prev, next) => next.status?.lastScanResult !== undefined && (prev?.status?.lastScanResult === undefined || scanned(prev) !== scanned(next)),
-      map: (repo) =>
-        kube
-          .list({ apiVersion: apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy' })
-          .filter((p) => p.spec?.imageRepositoryRef?.name === repo.metadata.name && (p.spec?.imageRepositoryRef?.namespace ?? p.metadata.namespace) === repo.metadata.namespace)
-          .map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
-    });
+    watchReferrers(
+      controller,
+      this.ctx,
+      'ImagePolicy',
+      'ImageRepository',
+      (prev, next) => next.status?.lastScanResult !== undefined && (prev?.status?.lastScanResult === undefined || scanned(prev) !== scanned(next)),
+      (p, repo) => p.spec?.imageRepositoryRef?.name === repo.metadata.name && (p.spec?.imageRepositoryRef?.namespace ?? p.metadata.namespace) === repo.metadata.namespace,
+    );
   }
 
   async reconcile(pass: Pass): Promise<ReconcileResult> {
     const { spec, status, conditions } = pass;
-    const v1 = this.#ctx.apis.version('ImagePolicy') === 'v1';
+    const v1 = this.ctx.apis.version('ImagePolicy') === 'v1';
     const requeue = spec.digestReflectionPolicy === 'Always' ? { requeueAfterMs: durationMs(spec.interval, 600_000) } : {};
     conditions.markReconciling('Progressing', 'reconciliation in progress');
-    if (pass.newGeneration) pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
+    pass.progressingOnNewGeneration();
 
     const ref = spec.imageRepositoryRef ?? {};
     const namespace = ref.namespace ?? pass.namespace;
-    const repo = this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('ImageRepository'), kind: 'ImageRepository', namespace, name: ref.name });
+    const repo = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('ImageRepository'), kind: 'ImageRepository', namespace, name: ref.name });
     if (!repo) {
       throw new FluxError(
         'DependencyNotReady',

@@ -9,7 +9,7 @@ import { OciClient } from '../../../lib/oci/client.ts';
 import type { ReconcileResult } from '../manager.ts';
 import type { FluxContext } from './context.ts';
 import { durationMs, formatGoDuration } from './duration.ts';
-import { FluxError, type KindReconciler, type Pass } from './reconciler.ts';
+import { FluxError, FluxReconciler, type Pass } from './reconciler.ts';
 import { readSecret } from './secrets.ts';
 import type { TagDatabase } from './tag-database.ts';
 
@@ -42,11 +42,7 @@ function plainHttp(host: string, insecure: boolean): boolean {
 }
 
 /** Reconciles ImageRepository objects. */
-export class ImageRepositoryReconciler implements KindReconciler {
-  readonly kind = 'ImageRepository' as const;
-  readonly controller = 'imagerepository';
-  readonly deployment = 'image-reflector-controller' as const;
-  readonly #ctx: FluxContext;
+export class ImageRepositoryReconciler extends FluxReconciler {
   readonly #db: TagDatabase;
   /** When this controller process first saw each tag (for `scan-delay`); lost on restart. */
   #firstSeen = new Map<string, number>();
@@ -56,7 +52,7 @@ export class ImageRepositoryReconciler implements KindReconciler {
   #shown = new Set<string>();
 
   constructor(ctx: FluxContext, db: TagDatabase) {
-    this.#ctx = ctx;
+    super(ctx, 'ImageRepository', 'image-reflector-controller');
     this.#db = db;
   }
 
@@ -70,11 +66,11 @@ export class ImageRepositoryReconciler implements KindReconciler {
   async reconcile(pass: Pass): Promise<ReconcileResult> {
     const { spec, status, conditions } = pass;
     const interval = durationMs(spec.interval, 600_000);
-    const now = this.#ctx.clock.now().getTime();
+    const now = this.ctx.clock.now().getTime();
     const image = parseImageName(spec.image ?? '');
     const exclusion: string[] = spec.exclusionList ?? ['^.*\\.sig$'];
     conditions.markReconciling('Progressing', 'reconciliation in progress');
-    if (pass.newGeneration) pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
+    pass.progressingOnNewGeneration();
 
     const last = status.lastScanResult?.scanTime ? Date.parse(status.lastScanResult.scanTime) : undefined;
     const reason =
@@ -102,7 +98,7 @@ export class ImageRepositoryReconciler implements KindReconciler {
     status.observedExclusionList = exclusion;
     const wasReady = conditions.get('Ready');
     const count = status.lastScanResult.tagCount;
-    const message = this.#ctx.apis.hasStatusField('ImageRepository', 'lastScanResult.revision')
+    const message = this.ctx.apis.hasStatusField('ImageRepository', 'lastScanResult.revision')
       ? `successful scan: found ${count} tags with checksum ${status.lastScanResult.revision}`
       : `successful scan: found ${count} tags`;
     conditions.markTrue('Ready', 'Succeeded', message);
@@ -114,10 +110,10 @@ export class ImageRepositoryReconciler implements KindReconciler {
 
   async #scan(pass: Pass, image: ImageName, exclusion: string[]): Promise<void> {
     const { spec, status } = pass;
-    const host = this.#ctx.registryAliases[image.host] ?? image.host;
+    const host = this.ctx.registryAliases[image.host] ?? image.host;
     let tags: string[];
     try {
-      if (this.#ctx.faults.active('scan-error')) {
+      if (this.ctx.faults.active('scan-error')) {
         throw new Error(`GET https://${image.host}/v2/${image.repository}/tags/list: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:${image.repository} Type:repository]]`);
       }
       const auth = this.#credentials(pass, image.host, host);
@@ -128,8 +124,8 @@ export class ImageRepositoryReconciler implements KindReconciler {
       throw new FluxError('ReadOperationFailed', message);
     }
     const patterns = exclusion.map((p) => new RegExp(p.replace(/\(\?P</g, '(?<')));
-    const now = this.#ctx.clock.now().getTime();
-    const delay = this.#ctx.faults.active('scan-delay');
+    const now = this.ctx.clock.now().getTime();
+    const delay = this.ctx.faults.active('scan-delay');
     const delayMs = typeof delay?.value === 'number' ? delay.value : 0;
     for (const key of [...this.#pending.keys()]) if (key.startsWith(`${image.canonical}:`)) this.#pending.delete(key);
     const visible = tags.filter((tag) => {
@@ -148,9 +144,9 @@ export class ImageRepositoryReconciler implements KindReconciler {
     visible.sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     const checksum = this.#db.set(image.canonical, visible);
     status.lastScanResult = {
-      ...(this.#ctx.apis.hasStatusField('ImageRepository', 'lastScanResult.revision') ? { revision: checksum } : {}),
+      ...(this.ctx.apis.hasStatusField('ImageRepository', 'lastScanResult.revision') ? { revision: checksum } : {}),
       tagCount: visible.length,
-      scanTime: this.#ctx.clock.nowRfc3339(),
+      scanTime: this.ctx.clock.nowRfc3339(),
       ...(visible.length > 0 ? { latestTags: visible.slice(0, LATEST_TAGS) } : {}),
     };
   }
@@ -159,7 +155,7 @@ export class ImageRepositoryReconciler implements KindReconciler {
   #credentials(pass: Pass, imageHost: string, host: string): { username?: string; password?: string } {
     const name = pass.spec.secretRef?.name as string | undefined;
     if (!name) return {};
-    const data = readSecret(this.#ctx.kube, pass.namespace, name);
+    const data = readSecret(this.ctx.kube, pass.namespace, name);
     if (!data) throw new Error(`auth secret '${pass.namespace}/${name}' not found`);
     const config = JSON.parse(data['.dockerconfigjson'] ?? data['.dockercfg'] ?? '{}') as { auths?: Record<string, { username?: string; password?: string; auth?: string }> };
     const auths = config.auths ?? (config as Record<string, { username?: string; password?: string; auth?: string }>);

@@ -12,46 +12,42 @@ import type { FluxContext } from './context.ts';
 import { durationMs } from './duration.ts';
 import { git, type GitCredentials } from './git.ts';
 import { renderGoTemplate } from './go-template.ts';
-import { FluxError, type KindReconciler, type Pass } from './reconciler.ts';
+import { FluxError, FluxReconciler, watchReferrers, type Pass } from './reconciler.ts';
 import { notFoundMessage, readSecret } from './secrets.ts';
 import { applySettersInTree, type PolicyResult, type SetterChange } from './setters.ts';
 
 const DEFAULT_MESSAGE = 'Update from image update automation';
 
 /** Reconciles ImageUpdateAutomation objects. */
-export class ImageUpdateAutomationReconciler implements KindReconciler {
-  readonly kind = 'ImageUpdateAutomation' as const;
-  readonly controller = 'imageupdateautomation';
-  readonly deployment = 'image-automation-controller' as const;
-  readonly #ctx: FluxContext;
+export class ImageUpdateAutomationReconciler extends FluxReconciler {
 
   constructor(ctx: FluxContext) {
-    this.#ctx = ctx;
+    super(ctx, 'ImageUpdateAutomation', 'image-automation-controller');
   }
 
   watches(controller: Controller): void {
-    const { kube, apis } = this.#ctx;
-    controller.watch(kube, { apiVersion: apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy' }, {
-      predicate: (prev, next) => JSON.stringify(prev?.status?.latestRef ?? prev?.status?.latestImage) !== JSON.stringify(next.status?.latestRef ?? next.status?.latestImage),
-      map: (policy) =>
-        kube
-          .list({ apiVersion: apis.apiVersion('ImageUpdateAutomation'), kind: 'ImageUpdateAutomation', namespace: policy.metadata.namespace })
-          .map((a) => `${a.metadata.namespace}/${a.metadata.name}`),
-    });
+    watchReferrers(
+      controller,
+      this.ctx,
+      'ImageUpdateAutomation',
+      'ImagePolicy',
+      (prev, next) => JSON.stringify(prev?.status?.latestRef ?? prev?.status?.latestImage) !== JSON.stringify(next.status?.latestRef ?? next.status?.latestImage),
+      (automation, policy) => automation.metadata.namespace === policy.metadata.namespace,
+    );
   }
 
   async reconcile(pass: Pass): Promise<ReconcileResult> {
     const { spec, status, conditions } = pass;
     const interval = durationMs(spec.interval, 600_000);
-    if (pass.newGeneration) pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
+    pass.progressingOnNewGeneration();
     const source = this.#source(pass);
     const credentials = this.#credentials(pass, source);
     const branch: string = spec.git?.checkout?.ref?.branch ?? source.spec?.ref?.branch ?? 'master';
     const pushBranch: string = spec.git?.push?.branch ?? branch;
     const policies = this.#policies(pass);
 
-    await mkdir(path.join(this.#ctx.stateDir, 'tmp'), { recursive: true });
-    const tmp = await mkdtemp(path.join(this.#ctx.stateDir, 'tmp', 'automation-'));
+    await mkdir(path.join(this.ctx.stateDir, 'tmp'), { recursive: true });
+    const tmp = await mkdtemp(path.join(this.ctx.stateDir, 'tmp', 'automation-'));
     try {
       const work = path.join(tmp, 'repo');
       const url: string = source.spec.url;
@@ -61,12 +57,12 @@ export class ImageUpdateAutomationReconciler implements KindReconciler {
         throw new FluxError('GitOperationFailed', `failed to clone git repository '${url}': ${(err as Error).message}`);
       }
       const head = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
-      if (this.#ctx.apis.hasStatusField('ImageUpdateAutomation', 'observedSourceRevision')) status.observedSourceRevision = `${branch}@sha1:${head}`;
-      if (this.#ctx.apis.hasStatusField('ImageUpdateAutomation', 'observedPolicies')) {
+      if (this.ctx.apis.hasStatusField('ImageUpdateAutomation', 'observedSourceRevision')) status.observedSourceRevision = `${branch}@sha1:${head}`;
+      if (this.ctx.apis.hasStatusField('ImageUpdateAutomation', 'observedPolicies')) {
         status.observedPolicies = Object.fromEntries([...policies.entries()].map(([k, v]) => [k.split(':')[1]!, { name: v.name, tag: v.tag, ...(v.digest ? { digest: v.digest } : {}) }]));
       }
       const changes = await applySettersInTree(work, spec.update?.path ?? './', policies);
-      status.lastAutomationRunTime = this.#ctx.clock.nowRfc3339();
+      status.lastAutomationRunTime = this.ctx.clock.nowRfc3339();
       if (changes.length === 0) {
         conditions.markTrue('Ready', 'Succeeded', 'repository up-to-date');
         pass.log('no changes made in working directory; no commit');
@@ -83,7 +79,7 @@ export class ImageUpdateAutomationReconciler implements KindReconciler {
         throw new FluxError('GitOperationFailed', `failed to push to remote: ${(err as Error).message}`);
       }
       status.lastPushCommit = commit;
-      status.lastPushTime = this.#ctx.clock.nowRfc3339();
+      status.lastPushTime = this.ctx.clock.nowRfc3339();
       const ready = `pushed commit '${commit.slice(0, 7)}' to branch '${pushBranch}'`;
       conditions.markTrue('Ready', 'Succeeded', ready);
       pass.event('Normal', 'Succeeded', `${ready}\n${message}`);
@@ -99,7 +95,7 @@ export class ImageUpdateAutomationReconciler implements KindReconciler {
     const namespace = ref.namespace ?? pass.namespace;
     const source =
       (ref.kind ?? 'GitRepository') === 'GitRepository'
-        ? this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace, name: ref.name })
+        ? this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace, name: ref.name })
         : undefined;
     if (!source) {
       throw new FluxError('SourceNotFound', `failed to get source: gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`);
@@ -110,7 +106,7 @@ export class ImageUpdateAutomationReconciler implements KindReconciler {
   #credentials(pass: Pass, source: KubeObject): GitCredentials | undefined {
     const name = source.spec?.secretRef?.name as string | undefined;
     if (!name) return undefined;
-    const data = readSecret(this.#ctx.kube, source.metadata.namespace ?? pass.namespace, name);
+    const data = readSecret(this.ctx.kube, source.metadata.namespace ?? pass.namespace, name);
     if (!data) throw new FluxError('AuthenticationFailed', `failed to get secret '${source.metadata.namespace}/${name}': ${notFoundMessage('secrets', name)}`);
     return { username: data.username, password: data.password, bearerToken: data.bearerToken };
   }
@@ -120,7 +116,7 @@ export class ImageUpdateAutomationReconciler implements KindReconciler {
     const selector = pass.spec.policySelector?.matchLabels as Record<string, string> | undefined;
     const labelSelector = selector ? Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
     const out = new Map<string, PolicyResult>();
-    const policies = this.#ctx.kube.list({ apiVersion: this.#ctx.apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy', namespace: pass.namespace }, { labelSelector });
+    const policies = this.ctx.kube.list({ apiVersion: this.ctx.apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy', namespace: pass.namespace }, { labelSelector });
     for (const p of policies) {
       const ready = (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
       const ref = p.status?.latestRef as PolicyResult | undefined;

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pinnedTool } from '../../../lib/tools.ts';
 import { parseFault } from '../../faults/faults.ts';
 import { DEFAULT_REQUEUE_DEPENDENCY_MS, requeueDependencyMs } from './kustomization.ts';
 import { condition, isReady, Testbed, waitGone, type TestRepo } from './testbed.ts';
@@ -136,6 +140,43 @@ describe('Kustomization (kustomize-controller)', () => {
     bed.kube.delete({ ...KS, name: 'apps' });
     await waitGone(bed, { ...KS, name: 'apps' });
     await waitGone(bed, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' });
+  });
+});
+
+describe('Kustomization builds', () => {
+  it('runs kubectl kustomize again only for a new artifact or new kustomize fields, not for a periodic pass or a request', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kustomize-calls-'));
+    const calls = path.join(dir, 'calls');
+    const kubectl = path.join(dir, 'kubectl');
+    await writeFile(kubectl, `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${await pinnedTool('kubectl')}' "$@"\n`, { mode: 0o755 });
+    const counted = async () => (await readFile(calls, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('kustomize ')).length;
+    const bed = await Testbed.create('2.9', { tools: { kubectl } });
+    try {
+      const repo = await bed.repo('gitops', { 'apps/a.yaml': cm('a') });
+      bed.apply({ ...GR, metadata: { name: 'gitops', namespace: 'flux-system' }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } } });
+      bed.apply({ ...KS, metadata: { name: 'apps', namespace: 'flux-system' }, spec: { interval: '10m', path: './apps', prune: true, targetNamespace: 'flux-system', sourceRef: { kind: 'GitRepository', name: 'gitops' } } });
+      await bed.waitFor({ ...KS, name: 'apps' }, isReady, 'to be Ready');
+      assert.equal(await counted(), 1);
+
+      const token = `req-${Date.now()}`;
+      bed.kube.patch({ ...KS, name: 'apps' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o), 'to handle the request');
+      assert.equal(await counted(), 1, 'the same artifact and spec reuse the build');
+
+      bed.kube.patch({ ...KS, name: 'apps' }, { spec: { namePrefix: 'p-' } }, 'merge');
+      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.observedGeneration === o.metadata.generation && isReady(o), 'to apply the new spec');
+      assert.equal(await counted(), 2);
+      assert.ok(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flux-system', name: 'p-a' }), 'the new build is applied');
+
+      const next = await repo.commit({ 'apps/b.yaml': cm('b') }, 'add b');
+      bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
+      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastAppliedRevision === `main@sha1:${next}` && isReady(o), 'to apply the new revision');
+      assert.equal(await counted(), 3);
+      assert.ok(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flux-system', name: 'p-b' }));
+    } finally {
+      await bed.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

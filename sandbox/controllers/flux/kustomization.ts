@@ -27,7 +27,7 @@ import { Applier, changeSetMessage, type ChangeSetEntry } from './apply.ts';
 import type { FluxContext } from './context.ts';
 import { durationMs, formatGoDuration } from './duration.ts';
 import { applyCommonMetadata, kustomizeBuild, prepareKustomization, substitute, substitutionVariables } from './kustomize-build.ts';
-import type { KindReconciler, Pass } from './reconciler.ts';
+import { FluxReconciler, watchReferrers, type Pass } from './reconciler.ts';
 import { RolloutWaiter } from './rollout.ts';
 
 const NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
@@ -73,17 +73,15 @@ export function requeueDependencyMs(kube: FluxContext['kube']): number {
 }
 
 /** Reconciles Kustomization objects. */
-export class KustomizationReconciler implements KindReconciler {
-  readonly kind = 'Kustomization' as const;
-  readonly controller = 'kustomization';
-  readonly deployment = 'kustomize-controller' as const;
-  readonly #ctx: FluxContext;
+export class KustomizationReconciler extends FluxReconciler {
   readonly #applier: Applier;
   readonly #waiter: RolloutWaiter;
+  /** The last successful build per Kustomization (`namespace/name`): its inputs and `kubectl kustomize`'s objects. */
+  readonly #builds = new Map<string, { inputs: string; objects: KubeObject[] }>();
   #abort = new AbortController();
 
   constructor(ctx: FluxContext) {
-    this.#ctx = ctx;
+    super(ctx, 'Kustomization', 'kustomize-controller');
     this.#applier = new Applier(ctx.kube);
     this.#waiter = new RolloutWaiter(ctx.kube, ctx.clock);
   }
@@ -95,15 +93,14 @@ export class KustomizationReconciler implements KindReconciler {
   }
 
   watches(controller: Controller): void {
-    const { kube, apis } = this.#ctx;
-    controller.watch(kube, { apiVersion: apis.apiVersion('GitRepository'), kind: 'GitRepository' }, {
-      predicate: (prev, next) => prev?.status?.artifact?.revision !== next.status?.artifact?.revision,
-      map: (repo) =>
-        kube
-          .list({ apiVersion: apis.apiVersion('Kustomization'), kind: 'Kustomization' })
-          .filter((k) => k.spec?.sourceRef?.kind === 'GitRepository' && k.spec?.sourceRef?.name === repo.metadata.name && (k.spec?.sourceRef?.namespace ?? k.metadata.namespace) === repo.metadata.namespace)
-          .map((k) => `${k.metadata.namespace}/${k.metadata.name}`),
-    });
+    watchReferrers(
+      controller,
+      this.ctx,
+      'Kustomization',
+      'GitRepository',
+      (prev, next) => prev?.status?.artifact?.revision !== next.status?.artifact?.revision,
+      (k, repo) => k.spec?.sourceRef?.kind === 'GitRepository' && k.spec?.sourceRef?.name === repo.metadata.name && (k.spec?.sourceRef?.namespace ?? k.metadata.namespace) === repo.metadata.namespace,
+    );
   }
 
   async reconcile(pass: Pass): Promise<ReconcileResult> {
@@ -137,32 +134,19 @@ export class KustomizationReconciler implements KindReconciler {
     pass.progressing(`Fetching manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`, newWork ? 'Reconciliation in progress' : undefined);
     status.lastAttemptedRevision = revision;
 
-    await mkdir(path.join(this.#ctx.stateDir, 'tmp'), { recursive: true });
-    const tmp = await mkdtemp(path.join(this.#ctx.stateDir, 'tmp', 'kustomization-'));
+    const built = await this.#build(pass, source.status.artifact, timeout, revision);
     let objects: KubeObject[];
     try {
-      await this.#ctx.storage.extract(source.status.artifact.path, tmp);
-      const dir = path.resolve(tmp, spec.path ?? './');
-      if (!dir.startsWith(tmp) || !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
-        throw new StepFailure('ArtifactFailed', `kustomization path not found: stat ${dir}: no such file or directory`);
-      }
-      pass.progressing(`Building manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`);
-      try {
-        await prepareKustomization(dir, spec);
-        objects = await kustomizeBuild(this.#ctx.tools.kubectl, dir, timeout);
-        objects = applyCommonMetadata(objects, spec.commonMetadata);
-        if (spec.postBuild) objects = substitute(objects, substitutionVariables(this.#ctx.kube, pass.namespace, spec.postBuild));
-      } catch (err) {
-        throw new StepFailure('BuildFailed', `kustomize build failed: ${(err as Error).message}`);
-      }
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
+      objects = applyCommonMetadata(structuredClone(built), spec.commonMetadata);
+      if (spec.postBuild) objects = substitute(objects, substitutionVariables(this.ctx.kube, pass.namespace, spec.postBuild));
+    } catch (err) {
+      throw new StepFailure('BuildFailed', `kustomize build failed: ${(err as Error).message}`);
     }
 
     const owner = { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace };
     const prepared = this.#applier.prepare(objects, { namespace: spec.targetNamespace, forceNamespace: Boolean(spec.targetNamespace), labels: owner });
     // `apply-delay=<d>`: a slow apply (a loaded API server, many objects), on the cluster clock.
-    await delayOn(this.#ctx.clock, Number(this.#ctx.faults.active('apply-delay')?.value ?? 0));
+    await delayOn(this.ctx.clock, Number(this.ctx.faults.active('apply-delay')?.value ?? 0));
     let changes: ChangeSetEntry[];
     try {
       changes = this.#applier.apply(prepared, this.deployment);
@@ -192,7 +176,49 @@ export class KustomizationReconciler implements KindReconciler {
     return { requeueAfterMs: interval };
   }
 
+  /**
+   * `kubectl kustomize` over the artifact's `spec.path`, with the spec's kustomize fields folded in. The output
+   * depends only on the artifact and those fields, so it is kept per Kustomization and built again only when they
+   * change: the periodic passes (every `interval`, 3s in the seeded repo, for each Kustomization) and a
+   * `reconcile.fluxcd.io/requestedAt` request then cost no tar extraction and no kubectl process, so the
+   * controller's reaction does not wait on a busy machine's process start-up. (Remote bases in a kustomization
+   * file are fetched again only with a new artifact.) The status messages are those of a real build.
+   */
+  async #build(pass: Pass, artifact: { path: string; revision: string; digest?: string }, timeout: number, revision: string): Promise<KubeObject[]> {
+    const { spec } = pass;
+    const inputs = JSON.stringify([artifact.path, artifact.revision, artifact.digest, spec.path, spec.targetNamespace, spec.namePrefix, spec.nameSuffix, spec.patches, spec.images, spec.components]);
+    const key = `${pass.namespace}/${pass.name}`;
+    const building = `Building manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`;
+    const cached = this.#builds.get(key);
+    if (cached?.inputs === inputs) {
+      pass.progressing(building);
+      return cached.objects;
+    }
+    await mkdir(path.join(this.ctx.stateDir, 'tmp'), { recursive: true });
+    const tmp = await mkdtemp(path.join(this.ctx.stateDir, 'tmp', 'kustomization-'));
+    try {
+      await this.ctx.storage.extract(artifact.path, tmp);
+      const dir = path.resolve(tmp, spec.path ?? './');
+      if (!dir.startsWith(tmp) || !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+        throw new StepFailure('ArtifactFailed', `kustomization path not found: stat ${dir}: no such file or directory`);
+      }
+      pass.progressing(building);
+      let objects: KubeObject[];
+      try {
+        await prepareKustomization(dir, spec);
+        objects = await kustomizeBuild(this.ctx.tools.kubectl, dir, timeout);
+      } catch (err) {
+        throw new StepFailure('BuildFailed', `kustomize build failed: ${(err as Error).message}`);
+      }
+      this.#builds.set(key, { inputs, objects });
+      return objects;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
   async finalize(pass: Pass): Promise<void> {
+    this.#builds.delete(`${pass.namespace}/${pass.name}`);
     if (!pass.spec.prune || pass.spec.suspend) return;
     const entries = (pass.status.inventory?.entries ?? []) as Array<{ id: string; v: string }>;
     const deleted = this.#applier.prune(entries, [], { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace });
@@ -205,11 +231,11 @@ export class KustomizationReconciler implements KindReconciler {
     const name = `${ref.kind}/${namespace}/${ref.name}`;
     const source =
       ref.kind === 'GitRepository'
-        ? this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace, name: ref.name })
+        ? this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace, name: ref.name })
         : undefined;
     if (!source) throw new StepFailure('ArtifactFailed', `Source '${name}' not found`);
     if (!source.status?.artifact) {
-      const after = requeueDependencyMs(this.#ctx.kube);
+      const after = requeueDependencyMs(this.ctx.kube);
       const message = `Source artifact not found, retrying in ${formatGoDuration(after)}`;
       throw new Requeue('ArtifactFailed', message, message, after);
     }
@@ -220,13 +246,13 @@ export class KustomizationReconciler implements KindReconciler {
   #checkDependencies(pass: Pass, source: KubeObject): void {
     const deps = (pass.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>;
     if (deps.length === 0) return;
-    const after = requeueDependencyMs(this.#ctx.kube);
+    const after = requeueDependencyMs(this.ctx.kube);
     const wait = (message: string) => new Requeue('DependencyNotReady', message, `Dependencies do not meet ready condition, retrying in ${formatGoDuration(after)}`, after);
     const ownRef = pass.spec.sourceRef ?? {};
     for (const dep of deps) {
       const namespace = dep.namespace ?? pass.namespace;
       const id = `${namespace}/${dep.name}`;
-      const obj = this.#ctx.kube.get({ apiVersion: this.#ctx.apis.apiVersion('Kustomization'), kind: 'Kustomization', namespace, name: dep.name });
+      const obj = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('Kustomization'), kind: 'Kustomization', namespace, name: dep.name });
       if (!obj) throw wait(`dependency '${id}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`);
       const conditions = (obj.status?.conditions ?? []) as Array<{ type: string; status: string }>;
       if (conditions.length === 0 || obj.status?.observedGeneration !== obj.metadata.generation) throw wait(`dependency '${id}' is not ready`);
@@ -252,20 +278,20 @@ export class KustomizationReconciler implements KindReconciler {
       conditions.delete('Healthy');
       return;
     }
-    const started = this.#ctx.clock.now().getTime();
+    const started = this.ctx.clock.now().getTime();
     pass.progressing(`Running health checks for revision ${pass.status.lastAttemptedRevision} with a timeout of ${formatGoDuration(timeout)}`);
     const result = await this.#waiter.wait(targets, timeout, this.#abort.signal);
     if (!result.ready) {
-      const message = `health check failed after ${formatGoDuration(this.#ctx.clock.now().getTime() - started)}: timeout waiting for: [${result.pending.join(', ')}]`;
+      const message = `health check failed after ${formatGoDuration(this.ctx.clock.now().getTime() - started)}: timeout waiting for: [${result.pending.join(', ')}]`;
       conditions.markFalse('Healthy', 'HealthCheckFailed', message);
       throw new StepFailure('HealthCheckFailed', message);
     }
-    conditions.markTrue('Healthy', 'Succeeded', `Health check passed in ${formatGoDuration(this.#ctx.clock.now().getTime() - started)}`);
+    conditions.markTrue('Healthy', 'Succeeded', `Health check passed in ${formatGoDuration(this.ctx.clock.now().getTime() - started)}`);
   }
 
   #recordHistory(pass: Pass, digest: string, status: string, revision: string): void {
-    if (!this.#ctx.apis.hasStatusField('Kustomization', 'history')) return;
-    const now = this.#ctx.clock.nowRfc3339();
+    if (!this.ctx.apis.hasStatusField('Kustomization', 'history')) return;
+    const now = this.ctx.clock.nowRfc3339();
     const duration = formatGoDuration(this.#elapsed(pass));
     const history = [...((pass.status.history ?? []) as Array<Record<string, any>>)];
     const i = history.findIndex((h) => h.digest === digest && h.lastReconciledStatus === status);
@@ -279,7 +305,7 @@ export class KustomizationReconciler implements KindReconciler {
   }
 
   #elapsed(pass: Pass): number {
-    return Math.round(this.#ctx.clock.now().getTime() - pass.started);
+    return Math.round(this.ctx.clock.now().getTime() - pass.started);
   }
 }
 

@@ -12,8 +12,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isApiError, type KubeObject } from '../../kube/types.ts';
-import type { Controller, ReconcileResult } from '../manager.ts';
-import { splitKey } from '../manager.ts';
+import type { Controller, ReconcileResult, WatchPredicate } from '../manager.ts';
+import { objectKey, splitKey } from '../manager.ts';
 import type { FluxApis, FluxKind } from './apis.ts';
 import { Conditions } from './conditions.ts';
 import type { FluxContext, FluxDeployment } from './context.ts';
@@ -47,6 +47,26 @@ export interface KindReconciler {
   finalize?(pass: Pass): Promise<void>;
   /** Extra watches (sources, dependencies) beyond the kind's own. */
   watches?(controller: Controller): void;
+}
+
+/**
+ * What every kind's reconciler holds: its kind, its controller-runtime name (the lower-case kind, as in log lines
+ * and `pause=`), the Deployment it runs in, and the shared context.
+ */
+export abstract class FluxReconciler implements KindReconciler {
+  readonly kind: FluxKind;
+  readonly controller: string;
+  readonly deployment: FluxDeployment;
+  protected readonly ctx: FluxContext;
+
+  constructor(ctx: FluxContext, kind: FluxKind, deployment: FluxDeployment) {
+    this.ctx = ctx;
+    this.kind = kind;
+    this.controller = kind.toLowerCase();
+    this.deployment = deployment;
+  }
+
+  abstract reconcile(pass: Pass): Promise<ReconcileResult>;
 }
 
 /** An error with the Flux reason it should be reported under. */
@@ -134,6 +154,11 @@ export class Pass {
     }
   }
 
+  /** On a new generation, Reconciling `processing object: new generation <old> -> <new>`, written at once. */
+  progressingOnNewGeneration(): void {
+    if (this.newGeneration) this.progressing(`processing object: new generation ${this.status.observedGeneration ?? -1} -> ${this.generation}`);
+  }
+
   /** Marks Reconciling (and optionally Ready=Unknown) and writes the status at once, to show progress. */
   progressing(message: string, readyUnknown?: string): void {
     this.conditions.markReconciling('Progressing', message);
@@ -155,6 +180,30 @@ export class Pass {
       if (!isApiError(err, 404)) throw err;
     }
   }
+}
+
+/**
+ * Watches objects of kind `watched` and, when `changed` says one moved on, enqueues the objects of kind `own` that
+ * `refersTo` it: what Flux controllers set up with `Watches(source, EnqueueRequestsFromMapFunc(…))` over an index
+ * of references (a source's artifact for Kustomizations and HelmCharts, a scan for ImagePolicies, …).
+ */
+export function watchReferrers(
+  controller: Controller,
+  ctx: FluxContext,
+  own: FluxKind,
+  watched: FluxKind,
+  changed: WatchPredicate,
+  refersTo: (obj: KubeObject, target: KubeObject) => boolean,
+): void {
+  const { kube, apis } = ctx;
+  controller.watch(kube, { apiVersion: apis.apiVersion(watched), kind: watched }, {
+    predicate: changed,
+    map: (target) =>
+      kube
+        .list({ apiVersion: apis.apiVersion(own), kind: own })
+        .filter((obj) => refersTo(obj, target))
+        .map(objectKey),
+  });
 }
 
 /**
