@@ -108,6 +108,8 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
     assert.equal(bed.flux.controller('gitrepository')!.paused, false, 'armed only: still reconciling');
     bed.faults.fire('git-push', 'test push');
     assert.equal(bed.flux.controller('gitrepository')!.paused, true);
+    // A pass already running when the fault fired finishes (a paused controller starts none): let it land first.
+    await bed.flux.controller('gitrepository')!.idle();
     const before = bed.kube.get(ref)!;
     const token = request();
     await bed.flux.controller('gitrepository')!.idle();
