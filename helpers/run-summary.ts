@@ -74,7 +74,7 @@ export interface SummaryInput {
   status: 'passed' | 'failed' | 'timedout' | 'interrupted';
   startedAt: Date;
   durationMs: number;
-  /** Phase (project) names in plan order; phases with no outcome are listed as "did not run". */
+  /** Phase names in plan order (`<member>:<phase>` in a fleet); phases with no outcome are listed as "did not run". */
   phases: readonly string[];
   tests: readonly TestOutcome[];
   timing?: TimingRecord;
@@ -82,7 +82,7 @@ export interface SummaryInput {
   errors: readonly string[];
   /**
    * Fleet runs: each member's timing record and environment (`timing` and `environment` above are then unused).
-   * A member's phases are the projects named `<member>:<phase>`.
+   * A member's phases are the ones named `<member>:<phase>`.
    */
   members?: ReadonlyArray<{ name: string; timing?: TimingRecord; environment: Readonly<Record<string, string>> }>;
 }
