@@ -120,6 +120,9 @@ try {
 } catch (err) {
   fail(err);
 }
+// Playwright's --shard splits test files, so it would cut a target's phases apart (the later ones on another machine,
+// ungated by the earlier ones' failure): whole targets only, through E2E_FLEET_SHARD.
+if (process.argv.some((a) => a === '--shard' || a.startsWith('--shard='))) refuse('--shard would split a target\'s phases across machines: shard a fleet by member with E2E_FLEET_SHARD=I/N instead');
 if (env.E2E_FLEET_SHARD && !fleet) refuse(`E2E_FLEET_SHARD=${env.E2E_FLEET_SHARD}: only a fleet (E2E_TARGET naming a fleet file) can be sharded by member`);
 let shardMembers: Fleet['members'] = [];
 try {

@@ -37,7 +37,7 @@ describe('SummaryReporter', () => {
     writeFileSync(path.join(runDir, 'environment.json'), JSON.stringify({ 'Run id': 'r1', Target: 'kind (targets/kind.yaml)', 'Flux controllers': 'source-controller v1.9.4' }));
     const failedStep = { title: 'GitRepository at the pushed SHA', category: 'test.step', error: { message: 'x' }, steps: [] };
     const { json, md, options } = run(runDir, [
-      testCase('00-preflight', 'preflight', { status: 'passed' }),
+      testCase('00-preflight', 'preflight', { status: 'passed', startTime: new Date(T0), steps: [{ title: 'Before Hooks', category: 'hook', startTime: new Date(T0), duration: 250, steps: [] }] }),
       // Declared by a helper, run in (and part of) the phase whose spec calls it.
       testCase('01-initial-deploy', 'stays true', { status: 'skipped' }, 'plan', '/suite/fixtures/stays-true-test.ts'),
       testCase('03-git-update', 'git update', { status: 'failed', errors: [{ message: '\u001b[31mExpected sync\u001b[39m\nline 2' }], steps: [{ title: 'outer', category: 'test.step', error: { message: 'x' }, steps: [failedStep] }] }),
@@ -56,6 +56,8 @@ describe('SummaryReporter', () => {
       '06-rollback did not run 0',
       'teardown passed 2',
     ]);
+    // The phase's own code began when its first test's fixtures were set up.
+    assert.deepEqual([json.phases[0].startedAt, json.phases[0].bodyStartedAt], [new Date(T0).toISOString(), new Date(T0 + 250).toISOString()]);
     assert.equal(json.target, 'kind (targets/kind.yaml)');
     assert.match(json.fluxLine, /^2\.9/);
     assert.deepEqual(json.firstFailure, { phase: '03-git-update', test: 'git update', criterion: 'GitRepository at the pushed SHA', message: 'Expected sync\nline 2' });

@@ -128,6 +128,8 @@ function outcome(test: TestCase, phase: string): TestOutcome {
   const last: TestResult | undefined = test.results[test.results.length - 1];
   const step = last ? failedStep(last.steps) : undefined;
   const message = firstLines(last?.errors[0]?.message ?? last?.errors[0]?.value);
+  // Playwright's "Before Hooks" step holds the fixtures' and hooks' set-up: the test's own code begins at its end.
+  const setUp = last?.steps.find((s) => s.category === 'hook' && s.title === 'Before Hooks');
   return {
     phase,
     title: test.title,
@@ -136,6 +138,7 @@ function outcome(test: TestCase, phase: string): TestOutcome {
     ...(step ? { criterion: step.title } : {}),
     ...(message ? { message } : {}),
     ...(last?.startTime && last.status !== 'skipped' ? { startedAt: last.startTime.getTime() } : {}),
+    ...(setUp && !setUp.error && last?.status !== 'skipped' ? { bodyStartedAt: setUp.startTime.getTime() + setUp.duration } : {}),
   };
 }
 
