@@ -17,7 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Under reports/ (ignored by git) so the stub specs resolve @playwright/test from the project's node_modules.
 mkdirSync(path.join(root, 'reports'), { recursive: true });
 const dir = mkdtempSync(path.join(root, 'reports', '.fleet-chains-'));
-after(() => process.env.KEEP_FLEET_CHAINS || rmSync(dir, { recursive: true, force: true }));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface ProjectShape {
   name: string;
