@@ -1,7 +1,7 @@
 /**
  * Node's on-disk compile cache (`module.enableCompileCache`, Node ≥ 22.1) for the runner and every process it
- * starts. Playwright starts a new worker process for every phase (a worker never outlives its project), and each
- * compiles the same ~1,000 modules again (Playwright's own bundles, @kubernetes/client-node's generated models, the
+ * starts. Playwright starts a worker process per target (and again after a failed test), and each compiles the
+ * same ~1,000 modules again (Playwright's own bundles, @kubernetes/client-node's generated models, the
  * suite): measured in a phase worker, compiling took ~0.7 s of its ~1.5 s CPU before the first test, ~0.15 s with
  * the cache. Setting `NODE_COMPILE_CACHE` hands the cache to the workers (and the sandbox CLI) from their first
  * line. Imported first by playwright.config.ts, for its side effect. A user's own `NODE_COMPILE_CACHE` is kept, and

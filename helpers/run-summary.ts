@@ -26,6 +26,8 @@ export interface TestOutcome {
   message?: string;
   /** When the test began (epoch ms); absent for a test that did not run. */
   startedAt?: number;
+  /** When its own code began, after its fixtures and hooks set up (epoch ms); absent when it did not get there. */
+  bodyStartedAt?: number;
 }
 
 export interface BudgetResult {
@@ -58,8 +60,11 @@ export interface RunSummary {
   fluxLine: string;
   startedAt: string;
   durationMs: number;
-  /** `startedAt`/`endedAt` (ISO): the first test's start and the last test's end, when the phase ran. */
-  phases: Array<{ name: string; verdict: PhaseVerdict; tests: number; failed: number; durationMs: number; startedAt?: string; endedAt?: string }>;
+  /**
+   * `startedAt`/`endedAt` (ISO): the first test's start and the last test's end, when the phase ran; `bodyStartedAt`:
+   * when the first test's own code began, its fixtures set up (what a phase change costs ends there).
+   */
+  phases: Array<{ name: string; verdict: PhaseVerdict; tests: number; failed: number; durationMs: number; startedAt?: string; endedAt?: string; bodyStartedAt?: string }>;
   /** Every budget; in a fleet run every member's, each with its `member`. */
   budgets: BudgetResult[];
   /** Fleet runs: every member, in the fleet file's order. */
@@ -74,7 +79,7 @@ export interface SummaryInput {
   status: 'passed' | 'failed' | 'timedout' | 'interrupted';
   startedAt: Date;
   durationMs: number;
-  /** Phase (project) names in plan order; phases with no outcome are listed as "did not run". */
+  /** Phase names in plan order (`<member>:<phase>` in a fleet); phases with no outcome are listed as "did not run". */
   phases: readonly string[];
   tests: readonly TestOutcome[];
   timing?: TimingRecord;
@@ -82,7 +87,7 @@ export interface SummaryInput {
   errors: readonly string[];
   /**
    * Fleet runs: each member's timing record and environment (`timing` and `environment` above are then unused).
-   * A member's phases are the projects named `<member>:<phase>`.
+   * A member's phases are the ones named `<member>:<phase>`.
    */
   members?: ReadonlyArray<{ name: string; timing?: TimingRecord; environment: Readonly<Record<string, string>> }>;
 }
@@ -98,7 +103,8 @@ export function buildRunSummary(input: SummaryInput): RunSummary {
     const verdict: PhaseVerdict = failed > 0 ? 'failed' : ran ? 'passed' : 'did not run';
     const started = tests.filter((t) => t.startedAt !== undefined && t.status !== 'skipped');
     const times = started.length > 0 ? { startedAt: iso(Math.min(...started.map((t) => t.startedAt!))), endedAt: iso(Math.max(...started.map((t) => t.startedAt! + t.durationMs))) } : {};
-    return { name, verdict, tests: tests.length, failed, durationMs: tests.reduce((sum, t) => sum + t.durationMs, 0), ...times };
+    const firstBody = [...started].sort((a, b) => a.startedAt! - b.startedAt!)[0]?.bodyStartedAt;
+    return { name, verdict, tests: tests.length, failed, durationMs: tests.reduce((sum, t) => sum + t.durationMs, 0), ...times, ...(firstBody === undefined ? {} : { bodyStartedAt: iso(firstBody) }) };
   });
   const first = input.phases.flatMap((p) => input.tests.filter((t) => t.phase === p && FAILED.has(t.status)))[0];
   const failed = input.status !== 'passed' || phases.some((p) => p.verdict === 'failed');

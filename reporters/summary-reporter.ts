@@ -15,6 +15,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { budgetMetrics } from '../helpers/budget-trend.ts';
 import { buildRunSummary, runSummaryMarkdown, type TestOutcome } from '../helpers/run-summary.ts';
+import { PLAN_PHASES, phaseId, phaseOfFile } from '../fixtures/phase-gate.ts';
 import { parseTimingRecord, type TimingRecord } from '../helpers/timing-record.ts';
 
 export interface SummaryReporterOptions {
@@ -80,8 +81,9 @@ export default class SummaryReporter implements Reporter {
       status: result.status,
       startedAt: result.startTime,
       durationMs: result.duration,
-      phases: this.#config?.projects.map((p) => p.name) ?? [],
-      tests: this.#suite?.allTests().map(outcome) ?? [],
+      // Every target's phases in plan order, named as when every phase was a project (`<member>:<phase>` in a fleet).
+      phases: this.#config?.projects.flatMap((p) => PLAN_PHASES.map((phase) => phaseId(this.#member(p.name), phase))) ?? [],
+      tests: this.#suite?.allTests().map((t) => outcome(t, phaseId(this.#member(t.parent.project()?.name), phaseOfFile(specFileOf(t))))) ?? [],
       ...(timing ? { timing } : {}),
       environment: readJson(path.join(runDir, 'environment.json')) ?? {},
       errors,
@@ -93,6 +95,11 @@ export default class SummaryReporter implements Reporter {
     if (timing && existsSync(allureResults)) {
       writeFileSync(path.join(allureResults, 'gitops-budgets-perf.json'), JSON.stringify(budgetMetrics(timing), null, 2) + '\n');
     }
+  }
+
+  /** The fleet member a project runs (projects are named after them); none for a single target. */
+  #member(project: string | undefined): string | undefined {
+    return this.#options.members ? project : undefined;
   }
 
   #readTiming(file: string, errors: string[]): TimingRecord | undefined {
@@ -109,18 +116,29 @@ export default class SummaryReporter implements Reporter {
   }
 }
 
-function outcome(test: TestCase): TestOutcome {
+/** The spec file a test runs in; a test declared by a helper (the stays-true tests) belongs to the spec calling it. */
+function specFileOf(test: TestCase): string {
+  let suite: Suite | undefined = test.parent;
+  while (suite && suite.type !== 'file') suite = suite.parent;
+  return suite?.location?.file ?? test.location.file;
+}
+
+/** A test's outcome; its phase comes from its spec file (fixtures/phase-gate.ts), not its project. */
+function outcome(test: TestCase, phase: string): TestOutcome {
   const last: TestResult | undefined = test.results[test.results.length - 1];
   const step = last ? failedStep(last.steps) : undefined;
   const message = firstLines(last?.errors[0]?.message ?? last?.errors[0]?.value);
+  // Playwright's "Before Hooks" step holds the fixtures' and hooks' set-up: the test's own code begins at its end.
+  const setUp = last?.steps.find((s) => s.category === 'hook' && s.title === 'Before Hooks');
   return {
-    phase: test.parent.project()?.name ?? '?',
+    phase,
     title: test.title,
     status: last?.status ?? 'skipped',
     durationMs: last?.duration ?? 0,
     ...(step ? { criterion: step.title } : {}),
     ...(message ? { message } : {}),
     ...(last?.startTime && last.status !== 'skipped' ? { startedAt: last.startTime.getTime() } : {}),
+    ...(setUp && !setUp.error && last?.status !== 'skipped' ? { bodyStartedAt: setUp.startTime.getTime() + setUp.duration } : {}),
   };
 }
 

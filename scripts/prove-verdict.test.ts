@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ProveCase } from './prove-cases.ts';
 import { firstFailure, verdictOf } from './prove-verdict.ts';
 
-const test = (title: string, project: string, status: string, result: Record<string, unknown>) => ({ title, tests: [{ projectName: project, status, results: [result] }] });
+const test = (title: string, phase: string, status: string, result: Record<string, unknown>) => ({ title, file: `${phase === 'teardown' ? 'budgets' : phase}.spec.ts`, tests: [{ projectName: 'plan', status, results: [result] }] });
 const report = (...specs: unknown[]) => ({ suites: [{ title: 'file', specs: [], suites: [{ title: 'inner', specs }] }] });
 const fault: ProveCase = { name: 'rolling-update', criterion: 'Recreate prevents the GPU deadlock', sandboxArgs: ['--fault', 'strategy=RollingUpdate'], expect: { test: 'upgrade:', message: /GPU deadlock/ } };
 const run = (r: unknown) => ({ exitCode: 1, report: r, wallMs: 1_000, firstFailure: firstFailure(r), consoleTail: '' });
@@ -20,7 +20,15 @@ describe('prove verdicts', () => {
   });
 
   it('is caught when the right test fails first in the right words', () => {
-    assert.equal(verdictOf(fault, run(report(upgradeFailed))).verdict, 'caught');
+    const v = verdictOf(fault, run(report(upgradeFailed)));
+    assert.equal(v.verdict, 'caught');
+    // Named by its phase (the spec file), not by its project (the target).
+    assert.equal(v.failedTest, '04-upgrade: upgrade: Helm upgrades the release');
+    assert.equal(verdictOf(fault, run(report(budgetFailed))).failedTest, 'teardown: budget: GitOps flow');
+    // A test a helper declares belongs to the spec file whose suite holds it.
+    const staysTrue = { ...test('stays true after the upgrade: x', '05-verify', 'unexpected', { status: 'failed' }), file: '../fixtures/stays-true-test.ts' };
+    const moved = verdictOf(fault, run({ suites: [{ title: '05-verify.spec.ts', file: '05-verify.spec.ts', specs: [staysTrue] }] }));
+    assert.equal(moved.failedTest, '05-verify: stays true after the upgrade: x');
   });
 
   it('is misnamed when another test fails first, late on a timeout, missed when all pass', () => {

@@ -3,12 +3,14 @@
  * the case's expected catch — the right test, the right words, and on the event rather than after a timeout.
  */
 import { stripVTControlCharacters } from 'node:util';
+import { phaseOfFile } from '../fixtures/phase-gate.ts';
 import type { ProveCase } from './prove-cases.ts';
 
 /** The failing test that started first. */
 export interface FirstFailure {
   title: string;
-  project: string;
+  /** The phase, from the spec file (fixtures/phase-gate.ts): `04-upgrade`, `teardown`. */
+  phase: string;
   message: string;
   durationMs: number;
   /** Failed by a timeout (a wait's or Playwright's), not by what the cluster announced. */
@@ -42,27 +44,30 @@ interface JsonTest {
 }
 interface JsonSpec {
   title: string;
+  file?: string;
   tests?: JsonTest[];
 }
 interface JsonSuite {
   title?: string;
+  file?: string;
   specs?: JsonSpec[];
   suites?: JsonSuite[];
 }
 
 const TIMEOUT = /Timed out after|Test timeout of \d+ms exceeded|timeout of \d+ms/i;
 
-function* specs(suites: readonly JsonSuite[] = []): Generator<JsonSpec> {
+/** Every spec with the spec file it runs in (its top suite's: a helper may declare tests for the spec calling it). */
+function* specs(suites: readonly JsonSuite[] = [], file?: string): Generator<{ spec: JsonSpec; file: string | undefined }> {
   for (const s of suites) {
-    yield* s.specs ?? [];
-    yield* specs(s.suites);
+    for (const spec of s.specs ?? []) yield { spec, file: file ?? s.file ?? spec.file };
+    yield* specs(s.suites, file ?? s.file);
   }
 }
 
 /** The failed test that started first, or undefined when none failed. */
 export function firstFailure(report: unknown): FirstFailure | undefined {
   const failures: Array<FirstFailure & { startedAt: number }> = [];
-  for (const spec of specs((report as { suites?: JsonSuite[] } | undefined)?.suites)) {
+  for (const { spec, file } of specs((report as { suites?: JsonSuite[] } | undefined)?.suites)) {
     for (const t of spec.tests ?? []) {
       if (t.status !== 'unexpected') continue;
       const r = (t.results ?? []).find((x) => x.status === 'failed' || x.status === 'timedOut') ?? t.results?.[0];
@@ -71,7 +76,7 @@ export function firstFailure(report: unknown): FirstFailure | undefined {
       const message = stripVTControlCharacters(r.errors?.[0]?.message ?? r.error?.message ?? '');
       failures.push({
         title: spec.title,
-        project: t.projectName ?? '',
+        phase: file ? phaseOfFile(file) : (t.projectName ?? ''),
         message: message.split('\n').filter((l) => l.trim()).slice(0, 2).join(' '),
         durationMs: r.duration ?? 0,
         timedOut: r.status === 'timedOut' || TIMEOUT.test(message),
@@ -90,7 +95,7 @@ export function firstFailure(report: unknown): FirstFailure | undefined {
 export function verdictOf(c: ProveCase, run: { exitCode: number; report: unknown; wallMs: number; firstFailure: FirstFailure | undefined; consoleTail: string }): CaseVerdict {
   const base = { name: c.name, criterion: c.criterion, wallMs: run.wallMs, ...(c.expect ? { expectedTest: c.expect.test } : {}) };
   const f = run.firstFailure;
-  const seen = f ? { failedTest: `${f.project}: ${f.title}`, message: f.message } : {};
+  const seen = f ? { failedTest: `${f.phase}: ${f.title}`, message: f.message } : {};
   if (!run.report) return { ...base, verdict: 'no report', ok: false, detail: `playwright exited ${run.exitCode} without a JSON report: ${run.consoleTail}` };
   if (!c.expect) {
     const ok = !f && run.exitCode === 0;

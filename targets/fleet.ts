@@ -1,6 +1,6 @@
 /**
  * Fleet profiles: one run takes the plan through several targets (edge boxes with one GPU each), one Playwright
- * project chain per member (`<member>:<phase>`), each member with its own profile, run directory, budgets and — for
+ * project per member (named after it; its phases are reported as `<member>:<phase>`), each member with its own profile, run directory, budgets and — for
  * sandbox profiles — its own sandbox (state dir and ports). A fleet file is a YAML with a top-level `fleet:` key:
  *
  *   fleet: edge-fleet
@@ -13,7 +13,7 @@
  * `overrides` replaces profile fields for one member (one profile, per-cluster differences), validated like the rest.
  *
  * Split across CI machines with `E2E_FLEET_SHARD=I/N` ({@link fleetShard}): machine I runs the I-th of N blocks of
- * members, whole chains only.
+ * members, whole members only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -31,7 +31,7 @@ export const fleetSchema = z
     members: z
       .array(
         z.strictObject({
-          name: memberName.describe('Member name: the project prefix (<name>:<phase>) and the report\'s parent suite'),
+          name: memberName.describe('Member name: its project\'s name, the phases\' prefix in reports (<name>:<phase>) and the report\'s parent suite'),
           profile: z.string().min(1).describe('Profile name in targets/ or a path'),
           sandboxArgs: z.array(z.string()).default([]).describe('Extra `gitops-sandbox up` words for this member'),
           overrides: z
@@ -66,10 +66,9 @@ export function peekFleet(nameOrPath: string | undefined): Fleet | undefined {
 /**
  * The members of shard `spec` (`I/N`, 1-based, e.g. `2/3`): the fleet's members in N contiguous blocks, the first
  * ones one larger when they do not divide evenly (3 members in 2 shards: edge-1 and edge-2, then edge-3). A member's
- * chain is never split, and each shard starts only its own members' sandboxes and reports only them. Playwright's
- * own `--shard` keeps chains whole as well (it shards the last projects and brings their dependencies along), but
- * global setup — which runs before the tests are sharded — would start every member's sandbox on every machine and
- * the summary would list the other members as not run. Throws one line for a malformed or impossible spec.
+ * phases are never split, and each shard starts only its own members' sandboxes and reports only them. Playwright's
+ * own `--shard` splits test files, so it would cut a member's phases apart (playwright.config.ts refuses it). Throws
+ * one line for a malformed or impossible spec.
  */
 export function fleetShard<T>(members: readonly T[], spec: string | undefined): T[] {
   if (spec === undefined || spec === '') return [...members];

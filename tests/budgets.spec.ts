@@ -2,7 +2,7 @@
  * The plan's timing budgets, one test each, evaluated after the flow from the checkpoints the phases recorded. A
  * phase never stops on a budget (the plan goes on); a miss fails exactly its budget's test, with the measured value,
  * the limit and — when a known Flux mechanism explains the time — the mechanism and the setting that controls it.
- * Runs in the teardown project, so it runs whatever happened to the phases; a budget whose checkpoints were never
+ * Part of the teardown phase (never gated: fixtures/phase-gate.ts), so it runs whatever happened to the phases; a budget whose checkpoints were never
  * reached (its phase failed or was skipped) is skipped with that reason, since the phase's failure is the verdict.
  */
 import { expect, test } from '../fixtures/index.ts';

@@ -31,10 +31,17 @@ describe('suiteTiming', () => {
     const t = suiteTiming(T0, timeline, phases);
     assert.equal(t.startupMs, 2400);
     assert.deepEqual(t.gaps, [
-      { between: '00-preflight → 01-initial-deploy', ms: 1100, workerMs: 900 },
-      { between: '01-initial-deploy → 02-oci-push', ms: 1200, workerMs: 1200 },
+      { between: '00-preflight → 01-initial-deploy', ms: 1100, workerMs: 900, toRequestMs: 1100 },
+      { between: '01-initial-deploy → 02-oci-push', ms: 1200, workerMs: 1200, toRequestMs: 1200 },
     ]);
     assert.equal(t.overheadMs, 2300);
+  });
+
+  it('ends a phase change where the phase\'s own code begins, when summary.json dates it', () => {
+    const dated = phases.map((p) => (p.name === '01-initial-deploy' ? { ...p, bodyStartedAt: at(5950) } : p));
+    const t = suiteTiming(T0, timeline, dated);
+    assert.deepEqual(t.gaps[0], { between: '00-preflight → 01-initial-deploy', ms: 950, workerMs: 900, toRequestMs: 1100 });
+    assert.equal(t.overheadMs, 2150);
   });
 
   it('has no start-up figure when the suite made no request after the spawn', () => {
