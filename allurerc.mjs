@@ -14,12 +14,27 @@ export default defineConfig({
   appendHistory: process.env.GITOPS_E2E_ALLURE_APPEND_HISTORY !== 'false',
   categories: {
     rules: [
-      { id: 'gpu-deadlock', name: 'GPU deadlock', matchers: { message: /GPU deadlock/ }, groupByMessage: true, expand: true },
-      { id: 'timing-budget', name: 'Timing budget exceeded', matchers: { message: /timing budget: .*(exceeded by|never reached|before)/ }, groupByMessage: true, expand: true },
+      {
+        id: 'gpu-deadlock',
+        name: 'GPU deadlock',
+        matchers: { message: /GPU deadlock/ },
+        groupByMessage: true,
+        expand: true,
+      },
+      {
+        id: 'timing-budget',
+        name: 'Timing budget exceeded',
+        matchers: { message: /timing budget: .*(exceeded by|never reached|before)/ },
+        groupByMessage: true,
+        expand: true,
+      },
       {
         id: 'infrastructure',
         name: 'Infrastructure unreachable',
-        matchers: { message: /ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|socket hang up|fetch failed|unreachable|503 Service Unavailable|no answer within|gitops-sandbox up failed/ },
+        matchers: {
+          message:
+            /ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|socket hang up|fetch failed|unreachable|503 Service Unavailable|no answer within|gitops-sandbox up failed/,
+        },
         groupByMessage: true,
       },
       { id: 'product-defects', name: 'Product defects', matchers: { statuses: ['failed'] }, groupByMessage: true },

@@ -29,7 +29,15 @@ import { sandboxArgsWithoutSandbox, sandboxRunArgs, type SandboxRunArgs } from '
 import { readMemberEnv, SANDBOX_ENV_NAMES, sandboxEnvPlaceholders } from './fixtures/global/sandbox-env.ts';
 import type { MemberMetadata, RunMetadata } from './fixtures/global/setup.ts';
 import { fleetShard, peekFleet, type Fleet } from './targets/fleet.ts';
-import { PHASE_MARGIN_MS, PHASES, PLAN_SPECS, SINGLE_PROJECT, TEARDOWN_PHASE, TEARDOWN_TIMEOUT_MS, type PhaseName } from './fixtures/phase-gate.ts';
+import {
+  PHASE_MARGIN_MS,
+  PHASES,
+  PLAN_SPECS,
+  SINGLE_PROJECT,
+  TEARDOWN_PHASE,
+  TEARDOWN_TIMEOUT_MS,
+  type PhaseName,
+} from './fixtures/phase-gate.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -55,7 +63,11 @@ function refuse(line: string): never {
  * worker, after it), the sandbox's variables are not set yet: validate with placeholders so a broken profile still
  * fails here, and let the workers load the real one.
  */
-function resolveTarget(ref: string | undefined, from: NodeJS.ProcessEnv, overrides?: Record<string, unknown>): { target: LoadedTarget; peek: ReturnType<typeof peekTarget> } {
+function resolveTarget(
+  ref: string | undefined,
+  from: NodeJS.ProcessEnv,
+  overrides?: Record<string, unknown>,
+): { target: LoadedTarget; peek: ReturnType<typeof peekTarget> } {
   let peek: ReturnType<typeof peekTarget>;
   try {
     peek = peekTarget(ref, from);
@@ -64,7 +76,10 @@ function resolveTarget(ref: string | undefined, from: NodeJS.ProcessEnv, overrid
   }
   const sandboxPending = peek.sandbox !== undefined && SANDBOX_ENV_NAMES.some((name) => !from[name]);
   try {
-    return { target: loadTarget(ref, sandboxPending ? { ...sandboxEnvPlaceholders(), ...from } : from, { overrides }), peek };
+    return {
+      target: loadTarget(ref, sandboxPending ? { ...sandboxEnvPlaceholders(), ...from } : from, { overrides }),
+      peek,
+    };
   } catch (err) {
     fail(err);
   }
@@ -81,21 +96,30 @@ interface Member {
 }
 
 /** A member (or the single target): its profile loaded, its sandbox words, its run directory. */
-function member(ref: string | undefined, options: { name?: string; extraSandboxArgs?: string[]; overrides?: Record<string, unknown> }): Member {
+function member(
+  ref: string | undefined,
+  options: { name?: string; extraSandboxArgs?: string[]; overrides?: Record<string, unknown> },
+): Member {
   const dir = options.name ? path.join(reports, 'fleet', options.name) : undefined;
   const envFile = dir ? path.join(reports, `.sandbox-${options.name}.env.json`) : undefined;
   // Fleet members share one environment: their sandbox's variables come from the file global setup wrote.
   const memberEnv = envFile ? { ...env, ...(readMemberEnv(envFile) ?? {}) } : env;
   const { target, peek } = resolveTarget(ref, memberEnv, options.overrides);
-  const withoutSandbox = sandboxArgsWithoutSandbox(env.E2E_SANDBOX_ARGS, { file: path.relative(process.cwd(), peek.file) || peek.file, sandbox: peek.sandbox });
+  const withoutSandbox = sandboxArgsWithoutSandbox(env.E2E_SANDBOX_ARGS, {
+    file: path.relative(process.cwd(), peek.file) || peek.file,
+    sandbox: peek.sandbox,
+  });
   if (withoutSandbox) refuse(withoutSandbox);
   let sandbox: SandboxRunArgs | undefined;
   try {
     // --state-dir is honoured end to end: taken out of the words and used for up, down and the logs.
     const runWords = splitShellWords(env.E2E_SANDBOX_ARGS ?? '');
-    if (options.name && runWords.some((w) => w === '--state-dir' || w.startsWith('--state-dir='))) throw new Error('--state-dir cannot be shared by a fleet\'s members (each gets reports/.sandbox-<member>)');
+    if (options.name && runWords.some((w) => w === '--state-dir' || w.startsWith('--state-dir=')))
+      throw new Error("--state-dir cannot be shared by a fleet's members (each gets reports/.sandbox-<member>)");
     const words = [...(peek.sandbox?.args ?? []), ...(options.extraSandboxArgs ?? []), ...runWords];
-    sandbox = peek.sandbox ? sandboxRunArgs(words, path.join(reports, options.name ? `.sandbox-${options.name}` : '.sandbox')) : undefined;
+    sandbox = peek.sandbox
+      ? sandboxRunArgs(words, path.join(reports, options.name ? `.sandbox-${options.name}` : '.sandbox'))
+      : undefined;
   } catch (err) {
     refuse(`E2E_SANDBOX_ARGS: ${(err as Error).message}`);
   }
@@ -104,7 +128,11 @@ function member(ref: string | undefined, options: { name?: string; extraSandboxA
     name: options.name,
     target,
     credentials: credentialsOf(target, memberEnv),
-    bootstrapSources: Object.fromEntries(Object.values(target.bootstrap.envFrom ?? {}).flatMap((name) => (memberEnv[name] !== undefined ? [[name, memberEnv[name]!]] : []))),
+    bootstrapSources: Object.fromEntries(
+      Object.values(target.bootstrap.envFrom ?? {}).flatMap((name) =>
+        memberEnv[name] !== undefined ? [[name, memberEnv[name]!]] : [],
+      ),
+    ),
     meta: {
       name: options.name,
       targetRef: ref,
@@ -126,15 +154,25 @@ try {
 }
 // Playwright's --shard splits test files, so it would cut a target's phases apart (the later ones on another machine,
 // ungated by the earlier ones' failure): whole targets only, through E2E_FLEET_SHARD.
-if (process.argv.some((a) => a === '--shard' || a.startsWith('--shard='))) refuse('--shard would split a target\'s phases across machines: shard a fleet by member with E2E_FLEET_SHARD=I/N instead');
-if (env.E2E_FLEET_SHARD && !fleet) refuse(`E2E_FLEET_SHARD=${env.E2E_FLEET_SHARD}: only a fleet (E2E_TARGET naming a fleet file) can be sharded by member`);
+if (process.argv.some((a) => a === '--shard' || a.startsWith('--shard=')))
+  refuse(
+    "--shard would split a target's phases across machines: shard a fleet by member with E2E_FLEET_SHARD=I/N instead",
+  );
+if (env.E2E_FLEET_SHARD && !fleet)
+  refuse(
+    `E2E_FLEET_SHARD=${env.E2E_FLEET_SHARD}: only a fleet (E2E_TARGET naming a fleet file) can be sharded by member`,
+  );
 let shardMembers: Fleet['members'] = [];
 try {
   shardMembers = fleet ? fleetShard(fleet.members, env.E2E_FLEET_SHARD) : [];
 } catch (err) {
   refuse((err as Error).message);
 }
-const members: Member[] = fleet ? shardMembers.map((m) => member(m.profile, { name: m.name, extraSandboxArgs: m.sandboxArgs, overrides: m.overrides })) : [member(env.E2E_TARGET, {})];
+const members: Member[] = fleet
+  ? shardMembers.map((m) =>
+      member(m.profile, { name: m.name, extraSandboxArgs: m.sandboxArgs, overrides: m.overrides }),
+    )
+  : [member(env.E2E_TARGET, {})];
 const first = members[0]!;
 
 const metadata: RunMetadata = {
@@ -166,7 +204,15 @@ const projects: PlaywrightTestConfig<{}, RunOptions>['projects'] = members.map((
   const limits = phaseLimits(m.target);
   const phaseTimeouts: Record<string, number> = { [TEARDOWN_PHASE]: TEARDOWN_TIMEOUT_MS };
   for (const phase of PHASES) phaseTimeouts[phase] = limits[phase] + PHASE_MARGIN_MS;
-  const use: RunOptions = { target: m.target, runId: env.E2E_RUN_ID ?? '', runDir: m.meta.runDir, credentials: m.credentials, fleetMember: m.name ?? '', bootstrapSources: m.bootstrapSources, phaseTimeouts };
+  const use: RunOptions = {
+    target: m.target,
+    runId: env.E2E_RUN_ID ?? '',
+    runDir: m.meta.runDir,
+    credentials: m.credentials,
+    fleetMember: m.name ?? '',
+    bootstrapSources: m.bootstrapSources,
+    phaseTimeouts,
+  };
   return {
     name: m.name ?? SINGLE_PROJECT,
     testMatch: [...PLAN_SPECS],
@@ -204,7 +250,12 @@ export default defineConfig<{}, RunOptions>({
     // Last, so summary.md/json and the budget metrics are written after the others finished.
     [
       path.join(root, 'reporters', 'summary-reporter.ts'),
-      { outputDir: reports, runDir: first.meta.runDir, allureResults: metadata.allureResults, ...(fleet ? { members: members.map((m) => ({ name: m.name!, runDir: m.meta.runDir })) } : {}) },
+      {
+        outputDir: reports,
+        runDir: first.meta.runDir,
+        allureResults: metadata.allureResults,
+        ...(fleet ? { members: members.map((m) => ({ name: m.name!, runDir: m.meta.runDir })) } : {}),
+      },
     ],
   ],
   projects,

@@ -21,10 +21,20 @@ const dir = mkdtempSync(path.join(tmpdir(), 'ci-scripts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const failed = {
-  schemaVersion: 1, verdict: 'failed', runId: 'r7', target: 'sandbox (targets/sandbox.yaml)', fluxLine: '2.6 (source-controller v1.6)',
-  phases: [], errors: [],
+  schemaVersion: 1,
+  verdict: 'failed',
+  runId: 'r7',
+  target: 'sandbox (targets/sandbox.yaml)',
+  fluxLine: '2.6 (source-controller v1.6)',
+  phases: [],
+  errors: [],
   budgets: [{ result: 'exceeded', message: 'git push → GitRepository sync took 6.2s, budget 5s (exceeded by 1.2s)' }],
-  firstFailure: { phase: '03-git-update', test: 'git update', criterion: 'GitRepository at the pushed SHA (< 5 s)', message: 'timing budget: exceeded by 1.2s' },
+  firstFailure: {
+    phase: '03-git-update',
+    test: 'git update',
+    criterion: 'GitRepository at the pushed SHA (< 5 s)',
+    message: 'timing budget: exceeded by 1.2s',
+  },
 };
 
 function reportsDir(name: string, summaries: Record<string, unknown>): string {
@@ -48,24 +58,41 @@ async function fakeGitHub() {
       const url = new URL(req.url!, 'http://x');
       calls.push(`${req.method} ${url.pathname}`);
       assert.equal(req.headers.authorization, 'Bearer t0ken');
-      const send = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const send = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       const m = url.pathname.match(/^\/repos\/o\/r\/issues(?:\/(\d+)(\/comments)?)?$/);
       if (url.pathname === '/repos/o/r/labels') return send(422, { message: 'already_exists' });
       if (!m) return send(404, {});
       const issue = m[1] ? issues.find((i) => i.number === Number(m[1])) : undefined;
-      if (req.method === 'GET') return send(200, issues.filter((i) => i.state === url.searchParams.get('state') && i.labels.includes(url.searchParams.get('labels')!)));
+      if (req.method === 'GET')
+        return send(
+          200,
+          issues.filter(
+            (i) => i.state === url.searchParams.get('state') && i.labels.includes(url.searchParams.get('labels')!),
+          ),
+        );
       if (req.method === 'POST' && !m[1]) {
-        const created = { number: issues.length + 1, state: 'open', body: body.body, labels: body.labels, comments: [] };
+        const created = {
+          number: issues.length + 1,
+          state: 'open',
+          body: body.body,
+          labels: body.labels,
+          comments: [],
+        };
         issues.push(created);
         return send(201, created);
       }
-      if (req.method === 'POST' && m[2]) return issue!.comments.push(body.body), send(201, {});
-      if (req.method === 'PATCH') return Object.assign(issue!, body), send(200, issue);
+      if (req.method === 'POST' && m[2]) return (issue!.comments.push(body.body), send(201, {}));
+      if (req.method === 'PATCH') return (Object.assign(issue!, body), send(200, issue));
       send(400, {});
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const api = github({ apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, repo: 'o/r', token: 't0ken' });
+  const api = github({
+    apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    repo: 'o/r',
+    token: 't0ken',
+  });
   return { issues, calls, api, close: () => server.close() };
 }
 
@@ -73,7 +100,13 @@ describe('nightly issue', () => {
   const links = { runUrl: 'https://ci.example/run/1', pagesUrl: 'https://o.github.io/r' };
 
   it('describes each failing target: phase, criterion, message, exceeded budgets, links', () => {
-    const state = collectOutcomes(reportsDir('body', { 'sandbox-flux-2.6-arc': failed, 'sandbox-flux-2.9': { ...failed, verdict: 'passed', firstFailure: undefined } }), { kind: { result: 'failure' } });
+    const state = collectOutcomes(
+      reportsDir('body', {
+        'sandbox-flux-2.6-arc': failed,
+        'sandbox-flux-2.9': { ...failed, verdict: 'passed', firstFailure: undefined },
+      }),
+      { kind: { result: 'failure' } },
+    );
     const body = issueBody(state, links);
     assert.match(body, /### sandbox-flux-2\.6-arc/);
     assert.doesNotMatch(body, /### sandbox-flux-2\.9/);
@@ -99,7 +132,9 @@ describe('nightly issue', () => {
       assert.deepEqual(await syncIssue(gh.api, red, links), { action: 'updated', number: 1 });
       assert.equal(gh.issues.length, 1);
       assert.match(gh.issues[0]!.comments[0]!, /Still failing/);
-      const green = collectOutcomes(reportsDir('green', { 'sandbox-flux-2.9': { ...failed, verdict: 'passed' } }), { sandbox: { result: 'success' } });
+      const green = collectOutcomes(reportsDir('green', { 'sandbox-flux-2.9': { ...failed, verdict: 'passed' } }), {
+        sandbox: { result: 'success' },
+      });
       assert.deepEqual(await syncIssue(gh.api, green, links), { action: 'closed', number: 1 });
       assert.equal(gh.issues[0]!.state, 'closed');
       assert.deepEqual(await syncIssue(gh.api, green, links), { action: 'none' });
@@ -111,14 +146,21 @@ describe('nightly issue', () => {
 
 describe('job summary and Pages index', () => {
   it('posts the summary with the report link, or says there is none', () => {
-    assert.equal(reportUrl({ REPORT_TARGET: 'kind-flux-2.6', GITHUB_REPOSITORY: 'Org/repo' }), 'https://org.github.io/repo/kind-flux-2.6/');
-    assert.match(jobSummary('## GitOps e2e — ✅ **passed**\n', { REPORT_TARGET: 'x', PAGES_BASE_URL: 'https://p.example/' }), /passed[\s\S]*\*\*Allure report:\*\* \[x\]\(https:\/\/p\.example\/x\/\)/);
+    assert.equal(
+      reportUrl({ REPORT_TARGET: 'kind-flux-2.6', GITHUB_REPOSITORY: 'Org/repo' }),
+      'https://org.github.io/repo/kind-flux-2.6/',
+    );
+    assert.match(
+      jobSummary('## GitOps e2e — ✅ **passed**\n', { REPORT_TARGET: 'x', PAGES_BASE_URL: 'https://p.example/' }),
+      /passed[\s\S]*\*\*Allure report:\*\* \[x\]\(https:\/\/p\.example\/x\/\)/,
+    );
     assert.match(jobSummary(undefined, {}), /no summary/);
   });
 
   it('arranges one folder per target and links them', () => {
     const site = path.join(dir, 'site');
-    for (const t of ['allure-report-sandbox-flux-2.9', 'allure-report-cluster']) mkdirSync(path.join(site, t), { recursive: true });
+    for (const t of ['allure-report-sandbox-flux-2.9', 'allure-report-cluster'])
+      mkdirSync(path.join(site, t), { recursive: true });
     const targets = arrangeSite(site);
     assert.deepEqual(targets, ['cluster', 'sandbox-flux-2.9']);
     assert.ok(statSync(path.join(site, 'cluster')).isDirectory());
@@ -130,13 +172,21 @@ describe('write-kubeconfig.sh', () => {
   const script = path.resolve(import.meta.dirname, 'write-kubeconfig.sh');
   const kubeconfig = 'apiVersion: v1\nkind: Config\nclusters: []\nusers:\n- name: u\n  user: {token: s3cret-token}\n';
 
-  for (const [form, data] of [['YAML', kubeconfig], ['base64', Buffer.from(kubeconfig).toString('base64')]] as const) {
+  for (const [form, data] of [
+    ['YAML', kubeconfig],
+    ['base64', Buffer.from(kubeconfig).toString('base64')],
+  ] as const) {
     it(`writes ${form} to a 0600 file, exports KUBECONFIG and never prints the content`, () => {
       const tmp = mkdtempSync(path.join(dir, 'kc-'));
       const envFile = path.join(tmp, 'github-env');
       writeFileSync(envFile, '');
-      const out = execFileSync('bash', [script], { env: { PATH: process.env.PATH, RUNNER_TEMP: tmp, GITHUB_ENV: envFile, E2E_KUBECONFIG_DATA: data }, encoding: 'utf8' });
-      const file = readFileSync(envFile, 'utf8').trim().replace(/^KUBECONFIG=/, '');
+      const out = execFileSync('bash', [script], {
+        env: { PATH: process.env.PATH, RUNNER_TEMP: tmp, GITHUB_ENV: envFile, E2E_KUBECONFIG_DATA: data },
+        encoding: 'utf8',
+      });
+      const file = readFileSync(envFile, 'utf8')
+        .trim()
+        .replace(/^KUBECONFIG=/, '');
       assert.equal(readFileSync(file, 'utf8'), kubeconfig);
       assert.equal(statSync(file).mode & 0o777, 0o600);
       assert.doesNotMatch(out, /s3cret/);
@@ -146,6 +196,9 @@ describe('write-kubeconfig.sh', () => {
   }
 
   it('fails in one line when the secret is missing', () => {
-    assert.throws(() => execFileSync('bash', [script], { env: { PATH: process.env.PATH }, stdio: 'pipe' }), /E2E_KUBECONFIG secret is empty/);
+    assert.throws(
+      () => execFileSync('bash', [script], { env: { PATH: process.env.PATH }, stdio: 'pipe' }),
+      /E2E_KUBECONFIG secret is empty/,
+    );
   });
 });

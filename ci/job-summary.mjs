@@ -29,7 +29,9 @@ export function reportUrl(environment) {
 
 /** The Markdown to post: the summary, or a line saying there is none, plus the report link. */
 export function jobSummary(summaryMarkdown, environment) {
-  const body = summaryMarkdown ?? '## GitOps e2e — no summary\n\nThe run ended before `reports/summary.md` was written: see the job log and the `reports-*` artifact.\n';
+  const body =
+    summaryMarkdown ??
+    '## GitOps e2e — no summary\n\nThe run ended before `reports/summary.md` was written: see the job log and the `reports-*` artifact.\n';
   const url = reportUrl(environment);
   return url ? `${body}\n**Allure report:** [${environment.REPORT_TARGET}](${url}) (latest published)\n` : body;
 }

@@ -45,16 +45,26 @@ export function issueBody({ outcomes, failedJobs }, links) {
   for (const { target, summary } of outcomes.filter((o) => o.summary.verdict !== 'passed')) {
     const f = summary.firstFailure;
     const report = links.pagesUrl ? `${links.pagesUrl.replace(/\/+$/, '')}/${encodeURIComponent(target)}/` : undefined;
-    lines.push(`### ${target}`, '', `- Target: ${summary.target}, Flux ${summary.fluxLine}, run id \`${summary.runId}\``);
+    lines.push(
+      `### ${target}`,
+      '',
+      `- Target: ${summary.target}, Flux ${summary.fluxLine}, run id \`${summary.runId}\``,
+    );
     if (f) lines.push(`- Failing phase: **${f.phase}**`, `- Criterion: ${f.criterion}`, '', '```', f.message, '```');
     else lines.push(`- No failing test recorded${summary.errors?.length ? `: ${summary.errors[0]}` : ''}`);
     const exceeded = (summary.budgets ?? []).filter((b) => b.result === 'exceeded');
-    if (exceeded.length > 0) lines.push('', ...exceeded.map((b) => `- Budget exceeded${b.member ? ` on ${b.member}` : ''}: ${b.message}`));
+    if (exceeded.length > 0)
+      lines.push('', ...exceeded.map((b) => `- Budget exceeded${b.member ? ` on ${b.member}` : ''}: ${b.message}`));
     lines.push('', `Links: [run](${links.runUrl ?? '#'})${report ? ` · [report](${report})` : ''}`, '');
   }
-  const silent = failedJobs.filter((job) => !outcomes.some((o) => o.target.startsWith(job) && o.summary.verdict !== 'passed'));
-  if (silent.length > 0) lines.push('### Jobs that failed', '', ...silent.map((j) => `- \`${j}\` (see the run log)`), '');
-  lines.push(`_Opened and updated by ci/nightly-issue.mjs; closed by the next green scheduled run. Label: \`${LABEL}\`._`);
+  const silent = failedJobs.filter(
+    (job) => !outcomes.some((o) => o.target.startsWith(job) && o.summary.verdict !== 'passed'),
+  );
+  if (silent.length > 0)
+    lines.push('### Jobs that failed', '', ...silent.map((j) => `- \`${j}\` (see the run log)`), '');
+  lines.push(
+    `_Opened and updated by ci/nightly-issue.mjs; closed by the next green scheduled run. Label: \`${LABEL}\`._`,
+  );
   return lines.join('\n');
 }
 
@@ -63,7 +73,12 @@ export function github({ apiUrl = 'https://api.github.com', repo, token, fetchIm
   return async (method, route, body) => {
     const res = await fetchImpl(`${apiUrl.replace(/\/+$/, '')}/repos/${repo}${route}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     if (!res.ok && !(method === 'POST' && route === '/labels' && res.status === 422)) {
@@ -81,15 +96,23 @@ export async function syncIssue(api, state, links) {
     const body = issueBody(state, links);
     if (existing) {
       await api('PATCH', `/issues/${existing.number}`, { body });
-      await api('POST', `/issues/${existing.number}/comments`, { body: `Still failing: ${links.runUrl ?? 'this run'}` });
+      await api('POST', `/issues/${existing.number}/comments`, {
+        body: `Still failing: ${links.runUrl ?? 'this run'}`,
+      });
       return { action: 'updated', number: existing.number };
     }
-    await api('POST', '/labels', { name: LABEL, color: 'b60205', description: 'Nightly GitOps e2e failure (managed by CI)' });
+    await api('POST', '/labels', {
+      name: LABEL,
+      color: 'b60205',
+      description: 'Nightly GitOps e2e failure (managed by CI)',
+    });
     const created = await api('POST', '/issues', { title: TITLE, body, labels: [LABEL] });
     return { action: 'opened', number: created.number };
   }
   if (existing) {
-    await api('POST', `/issues/${existing.number}/comments`, { body: `Green again: ${links.runUrl ?? 'this run'}. Closing.` });
+    await api('POST', `/issues/${existing.number}/comments`, {
+      body: `Green again: ${links.runUrl ?? 'this run'}. Closing.`,
+    });
     await api('PATCH', `/issues/${existing.number}`, { state: 'closed', state_reason: 'completed' });
     return { action: 'closed', number: existing.number };
   }

@@ -14,7 +14,8 @@ import ts from 'typescript';
 const root = path.resolve(import.meta.dirname, '..');
 const SUITE = ['tests', 'fixtures', 'helpers', 'lib', 'targets', 'reporters', 'scripts', 'ci'];
 /** Where even the package name is out of bounds: the code a plan run executes. */
-const PLAN_CODE = /^(tests\/[^/]+\.ts|(fixtures|helpers|lib|targets|reporters)\/.*(?<!\.test)\.ts|playwright\.config\.ts)$/;
+const PLAN_CODE =
+  /^(tests\/[^/]+\.ts|(fixtures|helpers|lib|targets|reporters)\/.*(?<!\.test)\.ts|playwright\.config\.ts)$/;
 
 /** Module specifiers of one file. */
 export function importsOf(source: string): string[] {
@@ -25,7 +26,9 @@ export function importsOf(source: string): string[] {
 export function boundaryProblems(file: string, source: string): string[] {
   const problems: string[] = [];
   for (const spec of importsOf(source)) {
-    const target = spec.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)) : undefined;
+    const target = spec.startsWith('.')
+      ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec))
+      : undefined;
     if (target !== undefined && (target === 'sandbox' || target.startsWith('sandbox/'))) {
       problems.push(`${file}: imports ${spec} (inside sandbox/); use the gitops-sandbox package's exports or its CLI`);
     } else if (PLAN_CODE.test(file) && (spec === 'gitops-sandbox' || spec.startsWith('gitops-sandbox/'))) {
@@ -42,10 +45,16 @@ describe('package boundary', () => {
   });
 
   it('flags paths into sandbox/ anywhere and the package name in the plan code only', () => {
-    assert.deepEqual(boundaryProblems('lib/oci/client.test.ts', `import { Registry } from '../../sandbox/registry/server.ts';`), [
-      "lib/oci/client.test.ts: imports ../../sandbox/registry/server.ts (inside sandbox/); use the gitops-sandbox package's exports or its CLI",
-    ]);
-    assert.deepEqual(boundaryProblems('lib/oci/client.test.ts', `import { Registry } from 'gitops-sandbox/registry';`), []);
+    assert.deepEqual(
+      boundaryProblems('lib/oci/client.test.ts', `import { Registry } from '../../sandbox/registry/server.ts';`),
+      [
+        "lib/oci/client.test.ts: imports ../../sandbox/registry/server.ts (inside sandbox/); use the gitops-sandbox package's exports or its CLI",
+      ],
+    );
+    assert.deepEqual(
+      boundaryProblems('lib/oci/client.test.ts', `import { Registry } from 'gitops-sandbox/registry';`),
+      [],
+    );
     assert.deepEqual(boundaryProblems('fixtures/k8s.ts', `import { ApiServer } from 'gitops-sandbox/apiserver';`), [
       "fixtures/k8s.ts: imports gitops-sandbox/apiserver; the plan's code talks to the sandbox only through its CLI and JSON",
     ]);
@@ -56,7 +65,9 @@ describe('package boundary', () => {
   it('holds for every file of the suite', () => {
     const files = [...SUITE.flatMap((dir) => globSync(`${dir}/**/*.{ts,mjs}`, { cwd: root })), 'playwright.config.ts'];
     assert.ok(files.length > 100, `only ${files.length} suite files found under ${root}`);
-    const problems = files.flatMap((file) => boundaryProblems(file.split(path.sep).join('/'), readFileSync(path.join(root, file), 'utf8')));
+    const problems = files.flatMap((file) =>
+      boundaryProblems(file.split(path.sep).join('/'), readFileSync(path.join(root, file), 'utf8')),
+    );
     assert.deepEqual(problems, []);
   });
 });

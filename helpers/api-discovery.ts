@@ -108,12 +108,17 @@ interface AggregatedList {
   kind?: string;
   items?: Array<{
     metadata?: { name?: string };
-    versions?: Array<{ version: string; resources?: Array<{ resource: string; responseKind?: { kind?: string }; scope?: string }> }>;
+    versions?: Array<{
+      version: string;
+      resources?: Array<{ resource: string; responseKind?: { kind?: string }; scope?: string }>;
+    }>;
   }>;
 }
 
 /** Groups (versions in the server's preference order) and resources of an aggregated discovery answer, or undefined when it is not one. */
-export function parseAggregatedDiscovery(body: unknown): { groups: DiscoveredGroup[]; resources: DiscoveredResource[] } | undefined {
+export function parseAggregatedDiscovery(
+  body: unknown,
+): { groups: DiscoveredGroup[]; resources: DiscoveredResource[] } | undefined {
   const list = body as AggregatedList;
   if (list?.kind !== 'APIGroupDiscoveryList' || !Array.isArray(list.items)) return undefined;
   const groups: DiscoveredGroup[] = [];
@@ -126,7 +131,13 @@ export function parseAggregatedDiscovery(body: unknown): { groups: DiscoveredGro
     for (const v of item.versions ?? []) {
       for (const r of v.resources ?? []) {
         if (!r.responseKind?.kind || r.resource.includes('/')) continue;
-        resources.push({ group: name, version: v.version, kind: r.responseKind.kind, plural: r.resource, namespaced: r.scope === 'Namespaced' });
+        resources.push({
+          group: name,
+          version: v.version,
+          kind: r.responseKind.kind,
+          plural: r.resource,
+          namespaced: r.scope === 'Namespaced',
+        });
       }
     }
   }
@@ -153,14 +164,21 @@ export interface DiscoverySnapshot {
  * Why a snapshot cannot be used for `server` (undefined when it can). `live` is what the caller already knows of
  * the server (its version, its groups): any difference means the snapshot is stale and must not choose a version.
  */
-export function snapshotProblem(snapshot: DiscoverySnapshot | undefined, server: string, live: { serverVersion?: string; groups?: readonly DiscoveredGroup[] } = {}): string | undefined {
+export function snapshotProblem(
+  snapshot: DiscoverySnapshot | undefined,
+  server: string,
+  live: { serverVersion?: string; groups?: readonly DiscoveredGroup[] } = {},
+): string | undefined {
   if (!snapshot) return 'no shared discovery';
   if (!Array.isArray(snapshot.groups) || !Array.isArray(snapshot.resources)) return 'shared discovery is malformed';
   if (snapshot.server !== server) return `shared discovery is of ${snapshot.server}, not ${server}`;
-  if (live.serverVersion !== undefined && live.serverVersion !== snapshot.serverVersion) return `shared discovery is of server version ${snapshot.serverVersion}, the server is ${live.serverVersion}`;
+  if (live.serverVersion !== undefined && live.serverVersion !== snapshot.serverVersion)
+    return `shared discovery is of server version ${snapshot.serverVersion}, the server is ${live.serverVersion}`;
   if (live.groups) {
-    const key = (gs: readonly DiscoveredGroup[]) => JSON.stringify([...gs].map((g) => [g.name, [...g.versions].sort(), g.preferred]).sort());
-    if (key(live.groups) !== key(snapshot.groups)) return 'shared discovery lists other groups or versions than the server now serves';
+    const key = (gs: readonly DiscoveredGroup[]) =>
+      JSON.stringify([...gs].map((g) => [g.name, [...g.versions].sort(), g.preferred]).sort());
+    if (key(live.groups) !== key(snapshot.groups))
+      return 'shared discovery lists other groups or versions than the server now serves';
   }
   return undefined;
 }
@@ -185,12 +203,14 @@ export function discoveryVsCrds(resources: readonly DiscoveredResource[], crds: 
     for (const v of crd.spec?.versions ?? []) {
       if (v.served === false) continue;
       served.add(`${group}/${v.name}/${kind}`);
-      if (!resources.some((r) => r.group === group && r.version === v.name && r.kind === kind)) problems.push(`${kind} ${group}/${v.name} is served but not in discovery`);
+      if (!resources.some((r) => r.group === group && r.version === v.name && r.kind === kind))
+        problems.push(`${kind} ${group}/${v.name} is served but not in discovery`);
     }
   }
   const crdKinds = new Set(crds.map((c) => `${c.spec?.group}/${c.spec?.names?.kind}`));
   for (const r of resources) {
-    if (crdKinds.has(`${r.group}/${r.kind}`) && !served.has(`${r.group}/${r.version}/${r.kind}`)) problems.push(`${r.kind} ${r.group}/${r.version} is in discovery but no longer served`);
+    if (crdKinds.has(`${r.group}/${r.kind}`) && !served.has(`${r.group}/${r.version}/${r.kind}`))
+      problems.push(`${r.kind} ${r.group}/${r.version} is in discovery but no longer served`);
   }
   return problems;
 }

@@ -15,8 +15,18 @@ const SUITE_ENV = {
 
 describe('bootstrapEnvironment', () => {
   it('passes PATH, HOME, the run kubeconfig and only the listed variables', () => {
-    const env = bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/tmp/k/kubeconfig', pass: ['GITOPS_INTERVAL', 'GITOPS_IMAGE_INTERVAL', 'GITOPS_IMAGE_AUTOMATION'] });
-    assert.deepEqual(env, { PATH: '/usr/bin:/bin', HOME: '/home/u', GITOPS_INTERVAL: '10m', GITOPS_IMAGE_INTERVAL: '10m', KUBECONFIG: '/tmp/k/kubeconfig' });
+    const env = bootstrapEnvironment({
+      env: SUITE_ENV,
+      kubeconfig: '/tmp/k/kubeconfig',
+      pass: ['GITOPS_INTERVAL', 'GITOPS_IMAGE_INTERVAL', 'GITOPS_IMAGE_AUTOMATION'],
+    });
+    assert.deepEqual(env, {
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/u',
+      GITOPS_INTERVAL: '10m',
+      GITOPS_IMAGE_INTERVAL: '10m',
+      KUBECONFIG: '/tmp/k/kubeconfig',
+    });
     assert.ok(!Object.values(env).some((v) => /secret|ghp_/.test(v)), 'no credential value reaches the bootstrap');
   });
 
@@ -27,15 +37,23 @@ describe('bootstrapEnvironment', () => {
   });
 
   it('puts the pinned tools first when they are not on PATH, once', () => {
-    const env = bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/k', pass: [], toolDirs: ['/cache/kubectl', '/cache/helm', '/cache/kubectl', '/bin'] });
+    const env = bootstrapEnvironment({
+      env: SUITE_ENV,
+      kubeconfig: '/k',
+      pass: [],
+      toolDirs: ['/cache/kubectl', '/cache/helm', '/cache/kubectl', '/bin'],
+    });
     assert.equal(env.PATH, '/cache/kubectl:/cache/helm:/usr/bin:/bin');
   });
 
   it('keeps the run kubeconfig even when KUBECONFIG is listed', () => {
-    assert.equal(bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/run/kubeconfig', pass: ['KUBECONFIG'] }).KUBECONFIG, '/run/kubeconfig');
+    assert.equal(
+      bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/run/kubeconfig', pass: ['KUBECONFIG'] }).KUBECONFIG,
+      '/run/kubeconfig',
+    );
   });
 
-  it('reads a listed variable from another of the suite\'s variables, or sets a fixed value', () => {
+  it("reads a listed variable from another of the suite's variables, or sets a fixed value", () => {
     const env = bootstrapEnvironment({
       env: SUITE_ENV,
       kubeconfig: '/k',
@@ -46,11 +64,19 @@ describe('bootstrapEnvironment', () => {
     assert.equal(env.GIT_TOKEN, 'git-secret');
     assert.equal(env.GITOPS_IMAGE_AUTOMATION, 'true');
     assert.equal(env.E2E_SANDBOX_GIT_TOKEN, undefined, 'the source variable itself is not passed');
-    assert.equal(bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/k', pass: [], from: { GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' } }).GIT_TOKEN, undefined, 'unlisted: nothing');
+    assert.equal(
+      bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/k', pass: [], from: { GIT_TOKEN: 'E2E_SANDBOX_GIT_TOKEN' } })
+        .GIT_TOKEN,
+      undefined,
+      'unlisted: nothing',
+    );
   });
 
   it('describes names, never values', () => {
     const env = bootstrapEnvironment({ env: SUITE_ENV, kubeconfig: '/k', pass: ['GITOPS_INTERVAL', 'GITOPS_NAME'] });
-    assert.equal(describeBootstrapEnv(env, ['GITOPS_INTERVAL', 'GITOPS_NAME']), 'PATH, HOME, KUBECONFIG, GITOPS_INTERVAL');
+    assert.equal(
+      describeBootstrapEnv(env, ['GITOPS_INTERVAL', 'GITOPS_NAME']),
+      'PATH, HOME, KUBECONFIG, GITOPS_INTERVAL',
+    );
   });
 });

@@ -46,7 +46,8 @@ const STAGES: Record<PlanBudgetId, ReadonlyArray<'scan' | 'poll' | 'apply' | 'up
   policyToAutomationCommit: [],
 };
 
-const id = (o: ConditionedObject) => `${o.kind ?? 'object'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
+const id = (o: ConditionedObject) =>
+  `${o.kind ?? 'object'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 
 /** The causes, one sentence each, most specific first. Empty when nothing known explains the time. Pure. */
 export function budgetCauses(input: CauseInput): string[] {
@@ -73,18 +74,28 @@ export function budgetCauses(input: CauseInput): string[] {
         );
       } else if (object.kind === 'Kustomization' || object.kind === 'HelmRelease') {
         const retry = input.intervals.find((r) => r.object === id(object) && r.field === 'retryInterval');
-        add(`retry ${id(object)}`, `${id(object)} failed once (${ready.reason}: ${ready.message ?? ''}) and was retried${retry ? ` after spec.retryInterval ${retry.live}` : ''}`);
+        add(
+          `retry ${id(object)}`,
+          `${id(object)} failed once (${ready.reason}: ${ready.message ?? ''}) and was retried${retry ? ` after spec.retryInterval ${retry.live}` : ''}`,
+        );
       }
     }
   }
   const schedule = (kind: string, what: string) => {
     const r = input.intervals.find((row) => row.object.startsWith(`${kind} `) && row.field === 'interval');
-    if (r?.liveMs !== undefined) add(`poll ${kind}`, `${r.object} ${what} every ${formatDuration(r.liveMs)} (spec.interval): without a webhook the change waits for the next scheduled reconcile`);
+    if (r?.liveMs !== undefined)
+      add(
+        `poll ${kind}`,
+        `${r.object} ${what} every ${formatDuration(r.liveMs)} (spec.interval): without a webhook the change waits for the next scheduled reconcile`,
+      );
   };
   if (stages.includes('scan')) schedule('ImageRepository', 'scans the registry');
   if (stages.includes('poll')) schedule('GitRepository', 'polls git');
   if (stages.includes('download') && input.downloadMs !== undefined) {
-    add('download', `the new pod downloaded its models for ${formatDuration(input.downloadMs)} (pod log) inside this window`);
+    add(
+      'download',
+      `the new pod downloaded its models for ${formatDuration(input.downloadMs)} (pod log) inside this window`,
+    );
   }
   return causes;
 }

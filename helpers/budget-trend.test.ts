@@ -6,9 +6,21 @@ import { renderBudgetTrendSvg } from './budget-trend-svg.ts';
 import { timingRecord } from './timing-record.ts';
 
 const T0 = Date.UTC(2026, 11, 7, 2, 0);
-const checkpoints = { gitPushed: T0, gitRepositorySynced: T0 + 1200, kustomizationApplied: T0 + 2000, helmUpgradeStarted: T0 + 9000 };
-const record = timingRecord('run-3', [{ title: 'Upgrade', rows: evaluateBudgets(checkpoints, planBudgets()), checkpoints }], new Date(T0 + 60_000));
-const names = { gitPushToSync: 'git push → GitRepository sync', gitopsFlow: 'GitOps flow (git push → HelmRelease upgrade start)' };
+const checkpoints = {
+  gitPushed: T0,
+  gitRepositorySynced: T0 + 1200,
+  kustomizationApplied: T0 + 2000,
+  helmUpgradeStarted: T0 + 9000,
+};
+const record = timingRecord(
+  'run-3',
+  [{ title: 'Upgrade', rows: evaluateBudgets(checkpoints, planBudgets()), checkpoints }],
+  new Date(T0 + 60_000),
+);
+const names = {
+  gitPushToSync: 'git push → GitRepository sync',
+  gitopsFlow: 'GitOps flow (git push → HelmRelease upgrade start)',
+};
 
 describe('budgetMetrics', () => {
   it('turns measured plan budgets into Allure performance metrics, with their limits', () => {
@@ -24,18 +36,36 @@ describe('budgetMetrics', () => {
 
 describe('budgetTrend', () => {
   const history = [
-    JSON.stringify({ uuid: 'a', timestamp: T0 - 2 * 86_400_000, metrics: { [`${METRIC_PREFIX}gitopsFlow`]: 16_000, [`${METRIC_PREFIX}gitopsFlow.limit`]: 15_000 } }),
+    JSON.stringify({
+      uuid: 'a',
+      timestamp: T0 - 2 * 86_400_000,
+      metrics: { [`${METRIC_PREFIX}gitopsFlow`]: 16_000, [`${METRIC_PREFIX}gitopsFlow.limit`]: 15_000 },
+    }),
     'not json',
     JSON.stringify({ uuid: 'b', timestamp: T0 - 86_400_000, metrics: {} }),
-    JSON.stringify({ uuid: 'c', timestamp: T0 - 86_400_000 + 1, metrics: { [`${METRIC_PREFIX}gitopsFlow`]: 7000, 'other.metric': 3 } }),
+    JSON.stringify({
+      uuid: 'c',
+      timestamp: T0 - 86_400_000 + 1,
+      metrics: { [`${METRIC_PREFIX}gitopsFlow`]: 7000, 'other.metric': 3 },
+    }),
   ].join('\n');
 
   it('reads one series per budget from the history, oldest first, plus the current run', () => {
     const series = budgetTrend(history, names, { at: T0, record });
-    assert.deepEqual(series.map((s) => s.id), ['gitPushToSync', 'gitopsFlow', 'syncToApply', 'applyToUpgradeStart']);
+    assert.deepEqual(
+      series.map((s) => s.id),
+      ['gitPushToSync', 'gitopsFlow', 'syncToApply', 'applyToUpgradeStart'],
+    );
     const flow = series.find((s) => s.id === 'gitopsFlow')!;
     assert.equal(flow.name, names.gitopsFlow);
-    assert.deepEqual(flow.points.map((p) => [p.measuredMs, p.limitMs]), [[16_000, 15_000], [7000, undefined], [9000, 15_000]]);
+    assert.deepEqual(
+      flow.points.map((p) => [p.measuredMs, p.limitMs]),
+      [
+        [16_000, 15_000],
+        [7000, undefined],
+        [9000, 15_000],
+      ],
+    );
   });
 
   it('draws a panel per budget with its limit line, over-limit runs red', () => {

@@ -53,7 +53,11 @@ export interface TrendSeries {
  * run's record, which the history does not hold yet while its report is being generated. Malformed lines are
  * skipped: a damaged history must not cost the report.
  */
-export function budgetTrend(historyJsonl: string, names: Readonly<Record<string, string>>, current?: { at: number; record: TimingRecord }): TrendSeries[] {
+export function budgetTrend(
+  historyJsonl: string,
+  names: Readonly<Record<string, string>>,
+  current?: { at: number; record: TimingRecord },
+): TrendSeries[] {
   const runs: Array<{ at: number; metrics: Record<string, number> }> = [];
   for (const line of historyJsonl.split('\n')) {
     if (!line.trim()) continue;
@@ -66,7 +70,11 @@ export function budgetTrend(historyJsonl: string, names: Readonly<Record<string,
       // skipped: see the doc comment
     }
   }
-  if (current) runs.push({ at: current.at, metrics: Object.fromEntries(budgetMetrics(current.record).map((m) => [m.key, m.value])) });
+  if (current)
+    runs.push({
+      at: current.at,
+      metrics: Object.fromEntries(budgetMetrics(current.record).map((m) => [m.key, m.value])),
+    });
   runs.sort((a, b) => a.at - b.at);
   const series = new Map<string, TrendSeries>();
   for (const run of runs) {

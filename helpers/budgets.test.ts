@@ -36,14 +36,20 @@ describe('evaluateBudgets', () => {
     assert.equal(one!.ok, false);
     assert.equal(one!.measuredMs, undefined);
     assert.deepEqual(one!.missing, ['imageRepositoryDetected']);
-    assert.equal(one!.message, 'OCI push → ImageRepository detection: checkpoint "imageRepositoryDetected" was never reached');
+    assert.equal(
+      one!.message,
+      'OCI push → ImageRepository detection: checkpoint "imageRepositoryDetected" was never reached',
+    );
     assert.match(both!.message, /checkpoints "a" and "b" were never reached$/);
   });
 
   it('flags checkpoints recorded in the wrong order', () => {
     const [row] = evaluateBudgets({ ociPushed: T0 + 1000, imageRepositoryDetected: T0 }, [detection]);
     assert.equal(row!.ok, false);
-    assert.match(row!.message, /checkpoint "imageRepositoryDetected" \(2025-01-01T12:00:00\.000Z\) is before "ociPushed"/);
+    assert.match(
+      row!.message,
+      /checkpoint "imageRepositoryDetected" \(2025-01-01T12:00:00\.000Z\) is before "ociPushed"/,
+    );
   });
 
   it('subtracts the part of an interval inside the window (end-to-end excluding model download)', () => {
@@ -58,23 +64,42 @@ describe('evaluateBudgets', () => {
     const [row] = evaluateBudgets({ start: T0, end: T0 + 100_000, dlStart: T0 + 50_000, dlEnd: T0 + 80_000 }, [e2e]);
     assert.equal(row!.measuredMs, 70_000);
     assert.equal(row!.subtractedMs, 30_000);
-    assert.equal(row!.message, 'end-to-end excluding model download took 1m10s (1m40s minus model download 30s), budget 2m0s (50s to spare)');
+    assert.equal(
+      row!.message,
+      'end-to-end excluding model download took 1m10s (1m40s minus model download 30s), budget 2m0s (50s to spare)',
+    );
     // An interval sticking out of the window only counts where it overlaps.
-    const [clipped] = evaluateBudgets({ start: T0, end: T0 + 100_000, dlStart: T0 + 90_000, dlEnd: T0 + 150_000 }, [e2e]);
+    const [clipped] = evaluateBudgets({ start: T0, end: T0 + 100_000, dlStart: T0 + 90_000, dlEnd: T0 + 150_000 }, [
+      e2e,
+    ]);
     assert.equal(clipped!.measuredMs, 90_000);
     const [missing] = evaluateBudgets({ start: T0, end: T0 + 100_000 }, [e2e]);
     assert.equal(missing!.ok, false);
-    assert.match(missing!.message, /checkpoints "dlStart" and "dlEnd" were never reached \(needed to subtract model download\)$/);
-    const [optional] = evaluateBudgets({ start: T0, end: T0 + 100_000 }, [{ ...e2e, subtract: { ...e2e.subtract!, optional: true } }]);
+    assert.match(
+      missing!.message,
+      /checkpoints "dlStart" and "dlEnd" were never reached \(needed to subtract model download\)$/,
+    );
+    const [optional] = evaluateBudgets({ start: T0, end: T0 + 100_000 }, [
+      { ...e2e, subtract: { ...e2e.subtract!, optional: true } },
+    ]);
     assert.equal(optional!.measuredMs, 100_000);
     assert.match(optional!.message, /\(model download not measured, nothing subtracted\)/);
   });
 
   it('marks report-only budgets without failing the run', () => {
-    const replace: Budget = { name: 'old pod termination → new pod Running', from: 'a', to: 'b', limitMs: 90_000, mode: 'report' };
+    const replace: Budget = {
+      name: 'old pod termination → new pod Running',
+      from: 'a',
+      to: 'b',
+      limitMs: 90_000,
+      mode: 'report',
+    };
     const [row] = evaluateBudgets({ a: T0, b: T0 + 92_000 }, [replace]);
     assert.equal(row!.ok, false);
-    assert.equal(row!.message, 'old pod termination → new pod Running took 1m32s, budget 1m30s (exceeded by 2s, report only)');
+    assert.equal(
+      row!.message,
+      'old pod termination → new pod Running took 1m32s, budget 1m30s (exceeded by 2s, report only)',
+    );
     assert.deepEqual(failedBudgets([row!]), []);
   });
 });
@@ -102,7 +127,13 @@ describe('plan budgets', () => {
   it('adds "ImagePolicy → automation commit" in automation mode only', () => {
     const automation = planBudgets({}, 'automation');
     assert.equal(automation.length, 8);
-    assert.deepEqual(automation.at(-1), { name: 'ImagePolicy → automation commit', from: CHECKPOINT.imagePolicyResolved, to: CHECKPOINT.automationCommitted, limitMs: 10_000, mode: 'assert' });
+    assert.deepEqual(automation.at(-1), {
+      name: 'ImagePolicy → automation commit',
+      from: CHECKPOINT.imagePolicyResolved,
+      to: CHECKPOINT.automationCommitted,
+      limitMs: 10_000,
+      mode: 'assert',
+    });
     assert.ok(!planBudgets({}, 'manual').some((b) => b.to === CHECKPOINT.automationCommitted));
     assert.equal(planBudgets({ policyToAutomationCommit: { limitMs: 3_000 } }, 'automation').at(-1)!.limitMs, 3_000);
   });

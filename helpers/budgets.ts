@@ -177,12 +177,47 @@ const C = CHECKPOINT;
 
 /** The plan's seven budgets, plus the automation mode's own, in report order. */
 export const PLAN_BUDGETS: readonly PlanBudget[] = [
-  { id: 'ociPushToDetection', name: 'OCI push → ImageRepository detection', from: C.ociPushed, to: C.imageRepositoryDetected, defaultLimit: '7s', mode: 'assert' },
-  { id: 'gitPushToSync', name: 'git push → GitRepository sync', from: C.gitPushed, to: C.gitRepositorySynced, defaultLimit: '5s', mode: 'assert' },
-  { id: 'syncToApply', name: 'GitRepository → Kustomization apply', from: C.gitRepositorySynced, to: C.kustomizationApplied, defaultLimit: '5s', mode: 'assert' },
-  { id: 'applyToUpgradeStart', name: 'Kustomization → HelmRelease upgrade start', from: C.kustomizationApplied, to: C.helmUpgradeStarted, defaultLimit: '5s', mode: 'assert' },
+  {
+    id: 'ociPushToDetection',
+    name: 'OCI push → ImageRepository detection',
+    from: C.ociPushed,
+    to: C.imageRepositoryDetected,
+    defaultLimit: '7s',
+    mode: 'assert',
+  },
+  {
+    id: 'gitPushToSync',
+    name: 'git push → GitRepository sync',
+    from: C.gitPushed,
+    to: C.gitRepositorySynced,
+    defaultLimit: '5s',
+    mode: 'assert',
+  },
+  {
+    id: 'syncToApply',
+    name: 'GitRepository → Kustomization apply',
+    from: C.gitRepositorySynced,
+    to: C.kustomizationApplied,
+    defaultLimit: '5s',
+    mode: 'assert',
+  },
+  {
+    id: 'applyToUpgradeStart',
+    name: 'Kustomization → HelmRelease upgrade start',
+    from: C.kustomizationApplied,
+    to: C.helmUpgradeStarted,
+    defaultLimit: '5s',
+    mode: 'assert',
+  },
   // The plan counts the model download in the pod swap (~90 s): it ends when the new pod is Ready with its models.
-  { id: 'podReplacement', name: 'old pod termination → new pod Ready with models', from: C.oldPodTerminating, to: C.newPodReady, defaultLimit: '90s', mode: 'assert' },
+  {
+    id: 'podReplacement',
+    name: 'old pod termination → new pod Ready with models',
+    from: C.oldPodTerminating,
+    to: C.newPodReady,
+    defaultLimit: '90s',
+    mode: 'assert',
+  },
   {
     id: 'endToEnd',
     name: 'end-to-end excluding model download',
@@ -192,9 +227,24 @@ export const PLAN_BUDGETS: readonly PlanBudget[] = [
     mode: 'assert',
     subtract: { from: C.modelDownloadStarted, to: C.modelDownloadFinished, label: 'model download' },
   },
-  { id: 'gitopsFlow', name: 'GitOps flow (git push → HelmRelease upgrade start)', from: C.gitPushed, to: C.helmUpgradeStarted, defaultLimit: '15s', mode: 'assert' },
+  {
+    id: 'gitopsFlow',
+    name: 'GitOps flow (git push → HelmRelease upgrade start)',
+    from: C.gitPushed,
+    to: C.helmUpgradeStarted,
+    defaultLimit: '15s',
+    mode: 'assert',
+  },
   // Automation mode: image-automation-controller reacts to the ImagePolicy (a watch) and pushes; its interval is the fallback.
-  { id: 'policyToAutomationCommit', name: 'ImagePolicy → automation commit', from: C.imagePolicyResolved, to: C.automationCommitted, defaultLimit: '10s', mode: 'assert', onlyIn: 'automation' },
+  {
+    id: 'policyToAutomationCommit',
+    name: 'ImagePolicy → automation commit',
+    from: C.imagePolicyResolved,
+    to: C.automationCommitted,
+    defaultLimit: '10s',
+    mode: 'assert',
+    onlyIn: 'automation',
+  },
 ];
 
 /**
@@ -205,8 +255,10 @@ export function planBudgets(
   overrides: Partial<Record<PlanBudgetId, { limitMs: number; mode?: BudgetMode }>> = {},
   mode: 'manual' | 'automation' = 'manual',
 ): Budget[] {
-  return PLAN_BUDGETS.filter((b) => !b.onlyIn || b.onlyIn === mode).map(({ id, defaultLimit, onlyIn: _mode, ...rest }) => {
-    const override = overrides[id];
-    return { ...rest, limitMs: override?.limitMs ?? parseDuration(defaultLimit), mode: override?.mode ?? rest.mode };
-  });
+  return PLAN_BUDGETS.filter((b) => !b.onlyIn || b.onlyIn === mode).map(
+    ({ id, defaultLimit, onlyIn: _mode, ...rest }) => {
+      const override = overrides[id];
+      return { ...rest, limitMs: override?.limitMs ?? parseDuration(defaultLimit), mode: override?.mode ?? rest.mode };
+    },
+  );
 }

@@ -23,7 +23,9 @@ export interface ClockCheck {
 /** Compares the times; `toleranceMs` is how far beyond the [0, 1 s) rounding window a sample may lie. */
 export function checkClocks(samples: readonly ClockSample[], toleranceMs = 2_000): ClockCheck {
   const rows = samples.map((s) => ({ name: s.name, deltaMs: s.clientAt - s.serverAt }));
-  const suspicious = rows.filter((r) => r.deltaMs < -toleranceMs || r.deltaMs > 1_000 + toleranceMs).map((r) => `${r.name}: client ${r.deltaMs >= 0 ? '+' : ''}${formatDuration(r.deltaMs)} from the controller`);
+  const suspicious = rows
+    .filter((r) => r.deltaMs < -toleranceMs || r.deltaMs > 1_000 + toleranceMs)
+    .map((r) => `${r.name}: client ${r.deltaMs >= 0 ? '+' : ''}${formatDuration(r.deltaMs)} from the controller`);
   if (rows.length === 0) return { samples: [], suspicious: [], summary: 'no checkpoint carries a controller time' };
   const max = rows.reduce((a, b) => (Math.abs(b.deltaMs) > Math.abs(a.deltaMs) ? b : a));
   const summary = suspicious.length

@@ -10,9 +10,17 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Imports the module in a fresh Node and prints what a child process of it would inherit. */
 function childSees(env: NodeJS.ProcessEnv): string {
-  const script = "await import('./helpers/compile-cache.ts'); await import('yaml'); console.log(process.env.NODE_COMPILE_CACHE ?? '(unset)')";
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_COMPILE_CACHE') && k !== 'NODE_DISABLE_COMPILE_CACHE'));
-  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...clean, ...env }, encoding: 'utf8' }).trim();
+  const script =
+    "await import('./helpers/compile-cache.ts'); await import('yaml'); console.log(process.env.NODE_COMPILE_CACHE ?? '(unset)')";
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('NODE_COMPILE_CACHE') && k !== 'NODE_DISABLE_COMPILE_CACHE',
+    ),
+  );
+  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+  }).trim();
 }
 
 describe('compile cache', () => {
@@ -23,7 +31,7 @@ describe('compile cache', () => {
     assert.ok(existsSync(cache) && readdirSync(cache).length > 0, 'cache directory filled');
   });
 
-  it('uses Node\'s default directory when none is set', () => {
+  it("uses Node's default directory when none is set", () => {
     assert.equal(childSees({}), path.join(tmpdir(), 'node-compile-cache'));
   });
 

@@ -20,7 +20,12 @@ export interface Condition {
 export interface ConditionedObject {
   kind?: string;
   metadata?: { name?: string; namespace?: string; generation?: number; annotations?: Record<string, string> };
-  status?: { conditions?: Condition[]; observedGeneration?: number; lastHandledReconcileAt?: string; [field: string]: unknown } | null;
+  status?: {
+    conditions?: Condition[];
+    observedGeneration?: number;
+    lastHandledReconcileAt?: string;
+    [field: string]: unknown;
+  } | null;
 }
 
 /** Longest message kept in one-line descriptions; Helm failures can be pages long. */
@@ -60,7 +65,9 @@ export function describeConditions(obj: ConditionedObject | undefined): string {
 export function describeReady(obj: ConditionedObject | undefined): string {
   const ready = getCondition(obj, 'Ready');
   if (!ready) return 'no Ready condition';
-  return [`Ready=${ready.status}`, [ready.reason, oneLine(ready.message)].filter(Boolean).join(': ')].filter(Boolean).join(' ');
+  return [`Ready=${ready.status}`, [ready.reason, oneLine(ready.message)].filter(Boolean).join(': ')]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Where the "revision" of each Flux kind lives; candidates are tried in order (API versions differ). */
@@ -79,7 +86,10 @@ const REVISION_FIELDS: Readonly<Record<string, readonly RevisionReader[]>> = {
   HelmRelease: [at('status.history[0].version'), at('status.lastReleaseRevision')],
   ImageRepository: [at('status.lastScanResult.tagCount')],
   // image v1: latestRef.tag; v1beta2: latestImage "<image>:<tag>".
-  ImagePolicy: [at('status.latestRef.tag'), { path: 'status.latestImage', read: (obj) => tagOf(getPath(obj, 'status.latestImage')) }],
+  ImagePolicy: [
+    at('status.latestRef.tag'),
+    { path: 'status.latestImage', read: (obj) => tagOf(getPath(obj, 'status.latestImage')) },
+  ],
   ImageUpdateAutomation: [at('status.lastPushCommit')],
 };
 
@@ -114,25 +124,37 @@ export function fluxObjectSettled(obj: ConditionedObject | undefined, options: S
 
   const stalled = getCondition(obj, 'Stalled');
   if (stalled?.status === 'True') {
-    return { ok: false, terminal: true, reason: `${id} is stalled (${stalled.reason ?? 'Stalled'}: ${oneLine(stalled.message)}) (${ready})` };
+    return {
+      ok: false,
+      terminal: true,
+      reason: `${id} is stalled (${stalled.reason ?? 'Stalled'}: ${oneLine(stalled.message)}) (${ready})`,
+    };
   }
   if (options.requestedAt !== undefined && status.lastHandledReconcileAt !== options.requestedAt) {
-    return notYet(`${id} lastHandledReconcileAt to be ${JSON.stringify(options.requestedAt)}, is ${show(status.lastHandledReconcileAt)} (${ready})`);
+    return notYet(
+      `${id} lastHandledReconcileAt to be ${JSON.stringify(options.requestedAt)}, is ${show(status.lastHandledReconcileAt)} (${ready})`,
+    );
   }
   if (!generationObserved(obj)) {
-    return notYet(`${id} observedGeneration to be ${obj.metadata?.generation}, is ${show(status.observedGeneration)} (${ready})`);
+    return notYet(
+      `${id} observedGeneration to be ${obj.metadata?.generation}, is ${show(status.observedGeneration)} (${ready})`,
+    );
   }
   let revisionText = '';
   if (options.revision !== undefined) {
     const { path, value } = readRevision(obj, options.revisionField);
     revisionText = ` at ${path} ${String(value)}`;
     if (value === undefined || String(value) !== String(options.revision)) {
-      return notYet(`${id} ${path} to be ${String(options.revision)}, is ${value === undefined ? 'unset' : String(value)} (${ready})`);
+      return notYet(
+        `${id} ${path} to be ${String(options.revision)}, is ${value === undefined ? 'unset' : String(value)} (${ready})`,
+      );
     }
   }
   const readyCondition = getCondition(obj, 'Ready');
   if (readyCondition && conditionStale(obj, readyCondition)) {
-    return notYet(`${id} Ready condition to describe generation ${obj.metadata?.generation}, describes ${readyCondition.observedGeneration} (${ready})`);
+    return notYet(
+      `${id} Ready condition to describe generation ${obj.metadata?.generation}, describes ${readyCondition.observedGeneration} (${ready})`,
+    );
   }
   if (readyCondition?.status !== 'True') {
     return notYet(`${id} Ready to be True, is ${readyCondition?.status ?? 'absent'} (${ready})`);
@@ -142,8 +164,10 @@ export function fluxObjectSettled(obj: ConditionedObject | undefined, options: S
 
 /** Reads the revision the way {@link fluxObjectSettled} does; `path` is the display form without `status.`. */
 export function readRevision(obj: ConditionedObject, revisionField?: PathInput): { path: string; value: unknown } {
-  const readers = revisionField !== undefined ? [at(formatPath(revisionField))] : (REVISION_FIELDS[obj.kind ?? ''] ?? []);
-  if (readers.length === 0) throw new Error(`no default revision field for kind ${obj.kind ?? '(unknown)'}; pass revisionField`);
+  const readers =
+    revisionField !== undefined ? [at(formatPath(revisionField))] : (REVISION_FIELDS[obj.kind ?? ''] ?? []);
+  if (readers.length === 0)
+    throw new Error(`no default revision field for kind ${obj.kind ?? '(unknown)'}; pass revisionField`);
   const found = readers.find((r) => r.read(obj) !== undefined) ?? readers[0]!;
   return { path: found.path.replace(/^status\./, ''), value: found.read(obj) };
 }
@@ -159,7 +183,9 @@ function generationObserved(obj: ConditionedObject): boolean {
 
 function conditionStale(obj: ConditionedObject, condition: Condition): boolean {
   const generation = obj.metadata?.generation;
-  return generation !== undefined && condition.observedGeneration !== undefined && condition.observedGeneration < generation;
+  return (
+    generation !== undefined && condition.observedGeneration !== undefined && condition.observedGeneration < generation
+  );
 }
 
 function identity(obj: ConditionedObject): string {

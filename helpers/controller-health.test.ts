@@ -1,15 +1,40 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { controllerHealth, imageTag, restartChanges, restartCounts, type DeploymentLike, type PodLike } from './controller-health.ts';
+import {
+  controllerHealth,
+  imageTag,
+  restartChanges,
+  restartCounts,
+  type DeploymentLike,
+  type PodLike,
+} from './controller-health.ts';
 
 const deployment = (name: string, ready = 1, available = true): DeploymentLike => ({
   metadata: { name },
-  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { spec: { containers: [{ name: 'manager', image: `ghcr.io/fluxcd/${name}:v1.6.0` }] } } },
-  status: { readyReplicas: ready, availableReplicas: ready, conditions: [{ type: 'Available', status: available ? 'True' : 'False', reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable' }] },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: { spec: { containers: [{ name: 'manager', image: `ghcr.io/fluxcd/${name}:v1.6.0` }] } },
+  },
+  status: {
+    readyReplicas: ready,
+    availableReplicas: ready,
+    conditions: [
+      {
+        type: 'Available',
+        status: available ? 'True' : 'False',
+        reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+      },
+    ],
+  },
 });
 const pod = (app: string, name: string, ready = true, restarts = 0): PodLike => ({
   metadata: { name, labels: { app } },
-  status: { phase: ready ? 'Running' : 'Pending', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }], containerStatuses: [{ name: 'manager', ready, restartCount: restarts }] },
+  status: {
+    phase: ready ? 'Running' : 'Pending',
+    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+    containerStatuses: [{ name: 'manager', ready, restartCount: restarts }],
+  },
 });
 
 describe('controllerHealth', () => {
@@ -21,7 +46,10 @@ describe('controllerHealth', () => {
     );
     assert.equal(report.summary, '2/2 healthy');
     assert.deepEqual(report.controllers[0]!.versions, ['v1.6.0']);
-    assert.deepEqual(restartCounts(report), { 'source-controller/source-controller-abc': 2, 'helm-controller/helm-controller-def': 0 });
+    assert.deepEqual(restartCounts(report), {
+      'source-controller/source-controller-abc': 2,
+      'helm-controller/helm-controller-def': 0,
+    });
   });
 
   it('names what is wrong: missing Deployment, unavailable, pod not Ready', () => {
@@ -31,16 +59,28 @@ describe('controllerHealth', () => {
       ['source-controller', 'image-reflector-controller'],
     );
     assert.equal(report.summary, '0/2 healthy');
-    assert.match(report.problems[0]!, /^source-controller: Available=False \(MinimumReplicasUnavailable\); 0\/1 replicas ready; 0\/1 pods Ready \(source-controller-abc Pending\)$/);
+    assert.match(
+      report.problems[0]!,
+      /^source-controller: Available=False \(MinimumReplicasUnavailable\); 0\/1 replicas ready; 0\/1 pods Ready \(source-controller-abc Pending\)$/,
+    );
     assert.equal(report.problems[1], 'image-reflector-controller: Deployment not found');
   });
 
   it('takes every Deployment when no list is expected, ignoring terminating pods', () => {
     const terminating = pod('a', 'a-old');
     terminating.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
-    const report = controllerHealth([deployment('b'), deployment('a')], [terminating, pod('a', 'a-new'), pod('b', 'b-1')]);
-    assert.deepEqual(report.controllers.map((c) => c.name), ['a', 'b']);
-    assert.deepEqual(report.controllers[0]!.pods.map((p) => p.name), ['a-new']);
+    const report = controllerHealth(
+      [deployment('b'), deployment('a')],
+      [terminating, pod('a', 'a-new'), pod('b', 'b-1')],
+    );
+    assert.deepEqual(
+      report.controllers.map((c) => c.name),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      report.controllers[0]!.pods.map((p) => p.name),
+      ['a-new'],
+    );
   });
 });
 
@@ -50,7 +90,7 @@ describe('restartChanges', () => {
     assert.deepEqual(restartChanges(before, { ...before }), []);
     assert.deepEqual(restartChanges(before, { 'source-controller/s-1': 1, 'helm-controller/h-2': 0 }), [
       'source-controller/s-1 restarted 1 time (0 → 1)',
-      'helm-controller/h-2 is a new pod (the controller\'s pod was replaced)',
+      "helm-controller/h-2 is a new pod (the controller's pod was replaced)",
     ]);
   });
 });

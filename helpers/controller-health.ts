@@ -7,8 +7,16 @@
 /** The parts of a Deployment this reads (raw API JSON). */
 export interface DeploymentLike {
   metadata: { name: string; labels?: Record<string, string> };
-  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> }; template?: { spec?: { containers?: Array<{ name: string; image?: string }> } } };
-  status?: { readyReplicas?: number; availableReplicas?: number; conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
+  spec?: {
+    replicas?: number;
+    selector?: { matchLabels?: Record<string, string> };
+    template?: { spec?: { containers?: Array<{ name: string; image?: string }> } };
+  };
+  status?: {
+    readyReplicas?: number;
+    availableReplicas?: number;
+    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  };
 }
 
 /** The parts of a Pod this reads (raw API JSON). */
@@ -50,9 +58,19 @@ export interface HealthReport {
 export type RestartCounts = Record<string, number>;
 
 /** Evaluates each expected controller; `expected` undefined means every Deployment given. */
-export function controllerHealth(deployments: readonly DeploymentLike[], pods: readonly PodLike[], expected?: readonly string[]): HealthReport {
+export function controllerHealth(
+  deployments: readonly DeploymentLike[],
+  pods: readonly PodLike[],
+  expected?: readonly string[],
+): HealthReport {
   const names = expected ?? deployments.map((d) => d.metadata.name).sort();
-  const controllers = names.map((name) => evaluate(name, deployments.find((d) => d.metadata.name === name), pods));
+  const controllers = names.map((name) =>
+    evaluate(
+      name,
+      deployments.find((d) => d.metadata.name === name),
+      pods,
+    ),
+  );
   const healthyCount = controllers.filter((c) => c.healthy).length;
   return {
     controllers,
@@ -64,10 +82,22 @@ export function controllerHealth(deployments: readonly DeploymentLike[], pods: r
 
 function evaluate(name: string, deployment: DeploymentLike | undefined, pods: readonly PodLike[]): ControllerHealth {
   if (!deployment) {
-    return { name, found: false, desired: 0, ready: 0, available: false, pods: [], versions: [], healthy: false, problem: 'Deployment not found' };
+    return {
+      name,
+      found: false,
+      desired: 0,
+      ready: 0,
+      available: false,
+      pods: [],
+      versions: [],
+      healthy: false,
+      problem: 'Deployment not found',
+    };
   }
   const selector = deployment.spec?.selector?.matchLabels ?? {};
-  const own = pods.filter((p) => !p.metadata.deletionTimestamp && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const own = pods.filter(
+    (p) => !p.metadata.deletionTimestamp && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+  );
   const podRows = own.map((p) => ({
     name: p.metadata.name,
     phase: p.status?.phase,
@@ -78,14 +108,34 @@ function evaluate(name: string, deployment: DeploymentLike | undefined, pods: re
   const ready = deployment.status?.readyReplicas ?? 0;
   const availableCondition = deployment.status?.conditions?.find((c) => c.type === 'Available');
   const available = availableCondition?.status === 'True';
-  const versions = (deployment.spec?.template?.spec?.containers ?? []).map((c) => imageTag(c.image)).filter((t): t is string => Boolean(t));
+  const versions = (deployment.spec?.template?.spec?.containers ?? [])
+    .map((c) => imageTag(c.image))
+    .filter((t): t is string => Boolean(t));
   const readyPods = podRows.filter((p) => p.ready).length;
   const problems = [
-    ...(available ? [] : [`Available=${availableCondition?.status ?? 'absent'}${availableCondition?.reason ? ` (${availableCondition.reason})` : ''}`]),
+    ...(available
+      ? []
+      : [
+          `Available=${availableCondition?.status ?? 'absent'}${availableCondition?.reason ? ` (${availableCondition.reason})` : ''}`,
+        ]),
     ...(ready >= desired ? [] : [`${ready}/${desired} replicas ready`]),
-    ...(readyPods >= desired ? [] : [`${readyPods}/${desired} pods Ready${podRows.length ? ` (${podRows.map((p) => `${p.name} ${p.phase ?? 'Unknown'}`).join(', ')})` : ''}`]),
+    ...(readyPods >= desired
+      ? []
+      : [
+          `${readyPods}/${desired} pods Ready${podRows.length ? ` (${podRows.map((p) => `${p.name} ${p.phase ?? 'Unknown'}`).join(', ')})` : ''}`,
+        ]),
   ];
-  return { name, found: true, desired, ready, available, pods: podRows, versions, healthy: problems.length === 0, problem: problems.join('; ') };
+  return {
+    name,
+    found: true,
+    desired,
+    ready,
+    available,
+    pods: podRows,
+    versions,
+    healthy: problems.length === 0,
+    problem: problems.join('; '),
+  };
 }
 
 /** Restart counts of every controller pod, for a later {@link restartChanges}. */
@@ -102,11 +152,15 @@ export function restartChanges(before: RestartCounts, after: RestartCounts): str
   const controllerOf = (key: string) => key.slice(0, key.indexOf('/'));
   for (const [key, count] of Object.entries(after)) {
     const previous = before[key];
-    if (previous !== undefined && count > previous) changes.push(`${key} restarted ${count - previous} time${count - previous === 1 ? '' : 's'} (${previous} → ${count})`);
+    if (previous !== undefined && count > previous)
+      changes.push(
+        `${key} restarted ${count - previous} time${count - previous === 1 ? '' : 's'} (${previous} → ${count})`,
+      );
   }
   const beforeControllers = new Set(Object.keys(before).map(controllerOf));
   for (const key of Object.keys(after)) {
-    if (before[key] === undefined && beforeControllers.has(controllerOf(key))) changes.push(`${key} is a new pod (the controller's pod was replaced)`);
+    if (before[key] === undefined && beforeControllers.has(controllerOf(key)))
+      changes.push(`${key} is a new pod (the controller's pod was replaced)`);
   }
   return changes;
 }

@@ -18,7 +18,20 @@ export interface ControllerUsage {
   memoryMiB: number;
 }
 
-const SUFFIX: Readonly<Record<string, number>> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const SUFFIX: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
 
 /** A Kubernetes quantity as a number (`250m` → 0.25, `40Mi` → 41943040); throws one line on anything else. */
 export function parseQuantity(text: string): number {
@@ -33,7 +46,10 @@ function controllerOf(m: PodMetricsLike): string {
 }
 
 /** Usage per controller pod (containers summed), and the expected controllers with no metrics at all. */
-export function controllerUsage(items: readonly PodMetricsLike[], expected: readonly string[]): { rows: ControllerUsage[]; missing: string[]; lines: string[] } {
+export function controllerUsage(
+  items: readonly PodMetricsLike[],
+  expected: readonly string[],
+): { rows: ControllerUsage[]; missing: string[]; lines: string[] } {
   const rows = items.map((m) => ({
     controller: controllerOf(m),
     pod: m.metadata.name,
@@ -41,6 +57,8 @@ export function controllerUsage(items: readonly PodMetricsLike[], expected: read
     memoryMiB: m.containers.reduce((n, c) => n + parseQuantity(c.usage.memory) / 2 ** 20, 0),
   }));
   const missing = expected.filter((name) => !rows.some((r) => r.controller === name));
-  const lines = rows.map((r) => `${r.controller} (${r.pod}): cpu ${r.cpuMillicores.toFixed(1)}m, memory ${r.memoryMiB.toFixed(1)}Mi`);
+  const lines = rows.map(
+    (r) => `${r.controller} (${r.pod}): cpu ${r.cpuMillicores.toFixed(1)}m, memory ${r.memoryMiB.toFixed(1)}Mi`,
+  );
   return { rows, missing, lines };
 }

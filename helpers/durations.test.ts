@@ -92,9 +92,19 @@ describe('formatDuration', () => {
 describe('formatGoDuration', () => {
   it('formats like Go time.Duration.String()', () => {
     const cases: Array<[number, string]> = [
-      [300_000, '5m0s'], [600_000, '10m0s'], [3_600_000, '1h0m0s'], [30_000, '30s'], [1_500, '1.5s'],
-      [1_234, '1.234s'], [250, '250ms'], [750, '750ms'], [80_000, '1m20s'], [0, '0s'], [90_061_000, '25h1m1s'],
-      [-1_500, '-1.5s'], [0.5, '500µs'],
+      [300_000, '5m0s'],
+      [600_000, '10m0s'],
+      [3_600_000, '1h0m0s'],
+      [30_000, '30s'],
+      [1_500, '1.5s'],
+      [1_234, '1.234s'],
+      [250, '250ms'],
+      [750, '750ms'],
+      [80_000, '1m20s'],
+      [0, '0s'],
+      [90_061_000, '25h1m1s'],
+      [-1_500, '-1.5s'],
+      [0.5, '500µs'],
     ];
     for (const [ms, text] of cases) assert.equal(formatGoDuration(ms), text, `${ms} ms`);
   });

@@ -13,8 +13,8 @@ const MAX_NS = (1n << 63n) - 1n;
 const UNIT_NS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek small letter mu
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek small letter mu
   ms: 1_000_000n,
   s: 1_000_000_000n,
   m: 60_000_000_000n,
@@ -85,7 +85,8 @@ const DISPLAY_RULES: ReadonlyArray<{ below: number; format: (ms: number) => stri
   { below: 3_600_000, format: (ms) => `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s` },
   {
     below: Infinity,
-    format: (ms) => `${Math.floor(ms / 3_600_000)}h${Math.floor((ms % 3_600_000) / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`,
+    format: (ms) =>
+      `${Math.floor(ms / 3_600_000)}h${Math.floor((ms % 3_600_000) / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`,
   },
 ];
 

@@ -12,10 +12,26 @@ import { getCondition, type Condition, type ConditionedObject } from './conditio
 
 /** Ready=False reasons that mean "not yet", not "failed": the controller will retry on its own schedule. */
 // ArtifactFailed ("source artifact not found, retrying") is transient while a source moves to a new revision.
-const WAITING_REASONS = new Set(['Progressing', 'ProgressingWithRetry', 'DependencyNotReady', 'Reconciling', 'NewRevision', 'ArtifactFailed']);
+const WAITING_REASONS = new Set([
+  'Progressing',
+  'ProgressingWithRetry',
+  'DependencyNotReady',
+  'Reconciling',
+  'NewRevision',
+  'ArtifactFailed',
+]);
 
 /** Helm actions that failed (helm-controller's Released / Remediated / Ready reasons). */
-const HELM_FAILURE_REASONS = new Set(['InstallFailed', 'UpgradeFailed', 'TestFailed', 'RollbackFailed', 'UninstallFailed', 'RetriesExceeded', 'InitFailed', 'GetLastReleaseFailed']);
+const HELM_FAILURE_REASONS = new Set([
+  'InstallFailed',
+  'UpgradeFailed',
+  'TestFailed',
+  'RollbackFailed',
+  'UninstallFailed',
+  'RetriesExceeded',
+  'InitFailed',
+  'GetLastReleaseFailed',
+]);
 
 /** A failure the object reports, in one quotable line. */
 export interface FluxFailure {
@@ -35,12 +51,14 @@ export function fluxFailure(obj: ConditionedObject | undefined): FluxFailure | u
   if (!obj?.status) return undefined;
   const generation = obj.metadata?.generation;
   const current = (c: Condition | undefined): c is Condition =>
-    c !== undefined && (generation === undefined || c.observedGeneration === undefined || c.observedGeneration >= generation);
+    c !== undefined &&
+    (generation === undefined || c.observedGeneration === undefined || c.observedGeneration >= generation);
 
   const stalled = getCondition(obj, 'Stalled');
   if (current(stalled) && stalled.status === 'True') return failure(obj, stalled);
   const released = getCondition(obj, 'Released');
-  if (current(released) && released.status === 'False' && HELM_FAILURE_REASONS.has(released.reason ?? '')) return failure(obj, released);
+  if (current(released) && released.status === 'False' && HELM_FAILURE_REASONS.has(released.reason ?? ''))
+    return failure(obj, released);
   const ready = getCondition(obj, 'Ready');
   if (current(ready) && ready.status === 'False') {
     const reason = ready.reason ?? '';
@@ -63,5 +81,10 @@ function failure(obj: ConditionedObject, c: Condition): FluxFailure {
   const id = `${obj.kind ?? 'object'} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name ?? ''}`;
   const message = (c.message ?? '').replace(/\s+/g, ' ').trim();
   const short = message.length > 300 ? `${message.slice(0, 299)}…` : message;
-  return { condition: `${c.type}=${c.status}`, reason: c.reason ?? '', message, text: `${id} ${c.type}=${c.status} (${[c.reason, short].filter(Boolean).join(': ')})` };
+  return {
+    condition: `${c.type}=${c.status}`,
+    reason: c.reason ?? '',
+    message,
+    text: `${id} ${c.type}=${c.status} (${[c.reason, short].filter(Boolean).join(': ')})`,
+  };
 }

@@ -2,13 +2,26 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkIntervals, intervalTable } from './flux-intervals.ts';
 
-const o = (kind: string, name: string, spec: Record<string, string>) => ({ kind, metadata: { namespace: 'ns', name }, spec });
+const o = (kind: string, name: string, spec: Record<string, string>) => ({
+  kind,
+  metadata: { namespace: 'ns', name },
+  spec,
+});
 const expected = { gitRepository: 3_000, kustomization: 3_000, kustomizationRetry: 3_000, imageRepository: 5_000 };
 const budgets = { ociPushToDetection: 7_000, gitPushToSync: 5_000, gitopsFlow: 15_000 };
 
 describe('checkIntervals', () => {
-  it('passes the plan\'s intervals, deriving retryInterval from interval as upstream does', () => {
-    const r = checkIntervals([o('GitRepository', 'g', { interval: '3s' }), o('Kustomization', 'k', { interval: '3s' }), o('ImageRepository', 'i', { interval: '5s' }), o('HelmRelease', 'h', { interval: '1m' })], expected, budgets);
+  it("passes the plan's intervals, deriving retryInterval from interval as upstream does", () => {
+    const r = checkIntervals(
+      [
+        o('GitRepository', 'g', { interval: '3s' }),
+        o('Kustomization', 'k', { interval: '3s' }),
+        o('ImageRepository', 'i', { interval: '5s' }),
+        o('HelmRelease', 'h', { interval: '1m' }),
+      ],
+      expected,
+      budgets,
+    );
     assert.deepEqual(r.problems, []);
     assert.deepEqual(r.infeasible, []);
     const retry = r.rows.find((row) => row.field === 'retryInterval')!;
@@ -18,7 +31,15 @@ describe('checkIntervals', () => {
   });
 
   it('names every slow interval and every budget it makes impossible', () => {
-    const r = checkIntervals([o('GitRepository', 'g', { interval: '10m' }), o('Kustomization', 'k', { interval: '10m', retryInterval: '1m' }), o('ImageRepository', 'i', { interval: '10m' })], expected, budgets);
+    const r = checkIntervals(
+      [
+        o('GitRepository', 'g', { interval: '10m' }),
+        o('Kustomization', 'k', { interval: '10m', retryInterval: '1m' }),
+        o('ImageRepository', 'i', { interval: '10m' }),
+      ],
+      expected,
+      budgets,
+    );
     assert.deepEqual(r.problems, [
       'GitRepository ns/g spec.interval is 10m, expected at most 3s',
       'Kustomization ns/k spec.interval is 10m, expected at most 3s',
@@ -26,7 +47,10 @@ describe('checkIntervals', () => {
       'ImageRepository ns/i spec.interval is 10m, expected at most 5s',
     ]);
     assert.equal(r.infeasible.length, 3);
-    assert.match(r.infeasible[0]!, /^budget OCI push → ImageRepository detection 7s cannot hold: ImageRepository ns\/i is scanned every 10m/);
+    assert.match(
+      r.infeasible[0]!,
+      /^budget OCI push → ImageRepository detection 7s cannot hold: ImageRepository ns\/i is scanned every 10m/,
+    );
     assert.match(r.infeasible[1]!, /^budget git push → GitRepository sync 5s cannot hold/);
   });
 

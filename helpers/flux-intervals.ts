@@ -54,7 +54,8 @@ export interface IntervalReport {
   infeasible: string[];
 }
 
-const id = (o: IntervalObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name ?? ''}`;
+const id = (o: IntervalObject) =>
+  `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name ?? ''}`;
 
 function ms(text: string | undefined): number | undefined {
   if (!text) return undefined;
@@ -65,10 +66,17 @@ function ms(text: string | undefined): number | undefined {
   }
 }
 
-function row(o: IntervalObject, field: 'interval' | 'retryInterval', expectedMs: number | undefined, fallback?: { ms: number | undefined; label: string }): IntervalRow {
+function row(
+  o: IntervalObject,
+  field: 'interval' | 'retryInterval',
+  expectedMs: number | undefined,
+  fallback?: { ms: number | undefined; label: string },
+): IntervalRow {
   const written = o.spec?.[field];
   const liveMs = written ? ms(written) : fallback?.ms;
-  const live = written ?? (fallback ? `${fallback.ms === undefined ? 'unset' : formatDuration(fallback.ms)} (${fallback.label})` : 'unset');
+  const live =
+    written ??
+    (fallback ? `${fallback.ms === undefined ? 'unset' : formatDuration(fallback.ms)} (${fallback.label})` : 'unset');
   const ok = expectedMs === undefined || (liveMs !== undefined && liveMs <= expectedMs);
   return { object: id(o), field, liveMs, live, ...(expectedMs === undefined ? {} : { expectedMs }), ok };
 }
@@ -77,7 +85,11 @@ function row(o: IntervalObject, field: 'interval' | 'retryInterval', expectedMs:
  * Compares live intervals with the expected ones and with the budgets. Pure. `objects` may hold any of the kinds;
  * missing kinds are simply not reported.
  */
-export function checkIntervals(objects: readonly IntervalObject[], expected: ExpectedIntervals, budgets: IntervalBudgets = {}): IntervalReport {
+export function checkIntervals(
+  objects: readonly IntervalObject[],
+  expected: ExpectedIntervals,
+  budgets: IntervalBudgets = {},
+): IntervalReport {
   const rows: IntervalRow[] = [];
   for (const o of objects) {
     if (o.kind === 'GitRepository') rows.push(row(o, 'interval', expected.gitRepository));
@@ -85,7 +97,12 @@ export function checkIntervals(objects: readonly IntervalObject[], expected: Exp
     else if (o.kind === 'HelmRelease') rows.push(row(o, 'interval', expected.helmRelease));
     else if (o.kind === 'Kustomization') {
       rows.push(row(o, 'interval', expected.kustomization));
-      rows.push(row(o, 'retryInterval', expected.kustomizationRetry, { ms: ms(o.spec?.interval), label: 'defaults to spec.interval' }));
+      rows.push(
+        row(o, 'retryInterval', expected.kustomizationRetry, {
+          ms: ms(o.spec?.interval),
+          label: 'defaults to spec.interval',
+        }),
+      );
     }
   }
   const problems = rows
@@ -96,7 +113,9 @@ export function checkIntervals(objects: readonly IntervalObject[], expected: Exp
   const pollOf = (kind: string) => rows.find((r) => r.object.startsWith(`${kind} `) && r.field === 'interval');
   const cannotHold = (budget: string, limit: number | undefined, r: IntervalRow | undefined) => {
     if (limit === undefined || r?.liveMs === undefined || r.liveMs <= limit) return;
-    infeasible.push(`budget ${budget} ${formatDuration(limit)} cannot hold: ${r.object} is scanned every ${formatDuration(r.liveMs)} (spec.interval) and nothing else triggers it`);
+    infeasible.push(
+      `budget ${budget} ${formatDuration(limit)} cannot hold: ${r.object} is scanned every ${formatDuration(r.liveMs)} (spec.interval) and nothing else triggers it`,
+    );
   };
   cannotHold('OCI push → ImageRepository detection', budgets.ociPushToDetection, pollOf('ImageRepository'));
   cannotHold('git push → GitRepository sync', budgets.gitPushToSync, pollOf('GitRepository'));
@@ -107,6 +126,9 @@ export function checkIntervals(objects: readonly IntervalObject[], expected: Exp
 /** The table for reports: one line per interval. */
 export function intervalTable(rows: readonly IntervalRow[]): string {
   const lines = ['| object | field | live | expected | |', '|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.object} | spec.${r.field} | ${r.live} | ${r.expectedMs === undefined ? '(record only)' : `≤ ${formatDuration(r.expectedMs)}`} | ${r.ok ? '✅' : '❌'} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.object} | spec.${r.field} | ${r.live} | ${r.expectedMs === undefined ? '(record only)' : `≤ ${formatDuration(r.expectedMs)}`} | ${r.ok ? '✅' : '❌'} |`,
+    );
   return lines.join('\n');
 }

@@ -15,10 +15,21 @@ describe('flux times', () => {
   });
 
   it('reads the Kustomization apply time from Ready, else from history', () => {
-    const ready = { status: { conditions: [{ type: 'Ready', status: 'True', message: `Applied revision: main@sha1:${SHA}`, lastTransitionTime: T }] } };
+    const ready = {
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'True', message: `Applied revision: main@sha1:${SHA}`, lastTransitionTime: T },
+        ],
+      },
+    };
     assert.equal(kustomizationAppliedAt(ready, SHA), Date.parse(T));
     assert.equal(kustomizationAppliedAt(ready, OTHER), undefined);
-    const history = { status: { conditions: [], history: [{ metadata: { revision: `main@sha1:${SHA}` }, lastReconciled: '2025-11-26T08:30:06Z' }] } };
+    const history = {
+      status: {
+        conditions: [],
+        history: [{ metadata: { revision: `main@sha1:${SHA}` }, lastReconciled: '2025-11-26T08:30:06Z' }],
+      },
+    };
     assert.equal(kustomizationAppliedAt(history, SHA), Date.parse('2025-11-26T08:30:06Z'));
   });
 

@@ -6,7 +6,13 @@
 import { getCondition, type ConditionedObject } from './conditions.ts';
 import { revisionCommit } from './git-revision.ts';
 
-type Obj = ConditionedObject & { status?: { artifact?: { revision?: string; lastUpdateTime?: string }; history?: Array<{ lastReconciled?: string; metadata?: { revision?: string }; revision?: string }>; lastScanResult?: { scanTime?: string } } | null };
+type Obj = ConditionedObject & {
+  status?: {
+    artifact?: { revision?: string; lastUpdateTime?: string };
+    history?: Array<{ lastReconciled?: string; metadata?: { revision?: string }; revision?: string }>;
+    lastScanResult?: { scanTime?: string };
+  } | null;
+};
 
 /** `status.artifact.lastUpdateTime` of a source, when the artifact is that commit. */
 export function artifactStoredAt(obj: Obj | undefined, sha?: string): number | undefined {
@@ -22,8 +28,10 @@ export function artifactStoredAt(obj: Obj | undefined, sha?: string): number | u
  */
 export function kustomizationAppliedAt(obj: Obj | undefined, sha: string): number | undefined {
   const ready = getCondition(obj, 'Ready');
-  if (ready?.status === 'True' && ready.lastTransitionTime && ready.message?.includes(sha)) return parse(ready.lastTransitionTime);
-  const history: Array<{ lastReconciled?: string; metadata?: { revision?: string }; revision?: string }> = obj?.status?.history ?? [];
+  if (ready?.status === 'True' && ready.lastTransitionTime && ready.message?.includes(sha))
+    return parse(ready.lastTransitionTime);
+  const history: Array<{ lastReconciled?: string; metadata?: { revision?: string }; revision?: string }> =
+    obj?.status?.history ?? [];
   const entry = history.find((h) => revisionCommit(h.metadata?.revision ?? h.revision) === sha);
   return entry?.lastReconciled ? parse(entry.lastReconciled) : undefined;
 }

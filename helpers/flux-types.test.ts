@@ -25,8 +25,20 @@ import {
   type Pod,
 } from './flux-types.ts';
 
-const meta = { name: 'foundry-local-olive-models', namespace: 'flux-system', generation: 1, creationTimestamp: '2026-12-07T18:00:00Z' };
-const ready = { type: 'Ready', status: 'True' as const, reason: 'Succeeded', message: 'ok', lastTransitionTime: '2026-12-07T18:00:01Z', observedGeneration: 1 };
+const meta = {
+  name: 'foundry-local-olive-models',
+  namespace: 'flux-system',
+  generation: 1,
+  creationTimestamp: '2026-12-07T18:00:00Z',
+};
+const ready = {
+  type: 'Ready',
+  status: 'True' as const,
+  reason: 'Succeeded',
+  message: 'ok',
+  lastTransitionTime: '2026-12-07T18:00:01Z',
+  observedGeneration: 1,
+};
 
 // Shapes as image-reflector-controller writes them: v1.x (Flux 2.7+) only latestRef; v0.35 (Flux 2.6) v1beta2 both;
 // v1beta2 before v0.35 and v1beta1 only the latestImage string.
@@ -67,17 +79,28 @@ const kustomization: KustomizationV1 = {
 describe('ImagePolicy accessors on every line', () => {
   it('reads status.latestRef on v1', () => {
     assert.equal(imagePolicyLatestTag(v1), 'v0.2.0');
-    assert.deepEqual(imagePolicyLatestRef(v1), { name: 'registry.local:5000/models/olive', tag: 'v0.2.0', digest: 'sha256:abc' });
+    assert.deepEqual(imagePolicyLatestRef(v1), {
+      name: 'registry.local:5000/models/olive',
+      tag: 'v0.2.0',
+      digest: 'sha256:abc',
+    });
   });
   it('parses status.latestImage on v1beta2 without mistaking the registry port for a tag', () => {
     assert.deepEqual(imagePolicyLatestRef(v1beta2), { name: 'registry.local:5000/models/olive', tag: 'v0.2.0' });
   });
   it('prefers latestRef when v1beta2 (image-reflector-controller v0.35) writes both', () => {
-    const both: ImagePolicyV1beta2 = { ...v1beta2, status: { latestImage: 'r/olive:v0.1.0', latestRef: { name: 'r/olive', tag: 'v0.3.0' } } };
+    const both: ImagePolicyV1beta2 = {
+      ...v1beta2,
+      status: { latestImage: 'r/olive:v0.1.0', latestRef: { name: 'r/olive', tag: 'v0.3.0' } },
+    };
     assert.equal(imagePolicyLatestTag(both), 'v0.3.0');
   });
   it('keeps the digest of a latestImage on v1beta1', () => {
-    assert.deepEqual(imagePolicyLatestRef(v1beta1), { name: 'registry.local:5000/models/olive', tag: 'v0.1.0', digest: 'sha256:def' });
+    assert.deepEqual(imagePolicyLatestRef(v1beta1), {
+      name: 'registry.local:5000/models/olive',
+      tag: 'v0.1.0',
+      digest: 'sha256:def',
+    });
   });
   it('is undefined before the policy resolved anything', () => {
     const fresh: ImagePolicy = { ...v1, status: undefined };
@@ -114,13 +137,25 @@ describe('capability table, decided from the CRD schemas', () => {
   });
   it('names an unvendored version in one actionable line instead of guessing', () => {
     assert.throws(() => supportsLastHandledReconcileAt('ImagePolicy', 'image.toolkit.fluxcd.io/v2'), {
-      message: 'ImagePolicy image.toolkit.fluxcd.io/v2 is not in the vendored Flux CRDs (sandbox/flux-crds): vendor that Flux line and run npm run generate:flux-types',
+      message:
+        'ImagePolicy image.toolkit.fluxcd.io/v2 is not in the vendored Flux CRDs (sandbox/flux-crds): vendor that Flux line and run npm run generate:flux-types',
     });
-    assert.throws(() => schemaHas('Bucket', 'source.toolkit.fluxcd.io/v1', 'interval'), /Bucket source.toolkit.fluxcd.io\/v1 is not in/);
+    assert.throws(
+      () => schemaHas('Bucket', 'source.toolkit.fluxcd.io/v1', 'interval'),
+      /Bucket source.toolkit.fluxcd.io\/v1 is not in/,
+    );
   });
   it('covers the nine vendored kinds', () => {
     assert.deepEqual([...FLUX_KINDS].sort(), [
-      'GitRepository', 'HelmChart', 'HelmRelease', 'HelmRepository', 'ImagePolicy', 'ImageRepository', 'ImageUpdateAutomation', 'Kustomization', 'OCIRepository',
+      'GitRepository',
+      'HelmChart',
+      'HelmRelease',
+      'HelmRepository',
+      'ImagePolicy',
+      'ImageRepository',
+      'ImageUpdateAutomation',
+      'Kustomization',
+      'OCIRepository',
     ]);
     assert.equal(isFluxKind('Kustomization'), true);
     assert.equal(isFluxKind('Deployment'), false);
@@ -138,7 +173,10 @@ describe('accessors and guards over the FluxObject union', () => {
     assert.equal(fluxRetryInterval(kustomization), '3s');
     assert.equal(fluxRetryInterval(v1), undefined);
     assert.equal(fluxInterval(v1beta1), undefined);
-    assert.deepEqual(fluxConditions(v1).map((c) => c.type), ['Ready']);
+    assert.deepEqual(
+      fluxConditions(v1).map((c) => c.type),
+      ['Ready'],
+    );
     assert.deepEqual(fluxConditions(v1beta1), []);
   });
   it('isFluxObject accepts vendored (kind, apiVersion) pairs only', () => {
@@ -149,7 +187,9 @@ describe('accessors and guards over the FluxObject union', () => {
   });
   it('hasApiVersion narrows a union to one version', () => {
     const objects: FluxObject[] = [v1, v1beta2, kustomization];
-    const tags = objects.flatMap((o) => (o.kind === 'ImagePolicy' && hasApiVersion(o, 'image.toolkit.fluxcd.io/v1') ? [o.status?.latestRef?.tag] : []));
+    const tags = objects.flatMap((o) =>
+      o.kind === 'ImagePolicy' && hasApiVersion(o, 'image.toolkit.fluxcd.io/v1') ? [o.status?.latestRef?.tag] : [],
+    );
     assert.deepEqual(tags, ['v0.2.0']);
   });
 });
@@ -161,7 +201,10 @@ describe('types (checked by npm run typecheck)', () => {
     assert.equal(unset, undefined);
     // @ts-expect-error core objects arrive as JSON: timestamps are strings, not client-node's Date
     const wrong: Pod = { metadata: { creationTimestamp: new Date(0) } };
-    const pod: Pod = { metadata: { name: 'p', creationTimestamp: '2026-12-07T18:00:00Z' }, status: { startTime: '2026-12-07T18:00:01Z' } };
+    const pod: Pod = {
+      metadata: { name: 'p', creationTimestamp: '2026-12-07T18:00:00Z' },
+      status: { startTime: '2026-12-07T18:00:01Z' },
+    };
     assert.equal(typeof pod.status?.startTime, 'string');
     assert.ok(wrong);
   });

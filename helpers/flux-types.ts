@@ -27,7 +27,10 @@ export type FluxObject = FluxTypesByKind[FluxKind];
 /** The apiVersions served for a kind ("image.toolkit.fluxcd.io/v1" | …). */
 export type FluxApiVersion<K extends FluxKind = FluxKind> = FluxTypesByKind[K]['apiVersion'];
 /** The type of one kind at one apiVersion. */
-export type FluxObjectOf<K extends FluxKind, A extends FluxApiVersion<K> = FluxApiVersion<K>> = Extract<FluxTypesByKind[K], { apiVersion: A }>;
+export type FluxObjectOf<K extends FluxKind, A extends FluxApiVersion<K> = FluxApiVersion<K>> = Extract<
+  FluxTypesByKind[K],
+  { apiVersion: A }
+>;
 
 /** Schema fields the capability table records per (kind, apiVersion). */
 export type FluxSchemaField = 'lastHandledReconcileAt' | 'interval' | 'retryInterval' | 'observedGeneration';
@@ -57,7 +60,9 @@ export function fluxServedVersion(kind: string, apiVersion: string): FluxServedV
 export function schemaHas(kind: string, apiVersion: string, field: FluxSchemaField): boolean {
   const row = fluxServedVersion(kind, apiVersion);
   if (!row) {
-    throw new Error(`${kind} ${apiVersion} is not in the vendored Flux CRDs (sandbox/flux-crds): vendor that Flux line and run npm run generate:flux-types`);
+    throw new Error(
+      `${kind} ${apiVersion} is not in the vendored Flux CRDs (sandbox/flux-crds): vendor that Flux line and run npm run generate:flux-types`,
+    );
   }
   return row[field];
 }
@@ -71,11 +76,19 @@ export function supportsLastHandledReconcileAt(kind: string, apiVersion: string)
 export function isFluxObject(obj: unknown): obj is FluxObject {
   if (!obj || typeof obj !== 'object') return false;
   const { kind, apiVersion, metadata } = obj as Record<string, unknown>;
-  return typeof kind === 'string' && typeof apiVersion === 'string' && typeof metadata === 'object' && fluxServedVersion(kind, apiVersion) !== undefined;
+  return (
+    typeof kind === 'string' &&
+    typeof apiVersion === 'string' &&
+    typeof metadata === 'object' &&
+    fluxServedVersion(kind, apiVersion) !== undefined
+  );
 }
 
 /** Narrows a union of versions to one apiVersion: `if (hasApiVersion(p, 'image.toolkit.fluxcd.io/v1')) p.status?.latestRef`. */
-export function hasApiVersion<T extends FluxObject, A extends T['apiVersion']>(obj: T, apiVersion: A): obj is Extract<T, { apiVersion: A }> {
+export function hasApiVersion<T extends FluxObject, A extends T['apiVersion']>(
+  obj: T,
+  apiVersion: A,
+): obj is Extract<T, { apiVersion: A }> {
   return obj.apiVersion === apiVersion;
 }
 

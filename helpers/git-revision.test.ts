@@ -10,7 +10,8 @@ describe('git revisions', () => {
   });
 
   it('reads every Flux format', () => {
-    for (const rev of [`main@sha1:${SHA}`, `refs/heads/main@sha1:${SHA}`, `main/${SHA}`, `sha1:${SHA}`, SHA]) assert.equal(revisionCommit(rev), SHA, rev);
+    for (const rev of [`main@sha1:${SHA}`, `refs/heads/main@sha1:${SHA}`, `main/${SHA}`, `sha1:${SHA}`, SHA])
+      assert.equal(revisionCommit(rev), SHA, rev);
     assert.equal(revisionCommit('main@sha1:abc'), undefined, 'short SHAs are not commits');
     assert.equal(revisionCommit(undefined), undefined);
   });

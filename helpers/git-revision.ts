@@ -12,7 +12,8 @@ export function gitRevision(branch: string, sha: string): string {
 /** The commit SHA of a revision in any of Flux's formats, or undefined. */
 export function revisionCommit(revision: string | undefined): string | undefined {
   if (!revision) return undefined;
-  const m = /(?:@sha1:|@sha256:|^sha1:|\/)([0-9a-f]{40}|[0-9a-f]{64})$/.exec(revision) ?? /^([0-9a-f]{40})$/.exec(revision);
+  const m =
+    /(?:@sha1:|@sha256:|^sha1:|\/)([0-9a-f]{40}|[0-9a-f]{64})$/.exec(revision) ?? /^([0-9a-f]{40})$/.exec(revision);
   return m?.[1];
 }
 

@@ -7,10 +7,25 @@ const T0 = '2025-11-26T08:30:00Z';
 const T1 = '2025-11-26T08:30:05Z';
 const T2 = '2025-11-26T08:30:20Z';
 
-function hr(generation: number, observed: number, history: Array<{ version: number; status: string; lastDeployed: string }>, conditions: Condition[], extra: Record<string, unknown> = {}) {
-  return { kind: 'HelmRelease', metadata: { name: 'foundry-gpu-oras', namespace: 'foundry-system', generation }, status: { observedGeneration: observed, history, conditions, ...extra } };
+function hr(
+  generation: number,
+  observed: number,
+  history: Array<{ version: number; status: string; lastDeployed: string }>,
+  conditions: Condition[],
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    kind: 'HelmRelease',
+    metadata: { name: 'foundry-gpu-oras', namespace: 'foundry-system', generation },
+    status: { observedGeneration: observed, history, conditions, ...extra },
+  };
 }
-const installed = hr(1, 1, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [{ type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1, lastTransitionTime: T0 }]);
+const installed = hr(
+  1,
+  1,
+  [{ version: 1, status: 'deployed', lastDeployed: T0 }],
+  [{ type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1, lastTransitionTime: T0 }],
+);
 
 describe('helmUpgradeProgress', () => {
   const baseline = helmBaseline(installed);
@@ -28,39 +43,74 @@ describe('helmUpgradeProgress', () => {
 
   it('starts when the controller reconciles the new generation, with the server time', () => {
     const p = helmUpgradeProgress(
-      hr(2, 1, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [
-        { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: "Running 'upgrade' action with timeout of 5m0s", observedGeneration: 2, lastTransitionTime: T1 },
-        { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T0 },
-      ]),
+      hr(
+        2,
+        1,
+        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
+        [
+          {
+            type: 'Ready',
+            status: 'Unknown',
+            reason: 'Progressing',
+            message: "Running 'upgrade' action with timeout of 5m0s",
+            observedGeneration: 2,
+            lastTransitionTime: T1,
+          },
+          { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T0 },
+        ],
+      ),
       baseline,
     );
     assert.equal(p.started, true);
     assert.equal(p.succeeded, false);
     assert.equal(p.startedAtServer, Date.parse(T1));
-    assert.match(p.reason, /HelmRelease foundry-system\/foundry-gpu-oras history\[0\]\.version to be 2, is 1 \(Ready=Unknown Progressing: Running 'upgrade'/);
+    assert.match(
+      p.reason,
+      /HelmRelease foundry-system\/foundry-gpu-oras history\[0\]\.version to be 2, is 1 \(Ready=Unknown Progressing: Running 'upgrade'/,
+    );
   });
 
   it('reconciling the new generation before running the action is not yet a start (a busy helm-controller)', () => {
     const p = helmUpgradeProgress(
-      hr(2, 1, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [
-        { type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1 },
-        { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T1 },
-      ], { lastAttemptedGeneration: 1 }),
+      hr(
+        2,
+        1,
+        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
+        [
+          { type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1 },
+          { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T1 },
+        ],
+        { lastAttemptedGeneration: 1 },
+      ),
       baseline,
     );
     assert.equal(p.started, false);
   });
 
   it('a new generation alone, not yet picked up, is not a start', () => {
-    const p = helmUpgradeProgress(hr(2, 1, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [{ type: 'Ready', status: 'True', observedGeneration: 1 }]), baseline);
+    const p = helmUpgradeProgress(
+      hr(
+        2,
+        1,
+        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
+        [{ type: 'Ready', status: 'True', observedGeneration: 1 }],
+      ),
+      baseline,
+    );
     assert.equal(p.started, false);
   });
 
   it('succeeds with release 2 deployed and Ready for the generation', () => {
     const p = helmUpgradeProgress(
-      hr(2, 2, [{ version: 2, status: 'deployed', lastDeployed: T1 }, { version: 1, status: 'superseded', lastDeployed: T0 }], [
-        { type: 'Ready', status: 'True', reason: 'UpgradeSucceeded', observedGeneration: 2, lastTransitionTime: T2 },
-      ]),
+      hr(
+        2,
+        2,
+        [
+          { version: 2, status: 'deployed', lastDeployed: T1 },
+          { version: 1, status: 'superseded', lastDeployed: T0 },
+        ],
+        [{ type: 'Ready', status: 'True', reason: 'UpgradeSucceeded', observedGeneration: 2, lastTransitionTime: T2 }],
+      ),
       baseline,
     );
     assert.deepEqual([p.started, p.succeeded, p.failed, p.version], [true, true, false, 2]);
@@ -70,10 +120,24 @@ describe('helmUpgradeProgress', () => {
 
   it('fails on UpgradeFailed / RetriesExceeded for the current generation', () => {
     const p = helmUpgradeProgress(
-      hr(2, 2, [{ version: 2, status: 'failed', lastDeployed: T1 }, { version: 1, status: 'superseded', lastDeployed: T0 }], [
-        { type: 'Ready', status: 'False', reason: 'UpgradeFailed', message: 'context deadline exceeded', observedGeneration: 2 },
-        { type: 'Stalled', status: 'True', reason: 'RetriesExceeded', observedGeneration: 2 },
-      ]),
+      hr(
+        2,
+        2,
+        [
+          { version: 2, status: 'failed', lastDeployed: T1 },
+          { version: 1, status: 'superseded', lastDeployed: T0 },
+        ],
+        [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'UpgradeFailed',
+            message: 'context deadline exceeded',
+            observedGeneration: 2,
+          },
+          { type: 'Stalled', status: 'True', reason: 'RetriesExceeded', observedGeneration: 2 },
+        ],
+      ),
       baseline,
     );
     assert.deepEqual([p.succeeded, p.failed], [false, true]);
@@ -82,10 +146,21 @@ describe('helmUpgradeProgress', () => {
 
   it('does not give up on a failure Flux will retry', () => {
     const p = helmUpgradeProgress(
-      hr(2, 2, [{ version: 1, status: 'deployed', lastDeployed: T0 }], [
-        { type: 'Ready', status: 'False', reason: 'ReconciliationFailed', message: 'TAR_BAD_ARCHIVE: Unrecognized archive format', observedGeneration: 2 },
-        { type: 'Released', status: 'False', reason: 'UpgradeFailed', observedGeneration: 2 },
-      ]),
+      hr(
+        2,
+        2,
+        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
+        [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'ReconciliationFailed',
+            message: 'TAR_BAD_ARCHIVE: Unrecognized archive format',
+            observedGeneration: 2,
+          },
+          { type: 'Released', status: 'False', reason: 'UpgradeFailed', observedGeneration: 2 },
+        ],
+      ),
       baseline,
     );
     assert.deepEqual([p.succeeded, p.failed], [false, false]);

@@ -67,22 +67,31 @@ export function helmUpgradeProgress(hr: HelmReleaseLike | undefined, baseline: H
   // The upgrade starts when helm-controller runs the action ("Running 'upgrade' action with timeout of …",
   // helm-controller v2 `internal/reconcile/atomic_release.go`), not when it merely begins reconciling the new
   // generation (Reconciling=True comes first; a busy or dependency-blocked controller can sit there).
-  const running = ready?.status === 'Unknown' && /Running '\w+' action/.test(ready.message ?? '') && (ready.observedGeneration ?? generation) >= generation;
+  const running =
+    ready?.status === 'Unknown' &&
+    /Running '\w+' action/.test(ready.message ?? '') &&
+    (ready.observedGeneration ?? generation) >= generation;
   // v2beta1 has neither lastAttemptedGeneration nor that message: there, Reconciling on the new generation is all we see.
-  const legacy = status.lastAttemptedGeneration === undefined && status.history === undefined && reconciling?.status === 'True';
+  const legacy =
+    status.lastAttemptedGeneration === undefined && status.history === undefined && reconciling?.status === 'True';
   const started = newRelease || (newGeneration && (attempted || running || legacy));
   const observed = status.observedGeneration === generation;
-  const readyNow = ready?.status === 'True' && (ready.observedGeneration === undefined || ready.observedGeneration >= generation);
+  const readyNow =
+    ready?.status === 'True' && (ready.observedGeneration === undefined || ready.observedGeneration >= generation);
   const deployed = (status.history?.[0]?.status ?? 'deployed') === 'deployed';
   const succeeded = newRelease && observed && readyNow && deployed;
   // Only a stalled release is final: Flux retries failed reconciles and upgrades until remediation gives up.
-  const gaveUp = [stalled, ready].find((c) => (c === stalled ? c?.status === 'True' : c?.status === 'False' && c?.reason === 'RetriesExceeded'));
-  const failed = !succeeded && newGeneration && gaveUp !== undefined && (gaveUp.observedGeneration ?? generation) >= generation;
+  const gaveUp = [stalled, ready].find((c) =>
+    c === stalled ? c?.status === 'True' : c?.status === 'False' && c?.reason === 'RetriesExceeded',
+  );
+  const failed =
+    !succeeded && newGeneration && gaveUp !== undefined && (gaveUp.observedGeneration ?? generation) >= generation;
   const progress: UpgradeProgress = { started, succeeded, failed, version, reason: '' };
   const newest = status.history?.[0];
   const deployedAt = newRelease && newest?.lastDeployed ? Date.parse(newest.lastDeployed) : undefined;
   const startedCondition = running ? ready : reconciling;
-  const reconcilingAt = started && startedCondition?.lastTransitionTime ? Date.parse(startedCondition.lastTransitionTime) : undefined;
+  const reconcilingAt =
+    started && startedCondition?.lastTransitionTime ? Date.parse(startedCondition.lastTransitionTime) : undefined;
   if (deployedAt !== undefined || reconcilingAt !== undefined) progress.startedAtServer = deployedAt ?? reconcilingAt;
   if (succeeded && ready?.lastTransitionTime) progress.succeededAtServer = Date.parse(ready.lastTransitionTime);
   const where = status.history ? 'history[0].version' : 'lastReleaseRevision';

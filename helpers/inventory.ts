@@ -19,7 +19,11 @@ export function inventoryId(ref: { namespace: string; name: string; kind: string
 }
 
 /** `ns/name` of every object of `kind` in the inventories. */
-export function inventoriedObjects(kustomizations: readonly InventoriedKustomization[], kind: string, group: string): string[] {
+export function inventoriedObjects(
+  kustomizations: readonly InventoriedKustomization[],
+  kind: string,
+  group: string,
+): string[] {
   const suffix = `_${group}_${kind}`;
   return kustomizations
     .flatMap((k) => k.status?.inventory?.entries ?? [])
@@ -31,10 +35,15 @@ export function inventoriedObjects(kustomizations: readonly InventoriedKustomiza
  * Undefined when the HelmRelease is listed, or when nothing can be said yet (a Kustomization of the profile that has
  * not applied anything — no inventory — may still apply it); otherwise the one line to fail with.
  */
-export function helmReleaseInventoryProblem(kustomizations: readonly InventoriedKustomization[], ref: { namespace: string; name: string }, hint: { profile: string }): string | undefined {
+export function helmReleaseInventoryProblem(
+  kustomizations: readonly InventoriedKustomization[],
+  ref: { namespace: string; name: string },
+  hint: { profile: string },
+): string | undefined {
   const id = inventoryId({ ...ref, kind: 'HelmRelease' }, HELM_RELEASE_GROUP);
   if (kustomizations.some((k) => (k.status?.inventory?.entries ?? []).some((e) => e.id === id))) return undefined;
-  if (kustomizations.length === 0 || kustomizations.some((k) => k.status?.inventory?.entries === undefined)) return undefined;
+  if (kustomizations.length === 0 || kustomizations.some((k) => k.status?.inventory?.entries === undefined))
+    return undefined;
   const found = inventoriedObjects(kustomizations, 'HelmRelease', HELM_RELEASE_GROUP);
   return (
     `HelmRelease ${ref.namespace}/${ref.name} is in no Kustomization's inventory (${kustomizations.map((k) => k.metadata.name).join(', ')} applied ` +

@@ -3,7 +3,14 @@
  * typed APIs deserialise them; the suite reads raw JSON (fixtures/k8s.ts, watches), where they are RFC 3339 strings.
  * `Wire<T>` says so, so that `pod.status.startTime.getTime()` is a type error instead of a runtime one.
  */
-import type { CoreV1Event, V1Condition, V1Deployment, V1ObjectMeta, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1Condition,
+  V1Deployment,
+  V1ObjectMeta,
+  V1Pod,
+  V1ReplicaSet,
+} from '@kubernetes/client-node';
 
 export type { CoreV1Event, V1Condition, V1Deployment, V1ObjectMeta, V1Pod, V1ReplicaSet };
 

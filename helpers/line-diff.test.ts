@@ -8,7 +8,11 @@ describe('changedLines', () => {
   it('finds the single edited line with its number', () => {
     const edited = FILE.replace('v0.1.0', 'v0.2.0');
     assert.deepEqual(changedLines(FILE, edited), [
-      { line: 3, before: '  tag: v0.1.0 # {"$imagepolicy": "flux-system:p:tag"}', after: '  tag: v0.2.0 # {"$imagepolicy": "flux-system:p:tag"}' },
+      {
+        line: 3,
+        before: '  tag: v0.1.0 # {"$imagepolicy": "flux-system:p:tag"}',
+        after: '  tag: v0.2.0 # {"$imagepolicy": "flux-system:p:tag"}',
+      },
     ]);
     assert.equal(formatChangedLines(changedLines(FILE, edited)).split('\n').length, 2);
   });

@@ -39,6 +39,9 @@ export function changedLines(before: string, after: string): ChangedLine[] {
 /** A unified-diff-like text of the changed lines, for attachments: `-12: old` / `+12: new`. */
 export function formatChangedLines(changes: readonly ChangedLine[]): string {
   return changes
-    .flatMap((c) => [...(c.before === undefined ? [] : [`-${c.line}: ${c.before}`]), ...(c.after === undefined ? [] : [`+${c.line}: ${c.after}`])])
+    .flatMap((c) => [
+      ...(c.before === undefined ? [] : [`-${c.line}: ${c.before}`]),
+      ...(c.after === undefined ? [] : [`+${c.line}: ${c.after}`]),
+    ])
     .join('\n');
 }

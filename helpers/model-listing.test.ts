@@ -46,9 +46,17 @@ lrwxrwxrwx 1 foundry foundry    9 Nov 26 08:31 latest -> model.onnx
 describe('parseModelListing', () => {
   it('finds model folders (both marker files) relative to the root', () => {
     const listing = parseModelListing(FROM, ROOT);
-    assert.deepEqual(listing.models, ['microsoft/phi-3.5-mini-instruct-generic-gpu/v1', 'microsoft/qwen2.5-0.5b-instruct-generic-gpu/v1']);
+    assert.deepEqual(listing.models, [
+      'microsoft/phi-3.5-mini-instruct-generic-gpu/v1',
+      'microsoft/qwen2.5-0.5b-instruct-generic-gpu/v1',
+    ]);
     const onnx = listing.entries.find((e) => e.name === 'model.onnx');
-    assert.deepEqual(onnx, { dir: 'microsoft/phi-3.5-mini-instruct-generic-gpu/v1', name: 'model.onnx', type: 'file', size: 2048 });
+    assert.deepEqual(onnx, {
+      dir: 'microsoft/phi-3.5-mini-instruct-generic-gpu/v1',
+      name: 'model.onnx',
+      type: 'file',
+      size: 2048,
+    });
     assert.ok(!listing.entries.some((e) => e.name === '.' || e.name === '..'));
   });
 
@@ -67,7 +75,9 @@ describe('parseModelListing', () => {
 
 describe('newModels and missingModels', () => {
   it('reports what the to-tag added', () => {
-    assert.deepEqual(newModels(parseModelListing(FROM, ROOT), parseModelListing(TO, ROOT)), ['meta/llama-3.2-1b-instruct-generic-gpu/v1']);
+    assert.deepEqual(newModels(parseModelListing(FROM, ROOT), parseModelListing(TO, ROOT)), [
+      'meta/llama-3.2-1b-instruct-generic-gpu/v1',
+    ]);
     assert.deepEqual(newModels(parseModelListing(TO, ROOT), parseModelListing(TO, ROOT)), []);
   });
 

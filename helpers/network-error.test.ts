@@ -15,20 +15,28 @@ describe('network errors name the host and port', () => {
     const err = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
     assert.equal(networkCode(err), 'ECONNREFUSED');
     assert.ok(isUnreachable(err));
-    assert.equal(describeUnreachable('registry', `http://127.0.0.1:${port}/v2/`, err), `registry 127.0.0.1:${port} unreachable (http://127.0.0.1:${port}/v2/): connection refused (ECONNREFUSED)`);
+    assert.equal(
+      describeUnreachable('registry', `http://127.0.0.1:${port}/v2/`, err),
+      `registry 127.0.0.1:${port} unreachable (http://127.0.0.1:${port}/v2/): connection refused (ECONNREFUSED)`,
+    );
   });
 
   it('keeps the innermost message when there is no code ("bad port")', async () => {
     const err = await fetch('http://127.0.0.1:1/').catch((e: unknown) => e);
     assert.ok(isUnreachable(err));
-    assert.equal(describeUnreachable('API server', 'http://127.0.0.1:1', err), 'API server 127.0.0.1:1 unreachable (http://127.0.0.1:1): bad port');
+    assert.equal(
+      describeUnreachable('API server', 'http://127.0.0.1:1', err),
+      'API server 127.0.0.1:1 unreachable (http://127.0.0.1:1): bad port',
+    );
   });
 
   it('does not call an HTTP answer unreachable', () => {
     assert.equal(isUnreachable(new Error('GET /v2/: 401 UNAUTHORIZED')), false);
-    const answered = Object.assign(new Error('POST /v2/x/blobs/uploads/: 401 UNAUTHORIZED: authentication required (ECONNREFUSED in a body)'), { status: 401, code: 'UNAUTHORIZED' });
+    const answered = Object.assign(
+      new Error('POST /v2/x/blobs/uploads/: 401 UNAUTHORIZED: authentication required (ECONNREFUSED in a body)'),
+      { status: 401, code: 'UNAUTHORIZED' },
+    );
     assert.equal(isUnreachable(answered), false);
     assert.equal(networkCode(answered), undefined);
   });
 });
-

@@ -55,7 +55,10 @@ export function networkCode(err: unknown): string | undefined {
 export function isUnreachable(err: unknown): boolean {
   if (typeof (err as { status?: unknown })?.status === 'number') return false;
   const message = err instanceof Error ? err.message : String(err);
-  return networkCode(err) !== undefined || /fetch failed|bad port|ECONNREFUSED|ENOTFOUND|socket hang up|connect ETIMEDOUT/i.test(message);
+  return (
+    networkCode(err) !== undefined ||
+    /fetch failed|bad port|ECONNREFUSED|ENOTFOUND|socket hang up|connect ETIMEDOUT/i.test(message)
+  );
 }
 
 /** `<what> <host:port> unreachable (<url>): <reason>`, one line. */

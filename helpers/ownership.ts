@@ -65,12 +65,21 @@ export function trailer(message: string, key: string): string | undefined {
 }
 
 /** A leftover to-tag is the suite's only when its manifest carries `annotation` (the run id). */
-export function registryTagOwnership(facts: RegistryTagFacts, annotation: string, hint: { profile: string }): Ownership {
+export function registryTagOwnership(
+  facts: RegistryTagFacts,
+  annotation: string,
+  hint: { profile: string },
+): Ownership {
   const runId = facts.annotations?.[annotation];
-  if (runId) return { owned: true, runId, summary: `${facts.reference} (${facts.digest}) pushed by gitops-e2e run ${runId}` };
+  if (runId)
+    return { owned: true, runId, summary: `${facts.reference} (${facts.digest}) pushed by gitops-e2e run ${runId}` };
   const created = facts.annotations?.['org.opencontainers.image.created'];
   const authors = facts.annotations?.['org.opencontainers.image.authors'];
-  const found = [facts.digest, `author ${authors ?? 'unknown (no org.opencontainers.image.authors)'}`, `created ${created ?? 'unknown (no org.opencontainers.image.created)'}`].join(', ');
+  const found = [
+    facts.digest,
+    `author ${authors ?? 'unknown (no org.opencontainers.image.authors)'}`,
+    `created ${created ?? 'unknown (no org.opencontainers.image.created)'}`,
+  ].join(', ');
   const repo = facts.reference.slice(0, facts.reference.length - facts.tag.length - 1);
   return {
     owned: false,
@@ -98,7 +107,9 @@ export interface TagEditContext {
 /** The start of a run, from its id (`20261207-212300-ab12cd`, UTC), or undefined for another shape. */
 export function runStartedAt(runId: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(runId);
-  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : undefined;
+  return m
+    ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
+    : undefined;
 }
 
 /**
@@ -106,17 +117,36 @@ export function runStartedAt(runId: string): number | undefined {
  * Every condition must hold, so a person's commit of a real release (its tag without the run id) or a commit that
  * merely looks like the automation's (other author, another line changed, marker dropped) is never taken as ours.
  */
-export function automationCommitFor(commit: TagCommitFacts, ctx: TagEditContext & { automation: AutomationContext }): { runId: string } | { why: string } {
+export function automationCommitFor(
+  commit: TagCommitFacts,
+  ctx: TagEditContext & { automation: AutomationContext },
+): { runId: string } | { why: string } {
   const { ownedTag, signature } = ctx.automation;
-  if (!ownedTag || ownedTag.tag !== ctx.value) return { why: `the registry has no ${ctx.value} pushed by a gitops-e2e run` };
-  const details = { sha: commit.sha, authorName: commit.authorName ?? '', authorEmail: commit.authorEmail ?? '', message: commit.message, before: commit.before, after: commit.after };
-  const { problems } = automationCommitProblems(details, { file: ctx.file, yamlPath: ctx.yamlPath, from: ctx.from, to: ctx.value, spec: signature });
+  if (!ownedTag || ownedTag.tag !== ctx.value)
+    return { why: `the registry has no ${ctx.value} pushed by a gitops-e2e run` };
+  const details = {
+    sha: commit.sha,
+    authorName: commit.authorName ?? '',
+    authorEmail: commit.authorEmail ?? '',
+    message: commit.message,
+    before: commit.before,
+    after: commit.after,
+  };
+  const { problems } = automationCommitProblems(details, {
+    file: ctx.file,
+    yamlPath: ctx.yamlPath,
+    from: ctx.from,
+    to: ctx.value,
+    spec: signature,
+  });
   if (problems.length > 0) return { why: problems[0]!.split('\n')[0]!.replace(/:$/, '') };
   const started = runStartedAt(ownedTag.runId);
   const committed = Date.parse(commit.date);
-  if (started === undefined || !Number.isFinite(committed)) return { why: `cannot tell whether it was made after run ${ownedTag.runId} started` };
+  if (started === undefined || !Number.isFinite(committed))
+    return { why: `cannot tell whether it was made after run ${ownedTag.runId} started` };
   // Run ids have whole seconds; a commit a second before the start cannot be the run's.
-  if (committed < started) return { why: `it was made at ${commit.date}, before gitops-e2e run ${ownedTag.runId} started` };
+  if (committed < started)
+    return { why: `it was made at ${commit.date}, before gitops-e2e run ${ownedTag.runId} started` };
   return { runId: ownedTag.runId };
 }
 
@@ -127,15 +157,25 @@ export function automationCommitFor(commit: TagCommitFacts, ctx: TagEditContext 
 export function tagEditOwnership(commit: TagCommitFacts | undefined, ctx: TagEditContext): Ownership {
   const what = `${ctx.file} has ${ctx.yamlPath}: ${ctx.value}, not ${ctx.from}`;
   const howTo = `Set it back to ${ctx.from} on ${ctx.branch} yourself if the run may change it, or set tags.from in ${ctx.profile} to ${ctx.value}.`;
-  if (!commit) return { owned: false, reason: `${what}, and no commit on ${ctx.branch} sets that value (it was there from the first commit): left alone. ${howTo}` };
+  if (!commit)
+    return {
+      owned: false,
+      reason: `${what}, and no commit on ${ctx.branch} sets that value (it was there from the first commit): left alone. ${howTo}`,
+    };
   const short = commit.sha.slice(0, 12);
   const subject = commit.message.split('\n')[0] ?? '';
-  const position = commit.isHead ? 'the branch head' : `followed by ${commit.laterCommits} commit${commit.laterCommits === 1 ? '' : 's'} that the one-line revert keeps`;
+  const position = commit.isHead
+    ? 'the branch head'
+    : `followed by ${commit.laterCommits} commit${commit.laterCommits === 1 ? '' : 's'} that the one-line revert keeps`;
   const runId = trailer(commit.message, ctx.trailerKey);
   if (!runId) {
     const automation = ctx.automation ? automationCommitFor(commit, { ...ctx, automation: ctx.automation }) : undefined;
     if (automation && 'runId' in automation) {
-      return { owned: true, runId: automation.runId, summary: `${what}, set by commit ${short} of the image automation (${commit.author}) for gitops-e2e run ${automation.runId}, which pushed ${ctx.value} (${position})` };
+      return {
+        owned: true,
+        runId: automation.runId,
+        summary: `${what}, set by commit ${short} of the image automation (${commit.author}) for gitops-e2e run ${automation.runId}, which pushed ${ctx.value} (${position})`,
+      };
     }
     return {
       owned: false,

@@ -10,7 +10,16 @@
 import type { PodSnapshot } from './pod-lifecycle.ts';
 
 /** Waiting reasons that mean the container failed (ContainerCreating / PodInitializing are normal). */
-const FAILED_WAITING = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'InvalidImageName', 'ErrImageNeverPull']);
+const FAILED_WAITING = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+]);
 
 /** What failed, for one pod. */
 export interface PodFailure {
@@ -32,12 +41,25 @@ export function podFailure(pod: PodSnapshot): PodFailure | undefined {
     const exitedBadly = terminated !== undefined && (terminated.exitCode ?? 0) !== 0;
     if (waiting && FAILED_WAITING.has(waiting.reason ?? '')) {
       const exit = exitedBadly ? `; last exit ${terminated!.exitCode} (${terminated!.reason ?? 'Error'})` : '';
-      return { pod: pod.name, container: c.name, what: `${waiting.reason}${exit}`, ...(waiting.message ? { message: waiting.message } : {}), exited: exitedBadly };
+      return {
+        pod: pod.name,
+        container: c.name,
+        what: `${waiting.reason}${exit}`,
+        ...(waiting.message ? { message: waiting.message } : {}),
+        exited: exitedBadly,
+      };
     }
     if (exitedBadly) {
-      return { pod: pod.name, container: c.name, what: `exited ${terminated!.exitCode} (${terminated!.reason ?? 'Error'})`, ...(terminated!.message ? { message: terminated!.message } : {}), exited: true };
+      return {
+        pod: pod.name,
+        container: c.name,
+        what: `exited ${terminated!.exitCode} (${terminated!.reason ?? 'Error'})`,
+        ...(terminated!.message ? { message: terminated!.message } : {}),
+        exited: true,
+      };
     }
-    if ((c.restartCount ?? 0) > 0) return { pod: pod.name, container: c.name, what: `restarted ${c.restartCount}×`, exited: true };
+    if ((c.restartCount ?? 0) > 0)
+      return { pod: pod.name, container: c.name, what: `restarted ${c.restartCount}×`, exited: true };
   }
   return undefined;
 }
@@ -45,5 +67,11 @@ export function podFailure(pod: PodSnapshot): PodFailure | undefined {
 /** One line: `new pod x: container foundry CrashLoopBackOff; last exit 1 (Error) — <message> — log: <lines>`. */
 export function describePodFailure(f: PodFailure, logTail: readonly string[] = []): string {
   const log = logTail.map((l) => l.trim()).filter(Boolean);
-  return [`new pod ${f.pod}: container ${f.container} ${f.what}`, f.message, log.length ? `log: ${log.join(' | ')}` : undefined].filter(Boolean).join(' — ');
+  return [
+    `new pod ${f.pod}: container ${f.container} ${f.what}`,
+    f.message,
+    log.length ? `log: ${log.join(' | ')}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' — ');
 }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzePodLifecycle, podSnapshot, type PodEvent, type PodObservation, type PodSnapshot } from './pod-lifecycle.ts';
+import {
+  analyzePodLifecycle,
+  podSnapshot,
+  type PodEvent,
+  type PodObservation,
+  type PodSnapshot,
+} from './pod-lifecycle.ts';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 const s = (seconds: number) => T0 + seconds * 1000;
@@ -9,10 +15,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const OLD = 'foundry-gpu-oras-7d9f-old';
 const NEW = 'foundry-gpu-oras-5c4b-new';
 
-function pod(name: string, created: number, fields: Partial<PodSnapshot> & { ready?: boolean; unschedulable?: string } = {}): PodSnapshot {
+function pod(
+  name: string,
+  created: number,
+  fields: Partial<PodSnapshot> & { ready?: boolean; unschedulable?: string } = {},
+): PodSnapshot {
   const { ready, unschedulable, ...rest } = fields;
   const conditions = [
-    ...(unschedulable ? [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: unschedulable }] : []),
+    ...(unschedulable
+      ? [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: unschedulable }]
+      : []),
     ...(rest.nodeName ? [{ type: 'PodScheduled', status: 'True' }] : []),
     ...(ready === undefined ? [] : [{ type: 'Ready', status: ready ? 'True' : 'False' }]),
   ];
@@ -59,7 +71,13 @@ describe('analyzePodLifecycle: Recreate', () => {
     assert.deepEqual(result.replacement, {
       oldPod: OLD,
       newPod: NEW,
-      checkpoints: { oldPodTerminating: s(10), oldPodGone: s(40), newPodCreated: s(41), newPodRunning: s(45), newPodReady: s(130) },
+      checkpoints: {
+        oldPodTerminating: s(10),
+        oldPodGone: s(40),
+        newPodCreated: s(41),
+        newPodRunning: s(45),
+        newPodReady: s(130),
+      },
     });
   });
 });
@@ -81,12 +99,24 @@ describe('analyzePodLifecycle: RollingUpdate on one GPU', () => {
       `GPU deadlock: new pod ${NEW} stayed Pending (Insufficient nvidia.com/gpu) for 10m0s while old pod ${OLD} kept running; the Deployment uses RollingUpdate — use Recreate on a single-GPU node`,
     );
     assert.deepEqual(result.failedSchedulingSpans, [
-      { pod: NEW, from: s(5.1), to: s(605.1), ms: 600_000, ongoing: true, reason: 'Insufficient nvidia.com/gpu', message: INSUFFICIENT },
+      {
+        pod: NEW,
+        from: s(5.1),
+        to: s(605.1),
+        ms: 600_000,
+        ongoing: true,
+        reason: 'Insufficient nvidia.com/gpu',
+        message: INSUFFICIENT,
+      },
     ]);
     assert.equal(result.maxConcurrentGpuPods.count, 2);
     assert.deepEqual(result.maxConcurrentGpuPods.pods, [OLD, NEW]);
     assert.deepEqual(result.overlaps, [{ oldPod: OLD, newPod: NEW, oldState: 'running', from: s(5), ms: 600_100 }]);
-    assert.ok(result.verdict.messages.some((m) => m.startsWith(`Recreate not observed: new pod ${NEW} was created while old pod ${OLD} was still running`)));
+    assert.ok(
+      result.verdict.messages.some((m) =>
+        m.startsWith(`Recreate not observed: new pod ${NEW} was created while old pod ${OLD} was still running`),
+      ),
+    );
     assert.ok(result.verdict.messages.some((m) => m.startsWith(`2 GPU pods were active at once (${OLD}, ${NEW})`)));
   });
 
@@ -95,7 +125,10 @@ describe('analyzePodLifecycle: RollingUpdate on one GPU', () => {
     assert.equal(early.verdict.deadlock, false);
     const later = analyzePodLifecycle(observations, events, { now: s(30), deadlockGraceMs: 20_000 });
     assert.equal(later.verdict.deadlock, true);
-    assert.match(later.verdict.messages[0]!, /for 24\.9s while old pod .*; check the Deployment strategy — a single-GPU node needs Recreate$/);
+    assert.match(
+      later.verdict.messages[0]!,
+      /for 24\.9s while old pod .*; check the Deployment strategy — a single-GPU node needs Recreate$/,
+    );
   });
 
   it('detects the deadlock from the pod condition alone when no event was recorded', () => {
@@ -107,7 +140,11 @@ describe('analyzePodLifecycle: RollingUpdate on one GPU', () => {
 describe('analyzePodLifecycle: other findings', () => {
   it('tolerates a short FailedScheduling and reports a long one', () => {
     const obs: PodObservation[] = [
-      { at: s(0), type: 'ADDED', pod: pod(NEW, s(0), { unschedulable: '0/1 nodes are available: 1 node(s) had untolerated taint {x: y}.' }) },
+      {
+        at: s(0),
+        type: 'ADDED',
+        pod: pod(NEW, s(0), { unschedulable: '0/1 nodes are available: 1 node(s) had untolerated taint {x: y}.' }),
+      },
       { at: s(3), type: 'MODIFIED', pod: pod(NEW, s(0), { nodeName: 'gpu-node' }) },
     ];
     const short = analyzePodLifecycle(obs);
@@ -115,17 +152,23 @@ describe('analyzePodLifecycle: other findings', () => {
     assert.equal(short.failedSchedulingSpans[0]!.reason, '1 node(s) had untolerated taint {x: y}');
     assert.equal(short.verdict.ok, true);
     const long = analyzePodLifecycle(obs, [], { failedSchedulingGraceMs: 2000 });
-    assert.deepEqual(long.verdict.messages, [`pod ${NEW} stayed unschedulable for 3s (1 node(s) had untolerated taint {x: y})`]);
+    assert.deepEqual(long.verdict.messages, [
+      `pod ${NEW} stayed unschedulable for 3s (1 node(s) had untolerated taint {x: y})`,
+    ]);
   });
 
   it('counts restarts that happen while observed', () => {
-    const container = (restartCount: number, reason?: string) => [{ name: 'foundry', restartCount, ...(reason ? { lastState: { terminated: { reason } } } : {}) }];
+    const container = (restartCount: number, reason?: string) => [
+      { name: 'foundry', restartCount, ...(reason ? { lastState: { terminated: { reason } } } : {}) },
+    ];
     const obs: PodObservation[] = [
       { at: s(0), type: 'ADDED', pod: running(NEW, s(0), { containerStatuses: container(1, 'Error') }) },
       { at: s(50), type: 'MODIFIED', pod: running(NEW, s(0), { containerStatuses: container(3, 'OOMKilled') }) },
     ];
     const result = analyzePodLifecycle(obs);
-    assert.deepEqual(result.restarts, [{ pod: NEW, container: 'foundry', count: 2, total: 3, lastReason: 'OOMKilled' }]);
+    assert.deepEqual(result.restarts, [
+      { pod: NEW, container: 'foundry', count: 2, total: 3, lastReason: 'OOMKilled' },
+    ]);
     assert.deepEqual(result.verdict.messages, [`container foundry of pod ${NEW} restarted 2 times (last: OOMKilled)`]);
     assert.equal(analyzePodLifecycle(obs, [], { allowRestarts: true }).verdict.ok, true);
   });
@@ -136,7 +179,10 @@ describe('analyzePodLifecycle: other findings', () => {
       { at: s(0), type: 'ADDED', pod: running(OLD, s(-600)) },
     ];
     const result = analyzePodLifecycle(obs, [], { now: s(1) });
-    assert.deepEqual(result.overlaps.map((o) => [o.oldPod, o.newPod]), [[OLD, NEW]]);
+    assert.deepEqual(
+      result.overlaps.map((o) => [o.oldPod, o.newPod]),
+      [[OLD, NEW]],
+    );
   });
 
   it('does not count a finished (evicted) pod as an overlap', () => {
@@ -159,7 +205,11 @@ describe('podSnapshot', () => {
         nodeName: 'gpu-node',
         containers: [{ resources: { limits: { 'nvidia.com/gpu': '1', memory: '1Gi' } } }, { resources: {} }],
       },
-      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'foundry', restartCount: 0 }] },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: [{ name: 'foundry', restartCount: 0 }],
+      },
     });
     assert.deepEqual(snap, {
       name: 'p',

@@ -11,7 +11,10 @@ export interface PodContainerStatus {
   name: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number; message?: string } };
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    terminated?: { reason?: string; exitCode?: number; message?: string };
+  };
   lastState?: { terminated?: { reason?: string; exitCode?: number; message?: string } };
 }
 
@@ -127,9 +130,16 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
 type PodFields = Record<string, any>;
 
 /** Converts a Pod API object (client-node, kubectl JSON or the sandbox) into a {@link PodSnapshot}. */
-export function podSnapshot(pod: { metadata?: PodFields; spec?: PodFields; status?: PodFields }, gpuResource = 'nvidia.com/gpu'): PodSnapshot {
-  const containers: Array<{ resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }> = pod.spec?.containers ?? [];
-  const gpu = containers.reduce((sum, c) => sum + Number(c.resources?.limits?.[gpuResource] ?? c.resources?.requests?.[gpuResource] ?? 0), 0);
+export function podSnapshot(
+  pod: { metadata?: PodFields; spec?: PodFields; status?: PodFields },
+  gpuResource = 'nvidia.com/gpu',
+): PodSnapshot {
+  const containers: Array<{ resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }> =
+    pod.spec?.containers ?? [];
+  const gpu = containers.reduce(
+    (sum, c) => sum + Number(c.resources?.limits?.[gpuResource] ?? c.resources?.requests?.[gpuResource] ?? 0),
+    0,
+  );
   const stamp = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | undefined));
   return {
     name: pod.metadata?.name,
@@ -145,19 +155,32 @@ export function podSnapshot(pod: { metadata?: PodFields; spec?: PodFields; statu
 }
 
 /** Analyses observations (any order; ties keep their given order) and pod events. */
-export function analyzePodLifecycle(observations: readonly PodObservation[], events: readonly PodEvent[] = [], options: PodLifecycleOptions = {}): PodLifecycle {
+export function analyzePodLifecycle(
+  observations: readonly PodObservation[],
+  events: readonly PodEvent[] = [],
+  options: PodLifecycleOptions = {},
+): PodLifecycle {
   const ordered = observations.map((o, seq) => ({ ...o, seq })).sort((a, b) => a.at - b.at || a.seq - b.seq);
   const now = options.now ?? Math.max(0, ...ordered.map((o) => o.at), ...events.map((e) => e.at));
   const pods = new Map<string, PodInterval>();
   const unschedulableSeen = new Map<string, { at: number; message: string }>();
-  const restartTrack = new Map<string, { first: number; last: number; lastReason?: string; pod: string; container: string }>();
+  const restartTrack = new Map<
+    string,
+    { first: number; last: number; lastReason?: string; pod: string; container: string }
+  >();
   const active = new Set<string>();
   const max = { count: 0, at: undefined as number | undefined, pods: [] as string[] };
   const overlaps: Array<Overlap & { oldUid: string }> = [];
 
   for (const { at, type, pod } of ordered) {
     const isNew = !pods.has(pod.uid);
-    const p = pods.get(pod.uid) ?? { name: pod.name, uid: pod.uid, gpu: pod.gpu, firstSeenAt: at, createdAt: parseTime(pod.creationTimestamp) ?? at };
+    const p = pods.get(pod.uid) ?? {
+      name: pod.name,
+      uid: pod.uid,
+      gpu: pod.gpu,
+      firstSeenAt: at,
+      createdAt: parseTime(pod.creationTimestamp) ?? at,
+    };
     pods.set(pod.uid, p);
     p.phase = pod.phase ?? p.phase;
     p.nodeName = pod.nodeName ?? p.nodeName;
@@ -187,7 +210,14 @@ export function analyzePodLifecycle(observations: readonly PodObservation[], eve
       for (const otherUid of active) {
         const other = pods.get(otherUid)!;
         const [older, newer] = other.createdAt <= p.createdAt ? [other, p] : [p, other];
-        overlaps.push({ oldUid: older.uid, oldPod: older.name, newPod: newer.name, oldState: stateOf(older), from: at, ms: 0 });
+        overlaps.push({
+          oldUid: older.uid,
+          oldPod: older.name,
+          newPod: newer.name,
+          oldState: stateOf(older),
+          from: at,
+          ms: 0,
+        });
       }
     }
     if (isActive) active.add(p.uid);
@@ -204,13 +234,32 @@ export function analyzePodLifecycle(observations: readonly PodObservation[], eve
   const spans = unschedulableSpans(intervals, events, unschedulableSeen, now);
   const restarts = [...restartTrack.values()]
     .filter((t) => t.last > 0)
-    .map((t) => ({ pod: t.pod, container: t.container, count: t.last - t.first, total: t.last, ...(t.lastReason ? { lastReason: t.lastReason } : {}) }));
+    .map((t) => ({
+      pod: t.pod,
+      container: t.container,
+      count: t.last - t.first,
+      total: t.last,
+      ...(t.lastReason ? { lastReason: t.lastReason } : {}),
+    }));
   const replacement = replacementOf(intervals);
   const verdict = judge({ intervals, overlaps: overlapList, spans, restarts, max, options });
-  return { pods: intervals, maxConcurrentGpuPods: max, overlaps: overlapList, failedSchedulingSpans: spans, restarts, replacement, verdict };
+  return {
+    pods: intervals,
+    maxConcurrentGpuPods: max,
+    overlaps: overlapList,
+    failedSchedulingSpans: spans,
+    restarts,
+    replacement,
+    verdict,
+  };
 }
 
-function unschedulableSpans(pods: PodInterval[], events: readonly PodEvent[], seen: Map<string, { at: number; message: string }>, now: number): UnschedulableSpan[] {
+function unschedulableSpans(
+  pods: PodInterval[],
+  events: readonly PodEvent[],
+  seen: Map<string, { at: number; message: string }>,
+  now: number,
+): UnschedulableSpan[] {
   const spans: UnschedulableSpan[] = [];
   for (const pod of pods) {
     const podEvents = events.filter((e) => e.reason === 'FailedScheduling' && e.podName === pod.name);
@@ -223,7 +272,15 @@ function unschedulableSpans(pods: PodInterval[], events: readonly PodEvent[], se
     const to = ongoing ? now : Math.min(...endCandidates);
     const latest = [...podEvents].sort((a, b) => b.at - a.at)[0];
     const message = latest?.message ?? fromCondition?.message ?? '';
-    spans.push({ pod: pod.name, from, to, ms: Math.max(0, to - from), ongoing, reason: schedulingReason(message), message });
+    spans.push({
+      pod: pod.name,
+      from,
+      to,
+      ms: Math.max(0, to - from),
+      ongoing,
+      reason: schedulingReason(message),
+      message,
+    });
   }
   return spans;
 }
@@ -232,7 +289,12 @@ function unschedulableSpans(pods: PodInterval[], events: readonly PodEvent[], se
 function schedulingReason(message: string): string {
   const insufficient = /Insufficient ([\w./-]+[\w])/.exec(message);
   if (insufficient) return `Insufficient ${insufficient[1]}`;
-  return message.replace(/^\d+\/\d+ nodes are available:\s*/, '').split(/[.,]/)[0]!.trim() || 'Unschedulable';
+  return (
+    message
+      .replace(/^\d+\/\d+ nodes are available:\s*/, '')
+      .split(/[.,]/)[0]!
+      .trim() || 'Unschedulable'
+  );
 }
 
 function replacementOf(pods: PodInterval[]): PodLifecycle['replacement'] {
@@ -270,12 +332,18 @@ function judge(input: {
   const schedulingGrace = options.failedSchedulingGraceMs ?? 30_000;
   const messages: string[] = [];
   let deadlock = false;
-  const advice = STRATEGY_ADVICE[options.strategy ?? ''] ?? 'check the Deployment strategy — a single-GPU node needs Recreate';
+  const advice =
+    STRATEGY_ADVICE[options.strategy ?? ''] ?? 'check the Deployment strategy — a single-GPU node needs Recreate';
 
   for (const span of spans) {
     const pending = intervals.find((p) => p.name === span.pod)!;
     const holder = intervals.find(
-      (p) => p !== pending && p.gpu > 0 && p.createdAt <= pending.createdAt && p.firstSeenAt <= span.to && (p.goneAt ?? p.finishedAt ?? Infinity) >= span.to,
+      (p) =>
+        p !== pending &&
+        p.gpu > 0 &&
+        p.createdAt <= pending.createdAt &&
+        p.firstSeenAt <= span.to &&
+        (p.goneAt ?? p.finishedAt ?? Infinity) >= span.to,
     );
     const gpuShort = span.reason === `Insufficient ${gpuResource}`;
     if (holder && gpuShort && span.ms >= deadlockGrace) {
@@ -284,19 +352,27 @@ function judge(input: {
         `GPU deadlock: new pod ${span.pod} stayed Pending (${span.reason}) for ${formatDuration(span.ms)} while old pod ${holder.name} kept running; ${advice}`,
       );
     } else if (span.ms >= schedulingGrace) {
-      messages.push(`pod ${span.pod} stayed unschedulable for ${formatDuration(span.ms)}${span.ongoing ? ' and still is' : ''} (${span.reason})`);
+      messages.push(
+        `pod ${span.pod} stayed unschedulable for ${formatDuration(span.ms)}${span.ongoing ? ' and still is' : ''} (${span.reason})`,
+      );
     }
   }
   for (const o of overlaps) {
-    messages.push(`Recreate not observed: new pod ${o.newPod} was created while old pod ${o.oldPod} was still ${o.oldState} (overlap ${formatDuration(o.ms)})`);
+    messages.push(
+      `Recreate not observed: new pod ${o.newPod} was created while old pod ${o.oldPod} was still ${o.oldState} (overlap ${formatDuration(o.ms)})`,
+    );
   }
   const capacity = options.gpuCapacity ?? 1;
   if (max.count > capacity) {
-    messages.push(`${max.count} GPU pods were active at once (${max.pods.join(', ')}) at ${new Date(max.at!).toISOString()}; the node has ${capacity} GPU${capacity === 1 ? '' : 's'}`);
+    messages.push(
+      `${max.count} GPU pods were active at once (${max.pods.join(', ')}) at ${new Date(max.at!).toISOString()}; the node has ${capacity} GPU${capacity === 1 ? '' : 's'}`,
+    );
   }
   if (!options.allowRestarts) {
     for (const r of restarts.filter((x) => x.count > 0)) {
-      messages.push(`container ${r.container} of pod ${r.pod} restarted ${r.count} time${r.count === 1 ? '' : 's'}${r.lastReason ? ` (last: ${r.lastReason})` : ''}`);
+      messages.push(
+        `container ${r.container} of pod ${r.pod} restarted ${r.count} time${r.count === 1 ? '' : 's'}${r.lastReason ? ` (last: ${r.lastReason})` : ''}`,
+      );
     }
   }
   return { ok: messages.length === 0, deadlock, messages };

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { announcedTags, findTagLine, logClockOffset, logPatternRegExp, modelDownloadWindow, parseTimestampedLog } from './pod-log.ts';
+import {
+  announcedTags,
+  findTagLine,
+  logClockOffset,
+  logPatternRegExp,
+  modelDownloadWindow,
+  parseTimestampedLog,
+} from './pod-log.ts';
 
 const LOG = [
   '2025-11-26T08:30:00.000000001Z 🚀 Starting Foundry Local (container mode)',
@@ -32,7 +39,11 @@ describe('log pattern', () => {
     const re = logPatternRegExp('🏷️ Tag: {tag}');
     assert.equal(re.exec('x 🏷️ Tag: v0.1.0 y')?.[1], 'v0.1.0');
     assert.equal(re.exec('Tag: v0.1.0'), null, 'the emoji is part of the pattern');
-    assert.equal(logPatternRegExp('image (tag={tag})').exec('image (tag=v1)')?.[1], 'v1', 'text after {tag} is matched literally');
+    assert.equal(
+      logPatternRegExp('image (tag={tag})').exec('image (tag=v1)')?.[1],
+      'v1',
+      'text after {tag} is matched literally',
+    );
     assert.equal(logPatternRegExp('[tag] {tag}').exec('[tag] v1')?.[1], 'v1', 'regex characters are literal');
   });
 
@@ -71,7 +82,10 @@ describe('modelDownloadWindow', () => {
 
 describe('announced tags inside punctuation and the log clock', () => {
   it('reads the tag out of "(🏷️ Tag: v0.2.0)" without the parenthesis', () => {
-    assert.deepEqual(announcedTags([{ text: '✅ Foundry Local is ready on port 5000 (🏷️ Tag: v0.2.0)' }], '🏷️ Tag: {tag}'), ['v0.2.0']);
+    assert.deepEqual(
+      announcedTags([{ text: '✅ Foundry Local is ready on port 5000 (🏷️ Tag: v0.2.0)' }], '🏷️ Tag: {tag}'),
+      ['v0.2.0'],
+    );
   });
 
   it('puts log times on the suite clock through the container start', () => {

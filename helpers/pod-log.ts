@@ -78,7 +78,10 @@ export function findTagLine(lines: readonly LogLine[], pattern: string, tag: str
  * `<N> bytes` on the finish (or start) line; bandwidth from `<x> MB/s` (also KB, GB, MiB…) on the finish line,
  * else from bytes and the window.
  */
-export function modelDownloadWindow(lines: readonly LogLine[], patterns: DownloadPatterns = DEFAULT_DOWNLOAD_PATTERNS): DownloadWindow {
+export function modelDownloadWindow(
+  lines: readonly LogLine[],
+  patterns: DownloadPatterns = DEFAULT_DOWNLOAD_PATTERNS,
+): DownloadWindow {
   const startIndex = lines.findIndex((l) => patterns.start.test(l.text) && !patterns.finish.test(l.text));
   if (startIndex < 0) return {};
   const start = lines[startIndex]!;
@@ -88,13 +91,25 @@ export function modelDownloadWindow(lines: readonly LogLine[], patterns: Downloa
   if (finish) Object.assign(window, { finishedAt: finish.at, finishLine: finish.text });
   if (bytes !== undefined) window.bytes = bytes;
   const stated = rateIn(finish?.text);
-  const elapsed = window.finishedAt !== undefined && window.startedAt !== undefined ? window.finishedAt - window.startedAt : undefined;
-  const bytesPerSecond = stated ?? (bytes !== undefined && elapsed !== undefined && elapsed > 0 ? (bytes * 1000) / elapsed : undefined);
+  const elapsed =
+    window.finishedAt !== undefined && window.startedAt !== undefined
+      ? window.finishedAt - window.startedAt
+      : undefined;
+  const bytesPerSecond =
+    stated ?? (bytes !== undefined && elapsed !== undefined && elapsed > 0 ? (bytes * 1000) / elapsed : undefined);
   if (bytesPerSecond !== undefined) window.bytesPerSecond = bytesPerSecond;
   return window;
 }
 
-const UNIT: Readonly<Record<string, number>> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 };
+const UNIT: Readonly<Record<string, number>> = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KIB: 1024,
+  MIB: 1024 ** 2,
+  GIB: 1024 ** 3,
+};
 
 function bytesIn(text: string | undefined): number | undefined {
   const m = text ? /(\d+) bytes\b/.exec(text) : null;

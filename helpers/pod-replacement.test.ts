@@ -24,7 +24,11 @@ describe('replacementState', () => {
   });
 
   it('is not done while the new pod is not Ready', () => {
-    const obs = [...base, { at: 1_500, type: 'DELETED' as const, pod: pod('old', 'Running', false) }, { at: 1_600, type: 'ADDED' as const, pod: pod('new', 'Pending', false) }];
+    const obs = [
+      ...base,
+      { at: 1_500, type: 'DELETED' as const, pod: pod('old', 'Running', false) },
+      { at: 1_600, type: 'ADDED' as const, pod: pod('new', 'Pending', false) },
+    ];
     const s = replacementState(analyzePodLifecycle(obs), push);
     assert.equal(s.done, false);
     assert.match(s.reason, /new pod new Pending not Ready/);
@@ -33,7 +37,11 @@ describe('replacementState', () => {
   it('is done when the old pod is gone and a new one is Ready', () => {
     const obs = [
       ...base,
-      { at: 1_200, type: 'MODIFIED' as const, pod: pod('old', 'Running', false, { deletionTimestamp: '2025-01-01T00:00:01Z' }) },
+      {
+        at: 1_200,
+        type: 'MODIFIED' as const,
+        pod: pod('old', 'Running', false, { deletionTimestamp: '2025-01-01T00:00:01Z' }),
+      },
       { at: 1_500, type: 'DELETED' as const, pod: pod('old', 'Running', false) },
       { at: 1_600, type: 'ADDED' as const, pod: pod('new', 'Pending', false) },
       { at: 2_600, type: 'MODIFIED' as const, pod: pod('new', 'Running', true) },

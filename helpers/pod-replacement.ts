@@ -20,16 +20,25 @@ export function replacementState(lifecycle: PodLifecycle, changeAt: number): Rep
   const newPods = lifecycle.pods.filter((p) => p.firstSeenAt >= changeAt);
   const remaining = oldPods.filter((p) => p.goneAt === undefined && p.finishedAt === undefined);
   const ready = newPods.filter((p) => p.readyAt !== undefined && p.goneAt === undefined && p.finishedAt === undefined);
-  const state = (p: PodLifecycle['pods'][number]) => (p.terminatingAt !== undefined ? 'Terminating' : (p.phase ?? 'Pending'));
+  const state = (p: PodLifecycle['pods'][number]) =>
+    p.terminatingAt !== undefined ? 'Terminating' : (p.phase ?? 'Pending');
   const parts = [
-    remaining.length ? `old pod${remaining.length > 1 ? 's' : ''} ${remaining.map((p) => `${p.name} ${state(p)}`).join(', ')} still present` : '',
-    ready.length ? '' : newPods.length ? `new pod ${newPods.map((p) => `${p.name} ${state(p)}`).join(', ')} not Ready` : 'no new pod yet',
+    remaining.length
+      ? `old pod${remaining.length > 1 ? 's' : ''} ${remaining.map((p) => `${p.name} ${state(p)}`).join(', ')} still present`
+      : '',
+    ready.length
+      ? ''
+      : newPods.length
+        ? `new pod ${newPods.map((p) => `${p.name} ${state(p)}`).join(', ')} not Ready`
+        : 'no new pod yet',
   ].filter(Boolean);
   return {
     done: remaining.length === 0 && ready.length > 0,
     oldPods: oldPods.map((p) => p.name),
     newPods: newPods.map((p) => p.name),
     ...(ready.length ? { readyPod: ready[ready.length - 1]!.name } : {}),
-    reason: parts.length ? `pod replacement: ${parts.join('; ')}` : `pod replacement done: ${ready[ready.length - 1]!.name} Ready`,
+    reason: parts.length
+      ? `pod replacement: ${parts.join('; ')}`
+      : `pod replacement done: ${ready[ready.length - 1]!.name} Ready`,
   };
 }

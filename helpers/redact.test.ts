@@ -37,8 +37,14 @@ describe('createRedactor', () => {
     assert.equal(plain('Authorization: Bearer abc.def.ghi'), `Authorization: Bearer ${MASK}`);
     assert.equal(plain('authorization: basic dXNlcjpwYXNz\nnext'), `authorization: basic ${MASK}\nnext`);
     assert.equal(plain('{"Authorization":"token ghp_x"}'), `{"Authorization":"token ${MASK}"}`);
-    assert.equal(plain('git -c http.extraHeader=Authorization: Basic Zm9vOmJhcg== push'), `git -c http.extraHeader=Authorization: Basic ${MASK} push`);
-    assert.equal(plain('clone https://x-access-token:abc123@github.com/org/repo.git'), `clone https://${MASK}@github.com/org/repo.git`);
+    assert.equal(
+      plain('git -c http.extraHeader=Authorization: Basic Zm9vOmJhcg== push'),
+      `git -c http.extraHeader=Authorization: Basic ${MASK} push`,
+    );
+    assert.equal(
+      plain('clone https://x-access-token:abc123@github.com/org/repo.git'),
+      `clone https://${MASK}@github.com/org/repo.git`,
+    );
     assert.equal(plain('see https://github.com/org/repo and a@b.c'), 'see https://github.com/org/repo and a@b.c');
   });
 
@@ -69,7 +75,11 @@ describe('Redactor.deep', () => {
   });
 
   it('masks secret-named keys and Kubernetes Secret data, keeping the shape', () => {
-    const secret = { kind: 'Secret', metadata: { name: 'git-auth' }, data: { username: 'c2FuZGJveA==', password: 'eA==' } };
+    const secret = {
+      kind: 'Secret',
+      metadata: { name: 'git-auth' },
+      data: { username: 'c2FuZGJveA==', password: 'eA==' },
+    };
     assert.deepEqual(redact.deep(secret), {
       kind: 'Secret',
       metadata: { name: 'git-auth' },

@@ -27,7 +27,8 @@ const STRUCTURAL: ReadonlyArray<[RegExp, string]> = [
 ];
 
 /** Object keys whose values are secrets whatever they contain (Kubernetes Secret `data`, tokens, passwords). */
-const SECRET_KEY = /^(password|passwd|pass|token|accessToken|refreshToken|idToken|secret|clientSecret|apiKey|api_key|authorization|auth|\.dockerconfigjson)$/i;
+const SECRET_KEY =
+  /^(password|passwd|pass|token|accessToken|refreshToken|idToken|secret|clientSecret|apiKey|api_key|authorization|auth|\.dockerconfigjson)$/i;
 
 /**
  * Builds a redactor masking each secret (length ≥ 4) and its encoded forms: base64 (standard and URL-safe, also
@@ -35,7 +36,11 @@ const SECRET_KEY = /^(password|passwd|pass|token|accessToken|refreshToken|idToke
  * escaping; plus `Authorization: Basic/Bearer …` headers and `user:pass@` in URLs, whatever their value.
  */
 export function createRedactor(secrets: readonly (string | undefined | null)[]): Redactor {
-  const needles = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH).flatMap(forms))]
+  const needles = [
+    ...new Set(
+      secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH).flatMap(forms),
+    ),
+  ]
     .filter((n) => n.length > 0)
     // Longest first, so a secret containing another is masked whole.
     .sort((a, b) => b.length - a.length);
@@ -108,7 +113,8 @@ function base64Fragments(bytes: Buffer): string[] {
     const first = Math.ceil((offset * 8) / 6);
     const last = Math.floor(((offset + bytes.length) * 8) / 6); // exclusive
     const fragment = encoded.slice(first, last);
-    if (fragment.length >= MIN_FRAGMENT_LENGTH) fragments.push(fragment, fragment.replaceAll('+', '-').replaceAll('/', '_'));
+    if (fragment.length >= MIN_FRAGMENT_LENGTH)
+      fragments.push(fragment, fragment.replaceAll('+', '-').replaceAll('/', '_'));
   }
   return fragments;
 }

@@ -8,7 +8,17 @@
 
 /** One mutation, as the ledger stores it. `at` is epoch ms. */
 export type LedgerEntry =
-  | { type: 'git-push'; at: number; branch: string; file: string; sha: string; previousSha?: string; fromValue: string; toValue: string; reason?: string }
+  | {
+      type: 'git-push';
+      at: number;
+      branch: string;
+      file: string;
+      sha: string;
+      previousSha?: string;
+      fromValue: string;
+      toValue: string;
+      reason?: string;
+    }
   | { type: 'oci-push'; at: number; repository: string; tag: string; digest: string }
   | { type: 'oci-delete'; at: number; repository: string; tag: string; digest?: string }
   | { type: 'bootstrap'; at: number; command: string }
@@ -28,9 +38,17 @@ export type RestoreAction =
 export function restoreActions(entries: readonly LedgerEntry[], start: { fromTag: string }): RestoreAction[] {
   const ordered = [...entries].sort((a, b) => a.at - b.at);
   const actions: RestoreAction[] = [];
-  const lastGit = [...ordered].reverse().find((e): e is Extract<LedgerEntry, { type: 'git-push' }> => e.type === 'git-push');
+  const lastGit = [...ordered]
+    .reverse()
+    .find((e): e is Extract<LedgerEntry, { type: 'git-push' }> => e.type === 'git-push');
   if (lastGit && lastGit.toValue !== start.fromTag) {
-    actions.push({ action: 'restore-git', branch: lastGit.branch, file: lastGit.file, from: lastGit.toValue, to: start.fromTag });
+    actions.push({
+      action: 'restore-git',
+      branch: lastGit.branch,
+      file: lastGit.file,
+      from: lastGit.toValue,
+      to: start.fromTag,
+    });
   }
   const pushed = new Map<string, { repository: string; tag: string; digest: string }>();
   for (const e of ordered) {
@@ -57,13 +75,17 @@ export function restoreActions(entries: readonly LedgerEntry[], start: { fromTag
  * suspended is resumed last, once git and the registry are back.
  */
 export function restoreOrder(actions: readonly RestoreAction[], mode: 'manual' | 'automation'): RestoreAction[] {
-  const rank: Record<RestoreAction['action'], number> = mode === 'manual' ? { 'restore-git': 0, 'delete-tag': 1, resume: 2 } : { 'delete-tag': 0, 'restore-git': 1, resume: 2 };
+  const rank: Record<RestoreAction['action'], number> =
+    mode === 'manual'
+      ? { 'restore-git': 0, 'delete-tag': 1, resume: 2 }
+      : { 'delete-tag': 0, 'restore-git': 1, resume: 2 };
   return [...actions].sort((a, b) => rank[a.action] - rank[b.action]);
 }
 
 /** One line per action, for the reports. */
 export function describeRestoreAction(a: RestoreAction): string {
-  if (a.action === 'restore-git') return `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}${a.why ? ` (${a.why})` : ''}`;
+  if (a.action === 'restore-git')
+    return `restore ${a.file} on ${a.branch} from ${a.from} to ${a.to}${a.why ? ` (${a.why})` : ''}`;
   if (a.action === 'resume') return `resume ${a.kind} ${a.namespace}/${a.name} ${a.why ?? 'suspended by this run'}`;
   return `delete ${a.repository}:${a.tag} (${a.digest}) ${a.why ?? 'pushed by this run'}`;
 }

@@ -64,7 +64,16 @@ export interface RunSummary {
    * `startedAt`/`endedAt` (ISO): the first test's start and the last test's end, when the phase ran; `bodyStartedAt`:
    * when the first test's own code began, its fixtures set up (what a phase change costs ends there).
    */
-  phases: Array<{ name: string; verdict: PhaseVerdict; tests: number; failed: number; durationMs: number; startedAt?: string; endedAt?: string; bodyStartedAt?: string }>;
+  phases: Array<{
+    name: string;
+    verdict: PhaseVerdict;
+    tests: number;
+    failed: number;
+    durationMs: number;
+    startedAt?: string;
+    endedAt?: string;
+    bodyStartedAt?: string;
+  }>;
   /** Every budget; in a fleet run every member's, each with its `member`. */
   budgets: BudgetResult[];
   /** Fleet runs: every member, in the fleet file's order. */
@@ -102,9 +111,23 @@ export function buildRunSummary(input: SummaryInput): RunSummary {
     const ran = tests.some((t) => t.status !== 'skipped');
     const verdict: PhaseVerdict = failed > 0 ? 'failed' : ran ? 'passed' : 'did not run';
     const started = tests.filter((t) => t.startedAt !== undefined && t.status !== 'skipped');
-    const times = started.length > 0 ? { startedAt: iso(Math.min(...started.map((t) => t.startedAt!))), endedAt: iso(Math.max(...started.map((t) => t.startedAt! + t.durationMs))) } : {};
+    const times =
+      started.length > 0
+        ? {
+            startedAt: iso(Math.min(...started.map((t) => t.startedAt!))),
+            endedAt: iso(Math.max(...started.map((t) => t.startedAt! + t.durationMs))),
+          }
+        : {};
     const firstBody = [...started].sort((a, b) => a.startedAt! - b.startedAt!)[0]?.bodyStartedAt;
-    return { name, verdict, tests: tests.length, failed, durationMs: tests.reduce((sum, t) => sum + t.durationMs, 0), ...times, ...(firstBody === undefined ? {} : { bodyStartedAt: iso(firstBody) }) };
+    return {
+      name,
+      verdict,
+      tests: tests.length,
+      failed,
+      durationMs: tests.reduce((sum, t) => sum + t.durationMs, 0),
+      ...times,
+      ...(firstBody === undefined ? {} : { bodyStartedAt: iso(firstBody) }),
+    };
   });
   const first = input.phases.flatMap((p) => input.tests.filter((t) => t.phase === p && FAILED.has(t.status)))[0];
   const failed = input.status !== 'passed' || phases.some((p) => p.verdict === 'failed');
@@ -115,11 +138,14 @@ export function buildRunSummary(input: SummaryInput): RunSummary {
       target: m.environment.Target ?? 'unknown',
       runId: m.environment['Run id'] ?? m.timing?.runId ?? 'unknown',
       fluxLine: fluxLine(m.environment),
-      verdict: own.some((p) => p.verdict === 'failed') || own.every((p) => p.verdict === 'did not run') ? 'failed' : 'passed',
+      verdict:
+        own.some((p) => p.verdict === 'failed') || own.every((p) => p.verdict === 'did not run') ? 'failed' : 'passed',
     };
   });
   const budgets = input.members
-    ? input.members.flatMap((m) => (m.timing?.sections ?? []).flatMap((s) => s.rows.map((r) => ({ ...budgetResult(s.title, r), member: m.name }))))
+    ? input.members.flatMap((m) =>
+        (m.timing?.sections ?? []).flatMap((s) => s.rows.map((r) => ({ ...budgetResult(s.title, r), member: m.name }))),
+      )
     : (input.timing?.sections ?? []).flatMap((s) => s.rows.map((r) => budgetResult(s.title, r)));
   const environment = input.members?.[0]?.environment ?? input.environment;
   return {
@@ -133,7 +159,16 @@ export function buildRunSummary(input: SummaryInput): RunSummary {
     phases,
     budgets,
     ...(members ? { members } : {}),
-    ...(first ? { firstFailure: { phase: first.phase, test: first.title, criterion: first.criterion ?? first.title, message: first.message ?? first.status } } : {}),
+    ...(first
+      ? {
+          firstFailure: {
+            phase: first.phase,
+            test: first.title,
+            criterion: first.criterion ?? first.title,
+            message: first.message ?? first.status,
+          },
+        }
+      : {}),
     errors: [...input.errors],
   };
 }
@@ -141,8 +176,24 @@ export function buildRunSummary(input: SummaryInput): RunSummary {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function budgetResult(section: string, row: TimingRecord['sections'][number]['rows'][number]): BudgetResult {
-  const result: BudgetResult['result'] = row.measuredMs === undefined ? 'not measured' : row.ok ? 'within budget' : row.mode === 'report' ? 'over (report only)' : 'exceeded';
-  return { section, ...(row.id ? { id: row.id } : {}), name: row.name, ...(row.measuredMs === undefined ? {} : { measuredMs: row.measuredMs }), limitMs: row.limitMs, mode: row.mode, result, message: row.message };
+  const result: BudgetResult['result'] =
+    row.measuredMs === undefined
+      ? 'not measured'
+      : row.ok
+        ? 'within budget'
+        : row.mode === 'report'
+          ? 'over (report only)'
+          : 'exceeded';
+  return {
+    section,
+    ...(row.id ? { id: row.id } : {}),
+    name: row.name,
+    ...(row.measuredMs === undefined ? {} : { measuredMs: row.measuredMs }),
+    limitMs: row.limitMs,
+    mode: row.mode,
+    result,
+    message: row.message,
+  };
 }
 
 /**
@@ -153,12 +204,21 @@ export function fluxLine(environment: Readonly<Record<string, string>>): string 
   const controllers = environment['Flux controllers'] ?? '';
   const m = controllers.match(/source-controller v1\.(\d+)\.\d+/);
   const apis = environment['Flux APIs']?.match(/ImagePolicy (\S+)/)?.[1];
-  const detail = [m ? `source-controller v1.${m[1]}` : undefined, apis ? `image APIs ${apis.replace(/,$/, '').split('/').pop()}` : undefined].filter(Boolean).join(', ');
+  const detail = [
+    m ? `source-controller v1.${m[1]}` : undefined,
+    apis ? `image APIs ${apis.replace(/,$/, '').split('/').pop()}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   if (m) return `${'2.' + m[1]}${detail ? ` (${detail})` : ''}`;
   return controllers || 'unknown';
 }
 
-const ICON: Record<PhaseVerdict, string> = { passed: '✅ passed', failed: '❌ failed', 'did not run': '⏭️ did not run' };
+const ICON: Record<PhaseVerdict, string> = {
+  passed: '✅ passed',
+  failed: '❌ failed',
+  'did not run': '⏭️ did not run',
+};
 
 /** The Markdown summary: verdict line, facts, phases, budgets (same table as the teardown's), first failure. */
 export function runSummaryMarkdown(summary: RunSummary, timing?: TimingRecord): string {
@@ -180,7 +240,18 @@ export function runSummaryMarkdown(summary: RunSummary, timing?: TimingRecord): 
   ];
   if (summary.firstFailure) {
     const f = summary.firstFailure;
-    lines.push('### First failure', '', `**${f.phase}** — ${f.test}`, '', `Criterion: ${f.criterion}`, '', '```', f.message, '```', '');
+    lines.push(
+      '### First failure',
+      '',
+      `**${f.phase}** — ${f.test}`,
+      '',
+      `Criterion: ${f.criterion}`,
+      '',
+      '```',
+      f.message,
+      '```',
+      '',
+    );
   }
   lines.push('### Budgets', '');
   if (summary.members) {
@@ -197,36 +268,75 @@ export function runSummaryMarkdown(summary: RunSummary, timing?: TimingRecord): 
 /** Fleet runs: one table per section with a column per member, side by side; a member without a record says so. */
 function fleetBudgets(summary: RunSummary): string[] {
   const members = summary.members ?? [];
-  const lines = [`| Member | ${members.map((m) => m.name).join(' | ')} |`, `| --- | ${members.map(() => '---').join(' | ')} |`];
+  const lines = [
+    `| Member | ${members.map((m) => m.name).join(' | ')} |`,
+    `| --- | ${members.map(() => '---').join(' | ')} |`,
+  ];
   lines.push(`| Verdict | ${members.map((m) => (m.verdict === 'passed' ? '✅ passed' : '❌ failed')).join(' | ')} |`);
-  lines.push(`| Target | ${members.map((m) => m.target.replaceAll('|', '\\|')).join(' | ')} |`, `| Flux line | ${members.map((m) => m.fluxLine).join(' | ')} |`, '');
+  lines.push(
+    `| Target | ${members.map((m) => m.target.replaceAll('|', '\\|')).join(' | ')} |`,
+    `| Flux line | ${members.map((m) => m.fluxLine).join(' | ')} |`,
+    '',
+  );
   const missing = members.filter((m) => !summary.budgets.some((b) => b.member === m.name));
   const sections = [...new Set(summary.budgets.map((b) => b.section))];
   for (const section of sections) {
     const rows = summary.budgets.filter((b) => b.section === section);
     const names = [...new Set(rows.map((b) => b.name))];
-    const matrix = names.map((name) => ({ name, cells: members.map((m) => rows.find((b) => b.name === name && b.member === m.name)) }));
-    lines.push(`#### ${section}`, '', budgetMatrixMarkdown(matrix, members.map((m) => m.name)));
+    const matrix = names.map((name) => ({
+      name,
+      cells: members.map((m) => rows.find((b) => b.name === name && b.member === m.name)),
+    }));
+    lines.push(
+      `#### ${section}`,
+      '',
+      budgetMatrixMarkdown(
+        matrix,
+        members.map((m) => m.name),
+      ),
+    );
   }
-  for (const m of missing) lines.push(`- ${m.name}: no timing record (the teardown did not write \`reports/fleet/${m.name}/run/timing.json\`).`);
+  for (const m of missing)
+    lines.push(
+      `- ${m.name}: no timing record (the teardown did not write \`reports/fleet/${m.name}/run/timing.json\`).`,
+    );
   if (missing.length > 0) lines.push('');
   return lines;
 }
 
-const CELL: Record<BudgetResult['result'], string> = { 'within budget': '✅', exceeded: '❌', 'over (report only)': '⚠️', 'not measured': '❔' };
+const CELL: Record<BudgetResult['result'], string> = {
+  'within budget': '✅',
+  exceeded: '❌',
+  'over (report only)': '⚠️',
+  'not measured': '❔',
+};
 
 /**
  * | Budget | Limit | member… | with the measured value and a symbol per cell, then the notes of every cell that is
  * off. Members whose profiles set different limits for a budget get theirs in the cell (`3.1s ✅ of 5s`).
  */
-export function budgetMatrixMarkdown(rows: ReadonlyArray<{ name: string; cells: ReadonlyArray<BudgetResult | undefined> }>, columns: readonly string[]): string {
+export function budgetMatrixMarkdown(
+  rows: ReadonlyArray<{ name: string; cells: ReadonlyArray<BudgetResult | undefined> }>,
+  columns: readonly string[],
+): string {
   const esc = (text: string) => text.replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
   const line = (r: (typeof rows)[number]) => {
     const limits = [...new Set(r.cells.filter((b): b is BudgetResult => !!b).map((b) => b.limitMs))];
-    const cell = (b: BudgetResult | undefined) => (b ? `${b.measuredMs === undefined ? '—' : formatDuration(b.measuredMs)} ${CELL[b.result]}${limits.length > 1 ? ` of ${formatDuration(b.limitMs)}` : ''}` : '·');
+    const cell = (b: BudgetResult | undefined) =>
+      b
+        ? `${b.measuredMs === undefined ? '—' : formatDuration(b.measuredMs)} ${CELL[b.result]}${limits.length > 1 ? ` of ${formatDuration(b.limitMs)}` : ''}`
+        : '·';
     return `| ${esc(r.name)} | ${limits.length === 1 ? formatDuration(limits[0]!) : 'per member'} | ${r.cells.map(cell).join(' | ')} |`;
   };
-  const lines = [`| Budget | Limit | ${columns.map(esc).join(' | ')} |`, `| --- | ---: | ${columns.map(() => '---:').join(' | ')} |`, ...rows.map(line)];
-  const notes = rows.flatMap((r) => r.cells.filter((b): b is BudgetResult => !!b && b.result !== 'within budget').map((b) => `- ${b.member ? `${b.member}: ` : ''}${esc(b.message)}`));
+  const lines = [
+    `| Budget | Limit | ${columns.map(esc).join(' | ')} |`,
+    `| --- | ---: | ${columns.map(() => '---:').join(' | ')} |`,
+    ...rows.map(line),
+  ];
+  const notes = rows.flatMap((r) =>
+    r.cells
+      .filter((b): b is BudgetResult => !!b && b.result !== 'within budget')
+      .map((b) => `- ${b.member ? `${b.member}: ` : ''}${esc(b.message)}`),
+  );
   return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n';
 }

@@ -11,7 +11,12 @@ import { revisionIsCommit } from './git-revision.ts';
 /** The raw object shape the checks read. */
 export interface KubeLike {
   kind?: string;
-  metadata: { name?: string; namespace?: string; ownerReferences?: Array<{ kind: string; name: string }>; [k: string]: unknown };
+  metadata: {
+    name?: string;
+    namespace?: string;
+    ownerReferences?: Array<{ kind: string; name: string }>;
+    [k: string]: unknown;
+  };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Pods, ReplicaSets and Events, read field by field
   [k: string]: any;
 }
@@ -44,9 +49,19 @@ export function subjectOf(obj: KubeLike): string {
 }
 
 function restarts(pod: KubeLike): Array<{ container: string; count: number; last?: string; finishedAt?: string }> {
-  return ((pod.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number; lastState?: { terminated?: { reason?: string; exitCode?: number; finishedAt?: string } } }>).map((c) => {
+  return (
+    (pod.status?.containerStatuses ?? []) as Array<{
+      name: string;
+      restartCount?: number;
+      lastState?: { terminated?: { reason?: string; exitCode?: number; finishedAt?: string } };
+    }>
+  ).map((c) => {
     const t = c.lastState?.terminated;
-    return { container: c.name, count: c.restartCount ?? 0, ...(t ? { last: `${t.reason ?? 'terminated'}, exit code ${t.exitCode ?? '?'}`, finishedAt: t.finishedAt } : {}) };
+    return {
+      container: c.name,
+      count: c.restartCount ?? 0,
+      ...(t ? { last: `${t.reason ?? 'terminated'}, exit code ${t.exitCode ?? '?'}`, finishedAt: t.finishedAt } : {}),
+    };
   });
 }
 
@@ -54,19 +69,27 @@ function restarts(pod: KubeLike): Array<{ container: string; count: number; last
  * The state of one watched object, compared with the end state and with what the window began with (`known`:
  * restart counts of pods and names of ReplicaSets at the start). Returns what moved, in words, or undefined.
  */
-export function movedFrom(end: EndState, obj: KubeLike, known: { podRestarts: ReadonlyMap<string, number>; replicaSets: ReadonlySet<string> }, deleted = false): string | undefined {
+export function movedFrom(
+  end: EndState,
+  obj: KubeLike,
+  known: { podRestarts: ReadonlyMap<string, number>; replicaSets: ReadonlySet<string> },
+  deleted = false,
+): string | undefined {
   const name = obj.metadata.name ?? '';
   switch (obj.kind) {
     case 'HelmRelease': {
       if (deleted) return 'deleted';
       const version = Number(readRevision(obj).value);
-      if (end.helmVersion !== undefined && Number.isFinite(version) && version !== end.helmVersion) return `new Helm release v${version} (the flow ended on v${end.helmVersion})`;
+      if (end.helmVersion !== undefined && Number.isFinite(version) && version !== end.helmVersion)
+        return `new Helm release v${version} (the flow ended on v${end.helmVersion})`;
       return undefined;
     }
     case 'Kustomization': {
       if (deleted) return 'deleted';
       const revision = readRevision(obj).value as string | undefined;
-      return revisionIsCommit(revision, end.commit) ? undefined : `lastAppliedRevision is ${revision ?? 'unset'}, the flow ended on ${end.commit.slice(0, 12)}`;
+      return revisionIsCommit(revision, end.commit)
+        ? undefined
+        : `lastAppliedRevision is ${revision ?? 'unset'}, the flow ended on ${end.commit.slice(0, 12)}`;
     }
     case 'ImagePolicy': {
       if (deleted) return 'deleted';
@@ -85,7 +108,10 @@ export function movedFrom(end: EndState, obj: KubeLike, known: { podRestarts: Re
       if (total <= baseline) return undefined;
       return rs
         .filter((c) => c.count > 0)
-        .map((c) => `container ${c.container} restarted (restartCount ${c.count}${c.last ? `; last state ${c.last}` : ''}${c.finishedAt ? ` at ${c.finishedAt}` : ''})`)
+        .map(
+          (c) =>
+            `container ${c.container} restarted (restartCount ${c.count}${c.last ? `; last state ${c.last}` : ''}${c.finishedAt ? ` at ${c.finishedAt}` : ''})`,
+        )
         .join('; ');
     }
     default:

@@ -34,6 +34,9 @@ describe('stripAnalytics', () => {
   });
 
   it('fails in one line when something it does not know remains', () => {
-    assert.throws(() => assertNoAnalytics('<script src="https://www.google-analytics.com/analytics.js"></script>', 'r/index.html'), /^Error: r\/index\.html: still references analytics \(google-analytics\.com\)/);
+    assert.throws(
+      () => assertNoAnalytics('<script src="https://www.google-analytics.com/analytics.js"></script>', 'r/index.html'),
+      /^Error: r\/index\.html: still references analytics \(google-analytics\.com\)/,
+    );
   });
 });

@@ -28,5 +28,8 @@ export function stripAnalytics(html: string): { html: string; removed: number } 
 /** Throws one line when a page still references an analytics host (a new Allure version changed its template). */
 export function assertNoAnalytics(html: string, file: string): void {
   const hit = html.match(/googletagmanager\.com|google-analytics\.com|\bgtag\(/);
-  if (hit) throw new Error(`${file}: still references analytics (${hit[0]}) after stripping: update helpers/strip-analytics.ts for this Allure version`);
+  if (hit)
+    throw new Error(
+      `${file}: still references analytics (${hit[0]}) after stripping: update helpers/strip-analytics.ts for this Allure version`,
+    );
 }

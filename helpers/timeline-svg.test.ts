@@ -47,7 +47,8 @@ describe('renderTimelineSvg', () => {
 
   it('puts the value right of both the bar end and the budget marker, and the label on its own line', () => {
     for (const g of groups.slice(0, 2)) {
-      const barEnd = num(/<rect class="bar" x="([\d.]+)"/, g) + num(/<rect class="bar" x="[\d.]+" y="\d+" width="([\d.]+)"/, g);
+      const barEnd =
+        num(/<rect class="bar" x="([\d.]+)"/, g) + num(/<rect class="bar" x="[\d.]+" y="\d+" width="([\d.]+)"/, g);
       const marker = num(/<path class="budget" d="M([\d.]+)/, g);
       const valueX = num(/<text x="([\d.]+)" y="\d+" class="value"/, g);
       assert.ok(valueX > barEnd && valueX > marker + 4, `${valueX} after ${barEnd} and ${marker}`);
@@ -71,7 +72,9 @@ describe('renderTimelineSvg', () => {
   });
 
   it('says the net value when an interval was subtracted from the bar', () => {
-    const net = renderTimelineSvg([{ name: 'end-to-end', startMs: T0, endMs: T0 + 16_000, budgetMs: 15_000, measuredMs: 14_600 }]);
+    const net = renderTimelineSvg([
+      { name: 'end-to-end', startMs: T0, endMs: T0 + 16_000, budgetMs: 15_000, measuredMs: 14_600 },
+    ]);
     assert.match(net, />14\.6s net \(bar 16s\), budget 15s</);
     assert.doesNotMatch(net, /class="stage over"/, 'judged by the net value');
   });

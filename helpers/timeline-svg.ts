@@ -32,7 +32,15 @@ export interface TimelineOptions {
   origin?: string;
 }
 
-const COLORS = { ok: '#2e7d32', over: '#c62828', open: '#9e9e9e', axis: '#616161', budget: '#263238', text: '#212121', grid: '#e0e0e0' };
+const COLORS = {
+  ok: '#2e7d32',
+  over: '#c62828',
+  open: '#9e9e9e',
+  axis: '#616161',
+  budget: '#263238',
+  text: '#212121',
+  grid: '#e0e0e0',
+};
 const FONT = { label: 12, value: 11, tick: 10, title: 14 };
 const ROW = 40;
 const PAD = 16;
@@ -88,14 +96,19 @@ export function renderTimelineSvg(stages: readonly TimelineStage[], options: Tim
     const barH = 12;
     const duration = stage.endMs === undefined ? undefined : stage.endMs - stage.startMs;
     const value = stage.measuredMs ?? duration;
-    const over = stage.ok === false || (stage.ok === undefined && value !== undefined && stage.budgetMs !== undefined && value > stage.budgetMs);
+    const over =
+      stage.ok === false ||
+      (stage.ok === undefined && value !== undefined && stage.budgetMs !== undefined && value > stage.budgetMs);
     const color = duration === undefined ? COLORS.open : over ? COLORS.over : COLORS.ok;
     const x0 = x(stage.startMs);
     const x1 = duration === undefined ? x(origin + axisEnd) : Math.max(x0 + 2, x(stage.endMs!));
     const fill = duration === undefined ? `fill="none" stroke="${color}" stroke-dasharray="4 3"` : `fill="${color}"`;
     const beyond = stage.budgetMs !== undefined && stage.startMs + stage.budgetMs > origin + axisEnd;
-    const bx = stage.budgetMs === undefined ? undefined : beyond ? x(origin + axisEnd) : x(stage.startMs + stage.budgetMs);
-    const mark = beyond ? `M${(bx! - 6).toFixed(1)} ${barY - 2}l6 ${barH / 2 + 2}l-6 ${barH / 2 + 2}` : `M${bx?.toFixed(1)} ${barY - 3}v${barH + 6}m-4 0h8`;
+    const bx =
+      stage.budgetMs === undefined ? undefined : beyond ? x(origin + axisEnd) : x(stage.startMs + stage.budgetMs);
+    const mark = beyond
+      ? `M${(bx! - 6).toFixed(1)} ${barY - 2}l6 ${barH / 2 + 2}l-6 ${barH / 2 + 2}`
+      : `M${bx?.toFixed(1)} ${barY - 3}v${barH + 6}m-4 0h8`;
     const budget =
       bx === undefined
         ? ''
@@ -128,10 +141,12 @@ export function renderTimelineSvg(stages: readonly TimelineStage[], options: Tim
 
 /** The words right of a bar: `8.4s, budget 7s (+1.4s)`. */
 function valueText(stage: TimelineStage): string {
-  if (stage.endMs === undefined) return stage.budgetMs === undefined ? 'not reached' : `not reached, budget ${formatDuration(stage.budgetMs)}`;
+  if (stage.endMs === undefined)
+    return stage.budgetMs === undefined ? 'not reached' : `not reached, budget ${formatDuration(stage.budgetMs)}`;
   const duration = stage.endMs - stage.startMs;
   const value = stage.measuredMs ?? duration;
-  const measured = value === duration ? formatDuration(duration) : `${formatDuration(value)} net (bar ${formatDuration(duration)})`;
+  const measured =
+    value === duration ? formatDuration(duration) : `${formatDuration(value)} net (bar ${formatDuration(duration)})`;
   if (stage.budgetMs === undefined) return measured;
   const delta = value - stage.budgetMs;
   return `${measured}, budget ${formatDuration(stage.budgetMs)}${delta > 0 ? ` (+${formatDuration(delta)})` : ''}`;

@@ -7,7 +7,11 @@ const T0 = Date.UTC(2026, 0, 1);
 const checkpoints = { ociPushed: T0, imageRepositoryDetected: T0 + 8400 };
 
 describe('timing record', () => {
-  const record = timingRecord('run-1', [{ title: 'Upgrade', rows: evaluateBudgets(checkpoints, planBudgets()), checkpoints }], new Date(T0));
+  const record = timingRecord(
+    'run-1',
+    [{ title: 'Upgrade', rows: evaluateBudgets(checkpoints, planBudgets()), checkpoints }],
+    new Date(T0),
+  );
 
   it('tags every plan row with its budget id and round-trips through JSON', () => {
     const rows = record.sections[0]!.rows;
@@ -19,8 +23,14 @@ describe('timing record', () => {
   });
 
   it('refuses another schema version or a broken file in one line', () => {
-    assert.throws(() => parseTimingRecord(JSON.stringify({ ...record, schemaVersion: 2 }), 'run/timing.json'), /^Error: run\/timing\.json: schemaVersion 2, this reader understands 1$/);
+    assert.throws(
+      () => parseTimingRecord(JSON.stringify({ ...record, schemaVersion: 2 }), 'run/timing.json'),
+      /^Error: run\/timing\.json: schemaVersion 2, this reader understands 1$/,
+    );
     assert.throws(() => parseTimingRecord('{', 't.json'), /^Error: t\.json: not JSON/);
-    assert.throws(() => parseTimingRecord(JSON.stringify({ ...record, sections: [{ title: 1 }] })), /timing\.json: sections\.0\.title: /);
+    assert.throws(
+      () => parseTimingRecord(JSON.stringify({ ...record, sections: [{ title: 1 }] })),
+      /timing\.json: sections\.0\.title: /,
+    );
   });
 });

@@ -75,7 +75,10 @@ export function parseTimingRecord(text: string, file = 'timing.json'): TimingRec
     throw new Error(`${file}: not JSON (${(err as Error).message})`);
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== TIMING_SCHEMA_VERSION) throw new Error(`${file}: schemaVersion ${JSON.stringify(version)}, this reader understands ${TIMING_SCHEMA_VERSION}`);
+  if (version !== TIMING_SCHEMA_VERSION)
+    throw new Error(
+      `${file}: schemaVersion ${JSON.stringify(version)}, this reader understands ${TIMING_SCHEMA_VERSION}`,
+    );
   const parsed = record.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

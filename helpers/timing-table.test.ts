@@ -26,7 +26,10 @@ describe('budgetTableMarkdown', () => {
     assert.equal(lines[2], '| OCI push → ImageRepository detection | 8.4s | 7s | assert | ❌ exceeded |');
     assert.equal(lines[3], '| git push → GitRepository sync | 1s | 5s | assert | ✅ within budget |');
     assert.equal(lines[4], '| GitRepository → Kustomization apply | — | 5s | assert | ❔ not measured |');
-    assert.equal(lines[6], '| old pod termination → new pod Ready with models | 1m35s | 1m30s | report | ⚠️ over (report only) |');
+    assert.equal(
+      lines[6],
+      '| old pod termination → new pod Ready with models | 1m35s | 1m30s | report | ⚠️ over (report only) |',
+    );
   });
 
   it('lists the messages of rows that are not ok', () => {

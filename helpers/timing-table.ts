@@ -48,7 +48,10 @@ export function budgetTableHtml(rows: readonly BudgetRow[], title = 'Timing budg
 }
 
 /** One HTML document with a table per section (the upgrade, the rollback), for the report's home page. */
-export function budgetTablesHtml(sections: ReadonlyArray<{ title: string; rows: readonly BudgetRow[] }>, title = 'Timing budgets'): string {
+export function budgetTablesHtml(
+  sections: ReadonlyArray<{ title: string; rows: readonly BudgetRow[] }>,
+  title = 'Timing budgets',
+): string {
   return [
     '<!doctype html>',
     `<html><head><meta charset="utf-8"><title>${escapeXml(title)}</title>`,
@@ -61,10 +64,17 @@ export function budgetTablesHtml(sections: ReadonlyArray<{ title: string; rows: 
 }
 
 function tableSection(rows: readonly BudgetRow[], title: string): string {
-  const colors: Record<Outcome, string> = { ok: '#e8f5e9', exceeded: '#ffebee', reported: '#fff8e1', missing: '#f5f5f5' };
+  const colors: Record<Outcome, string> = {
+    ok: '#e8f5e9',
+    exceeded: '#ffebee',
+    reported: '#fff8e1',
+    missing: '#f5f5f5',
+  };
   const body = rows
     .map((row) => {
-      const tds = cells(row).map((c, i) => `<td${i === 1 || i === 2 ? ' class="num"' : ''}>${escapeXml(c)}</td>`).join('');
+      const tds = cells(row)
+        .map((c, i) => `<td${i === 1 || i === 2 ? ' class="num"' : ''}>${escapeXml(c)}</td>`)
+        .join('');
       return `<tr style="background:${colors[outcome(row)]}" title="${escapeXml(row.message)}">${tds}</tr>`;
     })
     .join('\n');

@@ -94,7 +94,10 @@ describe('setYamlValue', () => {
 
   it('fails with one line naming the missing step', () => {
     assert.throws(
-      () => setYamlValue(HELMRELEASE, 'spec.values.foundry.bring.tag', 'v0.2.0', { source: 'apps/foundry-gpu-oras/helmrelease.yaml' }),
+      () =>
+        setYamlValue(HELMRELEASE, 'spec.values.foundry.bring.tag', 'v0.2.0', {
+          source: 'apps/foundry-gpu-oras/helmrelease.yaml',
+        }),
       (err: Error) => {
         assert.equal(
           err.message,
@@ -108,15 +111,25 @@ describe('setYamlValue', () => {
 
   it('refuses when the current value is not the expected one', () => {
     assert.throws(
-      () => setYamlValue(HELMRELEASE, 'spec.values.foundry.byo.tag', 'v0.2.0', { expectCurrent: 'v0.0.9', source: 'hr.yaml' }),
+      () =>
+        setYamlValue(HELMRELEASE, 'spec.values.foundry.byo.tag', 'v0.2.0', {
+          expectCurrent: 'v0.0.9',
+          source: 'hr.yaml',
+        }),
       /^Error: hr\.yaml: spec\.values\.foundry\.byo\.tag is "v0\.1\.0", expected "v0\.0\.9"$/,
     );
   });
 
   it('refuses non-scalars, block scalars and invalid YAML', () => {
-    assert.throws(() => setYamlValue(HELMRELEASE, 'spec.values.foundry.byo', 'x'), /is not a scalar value \(found a map\)/);
+    assert.throws(
+      () => setYamlValue(HELMRELEASE, 'spec.values.foundry.byo', 'x'),
+      /is not a scalar value \(found a map\)/,
+    );
     assert.throws(() => setYamlValue('a: |\n  text\n', 'a', 'x'), /BLOCK_LITERAL scalar/);
-    assert.throws(() => setYamlValue('a: [1\nb: 2\n', 'b', 'x', { source: 'bad.yaml' }), /^Error: bad\.yaml: not valid YAML/);
+    assert.throws(
+      () => setYamlValue('a: [1\nb: 2\n', 'b', 'x', { source: 'bad.yaml' }),
+      /^Error: bad\.yaml: not valid YAML/,
+    );
   });
 });
 

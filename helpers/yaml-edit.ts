@@ -59,12 +59,16 @@ export function setYamlValue(
   const shown = formatPath(segments);
   const doc = pickDocument(text, segments, options.selector, where, shown);
   const node = tryWalk(doc, segments).node ?? null;
-  if (!isScalar(node) || !node.range) throw new Error(`${where}${shown} is not a scalar value (found ${describeNode(node)})`);
+  if (!isScalar(node) || !node.range)
+    throw new Error(`${where}${shown} is not a scalar value (found ${describeNode(node)})`);
   const style = node.type as string;
-  if (!(style in RENDER)) throw new Error(`${where}${shown} is a ${style} scalar; only plain and quoted scalars are edited in place`);
+  if (!(style in RENDER))
+    throw new Error(`${where}${shown} is a ${style} scalar; only plain and quoted scalars are edited in place`);
   const previous = node.toJS(doc) as unknown;
   if (options.expectCurrent !== undefined && String(previous) !== options.expectCurrent) {
-    throw new Error(`${where}${shown} is ${JSON.stringify(String(previous))}, expected ${JSON.stringify(options.expectCurrent)}`);
+    throw new Error(
+      `${where}${shown} is ${JSON.stringify(String(previous))}, expected ${JSON.stringify(options.expectCurrent)}`,
+    );
   }
   const [start, end] = node.range;
   const line = text.slice(0, start).split('\n').length;
@@ -90,7 +94,12 @@ export function getYamlValue(text: string, path: PathInput, options: { selector?
   return undefined;
 }
 
-function readsBack(text: string, segments: PathSegment[], selector: DocumentSelector | undefined, value: string): boolean {
+function readsBack(
+  text: string,
+  segments: PathSegment[],
+  selector: DocumentSelector | undefined,
+  value: string,
+): boolean {
   try {
     const docs = parseAllDocuments(text);
     if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return false;
@@ -127,9 +136,7 @@ function pickDocument(
     throw new Error(`${where}${shown} exists in ${withPath.length} documents (${ids}); pass a selector {kind, name}`);
   }
   // Report the deepest missing step of the best candidate, which is what a person needs to fix the path.
-  const best = selected
-    .map((d) => tryWalk(d, segments))
-    .sort((a, b) => b.depth - a.depth)[0];
+  const best = selected.map((d) => tryWalk(d, segments)).sort((a, b) => b.depth - a.depth)[0];
   if (!best) throw new Error(`${where}${shown} not found: the file has no YAML documents`);
   const parent = best.depth === 0 ? 'the document root' : formatPath(segments.slice(0, best.depth));
   throw new Error(`${where}${shown} not found: no ${describeSegment(segments[best.depth]!)} under ${parent}`);

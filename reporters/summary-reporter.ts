@@ -12,7 +12,16 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  Suite,
+  TestCase,
+  TestError,
+  TestResult,
+  TestStep,
+} from '@playwright/test/reporter';
 import { budgetMetrics } from '../helpers/budget-trend.ts';
 import { buildRunSummary, runSummaryMarkdown, type TestOutcome } from '../helpers/run-summary.ts';
 import { PLAN_PHASES, phaseId, phaseOfFile } from '../fixtures/phase-gate.ts';
@@ -62,7 +71,8 @@ export default class SummaryReporter implements Reporter {
     this.#config = config;
     this.#suite = suite;
     // A run killed before onEnd must not leave the previous run's verdict for CI to post.
-    for (const file of ['summary.json', 'summary.md']) rmSync(path.join(this.#options.outputDir, file), { force: true });
+    for (const file of ['summary.json', 'summary.md'])
+      rmSync(path.join(this.#options.outputDir, file), { force: true });
   }
 
   onError(error: TestError): void {
@@ -75,15 +85,23 @@ export default class SummaryReporter implements Reporter {
     const timing = this.#readTiming(path.join(runDir, 'timing.json'), errors);
     const members = this.#options.members?.map((m) => {
       const own = m.runDir === runDir ? timing : this.#readTiming(path.join(m.runDir, 'timing.json'), errors);
-      return { name: m.name, ...(own ? { timing: own } : {}), environment: readJson(path.join(m.runDir, 'environment.json')) ?? {} };
+      return {
+        name: m.name,
+        ...(own ? { timing: own } : {}),
+        environment: readJson(path.join(m.runDir, 'environment.json')) ?? {},
+      };
     });
     const summary = buildRunSummary({
       status: result.status,
       startedAt: result.startTime,
       durationMs: result.duration,
       // Every target's phases in plan order, named as when every phase was a project (`<member>:<phase>` in a fleet).
-      phases: this.#config?.projects.flatMap((p) => PLAN_PHASES.map((phase) => phaseId(this.#member(p.name), phase))) ?? [],
-      tests: this.#suite?.allTests().map((t) => outcome(t, phaseId(this.#member(t.parent.project()?.name), phaseOfFile(specFileOf(t))))) ?? [],
+      phases:
+        this.#config?.projects.flatMap((p) => PLAN_PHASES.map((phase) => phaseId(this.#member(p.name), phase))) ?? [],
+      tests:
+        this.#suite
+          ?.allTests()
+          .map((t) => outcome(t, phaseId(this.#member(t.parent.project()?.name), phaseOfFile(specFileOf(t))))) ?? [],
       ...(timing ? { timing } : {}),
       environment: readJson(path.join(runDir, 'environment.json')) ?? {},
       errors,
@@ -93,7 +111,10 @@ export default class SummaryReporter implements Reporter {
     writeFileSync(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     writeFileSync(path.join(outputDir, 'summary.md'), runSummaryMarkdown(summary, timing));
     if (timing && existsSync(allureResults)) {
-      writeFileSync(path.join(allureResults, 'gitops-budgets-perf.json'), JSON.stringify(budgetMetrics(timing), null, 2) + '\n');
+      writeFileSync(
+        path.join(allureResults, 'gitops-budgets-perf.json'),
+        JSON.stringify(budgetMetrics(timing), null, 2) + '\n',
+      );
     }
   }
 
@@ -104,7 +125,9 @@ export default class SummaryReporter implements Reporter {
 
   #readTiming(file: string, errors: string[]): TimingRecord | undefined {
     if (!existsSync(file)) {
-      errors.push(`no timing record (${path.relative(this.#options.outputDir, file)}): the teardown did not get to the timing summary`);
+      errors.push(
+        `no timing record (${path.relative(this.#options.outputDir, file)}): the teardown did not get to the timing summary`,
+      );
       return undefined;
     }
     try {
@@ -138,7 +161,9 @@ function outcome(test: TestCase, phase: string): TestOutcome {
     ...(step ? { criterion: step.title } : {}),
     ...(message ? { message } : {}),
     ...(last?.startTime && last.status !== 'skipped' ? { startedAt: last.startTime.getTime() } : {}),
-    ...(setUp && !setUp.error && last?.status !== 'skipped' ? { bodyStartedAt: setUp.startTime.getTime() + setUp.duration } : {}),
+    ...(setUp && !setUp.error && last?.status !== 'skipped'
+      ? { bodyStartedAt: setUp.startTime.getTime() + setUp.duration }
+      : {}),
   };
 }
 

@@ -37,12 +37,20 @@ program
   .option('--profile <profile>', 'flux, or arc (adds fluxconfig-* controllers and azure-arc agents)', 'flux')
   .option('--registry <kind>', 'embedded, or distribution (Debian docker-registry)', 'embedded')
   .option('--registry-alias <host>', 'image references to HOST resolve to the sandbox registry (repeatable)', collect)
-  .option('--fault <name[=value][@trigger]>', `fault knob (repeatable): ${Object.keys(FAULTS).join(', ')}; @oci-push or @git-push arms it for that moment`, collect)
+  .option(
+    '--fault <name[=value][@trigger]>',
+    `fault knob (repeatable): ${Object.keys(FAULTS).join(', ')}; @oci-push or @git-push arms it for that moment`,
+    collect,
+  )
   .option('--time-scale <n>', 'real ms per cluster ms for intervals and back-offs (0.1 = 10x faster)')
   .option('--repo <dir>', 'seed the GitOps repo from this git repository instead of the built-in template')
   .option('--publish <repo:tag>', 'publish another model artifact at start (repeatable)', collect)
   .option('--bootstrap', 'run the repo bootstrap (scripts/gitops-config.sh) once up')
-  .option('--requeue-dependency <duration>', "kustomize-controller's --requeue-dependency in the installed Flux (upstream default 30s)", '1s')
+  .option(
+    '--requeue-dependency <duration>',
+    "kustomize-controller's --requeue-dependency in the installed Flux (upstream default 30s)",
+    '1s',
+  )
   .option('--json', 'print only the JSON description')
   .action(async (flags) => up(flags));
 

@@ -57,9 +57,13 @@ export class ControlServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const given = Buffer.from(req.headers.authorization ?? '');
     const expected = Buffer.from(`Bearer ${this.token}`);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply(res, 401, { error: 'unauthorized' });
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return reply(res, 401, { error: 'unauthorized' });
     const route = `${req.method} ${req.url}`;
-    if (route === 'GET /faults') return reply(res, 200, { faults: faultSpecs([...this.#handlers.faults.list(), ...this.#handlers.faults.armed()]) });
+    if (route === 'GET /faults')
+      return reply(res, 200, {
+        faults: faultSpecs([...this.#handlers.faults.list(), ...this.#handlers.faults.armed()]),
+      });
     if (route === 'POST /faults') {
       const body = JSON.parse((await readBody(req)) || '{}') as FaultRequest;
       // Validate everything before changing anything: a bad knob changes nothing.
@@ -75,7 +79,9 @@ export class ControlServer {
       if (body.clear === true) this.#handlers.faults.clear();
       else if (clearName) this.#handlers.faults.clear(clearName);
       for (const setting of parsed) this.#handlers.faults.set(setting);
-      return reply(res, 200, { faults: faultSpecs([...this.#handlers.faults.list(), ...this.#handlers.faults.armed()]) });
+      return reply(res, 200, {
+        faults: faultSpecs([...this.#handlers.faults.list(), ...this.#handlers.faults.armed()]),
+      });
     }
     if (route === 'POST /stop') {
       reply(res, 202, { stopping: true });

@@ -12,13 +12,17 @@ import { Sandbox } from './sandbox.ts';
 import { STATE_FILE, writeState } from './state.ts';
 import { faultSpec, type FaultFired } from './faults/faults.ts';
 
-
 async function main(): Promise<void> {
   const options = JSON.parse(process.env[OPTIONS_ENV] ?? 'null') as SandboxOptions | null;
   if (!options) throw new Error(`${OPTIONS_ENV} is not set: start the sandbox with \`gitops-sandbox up\``);
   const sandbox = new Sandbox(options);
   let stopping: Promise<void> | undefined;
-  const control = new ControlServer({ faults: sandbox.faults, registry: sandbox.options.registry, profile: sandbox.options.profile, onStop: () => void shutdown('control') });
+  const control = new ControlServer({
+    faults: sandbox.faults,
+    registry: sandbox.options.registry,
+    profile: sandbox.options.profile,
+    onStop: () => void shutdown('control'),
+  });
   const shutdown = (why: string): Promise<void> => {
     stopping ??= (async () => {
       console.log(`${new Date().toISOString()} stopping (${why})`);
@@ -33,15 +37,26 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   sandbox.faults.on('change', () => {
     const armed = sandbox.faults.armed().map(faultSpec);
-    console.log(`${new Date().toISOString()} faults: ${sandbox.faults.list().map((f) => f.name).join(', ') || 'none'}${armed.length ? ` (armed: ${armed.join(', ')})` : ''}`);
+    console.log(
+      `${new Date().toISOString()} faults: ${
+        sandbox.faults
+          .list()
+          .map((f) => f.name)
+          .join(', ') || 'none'
+      }${armed.length ? ` (armed: ${armed.join(', ')})` : ''}`,
+    );
   });
-  sandbox.faults.on('armed', (f: FaultFired) => console.log(`${new Date().toISOString()} fault ${faultSpec(f.setting)} switched on: ${f.detail}`));
+  sandbox.faults.on('armed', (f: FaultFired) =>
+    console.log(`${new Date().toISOString()} fault ${faultSpec(f.setting)} switched on: ${f.detail}`),
+  );
 
   await control.start();
   try {
     const info = await sandbox.start({ url: control.url, token: control.token });
     await writeState(options.stateDir, info);
-    console.log(`${new Date().toISOString()} ready in ${info.startupMs} ms: api ${info.apiServer}, git ${info.git.url}, registry ${info.registry.url}`);
+    console.log(
+      `${new Date().toISOString()} ready in ${info.startupMs} ms: api ${info.apiServer}, git ${info.git.url}, registry ${info.registry.url}`,
+    );
   } catch (err) {
     console.error(`${new Date().toISOString()} start failed: ${(err as Error).stack ?? err}`);
     await Promise.allSettled([sandbox.stop(), control.stop()]);

@@ -18,7 +18,19 @@ const LOG_FILE = 'sandbox.log';
 /** The daemon's pid, written the moment it is spawned: `down` finds a daemon that has not written state.json yet. */
 const PID_FILE = 'daemon.pid';
 /** Everything `up` and the daemon create inside the state dir; `down` removes exactly these. */
-const CREATED = [STATE_FILE, PID_FILE, 'kubeconfig', LOG_FILE, 'journal.jsonl', 'git', 'registry', 'pods', 'artifacts', 'flux', 'bootstrap-clone'];
+const CREATED = [
+  STATE_FILE,
+  PID_FILE,
+  'kubeconfig',
+  LOG_FILE,
+  'journal.jsonl',
+  'git',
+  'registry',
+  'pods',
+  'artifacts',
+  'flux',
+  'bootstrap-clone',
+];
 const UP_TIMEOUT_MS = 180_000;
 const DOWN_TIMEOUT_MS = 20_000;
 
@@ -27,7 +39,9 @@ export async function up(flags: RawSandboxFlags & { json?: boolean }): Promise<v
   const options = parseSandboxFlags(flags);
   const existing = await readState(options.stateDir);
   if (existing && isAlive(existing.pid)) {
-    throw new Error(`a sandbox already runs in ${options.stateDir} (pid ${existing.pid}): run \`gitops-sandbox down --state-dir ${options.stateDir}\` first`);
+    throw new Error(
+      `a sandbox already runs in ${options.stateDir} (pid ${existing.pid}): run \`gitops-sandbox down --state-dir ${options.stateDir}\` first`,
+    );
   }
   // Interrupted while starting: stop the daemon and remove what was created (state.json holds credentials), so
   // nothing outlives this command. Installed before the daemon exists, so no moment is left uncovered.
@@ -102,7 +116,10 @@ async function waitForReady(stateDir: string, child: ReturnType<typeof spawn>): 
       fn();
     };
     const check = () => {
-      readState(stateDir).then((info) => info && finish(() => resolve(info)), () => undefined);
+      readState(stateDir).then(
+        (info) => info && finish(() => resolve(info)),
+        () => undefined,
+      );
     };
     const onExit = (code: number | null) => {
       void logTail(stateDir).then((tail) =>
@@ -112,7 +129,9 @@ async function waitForReady(stateDir: string, child: ReturnType<typeof spawn>): 
     const watcher = watch(stateDir, (_event, name) => name === STATE_FILE && check());
     const timer = setTimeout(() => {
       process.kill(-child.pid!, 'SIGTERM');
-      void logTail(stateDir).then((tail) => finish(() => reject(new Error(`sandbox not ready after ${UP_TIMEOUT_MS / 1000}s; last log lines:\n${tail}`))));
+      void logTail(stateDir).then((tail) =>
+        finish(() => reject(new Error(`sandbox not ready after ${UP_TIMEOUT_MS / 1000}s; last log lines:\n${tail}`))),
+      );
     }, UP_TIMEOUT_MS);
     child.on('exit', onExit);
     check();
@@ -131,7 +150,9 @@ function printSummary(info: SandboxInfo): void {
     `  api server   ${info.apiServer}`,
     `  git          ${info.git.repoUrl} (push as ${info.git.user}; token in ${path.join(info.stateDir, STATE_FILE)})`,
     `  registry     ${info.registry.url} (${info.registry.kind}; repository ${info.registry.repository}, tags ${info.tags.from} published)`,
-    `  artifacts    ${Object.entries(info.artifacts).map(([tag, file]) => `${tag}=${file}`).join(' ')}`,
+    `  artifacts    ${Object.entries(info.artifacts)
+      .map(([tag, file]) => `${tag}=${file}`)
+      .join(' ')}`,
     `  faults       ${info.faults.join(', ') || 'none'}`,
     `stop it with: gitops-sandbox down --state-dir ${info.stateDir}`,
   ];
@@ -147,16 +168,23 @@ export async function status(flags: { stateDir: string; json?: boolean }): Promi
   if (flags.json) {
     process.stdout.write(JSON.stringify({ running, stateDir, ...(info ? { ...info, faults } : {}) }, null, 2) + '\n');
   } else if (running) {
-    console.log(`running: pid ${info!.pid}, api ${info!.apiServer}, up since ${info!.startedAt}, faults: ${faults.join(', ') || 'none'}`);
+    console.log(
+      `running: pid ${info!.pid}, api ${info!.apiServer}, up since ${info!.startedAt}, faults: ${faults.join(', ') || 'none'}`,
+    );
   } else {
-    console.log(info ? `not running (stale state from pid ${info.pid}): run \`gitops-sandbox down --state-dir ${stateDir}\`` : `no sandbox in ${stateDir}`);
+    console.log(
+      info
+        ? `not running (stale state from pid ${info.pid}): run \`gitops-sandbox down --state-dir ${stateDir}\``
+        : `no sandbox in ${stateDir}`,
+    );
   }
   if (!running) process.exitCode = 1;
 }
 
 /** `fault`: sets knobs or clears them on the running sandbox; validates everything before sending. */
 export async function fault(specs: string[], flags: { stateDir: string; clear?: string | boolean }): Promise<void> {
-  if (!specs.length && flags.clear === undefined) throw new Error('name a fault (NAME[=VALUE][@TRIGGER]) or use --clear [NAME]');
+  if (!specs.length && flags.clear === undefined)
+    throw new Error('name a fault (NAME[=VALUE][@TRIGGER]) or use --clear [NAME]');
   const parsed = specs.map((spec) => parseFault(spec));
   const info = await runningState(flags.stateDir);
   assertFaultsSupported(info.registry.kind, parsed, info.profile);
@@ -189,7 +217,8 @@ export async function down(flags: { stateDir: string; keep?: boolean }): Promise
 
 async function runningState(stateDir: string): Promise<SandboxInfo> {
   const info = await readState(path.resolve(stateDir));
-  if (!info || !isAlive(info.pid)) throw new Error(`no running sandbox in ${path.resolve(stateDir)}: start one with \`gitops-sandbox up\``);
+  if (!info || !isAlive(info.pid))
+    throw new Error(`no running sandbox in ${path.resolve(stateDir)}: start one with \`gitops-sandbox up\``);
   return info;
 }
 

@@ -62,21 +62,26 @@ export function parseSandboxFlags(flags: RawSandboxFlags, cwd = process.cwd()): 
   const flux = flags.flux ?? '2.9';
   if (!FLUX_LINES.includes(flux)) throw new Error(`--flux must be one of ${FLUX_LINES.join(', ')} (got "${flux}")`);
   const profile = flags.profile ?? 'flux';
-  if (!PROFILES.includes(profile)) throw new Error(`--profile must be one of ${PROFILES.join(', ')} (got "${profile}")`);
+  if (!PROFILES.includes(profile))
+    throw new Error(`--profile must be one of ${PROFILES.join(', ')} (got "${profile}")`);
   const registry = flags.registry ?? 'embedded';
-  if (!REGISTRIES.includes(registry)) throw new Error(`--registry must be one of ${REGISTRIES.join(', ')} (got "${registry}")`);
+  if (!REGISTRIES.includes(registry))
+    throw new Error(`--registry must be one of ${REGISTRIES.join(', ')} (got "${registry}")`);
   const timeScale = flags.timeScale === undefined ? 1 : Number(flags.timeScale);
   if (!Number.isFinite(timeScale) || timeScale <= 0 || timeScale > 10) {
     throw new Error(`--time-scale must be a number in (0, 10] such as 0.1 (got "${flags.timeScale}")`);
   }
   for (const alias of flags.registryAlias ?? []) {
-    if (!HOST.test(alias)) throw new Error(`--registry-alias must be a host name such as myregistry.azurecr.io (got "${alias}")`);
+    if (!HOST.test(alias))
+      throw new Error(`--registry-alias must be a host name such as myregistry.azurecr.io (got "${alias}")`);
   }
   for (const ref of flags.publish ?? []) {
-    if (!PUBLISH.test(ref)) throw new Error(`--publish must be REPO:TAG such as foundry-local-olive-models:v0.3.0 (got "${ref}")`);
+    if (!PUBLISH.test(ref))
+      throw new Error(`--publish must be REPO:TAG such as foundry-local-olive-models:v0.3.0 (got "${ref}")`);
   }
   const requeueDependency = flags.requeueDependency ?? DEFAULT_REQUEUE_DEPENDENCY;
-  if (!GO_DURATION.test(requeueDependency)) throw new Error(`--requeue-dependency must be a Go duration such as 1s or 30s (got "${requeueDependency}")`);
+  if (!GO_DURATION.test(requeueDependency))
+    throw new Error(`--requeue-dependency must be a Go duration such as 1s or 30s (got "${requeueDependency}")`);
   const faults = (flags.fault ?? []).map((spec) => parseFault(spec));
   assertFaultsSupported(registry as RegistryKind, faults, profile as Profile);
   return {
@@ -104,13 +109,21 @@ const REGISTRY_ONLY_FAULTS: Record<RegistryKind, readonly FaultName[]> = {
  * Throws one actionable line when a fault cannot bite with this registry kind; used by `up --fault` and by
  * `fault` against a running sandbox, so such a knob is refused instead of silently doing nothing.
  */
-export function assertFaultsSupported(registry: RegistryKind, faults: readonly Pick<FaultSetting, 'name'>[], profile?: Profile): void {
+export function assertFaultsSupported(
+  registry: RegistryKind,
+  faults: readonly Pick<FaultSetting, 'name'>[],
+  profile?: Profile,
+): void {
   const refused = faults.find((f) => REGISTRY_ONLY_FAULTS[registry].includes(f.name));
   if (refused) {
-    throw new Error(`fault ${refused.name} needs the embedded registry (this sandbox runs --registry ${registry}, which has no fault knobs)`);
+    throw new Error(
+      `fault ${refused.name} needs the embedded registry (this sandbox runs --registry ${registry}, which has no fault knobs)`,
+    );
   }
   // Only the arc profile runs Azure Arc's agents; without them the knob could not bite.
   if (profile !== undefined && profile !== 'arc' && faults.some((f) => f.name === 'arc-agent-down')) {
-    throw new Error(`fault arc-agent-down needs --profile arc (this sandbox runs --profile ${profile}, which has no Azure Arc agents)`);
+    throw new Error(
+      `fault arc-agent-down needs --profile arc (this sandbox runs --profile ${profile}, which has no Azure Arc agents)`,
+    );
   }
 }

@@ -110,7 +110,13 @@ export class Sandbox {
             faults: this.faults,
             aliases: this.options.registryAliases,
           });
-    this.#git = new GitServer({ root: dirs.git, user: 'sandbox', token: this.#secrets.gitToken, faults: this.faults, clock: this.clock });
+    this.#git = new GitServer({
+      root: dirs.git,
+      user: 'sandbox',
+      token: this.#secrets.gitToken,
+      faults: this.faults,
+      clock: this.clock,
+    });
     const files = new PodFiles(dirs.pods);
     this.#api = new ApiServer({
       flux: this.options.flux,
@@ -124,7 +130,9 @@ export class Sandbox {
     });
     await Promise.all([this.#registry.start(), this.#git.start(), this.#api.start()]);
     // A knob armed for a moment of the flow leaves a mark in the journal when it switches on.
-    this.faults.on('armed', (f: FaultFired) => this.#api?.journal.note(String(this.#api.store.currentRv), faultSpec(f.setting), f.detail));
+    this.faults.on('armed', (f: FaultFired) =>
+      this.#api?.journal.note(String(this.#api.store.currentRv), faultSpec(f.setting), f.detail),
+    );
     const registryHost = this.#registry.host;
     const registryAliases = Object.fromEntries(this.options.registryAliases.map((alias) => [alias, registryHost]));
 
@@ -242,7 +250,9 @@ export class Sandbox {
     // each part of the suite made its first request (start-up, phase-to-phase gaps).
     if (this.#api) {
       const requests = { ...this.#api.requestDetail(), timeline: this.#api.requestTimeline() };
-      await writeFile(path.join(this.options.stateDir, REQUESTS_FILE), JSON.stringify(requests, null, 1)).catch(() => undefined);
+      await writeFile(path.join(this.options.stateDir, REQUESTS_FILE), JSON.stringify(requests, null, 1)).catch(
+        () => undefined,
+      );
     }
     await this.#flux?.stop();
     await this.#workloads?.stop();
@@ -282,7 +292,11 @@ export class Sandbox {
       namespaces.flatMap((namespace) =>
         kube
           .list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace })
-          .filter((d) => (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1) || d.status?.observedGeneration !== d.metadata.generation),
+          .filter(
+            (d) =>
+              (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1) ||
+              d.status?.observedGeneration !== d.metadata.generation,
+          ),
       );
     return new Promise((resolve) => {
       const cancels: Array<() => void> = [];
@@ -296,9 +310,14 @@ export class Sandbox {
       const check = () => {
         if (pending().length === 0) finish();
       };
-      for (const namespace of namespaces) cancels.push(kube.watch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, {}, check));
+      for (const namespace of namespaces)
+        cancels.push(kube.watch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, {}, check));
       const timer = setTimeout(() => {
-        console.log(`${new Date().toISOString()} controllers not available after ${timeoutMs} ms: ${pending().map((d) => `${d.metadata.namespace}/${d.metadata.name}`).join(', ')}`);
+        console.log(
+          `${new Date().toISOString()} controllers not available after ${timeoutMs} ms: ${pending()
+            .map((d) => `${d.metadata.namespace}/${d.metadata.name}`)
+            .join(', ')}`,
+        );
         finish();
       }, timeoutMs);
       cancels.push(() => clearTimeout(timer));
@@ -307,7 +326,10 @@ export class Sandbox {
   }
 
   #restartController(name: string): void {
-    const pods = this.api.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'flux-system' }, { labelSelector: `app=${name}` });
+    const pods = this.api.kube.list(
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'flux-system' },
+      { labelSelector: `app=${name}` },
+    );
     for (const pod of pods) {
       const container = pod.spec?.containers?.[0]?.name ?? 'manager';
       this.#workloads?.restartContainer('flux-system', pod.metadata.name, container);

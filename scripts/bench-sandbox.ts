@@ -50,7 +50,10 @@ function readProc(pid: number): ProcSample | undefined {
 
 /** The daemon and every process in its group or below it. */
 function sampleGroup(daemon: number): Map<number, ProcSample> {
-  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => readProc(Number(d))).filter((p): p is ProcSample => !!p);
+  const all = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readProc(Number(d)))
+    .filter((p): p is ProcSample => !!p);
   const members = new Map<number, ProcSample>();
   for (const p of all) if (p.pid === daemon || p.pgrp === daemon) members.set(p.pid, p);
   let grew = true;
@@ -70,7 +73,10 @@ function sampleGroup(daemon: number): Map<number, ProcSample> {
  * CPU % (of one core) and RSS of the group over `seconds`, sampled each second. CPU = the daemon's own and
  * reaped children's ticks, plus ticks of children seen alive in two consecutive samples.
  */
-async function idleUsage(daemon: number, seconds: number): Promise<{ cpuPercent: number; rssAvgMb: number; rssMaxMb: number; processes: number }> {
+async function idleUsage(
+  daemon: number,
+  seconds: number,
+): Promise<{ cpuPercent: number; rssAvgMb: number; rssMaxMb: number; processes: number }> {
   let previous = sampleGroup(daemon);
   let ticks = 0;
   const rss: number[] = [];
@@ -139,13 +145,17 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'idle-seconds': { type: 'string', default: '30' }, 'warm-runs': { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: { 'idle-seconds': { type: 'string', default: '30' }, 'warm-runs': { type: 'string', default: '3' } },
+  });
   const idleSeconds = Number(values['idle-seconds']);
   const warmRuns = Number(values['warm-runs']);
   console.log(`bench-sandbox on ${process.version}, ${(await import('node:os')).cpus().length} CPUs (shared)\n`);
 
   const cold = await upDown({ TSX_DISABLE_CACHE: '1' });
-  console.log(`up, cold (TSX_DISABLE_CACHE=1):   ${seconds(cold[0])} wall (daemon start ${seconds(cold[1])}); down ${seconds(cold[2])}`);
+  console.log(
+    `up, cold (TSX_DISABLE_CACHE=1):   ${seconds(cold[0])} wall (daemon start ${seconds(cold[1])}); down ${seconds(cold[2])}`,
+  );
   await upDown({}); // fills tsx's cache
   const warm: Array<[number, number, number]> = [];
   for (let i = 0; i < warmRuns; i++) warm.push(await upDown({}));
@@ -159,10 +169,16 @@ async function main(): Promise<void> {
     console.log(`\nup --bootstrap (time scale 1):    ${seconds(world.run.upResult.ms)} wall`);
     const deployStarted = performance.now();
     await world.initialDeploy(FLOW_TIMEOUT_MS);
-    console.log(`  first deploy after up:          ${seconds(performance.now() - deployStarted)} (release v1 + foundry pod Ready)`);
+    console.log(
+      `  first deploy after up:          ${seconds(performance.now() - deployStarted)} (release v1 + foundry pod Ready)`,
+    );
     const idle = await idleUsage(world.info.pid, idleSeconds);
-    console.log(`\nidle over ${idleSeconds} s (daemon pid ${world.info.pid} + children, up to ${idle.processes} processes):`);
-    console.log(`  CPU ${idle.cpuPercent.toFixed(1)} % of one core; RSS avg ${idle.rssAvgMb.toFixed(0)} MB, max ${idle.rssMaxMb.toFixed(0)} MB`);
+    console.log(
+      `\nidle over ${idleSeconds} s (daemon pid ${world.info.pid} + children, up to ${idle.processes} processes):`,
+    );
+    console.log(
+      `  CPU ${idle.cpuPercent.toFixed(1)} % of one core; RSS avg ${idle.rssAvgMb.toFixed(0)} MB, max ${idle.rssMaxMb.toFixed(0)} MB`,
+    );
 
     console.log('\nflow at default intervals (time scale 1), from the start of the OCI push:');
     for (const [what, ms] of await flow(world)) console.log(`  ${seconds(ms).padStart(9)}  ${what}`);

@@ -20,14 +20,18 @@ function httpWatcher(api: ApiServer, path: string, counter: { events: number }):
   let current: ReturnType<typeof request> | undefined;
   const open = () => {
     if (closed) return;
-    current = request(new URL(path, api.url), { headers: { Authorization: `Bearer ${api.token}` }, ca: api.caPem }, (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        for (const ch of chunk) if (ch === '\n') counter.events++;
-      });
-      res.on('end', () => setImmediate(open));
-      res.on('error', () => undefined);
-    });
+    current = request(
+      new URL(path, api.url),
+      { headers: { Authorization: `Bearer ${api.token}` }, ca: api.caPem },
+      (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          for (const ch of chunk) if (ch === '\n') counter.events++;
+        });
+        res.on('end', () => setImmediate(open));
+        res.on('error', () => undefined);
+      },
+    );
     current.on('error', () => undefined);
     current.end();
   };
@@ -49,9 +53,21 @@ async function main(): Promise<void> {
   for (const kind of ['ConfigMap', 'Secret']) {
     stops.push(kube.watch({ apiVersion: 'v1', kind, namespace: NS }, {}, () => void counter.events++));
   }
-  stops.push(kube.watch({ apiVersion: 'apps/v1', kind: 'Deployment' }, { labelSelector: 'tier=web' }, () => void counter.events++));
+  stops.push(
+    kube.watch(
+      { apiVersion: 'apps/v1', kind: 'Deployment' },
+      { labelSelector: 'tier=web' },
+      () => void counter.events++,
+    ),
+  );
   stops.push(httpWatcher(api, `/api/v1/namespaces/${NS}/configmaps?watch=1`, counter));
-  stops.push(httpWatcher(api, `/api/v1/namespaces/${NS}/configmaps?watch=1&allowWatchBookmarks=true&labelSelector=n%3D1`, counter));
+  stops.push(
+    httpWatcher(
+      api,
+      `/api/v1/namespaces/${NS}/configmaps?watch=1&allowWatchBookmarks=true&labelSelector=n%3D1`,
+      counter,
+    ),
+  );
   stops.push(httpWatcher(api, `/apis/apps/v1/deployments?watch=1&timeoutSeconds=20`, counter));
 
   let ops = 0;
@@ -82,7 +98,11 @@ async function main(): Promise<void> {
         if (i % 3 === 0) kube.delete(ref);
         else kube.patch(ref, { data: { v: String(i), blob: 'x'.repeat(512) } }, 'merge');
       } else {
-        kube.create({ ...ref, metadata: { name, namespace: NS, labels: { n: String(n % 2) } }, data: { v: String(i) } });
+        kube.create({
+          ...ref,
+          metadata: { name, namespace: NS, labels: { n: String(n % 2) } },
+          data: { v: String(i) },
+        });
       }
       ops++;
       if (i % 10 === 0) {
@@ -92,7 +112,10 @@ async function main(): Promise<void> {
           kube.create({
             ...dref,
             metadata: { name: dref.name, namespace: NS, labels },
-            spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } },
+            spec: {
+              selector: { matchLabels: labels },
+              template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1' }] } },
+            },
           });
         }
         ops++;
@@ -102,7 +125,11 @@ async function main(): Promise<void> {
     if (i % 500 === 0) {
       const stop = kube.watch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS }, {}, () => undefined);
       setTimeout(stop, 200);
-      const stopHttp = httpWatcher(api, `/api/v1/namespaces/${NS}/configmaps?watch=1&resourceVersion=${api.store.currentRv}`, { events: 0 });
+      const stopHttp = httpWatcher(
+        api,
+        `/api/v1/namespaces/${NS}/configmaps?watch=1&resourceVersion=${api.store.currentRv}`,
+        { events: 0 },
+      );
       setTimeout(stopHttp, 300);
       churned += 2;
     }

@@ -39,7 +39,11 @@ interface Row {
   verdict: 'meets' | 'misses' | 'pending' | '';
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function oci(sizeMib: number, runs: number): Promise<OciFigures[]> {
@@ -48,9 +52,14 @@ async function oci(sizeMib: number, runs: number): Promise<OciFigures[]> {
     const file = path.join(work, 'blob.bin');
     log(`oci: writing a ${sizeMib} MiB blob`);
     await makeBlobFile(file, sizeMib * 1024 * 1024);
-    const registries: [string, Registry | DistributionRegistry][] = [['embedded registry', new Registry({ root: path.join(work, 'embedded'), user: USER, password: PASSWORD })]];
+    const registries: [string, Registry | DistributionRegistry][] = [
+      ['embedded registry', new Registry({ root: path.join(work, 'embedded'), user: USER, password: PASSWORD })],
+    ];
     if (await DistributionRegistry.available()) {
-      registries.push(['CNCF distribution', new DistributionRegistry({ root: path.join(work, 'distribution'), user: USER, password: PASSWORD })]);
+      registries.push([
+        'CNCF distribution',
+        new DistributionRegistry({ root: path.join(work, 'distribution'), user: USER, password: PASSWORD }),
+      ]);
     } else {
       log('oci: /usr/bin/docker-registry is not installed; distribution rows skipped');
     }
@@ -84,7 +93,12 @@ function ociRows(figures: OciFigures[], sizeMib: number): Row[] {
         target: '≥ 0.80× curl',
         verdict: ratio >= 0.8 ? 'meets' : 'misses',
       });
-      rows.push({ figure: `  client peak RSS (${what})`, measured: `${rss.toFixed(0)} MB`, target: '≤ 150 MB', verdict: rss <= 150 ? 'meets' : 'misses' });
+      rows.push({
+        figure: `  client peak RSS (${what})`,
+        measured: `${rss.toFixed(0)} MB`,
+        target: '≤ 150 MB',
+        verdict: rss <= 150 ? 'meets' : 'misses',
+      });
     }
   }
   return rows;
@@ -112,11 +126,15 @@ function byVerb(clients: readonly ClientRequests[], minutes: number): string {
   for (const c of clients) {
     for (const [call, n] of Object.entries(c.calls)) {
       const [verb, resource] = call.split(' ');
-      const kind = resource === 'discovery' || resource === 'openapi' || resource?.startsWith('/') ? `${verb} ${resource}` : verb!;
+      const kind =
+        resource === 'discovery' || resource === 'openapi' || resource?.startsWith('/') ? `${verb} ${resource}` : verb!;
       counts[kind] = (counts[kind] ?? 0) + n;
     }
   }
-  return Object.entries(counts).sort(([, a], [, b]) => b - a).map(([verb, n]) => `${verb} ${(n / minutes).toFixed(1)}`).join(', ');
+  return Object.entries(counts)
+    .sort(([, a], [, b]) => b - a)
+    .map(([verb, n]) => `${verb} ${(n / minutes).toFixed(1)}`)
+    .join(', ');
 }
 
 /** One row per client: its rate and its most frequent calls. */
@@ -124,8 +142,17 @@ function clientRows(prefix: string, detail: RequestDetail): Row[] {
   return Object.entries(detail.clients)
     .sort(([, a], [, b]) => b.total - a.total)
     .map(([client, c]) => {
-      const top = Object.entries(c.calls).sort(([, a], [, b]) => b - a).slice(0, 4).map(([call, n]) => `${call} ${n}`).join(', ');
-      return { figure: `${prefix} ${client}`, measured: `${c.perMinute} (${c.total} in all: ${top})`, target: '', verdict: '' };
+      const top = Object.entries(c.calls)
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, 4)
+        .map(([call, n]) => `${call} ${n}`)
+        .join(', ');
+      return {
+        figure: `${prefix} ${client}`,
+        measured: `${c.perMinute} (${c.total} in all: ${top})`,
+        target: '',
+        verdict: '',
+      };
     });
 }
 
@@ -145,12 +172,19 @@ async function suite(): Promise<Row[]> {
   await rm(path.join(stateDir, 'requests.json'), { force: true });
   const started = Date.now();
   log('suite: npx playwright test');
-  const child = execa('npx', ['playwright', 'test'], { cwd: ROOT, reject: false, all: true, env: { ...process.env, CI: '1' } });
+  const child = execa('npx', ['playwright', 'test'], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+    env: { ...process.env, CI: '1' },
+  });
   // The moment the bootstrap command is done (the ledger's line), the counters so far, read live.
   let running = true;
   const atBootstrap = (async () => {
     while (running) {
-      const end = (await lines<{ type: string; at: number }>('ledger.jsonl')).find((e) => e.type === 'bootstrap' && e.at >= started)?.at;
+      const end = (await lines<{ type: string; at: number }>('ledger.jsonl')).find(
+        (e) => e.type === 'bootstrap' && e.at >= started,
+      )?.at;
       if (end !== undefined) return { end, detail: await liveRequests(stateDir) };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -163,7 +197,9 @@ async function suite(): Promise<Row[]> {
   running = false;
   const wall = (Date.now() - started) / 1000;
   const bootstrap = await atBootstrap;
-  const detail = JSON.parse(await readFile(path.join(stateDir, 'requests.json'), 'utf8')) as RequestDetail & { timeline?: TimelineEntry[] };
+  const detail = JSON.parse(await readFile(path.join(stateDir, 'requests.json'), 'utf8')) as RequestDetail & {
+    timeline?: TimelineEntry[];
+  };
   delete detail.clients[`${BENCH_CLIENT}/1`];
   // The bootstrap command (the profile's script, with whatever kubectl it finds) is not the suite: a client other
   // than the suite's library whose every request came before the bootstrap ended is the bootstrap's. helm is the
@@ -172,15 +208,36 @@ async function suite(): Promise<Row[]> {
     .filter(([client, c]) => !client.startsWith('gitops-e2e/') && bootstrap !== undefined && c.last <= bootstrap.end)
     .map(([client]) => client);
   const isSuite = (client: string) => !client.startsWith('helm/') && !bootstrapClients.includes(client);
-  const rows: Row[] = [{ figure: 'suite run (npx playwright test)', measured: `exit ${run.exitCode}, ${wall.toFixed(1)} s`, target: 'green', verdict: run.exitCode === 0 ? 'meets' : 'misses' }];
+  const rows: Row[] = [
+    {
+      figure: 'suite run (npx playwright test)',
+      measured: `exit ${run.exitCode}, ${wall.toFixed(1)} s`,
+      target: 'green',
+      verdict: run.exitCode === 0 ? 'meets' : 'misses',
+    },
+  ];
   rows.push(...(await timingRows(started, detail.timeline ?? [], String(run.all ?? ''))));
   rows.push(...clientRows('requests/min, whole run,', detail));
-  const whole = Object.entries(detail.clients).filter(([client]) => isSuite(client)).map(([, c]) => c);
+  const whole = Object.entries(detail.clients)
+    .filter(([client]) => isSuite(client))
+    .map(([, c]) => c);
   const total = whole.reduce((n, c) => n + c.total, 0);
   const minutes = (Math.max(...whole.map((c) => c.last)) - Math.min(...whole.map((c) => c.first))) / 60_000;
-  const excluded = bootstrapClients.length ? `without the bootstrap's ${bootstrapClients.join(', ')}` : 'no bootstrap client told apart';
-  rows.push({ figure: 'suite requests/min by verb, whole run', measured: byVerb(whole, minutes), target: '', verdict: '' });
-  rows.push({ figure: 'requests/min, suite clients, whole run', measured: `${(total / minutes).toFixed(0)} (${total} over ${minutes.toFixed(1)} min, start-up included, ${excluded})`, target: '', verdict: '' });
+  const excluded = bootstrapClients.length
+    ? `without the bootstrap's ${bootstrapClients.join(', ')}`
+    : 'no bootstrap client told apart';
+  rows.push({
+    figure: 'suite requests/min by verb, whole run',
+    measured: byVerb(whole, minutes),
+    target: '',
+    verdict: '',
+  });
+  rows.push({
+    figure: 'requests/min, suite clients, whole run',
+    measured: `${(total / minutes).toFixed(0)} (${total} over ${minutes.toFixed(1)} min, start-up included, ${excluded})`,
+    target: '',
+    verdict: '',
+  });
   if (bootstrap) {
     const after = requestsSince(detail, bootstrap.detail, bootstrap.end);
     for (const client of Object.keys(after.clients)) if (!isSuite(client)) delete after.clients[client];
@@ -188,12 +245,30 @@ async function suite(): Promise<Row[]> {
     const flowTotal = flow.reduce((n, c) => n + c.total, 0);
     const flowMinutes = (Math.max(...flow.map((c) => c.last)) - bootstrap.end) / 60_000;
     rows.push(...clientRows('requests/min, flow,', after));
-    rows.push({ figure: 'suite requests/min by verb, flow', measured: byVerb(flow, flowMinutes), target: '', verdict: '' });
-    rows.push({ figure: 'requests/min, suite clients, flow (after the bootstrap)', measured: `${(flowTotal / flowMinutes).toFixed(1)} (${flowTotal} over ${flowMinutes.toFixed(2)} min)`, target: '≤ 20', verdict: flowTotal / flowMinutes <= 20 ? 'meets' : 'misses' });
+    rows.push({
+      figure: 'suite requests/min by verb, flow',
+      measured: byVerb(flow, flowMinutes),
+      target: '',
+      verdict: '',
+    });
+    rows.push({
+      figure: 'requests/min, suite clients, flow (after the bootstrap)',
+      measured: `${(flowTotal / flowMinutes).toFixed(1)} (${flowTotal} over ${flowMinutes.toFixed(2)} min)`,
+      target: '≤ 20',
+      verdict: flowTotal / flowMinutes <= 20 ? 'meets' : 'misses',
+    });
   } else {
-    rows.push({ figure: 'requests/min, suite clients, flow (after the bootstrap)', measured: 'the bootstrap did not run (no ledger line), or its counters could not be read', target: '≤ 20', verdict: 'pending' });
+    rows.push({
+      figure: 'requests/min, suite clients, flow (after the bootstrap)',
+      measured: 'the bootstrap did not run (no ledger line), or its counters could not be read',
+      target: '≤ 20',
+      verdict: 'pending',
+    });
   }
-  const figures = detectionError(await lines<DetectionLine>('detections.jsonl'), await lines<CommitLine>('sandbox-journal.jsonl'));
+  const figures = detectionError(
+    await lines<DetectionLine>('detections.jsonl'),
+    await lines<CommitLine>('sandbox-journal.jsonl'),
+  );
   rows.push(
     figures
       ? {
@@ -202,14 +277,21 @@ async function suite(): Promise<Row[]> {
           target: 'never early; p95 ≤ 50 ms',
           verdict: figures.min >= 0 && figures.p95 <= 50 ? 'meets' : 'misses',
         }
-      : { figure: 'detection error vs journal p50/p95/max', measured: 'no detection matched the sandbox journal (reports/run/detections.jsonl, sandbox-journal.jsonl)', target: 'never early; p95 ≤ 50 ms', verdict: 'misses' },
+      : {
+          figure: 'detection error vs journal p50/p95/max',
+          measured: 'no detection matched the sandbox journal (reports/run/detections.jsonl, sandbox-journal.jsonl)',
+          target: 'never early; p95 ≤ 50 ms',
+          verdict: 'misses',
+        },
   );
   return rows;
 }
 
 /** Start-up and phase-to-phase overhead of the run, from the request timeline and summary.json's phase dates. */
 async function timingRows(spawnedAt: number, timeline: TimelineEntry[], output: string): Promise<Row[]> {
-  const summary = JSON.parse(await readFile(path.join(ROOT, 'reports', 'summary.json'), 'utf8')) as { phases: DatedPhase[] };
+  const summary = JSON.parse(await readFile(path.join(ROOT, 'reports', 'summary.json'), 'utf8')) as {
+    phases: DatedPhase[];
+  };
   const t = suiteTiming(spawnedAt, timeline, summary.phases);
   // Global setup says how long the sandbox took to start: the twin's share of the start-up, not the suite's.
   const sandboxUp = /sandbox up in ([\d.]+)s/.exec(output)?.[1];
@@ -218,8 +300,11 @@ async function timingRows(spawnedAt: number, timeline: TimelineEntry[], output: 
   return [
     {
       figure: 'suite start-up to first API request',
-      measured: startup === undefined ? 'no request in the timeline' : `${startup.toFixed(1)} s${sandboxUp ? ` (sandbox up ${sandboxUp} s of it; the suite's own ${(startup - Number(sandboxUp)).toFixed(1)} s)` : ''}`,
-      target: '≤ 3 s (the suite\'s own)',
+      measured:
+        startup === undefined
+          ? 'no request in the timeline'
+          : `${startup.toFixed(1)} s${sandboxUp ? ` (sandbox up ${sandboxUp} s of it; the suite's own ${(startup - Number(sandboxUp)).toFixed(1)} s)` : ''}`,
+      target: "≤ 3 s (the suite's own)",
       // The twin's start is the target's, not the suite's: a real cluster is up already.
       verdict: own !== undefined && own <= 3 ? 'meets' : 'misses',
     },
@@ -234,17 +319,46 @@ async function timingRows(spawnedAt: number, timeline: TimelineEntry[], output: 
 
 function pendingSuiteRows(): Row[] {
   return [
-    { figure: 'suite requests/min by verb', measured: 'run with --suite (one npx playwright test)', target: '≤ 20', verdict: 'pending' },
-    { figure: 'suite start-up to first API request', measured: 'run with --suite (one npx playwright test)', target: '≤ 3 s', verdict: 'pending' },
-    { figure: 'phase-to-phase overhead', measured: 'run with --suite (one npx playwright test)', target: '≤ 3 s', verdict: 'pending' },
-    { figure: 'detection error vs journal p50/p95/max', measured: 'run with --suite (one npx playwright test)', target: 'never early; p95 ≤ 50 ms', verdict: 'pending' },
+    {
+      figure: 'suite requests/min by verb',
+      measured: 'run with --suite (one npx playwright test)',
+      target: '≤ 20',
+      verdict: 'pending',
+    },
+    {
+      figure: 'suite start-up to first API request',
+      measured: 'run with --suite (one npx playwright test)',
+      target: '≤ 3 s',
+      verdict: 'pending',
+    },
+    {
+      figure: 'phase-to-phase overhead',
+      measured: 'run with --suite (one npx playwright test)',
+      target: '≤ 3 s',
+      verdict: 'pending',
+    },
+    {
+      figure: 'detection error vs journal p50/p95/max',
+      measured: 'run with --suite (one npx playwright test)',
+      target: 'never early; p95 ≤ 50 ms',
+      verdict: 'pending',
+    },
   ];
 }
 
 function print(rows: Row[], before: string, after: string): void {
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...[['figure', 'measured', 'target', 'verdict'], ...rows.map((r) => [r.figure, r.measured, r.target, r.verdict])].map((r) => r[i]!.length)));
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(
+      ...[
+        ['figure', 'measured', 'target', 'verdict'],
+        ...rows.map((r) => [r.figure, r.measured, r.target, r.verdict]),
+      ].map((r) => r[i]!.length),
+    ),
+  );
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`load average (1/5/15 min) before: ${before}; after: ${after}; ${os.cpus().length} CPUs; Node ${process.version}`);
+  console.log(
+    `load average (1/5/15 min) before: ${before}; after: ${after}; ${os.cpus().length} CPUs; Node ${process.version}`,
+  );
   console.log(line(['figure', 'measured', 'target', 'verdict']));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line([r.figure, r.measured, r.target, r.verdict]));
@@ -269,7 +383,12 @@ async function main(): Promise<void> {
     try {
       rows.push(...scaleRows(await benchScale(Number(values.rounds), log)));
     } catch (err) {
-      rows.push({ figure: 'twin at scale', measured: `failed: ${(err as Error).message.split('\n')[0]}`, target: '≤ 1.10× empty', verdict: 'misses' });
+      rows.push({
+        figure: 'twin at scale',
+        measured: `failed: ${(err as Error).message.split('\n')[0]}`,
+        target: '≤ 1.10× empty',
+        verdict: 'misses',
+      });
     }
   }
   rows.push(...(values.suite || values.only === 'suite' ? await suite() : pendingSuiteRows()));

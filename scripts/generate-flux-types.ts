@@ -84,7 +84,8 @@ function mergeSchemas(newer: Schema, older: Schema): Schema {
   if (newer.properties || older.properties) {
     merged.properties = { ...older.properties, ...newer.properties };
     for (const key of Object.keys(merged.properties).sort()) {
-      if (newer.properties?.[key] && older.properties?.[key]) merged.properties[key] = mergeSchemas(newer.properties[key], older.properties[key]);
+      if (newer.properties?.[key] && older.properties?.[key])
+        merged.properties[key] = mergeSchemas(newer.properties[key], older.properties[key]);
     }
     merged.properties = Object.fromEntries(Object.entries(merged.properties).sort(([a], [b]) => byCodePoint(a, b)));
   }
@@ -102,7 +103,10 @@ function mergeSchemas(newer: Schema, older: Schema): Schema {
 
 /** controller-gen descriptions are Go doc comments; the type keeps the first sentence of the first paragraph. */
 export function oneLine(description: string, max = 140): string {
-  const paragraph = description.split(/\n\s*\n/)[0].replace(/\s+/g, ' ').trim();
+  const paragraph = description
+    .split(/\n\s*\n/)[0]
+    .replace(/\s+/g, ' ')
+    .trim();
   const sentence = paragraph.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? paragraph;
   const short = sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence;
   return short.replaceAll('*/', '*\\/');
@@ -123,7 +127,8 @@ export function toJsonSchema(s: Schema): Schema {
   if (s.type === 'object') {
     // The API server prunes unknown fields unless the schema preserves them, so closed objects are the truth.
     if (typeof s.additionalProperties === 'object') out.additionalProperties = toJsonSchema(s.additionalProperties);
-    else out.additionalProperties = Boolean(s['x-kubernetes-preserve-unknown-fields'] || s.additionalProperties === true);
+    else
+      out.additionalProperties = Boolean(s['x-kubernetes-preserve-unknown-fields'] || s.additionalProperties === true);
   }
   return out;
 }
@@ -132,7 +137,11 @@ export function toJsonSchema(s: Schema): Schema {
 function shape(s: unknown): unknown {
   if (Array.isArray(s)) return s.map(shape);
   if (!s || typeof s !== 'object') return s;
-  return Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'description').map(([k, v]) => [k, shape(v)]));
+  return Object.fromEntries(
+    Object.entries(s)
+      .filter(([k]) => k !== 'description')
+      .map(([k, v]) => [k, shape(v)]),
+  );
 }
 
 /**
@@ -155,7 +164,10 @@ function rootSchema(v: ServedVersion, condition: Schema | undefined): JSONSchema
   root.required = ['apiVersion', 'kind', 'metadata', ...(root.required ?? [])];
   const conditions = v.schema.properties?.status?.properties?.conditions;
   if (condition && conditions && isDeepStrictEqual(shape(conditions.items), shape(condition))) {
-    root.properties.status.properties.conditions = { description: oneLine(conditions.description ?? ''), tsType: 'FluxCondition[]' };
+    root.properties.status.properties.conditions = {
+      description: oneLine(conditions.description ?? ''),
+      tsType: 'FluxCondition[]',
+    };
   }
   return root as JSONSchema;
 }
@@ -187,18 +199,35 @@ interface Site {
  */
 function sitesOf(roots: ReadonlyArray<{ name: string; schema: Schema }>, options: { refs?: boolean } = {}): Site[] {
   const sites: Site[] = [];
-  const visit = (node: Schema, owner: string, path: string[], item: boolean, replace: ((ref: Schema) => void) | undefined) => {
+  const visit = (
+    node: Schema,
+    owner: string,
+    path: string[],
+    item: boolean,
+    replace: ((ref: Schema) => void) | undefined,
+  ) => {
     if (!node || typeof node !== 'object') return;
     if (node.tsType) {
       if (options.refs && replace) sites.push({ node, owner, path, item, replace });
       return;
     }
-    for (const [key, child] of Object.entries<Schema>(node.properties ?? {})) visit(child, owner, [...path, key], false, (ref) => (node.properties[key] = ref));
+    for (const [key, child] of Object.entries<Schema>(node.properties ?? {}))
+      visit(child, owner, [...path, key], false, (ref) => (node.properties[key] = ref));
     if (node.items) visit(node.items, owner, path, true, (ref) => (node.items = ref));
-    if (typeof node.additionalProperties === 'object') visit(node.additionalProperties, owner, path, false, (ref) => (node.additionalProperties = ref));
+    if (typeof node.additionalProperties === 'object')
+      visit(node.additionalProperties, owner, path, false, (ref) => (node.additionalProperties = ref));
     // A based object's own part is a place too: versions may share more of it among themselves (a second base).
-    (node.allOf ?? []).forEach((part: Schema, i: number) => visit(part, owner, path, item, part.tsType ? undefined : (ref) => node.allOf.splice(i, 1, ...(ref.allOf ?? [ref]))));
-    if (replace && node.properties && Object.keys(node.properties).length > 0) sites.push({ node, owner, path, item, replace });
+    (node.allOf ?? []).forEach((part: Schema, i: number) =>
+      visit(
+        part,
+        owner,
+        path,
+        item,
+        part.tsType ? undefined : (ref) => node.allOf.splice(i, 1, ...(ref.allOf ?? [ref])),
+      ),
+    );
+    if (replace && node.properties && Object.keys(node.properties).length > 0)
+      sites.push({ node, owner, path, item, replace });
   };
   for (const root of roots) visit(root.schema, root.name, [], false, undefined);
   return sites;
@@ -208,7 +237,12 @@ function sitesOf(roots: ReadonlyArray<{ name: string; schema: Schema }>, options
 function propertyCount(node: Schema): number {
   if (!node || typeof node !== 'object' || node.tsType) return 0;
   const own = Object.values<Schema>(node.properties ?? {});
-  return own.length + own.reduce((n, child) => n + propertyCount(child), 0) + propertyCount(node.items) + propertyCount(node.additionalProperties);
+  return (
+    own.length +
+    own.reduce((n, child) => n + propertyCount(child), 0) +
+    propertyCount(node.items) +
+    propertyCount(node.additionalProperties)
+  );
 }
 
 /**
@@ -216,7 +250,10 @@ function propertyCount(node: Schema): number {
  * first, so a repeated `spec` is one type and its parts are not named separately. Each place keeps its own
  * description; the shared type takes the first place's. The roots are changed in place.
  */
-export function extractSharedTypes(roots: ReadonlyArray<{ name: string; schema: Schema }>, reserved: ReadonlySet<string>): SharedType[] {
+export function extractSharedTypes(
+  roots: ReadonlyArray<{ name: string; schema: Schema }>,
+  reserved: ReadonlySet<string>,
+): SharedType[] {
   const shared: SharedType[] = [];
   const taken = new Set([...reserved, ...roots.map((r) => r.name)]);
   for (;;) {
@@ -225,7 +262,9 @@ export function extractSharedTypes(roots: ReadonlyArray<{ name: string; schema: 
       const key = JSON.stringify(shape(site.node));
       groups.set(key, [...(groups.get(key) ?? []), site]);
     }
-    const repeated = [...groups.values()].filter((g) => g.length > 1 && propertyCount(g[0]!.node) >= MIN_SHARED_PROPERTIES);
+    const repeated = [...groups.values()].filter(
+      (g) => g.length > 1 && propertyCount(g[0]!.node) >= MIN_SHARED_PROPERTIES,
+    );
     if (repeated.length === 0) return shared;
     // The largest first; among equals, the first met (the order of the roots is stable, so the output is too).
     const [sites] = repeated.sort((a, b) => propertyCount(b[0]!.node) - propertyCount(a[0]!.node));
@@ -233,7 +272,8 @@ export function extractSharedTypes(roots: ReadonlyArray<{ name: string; schema: 
     const name = sharedName(sites!, taken);
     taken.add(name);
     shared.push({ name, schema: { ...first.node } });
-    for (const site of sites!) site.replace({ ...(site.node.description ? { description: site.node.description } : {}), tsType: name });
+    for (const site of sites!)
+      site.replace({ ...(site.node.description ? { description: site.node.description } : {}), tsType: name });
   }
 }
 
@@ -246,7 +286,11 @@ const MIN_BASE_PROPERTIES = 3;
  * base is a shared type when one version's object already is one (HelmRelease v2's history item is `History & {
  * action?: string }`), else a new `<Kind><Path>Base`. Run after {@link extractSharedTypes}; roots change in place.
  */
-export function extractCommonBases(roots: ReadonlyArray<{ name: string; schema: Schema }>, shared: readonly SharedType[], taken: Set<string>): SharedType[] {
+export function extractCommonBases(
+  roots: ReadonlyArray<{ name: string; schema: Schema }>,
+  shared: readonly SharedType[],
+  taken: Set<string>,
+): SharedType[] {
   const bases: SharedType[] = [];
   const kindOf = (owner: string) => owner.replace(/V\d\w*$/, '');
   const sharedSchema = new Map([...shared].map((t) => [t.name, t.schema]));
@@ -266,31 +310,57 @@ export function extractCommonBases(roots: ReadonlyArray<{ name: string; schema: 
         if (refNames.length === 1) {
           const base = { name: refNames[0]!, schema: sharedSchema.get(refNames[0]!)! };
           const common = commonProperties([base.schema, ...all.map((s) => s.node)]);
-          return common.length === Object.keys(base.schema.properties ?? {}).length ? { inline: all, base, common } : undefined;
+          return common.length === Object.keys(base.schema.properties ?? {}).length
+            ? { inline: all, base, common }
+            : undefined;
         }
         // Else what all versions share, or, when that is too little, what the two closest share.
         const pairs = all.flatMap((a, i) => all.slice(i + 1).map((b) => [a, b]));
-        const options = [all, ...pairs].map((inline) => ({ inline, base: undefined, common: commonProperties(inline.map((s) => s.node)) }));
+        const options = [all, ...pairs].map((inline) => ({
+          inline,
+          base: undefined,
+          common: commonProperties(inline.map((s) => s.node)),
+        }));
         return options.find((o) => o.inline.length > 1 && o.common.length >= MIN_BASE_PROPERTIES) ?? undefined;
       })
       .filter((c) => c !== undefined && c.common.length >= MIN_BASE_PROPERTIES);
     if (candidates.length === 0) return bases;
     // The deepest first, so a parent is compared with its children already based.
-    const [{ inline, base, common }] = candidates.sort((a, b) => b!.inline[0]!.path.length - a!.inline[0]!.path.length) as NonNullable<(typeof candidates)[number]>[];
+    const [{ inline, base, common }] = candidates.sort(
+      (a, b) => b!.inline[0]!.path.length - a!.inline[0]!.path.length,
+    ) as NonNullable<(typeof candidates)[number]>[];
     const first = inline[0]!;
     let name = base?.name;
     if (!name) {
-      const stem = [kindOf(first.owner), ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal), first.item ? 'Item' : ''].join('');
+      const stem = [
+        kindOf(first.owner),
+        ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal),
+        first.item ? 'Item' : '',
+      ].join('');
       const versions = inline.map((s) => s.owner.slice(kindOf(s.owner).length)).join('And');
       name = [`${stem}Base`, `${stem}${versions}Base`].find((n) => !taken.has(n));
-      if (!name) throw new Error(`generate-flux-types: base type names ${stem}Base and ${stem}${versions}Base are taken`);
+      if (!name)
+        throw new Error(`generate-flux-types: base type names ${stem}Base and ${stem}${versions}Base are taken`);
       taken.add(name);
-      bases.push({ name, schema: { ...pick(first.node, common), description: `What ${inline.map((s) => s.owner).join(', ')} share in ${first.path.join('.')}.` } });
+      bases.push({
+        name,
+        schema: {
+          ...pick(first.node, common),
+          description: `What ${inline.map((s) => s.owner).join(', ')} share in ${first.path.join('.')}.`,
+        },
+      });
     }
     for (const site of inline) {
       const own = Object.keys(site.node.properties).filter((k) => !common.includes(k));
       const ref = { tsType: name };
-      site.replace(own.length === 0 ? { ...(site.node.description ? { description: site.node.description } : {}), ...ref } : { ...(site.node.description ? { description: site.node.description } : {}), allOf: [ref, pick(site.node, own)] });
+      site.replace(
+        own.length === 0
+          ? { ...(site.node.description ? { description: site.node.description } : {}), ...ref }
+          : {
+              ...(site.node.description ? { description: site.node.description } : {}),
+              allOf: [ref, pick(site.node, own)],
+            },
+      );
     }
   }
 }
@@ -323,7 +393,9 @@ function commonProperties(nodes: readonly Schema[]): string[] {
  */
 function sharedName(sites: readonly Site[], taken: ReadonlySet<string>): string {
   // An array item's description is its Go type's doc comment, which starts with the type's name (PostRenderer …).
-  const goName = sites.map((s) => (s.item ? /^([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+) /.exec(s.node.description ?? '')?.[1] : undefined)).find((n) => n && !taken.has(n));
+  const goName = sites
+    .map((s) => (s.item ? /^([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+) /.exec(s.node.description ?? '')?.[1] : undefined))
+    .find((n) => n && !taken.has(n));
   if (goName) return goName;
   const votes = new Map<string, number>();
   for (const s of sites) {
@@ -333,7 +405,10 @@ function sharedName(sites: readonly Site[], taken: ReadonlySet<string>): string 
   const key = [...votes].sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0]))[0]![0];
   const site = sites.find((s) => s.path.at(-1) === key)!;
   const last = site.item ? singular(pascal(key)) : pascal(key);
-  const parents = site.path.slice(0, -1).filter((k) => !VAGUE_KEYS.has(k)).map(pascal);
+  const parents = site.path
+    .slice(0, -1)
+    .filter((k) => !VAGUE_KEYS.has(k))
+    .map(pascal);
   const candidates = VAGUE_KEYS.has(key) ? [] : [last];
   for (let i = parents.length - 1; i >= 0; i--) candidates.push([...parents.slice(i), last].join(''));
   const kind = site.owner.replace(/V\d\w*$/, '');
@@ -391,8 +466,15 @@ export function servedVersions(root = ROOT): ServedVersion[] {
         const seen = byKey.get(key);
         if (!seen) {
           byKey.set(key, {
-            kind, group: crd.spec.group, version: ver.name, typeName: kind + pascal(ver.name),
-            lines: [line], storageIn: ver.storage ? [line] : [], deprecated: Boolean(ver.deprecated), schema, fields,
+            kind,
+            group: crd.spec.group,
+            version: ver.name,
+            typeName: kind + pascal(ver.name),
+            lines: [line],
+            storageIn: ver.storage ? [line] : [],
+            deprecated: Boolean(ver.deprecated),
+            schema,
+            fields,
           });
           continue;
         }
@@ -409,14 +491,18 @@ export function servedVersions(root = ROOT): ServedVersion[] {
 
 /** Names the hand-written vocabulary exports next to the generated one (helpers/flux-types.ts re-exports both). */
 function handWrittenNames(root: string): string[] {
-  const text = ['helpers/flux-types.ts', 'helpers/k8s-types.ts'].map((f) => readFileSync(resolve(root, f), 'utf8')).join('\n');
+  const text = ['helpers/flux-types.ts', 'helpers/k8s-types.ts']
+    .map((f) => readFileSync(resolve(root, f), 'utf8'))
+    .join('\n');
   return [...text.matchAll(/^export (?:type|interface|function|const|class) (\w+)/gm)].map((m) => m[1]!);
 }
 
 /** A flat literal of identifiers, strings, booleans and string arrays in the repository's style. */
 function tsLiteral(value: Record<string, string[] | boolean>): string {
   const item = (v: string[] | boolean) => (Array.isArray(v) ? `[${v.map((x) => `'${x}'`).join(', ')}]` : String(v));
-  return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${item(v)}`).join(', ')} }`;
+  return `{ ${Object.entries(value)
+    .map(([k, v]) => `${k}: ${item(v)}`)
+    .join(', ')} }`;
 }
 
 /** The whole generated file as a string; deterministic for the same CRD bytes. */
@@ -434,16 +520,35 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
   ];
   const condition = conditionSchema(versions);
   const bodies: string[] = [];
-  if (condition) bodies.push(await compileType(toJsonSchema({ ...condition, description: 'metav1.Condition as every Flux kind reports it in status.conditions.' }) as JSONSchema, 'FluxCondition'));
+  if (condition)
+    bodies.push(
+      await compileType(
+        toJsonSchema({
+          ...condition,
+          description: 'metav1.Condition as every Flux kind reports it in status.conditions.',
+        }) as JSONSchema,
+        'FluxCondition',
+      ),
+    );
   const roots = versions.map((v) => ({ name: v.typeName, schema: rootSchema(v, condition) as Schema }));
   const reserved = new Set(['FluxCondition', 'ObjectMeta', ...handWrittenNames(root)]);
   const shared = extractSharedTypes(roots, reserved);
-  shared.push(...extractCommonBases(roots, shared, new Set([...reserved, ...roots.map((r) => r.name), ...shared.map((t) => t.name)])));
+  shared.push(
+    ...extractCommonBases(
+      roots,
+      shared,
+      new Set([...reserved, ...roots.map((r) => r.name), ...shared.map((t) => t.name)]),
+    ),
+  );
   for (const r of roots) bodies.push(await compileType(r.schema as JSONSchema, r.name));
-  const sharedHeader = '// Parts that stand in more than one place above (another version or line of the kind, or another kind).';
+  const sharedHeader =
+    '// Parts that stand in more than one place above (another version or line of the kind, or another kind).';
   if (shared.length) bodies.push(sharedHeader.trimEnd());
   for (const t of [...shared].sort((a, b) => byCodePoint(a.name, b.name))) {
-    const ts = await compileType({ ...t.schema, description: t.schema.description ?? 'Shared by several Flux types.' } as JSONSchema, t.name);
+    const ts = await compileType(
+      { ...t.schema, description: t.schema.description ?? 'Shared by several Flux types.' } as JSONSchema,
+      t.name,
+    );
     // A type alias, not an interface: object literal types are assignable to index signatures (the inline types were).
     bodies.push(ts.replace(`export interface ${t.name} {`, `export type ${t.name} = {`).replace(/\n\}$/, '\n};'));
   }
@@ -451,9 +556,15 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
     '/** Every Flux kind the vendored CRDs define. */',
     `export const FLUX_KINDS = ${JSON.stringify(kinds)} as const;`,
     '',
-    '/** Each kind\'s types by served version; the hand-written unions in flux-types.ts read this. */',
+    "/** Each kind's types by served version; the hand-written unions in flux-types.ts read this. */",
     'export interface FluxTypesByKind {',
-    ...kinds.map((k) => `  ${k}: ${versions.filter((v) => v.kind === k).map((v) => v.typeName).join(' | ')};`),
+    ...kinds.map(
+      (k) =>
+        `  ${k}: ${versions
+          .filter((v) => v.kind === k)
+          .map((v) => v.typeName)
+          .join(' | ')};`,
+    ),
     '}',
     '',
     '/**',
@@ -465,7 +576,10 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
       `  ${k}: {`,
       ...versions
         .filter((v) => v.kind === k)
-        .map((v) => `    '${v.group}/${v.version}': ${tsLiteral({ lines: v.lines, storageIn: v.storageIn, deprecated: v.deprecated, ...v.fields })},`),
+        .map(
+          (v) =>
+            `    '${v.group}/${v.version}': ${tsLiteral({ lines: v.lines, storageIn: v.storageIn, deprecated: v.deprecated, ...v.fields })},`,
+        ),
       '  },',
     ]),
     '} as const;',
@@ -491,7 +605,9 @@ export async function staleMessage(path: string, root = ROOT): Promise<string | 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { check: { type: 'boolean', default: false }, out: { type: 'string', default: DEFAULT_OUT } } });
+  const { values } = parseArgs({
+    options: { check: { type: 'boolean', default: false }, out: { type: 'string', default: DEFAULT_OUT } },
+  });
   const out = resolve(ROOT, values.out);
   if (values.check) {
     const message = await staleMessage(out);

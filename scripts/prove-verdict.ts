@@ -57,7 +57,10 @@ interface JsonSuite {
 const TIMEOUT = /Timed out after|Test timeout of \d+ms exceeded|timeout of \d+ms/i;
 
 /** Every spec with the spec file it runs in (its top suite's: a helper may declare tests for the spec calling it). */
-function* specs(suites: readonly JsonSuite[] = [], file?: string): Generator<{ spec: JsonSpec; file: string | undefined }> {
+function* specs(
+  suites: readonly JsonSuite[] = [],
+  file?: string,
+): Generator<{ spec: JsonSpec; file: string | undefined }> {
   for (const s of suites) {
     for (const spec of s.specs ?? []) yield { spec, file: file ?? s.file ?? spec.file };
     yield* specs(s.suites, file ?? s.file);
@@ -77,7 +80,11 @@ export function firstFailure(report: unknown): FirstFailure | undefined {
       failures.push({
         title: spec.title,
         phase: file ? phaseOfFile(file) : (t.projectName ?? ''),
-        message: message.split('\n').filter((l) => l.trim()).slice(0, 2).join(' '),
+        message: message
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(0, 2)
+          .join(' '),
         durationMs: r.duration ?? 0,
         timedOut: r.status === 'timedOut' || TIMEOUT.test(message),
         startedAt: Date.parse(r.startTime ?? '') || 0,
@@ -92,18 +99,47 @@ export function firstFailure(report: unknown): FirstFailure | undefined {
 }
 
 /** The verdict of a case from what its run produced. Pure. */
-export function verdictOf(c: ProveCase, run: { exitCode: number; report: unknown; wallMs: number; firstFailure: FirstFailure | undefined; consoleTail: string }): CaseVerdict {
-  const base = { name: c.name, criterion: c.criterion, wallMs: run.wallMs, ...(c.expect ? { expectedTest: c.expect.test } : {}) };
+export function verdictOf(
+  c: ProveCase,
+  run: {
+    exitCode: number;
+    report: unknown;
+    wallMs: number;
+    firstFailure: FirstFailure | undefined;
+    consoleTail: string;
+  },
+): CaseVerdict {
+  const base = {
+    name: c.name,
+    criterion: c.criterion,
+    wallMs: run.wallMs,
+    ...(c.expect ? { expectedTest: c.expect.test } : {}),
+  };
   const f = run.firstFailure;
   const seen = f ? { failedTest: `${f.phase}: ${f.title}`, message: f.message } : {};
-  if (!run.report) return { ...base, verdict: 'no report', ok: false, detail: `playwright exited ${run.exitCode} without a JSON report: ${run.consoleTail}` };
+  if (!run.report)
+    return {
+      ...base,
+      verdict: 'no report',
+      ok: false,
+      detail: `playwright exited ${run.exitCode} without a JSON report: ${run.consoleTail}`,
+    };
   if (!c.expect) {
     const ok = !f && run.exitCode === 0;
-    return { ...base, ...seen, verdict: ok ? 'healthy' : 'healthy run failed', ok, ...(ok || f ? {} : { detail: `exit code ${run.exitCode}` }) };
+    return {
+      ...base,
+      ...seen,
+      verdict: ok ? 'healthy' : 'healthy run failed',
+      ok,
+      ...(ok || f ? {} : { detail: `exit code ${run.exitCode}` }),
+    };
   }
   if (!f) return { ...base, verdict: 'missed', ok: false, detail: 'every test passed' };
-  if (!f.title.startsWith(c.expect.test)) return { ...base, ...seen, verdict: 'misnamed', ok: false, detail: `expected "${c.expect.test}" to fail first` };
-  if (f.timedOut) return { ...base, ...seen, verdict: 'late', ok: false, detail: 'failed by a timeout, not by the event' };
-  if (!c.expect.message.test(f.message)) return { ...base, ...seen, verdict: 'misnamed', ok: false, detail: `message does not match ${c.expect.message}` };
+  if (!f.title.startsWith(c.expect.test))
+    return { ...base, ...seen, verdict: 'misnamed', ok: false, detail: `expected "${c.expect.test}" to fail first` };
+  if (f.timedOut)
+    return { ...base, ...seen, verdict: 'late', ok: false, detail: 'failed by a timeout, not by the event' };
+  if (!c.expect.message.test(f.message))
+    return { ...base, ...seen, verdict: 'misnamed', ok: false, detail: `message does not match ${c.expect.message}` };
   return { ...base, ...seen, verdict: 'caught', ok: true };
 }

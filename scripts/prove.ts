@@ -28,7 +28,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'reports', 'prove');
 
 /** Phase limits for prove runs: long enough for a healthy run on a loaded 2-core machine, short enough to fail fast. */
-const SHORT_TIMEOUTS = { preflight: '1m', initialDeploy: '2m', ociPush: '45s', gitUpdate: '45s', upgrade: '90s', verify: '1m', rollback: '90s', deadlockGrace: '10s' };
+const SHORT_TIMEOUTS = {
+  preflight: '1m',
+  initialDeploy: '2m',
+  ociPush: '45s',
+  gitUpdate: '45s',
+  upgrade: '90s',
+  verify: '1m',
+  rollback: '90s',
+  deadlockGrace: '10s',
+};
 
 function selectCases(args: string[]): ProveCase[] {
   if (args.includes('--quick')) return PROVE_CASES.filter((c) => c.quick);
@@ -83,7 +92,16 @@ async function runCase(c: ProveCase): Promise<CaseVerdict> {
   } catch {
     report = undefined;
   }
-  return verdictOf(c, { exitCode: proc.exitCode ?? 1, report, wallMs: Date.now() - started, firstFailure: firstFailure(report), consoleTail: String(proc.all ?? '').split('\n').slice(-5).join(' | ') });
+  return verdictOf(c, {
+    exitCode: proc.exitCode ?? 1,
+    report,
+    wallMs: Date.now() - started,
+    firstFailure: firstFailure(report),
+    consoleTail: String(proc.all ?? '')
+      .split('\n')
+      .slice(-5)
+      .join(' | '),
+  });
 }
 
 function cell(text: string, max = 140): string {
@@ -92,9 +110,14 @@ function cell(text: string, max = 140): string {
 }
 
 function matrix(rows: CaseVerdict[]): string {
-  const lines = ['| case | criterion it breaks | must fail first | failed first | first message | verdict | wall |', '|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| case | criterion it breaks | must fail first | failed first | first message | verdict | wall |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const r of rows) {
-    lines.push(`| ${r.name} | ${cell(r.criterion, 70)} | ${cell(r.expectedTest ?? '(nothing: healthy)', 60)} | ${cell(r.failedTest ?? '—', 60)} | ${cell(r.message ?? '—')} | ${r.ok ? '✅' : '❌'} ${r.verdict} | ${formatDuration(r.wallMs)} |`);
+    lines.push(
+      `| ${r.name} | ${cell(r.criterion, 70)} | ${cell(r.expectedTest ?? '(nothing: healthy)', 60)} | ${cell(r.failedTest ?? '—', 60)} | ${cell(r.message ?? '—')} | ${r.ok ? '✅' : '❌'} ${r.verdict} | ${formatDuration(r.wallMs)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -102,7 +125,16 @@ function matrix(rows: CaseVerdict[]): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--list')) {
-    for (const c of PROVE_CASES) console.log(`${c.name.padEnd(24)} ${c.quick ? 'quick ' : '      '}${c.criterion}${c.sandboxArgs.length ? `  [${c.sandboxArgs.join(' ')}]` : ''}${c.env ? `  ${Object.entries(c.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+    for (const c of PROVE_CASES)
+      console.log(
+        `${c.name.padEnd(24)} ${c.quick ? 'quick ' : '      '}${c.criterion}${c.sandboxArgs.length ? `  [${c.sandboxArgs.join(' ')}]` : ''}${
+          c.env
+            ? `  ${Object.entries(c.env)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')}`
+            : ''
+        }`,
+      );
     return;
   }
   const cases = selectCases(args);
@@ -121,7 +153,9 @@ async function main(): Promise<void> {
       const verdict = await runCase(c);
       rows[i] = verdict;
       done++;
-      console.log(`prove ${done}/${cases.length} ${c.name} (${c.sandboxArgs.join(' ') || 'no fault'}): ${verdict.ok ? '✅' : '❌'} ${verdict.verdict} in ${formatDuration(verdict.wallMs)}${verdict.ok ? '' : `: ${cell(verdict.message ?? verdict.detail ?? '', 300)}`}`);
+      console.log(
+        `prove ${done}/${cases.length} ${c.name} (${c.sandboxArgs.join(' ') || 'no fault'}): ${verdict.ok ? '✅' : '❌'} ${verdict.verdict} in ${formatDuration(verdict.wallMs)}${verdict.ok ? '' : `: ${cell(verdict.message ?? verdict.detail ?? '', 300)}`}`,
+      );
     }
   };
   console.log(`prove: ${cases.length} case${cases.length === 1 ? '' : 's'}, ${Math.min(jobs, cases.length)} at a time`);

@@ -33,7 +33,9 @@ const TREND_GLOBALS = 'gitops-budget-trend-globals.json';
 const TREND_SVG = 'gitops-budget-trend-attachment.svg';
 
 if (!existsSync(results) || !readdirSync(results).some((f) => f.endsWith('-result.json'))) {
-  console.error(`report: no test results in ${path.relative(root, results)}: run the suite first (npx playwright test)`);
+  console.error(
+    `report: no test results in ${path.relative(root, results)}: run the suite first (npx playwright test)`,
+  );
   process.exit(1);
 }
 
@@ -44,7 +46,9 @@ writeBudgetTrend(alreadyRecorded);
 
 const cli = allureCli();
 const args = [cli, 'generate', results, '--config', path.join(root, 'allurerc.mjs'), '--output', output];
-console.log(`report: allure generate ${path.relative(root, results)} → ${path.relative(root, output)}${alreadyRecorded ? ` (run ${runId} already in the history: not appended again)` : ''}`);
+console.log(
+  `report: allure generate ${path.relative(root, results)} → ${path.relative(root, output)}${alreadyRecorded ? ` (run ${runId} already in the history: not appended again)` : ''}`,
+);
 const proc = spawnSync(process.execPath, args, {
   cwd: root,
   stdio: 'inherit',
@@ -87,7 +91,10 @@ function writeBudgetTrend(currentInHistory) {
   let current;
   if (!currentInHistory && existsSync(timingFile)) {
     try {
-      current = { at: statSync(timingFile).mtimeMs, record: parseTimingRecord(readFileSync(timingFile, 'utf8'), path.relative(root, timingFile)) };
+      current = {
+        at: statSync(timingFile).mtimeMs,
+        record: parseTimingRecord(readFileSync(timingFile, 'utf8'), path.relative(root, timingFile)),
+      };
     } catch (err) {
       console.error(`report: budget trend without this run: ${err.message}`);
     }
@@ -96,9 +103,21 @@ function writeBudgetTrend(currentInHistory) {
   const names = Object.fromEntries(PLAN_BUDGETS.map((b) => [b.id, b.name]));
   const series = budgetTrend(history, names, current);
   writeFileSync(path.join(results, TREND_SVG), renderBudgetTrendSvg(series));
-  const globals = { attachments: [{ name: 'Budget trend (all runs in the history)', source: TREND_SVG, type: 'image/svg+xml', timestamp: Date.now() }], errors: [] };
+  const globals = {
+    attachments: [
+      {
+        name: 'Budget trend (all runs in the history)',
+        source: TREND_SVG,
+        type: 'image/svg+xml',
+        timestamp: Date.now(),
+      },
+    ],
+    errors: [],
+  };
   writeFileSync(path.join(results, TREND_GLOBALS), JSON.stringify(globals));
-  console.log(`report: budget trend of ${series.length} budget${series.length === 1 ? '' : 's'} over ${Math.max(0, ...series.map((s) => s.points.length))} run(s)`);
+  console.log(
+    `report: budget trend of ${series.length} budget${series.length === 1 ? '' : 's'} over ${Math.max(0, ...series.map((s) => s.points.length))} run(s)`,
+  );
 }
 
 /** Strips analytics from every HTML page of the report; fails when a reference survives. Returns the page count. */
@@ -120,5 +139,6 @@ function stripReportAnalytics(dir) {
  */
 function ensureMetricsWidget(dir) {
   const file = path.join(dir, 'widgets', 'metrics.json');
-  if (existsSync(path.dirname(file)) && !existsSync(file)) writeFileSync(file, JSON.stringify({ current: [], history: [] }));
+  if (existsSync(path.dirname(file)) && !existsSync(file))
+    writeFileSync(file, JSON.stringify({ current: [], history: [] }));
 }

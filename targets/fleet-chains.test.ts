@@ -33,7 +33,13 @@ function fleetProjects(): ProjectShape[] {
     "const c = (await import('./playwright.config.ts')).default; console.log(JSON.stringify({ workers: c.workers, projects: c.projects.map((p) => ({ name: p.name, testMatch: p.testMatch, workers: p.workers, timeout: p.timeout, phaseTimeouts: p.use.phaseTimeouts })) }))";
   const env: NodeJS.ProcessEnv = { ...process.env, E2E_TARGET: 'fleet-sandbox' };
   delete env.E2E_FLEET_SHARD;
-  const config = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env, encoding: 'utf8' })) as { workers: number; projects: ProjectShape[] };
+  const config = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    }),
+  ) as { workers: number; projects: ProjectShape[] };
   assert.equal(config.workers, config.projects.length, 'one worker per member');
   return config.projects;
 }
@@ -71,11 +77,15 @@ export async function phase({}, testInfo: TestInfo): Promise<void> {
 `;
 
 /** Runs the projects with a stub test per spec file, `failing` (`<member>:<phase>`) failing. */
-function runFleet(projects: ProjectShape[], failing: string): { outcome: Map<string, { status: string; skip?: string }>; ran: Ran[] } {
+function runFleet(
+  projects: ProjectShape[],
+  failing: string,
+): { outcome: Map<string, { status: string; skip?: string }>; ran: Ran[] } {
   const tests = path.join(dir, 'tests');
   mkdirSync(tests, { recursive: true });
   writeFileSync(path.join(tests, 'stub-test.ts'), STUB);
-  for (const spec of PLAN_SPECS) writeFileSync(path.join(tests, spec), "import { phase, test } from './stub-test.ts';\ntest('phase', phase);\n");
+  for (const spec of PLAN_SPECS)
+    writeFileSync(path.join(tests, spec), "import { phase, test } from './stub-test.ts';\ntest('phase', phase);\n");
   const report = path.join(dir, 'report.json');
   const ranLog = path.join(dir, 'ran.jsonl');
   const config = {
@@ -83,15 +93,27 @@ function runFleet(projects: ProjectShape[], failing: string): { outcome: Map<str
     workers: projects.length,
     fullyParallel: false,
     reporter: [['json', { outputFile: report }]],
-    projects: projects.map((p) => ({ name: p.name, testMatch: p.testMatch, workers: p.workers, timeout: p.timeout, use: { runDir: path.join(dir, 'runs', p.name), phaseTimeouts: p.phaseTimeouts } })),
+    projects: projects.map((p) => ({
+      name: p.name,
+      testMatch: p.testMatch,
+      workers: p.workers,
+      timeout: p.timeout,
+      use: { runDir: path.join(dir, 'runs', p.name), phaseTimeouts: p.phaseTimeouts },
+    })),
   };
   writeFileSync(path.join(dir, 'fleet.config.mjs'), `export default ${JSON.stringify(config)};\n`);
   const cli = path.join(root, 'node_modules', '@playwright', 'test', 'cli.js');
   const env: NodeJS.ProcessEnv = { ...process.env, FAIL_PHASE: failing, RAN_LOG: ranLog };
   delete env.CI;
-  spawnSync(process.execPath, [cli, 'test', '-c', path.join(dir, 'fleet.config.mjs')], { cwd: root, env, encoding: 'utf8' });
+  spawnSync(process.execPath, [cli, 'test', '-c', path.join(dir, 'fleet.config.mjs')], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   type JsonTest = { projectName: string; status: string; annotations?: Array<{ type: string; description?: string }> };
-  const json = JSON.parse(readFileSync(report, 'utf8')) as { suites: Array<{ file: string; specs: Array<{ tests: JsonTest[] }> }> };
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    suites: Array<{ file: string; specs: Array<{ tests: JsonTest[] }> }>;
+  };
   const outcome = new Map<string, { status: string; skip?: string }>();
   for (const s of json.suites) {
     for (const t of s.specs.flatMap((spec) => spec.tests)) {
@@ -101,7 +123,10 @@ function runFleet(projects: ProjectShape[], failing: string): { outcome: Map<str
       outcome.set(key, { status: t.status, ...(skip ? { skip } : {}) });
     }
   }
-  const ran = readFileSync(ranLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ran);
+  const ran = readFileSync(ranLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Ran);
   return { outcome, ran };
 }
 
@@ -109,7 +134,7 @@ describe('fleet failures are kept per member', () => {
   const projects = fleetProjects();
   const members = projects.map((p) => p.name);
 
-  it('gives each member one project of the plan\'s spec files, one worker, every phase its timeout', () => {
+  it("gives each member one project of the plan's spec files, one worker, every phase its timeout", () => {
     assert.deepEqual(members, ['edge-1', 'edge-2', 'edge-3']);
     for (const p of projects) {
       assert.deepEqual(p.testMatch, [...PLAN_SPECS], p.name);
@@ -118,13 +143,18 @@ describe('fleet failures are kept per member', () => {
     }
   });
 
-  it('a failed phase of edge-2 skips edge-2\'s later phases only; its teardown runs; edge-1 and edge-3 pass', () => {
+  it("a failed phase of edge-2 skips edge-2's later phases only; its teardown runs; edge-1 and edge-3 pass", () => {
     const { outcome, ran } = runFleet(projects, 'edge-2:02-oci-push');
-    const of = (member: string) => PLAN_SPECS.map((spec) => {
-      const o = outcome.get(`${member}:${spec}`);
-      return `${spec.replace('.spec.ts', '')} ${o?.status ?? 'absent'}${o?.skip ? ` (${o.skip})` : ''}`;
-    });
-    for (const member of ['edge-1', 'edge-3']) assert.ok(of(member).every((line) => line.endsWith(' expected')), of(member).join(', '));
+    const of = (member: string) =>
+      PLAN_SPECS.map((spec) => {
+        const o = outcome.get(`${member}:${spec}`);
+        return `${spec.replace('.spec.ts', '')} ${o?.status ?? 'absent'}${o?.skip ? ` (${o.skip})` : ''}`;
+      });
+    for (const member of ['edge-1', 'edge-3'])
+      assert.ok(
+        of(member).every((line) => line.endsWith(' expected')),
+        of(member).join(', '),
+      );
     const skipped = 'skipped (phase 02-oci-push failed: the later phases of this target are skipped)';
     assert.deepEqual(of('edge-2'), [
       '00-preflight expected',
@@ -142,8 +172,18 @@ describe('fleet failures are kept per member', () => {
       const own = ran.filter((r) => r.project === member).sort((a, b) => a.begin - b.begin);
       const project = projects.find((p) => p.name === member)!;
       // In plan order, one at a time: each test begins after the one before it ended.
-      assert.deepEqual(own.map((r) => r.phase), member === 'edge-2' ? ['00-preflight', '01-initial-deploy', '02-oci-push', 'teardown', 'teardown'] : PLAN_SPECS.map(phaseOfFile), member);
-      for (let i = 1; i < own.length; i++) assert.ok(own[i]!.begin >= own[i - 1]!.end, `${member}: ${own[i]!.phase} began before ${own[i - 1]!.phase} ended`);
+      assert.deepEqual(
+        own.map((r) => r.phase),
+        member === 'edge-2'
+          ? ['00-preflight', '01-initial-deploy', '02-oci-push', 'teardown', 'teardown']
+          : PLAN_SPECS.map(phaseOfFile),
+        member,
+      );
+      for (let i = 1; i < own.length; i++)
+        assert.ok(
+          own[i]!.begin >= own[i - 1]!.end,
+          `${member}: ${own[i]!.phase} began before ${own[i - 1]!.phase} ended`,
+        );
       for (const r of own) assert.equal(r.timeout, project.phaseTimeouts[r.phase], `${member}:${r.phase} timeout`);
       // One worker for the whole plan; a failure costs the worker (Playwright's rule), the teardown gets a new one.
       assert.equal(new Set(own.map((r) => r.pid)).size, member === 'edge-2' ? 2 : 1, `${member}: worker processes`);

@@ -22,7 +22,10 @@ import { resolveTargetFile, TargetError } from './load.ts';
 
 const memberName = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a short lowercase name (letters, digits, "-"), used in project names and paths');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/,
+    'must be a short lowercase name (letters, digits, "-"), used in project names and paths',
+  );
 
 export const fleetSchema = z
   .strictObject({
@@ -31,7 +34,9 @@ export const fleetSchema = z
     members: z
       .array(
         z.strictObject({
-          name: memberName.describe('Member name: its project\'s name, the phases\' prefix in reports (<name>:<phase>) and the report\'s parent suite'),
+          name: memberName.describe(
+            "Member name: its project's name, the phases' prefix in reports (<name>:<phase>) and the report's parent suite",
+          ),
           profile: z.string().min(1).describe('Profile name in targets/ or a path'),
           sandboxArgs: z.array(z.string()).default([]).describe('Extra `gitops-sandbox up` words for this member'),
           overrides: z
@@ -45,7 +50,8 @@ export const fleetSchema = z
   .superRefine((f, ctx) => {
     const seen = new Set<string>();
     f.members.forEach((m, i) => {
-      if (seen.has(m.name)) ctx.addIssue({ code: 'custom', path: ['members', i, 'name'], message: `"${m.name}" is used twice` });
+      if (seen.has(m.name))
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'name'], message: `"${m.name}" is used twice` });
       seen.add(m.name);
     });
   });
@@ -59,7 +65,8 @@ export function peekFleet(nameOrPath: string | undefined): Fleet | undefined {
   const doc = parse(readFileSync(file, 'utf8')) as unknown;
   if (!doc || typeof doc !== 'object' || !('fleet' in doc)) return undefined;
   const result = fleetSchema.safeParse(doc);
-  if (!result.success) throw new TargetError(result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(file)'}: ${i.message}`));
+  if (!result.success)
+    throw new TargetError(result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(file)'}: ${i.message}`));
   return { ...result.data, file };
 }
 
@@ -75,10 +82,14 @@ export function fleetShard<T>(members: readonly T[], spec: string | undefined): 
   const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
   const [index, total] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
   if (!m || index < 1 || total < 1 || index > total) {
-    throw new Error(`E2E_FLEET_SHARD=${spec}: expected I/N with 1 ≤ I ≤ N, e.g. 2/3 (machine I of N, each running whole members)`);
+    throw new Error(
+      `E2E_FLEET_SHARD=${spec}: expected I/N with 1 ≤ I ≤ N, e.g. 2/3 (machine I of N, each running whole members)`,
+    );
   }
   if (total > members.length) {
-    throw new Error(`E2E_FLEET_SHARD=${spec}: the fleet has ${members.length} members, so at most ${members.length} shards (each runs whole members)`);
+    throw new Error(
+      `E2E_FLEET_SHARD=${spec}: the fleet has ${members.length} members, so at most ${members.length} shards (each runs whole members)`,
+    );
   }
   const size = Math.floor(members.length / total);
   const larger = members.length % total;

@@ -32,7 +32,8 @@ export interface LoadTargetOptions {
   overrides?: Record<string, unknown>;
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `base` with `over` laid on it: mappings merged key by key, anything else (lists included) replaced. Pure. */
 export function overlay(base: unknown, over: unknown): unknown {
@@ -57,16 +58,23 @@ export class TargetError extends Error {
  * slash or a .yaml/.yml suffix is a path, anything else a name in `targets/`. `kubeconfig` defaults to
  * `$KUBECONFIG`. Throws {@link TargetError}.
  */
-export function loadTarget(nameOrPath: string | undefined, env: NodeJS.ProcessEnv = process.env, options: LoadTargetOptions = {}): LoadedTarget {
+export function loadTarget(
+  nameOrPath: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadTargetOptions = {},
+): LoadedTarget {
   const file = resolveTargetFile(nameOrPath);
   const shown = displayPath(file);
   const problems: string[] = [];
   const raw = options.overrides ? overlay(readYaml(file), options.overrides) : readYaml(file);
-  const interpolated = interpolate(raw, [], env, (fieldPath, problem) => problems.push(`${shown}: ${fieldPath}: ${problem.message}`));
+  const interpolated = interpolate(raw, [], env, (fieldPath, problem) =>
+    problems.push(`${shown}: ${fieldPath}: ${problem.message}`),
+  );
   if (problems.length > 0) throw new TargetError(problems);
 
   const result = targetSchema.safeParse(interpolated, { error: requiredMessage });
-  if (!result.success) throw new TargetError(result.error.issues.flatMap((issue) => issueLines(issue).map((line) => `${shown}: ${line}`)));
+  if (!result.success)
+    throw new TargetError(result.error.issues.flatMap((issue) => issueLines(issue).map((line) => `${shown}: ${line}`)));
   const target = result.data;
   const cwd = options.cwd ?? process.cwd();
   const absolute = (p: string | undefined) => (p === undefined ? undefined : path.resolve(cwd, p));
@@ -74,7 +82,8 @@ export function loadTarget(nameOrPath: string | undefined, env: NodeJS.ProcessEn
     ...target,
     kubeconfig: absolute(target.kubeconfig ?? (env.KUBECONFIG || undefined)),
     artifactsDir: absolute(target.artifactsDir),
-    artifacts: target.artifacts && Object.fromEntries(Object.entries(target.artifacts).map(([tag, p]) => [tag, absolute(p)!])),
+    artifacts:
+      target.artifacts && Object.fromEntries(Object.entries(target.artifacts).map(([tag, p]) => [tag, absolute(p)!])),
     file,
   };
 }
@@ -83,7 +92,10 @@ export function loadTarget(nameOrPath: string | undefined, env: NodeJS.ProcessEn
  * Reads only what is needed before the target's environment exists: its name and `sandbox` block (whether global
  * setup must start a sandbox, and with which arguments). Unset `${NAME}` references are left as text here.
  */
-export function peekTarget(nameOrPath: string | undefined, env: NodeJS.ProcessEnv = process.env): { file: string; name: string; sandbox?: { args: string[] } } {
+export function peekTarget(
+  nameOrPath: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { file: string; name: string; sandbox?: { args: string[] } } {
   const file = resolveTargetFile(nameOrPath);
   const raw = interpolate(readYaml(file), [], env, () => {}) as { name?: unknown; sandbox?: { args?: unknown } | null };
   const args = raw.sandbox?.args ?? [];
@@ -107,14 +119,20 @@ export function artifactFor(target: Target, tag: string): string {
  * whether they have a default) and `credentials` (names given in `*Env` fields). Global setup uses it to know
  * what to export.
  */
-export function targetEnvReferences(nameOrPath: string | undefined): { interpolated: Array<{ name: string; hasDefault: boolean }>; credentials: string[] } {
+export function targetEnvReferences(nameOrPath: string | undefined): {
+  interpolated: Array<{ name: string; hasDefault: boolean }>;
+  credentials: string[];
+} {
   const text = readFileSync(resolveTargetFile(nameOrPath), 'utf8');
   const interpolated = new Map<string, boolean>();
   for (const m of text.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(:-)?/g)) {
     interpolated.set(m[1]!, (interpolated.get(m[1]!) ?? false) || m[2] !== undefined);
   }
   const credentials = [...text.matchAll(/^\s*\w+Env:\s*["']?([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]!);
-  return { interpolated: [...interpolated].map(([name, hasDefault]) => ({ name, hasDefault })), credentials: [...new Set(credentials)] };
+  return {
+    interpolated: [...interpolated].map(([name, hasDefault]) => ({ name, hasDefault })),
+    credentials: [...new Set(credentials)],
+  };
 }
 
 /** The absolute file of a profile name or path; throws listing the bundled profiles when it does not exist. */
@@ -128,10 +146,14 @@ export function resolveTargetFile(nameOrPath: string | undefined): string {
       .map((f) => f.slice(0, -'.yaml'.length))
       .join(', ');
   if (existsSync(file) && statSync(file).isDirectory()) {
-    throw new TargetError([`target ${JSON.stringify(ref)}: ${displayPath(file) || '.'} is a directory, not a profile file: name a .yaml file in it (bundled profiles: ${available()})`]);
+    throw new TargetError([
+      `target ${JSON.stringify(ref)}: ${displayPath(file) || '.'} is a directory, not a profile file: name a .yaml file in it (bundled profiles: ${available()})`,
+    ]);
   }
   if (existsSync(file)) return file;
-  throw new TargetError([`target ${JSON.stringify(ref)} not found: no file ${displayPath(file)} (available: ${available()})`]);
+  throw new TargetError([
+    `target ${JSON.stringify(ref)} not found: no file ${displayPath(file)} (available: ${available()})`,
+  ]);
 }
 
 function readYaml(file: string): unknown {
@@ -161,7 +183,10 @@ function interpolate(value: unknown, at: Array<string | number>, env: NodeJS.Pro
     if (whole === '$${') return '${';
     const m = whole.endsWith('}') ? VARIABLE.exec(inner ?? '') : null;
     if (!m) {
-      report(formatFieldPath(at), { message: `malformed variable reference ${whole} (use \${NAME} or \${NAME:-default})`, missing: false });
+      report(formatFieldPath(at), {
+        message: `malformed variable reference ${whole} (use \${NAME} or \${NAME:-default})`,
+        missing: false,
+      });
       return whole;
     }
     const [, name, fallback] = m;

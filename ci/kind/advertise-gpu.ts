@@ -15,13 +15,18 @@ import * as k8s from '@kubernetes/client-node';
 export const GPU = 'nvidia.com/gpu';
 
 /** Sets `nvidia.com/gpu` capacity and allocatable of one node (the only node when no name is given). */
-export async function advertiseGpu(kc: k8s.KubeConfig, options: { node?: string; count: number }): Promise<{ node: string; capacity: string; allocatable: string }> {
-  if (!Number.isInteger(options.count) || options.count < 0) throw new Error(`--count must be a non-negative integer (got ${options.count})`);
+export async function advertiseGpu(
+  kc: k8s.KubeConfig,
+  options: { node?: string; count: number },
+): Promise<{ node: string; capacity: string; allocatable: string }> {
+  if (!Number.isInteger(options.count) || options.count < 0)
+    throw new Error(`--count must be a non-negative integer (got ${options.count})`);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   let name = options.node;
   if (!name) {
     const nodes = (await core.listNode()).items.map((n) => n.metadata!.name!);
-    if (nodes.length !== 1) throw new Error(`advertise-gpu: ${nodes.length} nodes (${nodes.join(', ') || 'none'}): name one with --node`);
+    if (nodes.length !== 1)
+      throw new Error(`advertise-gpu: ${nodes.length} nodes (${nodes.join(', ') || 'none'}): name one with --node`);
     name = nodes[0]!;
   }
   const key = GPU.replace('/', '~1');
@@ -30,8 +35,15 @@ export async function advertiseGpu(kc: k8s.KubeConfig, options: { node?: string;
     { op: 'add', path: `/status/capacity/${key}`, value },
     { op: 'add', path: `/status/allocatable/${key}`, value },
   ];
-  const node = await core.patchNodeStatus({ name, body: patch }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch));
-  return { node: name, capacity: node.status?.capacity?.[GPU] ?? '', allocatable: node.status?.allocatable?.[GPU] ?? '' };
+  const node = await core.patchNodeStatus(
+    { name, body: patch },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+  );
+  return {
+    node: name,
+    capacity: node.status?.capacity?.[GPU] ?? '',
+    allocatable: node.status?.allocatable?.[GPU] ?? '',
+  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -44,5 +56,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   kc.loadFromDefault();
   const node = flag('--node');
   const result = await advertiseGpu(kc, { ...(node ? { node } : {}), count: Number(flag('--count') ?? 1) });
-  console.log(`advertise-gpu: node ${result.node} capacity ${GPU}=${result.capacity}, allocatable ${result.allocatable}`);
+  console.log(
+    `advertise-gpu: node ${result.node} capacity ${GPU}=${result.capacity}, allocatable ${result.allocatable}`,
+  );
 }

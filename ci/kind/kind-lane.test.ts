@@ -35,7 +35,13 @@ describe('foundry stand-in against the sandbox registry', () => {
   it('logs the tag, pulls and verifies the artifact, unpacks the models into the cache dir', async () => {
     const lines: string[] = [];
     const modelsDir = path.join(work, 'cache', 'models');
-    const env = { FOUNDRY_BYO_REGISTRY: registry.host, FOUNDRY_BYO_REPO: 'foundry-local-olive-models', FOUNDRY_BYO_TAG: 'v0.2.0', FOUNDRY_BYO_USERNAME: 'u', FOUNDRY_BYO_PASSWORD: 'p' };
+    const env = {
+      FOUNDRY_BYO_REGISTRY: registry.host,
+      FOUNDRY_BYO_REPO: 'foundry-local-olive-models',
+      FOUNDRY_BYO_TAG: 'v0.2.0',
+      FOUNDRY_BYO_USERNAME: 'u',
+      FOUNDRY_BYO_PASSWORD: 'p',
+    };
     const models = await pullModels({ env, log: (l) => lines.push(l), modelsDir });
     assert.deepEqual(models, [...modelsForTag('v0.2.0')].sort());
     assert.ok(lines.includes('🏷️ Tag: v0.2.0'), lines.join('\n'));
@@ -45,14 +51,27 @@ describe('foundry stand-in against the sandbox registry', () => {
   });
 
   it('fails with the registry’s answer for a tag that is not there', async () => {
-    const env = { FOUNDRY_BYO_REGISTRY: registry.host, FOUNDRY_BYO_REPO: 'foundry-local-olive-models', FOUNDRY_BYO_TAG: 'v9.9.9' };
-    await assert.rejects(pullModels({ env, log: () => undefined, modelsDir: path.join(work, 'x') }), /MANIFEST_UNKNOWN|not found|404/i);
-    await assert.rejects(pullModels({ env: {}, log: () => undefined, modelsDir: path.join(work, 'x') }), /FOUNDRY_BYO_REGISTRY is not set/);
+    const env = {
+      FOUNDRY_BYO_REGISTRY: registry.host,
+      FOUNDRY_BYO_REPO: 'foundry-local-olive-models',
+      FOUNDRY_BYO_TAG: 'v9.9.9',
+    };
+    await assert.rejects(
+      pullModels({ env, log: () => undefined, modelsDir: path.join(work, 'x') }),
+      /MANIFEST_UNKNOWN|not found|404/i,
+    );
+    await assert.rejects(
+      pullModels({ env: {}, log: () => undefined, modelsDir: path.join(work, 'x') }),
+      /FOUNDRY_BYO_REGISTRY is not set/,
+    );
   });
 
   it('speaks plain HTTP to http://, loopback and private-network registries only', () => {
     assert.deepEqual(registryEndpoint('172.18.0.1:5000'), { host: '172.18.0.1:5000', plainHttp: true });
-    assert.deepEqual(registryEndpoint('http://registry.example:5000'), { host: 'registry.example:5000', plainHttp: true });
+    assert.deepEqual(registryEndpoint('http://registry.example:5000'), {
+      host: 'registry.example:5000',
+      plainHttp: true,
+    });
     assert.deepEqual(registryEndpoint('foundryoci.azurecr.io'), { host: 'foundryoci.azurecr.io', plainHttp: false });
     assert.equal(registryEndpoint('foundryoci.azurecr.io', 'true').plainHttp, true);
   });
@@ -67,13 +86,20 @@ describe('GPU capacity patch against the sandbox API server', () => {
     kc = new k8s.KubeConfig();
     kc.loadFromString(api.kubeconfig());
     // A node as kind registers it: no GPU.
-    const node = { metadata: { name: 'gitops-e2e-control-plane' }, status: { capacity: { cpu: '4' }, allocatable: { cpu: '4' } } };
+    const node = {
+      metadata: { name: 'gitops-e2e-control-plane' },
+      status: { capacity: { cpu: '4' }, allocatable: { cpu: '4' } },
+    };
     await kc.makeApiClient(k8s.CoreV1Api).createNode({ body: node });
   });
   after(async () => api?.stop());
 
   it('advertises one nvidia.com/gpu in capacity and allocatable of the only node', async () => {
-    assert.deepEqual(await advertiseGpu(kc, { count: 1 }), { node: 'gitops-e2e-control-plane', capacity: '1', allocatable: '1' });
+    assert.deepEqual(await advertiseGpu(kc, { count: 1 }), {
+      node: 'gitops-e2e-control-plane',
+      capacity: '1',
+      allocatable: '1',
+    });
     const node = await kc.makeApiClient(k8s.CoreV1Api).readNode({ name: 'gitops-e2e-control-plane' });
     assert.equal(node.status?.capacity?.[GPU], '1');
     assert.equal(node.status?.capacity?.cpu, '4', 'other capacity kept');
@@ -87,7 +113,11 @@ describe('GPU capacity patch against the sandbox API server', () => {
 });
 
 describe('targets/kind.yaml', () => {
-  const env = { E2E_KIND_HOST: '172.18.0.1', E2E_KIND_GIT_TOKEN: 't', E2E_KIND_ARTIFACTS_DIR: path.join(work, 'artifacts') };
+  const env = {
+    E2E_KIND_HOST: '172.18.0.1',
+    E2E_KIND_GIT_TOKEN: 't',
+    E2E_KIND_ARTIFACTS_DIR: path.join(work, 'artifacts'),
+  };
 
   it('loads with the lane’s environment: mutations only on the kind context, registry and git on the host', () => {
     const target = loadTarget('kind', env);
@@ -101,7 +131,9 @@ describe('targets/kind.yaml', () => {
   });
 
   it('says what is missing in one line per field when the lane did not export its variables', () => {
-    assert.throws(() => loadTarget('kind', {}), (err: unknown) => err instanceof TargetError && err.problems.some((p) => /E2E_KIND_HOST/.test(p)));
+    assert.throws(
+      () => loadTarget('kind', {}),
+      (err: unknown) => err instanceof TargetError && err.problems.some((p) => /E2E_KIND_HOST/.test(p)),
+    );
   });
 });
-

@@ -29,7 +29,12 @@ const user = 'gitops-e2e';
 const token = randomBytes(16).toString('hex');
 
 const repos = path.join(stateDir, 'git');
-await seedRepo(repos, 'foundry-gitops', path.dirname(fileURLToPath(import.meta.resolve('gitops-sandbox/template-repo/README.md'))), { substitutions: { REGISTRY_HOST: registryHost } });
+await seedRepo(
+  repos,
+  'foundry-gitops',
+  path.dirname(fileURLToPath(import.meta.resolve('gitops-sandbox/template-repo/README.md'))),
+  { substitutions: { REGISTRY_HOST: registryHost } },
+);
 const git = new GitServer({ root: repos, user, token, log: (line) => console.log(`git: ${line}`) });
 await git.start();
 const gitPort = Number(new URL(git.url).port);
@@ -39,11 +44,25 @@ await new Promise<void>((resolve) => forward.listen(8081, gateway, resolve));
 
 const artifacts = path.join(stateDir, 'artifacts');
 for (const tag of ['v0.1.0', 'v0.2.0']) await buildModelsTarGz(tag, path.join(artifacts, tag, 'models.tar.gz'));
-await publishArtifact(new OciClient({ registry: registryHost, plainHttp: true }), `foundry-local-olive-models:v0.1.0`, path.join(artifacts, 'v0.1.0', 'models.tar.gz'));
+await publishArtifact(
+  new OciClient({ registry: registryHost, plainHttp: true }),
+  `foundry-local-olive-models:v0.1.0`,
+  path.join(artifacts, 'v0.1.0', 'models.tar.gz'),
+);
 
-const vars = { E2E_KIND_HOST: gateway, E2E_KIND_GIT_USERNAME: user, E2E_KIND_GIT_TOKEN: token, E2E_KIND_ARTIFACTS_DIR: artifacts };
+const vars = {
+  E2E_KIND_HOST: gateway,
+  E2E_KIND_GIT_USERNAME: user,
+  E2E_KIND_GIT_TOKEN: token,
+  E2E_KIND_ARTIFACTS_DIR: artifacts,
+};
 console.log(`::add-mask::${token}`);
-const lines = Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+const lines =
+  Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n') + '\n';
 if (process.env.GITHUB_ENV) appendFileSync(process.env.GITHUB_ENV, lines);
 writeFileSync(path.join(stateDir, 'ready'), 'ready\n');
-console.log(`kind services: git http://${gateway}:8081/foundry-gitops.git, registry ${registryHost}, artifacts ${artifacts}`);
+console.log(
+  `kind services: git http://${gateway}:8081/foundry-gitops.git, registry ${registryHost}, artifacts ${artifacts}`,
+);

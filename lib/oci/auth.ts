@@ -78,7 +78,12 @@ export class RegistryAuth {
    * Answers a 401's challenge for `scopeKey`. Resolves true when a retry carries new credentials (the caller
    * retries once), false when there is nothing better to send.
    */
-  async answer(header: string | null, scopeKey: string, sentAuthorization: string | undefined, signal?: AbortSignal): Promise<boolean> {
+  async answer(
+    header: string | null,
+    scopeKey: string,
+    sentAuthorization: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     const challenges = parseChallenges(header ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer?.params.realm) {
@@ -106,7 +111,13 @@ export class RegistryAuth {
     if (!res.ok) throw await OciError.fromResponse(res, 'GET', url);
     const body = (await res.json()) as { token?: string; access_token?: string; expires_in?: number };
     const token = body.token ?? body.access_token;
-    if (!token) throw new OciError({ status: res.status, method: 'GET', url: url.toString(), errors: [{ code: 'UNAUTHORIZED', message: 'token endpoint returned no token' }] });
+    if (!token)
+      throw new OciError({
+        status: res.status,
+        method: 'GET',
+        url: url.toString(),
+        errors: [{ code: 'UNAUTHORIZED', message: 'token endpoint returned no token' }],
+      });
     // Docker's default lifetime is 60 s; renew a little early so a long push does not fail halfway.
     const lifetime = Math.max(10, (body.expires_in ?? 60) - 5) * 1000;
     return { token, expiresAt: started + lifetime };

@@ -30,7 +30,9 @@ const storage = createServer((req, res) => {
 let storagePort: number;
 const registry = createServer((req, res) => {
   if (!req.headers.authorization) {
-    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="fake"', 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+    res
+      .writeHead(401, { 'WWW-Authenticate': 'Basic realm="fake"', 'Content-Type': 'application/json' })
+      .end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
     return;
   }
   // "localhost" is another host than "127.0.0.1" for the client, as a storage account is.
@@ -50,7 +52,12 @@ after(async () => {
 });
 
 test('a redirected blob download arrives verified, without the registry credentials', async () => {
-  const client = new OciClient({ registry: `127.0.0.1:${registryPort}`, plainHttp: true, username: 'u', password: 'secret' });
+  const client = new OciClient({
+    registry: `127.0.0.1:${registryPort}`,
+    plainHttp: true,
+    username: 'u',
+    password: 'secret',
+  });
   const out = path.join(work, 'blob');
   await client.pullBlob('models', { mediaType: 'application/octet-stream', digest: DIGEST, size: BLOB.length }, out);
   assert.deepEqual(await readFile(out), BLOB);

@@ -88,8 +88,17 @@ for (const target of TARGETS) {
       const calls = log.filter((l) => !l.startsWith('401 ') && !l.includes('/token'));
       assert.equal(calls[0], 'POST /v2/foundry/push-check/blobs/uploads/');
       assert.match(calls[1] ?? '', /^DELETE \/v2\/foundry\/push-check\/blobs\/uploads\/\S+/);
-      assert.deepEqual(await client().listTags('foundry/push-check').catch(() => []), [], 'nothing stored');
-      await assert.rejects(client({ password: 'wrong' }).checkPushAccess('foundry/push-check'), (err: unknown) => err instanceof OciError && err.status === 401);
+      assert.deepEqual(
+        await client()
+          .listTags('foundry/push-check')
+          .catch(() => []),
+        [],
+        'nothing stored',
+      );
+      await assert.rejects(
+        client({ password: 'wrong' }).checkPushAccess('foundry/push-check'),
+        (err: unknown) => err instanceof OciError && err.status === 401,
+      );
     });
 
     test('pushArtifact writes the manifest oras push writes and returns what --format json prints', async () => {
@@ -110,28 +119,44 @@ for (const target of TARGETS) {
       assert.equal(fetched.raw.length, result.size);
       assert.equal(fetched.mediaType, MEDIA_TYPES.imageManifest);
       const manifest = fetched.manifest as ImageManifest;
-      assert.deepEqual(Object.keys(manifest), ['schemaVersion', 'mediaType', 'artifactType', 'config', 'layers', 'annotations']);
+      assert.deepEqual(Object.keys(manifest), [
+        'schemaVersion',
+        'mediaType',
+        'artifactType',
+        'config',
+        'layers',
+        'annotations',
+      ]);
       assert.deepEqual(manifest.config, { ...EMPTY_CONFIG });
-      assert.deepEqual(manifest.layers, [{
-        mediaType: 'application/gzip',
-        digest: digestOf(await readFile(file)),
-        size: 2048,
-        annotations: { 'org.opencontainers.image.title': 'models.tar.gz' },
-      }]);
+      assert.deepEqual(manifest.layers, [
+        {
+          mediaType: 'application/gzip',
+          digest: digestOf(await readFile(file)),
+          size: 2048,
+          annotations: { 'org.opencontainers.image.title': 'models.tar.gz' },
+        },
+      ]);
       assert.equal(await client().resolve('foundry/models', 'v0.1.0'), result.digest);
     });
 
     test('a fixed created annotation makes the push reproducible; bytes already there are not uploaded again', async () => {
       const file = path.join(work, 'repro.tar.gz');
       await writeFile(file, randomBytes(512));
-      const spec = { artifactType: 'foundry/models', files: [{ path: file, mediaType: 'application/gzip' }], annotations: { 'org.opencontainers.image.created': '2020-01-01T00:00:00Z' } };
+      const spec = {
+        artifactType: 'foundry/models',
+        files: [{ path: file, mediaType: 'application/gzip' }],
+        annotations: { 'org.opencontainers.image.created': '2020-01-01T00:00:00Z' },
+      };
       const first = await client().pushArtifact('repro', 'a', spec);
       const requests: string[] = [];
       const second = await client({ fetch: countingFetch(requests) }).pushArtifact('repro', 'b', spec);
       assert.equal(second.digest, first.digest);
       // The config blob is in memory: checked with HEAD and skipped. The file is read once, so it goes up again
       // (one upload session) instead of being hashed in a pass of its own first.
-      assert.ok(requests.some((r) => r.startsWith('HEAD /v2/repro/blobs/')), requests.join('\n'));
+      assert.ok(
+        requests.some((r) => r.startsWith('HEAD /v2/repro/blobs/')),
+        requests.join('\n'),
+      );
       assert.equal(requests.filter((r) => r.startsWith('POST')).length, 1, requests.join('\n'));
     });
 
@@ -141,11 +166,20 @@ for (const target of TARGETS) {
       await writeFile(file, bytes);
       const requests: string[] = [];
       const sent: number[] = [];
-      const fromFile = await client({ fetch: countingFetch(requests) }).pushBlob('chunks', file, undefined, { onProgress: (done, total) => sent.push(done, total) });
+      const fromFile = await client({ fetch: countingFetch(requests) }).pushBlob('chunks', file, undefined, {
+        onProgress: (done, total) => sent.push(done, total),
+      });
       assert.equal(fromFile.digest, digestOf(bytes));
       assert.equal(fromFile.size, bytes.length);
-      assert.ok(sent.length >= 4 && sent.at(-2) === bytes.length && sent.at(-1) === bytes.length, `progress ${sent.join(',')}`);
-      assert.deepEqual(requests.filter((r) => !r.startsWith('401')).map((r) => r.split(' ')[0]), ['POST', 'PUT'], 'the PATCH goes over node:http');
+      assert.ok(
+        sent.length >= 4 && sent.at(-2) === bytes.length && sent.at(-1) === bytes.length,
+        `progress ${sent.join(',')}`,
+      );
+      assert.deepEqual(
+        requests.filter((r) => !r.startsWith('401')).map((r) => r.split(' ')[0]),
+        ['POST', 'PUT'],
+        'the PATCH goes over node:http',
+      );
       const buffer = randomBytes(200 * 1024);
       const fromBuffer = await client().pushBlob('chunks', buffer);
       const progress: number[] = [];
@@ -156,8 +190,14 @@ for (const target of TARGETS) {
       await client().pullBlob('chunks', fromBuffer, out);
       assert.deepEqual(await readFile(out), buffer);
       const wrong = new OciClient({ registry: server.host, plainHttp: true, username: USER, password: 'nope' });
-      await assert.rejects(wrong.pushBlob('chunks', file), (err: unknown) => err instanceof OciError && err.status === 401);
-      await assert.rejects(wrong.pullBlob('chunks', fromFile, out), (err: unknown) => err instanceof OciError && err.status === 401);
+      await assert.rejects(
+        wrong.pushBlob('chunks', file),
+        (err: unknown) => err instanceof OciError && err.status === 401,
+      );
+      await assert.rejects(
+        wrong.pullBlob('chunks', fromFile, out),
+        (err: unknown) => err instanceof OciError && err.status === 401,
+      );
     });
 
     test('listTags follows Link pagination', async () => {
@@ -165,7 +205,11 @@ for (const target of TARGETS) {
       const file = path.join(work, 'paged.bin');
       await writeFile(file, randomBytes(100));
       const tags = ['p1', 'p2', 'p3', 'p4', 'p5'];
-      for (const tag of tags) await c.pushArtifact('paged', tag, { artifactType: 'foundry/models', files: [{ path: file, mediaType: 'application/gzip' }] });
+      for (const tag of tags)
+        await c.pushArtifact('paged', tag, {
+          artifactType: 'foundry/models',
+          files: [{ path: file, mediaType: 'application/gzip' }],
+        });
       const requests: string[] = [];
       const listed = await client({ fetch: countingFetch(requests) }).listTags('paged', { pageSize: 2 });
       assert.deepEqual([...listed].sort(), tags);
@@ -182,7 +226,9 @@ for (const target of TARGETS) {
       const layer = await c.pushBlob('evil', randomBytes(10), 'application/gzip');
       const config = await c.pushBlob('evil', Buffer.from('{}'), EMPTY_CONFIG.mediaType);
       await c.pushManifest('evil', 'v1', {
-        schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, config: { ...config, data: 'e30=' },
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.imageManifest,
+        config: { ...config, data: 'e30=' },
         layers: [{ ...layer, annotations: { 'org.opencontainers.image.title': '../escaped' } }],
       });
       await assert.rejects(c.pullArtifact('evil', 'v1', path.join(work, 'evil')), /escapes the output directory/);
@@ -193,61 +239,89 @@ for (const target of TARGETS) {
       const c = client();
       const digest = await c.resolve('foundry/models', 'v0.1.0');
       assert.equal(await c.deleteManifest('foundry/models', 'v0.1.0'), digest);
-      const err = await c.resolve('foundry/models', 'v0.1.0').then(() => undefined, (e: unknown) => e);
+      const err = await c.resolve('foundry/models', 'v0.1.0').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof OciError, String(err));
       assert.equal(err.status, 404);
       assert.match(err.message, /\/v2\/foundry\/models\/manifests\/v0\.1\.0/);
-      const missing = await c.fetchManifest('foundry/models', 'v0.1.0').then(() => undefined, (e: unknown) => e);
+      const missing = await c.fetchManifest('foundry/models', 'v0.1.0').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(missing instanceof OciError);
       assert.equal(missing.code, 'MANIFEST_UNKNOWN');
-      const wrong = new OciClient({ registry: server.host, plainHttp: true, username: USER, password: 'wrong-password-xyz' });
-      const denied = await wrong.pushBlob('denied', randomBytes(4)).then(() => undefined, (e: unknown) => e);
+      const wrong = new OciClient({
+        registry: server.host,
+        plainHttp: true,
+        username: USER,
+        password: 'wrong-password-xyz',
+      });
+      const denied = await wrong.pushBlob('denied', randomBytes(4)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(denied instanceof OciError);
       assert.equal(denied.status, 401);
       assert.equal(denied.code, 'UNAUTHORIZED');
       assert.doesNotMatch(`${denied.message} ${JSON.stringify(denied)}`, /wrong-password-xyz|secret-token-value/);
     });
 
-    test('pullBlob verifies the digest: corrupt bytes fail with "digest mismatch" and leave no file', { skip: !target.embedded && 'faults are the embedded registry’s' }, async () => {
-      const file = path.join(work, 'corrupt.tar.gz');
-      await writeFile(file, randomBytes(4096));
-      const pushed = await client().pushArtifact('corrupt', 'bad', { artifactType: 'foundry/models', files: [{ path: file, mediaType: 'application/gzip' }] });
-      const layer = ((await client().fetchManifest('corrupt', pushed.digest)).manifest as ImageManifest).layers[0]!;
-      faults.set(parseFault('corrupt-artifact=bad'));
-      const dest = path.join(work, 'corrupt', 'models.tar.gz');
-      try {
-        await assert.rejects(client().pullBlob('corrupt', layer, dest), (err: unknown) => {
-          assert.ok(err instanceof DigestMismatchError);
-          assert.match(err.message, new RegExp(`^digest mismatch: expected ${layer.digest}, got sha256:[0-9a-f]{64}$`));
-          return true;
+    test(
+      'pullBlob verifies the digest: corrupt bytes fail with "digest mismatch" and leave no file',
+      { skip: !target.embedded && 'faults are the embedded registry’s' },
+      async () => {
+        const file = path.join(work, 'corrupt.tar.gz');
+        await writeFile(file, randomBytes(4096));
+        const pushed = await client().pushArtifact('corrupt', 'bad', {
+          artifactType: 'foundry/models',
+          files: [{ path: file, mediaType: 'application/gzip' }],
         });
-      } finally {
-        faults.clear('corrupt-artifact');
-      }
-      assert.equal(existsSync(dest), false);
-      assert.equal(existsSync(`${dest}.partial`), false);
-      await client().pullBlob('corrupt', layer, dest);
-      assert.equal(digestOf(await readFile(dest)), layer.digest);
-    });
+        const layer = ((await client().fetchManifest('corrupt', pushed.digest)).manifest as ImageManifest).layers[0]!;
+        faults.set(parseFault('corrupt-artifact=bad'));
+        const dest = path.join(work, 'corrupt', 'models.tar.gz');
+        try {
+          await assert.rejects(client().pullBlob('corrupt', layer, dest), (err: unknown) => {
+            assert.ok(err instanceof DigestMismatchError);
+            assert.match(
+              err.message,
+              new RegExp(`^digest mismatch: expected ${layer.digest}, got sha256:[0-9a-f]{64}$`),
+            );
+            return true;
+          });
+        } finally {
+          faults.clear('corrupt-artifact');
+        }
+        assert.equal(existsSync(dest), false);
+        assert.equal(existsSync(`${dest}.partial`), false);
+        await client().pullBlob('corrupt', layer, dest);
+        assert.equal(digestOf(await readFile(dest)), layer.digest);
+      },
+    );
 
-    test('pullBlob can be aborted mid-download', { skip: !target.embedded && 'uses the slow-download fault' }, async () => {
-      const bytes = randomBytes(256 * 1024);
-      const descriptor = await client().pushBlob('abort', bytes);
-      faults.set(parseFault('slow-download=65536'));
-      const controller = new AbortController();
-      const dest = path.join(work, 'abort', 'blob');
-      try {
-        const pulling = client().pullBlob('abort', descriptor, dest, {
-          signal: controller.signal,
-          onProgress: () => controller.abort(),
-        });
-        await assert.rejects(pulling, (err: Error) => err.name === 'AbortError');
-      } finally {
-        faults.clear('slow-download');
-      }
-      assert.equal(existsSync(dest), false);
-      assert.equal(existsSync(`${dest}.partial`), false);
-    });
+    test(
+      'pullBlob can be aborted mid-download',
+      { skip: !target.embedded && 'uses the slow-download fault' },
+      async () => {
+        const bytes = randomBytes(256 * 1024);
+        const descriptor = await client().pushBlob('abort', bytes);
+        faults.set(parseFault('slow-download=65536'));
+        const controller = new AbortController();
+        const dest = path.join(work, 'abort', 'blob');
+        try {
+          const pulling = client().pullBlob('abort', descriptor, dest, {
+            signal: controller.signal,
+            onProgress: () => controller.abort(),
+          });
+          await assert.rejects(pulling, (err: Error) => err.name === 'AbortError');
+        } finally {
+          faults.clear('slow-download');
+        }
+        assert.equal(existsSync(dest), false);
+        assert.equal(existsSync(`${dest}.partial`), false);
+      },
+    );
   });
 }
 
@@ -267,17 +341,37 @@ describe('OciClient with the Docker token flow (embedded Registry, auth: token)'
 
   test('gets a token from the realm, caches it per repository, and pulls anonymously', async () => {
     const requests: string[] = [];
-    const c = new OciClient({ registry: registry.host, plainHttp: true, username: USER, password: PASSWORD, fetch: countingFetch(requests) });
+    const c = new OciClient({
+      registry: registry.host,
+      plainHttp: true,
+      username: USER,
+      password: PASSWORD,
+      fetch: countingFetch(requests),
+    });
     const blob = await c.pushBlob('tok/repo', randomBytes(100));
-    await c.pushManifest('tok/repo', 'v1', { schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, config: await c.pushBlob('tok/repo', Buffer.from('{}'), EMPTY_CONFIG.mediaType), layers: [blob] });
+    await c.pushManifest('tok/repo', 'v1', {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.imageManifest,
+      config: await c.pushBlob('tok/repo', Buffer.from('{}'), EMPTY_CONFIG.mediaType),
+      layers: [blob],
+    });
     assert.deepEqual(await c.listTags('tok/repo'), ['v1']);
     const tokenRequests = requests.filter((r) => r === 'GET /token').length;
-    assert.ok(tokenRequests >= 1 && tokenRequests <= 2, `token fetched ${tokenRequests} times:\n${requests.join('\n')}`);
-    assert.ok(requests.filter((r) => r !== 'GET /token').length > 4 * tokenRequests, 'the token is reused across requests');
+    assert.ok(
+      tokenRequests >= 1 && tokenRequests <= 2,
+      `token fetched ${tokenRequests} times:\n${requests.join('\n')}`,
+    );
+    assert.ok(
+      requests.filter((r) => r !== 'GET /token').length > 4 * tokenRequests,
+      'the token is reused across requests',
+    );
 
     const anonymous = new OciClient({ registry: registry.host, plainHttp: true });
     assert.deepEqual(await anonymous.listTags('tok/repo'), ['v1']);
-    const denied = await anonymous.pushBlob('tok/repo', randomBytes(5)).then(() => undefined, (e: unknown) => e);
+    const denied = await anonymous.pushBlob('tok/repo', randomBytes(5)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(denied instanceof OciError);
     assert.equal(denied.status, 401);
   });

@@ -166,7 +166,10 @@ export class OciClient {
   async checkPushAccess(repo: string): Promise<void> {
     const started = await this.#send('POST', this.#repoUrl(repo, 'blobs/uploads/'), { scope: repo, expect: [202] });
     await started.body?.cancel();
-    const cancelled = await this.#send('DELETE', locationOf(started, this.#base), { scope: repo, expect: [200, 202, 204, 404, 405] });
+    const cancelled = await this.#send('DELETE', locationOf(started, this.#base), {
+      scope: repo,
+      expect: [200, 202, 204, 404, 405],
+    });
     await cancelled.body?.cancel();
   }
 
@@ -183,10 +186,19 @@ export class OciClient {
    * with a single chunk); so a file the registry has already is uploaded again — the
    * registry keeps one copy — rather than read twice.
    */
-  async pushBlob(repo: string, source: BlobSource, mediaType: string = OCTET_STREAM, options: TransferOptions = {}): Promise<Descriptor> {
+  async pushBlob(
+    repo: string,
+    source: BlobSource,
+    mediaType: string = OCTET_STREAM,
+    options: TransferOptions = {},
+  ): Promise<Descriptor> {
     if (typeof source !== 'string') return this.#pushBytes(repo, source, mediaType);
     const { size } = await stat(source);
-    const started = await this.#send('POST', this.#repoUrl(repo, 'blobs/uploads/'), { scope: repo, expect: [202], signal: options.signal });
+    const started = await this.#send('POST', this.#repoUrl(repo, 'blobs/uploads/'), {
+      scope: repo,
+      expect: [202],
+      signal: options.signal,
+    });
     await started.body?.cancel();
     const location = locationOf(started, this.#base);
     let hash: Hash;
@@ -197,19 +209,33 @@ export class OciClient {
       // One chunk with its range, as the distribution spec words a chunked upload (docker's streamed PATCH omits
       // the range; registries take either).
       const range: Record<string, string> = size > 0 ? { 'Content-Range': `0-${size - 1}` } : {};
-      answer = await transport.upload(location, 'PATCH', this.#headers(repo, { 'Content-Type': OCTET_STREAM, ...range }), source, size, (chunk) => {
-        hash.update(chunk);
-        sent += chunk.length;
-        options.onProgress?.(sent, size);
-      }, options.signal);
-      if (answer.status === 401 && attempt === 0 && (await this.#answer(answer, location, repo, options.signal))) continue;
+      answer = await transport.upload(
+        location,
+        'PATCH',
+        this.#headers(repo, { 'Content-Type': OCTET_STREAM, ...range }),
+        source,
+        size,
+        (chunk) => {
+          hash.update(chunk);
+          sent += chunk.length;
+          options.onProgress?.(sent, size);
+        },
+        options.signal,
+      );
+      if (answer.status === 401 && attempt === 0 && (await this.#answer(answer, location, repo, options.signal)))
+        continue;
       break;
     }
     if (answer.status !== 202) throw await OciError.fromResponse(asResponse(answer, location), 'PATCH', location);
     const digest = `sha256:${hash.digest('hex')}`;
     // Distribution encodes the upload's state in the Location it returns: continue from the newest one.
     const next = answer.headers.location ? new URL(answer.headers.location, location) : location;
-    const done = await this.#send('PUT', withDigest(next, digest), { scope: repo, expect: [201], headers: { 'Content-Length': '0' }, signal: options.signal });
+    const done = await this.#send('PUT', withDigest(next, digest), {
+      scope: repo,
+      expect: [201],
+      headers: { 'Content-Length': '0' },
+      signal: options.signal,
+    });
     await done.body?.cancel();
     return { mediaType, digest, size };
   }
@@ -232,7 +258,8 @@ export class OciClient {
   /** Pushes a manifest under a tag or digest; returns its digest. Objects are serialised compactly, as Go does. */
   async pushManifest(repo: string, ref: string, manifest: Manifest | Uint8Array, mediaType?: string): Promise<string> {
     const raw = manifest instanceof Uint8Array ? manifest : Buffer.from(JSON.stringify(manifest));
-    const type = mediaType ?? (manifest instanceof Uint8Array ? undefined : manifest.mediaType) ?? MEDIA_TYPES.imageManifest;
+    const type =
+      mediaType ?? (manifest instanceof Uint8Array ? undefined : manifest.mediaType) ?? MEDIA_TYPES.imageManifest;
     const res = await this.#send('PUT', this.#repoUrl(repo, `manifests/${ref}`), {
       scope: repo,
       expect: [201],
@@ -252,10 +279,17 @@ export class OciClient {
     await this.pushBlob(repo, EMPTY_CONFIG_BYTES, EMPTY_CONFIG.mediaType);
     const layers: Descriptor[] = [];
     for (const file of spec.files) {
-      const pushed = await this.pushBlob(repo, file.path, file.mediaType, { onProgress: spec.onProgress && ((done, total) => spec.onProgress!(done, total, file.path)) });
+      const pushed = await this.pushBlob(repo, file.path, file.mediaType, {
+        onProgress: spec.onProgress && ((done, total) => spec.onProgress!(done, total, file.path)),
+      });
       layers.push({ ...pushed, annotations: { [ANNOTATIONS.title]: file.title ?? path.basename(file.path) } });
     }
-    const manifest = buildArtifactManifest({ artifactType: spec.artifactType, layers, annotations: spec.annotations, created: this.#now() });
+    const manifest = buildArtifactManifest({
+      artifactType: spec.artifactType,
+      layers,
+      annotations: spec.annotations,
+      created: this.#now(),
+    });
     const raw = Buffer.from(JSON.stringify(manifest));
     const digest = await this.pushManifest(repo, tag, raw, MEDIA_TYPES.imageManifest);
     return {
@@ -285,17 +319,23 @@ export class OciClient {
       headers: { Accept: MANIFEST_MEDIA_TYPES.join(', ') },
     });
     const raw = Buffer.from(await res.arrayBuffer());
-    const claimed = isDigest(ref) ? ref : res.headers.get('docker-content-digest') ?? undefined;
-    const algorithm = claimed ? parseDigest(claimed)?.algorithm ?? 'sha256' : 'sha256';
+    const claimed = isDigest(ref) ? ref : (res.headers.get('docker-content-digest') ?? undefined);
+    const algorithm = claimed ? (parseDigest(claimed)?.algorithm ?? 'sha256') : 'sha256';
     const digest = digestOf(raw, algorithm);
     if (claimed && claimed !== digest) throw new DigestMismatchError(claimed, digest);
     let manifest: Manifest;
     try {
       manifest = JSON.parse(raw.toString('utf8')) as Manifest;
     } catch {
-      throw new OciError({ status: res.status, method: 'GET', url: res.url, errors: [{ code: 'MANIFEST_INVALID', message: 'manifest is not JSON' }] });
+      throw new OciError({
+        status: res.status,
+        method: 'GET',
+        url: res.url,
+        errors: [{ code: 'MANIFEST_INVALID', message: 'manifest is not JSON' }],
+      });
     }
-    const mediaType = res.headers.get('content-type')?.split(';')[0]?.trim() || manifest.mediaType || MEDIA_TYPES.imageManifest;
+    const mediaType =
+      res.headers.get('content-type')?.split(';')[0]?.trim() || manifest.mediaType || MEDIA_TYPES.imageManifest;
     return { digest, mediaType, manifest, raw };
   }
 
@@ -326,7 +366,8 @@ export class OciClient {
       const write = transport.fileSink(fh);
       const sink: transport.BodySink = (piece, offset) => {
         received += piece.length;
-        if (received > descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `more than ${descriptor.size} bytes`, 'size');
+        if (received > descriptor.size)
+          throw new DigestMismatchError(`${descriptor.size} bytes`, `more than ${descriptor.size} bytes`, 'size');
         hash.update(piece);
         options.onProgress?.(received, descriptor.size);
         return write(piece, offset);
@@ -340,7 +381,8 @@ export class OciClient {
       if (answer.status !== 200) throw await OciError.fromResponse(asResponse(answer, url), 'GET', url);
       const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== descriptor.digest) throw new DigestMismatchError(descriptor.digest, actual);
-      if (received !== descriptor.size) throw new DigestMismatchError(`${descriptor.size} bytes`, `${received} bytes`, 'size');
+      if (received !== descriptor.size)
+        throw new DigestMismatchError(`${descriptor.size} bytes`, `${received} bytes`, 'size');
       await fh.close();
       await rename(partial, destFile);
     } catch (err) {
@@ -369,10 +411,16 @@ export class OciClient {
   }
 
   /** Like `oras pull`: writes every titled layer of the manifest under `destDir/<title>`; untitled layers are skipped. */
-  async pullArtifact(repo: string, ref: string, destDir: string, options: TransferOptions = {}): Promise<PulledArtifact> {
+  async pullArtifact(
+    repo: string,
+    ref: string,
+    destDir: string,
+    options: TransferOptions = {},
+  ): Promise<PulledArtifact> {
     const fetched = await this.fetchManifest(repo, ref);
     const manifest = fetched.manifest;
-    if (isIndex(manifest)) throw new Error(`${this.registry}/${repo}:${ref} is an index (${fetched.mediaType}); pull one of its manifests`);
+    if (isIndex(manifest))
+      throw new Error(`${this.registry}/${repo}:${ref} is an index (${fetched.mediaType}); pull one of its manifests`);
     const root = path.resolve(destDir);
     const files: PulledArtifact['files'] = [];
     for (const layer of manifest.layers) {
@@ -380,11 +428,17 @@ export class OciClient {
       if (!title) continue;
       const target = path.resolve(root, title);
       // oras refuses titles that would write outside the output directory; so do we.
-      if (path.isAbsolute(title) || !target.startsWith(root + path.sep)) throw new Error(`layer title "${title}" escapes the output directory`);
+      if (path.isAbsolute(title) || !target.startsWith(root + path.sep))
+        throw new Error(`layer title "${title}" escapes the output directory`);
       await this.pullBlob(repo, layer, target, options);
       files.push({ path: target, descriptor: layer });
     }
-    return { digest: fetched.digest, mediaType: fetched.mediaType, artifactType: manifest.artifactType ?? manifest.config.mediaType, files };
+    return {
+      digest: fetched.digest,
+      mediaType: fetched.mediaType,
+      artifactType: manifest.artifactType ?? manifest.config.mediaType,
+      files,
+    };
   }
 
   /** Deletes a manifest; a tag is resolved to its digest first (registries delete manifests by digest). Returns the digest. */
@@ -425,11 +479,18 @@ export class OciClient {
       });
       if (res.status === 401 && attempt === 0) {
         await res.body?.cancel();
-        if (await this.#auth.answer(res.headers.get('www-authenticate'), options.scope, authorization, options.signal)) {
+        if (
+          await this.#auth.answer(res.headers.get('www-authenticate'), options.scope, authorization, options.signal)
+        ) {
           authorization = this.#auth.header(options.scope);
           continue;
         }
-        throw new OciError({ status: 401, method, url: url.toString(), errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
+        throw new OciError({
+          status: 401,
+          method,
+          url: url.toString(),
+          errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }],
+        });
       }
       if (!options.expect.includes(res.status)) throw await OciError.fromResponse(res, method, url);
       return res;
@@ -449,7 +510,12 @@ export class OciClient {
   async #answer(answer: transport.Answer, url: URL, scope: string, signal?: AbortSignal): Promise<boolean> {
     const sent = this.#auth.header(scope);
     if (await this.#auth.answer(answer.headers['www-authenticate'] ?? '', scope, sent, signal)) return true;
-    throw new OciError({ status: 401, method: 'request', url: url.toString(), errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
+    throw new OciError({
+      status: 401,
+      method: 'request',
+      url: url.toString(),
+      errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }],
+    });
   }
 
   #url(pathname: string): URL {
@@ -465,7 +531,10 @@ export class OciClient {
 /** A Response view of a streamed request's answer, so errors are read the same way for every request. */
 function asResponse(answer: transport.Answer, url: URL): Response {
   const noBody = answer.status === 204 || answer.status === 304 || answer.body.length === 0;
-  const res = new Response(noBody ? null : new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
+  const res = new Response(noBody ? null : new Uint8Array(answer.body), {
+    status: answer.status,
+    headers: answer.headers,
+  });
   Object.defineProperty(res, 'url', { value: url.toString() });
   return res;
 }
@@ -473,7 +542,13 @@ function asResponse(answer: transport.Answer, url: URL): Response {
 /** The upload URL a response points to, resolved against `base`. */
 function locationOf(res: Response, base: URL | string): URL {
   const location = res.headers.get('location');
-  if (!location) throw new OciError({ status: res.status, method: 'POST', url: res.url, errors: [{ code: 'BLOB_UPLOAD_INVALID', message: 'no Location header in upload response' }] });
+  if (!location)
+    throw new OciError({
+      status: res.status,
+      method: 'POST',
+      url: res.url,
+      errors: [{ code: 'BLOB_UPLOAD_INVALID', message: 'no Location header in upload response' }],
+    });
   return new URL(location, base);
 }
 

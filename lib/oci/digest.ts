@@ -37,7 +37,10 @@ export function digestOf(bytes: Uint8Array | string, algorithm: DigestAlgorithm 
 }
 
 /** Digest and size of a file, read as a stream (files may be hundreds of MB). */
-export async function digestFile(file: string, algorithm: DigestAlgorithm = 'sha256'): Promise<{ digest: string; size: number }> {
+export async function digestFile(
+  file: string,
+  algorithm: DigestAlgorithm = 'sha256',
+): Promise<{ digest: string; size: number }> {
   const hash = createHash(algorithm);
   let size = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {

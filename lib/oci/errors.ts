@@ -72,7 +72,12 @@ export class DigestMismatchError extends Error {
 }
 
 /** Codes for bodiless error responses, by status; 404 depends on what was addressed. */
-const FALLBACK_BY_STATUS: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'DENIED', 429: 'TOOMANYREQUESTS', 503: 'UNAVAILABLE' };
+const FALLBACK_BY_STATUS: Record<number, string> = {
+  401: 'UNAUTHORIZED',
+  403: 'DENIED',
+  429: 'TOOMANYREQUESTS',
+  503: 'UNAVAILABLE',
+};
 const FALLBACK_404: ReadonlyArray<readonly [RegExp, string]> = [
   [/\/manifests\/[^/]+$/, 'MANIFEST_UNKNOWN'],
   [/\/blobs\/[^/]+$/, 'BLOB_UNKNOWN'],

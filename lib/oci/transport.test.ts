@@ -72,9 +72,16 @@ describe('blob transport', () => {
   });
 
   test('a chunked body is refused for the node:http fallback, which reads it', async () => {
-    await assert.rejects(transport.get(new URL(`${base}/chunked`), {}, () => undefined), transport.ChunkedResponse);
+    await assert.rejects(
+      transport.get(new URL(`${base}/chunked`), {}, () => undefined),
+      transport.ChunkedResponse,
+    );
     const pieces: Buffer[] = [];
-    const answer = await transport.getChunked(new URL(`${base}/chunked`), {}, (piece) => void pieces.push(Buffer.from(piece)));
+    const answer = await transport.getChunked(
+      new URL(`${base}/chunked`),
+      {},
+      (piece) => void pieces.push(Buffer.from(piece)),
+    );
     assert.equal(answer.status, 200);
     assert.deepEqual(Buffer.concat(pieces), BLOB.subarray(0, 1000));
   });
@@ -82,9 +89,18 @@ describe('blob transport', () => {
   test('an error answer comes back with its body; an abort ends the download with the signal’s reason', async () => {
     const missing = await transport.get(new URL(`${base}/missing`), {}, () => assert.fail('no body for a 404'));
     assert.equal(missing.status, 404);
-    assert.deepEqual(JSON.parse(missing.body.toString()), { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown' }] }, 'a chunked error body is decoded');
+    assert.deepEqual(
+      JSON.parse(missing.body.toString()),
+      { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown' }] },
+      'a chunked error body is decoded',
+    );
     const controller = new AbortController();
-    const slow = transport.get(new URL(`${base}/slow`), {}, () => controller.abort(new Error('stop here')), controller.signal);
+    const slow = transport.get(
+      new URL(`${base}/slow`),
+      {},
+      () => controller.abort(new Error('stop here')),
+      controller.signal,
+    );
     await assert.rejects(slow, /stop here/);
   });
 
@@ -92,7 +108,14 @@ describe('blob transport', () => {
     const file = path.join(work, 'up');
     await writeFile(file, BLOB);
     const seen = createHash('sha256');
-    const answer = await transport.upload(new URL(`${base}/upload`), 'PATCH', {}, file, BLOB.length, (chunk) => void seen.update(chunk));
+    const answer = await transport.upload(
+      new URL(`${base}/upload`),
+      'PATCH',
+      {},
+      file,
+      BLOB.length,
+      (chunk) => void seen.update(chunk),
+    );
     assert.equal(answer.status, 202);
     assert.equal(answer.headers['x-sha'], sha(BLOB));
     assert.equal(seen.digest('hex'), sha(BLOB));

@@ -42,7 +42,15 @@ export class ChunkedResponse extends Error {}
  * PATCHes (or PUTs) `size` bytes of `file` to `url`. Resolves with the answer once the server has answered; a
  * server that answers early (401, 413) stops the upload.
  */
-export async function upload(url: URL, method: string, headers: Record<string, string>, file: string, size: number, onChunk: (chunk: Buffer) => void, signal?: AbortSignal): Promise<Answer> {
+export async function upload(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  file: string,
+  size: number,
+  onChunk: (chunk: Buffer) => void,
+  signal?: AbortSignal,
+): Promise<Answer> {
   const transport = url.protocol === 'https:' ? https : http;
   const req = transport.request(url, { method, headers: { ...headers, 'Content-Length': String(size) }, signal });
   let responded = false;
@@ -53,7 +61,13 @@ export async function upload(url: URL, method: string, headers: Record<string, s
     });
     // After an early answer the rest of the body meets a closed socket (EPIPE): the answer is what counts.
     req.on('error', (err) => {
-      if (!responded) reject(new Error(`${method} ${url.host}${url.pathname}: ${err.message} (the registry closed the connection before answering)`, { cause: err }));
+      if (!responded)
+        reject(
+          new Error(
+            `${method} ${url.host}${url.pathname}: ${err.message} (the registry closed the connection before answering)`,
+            { cause: err },
+          ),
+        );
     });
   });
   let finished = false;
@@ -62,8 +76,15 @@ export async function upload(url: URL, method: string, headers: Record<string, s
   try {
     const free: Buffer[] = Array.from({ length: PIECES }, () => Buffer.allocUnsafe(PIECE));
     let returned: (() => void) | undefined;
-    for (let position = 0; position < size && !finished; ) {
-      if (free.length === 0) await Promise.race([new Promise<void>((r) => (returned = r)), answered.then(() => undefined, () => undefined)]);
+    for (let position = 0; position < size && !finished;) {
+      if (free.length === 0)
+        await Promise.race([
+          new Promise<void>((r) => (returned = r)),
+          answered.then(
+            () => undefined,
+            () => undefined,
+          ),
+        ]);
       if (finished) break;
       const buffer = free.pop()!;
       const { bytesRead } = await fh.read(buffer, 0, Math.min(PIECE, size - position), position);
@@ -95,7 +116,8 @@ async function collect(res: IncomingMessage): Promise<Answer> {
     length += (chunk as Buffer).length;
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(res.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   return { status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) };
 }
 
@@ -133,9 +155,14 @@ export function get(url: URL, headers: Record<string, string>, sink: BodySink, s
     const settle = () => {
       if (failed || !answer) return;
       const errorLength = errorBody.reduce((n, b) => n + b.length, 0);
-      const errorDone = ended || (answer.headers['content-length'] !== undefined && errorLength >= Number(answer.headers['content-length']));
+      const errorDone =
+        ended ||
+        (answer.headers['content-length'] !== undefined && errorLength >= Number(answer.headers['content-length']));
       if (answer.status === 200 ? received >= expected && writing === 0 : errorDone) {
-        if (answer.status !== 200) answer.body = /chunked/i.test(answer.headers['transfer-encoding'] ?? '') ? dechunk(Buffer.concat(errorBody)) : Buffer.concat(errorBody);
+        if (answer.status !== 200)
+          answer.body = /chunked/i.test(answer.headers['transfer-encoding'] ?? '')
+            ? dechunk(Buffer.concat(errorBody))
+            : Buffer.concat(errorBody);
         socket.destroy();
         resolve(answer);
       }
@@ -184,7 +211,8 @@ export function get(url: URL, headers: Record<string, string>, sink: BodySink, s
         free.push(buffer);
         const end = head.indexOf('\r\n\r\n');
         if (end < 0) {
-          if (head.length > MAX_HEAD) fail(new Error(`GET ${url.host}${url.pathname}: response head larger than ${MAX_HEAD} bytes`));
+          if (head.length > MAX_HEAD)
+            fail(new Error(`GET ${url.host}${url.pathname}: response head larger than ${MAX_HEAD} bytes`));
           return !failed;
         }
         try {
@@ -194,7 +222,10 @@ export function get(url: URL, headers: Record<string, string>, sink: BodySink, s
           return false;
         }
         if (answer.status === 200) {
-          if (/chunked/i.test(answer.headers['transfer-encoding'] ?? '') || answer.headers['content-length'] === undefined) {
+          if (
+            /chunked/i.test(answer.headers['transfer-encoding'] ?? '') ||
+            answer.headers['content-length'] === undefined
+          ) {
             fail(new ChunkedResponse('the registry sent the blob without Content-Length'));
             return false;
           }
@@ -211,17 +242,34 @@ export function get(url: URL, headers: Record<string, string>, sink: BodySink, s
       settle();
       return done(buffer);
     };
-    const options = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), onread: { buffer: () => free.pop(), callback: onRead } };
+    const options = {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      onread: { buffer: () => free.pop(), callback: onRead },
+    };
     const socket: net.Socket =
-      url.protocol === 'https:' ? tls.connect({ ...options, servername: net.isIP(url.hostname) ? undefined : url.hostname } as tls.ConnectionOptions) : net.connect(options as net.NetConnectOpts);
+      url.protocol === 'https:'
+        ? tls.connect({
+            ...options,
+            servername: net.isIP(url.hostname) ? undefined : url.hostname,
+          } as tls.ConnectionOptions)
+        : net.connect(options as net.NetConnectOpts);
     const target = `${url.pathname}${url.search}`;
-    const lines = [`GET ${target} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const lines = [
+      `GET ${target} HTTP/1.1`,
+      `Host: ${url.host}`,
+      'Connection: close',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     socket.on('error', fail);
     socket.on('end', () => {
       ended = true;
       if (!answer) return fail(new Error(`GET ${url.host}${url.pathname}: connection closed before a response`));
-      if (answer.status === 200 && received < expected) return fail(new Error(`GET ${url.host}${url.pathname}: connection closed after ${received} of ${expected} bytes`));
+      if (answer.status === 200 && received < expected)
+        return fail(
+          new Error(`GET ${url.host}${url.pathname}: connection closed after ${received} of ${expected} bytes`),
+        );
       settle();
     });
     signal?.addEventListener('abort', () => fail(signal.reason as Error), { once: true });
@@ -259,7 +307,12 @@ function parseHead(text: string): Answer {
 }
 
 /** A GET through `node:http` for the rare chunked blob: the pieces come in Node's own buffers. */
-export async function getChunked(url: URL, headers: Record<string, string>, sink: BodySink, signal?: AbortSignal): Promise<Answer> {
+export async function getChunked(
+  url: URL,
+  headers: Record<string, string>,
+  sink: BodySink,
+  signal?: AbortSignal,
+): Promise<Answer> {
   const transport = url.protocol === 'https:' ? https : http;
   const req = transport.request(url, { method: 'GET', headers, signal });
   req.end();
@@ -276,6 +329,7 @@ export async function getChunked(url: URL, headers: Record<string, string>, sink
 /** Writes body pieces into a file at their offsets. */
 export function fileSink(fh: FileHandle): BodySink {
   return async (piece, offset) => {
-    for (let done = 0; done < piece.length; ) done += (await fh.write(piece, done, piece.length - done, offset + done)).bytesWritten;
+    for (let done = 0; done < piece.length;)
+      done += (await fh.write(piece, done, piece.length - done, offset + done)).bytesWritten;
   };
 }

@@ -49,7 +49,9 @@ export function typeFromCrd(crd: KubeObject): ResourceType {
       served: v.served !== false,
       storage: !!v.storage,
       deprecated: !!v.deprecated,
-      deprecationWarning: v.deprecated ? (v.deprecationWarning ?? `${spec.group}/${v.name} ${names.kind} is deprecated`) : undefined,
+      deprecationWarning: v.deprecated
+        ? (v.deprecationWarning ?? `${spec.group}/${v.name} ${names.kind} is deprecated`)
+        : undefined,
       schema: v.schema?.openAPIV3Schema,
       printerColumns: v.additionalPrinterColumns,
     })),
@@ -84,19 +86,35 @@ export function validateCrd(crd: KubeObject): Cause[] {
   if (!names.plural) req('spec.names.plural');
   if (!names.kind) req('spec.names.kind');
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    causes.push({ field: 'spec.scope', message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"`, reason: 'FieldValueNotSupported' });
+    causes.push({
+      field: 'spec.scope',
+      message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"`,
+      reason: 'FieldValueNotSupported',
+    });
   }
   if (spec.group && names.plural && crd.metadata.name !== `${names.plural}.${spec.group}`) {
-    causes.push({ field: 'metadata.name', message: `Invalid value: ${JSON.stringify(crd.metadata.name)}: must be spec.names.plural+"."+spec.group`, reason: 'FieldValueInvalid' });
+    causes.push({
+      field: 'metadata.name',
+      message: `Invalid value: ${JSON.stringify(crd.metadata.name)}: must be spec.names.plural+"."+spec.group`,
+      reason: 'FieldValueInvalid',
+    });
   }
   const versions = (spec.versions ?? []) as CrdVersion[];
   if (!versions.length) req('spec.versions');
   else if (versions.filter((v) => v.storage).length !== 1) {
-    causes.push({ field: 'spec.versions', message: `Invalid value: ${JSON.stringify(versions.map((v) => v.name))}: must have exactly one version marked as storage version`, reason: 'FieldValueInvalid' });
+    causes.push({
+      field: 'spec.versions',
+      message: `Invalid value: ${JSON.stringify(versions.map((v) => v.name))}: must have exactly one version marked as storage version`,
+      reason: 'FieldValueInvalid',
+    });
   }
   versions.forEach((v, i) => {
     if (!v.schema?.openAPIV3Schema) {
-      causes.push({ field: `spec.versions[${i}].schema.openAPIV3Schema`, message: 'Required value: schemas are required', reason: 'FieldValueRequired' });
+      causes.push({
+        field: `spec.versions[${i}].schema.openAPIV3Schema`,
+        message: 'Required value: schemas are required',
+        reason: 'FieldValueRequired',
+      });
     }
   });
   return causes;
@@ -130,7 +148,8 @@ export class CrdController extends AfterCommitController {
 
   #terminatingCrdFor(key: string): string | undefined {
     for (const crd of this.store.rawList(CRD_KEY)) {
-      if (crd.metadata.deletionTimestamp && `${crd.spec?.group}/${crd.spec?.names?.kind}` === key) return crd.metadata.name;
+      if (crd.metadata.deletionTimestamp && `${crd.spec?.group}/${crd.spec?.names?.kind}` === key)
+        return crd.metadata.name;
     }
     return undefined;
   }
@@ -162,12 +181,24 @@ export class CrdController extends AfterCommitController {
     const oldConditions = (crd.status?.conditions ?? []) as Array<Record<string, unknown>>;
     const condition = (type: string, reason: string, message: string) => {
       const prev = oldConditions.find((c) => c.type === type);
-      return { type, status: 'True', lastTransitionTime: prev?.status === 'True' ? prev.lastTransitionTime : now, reason, message };
+      return {
+        type,
+        status: 'True',
+        lastTransitionTime: prev?.status === 'True' ? prev.lastTransitionTime : now,
+        reason,
+        message,
+      };
     };
-    const stored = new Set<string>([...((crd.status?.storedVersions as string[] | undefined) ?? []), ...(storage ? [storage] : [])]);
+    const stored = new Set<string>([
+      ...((crd.status?.storedVersions as string[] | undefined) ?? []),
+      ...(storage ? [storage] : []),
+    ]);
     next.status = {
       acceptedNames: { ...spec.names },
-      conditions: [condition('NamesAccepted', 'NoConflicts', 'no conflicts found'), condition('Established', 'InitialNamesAccepted', 'the initial names have been accepted')],
+      conditions: [
+        condition('NamesAccepted', 'NoConflicts', 'no conflicts found'),
+        condition('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
+      ],
       storedVersions: [...stored],
     };
     if (JSON.stringify(next) !== JSON.stringify(crd)) this.store.writeStored(CRD_KEY, next, crd);
@@ -193,7 +224,9 @@ export class CrdController extends AfterCommitController {
 export function fluxCrdManifests(version: '2.9' | '2.6'): KubeObject[] {
   const dir = path.join(FLUX_CRDS_DIR, `v${version}`);
   const out: KubeObject[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
       const obj = doc.toJS() as KubeObject | null;
       if (obj?.kind === 'CustomResourceDefinition') out.push(obj);

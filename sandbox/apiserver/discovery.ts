@@ -17,7 +17,13 @@ interface SubresourceInfo {
 
 const SUBRESOURCES: Record<string, (type: ResourceType) => SubresourceInfo> = {
   status: (t) => ({ name: 'status', kind: t.kind, verbs: ['get', 'patch', 'update'] }),
-  scale: () => ({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }),
+  scale: () => ({
+    name: 'scale',
+    kind: 'Scale',
+    group: 'autoscaling',
+    version: 'v1',
+    verbs: ['get', 'patch', 'update'],
+  }),
   log: () => ({ name: 'log', kind: 'Pod', verbs: ['get'] }),
   exec: () => ({ name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] }),
   binding: () => ({ name: 'binding', kind: 'Binding', verbs: ['create'] }),
@@ -25,7 +31,11 @@ const SUBRESOURCES: Record<string, (type: ResourceType) => SubresourceInfo> = {
 };
 
 function subresourcesOf(type: ResourceType): SubresourceInfo[] {
-  const names = [...(type.status ? ['status'] : []), ...(type.scale ? ['scale'] : []), ...type.extraSubresources].sort();
+  const names = [
+    ...(type.status ? ['status'] : []),
+    ...(type.scale ? ['scale'] : []),
+    ...type.extraSubresources,
+  ].sort();
   return names.map((n) => SUBRESOURCES[n]!(type));
 }
 
@@ -50,12 +60,23 @@ export class Discovery {
 
   /** `GET /api` (legacy). */
   coreVersions(serverAddress: string): Json {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+    };
   }
 
   /** `GET /apis` (legacy). */
   groupList(): Json {
-    return { kind: 'APIGroupList', apiVersion: 'v1', groups: this.#registry.groups().filter((g) => g.group !== '').map((g) => this.#group(g.group, g.versions)) };
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: this.#registry
+        .groups()
+        .filter((g) => g.group !== '')
+        .map((g) => this.#group(g.group, g.versions)),
+    };
   }
 
   /** `GET /apis/G` (legacy), or undefined for an unknown group. */

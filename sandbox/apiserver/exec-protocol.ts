@@ -6,7 +6,13 @@
 import { randomBytes } from 'node:crypto';
 
 /** Subprotocols the sandbox accepts, in the API server's and kubelet's spelling. */
-export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v4.base64.channel.k8s.io', 'channel.k8s.io', 'base64.channel.k8s.io'] as const;
+export const EXEC_PROTOCOLS = [
+  'v5.channel.k8s.io',
+  'v4.channel.k8s.io',
+  'v4.base64.channel.k8s.io',
+  'channel.k8s.io',
+  'base64.channel.k8s.io',
+] as const;
 
 /** One accepted subprotocol; `''` is a client that asked for none (binary, v1 semantics). */
 export type ExecProtocol = (typeof EXEC_PROTOCOLS)[number] | '';
@@ -32,7 +38,11 @@ export function frame(protocol: ExecProtocol, channel: number, data: Buffer): Bu
 }
 
 /** Splits a client message into its channel and payload. */
-export function unframe(protocol: ExecProtocol, message: Buffer, isBinary: boolean): { channel: number; data: Buffer } | undefined {
+export function unframe(
+  protocol: ExecProtocol,
+  message: Buffer,
+  isBinary: boolean,
+): { channel: number; data: Buffer } | undefined {
   if (message.length === 0) return undefined;
   if (isBase64(protocol) && !isBinary) {
     const text = message.toString('utf8');
@@ -61,11 +71,24 @@ interface ChannelStatus {
 }
 
 function internalError(inner: string): ChannelStatus {
-  return { metadata: {}, status: 'Failure', message: `Internal error occurred: ${inner}`, reason: 'InternalError', details: { causes: [{ message: inner }] }, code: 500 };
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `Internal error occurred: ${inner}`,
+    reason: 'InternalError',
+    details: { causes: [{ message: inner }] },
+    code: 500,
+  };
 }
 
 function nonZero(code: number, message: string): ChannelStatus {
-  return { metadata: {}, status: 'Failure', message, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } };
+  return {
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+  };
 }
 
 /** containerd's wording for a process it could not start. */
@@ -79,7 +102,13 @@ function runtimeFailure(message: string): string {
  */
 function kubeletStatus(outcome: ExecOutcome): ChannelStatus {
   const byKind: { [K in ExecOutcome['kind']]: (o: Extract<ExecOutcome, { kind: K }>) => ChannelStatus } = {
-    exit: (o) => (o.code === 0 ? { metadata: {}, status: 'Success' } : nonZero(o.code, `command terminated with non-zero exit code: error executing command [${o.argv.join(' ')}], exit code ${o.code}`)),
+    exit: (o) =>
+      o.code === 0
+        ? { metadata: {}, status: 'Success' }
+        : nonZero(
+            o.code,
+            `command terminated with non-zero exit code: error executing command [${o.argv.join(' ')}], exit code ${o.code}`,
+          ),
     'not-started': (o) => internalError(runtimeFailure(o.message)),
     'no-container': (o) => internalError(`container not found ("${o.container}")`),
     internal: (o) => internalError(o.message),
@@ -93,9 +122,16 @@ function kubeletStatus(outcome: ExecOutcome): ChannelStatus {
  * another `Internal error occurred: …` around the kubelet's message.
  */
 function translatorStatus(outcome: ExecOutcome): ChannelStatus {
-  if (outcome.kind === 'exit') return outcome.code === 0 ? { metadata: {}, status: 'Success' } : nonZero(outcome.code, `command terminated with non-zero exit code: command terminated with exit code ${outcome.code}`);
+  if (outcome.kind === 'exit')
+    return outcome.code === 0
+      ? { metadata: {}, status: 'Success' }
+      : nonZero(
+          outcome.code,
+          `command terminated with non-zero exit code: command terminated with exit code ${outcome.code}`,
+        );
   // The SPDY leg failed to upgrade when the kubelet answered 500 with plain text.
-  if (outcome.kind === 'no-container') return internalError(`unable to upgrade connection: container not found ("${outcome.container}")`);
+  if (outcome.kind === 'no-container')
+    return internalError(`unable to upgrade connection: container not found ("${outcome.container}")`);
   return internalError(kubeletStatus(outcome).message as string);
 }
 

@@ -24,11 +24,21 @@ function makePod(overrides: { containers?: string[]; running?: boolean } = {}): 
     metadata: { name: 'foundry-0', namespace: 'ai', uid: 'u-1' },
     spec: {
       nodeName: 'gpu-node',
-      containers: containers.map((name) => ({ name, image: 'x', env: [{ name: 'MODEL', value: 'phi-4-mini' }, { name: 'MODEL_DIR', value: '/models/$(MODEL)' }] })),
+      containers: containers.map((name) => ({
+        name,
+        image: 'x',
+        env: [
+          { name: 'MODEL', value: 'phi-4-mini' },
+          { name: 'MODEL_DIR', value: '/models/$(MODEL)' },
+        ],
+      })),
     },
     status: {
       phase: running ? 'Running' : 'Pending',
-      containerStatuses: containers.map((name) => ({ name, state: running ? { running: {} } : { waiting: { reason: 'ContainerCreating' } } })),
+      containerStatuses: containers.map((name) => ({
+        name,
+        state: running ? { running: {} } : { waiting: { reason: 'ContainerCreating' } },
+      })),
     },
   };
 }
@@ -69,7 +79,8 @@ describe('exec over WebSocket', { timeout: 20_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const query = (command: string[], extra = 'stdout=true&stderr=true') => `${command.map((c) => `command=${encodeURIComponent(c)}`).join('&')}&${extra}`;
+  const query = (command: string[], extra = 'stdout=true&stderr=true') =>
+    `${command.map((c) => `command=${encodeURIComponent(c)}`).join('&')}&${extra}`;
 
   const open = (q: string, protocols: string[] = ['v5.channel.k8s.io'], stdin?: Buffer[]) =>
     new Promise<Session>((resolve, reject) => {
@@ -79,7 +90,9 @@ describe('exec over WebSocket', { timeout: 20_000 }, () => {
         session.protocol = ws.protocol;
         for (const chunk of stdin ?? []) ws.send(chunk);
       });
-      ws.on('message', (data: Buffer) => session.frames.push({ channel: data[0], text: data.subarray(1).toString('utf8') }));
+      ws.on('message', (data: Buffer) =>
+        session.frames.push({ channel: data[0], text: data.subarray(1).toString('utf8') }),
+      );
       ws.on('close', (code) => resolve({ ...session, closeCode: code }));
       ws.on('unexpected-response', (_req, res) => {
         let body = '';
@@ -88,7 +101,11 @@ describe('exec over WebSocket', { timeout: 20_000 }, () => {
       });
       ws.on('error', (err) => (err.message.startsWith('Unexpected server response') ? undefined : reject(err)));
     });
-  const text = (s: Session, channel: number) => s.frames.filter((f) => f.channel === channel).map((f) => f.text).join('');
+  const text = (s: Session, channel: number) =>
+    s.frames
+      .filter((f) => f.channel === channel)
+      .map((f) => f.text)
+      .join('');
   const status = (s: Session) => JSON.parse(text(s, 3));
 
   it('streams stdout and ends with a Success status and close 1000 (v5)', async () => {
@@ -117,11 +134,17 @@ describe('exec over WebSocket', { timeout: 20_000 }, () => {
     const session = await open(query(['ls', '/nope']), ['v4.channel.k8s.io']);
     assert.equal(session.protocol, 'v4.channel.k8s.io');
     assert.equal(text(session, 2), "ls: cannot access '/nope': No such file or directory\n");
-    assert.equal(status(session).message, 'command terminated with non-zero exit code: error executing command [ls /nope], exit code 2');
+    assert.equal(
+      status(session).message,
+      'command terminated with non-zero exit code: error executing command [ls /nope], exit code 2',
+    );
   });
 
   it('feeds stdin and honours the v5 close signal', async () => {
-    const session = await open(query(['cat'], 'stdin=true&stdout=true&stderr=true'), undefined, [Buffer.from('\x00one\ntwo\n'), Buffer.from([255, 0])]);
+    const session = await open(query(['cat'], 'stdin=true&stdout=true&stderr=true'), undefined, [
+      Buffer.from('\x00one\ntwo\n'),
+      Buffer.from([255, 0]),
+    ]);
     assert.equal(text(session, 1), 'one\ntwo\n', 'cat ends only because the close signal (channel 255) closed stdin');
     assert.equal(status(session).status, 'Success');
   });
@@ -136,7 +159,10 @@ describe('exec over WebSocket', { timeout: 20_000 }, () => {
     const s = status(session);
     assert.equal(s.reason, 'InternalError');
     assert.equal(s.code, 500);
-    assert.match(s.message, /^Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nvidia-smi": executable file not found in \$PATH: unknown$/);
+    assert.match(
+      s.message,
+      /^Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nvidia-smi": executable file not found in \$PATH: unknown$/,
+    );
   });
 
   it('merges stderr into stdout with \\r\\n line ends under a TTY', async () => {
@@ -147,17 +173,29 @@ describe('exec over WebSocket', { timeout: 20_000 }, () => {
   });
 
   it('speaks the base64 text protocol of old clients, with plain-text errors', async () => {
-    const channel = (s: Session, n: number) => Buffer.concat(s.frames.filter((f) => f.channel === String(n).charCodeAt(0)).map((f) => Buffer.from(f.text, 'base64'))).toString('utf8');
+    const channel = (s: Session, n: number) =>
+      Buffer.concat(
+        s.frames.filter((f) => f.channel === String(n).charCodeAt(0)).map((f) => Buffer.from(f.text, 'base64')),
+      ).toString('utf8');
     const ok = await open(query(['echo', 'hi']), ['base64.channel.k8s.io']);
     assert.equal(ok.protocol, 'base64.channel.k8s.io');
     assert.equal(channel(ok, 1), 'hi\n');
     assert.equal(channel(ok, 3), '', 'v1 protocols send nothing on success');
     const failed = await open(query(['false']), ['base64.channel.k8s.io']);
-    assert.equal(channel(failed, 3), 'command terminated with non-zero exit code: error executing command [false], exit code 1');
+    assert.equal(
+      channel(failed, 3),
+      'command terminated with non-zero exit code: error executing command [false], exit code 1',
+    );
   });
 
   it('refuses SPDY with a 400 Status after the real checks', async () => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/api/v1/namespaces/ai/pods/foundry-0/exec?${query(['ls'])}`, headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' } });
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/v1/namespaces/ai/pods/foundry-0/exec?${query(['ls'])}`,
+      headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' },
+    });
     req.end();
     const [res] = (await once(req, 'response')) as [http.IncomingMessage];
     let body = '';
@@ -184,7 +222,10 @@ describe('exec over WebSocket', { timeout: 20_000 }, () => {
     pod = makePod({ running: false });
     try {
       const v5 = await open(query(['ls']));
-      assert.equal(status(v5).message, 'Internal error occurred: unable to upgrade connection: container not found ("foundry")');
+      assert.equal(
+        status(v5).message,
+        'Internal error occurred: unable to upgrade connection: container not found ("foundry")',
+      );
       const v4 = await open(query(['ls']), ['v4.channel.k8s.io']);
       assert.deepEqual(v4.refused, { status: 500, body: 'container not found ("foundry")' });
     } finally {
@@ -221,7 +262,13 @@ describe("client-node's Exec against a TLS server", { timeout: 30_000 }, () => {
     await once(server, 'listening');
     kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: 'sandbox', server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caData: Buffer.from(pems.cert).toString('base64') }],
+      clusters: [
+        {
+          name: 'sandbox',
+          server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          caData: Buffer.from(pems.cert).toString('base64'),
+        },
+      ],
       users: [{ name: 'sandbox', token: 'sandbox-token' }],
       contexts: [{ name: 'sandbox', cluster: 'sandbox', user: 'sandbox' }],
       currentContext: 'sandbox',
@@ -242,7 +289,9 @@ describe("client-node's Exec against a TLS server", { timeout: 30_000 }, () => {
     stderr.on('data', (c) => (err += c));
     let resolveStatus: (s: V1Status) => void = () => undefined;
     const statusReceived = new Promise<V1Status>((r) => (resolveStatus = r));
-    const ws = await new Exec(kc).exec('ai', 'foundry-0', 'foundry', command, stdout, stderr, null, false, (s) => resolveStatus(s));
+    const ws = await new Exec(kc).exec('ai', 'foundry-0', 'foundry', command, stdout, stderr, null, false, (s) =>
+      resolveStatus(s),
+    );
     const [status] = await Promise.all([statusReceived, once(ws as unknown as WebSocket, 'close')]);
     return { status, out, err, protocol: ws.protocol };
   };

@@ -54,7 +54,8 @@ function unescapeValue(value: string): string {
   let inSlash = false;
   for (const ch of value) {
     if (inSlash) {
-      if (ch !== '\\' && ch !== ',' && ch !== '=') throw new Error(`invalid field selector: invalid escape sequence: \\${ch}`);
+      if (ch !== '\\' && ch !== ',' && ch !== '=')
+        throw new Error(`invalid field selector: invalid escape sequence: \\${ch}`);
       out += ch;
       inSlash = false;
     } else if (ch === '\\') {
@@ -100,7 +101,10 @@ const defaultUnsupported = (label: string) =>
   `${JSON.stringify(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`;
 const namespaced = { 'metadata.name': name, 'metadata.namespace': namespace };
 
-const involved = (field: string): FieldGetter => (o) => str((o as Json).involvedObject?.[field]);
+const involved =
+  (field: string): FieldGetter =>
+  (o) =>
+    str((o as Json).involvedObject?.[field]);
 
 /** Selectable fields per `group/kind`; everything else gets metadata.name and metadata.namespace only. */
 const SELECTABLE: Record<string, SelectableFields> = {
@@ -137,10 +141,22 @@ const SELECTABLE: Record<string, SelectableFields> = {
     unsupported: coreUnsupported,
   },
   '/Secret': { fields: { ...namespaced, type: (o) => str((o as Json).type) }, unsupported: coreUnsupported },
-  '/Namespace': { fields: { 'metadata.name': name, 'status.phase': (o) => str(o.status?.phase) }, unsupported: coreUnsupported },
-  '/Node': { fields: { 'metadata.name': name, 'spec.unschedulable': (o) => String(o.spec?.unschedulable === true) }, unsupported: coreUnsupported },
-  '/ReplicationController': { fields: { ...namespaced, 'status.replicas': (o) => str(o.status?.replicas ?? 0) }, unsupported: coreUnsupported },
-  'apps/ReplicaSet': { fields: { ...namespaced, 'status.replicas': (o) => str(o.status?.replicas ?? 0) }, unsupported: coreUnsupported },
+  '/Namespace': {
+    fields: { 'metadata.name': name, 'status.phase': (o) => str(o.status?.phase) },
+    unsupported: coreUnsupported,
+  },
+  '/Node': {
+    fields: { 'metadata.name': name, 'spec.unschedulable': (o) => String(o.spec?.unschedulable === true) },
+    unsupported: coreUnsupported,
+  },
+  '/ReplicationController': {
+    fields: { ...namespaced, 'status.replicas': (o) => str(o.status?.replicas ?? 0) },
+    unsupported: coreUnsupported,
+  },
+  'apps/ReplicaSet': {
+    fields: { ...namespaced, 'status.replicas': (o) => str(o.status?.replicas ?? 0) },
+    unsupported: coreUnsupported,
+  },
   'batch/Job': {
     fields: { ...namespaced, 'status.successful': (o) => str(o.status?.succeeded ?? 0) },
     unsupported: (label) => `field label ${JSON.stringify(label)} not supported for batchv1.Job`,

@@ -29,7 +29,8 @@ export class GarbageCollector extends AfterCommitController {
     const store = this.store;
     const all = [...store.rawAll()];
     const uids = new Set(all.map((e) => e.object.metadata.uid));
-    const dependentsOf = (uid: string | undefined) => [...store.rawAll()].filter((e) => refsOf(e.object).some((r) => r.uid === uid));
+    const dependentsOf = (uid: string | undefined) =>
+      [...store.rawAll()].filter((e) => refsOf(e.object).some((r) => r.uid === uid));
     for (const { key, object: owner } of all) {
       if (!owner.metadata.deletionTimestamp) continue;
       const fins = owner.metadata.finalizers ?? [];
@@ -43,7 +44,8 @@ export class GarbageCollector extends AfterCommitController {
         this.#dropFinalizer(key, owner, 'orphan');
       } else if (fins.includes('foregroundDeletion')) {
         for (const dep of dependentsOf(owner.metadata.uid)) {
-          if (!dep.object.metadata.deletionTimestamp) store.deleteStored(dep.key, dep.object, { propagationPolicy: 'Foreground' });
+          if (!dep.object.metadata.deletionTimestamp)
+            store.deleteStored(dep.key, dep.object, { propagationPolicy: 'Foreground' });
         }
         if (dependentsOf(owner.metadata.uid).length === 0) this.#dropFinalizer(key, owner, 'foregroundDeletion');
       }

@@ -60,7 +60,8 @@ export function parseResourcePath(segments: string[]): ResourcePath | undefined 
   }
   let namespace: string | undefined;
   // `namespaces/NAME/status|finalize` is the Namespace's own subresource, not a namespaced collection.
-  const namespaceSubresource = group === '' && rest[0] === 'namespaces' && rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize');
+  const namespaceSubresource =
+    group === '' && rest[0] === 'namespaces' && rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize');
   if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSubresource) {
     namespace = rest[1];
     rest = rest.slice(2);
@@ -75,7 +76,8 @@ export function acceptedRendering(accept: string | undefined): 'Table' | 'Partia
     const params = part.split(';').map((p) => p.trim());
     if (!params.includes('g=meta.k8s.io')) continue;
     if (params.includes('as=Table')) return 'Table';
-    if (params.includes('as=PartialObjectMetadataList') || params.includes('as=PartialObjectMetadata')) return 'PartialObjectMetadata';
+    if (params.includes('as=PartialObjectMetadataList') || params.includes('as=PartialObjectMetadata'))
+      return 'PartialObjectMetadata';
   }
   return undefined;
 }
@@ -101,8 +103,17 @@ interface Call {
 
 type Verb = (call: Call) => Promise<void> | void;
 
-function send(res: ServerResponse, code: number, body: unknown, warnings: string[], contentType = 'application/json'): void {
-  const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
+function send(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  warnings: string[],
+  contentType = 'application/json',
+): void {
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-cache, private',
+  };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   res.writeHead(code, headers);
   res.end(JSON.stringify(body));
@@ -129,7 +140,8 @@ export class RestHandlers {
     this.#logs = options.logs;
     this.#verbs = {
       'GET collection': (c) => (c.path.watchPrefix || queryBool(c.query, 'watch') ? this.#watch(c) : this.#list(c)),
-      'POST collection': (c) => (c.r.type.group === '' && c.r.type.kind === 'Binding' ? this.#bind(c) : this.#create(c)),
+      'POST collection': (c) =>
+        c.r.type.group === '' && c.r.type.kind === 'Binding' ? this.#bind(c) : this.#create(c),
       'DELETE collection': (c) => this.#deleteCollection(c),
       'GET item': (c) => (c.path.watchPrefix || queryBool(c.query, 'watch') ? this.#watch(c) : this.#get(c)),
       'PUT item': (c) => this.#update(c),
@@ -184,7 +196,8 @@ export class RestHandlers {
       throw badRequest(`fieldValidation parameter unsupported: ${fv}. Valid values are: Strict, Warn, Ignore`);
     }
     const dryRun = c.query.getAll('dryRun');
-    if (dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun: Unsupported value: "${dryRun.find((d) => d !== 'All')}": supported values: "All"`);
+    if (dryRun.some((d) => d !== 'All'))
+      throw badRequest(`dryRun: Unsupported value: "${dryRun.find((d) => d !== 'All')}": supported values: "All"`);
     const manager = c.query.get('fieldManager') ?? undefined;
     if (manager && manager.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
     return {
@@ -214,7 +227,10 @@ export class RestHandlers {
 
   #table(c: Call, objects: KubeObject[], resourceVersion: string, continueToken?: string): unknown {
     const include = c.query.get('includeObject') ?? 'Metadata';
-    if (!['None', 'Metadata', 'Object'].includes(include)) throw badRequest(`includeObject: Unsupported value: "${include}": supported values: "None", "Metadata", "Object"`);
+    if (!['None', 'Metadata', 'Object'].includes(include))
+      throw badRequest(
+        `includeObject: Unsupported value: "${include}": supported values: "None", "Metadata", "Object"`,
+      );
     return buildTable({
       group: c.r.type.group,
       kind: c.r.type.kind,
@@ -241,7 +257,13 @@ export class RestHandlers {
     });
     const rendering = acceptedRendering(c.req.headers.accept);
     if (rendering === 'Table') {
-      send(c.res, 200, this.#table(c, result.items, result.resourceVersion, result.continue), c.warnings, TABLE_CONTENT_TYPE);
+      send(
+        c.res,
+        200,
+        this.#table(c, result.items, result.resourceVersion, result.continue),
+        c.warnings,
+        TABLE_CONTENT_TYPE,
+      );
       return;
     }
     const metadata = {
@@ -249,10 +271,30 @@ export class RestHandlers {
       ...(result.continue ? { continue: result.continue, remainingItemCount: result.remainingItemCount } : {}),
     };
     if (rendering === 'PartialObjectMetadata') {
-      send(c.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: result.items.map(partialMetadata) }, c.warnings);
+      send(
+        c.res,
+        200,
+        {
+          kind: 'PartialObjectMetadataList',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata,
+          items: result.items.map(partialMetadata),
+        },
+        c.warnings,
+      );
       return;
     }
-    send(c.res, 200, { kind: c.r.type.listKind, apiVersion: apiVersionOf(c.r.type.group, c.r.version.name), metadata, items: result.items }, c.warnings);
+    send(
+      c.res,
+      200,
+      {
+        kind: c.r.type.listKind,
+        apiVersion: apiVersionOf(c.r.type.group, c.r.version.name),
+        metadata,
+        items: result.items,
+      },
+      c.warnings,
+    );
   }
 
   #watch(c: Call): void {
@@ -297,7 +339,8 @@ export class RestHandlers {
     const body = await this.#body(c);
     if (body === undefined) throw badRequest('the body of the request is empty');
     const ctx = this.#writeContext(c, subresource);
-    if (type !== 'apply' && c.query.has('force')) throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
+    if (type !== 'apply' && c.query.has('force'))
+      throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
     const { object, created } = this.#store.patch(c.r, c.path.namespace, c.path.name!, body, type, ctx);
     send(c.res, created ? 201 : 200, object, c.warnings);
   }
@@ -306,10 +349,13 @@ export class RestHandlers {
     const body = (await this.#body(c)) as Json | undefined;
     const params: DeleteParams = {};
     const policy = (body?.propagationPolicy as string | undefined) ?? c.query.get('propagationPolicy') ?? undefined;
-    const orphan = body?.orphanDependents ?? (c.query.has('orphanDependents') ? queryBool(c.query, 'orphanDependents') : undefined);
+    const orphan =
+      body?.orphanDependents ?? (c.query.has('orphanDependents') ? queryBool(c.query, 'orphanDependents') : undefined);
     if (policy !== undefined) {
       if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
-        throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+        throw badRequest(
+          `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+        );
       }
       params.propagationPolicy = policy as DeleteParams['propagationPolicy'];
     } else if (orphan !== undefined) {
@@ -334,10 +380,23 @@ export class RestHandlers {
     const items = this.#store.deleteCollection(
       c.r,
       c.path.namespace,
-      { labelSelector: c.query.get('labelSelector') ?? undefined, fieldSelector: c.query.get('fieldSelector') ?? undefined },
+      {
+        labelSelector: c.query.get('labelSelector') ?? undefined,
+        fieldSelector: c.query.get('fieldSelector') ?? undefined,
+      },
       params,
     );
-    send(c.res, 200, { kind: c.r.type.listKind, apiVersion: apiVersionOf(c.r.type.group, c.r.version.name), metadata: { resourceVersion: String(this.#store.currentRv) }, items }, c.warnings);
+    send(
+      c.res,
+      200,
+      {
+        kind: c.r.type.listKind,
+        apiVersion: apiVersionOf(c.r.type.group, c.r.version.name),
+        metadata: { resourceVersion: String(this.#store.currentRv) },
+        items,
+      },
+      c.warnings,
+    );
   }
 
   async #scale(c: Call, patchType: PatchType | undefined): Promise<void> {
@@ -363,12 +422,34 @@ export class RestHandlers {
     const pods = this.#registry.resolve('v1', 'Pod')!;
     const pod = this.#store.get(pods, c.path.namespace, podName);
     if (pod.spec?.nodeName) {
-      throw conflict('pods/binding', '', pod.metadata.name, `pod ${pod.metadata.name} is already assigned to node "${pod.spec.nodeName}"`);
+      throw conflict(
+        'pods/binding',
+        '',
+        pod.metadata.name,
+        `pod ${pod.metadata.name} is already assigned to node "${pod.spec.nodeName}"`,
+      );
     }
-    const bound = this.#store.update(pods, c.path.namespace, podName, { ...pod, spec: { ...pod.spec, nodeName: target.name } }, ctx);
+    const bound = this.#store.update(
+      pods,
+      c.path.namespace,
+      podName,
+      { ...pod, spec: { ...pod.spec, nodeName: target.name } },
+      ctx,
+    );
     const conditions = ((bound.status?.conditions ?? []) as Json[]).filter((x) => x.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.#clock.nowRfc3339() });
-    this.#store.update(pods, c.path.namespace, podName, { ...bound, status: { ...(bound.status ?? {}), conditions } }, { ...ctx, subresource: 'status' });
+    conditions.push({
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: this.#clock.nowRfc3339(),
+    });
+    this.#store.update(
+      pods,
+      c.path.namespace,
+      podName,
+      { ...bound, status: { ...(bound.status ?? {}), conditions } },
+      { ...ctx, subresource: 'status' },
+    );
     send(c.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, c.warnings);
   }
 }

@@ -28,25 +28,47 @@ describe('in-process Kube', () => {
 
   it('delivers objects in the apiVersion the caller asked for (conversion None)', async () => {
     const { kube } = fresh({ flux: '2.6' });
-    kube.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'g', namespace: 'default' }, spec: { url: 'https://h/r.git', interval: '1m' } });
+    kube.create({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'g', namespace: 'default' },
+      spec: { url: 'https://h/r.git', interval: '1m' },
+    });
     const event = await new Promise<WatchEvent>((resolve) => {
-      const stop = kube.watch({ apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'GitRepository', namespace: 'default' }, {}, (e) => {
-        stop();
-        resolve(e);
-      });
+      const stop = kube.watch(
+        { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'GitRepository', namespace: 'default' },
+        {},
+        (e) => {
+          stop();
+          resolve(e);
+        },
+      );
     });
     assert.equal(event.type, 'ADDED');
     assert.equal(event.object.apiVersion, 'source.toolkit.fluxcd.io/v1beta2');
-    assert.equal(kube.list({ apiVersion: 'source.toolkit.fluxcd.io/v1beta1', kind: 'GitRepository', namespace: 'default' })[0]?.apiVersion, 'source.toolkit.fluxcd.io/v1beta1');
+    assert.equal(
+      kube.list({ apiVersion: 'source.toolkit.fluxcd.io/v1beta1', kind: 'GitRepository', namespace: 'default' })[0]
+        ?.apiVersion,
+      'source.toolkit.fluxcd.io/v1beta1',
+    );
   });
 
   it('writes status through the status subresource only', () => {
     const { kube } = fresh();
-    const created = kube.create<KubeObject>({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'g', namespace: 'default' }, spec: { url: 'https://h/r.git', interval: '1m' }, status: { observedGeneration: 7 } });
+    const created = kube.create<KubeObject>({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'g', namespace: 'default' },
+      spec: { url: 'https://h/r.git', interval: '1m' },
+      status: { observedGeneration: 7 },
+    });
     assert.equal(created.status.observedGeneration, -1, 'create drops status, then the schema default applies');
     const ignored = kube.update({ ...created, status: { observedGeneration: 3 } });
     assert.equal(ignored.status.observedGeneration, -1);
-    const written = kube.update({ ...created, status: { observedGeneration: 1, conditions: [] } }, { subresource: 'status' });
+    const written = kube.update(
+      { ...created, status: { observedGeneration: 1, conditions: [] } },
+      { subresource: 'status' },
+    );
     assert.equal(written.status.observedGeneration, 1);
     assert.equal(written.metadata.generation, 1);
   });
@@ -63,10 +85,17 @@ describe('in-process Kube', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'x', namespace: 'default' },
-      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+      spec: {
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      },
     });
     assert.deepEqual(d.spec.strategy, { type: 'Recreate' });
-    api.kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'x' }, { spec: { replicas: 2 } }, 'merge');
+    api.kube.patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'x' },
+      { spec: { replicas: 2 } },
+      'merge',
+    );
     assert.deepEqual(seen, ['CREATE Deployment', 'UPDATE Deployment']);
   });
 
@@ -76,10 +105,18 @@ describe('in-process Kube', () => {
       const file = path.join(dir, 'journal.jsonl');
       const api = fresh({ journalFile: file });
       api.kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j', namespace: 'default' } });
-      const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      const lines = (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.equal(lines.length, api.journal.entries().length);
       const entry = lines.find((l) => l.name === 'j');
-      assert.deepEqual((({ type, kind, namespace, apiVersion }) => ({ type, kind, namespace, apiVersion }))(entry), { type: 'ADDED', kind: 'ConfigMap', namespace: 'default', apiVersion: 'v1' });
+      assert.deepEqual((({ type, kind, namespace, apiVersion }) => ({ type, kind, namespace, apiVersion }))(entry), {
+        type: 'ADDED',
+        kind: 'ConfigMap',
+        namespace: 'default',
+        apiVersion: 'v1',
+      });
       assert.equal(typeof entry.ts, 'number');
     } finally {
       await rm(dir, { recursive: true, force: true });

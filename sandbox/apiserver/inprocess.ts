@@ -85,7 +85,11 @@ export class InProcessKube implements Kube {
     return gone ? undefined : object;
   }
 
-  watch<T extends KubeObject = KubeObject>(ref: CollectionRef, options: ListOptions, onEvent: (event: WatchEvent<T>) => void): () => void {
+  watch<T extends KubeObject = KubeObject>(
+    ref: CollectionRef,
+    options: ListOptions,
+    onEvent: (event: WatchEvent<T>) => void,
+  ): () => void {
     const r = this.#resolve(ref.apiVersion, ref.kind);
     const namespace = r.type.namespaced ? ref.namespace : undefined;
     const match = compileSelectors(r.type, options?.labelSelector, options?.fieldSelector);

@@ -56,7 +56,9 @@ export class Journal extends EventEmitter {
       ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
       name: obj.metadata.name,
       uid: obj.metadata.uid ?? '',
-      ...(obj.kind === 'Pod' && obj.apiVersion === 'v1' && obj.status?.phase ? { phase: String(obj.status.phase) } : {}),
+      ...(obj.kind === 'Pod' && obj.apiVersion === 'v1' && obj.status?.phase
+        ? { phase: String(obj.status.phase) }
+        : {}),
       ...(obj.metadata.deletionTimestamp ? { deleting: true } : {}),
     };
     this.#append(entry);
@@ -82,7 +84,16 @@ export class Journal extends EventEmitter {
    * `SandboxFault` of `sandbox.gitops-e2e/v1` named by the fault's spec, at the current resourceVersion `rv`.
    */
   note(rv: string, name: string, detail: string): void {
-    const entry: JournalEntry = { ts: Date.now(), type: 'MODIFIED', resourceVersion: rv, apiVersion: 'sandbox.gitops-e2e/v1', kind: 'SandboxFault', name, uid: '', detail };
+    const entry: JournalEntry = {
+      ts: Date.now(),
+      type: 'MODIFIED',
+      resourceVersion: rv,
+      apiVersion: 'sandbox.gitops-e2e/v1',
+      kind: 'SandboxFault',
+      name,
+      uid: '',
+      detail,
+    };
     this.#append(entry);
   }
 

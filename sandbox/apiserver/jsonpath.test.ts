@@ -49,7 +49,9 @@ describe('evaluateJsonPath', () => {
 
   it('filters lists by equality, as Flux printer columns do', () => {
     assert.deepEqual(evalPath('.status.conditions[?(@.type=="Ready")].status'), ['True']);
-    assert.deepEqual(evalPath(".status.conditions[?(@.type=='Ready')].message"), ['stored artifact for revision main@sha1:abc']);
+    assert.deepEqual(evalPath(".status.conditions[?(@.type=='Ready')].message"), [
+      'stored artifact for revision main@sha1:abc',
+    ]);
     assert.deepEqual(evalPath('.status.conditions[?(@.type!="Ready")].type'), ['Reconciling']);
   });
 

@@ -95,7 +95,14 @@ class PathParser {
         this.pos += 2;
         continue;
       }
-      if (ch === '.' || ch === '[' || ch === ' ' || ch === ')' || FILTER_OPERATORS.some((op) => this.text.startsWith(op, this.pos))) break;
+      if (
+        ch === '.' ||
+        ch === '[' ||
+        ch === ' ' ||
+        ch === ')' ||
+        FILTER_OPERATORS.some((op) => this.text.startsWith(op, this.pos))
+      )
+        break;
       name += ch;
       this.pos += 1;
     }
@@ -207,7 +214,8 @@ function findOperator(expr: string): { at: number; op: string } | undefined {
 }
 
 function parseOperand(text: string, original: string): Operand {
-  if (text.startsWith('@') || text.startsWith('$')) return { kind: 'path', path: new PathParser(text.slice(1), original).parse() };
+  if (text.startsWith('@') || text.startsWith('$'))
+    return { kind: 'path', path: new PathParser(text.slice(1), original).parse() };
   if ((text.startsWith('"') || text.startsWith("'")) && text.endsWith(text[0]) && text.length >= 2) {
     return { kind: 'literal', value: text.slice(1, -1) };
   }
@@ -224,8 +232,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Each segment maps the current match list to the next one; missing keys simply drop out. */
 const STEPS: { [K in Segment['kind']]: (seg: Extract<Segment, { kind: K }>, input: unknown[]) => unknown[] } = {
   field: (seg, input) => input.flatMap((v) => (isRecord(v) && Object.hasOwn(v, seg.name) ? [v[seg.name]] : [])),
-  keys: (seg, input) => input.flatMap((v) => (isRecord(v) ? seg.names.filter((n) => Object.hasOwn(v, n)).map((n) => v[n]) : [])),
-  wildcard: (_seg, input) => input.flatMap((v) => (Array.isArray(v) ? v : isRecord(v) ? Object.keys(v).sort().map((k) => v[k]) : [])),
+  keys: (seg, input) =>
+    input.flatMap((v) => (isRecord(v) ? seg.names.filter((n) => Object.hasOwn(v, n)).map((n) => v[n]) : [])),
+  wildcard: (_seg, input) =>
+    input.flatMap((v) =>
+      Array.isArray(v)
+        ? v
+        : isRecord(v)
+          ? Object.keys(v)
+              .sort()
+              .map((k) => v[k])
+          : [],
+    ),
   recursive: (_seg, input) => input.flatMap((v) => descendants(v)),
   index: (seg, input) =>
     input.flatMap((v) => {
@@ -247,7 +265,13 @@ const STEPS: { [K in Segment['kind']]: (seg: Extract<Segment, { kind: K }>, inpu
     }),
   filter: (seg, input) =>
     input.flatMap((v) => {
-      const items = Array.isArray(v) ? v : isRecord(v) ? Object.keys(v).sort().map((k) => v[k]) : [];
+      const items = Array.isArray(v)
+        ? v
+        : isRecord(v)
+          ? Object.keys(v)
+              .sort()
+              .map((k) => v[k])
+          : [];
       return items.filter((item) => filterMatches(seg, item));
     }),
 };

@@ -26,11 +26,15 @@ function kubectlSuite(title: string, binary: () => Promise<string | undefined>):
     let dir = '';
     let bin: string | undefined;
     const kubectl = async (...args: string[]) => {
-      const r = await execa(bin!, ['--kubeconfig', path.join(dir, 'kubeconfig'), '--cache-dir', path.join(dir, 'cache'), ...args], {
-        reject: false,
-        timeout: 60_000,
-        env: { HOME: dir },
-      });
+      const r = await execa(
+        bin!,
+        ['--kubeconfig', path.join(dir, 'kubeconfig'), '--cache-dir', path.join(dir, 'cache'), ...args],
+        {
+          reject: false,
+          timeout: 60_000,
+          env: { HOME: dir },
+        },
+      );
       return { code: r.exitCode, out: String(r.stdout), err: String(r.stderr) };
     };
     const ok = async (...args: string[]) => {
@@ -70,10 +74,21 @@ function kubectlSuite(title: string, binary: () => Promise<string | undefined>):
 
     it('applies a GitRepository client-side, then server-side', async (t) => {
       if (!bin) return t.skip('kubectl not available');
-      assert.match(await ok('apply', '-f', path.join(dir, 'gitrepository.yaml')), /gitrepository\.source\.toolkit\.fluxcd\.io\/podinfo created/);
+      assert.match(
+        await ok('apply', '-f', path.join(dir, 'gitrepository.yaml')),
+        /gitrepository\.source\.toolkit\.fluxcd\.io\/podinfo created/,
+      );
       assert.match(await ok('apply', '-f', path.join(dir, 'gitrepository.yaml')), /podinfo unchanged/);
-      assert.match(await ok('apply', '--server-side', '-f', path.join(dir, 'gitrepository.yaml')), /podinfo serverside-applied/);
-      const stored = api.kube.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'default', name: 'podinfo' });
+      assert.match(
+        await ok('apply', '--server-side', '-f', path.join(dir, 'gitrepository.yaml')),
+        /podinfo serverside-applied/,
+      );
+      const stored = api.kube.get({
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        namespace: 'default',
+        name: 'podinfo',
+      });
       assert.equal(stored?.spec.ref.branch, 'master');
       assert.ok(stored?.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']);
     });
@@ -88,11 +103,20 @@ function kubectlSuite(title: string, binary: () => Promise<string | undefined>):
 
     it('merge-patches and rejects a strategic patch of a custom resource like a real server', async (t) => {
       if (!bin) return t.skip('kubectl not available');
-      assert.match(await ok('patch', 'gitrepository', 'podinfo', '--type', 'merge', '-p', '{"spec":{"interval":"5m"}}'), /patched/);
-      assert.equal(await ok('get', 'gitrepository', 'podinfo', '-o', 'jsonpath={.spec.interval} {.metadata.generation}'), '5m 2');
+      assert.match(
+        await ok('patch', 'gitrepository', 'podinfo', '--type', 'merge', '-p', '{"spec":{"interval":"5m"}}'),
+        /patched/,
+      );
+      assert.equal(
+        await ok('get', 'gitrepository', 'podinfo', '-o', 'jsonpath={.spec.interval} {.metadata.generation}'),
+        '5m 2',
+      );
       const smp = await kubectl('patch', 'gitrepository', 'podinfo', '-p', '{"spec":{"interval":"6m"}}');
       assert.notEqual(smp.code, 0);
-      assert.match(smp.err, /application\/strategic-merge-patch\+json is not supported by source\.toolkit\.fluxcd\.io\/v1, Kind=GitRepository/);
+      assert.match(
+        smp.err,
+        /application\/strategic-merge-patch\+json is not supported by source\.toolkit\.fluxcd\.io\/v1, Kind=GitRepository/,
+      );
     });
 
     it('creates a namespace imperatively (a protobuf body from the typed client)', async (t) => {

@@ -135,7 +135,12 @@ export class LogStore {
    * Takes the current (or previous) instance's lines and subscribes to later ones in one step, so a
    * follower neither misses nor repeats a line. A previous or ended instance answers `ended: true`.
    */
-  subscribe(pod: PodRef, container: string, listener: LogListener, options: { previous?: boolean } = {}): LogSubscription {
+  subscribe(
+    pod: PodRef,
+    container: string,
+    listener: LogListener,
+    options: { previous?: boolean } = {},
+  ): LogSubscription {
     const logs = this.#entry(pod, container);
     const instance = options.previous ? logs.previous : logs.current;
     if (!instance) return { lines: [], ended: true, unsubscribe: () => undefined };

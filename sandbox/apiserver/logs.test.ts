@@ -15,8 +15,14 @@ function makePod(overrides: { containers?: string[]; status?: object; nodeName?:
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'foundry-0', namespace: 'ai', uid: 'u-1' },
-    spec: { containers: containers.map((name) => ({ name, image: 'x' })), ...(overrides.nodeName === null ? {} : { nodeName: overrides.nodeName ?? 'gpu-node' }) },
-    status: overrides.status ?? { phase: 'Running', containerStatuses: containers.map((name) => ({ name, state: { running: { startedAt: t0.toISOString() } } })) },
+    spec: {
+      containers: containers.map((name) => ({ name, image: 'x' })),
+      ...(overrides.nodeName === null ? {} : { nodeName: overrides.nodeName ?? 'gpu-node' }),
+    },
+    status: overrides.status ?? {
+      phase: 'Running',
+      containerStatuses: containers.map((name) => ({ name, state: { running: { startedAt: t0.toISOString() } } })),
+    },
   };
 }
 
@@ -25,11 +31,20 @@ describe('LogStore', () => {
     const logs = new LogStore({ maxLines: 3 });
     const ref = { namespace: 'ai', name: 'p' };
     for (let i = 1; i <= 5; i++) logs.append(ref, 'c', `line ${i}`, at(i));
-    assert.deepEqual(logs.lines(ref, 'c').map((l) => l.text), ['line 3', 'line 4', 'line 5']);
+    assert.deepEqual(
+      logs.lines(ref, 'c').map((l) => l.text),
+      ['line 3', 'line 4', 'line 5'],
+    );
     logs.restart(ref, 'c');
     logs.append(ref, 'c', 'fresh\nsecond\n', at(9));
-    assert.deepEqual(logs.lines(ref, 'c').map((l) => l.text), ['fresh', 'second']);
-    assert.deepEqual(logs.lines(ref, 'c', { previous: true }).map((l) => l.text), ['line 3', 'line 4', 'line 5']);
+    assert.deepEqual(
+      logs.lines(ref, 'c').map((l) => l.text),
+      ['fresh', 'second'],
+    );
+    assert.deepEqual(
+      logs.lines(ref, 'c', { previous: true }).map((l) => l.text),
+      ['line 3', 'line 4', 'line 5'],
+    );
     logs.remove(ref);
     assert.deepEqual(logs.lines(ref, 'c'), []);
     assert.equal(logs.hasPrevious(ref, 'c'), false);
@@ -94,7 +109,11 @@ describe('servePodLog', { timeout: 20_000 }, () => {
   };
 
   it('answers the lines as text/plain', async () => {
-    assert.deepEqual(await get(''), { status: 200, type: 'text/plain', text: 'line 1\nline 2\nline 3\nline 4\nline 5\n' });
+    assert.deepEqual(await get(''), {
+      status: 200,
+      type: 'text/plain',
+      text: 'line 1\nline 2\nline 3\nline 4\nline 5\n',
+    });
   });
 
   it('honours tailLines, timestamps (Kubernetes booleans), sinceTime, sinceSeconds and limitBytes', async () => {
@@ -114,7 +133,10 @@ describe('servePodLog', { timeout: 20_000 }, () => {
   it('rejects invalid options like the API server', async () => {
     const negative = await get('?tailLines=-1');
     assert.equal(negative.status, 422);
-    assert.equal(JSON.parse(negative.text).message, 'PodLogOptions "foundry-0" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0');
+    assert.equal(
+      JSON.parse(negative.text).message,
+      'PodLogOptions "foundry-0" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0',
+    );
     const both = await get('?sinceSeconds=5&sinceTime=2026-11-26T08:30:40Z');
     assert.equal(both.status, 422);
     assert.match(JSON.parse(both.text).message, /at most one of `sinceTime` or `sinceSeconds` may be specified/);
@@ -136,16 +158,27 @@ describe('servePodLog', { timeout: 20_000 }, () => {
       reason: 'BadRequest',
       code: 400,
     });
-    assert.equal(JSON.parse((await get('?container=gpu')).text).message, 'container gpu is not valid for pod foundry-0');
+    assert.equal(
+      JSON.parse((await get('?container=gpu')).text).message,
+      'container gpu is not valid for pod foundry-0',
+    );
     logs.append(ref, 'sidecar', 'from the sidecar', at(1));
     assert.equal((await get('?container=sidecar')).text, 'from the sidecar\n');
   });
 
   it('refuses a container still waiting, with the reason from its status', async () => {
-    pod = makePod({ status: { phase: 'Pending', containerStatuses: [{ name: 'foundry', state: { waiting: { reason: 'ContainerCreating' } } }] } });
+    pod = makePod({
+      status: {
+        phase: 'Pending',
+        containerStatuses: [{ name: 'foundry', state: { waiting: { reason: 'ContainerCreating' } } }],
+      },
+    });
     const waiting = await get('');
     assert.equal(waiting.status, 400);
-    assert.equal(JSON.parse(waiting.text).message, 'container "foundry" in pod "foundry-0" is waiting to start: ContainerCreating');
+    assert.equal(
+      JSON.parse(waiting.text).message,
+      'container "foundry" in pod "foundry-0" is waiting to start: ContainerCreating',
+    );
     pod = makePod({ nodeName: null, status: { phase: 'Pending' } });
     assert.deepEqual(await get(''), { status: 200, type: 'text/plain', text: '' });
   });
@@ -153,13 +186,32 @@ describe('servePodLog', { timeout: 20_000 }, () => {
   it('serves --previous only when the container has a terminated last state', async () => {
     const missing = await get('?previous=true');
     assert.equal(missing.status, 400);
-    assert.equal(JSON.parse(missing.text).message, 'previous terminated container "foundry" in pod "foundry-0" not found');
+    assert.equal(
+      JSON.parse(missing.text).message,
+      'previous terminated container "foundry" in pod "foundry-0" not found',
+    );
     logs.restart(ref, 'foundry');
     logs.append(ref, 'foundry', 'second run', at(60));
-    pod = makePod({ status: { phase: 'Running', containerStatuses: [{ name: 'foundry', state: { running: {} }, lastState: { terminated: { exitCode: 1 } } }] } });
+    pod = makePod({
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'foundry', state: { running: {} }, lastState: { terminated: { exitCode: 1 } } }],
+      },
+    });
     assert.equal((await get('?previous=1&tailLines=1')).text, 'line 5\n');
     assert.equal((await get('')).text, 'second run\n');
-    pod = makePod({ status: { phase: 'Running', containerStatuses: [{ name: 'foundry', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } }] } });
+    pod = makePod({
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'foundry',
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: { exitCode: 1 } },
+          },
+        ],
+      },
+    });
     assert.equal((await get('?tailLines=1')).text, 'line 5\n', 'during back-off the last terminated instance is shown');
     // The kubelet may restart the log only when the next instance starts: then the dead one is the ended current one.
     logs.end(ref, 'foundry');
@@ -217,7 +269,9 @@ describe('servePodLog', { timeout: 20_000 }, () => {
   });
 
   it('does not follow a terminated container', async () => {
-    pod = makePod({ status: { phase: 'Failed', containerStatuses: [{ name: 'foundry', state: { terminated: { exitCode: 2 } } }] } });
+    pod = makePod({
+      status: { phase: 'Failed', containerStatuses: [{ name: 'foundry', state: { terminated: { exitCode: 2 } } }] },
+    });
     assert.equal((await get('?follow=true&tailLines=1')).text, 'line 5\n');
   });
 });

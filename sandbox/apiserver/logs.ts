@@ -40,7 +40,13 @@ export function logTimestamp(at: Date): string {
  * written as Status JSON. Resolves when the response has ended: at once without `follow`, else when the
  * container stops or restarts, the pod is removed from `logs`, or the client goes away.
  */
-export async function servePodLog(req: IncomingMessage, res: ServerResponse, pod: KubeObject, query: URLSearchParams, logs: LogStore): Promise<void> {
+export async function servePodLog(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pod: KubeObject,
+  query: URLSearchParams,
+  logs: LogStore,
+): Promise<void> {
   const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name };
   let request: LogRequest;
   let source: LogSource['source'];
@@ -61,7 +67,8 @@ export async function servePodLog(req: IncomingMessage, res: ServerResponse, pod
     return;
   }
   let remaining = request.limitBytes ?? Infinity;
-  const format = (line: LogLine) => Buffer.from(`${request.timestamps ? `${logTimestamp(line.at)} ` : ''}${line.text}\n`);
+  const format = (line: LogLine) =>
+    Buffer.from(`${request.timestamps ? `${logTimestamp(line.at)} ` : ''}${line.text}\n`);
   const wanted = (line: LogLine) => !request.since || line.at.getTime() >= request.since.getTime();
   /** Writes within limitBytes; answers false once the limit is used up. */
   const write = (data: Buffer): boolean => {
@@ -92,7 +99,12 @@ export async function servePodLog(req: IncomingMessage, res: ServerResponse, pod
       { previous: source === 'previous' },
     );
     // The kubelet tails first, then drops lines older than `since`.
-    const backlog = request.tailLines === undefined ? subscription.lines : request.tailLines === 0 ? [] : subscription.lines.slice(-request.tailLines);
+    const backlog =
+      request.tailLines === undefined
+        ? subscription.lines
+        : request.tailLines === 0
+          ? []
+          : subscription.lines.slice(-request.tailLines);
     const more = write(Buffer.concat(backlog.filter(wanted).map(format)));
     if (!more || !request.follow || !running || subscription.ended) return finish();
     req.once('close', finish);
@@ -110,14 +122,36 @@ function parseLogRequest(pod: KubeObject, query: URLSearchParams, now: Date): Lo
   if (sinceTimeText !== null && sinceTimeText !== '') {
     sinceTime = new Date(sinceTimeText);
     if (!/^\d{4}-\d\d-\d\dT/.test(sinceTimeText) || Number.isNaN(sinceTime.getTime())) {
-      throw badRequest(`parsing time ${JSON.stringify(sinceTimeText)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceTimeText)} as "2006"`);
+      throw badRequest(
+        `parsing time ${JSON.stringify(sinceTimeText)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceTimeText)} as "2006"`,
+      );
     }
   }
   const problems: Array<{ field: string; message: string; reason: string }> = [];
-  if (tailLines !== undefined && tailLines < 0) problems.push({ field: 'tailLines', message: `Invalid value: ${tailLines}: must be greater than or equal to 0`, reason: 'FieldValueInvalid' });
-  if (limitBytes !== undefined && limitBytes < 1) problems.push({ field: 'limitBytes', message: `Invalid value: ${limitBytes}: must be greater than 0`, reason: 'FieldValueInvalid' });
-  if (sinceSeconds !== undefined && sinceTime !== undefined) problems.push({ field: '', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified', reason: 'FieldValueForbidden' });
-  else if (sinceSeconds !== undefined && sinceSeconds < 1) problems.push({ field: 'sinceSeconds', message: `Invalid value: ${sinceSeconds}: must be greater than 0`, reason: 'FieldValueInvalid' });
+  if (tailLines !== undefined && tailLines < 0)
+    problems.push({
+      field: 'tailLines',
+      message: `Invalid value: ${tailLines}: must be greater than or equal to 0`,
+      reason: 'FieldValueInvalid',
+    });
+  if (limitBytes !== undefined && limitBytes < 1)
+    problems.push({
+      field: 'limitBytes',
+      message: `Invalid value: ${limitBytes}: must be greater than 0`,
+      reason: 'FieldValueInvalid',
+    });
+  if (sinceSeconds !== undefined && sinceTime !== undefined)
+    problems.push({
+      field: '',
+      message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
+      reason: 'FieldValueForbidden',
+    });
+  else if (sinceSeconds !== undefined && sinceSeconds < 1)
+    problems.push({
+      field: 'sinceSeconds',
+      message: `Invalid value: ${sinceSeconds}: must be greater than 0`,
+      reason: 'FieldValueInvalid',
+    });
   if (problems.length > 0) {
     const list = problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message));
     const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
@@ -169,7 +203,11 @@ interface LogSource {
  */
 function logSource(pod: KubeObject, container: string, previous: boolean): LogSource {
   const status = pod.status ?? {};
-  const statuses: ContainerStatus[] = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? []), ...(status.ephemeralContainerStatuses ?? [])];
+  const statuses: ContainerStatus[] = [
+    ...(status.containerStatuses ?? []),
+    ...(status.initContainerStatuses ?? []),
+    ...(status.ephemeralContainerStatuses ?? []),
+  ];
   const own = statuses.find((s) => s.name === container);
   const name = pod.metadata.name;
   if (!own) {
@@ -177,14 +215,19 @@ function logSource(pod: KubeObject, container: string, previous: boolean): LogSo
     throw badRequest(`container "${container}" in pod "${name}" is not available`);
   }
   if (previous) {
-    if (!own.lastState?.terminated) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+    if (!own.lastState?.terminated)
+      throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
     return { source: own.state?.waiting ? 'last-terminated' : 'previous', running: false };
   }
   if (own.state?.running) return { source: 'current', running: true };
   if (own.state?.terminated) return { source: 'current', running: false };
   if (own.lastState?.terminated) return { source: 'last-terminated', running: false };
   const reason = own.state?.waiting?.reason;
-  if (reason === undefined) throw badRequest(`container "${container}" in pod "${name}" is waiting to start - no logs yet`);
-  const explained: Record<string, string> = { ErrImagePull: "image can't be pulled", ImagePullBackOff: 'trying and failing to pull image' };
+  if (reason === undefined)
+    throw badRequest(`container "${container}" in pod "${name}" is waiting to start - no logs yet`);
+  const explained: Record<string, string> = {
+    ErrImagePull: "image can't be pulled",
+    ImagePullBackOff: 'trying and failing to pull image',
+  };
   throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${explained[reason] ?? reason}`);
 }

@@ -50,7 +50,10 @@ export const builtinListKeys: ListKeysFn = (names) => {
     hostAliases: ['ip'],
     topologySpreadConstraints: ['topologyKey', 'whenUnsatisfiable'],
   };
-  if (last === 'ports') return parent === 'containers' || parent === 'initContainers' ? ['containerPort', 'protocol'] : ['port', 'protocol'];
+  if (last === 'ports')
+    return parent === 'containers' || parent === 'initContainers'
+      ? ['containerPort', 'protocol']
+      : ['port', 'protocol'];
   return last ? table[last] : undefined;
 };
 
@@ -62,7 +65,9 @@ export function schemaListKeys(schema: Json | undefined): ListKeysFn {
     for (const name of names) {
       if (!node) return undefined;
       if (name === '[]') node = node.items as Json | undefined;
-      else node = ((node.properties as Json | undefined)?.[name] ?? (isMap(node.additionalProperties) ? node.additionalProperties : undefined)) as Json | undefined;
+      else
+        node = ((node.properties as Json | undefined)?.[name] ??
+          (isMap(node.additionalProperties) ? node.additionalProperties : undefined)) as Json | undefined;
     }
     const type = node?.['x-kubernetes-list-type'];
     if (type === 'set') return 'set';
@@ -95,7 +100,8 @@ export function fieldsOf(obj: unknown, listKeys: ListKeysFn): FieldSet {
         for (const item of value) {
           const seg = itemKey(item, keys);
           out.add([...segs, seg, '.'].join(SEP));
-          if (isMap(item)) for (const [k, v] of Object.entries(item)) walk(v, [...segs, seg, `f:${k}`], [...names, '[]', k]);
+          if (isMap(item))
+            for (const [k, v] of Object.entries(item)) walk(v, [...segs, seg, `f:${k}`], [...names, '[]', k]);
         }
         return;
       }
@@ -146,7 +152,9 @@ function step(cur: unknown, seg: string): unknown {
   if (!Array.isArray(cur)) return undefined;
   if (seg.startsWith('k:')) {
     const want = JSON.parse(seg.slice(2)) as Json;
-    return cur.find((item) => isMap(item) && Object.entries(want).every(([k, v]) => JSON.stringify(item[k]) === JSON.stringify(v)));
+    return cur.find(
+      (item) => isMap(item) && Object.entries(want).every(([k, v]) => JSON.stringify(item[k]) === JSON.stringify(v)),
+    );
   }
   if (seg.startsWith('v:')) return cur.find((item) => JSON.stringify(item) === seg.slice(2));
   return undefined;
@@ -207,7 +215,18 @@ export interface Scope {
   statusSubresource: boolean;
 }
 
-const UNTRACKED_META = ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink'];
+const UNTRACKED_META = [
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+];
 
 /** The part of an object whose fields a scope tracks. */
 export function trackedPart(obj: Json, scope: Scope): Json {
@@ -251,7 +270,11 @@ export function recordUpdate(
   const newPart = trackedPart(next, scope);
   const oldFields = fieldsOf(oldPart, listKeys);
   const newFields = fieldsOf(newPart, listKeys);
-  const changed = new Set([...newFields].filter((p) => !oldFields.has(p) || (!p.endsWith('.') && !same(valueAt(oldPart, p), valueAt(newPart, p)))));
+  const changed = new Set(
+    [...newFields].filter(
+      (p) => !oldFields.has(p) || (!p.endsWith('.') && !same(valueAt(oldPart, p), valueAt(newPart, p))),
+    ),
+  );
   const removed = new Set([...oldFields].filter((p) => !newFields.has(p)));
   const entries: ManagedFieldsEntry[] = [];
   let mine: ManagedFieldsEntry | undefined;
@@ -305,7 +328,9 @@ export function serverSideApply(
 ): ApplyResult {
   const applied = fieldsOf(trackedPart(config, scope), listKeys);
   const entries = entriesOf(live);
-  const liveObj: Json = live ? structuredClone(live) : { apiVersion: config.apiVersion, kind: config.kind, metadata: {} };
+  const liveObj: Json = live
+    ? structuredClone(live)
+    : { apiVersion: config.apiVersion, kind: config.kind, metadata: {} };
   const conflicts: Conflict[] = [];
   const livePart = trackedPart(liveObj, scope);
   const configPart = trackedPart(config, scope);
@@ -363,7 +388,9 @@ function printPath(path: string): string {
     if (seg.startsWith('f:')) return `.${seg.slice(2)}`;
     if (seg.startsWith('k:')) {
       const keys = JSON.parse(seg.slice(2)) as Json;
-      return `[${Object.entries(keys).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+      return `[${Object.entries(keys)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
     }
     if (seg.startsWith('v:')) return `[=${seg.slice(2)}]`;
     return '';
@@ -398,12 +425,18 @@ function conflictError(conflicts: Conflict[]): ApiError {
       const who = printManager(c.entry);
       byManager.set(who, [...(byManager.get(who) ?? []), printPath(c.path)]);
     }
-    const lines = [...byManager.keys()].sort().flatMap((who) => [`conflicts with ${who}:`, ...byManager.get(who)!.map((p) => `- ${p}`)]);
+    const lines = [...byManager.keys()]
+      .sort()
+      .flatMap((who) => [`conflicts with ${who}:`, ...byManager.get(who)!.map((p) => `- ${p}`)]);
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }
   return new ApiError(
     failure(409, 'Conflict', message, {
-      causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.entry)}`, field: printPath(c.path) })),
+      causes: conflicts.map((c) => ({
+        reason: 'FieldManagerConflict',
+        message: `conflict with ${printManager(c.entry)}`,
+        field: printPath(c.path),
+      })),
     }),
   );
 }

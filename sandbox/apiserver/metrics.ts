@@ -99,16 +99,34 @@ export class MetricsApi {
    */
   handle(rest: readonly string[], query: URLSearchParams): { code: number; body: Json } {
     const selector = query.get('labelSelector') ?? undefined;
-    if (rest[0] === 'pods' && rest.length === 1) return ok(this.#list('PodMetricsList', this.#source.pods(undefined, selector).map((p) => this.podMetrics(p))));
+    if (rest[0] === 'pods' && rest.length === 1)
+      return ok(
+        this.#list(
+          'PodMetricsList',
+          this.#source.pods(undefined, selector).map((p) => this.podMetrics(p)),
+        ),
+      );
     if (rest[0] === 'namespaces' && rest[2] === 'pods' && (rest.length === 3 || rest.length === 4)) {
       const pods = this.#source.pods(rest[1], selector);
-      if (rest.length === 3) return ok(this.#list('PodMetricsList', pods.map((p) => this.podMetrics(p))));
+      if (rest.length === 3)
+        return ok(
+          this.#list(
+            'PodMetricsList',
+            pods.map((p) => this.podMetrics(p)),
+          ),
+        );
       const pod = pods.find((p) => p.metadata.name === rest[3]);
       return pod ? ok(this.podMetrics(pod)) : notFound('pods', rest[3]!);
     }
     if (rest[0] === 'nodes' && (rest.length === 1 || rest.length === 2)) {
       const nodes = this.#source.nodes();
-      if (rest.length === 1) return ok(this.#list('NodeMetricsList', nodes.map((n) => this.nodeMetrics(n))));
+      if (rest.length === 1)
+        return ok(
+          this.#list(
+            'NodeMetricsList',
+            nodes.map((n) => this.nodeMetrics(n)),
+          ),
+        );
       const node = nodes.find((n) => n.metadata.name === rest[1]);
       return node ? ok(this.nodeMetrics(node)) : notFound('nodes', rest[1]!);
     }
@@ -125,7 +143,12 @@ export class MetricsApi {
     return {
       kind: 'PodMetrics',
       apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`,
-      metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: new Date(this.#source.now()).toISOString(), ...(pod.metadata.labels ? { labels: pod.metadata.labels } : {}) },
+      metadata: {
+        name: pod.metadata.name,
+        namespace: pod.metadata.namespace,
+        creationTimestamp: new Date(this.#source.now()).toISOString(),
+        ...(pod.metadata.labels ? { labels: pod.metadata.labels } : {}),
+      },
       timestamp: new Date(this.#source.now()).toISOString(),
       window: `${METRICS_WINDOW_MS / 1000}s`,
       containers,
@@ -145,7 +168,11 @@ export class MetricsApi {
     return {
       kind: 'NodeMetrics',
       apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`,
-      metadata: { name: node.metadata.name, creationTimestamp: new Date(this.#source.now()).toISOString(), ...(node.metadata.labels ? { labels: node.metadata.labels } : {}) },
+      metadata: {
+        name: node.metadata.name,
+        creationTimestamp: new Date(this.#source.now()).toISOString(),
+        ...(node.metadata.labels ? { labels: node.metadata.labels } : {}),
+      },
       timestamp: new Date(this.#source.now()).toISOString(),
       window: `${METRICS_WINDOW_MS / 1000}s`,
       usage: formatUsage(cpu, memory),
@@ -156,10 +183,14 @@ export class MetricsApi {
     const since = this.#source.now() - METRICS_WINDOW_MS;
     const recent = (this.#changes.get(controller) ?? []).filter((t) => t > since);
     this.#changes.set(controller, recent);
-    const kinds = Object.entries(WORK_OF_KIND).filter(([, c]) => c === controller).map(([k]) => k);
+    const kinds = Object.entries(WORK_OF_KIND)
+      .filter(([, c]) => c === controller)
+      .map(([k]) => k);
     return {
       cpu: USAGE_MODEL.baseCpuNanocores + recent.length * USAGE_MODEL.cpuNanocoresPerChange,
-      memory: USAGE_MODEL.baseMemoryBytes + (kinds.length ? this.#source.countKinds(kinds) : 0) * USAGE_MODEL.memoryBytesPerObject,
+      memory:
+        USAGE_MODEL.baseMemoryBytes +
+        (kinds.length ? this.#source.countKinds(kinds) : 0) * USAGE_MODEL.memoryBytesPerObject,
     };
   }
 

@@ -32,7 +32,8 @@ export class NamespaceController extends AfterCommitController {
   bootstrap(): void {
     const ns = this.#resolved('v1', 'Namespace');
     for (const name of SYSTEM_NAMESPACES) {
-      if (!this.store.rawGet('/Namespace', undefined, name)) this.store.create(ns, undefined, { metadata: { name } }, { fieldManager: 'kube-apiserver' });
+      if (!this.store.rawGet('/Namespace', undefined, name))
+        this.store.create(ns, undefined, { metadata: { name } }, { fieldManager: 'kube-apiserver' });
     }
     const svc = this.#resolved('v1', 'Service');
     if (!this.store.rawGet('/Service', 'default', 'kubernetes')) {
@@ -41,7 +42,12 @@ export class NamespaceController extends AfterCommitController {
         'default',
         {
           metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
-          spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
+          spec: {
+            clusterIP: '10.96.0.1',
+            ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+            sessionAffinity: 'None',
+            type: 'ClusterIP',
+          },
         },
         { fieldManager: 'kube-apiserver' },
       );
@@ -87,7 +93,16 @@ export class NamespaceController extends AfterCommitController {
       this.store.create(
         this.#resolved('v1', 'ConfigMap'),
         name,
-        { metadata: { name: 'kube-root-ca.crt', annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } }, data: { 'ca.crt': ca } },
+        {
+          metadata: {
+            name: 'kube-root-ca.crt',
+            annotations: {
+              'kubernetes.io/description':
+                'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+            },
+          },
+          data: { 'ca.crt': ca },
+        },
         ctx,
       );
     }

@@ -12,7 +12,8 @@ const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 /** Finalizers still blocking removal: metadata finalizers, plus a Namespace's spec.finalizers. */
 export function pendingFinalizers(obj: KubeObject): string[] {
   const out = [...(obj.metadata.finalizers ?? [])];
-  if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') out.push(...((obj.spec?.finalizers as string[] | undefined) ?? []));
+  if (obj.kind === 'Namespace' && obj.apiVersion === 'v1')
+    out.push(...((obj.spec?.finalizers as string[] | undefined) ?? []));
   return out;
 }
 

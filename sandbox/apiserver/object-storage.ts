@@ -147,7 +147,10 @@ export class ObjectStorage {
     let start = '';
     if (query.continue) start = decodeContinue(query.continue);
     const keyed = [...(this.#objects.get(storageKey(r.type))?.entries() ?? [])]
-      .filter(([k, o]) => k > start && (namespace === undefined || o.metadata.namespace === namespace) && (!match || match(o)))
+      .filter(
+        ([k, o]) =>
+          k > start && (namespace === undefined || o.metadata.namespace === namespace) && (!match || match(o)),
+      )
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const resourceVersion = String(this.#rv);
     const limit = query.limit && query.limit > 0 ? query.limit : undefined;
@@ -170,7 +173,14 @@ export class ObjectStorage {
     const k = objectKey(obj.metadata.namespace, obj.metadata.name);
     if (type === 'DELETED') bucket.delete(k);
     else bucket.set(k, obj);
-    const ev: ChangeEvent = { rv, type, key, namespace: obj.metadata.namespace, object: obj, ...(old && type === 'MODIFIED' ? { old } : {}) };
+    const ev: ChangeEvent = {
+      rv,
+      type,
+      key,
+      namespace: obj.metadata.namespace,
+      object: obj,
+      ...(old && type === 'MODIFIED' ? { old } : {}),
+    };
     this.hub.publish(ev);
     this.journal.record(type, obj);
     for (const fn of [...this.#listeners]) {

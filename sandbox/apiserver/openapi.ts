@@ -39,7 +39,10 @@ export class OpenApi {
     for (const { group, versions } of this.#registry.groups()) {
       for (const version of versions) {
         const body = JSON.stringify(this.#document(group, version));
-        docs.set(gvPath(group, version), { body, hash: createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase() });
+        docs.set(gvPath(group, version), {
+          body,
+          hash: createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase(),
+        });
       }
     }
     this.#docs = docs;
@@ -49,7 +52,8 @@ export class OpenApi {
   /** `GET /openapi/v3`. */
   index(): Json {
     const paths: Json = {};
-    for (const [path, doc] of this.#build()) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${doc.hash}` };
+    for (const [path, doc] of this.#build())
+      paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${doc.hash}` };
     return { paths };
   }
 
@@ -66,8 +70,14 @@ export class OpenApi {
       const ref = { $ref: `#/components/schemas/${schemaName(type, version)}` };
       const base = `/${gvPath(group, version)}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}`;
       const params = [
-        ...(type.namespaced ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } }] : []),
-        ...QUERY_PARAMS.map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } })),
+        ...(type.namespaced
+          ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } }]
+          : []),
+        ...QUERY_PARAMS.map((name) => ({
+          name,
+          in: 'query',
+          schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
+        })),
       ];
       const op = (action: string, extra: Json = {}) => ({
         operationId: `${action}${type.kind}`,
@@ -89,16 +99,25 @@ export class OpenApi {
           parameters: params,
           requestBody: {
             content: {
-              'application/apply-patch+yaml': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } },
-              'application/json-patch+json': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } },
-              'application/merge-patch+json': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } },
+              'application/apply-patch+yaml': {
+                schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' },
+              },
+              'application/json-patch+json': {
+                schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' },
+              },
+              'application/merge-patch+json': {
+                schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' },
+              },
             },
           },
         }),
       };
       schemas[schemaName(type, version)] = this.#schema(type, vi, gvk);
     }
-    schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Patch'] = { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' };
+    schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Patch'] = {
+      type: 'object',
+      description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.',
+    };
     return {
       openapi: '3.0.0',
       info: { title: 'Kubernetes', version: 'v1.32.9' },
@@ -108,7 +127,13 @@ export class OpenApi {
   }
 
   #schema(type: ResourceType, vi: VersionInfo, gvk: Json): Json {
-    const base = vi.schema ? structuredClone(vi.schema) : { type: 'object', description: `${type.kind} (${apiVersionOf(type.group, vi.name)})`, 'x-kubernetes-preserve-unknown-fields': true };
+    const base = vi.schema
+      ? structuredClone(vi.schema)
+      : {
+          type: 'object',
+          description: `${type.kind} (${apiVersionOf(type.group, vi.name)})`,
+          'x-kubernetes-preserve-unknown-fields': true,
+        };
     return { ...base, 'x-kubernetes-group-version-kind': [gvk] };
   }
 }

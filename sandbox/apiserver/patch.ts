@@ -51,17 +51,26 @@ function unprocessable(message: string): ApiError {
   return new ApiError(failure(422, 'Invalid', message));
 }
 
-const APPLIERS: Record<Exclude<PatchType, 'apply'>, (original: Json, patch: unknown, gk: { group: string; kind: string; custom: boolean }) => Json> = {
+const APPLIERS: Record<
+  Exclude<PatchType, 'apply'>,
+  (original: Json, patch: unknown, gk: { group: string; kind: string; custom: boolean }) => Json
+> = {
   merge: (original, patch) => {
-    if (!isMap(patch)) throw new ApiError(failure(400, 'BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}'));
+    if (!isMap(patch))
+      throw new ApiError(
+        failure(400, 'BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}'),
+      );
     return mergePatch(original, patch) as Json;
   },
   json: (original, patch) => {
     if (!Array.isArray(patch)) {
-      throw new ApiError(failure(400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch'));
+      throw new ApiError(
+        failure(400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch'),
+      );
     }
     try {
-      const result = jsonPatch.applyPatch(structuredClone(original), patch as never, true, false).newDocument as unknown;
+      const result = jsonPatch.applyPatch(structuredClone(original), patch as never, true, false)
+        .newDocument as unknown;
       if (!isMap(result)) throw new Error('the patch replaced the whole object with a non-object');
       return result;
     } catch (err) {
@@ -70,7 +79,10 @@ const APPLIERS: Record<Exclude<PatchType, 'apply'>, (original: Json, patch: unkn
   },
   strategic: (original, patch, gk) => {
     if (gk.custom) throw unsupportedPatch();
-    if (!isMap(patch)) throw new ApiError(failure(400, 'BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}'));
+    if (!isMap(patch))
+      throw new ApiError(
+        failure(400, 'BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}'),
+      );
     try {
       return strategicMergePatch(original, patch, gk) as Json;
     } catch (err) {
@@ -84,7 +96,10 @@ function jsonPatchMessage(err: unknown): string {
   const e = err as { name?: string; message?: string; operation?: { op?: string; path?: string } };
   const op = e.operation;
   if (e.name === 'TEST_OPERATION_FAILED') return 'the server rejected our request due to an error in our request';
-  if (op?.path !== undefined && /OPERATION_PATH_UNRESOLVABLE|OPERATION_PATH_CANNOT_ADD|OPERATION_PATH_ILLEGAL_ARRAY_INDEX/.test(e.name ?? '')) {
+  if (
+    op?.path !== undefined &&
+    /OPERATION_PATH_UNRESOLVABLE|OPERATION_PATH_CANNOT_ADD|OPERATION_PATH_ILLEGAL_ARRAY_INDEX/.test(e.name ?? '')
+  ) {
     return `the server rejected our request due to an error in our request`;
   }
   return (e.message ?? String(err)).split('\n')[0]!;

@@ -46,7 +46,8 @@ export function summarizePod(pod: Json): PodSummary {
   const specInit: Json[] = spec.initContainers ?? [];
   const phase = str(status.phase);
   let reason = status.reason ? str(status.reason) : phase;
-  if ((status.conditions ?? []).some((c: Json) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  if ((status.conditions ?? []).some((c: Json) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated';
 
   const initByName = new Map<string, Json>(specInit.map((c) => [c?.name, c]));
   const total = (spec.containers ?? []).length + specInit.filter(isRestartable).length;
@@ -113,7 +114,9 @@ function readinessGates(pod: Json): string {
   const gates: Json[] = pod.spec?.readinessGates ?? [];
   if (gates.length === 0) return '<none>';
   const conditions: Json[] = pod.status?.conditions ?? [];
-  const trueCount = gates.filter((gate) => conditions.find((c) => c?.type === gate?.conditionType)?.status === 'True').length;
+  const trueCount = gates.filter(
+    (gate) => conditions.find((c) => c?.type === gate?.conditionType)?.status === 'True',
+  ).length;
   return `${trueCount}/${gates.length}`;
 }
 
@@ -127,7 +130,9 @@ function summary(pod: Json): PodSummary {
 
 function restartsCell(pod: Json, now: Date): string {
   const { restarts, lastRestart } = summary(pod);
-  return restarts !== 0 && lastRestart !== 0 ? `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)` : String(restarts);
+  return restarts !== 0 && lastRestart !== 0
+    ? `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)`
+    : String(restarts);
 }
 
 const noneIfEmpty = (cell: (o: Json) => unknown) => (o: Json) => str(cell(o)) || '<none>';
@@ -136,22 +141,60 @@ const noneIfEmpty = (cell: (o: Json) => unknown) => (o: Json) => str(cell(o)) ||
 export const POD_PRINTER = printer(
   [
     NAME,
-    col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.', (pod) => `${summary(pod).ready}/${summary(pod).total}`),
+    col(
+      'Ready',
+      'string',
+      'The aggregate readiness state of this pod for accepting traffic.',
+      (pod) => `${summary(pod).ready}/${summary(pod).total}`,
+    ),
     col('Status', 'string', 'The aggregate status of the containers in this pod.', (pod) => summary(pod).reason),
-    col('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.', restartsCell),
+    col(
+      'Restarts',
+      'string',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+      restartsCell,
+    ),
     AGE,
-    col('IP', 'string', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', noneIfEmpty((pod) => pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP), {
-      priority: 1,
-    }),
-    col('Node', 'string', 'NodeName indicates in which node this pod is scheduled.', noneIfEmpty((pod) => pod.spec?.nodeName), { priority: 1 }),
-    col('Nominated Node', 'string', 'nominatedNodeName is set only when this pod preempts other pods on the node.', noneIfEmpty((pod) => pod.status?.nominatedNodeName), { priority: 1 }),
-    col('Readiness Gates', 'string', 'If specified, all readiness gates will be evaluated for pod readiness.', readinessGates, { priority: 1 }),
+    col(
+      'IP',
+      'string',
+      'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
+      noneIfEmpty((pod) => pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP),
+      {
+        priority: 1,
+      },
+    ),
+    col(
+      'Node',
+      'string',
+      'NodeName indicates in which node this pod is scheduled.',
+      noneIfEmpty((pod) => pod.spec?.nodeName),
+      { priority: 1 },
+    ),
+    col(
+      'Nominated Node',
+      'string',
+      'nominatedNodeName is set only when this pod preempts other pods on the node.',
+      noneIfEmpty((pod) => pod.status?.nominatedNodeName),
+      { priority: 1 },
+    ),
+    col(
+      'Readiness Gates',
+      'string',
+      'If specified, all readiness gates will be evaluated for pod readiness.',
+      readinessGates,
+      { priority: 1 },
+    ),
   ],
   {
     conditions(obj) {
       const phase = (obj as Json).status?.phase;
-      if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-      if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+      if (phase === 'Succeeded')
+        return [
+          { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
+        ];
+      if (phase === 'Failed')
+        return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
       return undefined;
     },
   },

@@ -44,10 +44,19 @@ export interface ColumnSpec extends TableColumnDefinition {
  * A printer from its columns. `view` turns the object into what the getters read first (e.g. an
  * events.k8s.io Event into core/v1 field names); `conditions` adds row conditions (pods).
  */
-export function printer(specs: ColumnSpec[], options: { view?: (obj: Json) => Json; conditions?: Printer['conditions'] } = {}): Printer {
+export function printer(
+  specs: ColumnSpec[],
+  options: { view?: (obj: Json) => Json; conditions?: Printer['conditions'] } = {},
+): Printer {
   const view = options.view ?? ((obj: Json) => obj);
   return {
-    columns: specs.map(({ name, type, format, description, priority }) => ({ name, type, format, description, priority })),
+    columns: specs.map(({ name, type, format, description, priority }) => ({
+      name,
+      type,
+      format,
+      description,
+      priority,
+    })),
     cells: (obj, now) => {
       const o = view(obj);
       return specs.map((spec) => spec.cell(o, now));
@@ -57,7 +66,13 @@ export function printer(specs: ColumnSpec[], options: { view?: (obj: Json) => Js
 }
 
 /** A column spec: `col('Ready', 'integer', 'The number of …', intAt('status.readyReplicas'))`. */
-export function col(name: string, type: string, description: string, cell: ColumnSpec['cell'], options: { priority?: number; format?: string } = {}): ColumnSpec {
+export function col(
+  name: string,
+  type: string,
+  description: string,
+  cell: ColumnSpec['cell'],
+  options: { priority?: number; format?: string } = {},
+): ColumnSpec {
   return { ...column(name, type, description, options), cell };
 }
 
@@ -86,7 +101,6 @@ export const NAME_DESCRIPTION =
 export const AGE_DESCRIPTION =
   'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
 
-
 /** The Name column with its cell: the first column of almost every kind. */
 export const NAME = col('Name', 'string', NAME_DESCRIPTION, strAt('metadata.name'), { format: 'name' });
 /** The Age column of built-in kinds with its cell (a preformatted string: `5m`, `2d3h`). */
@@ -96,8 +110,26 @@ export const AGE = col('Age', 'string', AGE_DESCRIPTION, (o, now) => timestampAg
 export function templateColumns(path: string): ColumnSpec[] {
   const list = (o: Json): Json[] => (Array.isArray(at(o, path)) ? at(o, path) : []);
   return [
-    col('Containers', 'string', 'Names of each container in the template.', (o) => list(o).map((c) => str(c?.name)).join(','), { priority: 1 }),
-    col('Images', 'string', 'Images referenced by each container in the template.', (o) => list(o).map((c) => str(c?.image)).join(','), { priority: 1 }),
+    col(
+      'Containers',
+      'string',
+      'Names of each container in the template.',
+      (o) =>
+        list(o)
+          .map((c) => str(c?.name))
+          .join(','),
+      { priority: 1 },
+    ),
+    col(
+      'Images',
+      'string',
+      'Images referenced by each container in the template.',
+      (o) =>
+        list(o)
+          .map((c) => str(c?.image))
+          .join(','),
+      { priority: 1 },
+    ),
   ];
 }
 

@@ -9,7 +9,11 @@ import type { MessageTable } from './protobuf.ts';
 
 /** Messages of Pod, Deployment and Service, by name: field number → field. */
 export const WORKLOAD_MESSAGES: MessageTable = {
-  Pod: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['spec', { message: 'PodSpec' }], 3: ['status', { message: 'Empty' }] },
+  Pod: {
+    1: ['metadata', { message: 'ObjectMeta' }],
+    2: ['spec', { message: 'PodSpec' }],
+    3: ['status', { message: 'Empty' }],
+  },
   PodTemplateSpec: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['spec', { message: 'PodSpec' }] },
   PodSpec: {
     1: ['volumes', { message: 'Volume' }, 'repeated'],
@@ -34,7 +38,13 @@ export const WORKLOAD_MESSAGES: MessageTable = {
     29: ['runtimeClassName', 'string'],
   },
   Volume: { 1: ['name', 'string'] },
-  Toleration: { 1: ['key', 'string'], 2: ['operator', 'string'], 3: ['value', 'string'], 4: ['effect', 'string'], 5: ['tolerationSeconds', 'int64'] },
+  Toleration: {
+    1: ['key', 'string'],
+    2: ['operator', 'string'],
+    3: ['value', 'string'],
+    4: ['effect', 'string'],
+    5: ['tolerationSeconds', 'int64'],
+  },
   Container: {
     1: ['name', 'string'],
     2: ['image', 'string'],
@@ -60,7 +70,11 @@ export const WORKLOAD_MESSAGES: MessageTable = {
   },
   EnvVar: { 1: ['name', 'string'], 2: ['value', 'string'] },
   ResourceRequirements: { 1: ['limits', 'mapQuantity'], 2: ['requests', 'mapQuantity'] },
-  Deployment: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['spec', { message: 'DeploymentSpec' }], 3: ['status', { message: 'Empty' }] },
+  Deployment: {
+    1: ['metadata', { message: 'ObjectMeta' }],
+    2: ['spec', { message: 'DeploymentSpec' }],
+    3: ['status', { message: 'Empty' }],
+  },
   DeploymentSpec: {
     1: ['replicas', 'int32'],
     2: ['selector', { message: 'LabelSelector' }],
@@ -73,9 +87,16 @@ export const WORKLOAD_MESSAGES: MessageTable = {
   },
   DeploymentStrategy: { 1: ['type', 'string'], 2: ['rollingUpdate', { message: 'RollingUpdateDeployment' }] },
   RollingUpdateDeployment: { 1: ['maxUnavailable', 'intOrString'], 2: ['maxSurge', 'intOrString'] },
-  LabelSelector: { 1: ['matchLabels', 'mapString'], 2: ['matchExpressions', { message: 'LabelSelectorRequirement' }, 'repeated'] },
+  LabelSelector: {
+    1: ['matchLabels', 'mapString'],
+    2: ['matchExpressions', { message: 'LabelSelectorRequirement' }, 'repeated'],
+  },
   LabelSelectorRequirement: { 1: ['key', 'string'], 2: ['operator', 'string'], 3: ['values', 'string', 'repeated'] },
-  Service: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['spec', { message: 'ServiceSpec' }], 3: ['status', { message: 'Empty' }] },
+  Service: {
+    1: ['metadata', { message: 'ObjectMeta' }],
+    2: ['spec', { message: 'ServiceSpec' }],
+    3: ['status', { message: 'Empty' }],
+  },
   ServiceSpec: {
     1: ['ports', { message: 'ServicePort' }, 'repeated'],
     2: ['selector', 'mapString'],

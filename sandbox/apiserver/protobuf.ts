@@ -41,7 +41,12 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 /** Messages by name: field number → field. */
 const CORE_MESSAGES: MessageTable = {
-  Unknown: { 1: ['typeMeta', { message: 'TypeMeta' }], 2: ['raw', 'bytes'], 3: ['contentEncoding', 'string'], 4: ['contentType', 'string'] },
+  Unknown: {
+    1: ['typeMeta', { message: 'TypeMeta' }],
+    2: ['raw', 'bytes'],
+    3: ['contentEncoding', 'string'],
+    4: ['contentType', 'string'],
+  },
   TypeMeta: { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] },
   ObjectMeta: {
     1: ['name', 'string'],
@@ -85,10 +90,19 @@ const CORE_MESSAGES: MessageTable = {
     5: ['dryRun', 'string', 'repeated'],
   },
   Preconditions: { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] },
-  Namespace: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['spec', { message: 'NamespaceSpec' }], 3: ['status', { message: 'NamespaceStatus' }] },
+  Namespace: {
+    1: ['metadata', { message: 'ObjectMeta' }],
+    2: ['spec', { message: 'NamespaceSpec' }],
+    3: ['status', { message: 'NamespaceStatus' }],
+  },
   NamespaceSpec: { 1: ['finalizers', 'string', 'repeated'] },
   NamespaceStatus: { 1: ['phase', 'string'] },
-  ConfigMap: { 1: ['metadata', { message: 'ObjectMeta' }], 2: ['data', 'mapString'], 3: ['binaryData', 'mapBytes'], 4: ['immutable', 'bool'] },
+  ConfigMap: {
+    1: ['metadata', { message: 'ObjectMeta' }],
+    2: ['data', 'mapString'],
+    3: ['binaryData', 'mapBytes'],
+    4: ['immutable', 'bool'],
+  },
   Secret: {
     1: ['metadata', { message: 'ObjectMeta' }],
     2: ['data', 'mapBytes'],
@@ -316,7 +330,8 @@ export function isProtobuf(mediaType: string): boolean {
 
 /** Decodes a `k8s\0`-framed object into its JSON form (with apiVersion and kind). */
 export function decodeProtobufObject(body: Buffer): Json {
-  if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) throw unsupported('missing k8s protobuf prefix');
+  if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC))
+    throw unsupported('missing k8s protobuf prefix');
   const envelope = decodeMessage(body.subarray(MAGIC.length), 'Unknown');
   const typeMeta = (envelope.typeMeta as Json | undefined) ?? {};
   const apiVersion = String(typeMeta.apiVersion ?? '');

@@ -17,7 +17,8 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new ApiError(failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`));
+    if (size > limit)
+      throw new ApiError(failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`));
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -45,7 +46,11 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
   if (isProtobuf(type)) return raw.length ? decodeProtobufObject(raw) : undefined;
   if (!YAML_TYPES.has(type) && !JSON_TYPES.has(type)) {
     throw new ApiError(
-      failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`),
+      failure(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      ),
     );
   }
   const text = raw.toString('utf8');

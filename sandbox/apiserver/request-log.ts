@@ -55,13 +55,15 @@ export function callOf(method: string, url: URL): string {
   const path = parseResourcePath(segments);
   const verb = method.toLowerCase();
   if (!path) {
-    const discovery = (segments[0] === 'api' && segments.length <= 2) || (segments[0] === 'apis' && segments.length <= 3);
+    const discovery =
+      (segments[0] === 'api' && segments.length <= 2) || (segments[0] === 'apis' && segments.length <= 3);
     if (discovery) return `${verb} discovery`;
     if (segments[0] === 'openapi') return `${verb} openapi`;
     return `${verb} /${segments.join('/')}`;
   }
   const resource = `${path.plural}${path.group ? `.${path.group}` : ''}${path.subresource ? `/${path.subresource}` : ''}`;
-  const watching = path.watchPrefix || url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+  const watching =
+    path.watchPrefix || url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
   const kubeVerb: Record<string, string> = {
     get: path.name ? 'get' : watching ? 'watch' : 'list',
     post: 'create',

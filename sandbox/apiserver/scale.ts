@@ -79,7 +79,9 @@ export function writeScale(
   else throw badRequest(`patch type ${patchType} is not supported for the scale subresource`);
   const replicas = (next?.spec as Json | undefined)?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw badRequest(`Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+    throw badRequest(
+      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+    );
   }
   const rv = (next.metadata as Json | undefined)?.resourceVersion;
   const updated = structuredClone(current) as unknown as Json;

@@ -4,11 +4,21 @@
  */
 import type { KubeObject } from '../kube/types.ts';
 import type { ResourceType } from './resources.ts';
-import { matchFieldSelector, matchLabelSelector, parseFieldSelector, parseLabelSelector, unsupportedFieldLabel } from './selectors.ts';
+import {
+  matchFieldSelector,
+  matchLabelSelector,
+  parseFieldSelector,
+  parseLabelSelector,
+  unsupportedFieldLabel,
+} from './selectors.ts';
 import { badRequest } from './status.ts';
 
 /** Compiles the selectors of a list or watch into one predicate; throws 400 on malformed selectors. */
-export function compileSelectors(type: ResourceType, labelSelector?: string, fieldSelector?: string): ((obj: KubeObject) => boolean) | undefined {
+export function compileSelectors(
+  type: ResourceType,
+  labelSelector?: string,
+  fieldSelector?: string,
+): ((obj: KubeObject) => boolean) | undefined {
   if (!labelSelector && !fieldSelector) return undefined;
   let labels: ReturnType<typeof parseLabelSelector> | undefined;
   let fields: ReturnType<typeof parseFieldSelector> | undefined;
@@ -23,5 +33,6 @@ export function compileSelectors(type: ResourceType, labelSelector?: string, fie
     const why = unsupportedFieldLabel(fields, target.group, target.kind);
     if (why) throw badRequest(why);
   }
-  return (obj) => (!labels || matchLabelSelector(labels, obj.metadata.labels)) && (!fields || matchFieldSelector(fields, obj));
+  return (obj) =>
+    (!labels || matchLabelSelector(labels, obj.metadata.labels)) && (!fields || matchFieldSelector(fields, obj));
 }

@@ -13,7 +13,8 @@ import {
   unsupportedFieldLabel,
 } from './selectors.ts';
 
-const matches = (selector: string, labels?: Record<string, string>) => matchLabelSelector(parseLabelSelector(selector), labels);
+const matches = (selector: string, labels?: Record<string, string>) =>
+  matchLabelSelector(parseLabelSelector(selector), labels);
 
 describe('parseLabelSelector', () => {
   it('matches everything when empty or blank', () => {
@@ -68,10 +69,13 @@ describe('parseLabelSelector', () => {
     ['a in b', "unable to parse requirement: found 'b' expected: '('"],
     ['a in (b', "unable to parse requirement: found '', expected: ',' or ')'"],
     ['a in (b c)', "unable to parse requirement: found 'c', expected: ',' or ')'"],
-    ['a (b)', 'unable to parse requirement: found \'(\', expected: in, notin, =, ==, !=, gt, lt'],
+    ['a (b)', "unable to parse requirement: found '(', expected: in, notin, =, ==, !=, gt, lt"],
     ['a=(b)', "unable to parse requirement: found '(', expected: identifier"],
     ['!a=b', "found '=', expected: ',' or 'end of string'"],
-    ['a>x', `unable to parse requirement: values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer`],
+    [
+      'a>x',
+      `unable to parse requirement: values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer`,
+    ],
   ];
   for (const [input, message] of errors) {
     it(`rejects ${JSON.stringify(input)} with the server's wording`, () => {
@@ -80,10 +84,16 @@ describe('parseLabelSelector', () => {
   }
 
   it('validates keys and values like the real server', () => {
-    assert.throws(() => parseLabelSelector('-a=b'), /^Error: unable to parse requirement: <nil>: Invalid value: "-a": name part must consist of alphanumeric/);
+    assert.throws(
+      () => parseLabelSelector('-a=b'),
+      /^Error: unable to parse requirement: <nil>: Invalid value: "-a": name part must consist of alphanumeric/,
+    );
     assert.throws(() => parseLabelSelector('a/b/c'), /a qualified name must consist/);
     assert.throws(() => parseLabelSelector('Foo.Com/a'), /prefix part a lowercase RFC 1123 subdomain/);
-    assert.throws(() => parseLabelSelector(`a=${'x'.repeat(64)}`), /values\[0\]\[a\]: Invalid value: "x+": must be no more than 63 characters/);
+    assert.throws(
+      () => parseLabelSelector(`a=${'x'.repeat(64)}`),
+      /values\[0\]\[a\]: Invalid value: "x+": must be no more than 63 characters/,
+    );
     assert.throws(() => parseLabelSelector('a=-b'), /a valid label must be an empty string/);
   });
 });
@@ -149,11 +159,20 @@ describe('labelSelectorFromMatch', () => {
   });
 
   it('rejects bad operators and value lists', () => {
-    assert.throws(() => labelSelectorFromMatch({ matchExpressions: [{ key: 'a', operator: 'Equals', values: ['b'] }] }), {
-      message: '"Equals" is not a valid label selector operator',
-    });
-    assert.throws(() => labelSelectorFromMatch({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }), /values set can't be empty/);
-    assert.throws(() => labelSelectorFromMatch({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }), /must be empty/);
+    assert.throws(
+      () => labelSelectorFromMatch({ matchExpressions: [{ key: 'a', operator: 'Equals', values: ['b'] }] }),
+      {
+        message: '"Equals" is not a valid label selector operator',
+      },
+    );
+    assert.throws(
+      () => labelSelectorFromMatch({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }),
+      /values set can't be empty/,
+    );
+    assert.throws(
+      () => labelSelectorFromMatch({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }),
+      /must be empty/,
+    );
     assert.throws(() => labelSelectorFromMatch({ matchLabels: { '-bad': 'x' } }), /name part must consist/);
   });
 });
@@ -176,7 +195,12 @@ const pod = (overrides: Partial<KubeObject> = {}): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'web-0', namespace: 'apps' },
-  spec: { nodeName: 'gpu-node', restartPolicy: 'Always', schedulerName: 'default-scheduler', serviceAccountName: 'default' },
+  spec: {
+    nodeName: 'gpu-node',
+    restartPolicy: 'Always',
+    schedulerName: 'default-scheduler',
+    serviceAccountName: 'default',
+  },
   status: { phase: 'Running', podIPs: [{ ip: '10.0.0.5' }], nominatedNodeName: '' },
   ...overrides,
 });
@@ -185,7 +209,14 @@ const event: KubeObject = {
   apiVersion: 'v1',
   kind: 'Event',
   metadata: { name: 'web-0.abc', namespace: 'apps' },
-  involvedObject: { kind: 'Pod', namespace: 'apps', name: 'web-0', uid: 'u1', apiVersion: 'v1', fieldPath: 'spec.containers{web}' },
+  involvedObject: {
+    kind: 'Pod',
+    namespace: 'apps',
+    name: 'web-0',
+    uid: 'u1',
+    apiVersion: 'v1',
+    fieldPath: 'spec.containers{web}',
+  },
   reason: 'Pulled',
   type: 'Normal',
   source: { component: 'kubelet' },
@@ -194,24 +225,37 @@ const event: KubeObject = {
 
 describe('parseFieldSelector', () => {
   it('parses =, == and != with escapes, sorting terms', () => {
-    assert.deepEqual(parseFieldSelector('status.phase!=Running,metadata.name==a\\,b,spec.nodeName=x\\=y\\\\').requirements, [
-      { field: 'metadata.name', operator: '==', value: 'a,b' },
-      { field: 'spec.nodeName', operator: '=', value: 'x=y\\' },
-      { field: 'status.phase', operator: '!=', value: 'Running' },
-    ]);
+    assert.deepEqual(
+      parseFieldSelector('status.phase!=Running,metadata.name==a\\,b,spec.nodeName=x\\=y\\\\').requirements,
+      [
+        { field: 'metadata.name', operator: '==', value: 'a,b' },
+        { field: 'spec.nodeName', operator: '=', value: 'x=y\\' },
+        { field: 'status.phase', operator: '!=', value: 'Running' },
+      ],
+    );
     assert.deepEqual(parseFieldSelector('').requirements, []);
     assert.deepEqual(parseFieldSelector('a=b,,').requirements, [{ field: 'a', operator: '=', value: 'b' }]);
   });
 
   it('keeps whitespace significant like the real parser', () => {
-    assert.deepEqual(parseFieldSelector('metadata.name = x').requirements, [{ field: 'metadata.name ', operator: '=', value: ' x' }]);
+    assert.deepEqual(parseFieldSelector('metadata.name = x').requirements, [
+      { field: 'metadata.name ', operator: '=', value: ' x' },
+    ]);
   });
 
   it('rejects malformed terms', () => {
-    assert.throws(() => parseFieldSelector('metadata.name'), { message: "invalid selector: 'metadata.name'; can't understand 'metadata.name'" });
-    assert.throws(() => parseFieldSelector('a=b\\x'), { message: 'invalid field selector: invalid escape sequence: \\x' });
-    assert.throws(() => parseFieldSelector('a=b=c'), { message: 'invalid field selector: unescaped character in value: 61' });
-    assert.throws(() => parseFieldSelector('a=b\\'), { message: 'invalid field selector: invalid escape sequence: \\' });
+    assert.throws(() => parseFieldSelector('metadata.name'), {
+      message: "invalid selector: 'metadata.name'; can't understand 'metadata.name'",
+    });
+    assert.throws(() => parseFieldSelector('a=b\\x'), {
+      message: 'invalid field selector: invalid escape sequence: \\x',
+    });
+    assert.throws(() => parseFieldSelector('a=b=c'), {
+      message: 'invalid field selector: unescaped character in value: 61',
+    });
+    assert.throws(() => parseFieldSelector('a=b\\'), {
+      message: 'invalid field selector: invalid escape sequence: \\',
+    });
   });
 });
 
@@ -230,42 +274,80 @@ describe('matchFieldSelector', () => {
     assert.equal(match('spec.nodeName=gpu-node,status.phase=Running,status.podIP=10.0.0.5', pod()), true);
     assert.equal(match('status.phase!=Running', pod()), false);
     assert.equal(match('spec.hostNetwork=false', pod()), true);
-    assert.equal(match('spec.restartPolicy=Always,spec.schedulerName=default-scheduler,spec.serviceAccountName=default', pod()), true);
+    assert.equal(
+      match('spec.restartPolicy=Always,spec.schedulerName=default-scheduler,spec.serviceAccountName=default', pod()),
+      true,
+    );
     assert.equal(match('status.nominatedNodeName=', pod()), true);
     assert.equal(match('status.podIP=10.0.0.9', pod({ status: { podIP: '10.0.0.9' } })), true);
   });
 
   it('resolves event fields', () => {
-    assert.equal(match('involvedObject.kind=Pod,involvedObject.name=web-0,involvedObject.namespace=apps,reason=Pulled', event), true);
-    assert.equal(match('involvedObject.uid=u1,involvedObject.apiVersion=v1,involvedObject.fieldPath=spec.containers{web}', event), true);
+    assert.equal(
+      match('involvedObject.kind=Pod,involvedObject.name=web-0,involvedObject.namespace=apps,reason=Pulled', event),
+      true,
+    );
+    assert.equal(
+      match('involvedObject.uid=u1,involvedObject.apiVersion=v1,involvedObject.fieldPath=spec.containers{web}', event),
+      true,
+    );
     assert.equal(match('type=Warning', event), false);
     assert.equal(match('source=kubelet,reportingComponent=kubelet', event), true);
     assert.equal(match('involvedObject.resourceVersion=', event), true);
   });
 
   it('resolves secret, namespace, node, replicaset and job fields', () => {
-    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, type: 'kubernetes.io/tls' };
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'n' },
+      type: 'kubernetes.io/tls',
+    };
     assert.equal(match('type=kubernetes.io/tls', secret), true);
-    const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' }, status: { phase: 'Terminating' } };
+    const ns: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'n' },
+      status: { phase: 'Terminating' },
+    };
     assert.equal(match('status.phase=Terminating', ns), true);
-    const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'gpu' }, spec: { unschedulable: true } };
+    const node: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'gpu' },
+      spec: { unschedulable: true },
+    };
     assert.equal(match('spec.unschedulable=true', node), true);
     assert.equal(match('spec.unschedulable=false', { ...node, spec: {} }), true);
-    const rs: KubeObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r', namespace: 'n' }, status: { replicas: 2 } };
+    const rs: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'r', namespace: 'n' },
+      status: { replicas: 2 },
+    };
     assert.equal(match('status.replicas=2', rs), true);
     assert.equal(match('status.replicas=0', { ...rs, status: {} }), true);
-    const job: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'n' }, status: { succeeded: 1 } };
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j', namespace: 'n' },
+      status: { succeeded: 1 },
+    };
     assert.equal(match('status.successful=1', job), true);
   });
 
   it('exposes the selectable field set', () => {
     assert.equal(objectFields(pod())['status.podIP'], '10.0.0.5');
-    assert.deepEqual(Object.keys(objectFields({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } })).sort(), ['metadata.name', 'spec.unschedulable']);
+    assert.deepEqual(Object.keys(objectFields({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } })).sort(), [
+      'metadata.name',
+      'spec.unschedulable',
+    ]);
   });
 });
 
 describe('unsupportedFieldLabel', () => {
-  const check = (selector: string, group: string, kind: string) => unsupportedFieldLabel(parseFieldSelector(selector), group, kind);
+  const check = (selector: string, group: string, kind: string) =>
+    unsupportedFieldLabel(parseFieldSelector(selector), group, kind);
 
   it('accepts the fields each kind supports', () => {
     assert.equal(check('spec.nodeName=a,status.phase=Running', '', 'Pod'), undefined);
@@ -281,7 +363,10 @@ describe('unsupportedFieldLabel', () => {
       check('spec.url=x', 'source.toolkit.fluxcd.io', 'GitRepository'),
       '"spec.url" is not a known field selector: only "metadata.name", "metadata.namespace"',
     );
-    assert.equal(check('status.phase=Running', 'apps', 'Deployment'), '"status.phase" is not a known field selector: only "metadata.name", "metadata.namespace"');
+    assert.equal(
+      check('status.phase=Running', 'apps', 'Deployment'),
+      '"status.phase" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
     assert.equal(check('spec.x=1', 'batch', 'Job'), 'field label "spec.x" not supported for batchv1.Job');
   });
 });

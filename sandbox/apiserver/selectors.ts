@@ -136,7 +136,8 @@ class LabelParser {
       if (next.tok === 'end') return requirements;
       if (next.tok !== ',') throw new Error(`found '${next.lit}', expected: ',' or 'end of string'`);
       const after = this.lookahead(true);
-      if (after.tok !== 'id' && after.tok !== '!') throw new Error(`found '${after.lit}', expected: identifier after ','`);
+      if (after.tok !== 'id' && after.tok !== '!')
+        throw new Error(`found '${after.lit}', expected: identifier after ','`);
     }
   }
 
@@ -213,11 +214,14 @@ function newRequirement(key: string, operator: LabelOperator, rawValues: string[
   const values = [...new Set(rawValues)].sort();
   const errors: string[] = [];
   if ((operator === 'gt' || operator === 'lt') && values.length === 1 && !/^[+-]?\d+$/.test(values[0])) {
-    errors.push(`values[0]: Invalid value: ${JSON.stringify(values[0])}: for 'Gt', 'Lt' operators, the value must be an integer`);
+    errors.push(
+      `values[0]: Invalid value: ${JSON.stringify(values[0])}: for 'Gt', 'Lt' operators, the value must be an integer`,
+    );
   }
   values.forEach((value, i) => {
     const problems = labelValueErrors(value);
-    if (problems.length) errors.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(value)}: ${problems.join('; ')}`);
+    if (problems.length)
+      errors.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(value)}: ${problems.join('; ')}`);
   });
   if (errors.length === 1) throw new Error(errors[0]);
   if (errors.length > 1) throw new Error(`[${errors.join(', ')}]`);
@@ -249,7 +253,11 @@ const MATCHERS: Record<LabelOperator, (req: LabelRequirement, labels: Record<str
   lt: (r, l) => compareInt(l[r.key], r.values[0], (a, b) => a < b),
 };
 
-function compareInt(label: string | undefined, bound: string | undefined, cmp: (a: bigint, b: bigint) => boolean): boolean {
+function compareInt(
+  label: string | undefined,
+  bound: string | undefined,
+  cmp: (a: bigint, b: bigint) => boolean,
+): boolean {
   if (label === undefined || bound === undefined) return false;
   if (!/^[+-]?\d+$/.test(label) || !/^[+-]?\d+$/.test(bound)) return false;
   return cmp(BigInt(label), BigInt(bound));
@@ -268,7 +276,12 @@ export interface LabelSelectorSpec {
   matchExpressions?: Array<{ key: string; operator: string; values?: string[] | null }> | null;
 }
 
-const EXPRESSION_OPERATORS: Record<string, LabelOperator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
+const EXPRESSION_OPERATORS: Record<string, LabelOperator> = {
+  In: 'in',
+  NotIn: 'notin',
+  Exists: 'exists',
+  DoesNotExist: '!',
+};
 
 /**
  * Converts a structured selector (`spec.selector` of a Deployment, ReplicaSet, PDB, …) like
@@ -290,7 +303,9 @@ export function labelSelectorFromMatch(selector: LabelSelectorSpec | null | unde
       throw new Error(`values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`);
     }
     if ((operator === 'exists' || operator === '!') && values.length !== 0) {
-      throw new Error(`values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist`);
+      throw new Error(
+        `values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist`,
+      );
     }
     assertValidKey(expr.key);
     requirements.push(newRequirement(expr.key, operator, values));

@@ -6,7 +6,8 @@ import { ApiServer } from './server.ts';
 import { TestClient } from './test-client.ts';
 
 const AGGREGATED = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
-const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const TABLE =
+  'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
 describe('ApiServer over HTTPS', () => {
   const logs = new LogStore();
@@ -54,24 +55,54 @@ describe('ApiServer over HTTPS', () => {
     assert.equal(apis.json.kind, 'APIGroupList');
     const source = apis.json.groups.find((g: { name: string }) => g.name === 'source.toolkit.fluxcd.io');
     assert.deepEqual(source.preferredVersion, { groupVersion: 'source.toolkit.fluxcd.io/v1', version: 'v1' });
-    assert.deepEqual(source.versions.map((v: { version: string }) => v.version), ['v1', 'v1beta2', 'v1beta1']);
+    assert.deepEqual(
+      source.versions.map((v: { version: string }) => v.version),
+      ['v1', 'v1beta2', 'v1beta1'],
+    );
     const core = await client.call('/api/v1');
     const pods = core.json.resources.find((r: { name: string }) => r.name === 'pods');
-    assert.deepEqual(pods, { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: pods.verbs, shortNames: ['po'], categories: ['all'] });
-    for (const sub of ['pods/status', 'pods/log', 'pods/exec', 'pods/binding']) assert.ok(core.json.resources.some((r: { name: string }) => r.name === sub), sub);
+    assert.deepEqual(pods, {
+      name: 'pods',
+      singularName: 'pod',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: pods.verbs,
+      shortNames: ['po'],
+      categories: ['all'],
+    });
+    for (const sub of ['pods/status', 'pods/log', 'pods/exec', 'pods/binding'])
+      assert.ok(
+        core.json.resources.some((r: { name: string }) => r.name === sub),
+        sub,
+      );
     const apps = await client.call('/apis/apps/v1');
-    assert.ok(apps.json.resources.some((r: { name: string; kind: string }) => r.name === 'deployments/scale' && r.kind === 'Scale'));
+    assert.ok(
+      apps.json.resources.some(
+        (r: { name: string; kind: string }) => r.name === 'deployments/scale' && r.kind === 'Scale',
+      ),
+    );
 
     const aggregated = await client.call('/apis', { headers: { Accept: AGGREGATED } });
-    assert.equal(aggregated.headers['content-type'], 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    assert.equal(
+      aggregated.headers['content-type'],
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
     assert.equal(aggregated.json.kind, 'APIGroupDiscoveryList');
-    const agSource = aggregated.json.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'source.toolkit.fluxcd.io');
+    const agSource = aggregated.json.items.find(
+      (i: { metadata: { name: string } }) => i.metadata.name === 'source.toolkit.fluxcd.io',
+    );
     const gitrepos = agSource.versions[0].resources.find((r: { resource: string }) => r.resource === 'gitrepositories');
     assert.equal(gitrepos.scope, 'Namespaced');
     assert.deepEqual(gitrepos.shortNames, ['gitrepo']);
-    assert.deepEqual(gitrepos.subresources.map((s: { subresource: string }) => s.subresource), ['status']);
+    assert.deepEqual(
+      gitrepos.subresources.map((s: { subresource: string }) => s.subresource),
+      ['status'],
+    );
     const agCore = await client.call('/api', { headers: { Accept: AGGREGATED } });
-    assert.deepEqual(agCore.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['']);
+    assert.deepEqual(
+      agCore.json.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+      [''],
+    );
   });
 
   it('serves kinds of a CRD created at run time in discovery and REST', async () => {
@@ -83,26 +114,57 @@ describe('ApiServer over HTTPS', () => {
         group: 'example.com',
         scope: 'Namespaced',
         names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', default: 3 } } } } } } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { size: { type: 'integer', default: 3 } } } },
+              },
+            },
+          },
+        ],
       },
     };
-    assert.equal((await client.call('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { method: 'POST', body: crd })).status, 201);
+    assert.equal(
+      (await client.call('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { method: 'POST', body: crd }))
+        .status,
+      201,
+    );
     const list = await client.call('/apis/example.com/v1');
     assert.equal(list.json.resources[0].name, 'widgets');
-    const created = await client.call('/apis/example.com/v1/namespaces/default/widgets', { method: 'POST', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} } });
+    const created = await client.call('/apis/example.com/v1/namespaces/default/widgets', {
+      method: 'POST',
+      body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} },
+    });
     assert.equal(created.status, 201);
     assert.equal(created.json.spec.size, 3);
     const index = await client.call('/openapi/v3');
-    assert.match(index.json.paths['apis/example.com/v1'].serverRelativeURL, /^\/openapi\/v3\/apis\/example\.com\/v1\?hash=[0-9A-F]+$/);
+    assert.match(
+      index.json.paths['apis/example.com/v1'].serverRelativeURL,
+      /^\/openapi\/v3\/apis\/example\.com\/v1\?hash=[0-9A-F]+$/,
+    );
   });
 
   it('publishes OpenAPI v3 documents whose PATCH operations accept fieldValidation', async () => {
     const index = await client.call('/openapi/v3');
     const doc = await client.call(index.json.paths['apis/source.toolkit.fluxcd.io/v1'].serverRelativeURL);
-    const patchOps = Object.values(doc.json.paths as Record<string, { patch?: { 'x-kubernetes-group-version-kind': object; parameters: Array<{ name: string; in: string }> } }>)
+    const patchOps = Object.values(
+      doc.json.paths as Record<
+        string,
+        { patch?: { 'x-kubernetes-group-version-kind': object; parameters: Array<{ name: string; in: string }> } }
+      >,
+    )
       .map((p) => p.patch)
       .filter(Boolean);
-    const git = patchOps.find((op) => JSON.stringify(op!['x-kubernetes-group-version-kind']) === JSON.stringify({ group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' }));
+    const git = patchOps.find(
+      (op) =>
+        JSON.stringify(op!['x-kubernetes-group-version-kind']) ===
+        JSON.stringify({ group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' }),
+    );
     assert.ok(git?.parameters.some((p) => p.name === 'fieldValidation' && p.in === 'query'));
     assert.equal((await client.call('/openapi/v3/apis/nope/v1')).status, 404);
   });
@@ -116,15 +178,26 @@ describe('ApiServer over HTTPS', () => {
     assert.equal(bad.json.reason, 'BadRequest');
     const notFound = await client.call('/api/v1/namespaces/default/configmaps/nope');
     assert.deepEqual(
-      { code: notFound.json.code, reason: notFound.json.reason, message: notFound.json.message, details: notFound.json.details },
-      { code: 404, reason: 'NotFound', message: 'configmaps "nope" not found', details: { name: 'nope', kind: 'configmaps' } },
+      {
+        code: notFound.json.code,
+        reason: notFound.json.reason,
+        message: notFound.json.message,
+        details: notFound.json.details,
+      },
+      {
+        code: 404,
+        reason: 'NotFound',
+        message: 'configmaps "nope" not found',
+        details: { name: 'nope', kind: 'configmaps' },
+      },
     );
     const method = await client.call('/api/v1/namespaces/default/configmaps', { method: 'PUT', body: {} });
     assert.equal(method.status, 405);
   });
 
   it('returns Tables when asked, plain lists otherwise, and paginates', async () => {
-    for (const n of ['t1', 't2', 't3']) await client.call('/api/v1/namespaces/default/configmaps', { method: 'POST', body: { metadata: { name: n } } });
+    for (const n of ['t1', 't2', 't3'])
+      await client.call('/api/v1/namespaces/default/configmaps', { method: 'POST', body: { metadata: { name: n } } });
     const table = await client.call('/api/v1/namespaces/default/configmaps?limit=500', { headers: { Accept: TABLE } });
     assert.equal(table.json.kind, 'Table');
     assert.equal(table.json.columnDefinitions[0].name, 'Name');
@@ -134,21 +207,40 @@ describe('ApiServer over HTTPS', () => {
     assert.equal(page.json.kind, 'ConfigMapList');
     assert.equal(page.json.items.length, 2);
     assert.ok(page.json.metadata.continue);
-    const rest = await client.call(`/api/v1/namespaces/default/configmaps?limit=10&continue=${encodeURIComponent(page.json.metadata.continue)}`);
+    const rest = await client.call(
+      `/api/v1/namespaces/default/configmaps?limit=10&continue=${encodeURIComponent(page.json.metadata.continue)}`,
+    );
     assert.ok(rest.json.items.length >= 2);
     const all = await client.call('/api/v1/configmaps');
-    assert.ok(all.json.items.some((i: { metadata: { namespace: string } }) => i.metadata.namespace === 'kube-system'), 'all-namespaces list');
+    assert.ok(
+      all.json.items.some((i: { metadata: { namespace: string } }) => i.metadata.namespace === 'kube-system'),
+      'all-namespaces list',
+    );
   });
 
   it('warns about unknown fields (Warn), rejects them (Strict), and warns for deprecated versions', async () => {
-    const body = { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'GitRepository', metadata: { name: 'dep' }, spec: { url: 'https://h/r.git', interval: '1m', typo: 1 } };
-    const strict = await client.call('/apis/source.toolkit.fluxcd.io/v1beta2/namespaces/default/gitrepositories?fieldValidation=Strict', { method: 'POST', body });
+    const body = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1beta2',
+      kind: 'GitRepository',
+      metadata: { name: 'dep' },
+      spec: { url: 'https://h/r.git', interval: '1m', typo: 1 },
+    };
+    const strict = await client.call(
+      '/apis/source.toolkit.fluxcd.io/v1beta2/namespaces/default/gitrepositories?fieldValidation=Strict',
+      { method: 'POST', body },
+    );
     assert.equal(strict.status, 400);
     assert.match(strict.json.message, /strict decoding error: unknown field "spec\.typo"/);
-    const warn = await client.call('/apis/source.toolkit.fluxcd.io/v1beta2/namespaces/default/gitrepositories?fieldValidation=Warn', { method: 'POST', body });
+    const warn = await client.call(
+      '/apis/source.toolkit.fluxcd.io/v1beta2/namespaces/default/gitrepositories?fieldValidation=Warn',
+      { method: 'POST', body },
+    );
     assert.equal(warn.status, 201);
     const warnings = String(warn.headers.warning).split(/,\s*(?=299)/);
-    assert.ok(warnings.includes('299 - "v1beta2 GitRepository is deprecated, upgrade to v1"'), String(warn.headers.warning));
+    assert.ok(
+      warnings.includes('299 - "v1beta2 GitRepository is deprecated, upgrade to v1"'),
+      String(warn.headers.warning),
+    );
     assert.ok(warnings.includes('299 - "unknown field \\"spec.typo\\""'), String(warn.headers.warning));
   });
 
@@ -158,22 +250,41 @@ describe('ApiServer over HTTPS', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'd' },
-      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      },
     };
-    const applied = await client.call(`${base}/d?fieldManager=test&force=true`, { method: 'PATCH', body: JSON.stringify(dep), headers: { 'Content-Type': 'application/apply-patch+yaml' } });
+    const applied = await client.call(`${base}/d?fieldManager=test&force=true`, {
+      method: 'PATCH',
+      body: JSON.stringify(dep),
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+    });
     assert.equal(applied.status, 201);
     const stale = { ...applied.json, metadata: { ...applied.json.metadata, resourceVersion: '1' } };
     const conflict = await client.call(`${base}/d`, { method: 'PUT', body: stale });
     assert.equal(conflict.status, 409);
     assert.equal(conflict.json.reason, 'Conflict');
-    const smp = await client.call(`${base}/d`, { method: 'PATCH', body: { spec: { replicas: 2 } }, headers: { 'Content-Type': 'application/strategic-merge-patch+json' } });
+    const smp = await client.call(`${base}/d`, {
+      method: 'PATCH',
+      body: { spec: { replicas: 2 } },
+      headers: { 'Content-Type': 'application/strategic-merge-patch+json' },
+    });
     assert.equal(smp.json.spec.replicas, 2);
     const scale = await client.call(`${base}/d/scale`);
     assert.equal(scale.json.kind, 'Scale');
     assert.equal(scale.json.spec.replicas, 2);
-    const status = await client.call(`${base}/d/status`, { method: 'PATCH', body: { status: { replicas: 2 } }, headers: { 'Content-Type': 'application/merge-patch+json' } });
+    const status = await client.call(`${base}/d/status`, {
+      method: 'PATCH',
+      body: { status: { replicas: 2 } },
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
     assert.equal(status.json.status.replicas, 2);
-    const unsupported = await client.call(`${base}/d`, { method: 'PATCH', body: {}, headers: { 'Content-Type': 'text/plain' } });
+    const unsupported = await client.call(`${base}/d`, {
+      method: 'PATCH',
+      body: {},
+      headers: { 'Content-Type': 'text/plain' },
+    });
     assert.equal(unsupported.status, 415);
     const deleted = await client.call(`${base}/d`, { method: 'DELETE', body: { propagationPolicy: 'Background' } });
     assert.equal(deleted.status, 200);
@@ -183,39 +294,83 @@ describe('ApiServer over HTTPS', () => {
 
   it('serves the journal and request counts under /sandbox/v1', async () => {
     const since = api.store.currentRv;
-    await client.call('/api/v1/namespaces/default/configmaps', { method: 'POST', body: { metadata: { name: 'journaled' } }, headers: { 'User-Agent': 'probe/v9 (test)' } });
+    await client.call('/api/v1/namespaces/default/configmaps', {
+      method: 'POST',
+      body: { metadata: { name: 'journaled' } },
+      headers: { 'User-Agent': 'probe/v9 (test)' },
+    });
     const journal = await client.call(`/sandbox/v1/journal?since=${since}`);
-    assert.ok(journal.json.entries.some((e: { name: string; type: string }) => e.name === 'journaled' && e.type === 'ADDED'));
+    assert.ok(
+      journal.json.entries.some((e: { name: string; type: string }) => e.name === 'journaled' && e.type === 'ADDED'),
+    );
     const counts = await client.call('/sandbox/v1/requests');
     assert.ok(counts.json['probe/v9'] >= 1);
     assert.ok(api.requestCounts()['probe/v9']! >= 1);
     const before = Date.now();
-    await client.call('/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1', { headers: { 'User-Agent': 'probe/v9 (test)' } });
-    await client.call('/api/v1/namespaces/default/configmaps/journaled', { headers: { 'User-Agent': 'probe/v9 (test)' } });
+    await client.call('/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1', {
+      headers: { 'User-Agent': 'probe/v9 (test)' },
+    });
+    await client.call('/api/v1/namespaces/default/configmaps/journaled', {
+      headers: { 'User-Agent': 'probe/v9 (test)' },
+    });
     await client.call('/apis/apps/v1/namespaces/default/deployments', { headers: { 'User-Agent': 'probe/v9 (test)' } });
     await client.call('/apis', { headers: { 'User-Agent': 'probe/v9 (test)' } });
     const detail = (await client.call(`/sandbox/v1/requests?detail=true&since=${before}`)).json;
-    assert.deepEqual(detail.clients['probe/v9'].calls, { 'watch configmaps': 1, 'get configmaps': 1, 'list deployments.apps': 1, 'get discovery': 1 });
+    assert.deepEqual(detail.clients['probe/v9'].calls, {
+      'watch configmaps': 1,
+      'get configmaps': 1,
+      'list deployments.apps': 1,
+      'get discovery': 1,
+    });
     assert.equal(detail.clients['probe/v9'].total, 4);
     assert.equal((await client.call('/sandbox/v1/journal', { anonymous: true })).status, 401);
   });
 
   it('binds pods through pods/binding', async () => {
-    await client.call('/api/v1/namespaces/default/pods', { method: 'POST', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } } });
-    const bound = await client.call('/api/v1/namespaces/default/pods/p/binding', { method: 'POST', body: { metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } } });
+    await client.call('/api/v1/namespaces/default/pods', {
+      method: 'POST',
+      body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    });
+    const bound = await client.call('/api/v1/namespaces/default/pods/p/binding', {
+      method: 'POST',
+      body: { metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } },
+    });
     assert.equal(bound.status, 201);
     const pod = await client.call('/api/v1/namespaces/default/pods/p');
     assert.equal(pod.json.spec.nodeName, 'n1');
     assert.equal(pod.json.status.conditions[0].type, 'PodScheduled');
-    const again = await client.call('/api/v1/namespaces/default/pods/p/binding', { method: 'POST', body: { metadata: { name: 'p' }, target: { kind: 'Node', name: 'n2' } } });
+    const again = await client.call('/api/v1/namespaces/default/pods/p/binding', {
+      method: 'POST',
+      body: { metadata: { name: 'p' }, target: { kind: 'Node', name: 'n2' } },
+    });
     assert.equal(again.status, 409);
   });
 
   it('serves pods/log from the log store', async () => {
-    api.kube.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'logger', namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'main', image: 'i' }] } });
+    api.kube.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'logger', namespace: 'default' },
+      spec: { nodeName: 'n1', containers: [{ name: 'main', image: 'i' }] },
+    });
     api.kube.patch(
       { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'logger' },
-      { status: { phase: 'Running', containerStatuses: [{ name: 'main', image: 'i', imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] } },
+      {
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            {
+              name: 'main',
+              image: 'i',
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              started: true,
+              state: { running: { startedAt: '2026-01-01T00:00:00Z' } },
+            },
+          ],
+        },
+      },
       'merge',
       { subresource: 'status' },
     );

@@ -135,20 +135,38 @@ export class ApiServer {
     installFluxCrds(this.store, options.flux ?? '2.9');
     this.kube = new InProcessKube(this.store);
     this.#metrics = new MetricsApi({
-      pods: (namespace, labelSelector) => runningPods(this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector })),
+      pods: (namespace, labelSelector) =>
+        runningPods(this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector })),
       nodes: () => this.kube.list({ apiVersion: 'v1', kind: 'Node' }, {}),
       countKinds: (kinds) =>
         this.registry
           .all()
           .filter((t) => kinds.includes(t.kind) && t.group !== METRICS_GROUP)
-          .reduce((n, t) => n + this.kube.list({ apiVersion: `${t.group}/${t.versions.find((v) => v.served)?.name ?? t.versions[0]!.name}`, kind: t.kind }, {}).length, 0),
+          .reduce(
+            (n, t) =>
+              n +
+              this.kube.list(
+                {
+                  apiVersion: `${t.group}/${t.versions.find((v) => v.served)?.name ?? t.versions[0]!.name}`,
+                  kind: t.kind,
+                },
+                {},
+              ).length,
+            0,
+          ),
       now: () => Date.now(),
     });
     this.journal.on('entry', (entry: { ts: number; kind: string }) => this.#metrics.observe(entry));
     this.#discovery = new Discovery(this.registry);
     this.#openapi = new OpenApi(this.registry);
     this.#watches = new WatchStreams({ clock: this.#clock, bookmarkIntervalMs: options.bookmarkIntervalMs });
-    this.#rest = new RestHandlers({ store: this.store, registry: this.registry, clock: this.#clock, watches: this.#watches, logs: options.logs });
+    this.#rest = new RestHandlers({
+      store: this.store,
+      registry: this.registry,
+      clock: this.#clock,
+      watches: this.#watches,
+      logs: options.logs,
+    });
   }
 
   /** `https://127.0.0.1:PORT`; throws before `start()`. */
@@ -250,7 +268,14 @@ export class ApiServer {
         res.end();
         return;
       }
-      writeStatus(res, err instanceof ApiError ? err : new ApiError(failure(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`)));
+      writeStatus(
+        res,
+        err instanceof ApiError
+          ? err
+          : new ApiError(
+              failure(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`),
+            ),
+      );
     }
   }
 
@@ -258,7 +283,8 @@ export class ApiServer {
     const segments = pathname.split('/').slice(1).map(decodeURIComponent);
     const fixed = this.#fixedRoutes(req, res, query)[pathname];
     if (fixed) return fixed();
-    if (segments[0] === 'readyz' || segments[0] === 'livez' || segments[0] === 'healthz') return sendJson(res, 200, 'ok', 'text/plain; charset=utf-8');
+    if (segments[0] === 'readyz' || segments[0] === 'livez' || segments[0] === 'healthz')
+      return sendJson(res, 200, 'ok', 'text/plain; charset=utf-8');
     if (segments[0] === 'openapi' && segments[1] === 'v3' && segments.length > 2) {
       const doc = this.#openapi.document(segments.slice(2).join('/'));
       if (!doc) throw resourceNotFound();
@@ -291,9 +317,18 @@ export class ApiServer {
     const discovery = (which: 'api' | 'apis') => () => {
       const aggregated = aggregatedVersion(req.headers.accept);
       if (aggregated) {
-        return sendJson(res, 200, this.#discovery.aggregated(which, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
+        return sendJson(
+          res,
+          200,
+          this.#discovery.aggregated(which, aggregated),
+          `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`,
+        );
       }
-      return sendJson(res, 200, which === 'api' ? this.#discovery.coreVersions(new URL(this.url).host) : this.#discovery.groupList());
+      return sendJson(
+        res,
+        200,
+        which === 'api' ? this.#discovery.coreVersions(new URL(this.url).host) : this.#discovery.groupList(),
+      );
     };
     return {
       '/version': () => sendJson(res, 200, VERSION_INFO),
@@ -306,10 +341,20 @@ export class ApiServer {
       '/openapi/v2': () => {
         throw resourceNotFound();
       },
-      '/sandbox/v1/journal': () => sendJson(res, 200, { resourceVersion: String(this.store.currentRv), entries: this.journal.entries(query.get('since') ?? undefined) }),
+      '/sandbox/v1/journal': () =>
+        sendJson(res, 200, {
+          resourceVersion: String(this.store.currentRv),
+          entries: this.journal.entries(query.get('since') ?? undefined),
+        }),
       // `?detail=true[&since=<epoch ms>]`: per client and `verb resource`, with requests per minute.
       '/sandbox/v1/requests': () =>
-        sendJson(res, 200, query.get('detail') === 'true' ? this.requestDetail(Number(query.get('since') ?? 0) || 0) : this.requestCounts()),
+        sendJson(
+          res,
+          200,
+          query.get('detail') === 'true'
+            ? this.requestDetail(Number(query.get('since') ?? 0) || 0)
+            : this.requestCounts(),
+        ),
     };
   }
 
@@ -321,7 +366,9 @@ export class ApiServer {
     socket.on('error', () => undefined);
     const refuse = (err: ApiError) => {
       const body = JSON.stringify(err.status);
-      socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     try {
       if (!this.#authorized(req)) throw unauthorized();
@@ -333,7 +380,11 @@ export class ApiServer {
       if (!this.#options.files) throw new ApiError(failure(400, 'BadRequest', 'exec is not available in this sandbox'));
       handleExecUpgrade(req, socket, head, pod, url.searchParams, this.#options.files, this.#options.exec);
     } catch (err) {
-      refuse(err instanceof ApiError ? err : new ApiError(failure(500, 'InternalError', String((err as Error)?.message ?? err))));
+      refuse(
+        err instanceof ApiError
+          ? err
+          : new ApiError(failure(500, 'InternalError', String((err as Error)?.message ?? err))),
+      );
     }
   }
 }

@@ -7,24 +7,45 @@ import { ApiError, type StatusBody } from '../kube/types.ts';
 
 /** A Failure Status. `details` carries name/group/kind/causes as the real server fills them. */
 export function failure(code: number, reason: string, message: string, details?: StatusBody['details']): StatusBody {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+    ...(details ? { details } : {}),
+  };
 }
 
 /** `<resource>.<group> "name" not found`, as the real server words it (`pods "x" not found` for the core group). */
 export function notFound(resource: string, group: string, name: string): ApiError {
   const what = group ? `${resource}.${group}` : resource;
-  return new ApiError(failure(404, 'NotFound', `${what} "${name}" not found`, { name, group: group || undefined, kind: resource }));
+  return new ApiError(
+    failure(404, 'NotFound', `${what} "${name}" not found`, { name, group: group || undefined, kind: resource }),
+  );
 }
 
 export function alreadyExists(resource: string, group: string, name: string): ApiError {
   const what = group ? `${resource}.${group}` : resource;
-  return new ApiError(failure(409, 'AlreadyExists', `${what} "${name}" already exists`, { name, group: group || undefined, kind: resource }));
+  return new ApiError(
+    failure(409, 'AlreadyExists', `${what} "${name}" already exists`, {
+      name,
+      group: group || undefined,
+      kind: resource,
+    }),
+  );
 }
 
 export function conflict(resource: string, group: string, name: string, why: string): ApiError {
   const what = group ? `${resource}.${group}` : resource;
   return new ApiError(
-    failure(409, 'Conflict', `Operation cannot be fulfilled on ${what} "${name}": ${why}`, { name, group: group || undefined, kind: resource }),
+    failure(409, 'Conflict', `Operation cannot be fulfilled on ${what} "${name}": ${why}`, {
+      name,
+      group: group || undefined,
+      kind: resource,
+    }),
   );
 }
 
@@ -52,12 +73,20 @@ export function badRequest(message: string): ApiError {
   return new ApiError(failure(400, 'BadRequest', message));
 }
 
-export function methodNotAllowed(message = 'the server does not allow this method on the requested resource'): ApiError {
+export function methodNotAllowed(
+  message = 'the server does not allow this method on the requested resource',
+): ApiError {
   return new ApiError(failure(405, 'MethodNotAllowed', message));
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`));
+  return new ApiError(
+    failure(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+    ),
+  );
 }
 
 export function unauthorized(): ApiError {
@@ -78,7 +107,10 @@ export function internalError(message: string): ApiError {
 
 /** Writes an error (ApiError or anything else, as a 500) to the response as a JSON Status. */
 export function writeStatus(res: ServerResponse, err: unknown): void {
-  const body = err instanceof ApiError ? err.status : failure(500, 'InternalError', `Internal error occurred: ${String((err as Error)?.message ?? err)}`);
+  const body =
+    err instanceof ApiError
+      ? err.status
+      : failure(500, 'InternalError', `Internal error occurred: ${String((err as Error)?.message ?? err)}`);
   if (res.headersSent) {
     res.end();
     return;

@@ -29,17 +29,26 @@ const deployment = (name: string, labels = { app: name }): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name, namespace: 'default' },
-  spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'img:1' }] } } },
+  spec: {
+    selector: { matchLabels: labels },
+    template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'img:1' }] } },
+  },
 });
 
 describe('store: object rules', () => {
   it('starts with the system namespaces and the kubernetes service', () => {
     const { kube } = fresh();
     assert.deepEqual(
-      kube.list({ apiVersion: 'v1', kind: 'Namespace' }).map((n) => n.metadata.name).sort(),
+      kube
+        .list({ apiVersion: 'v1', kind: 'Namespace' })
+        .map((n) => n.metadata.name)
+        .sort(),
       ['default', 'kube-node-lease', 'kube-public', 'kube-system'],
     );
-    assert.equal(kube.get({ apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'kubernetes' })?.spec.clusterIP, '10.96.0.1');
+    assert.equal(
+      kube.get({ apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'kubernetes' })?.spec.clusterIP,
+      '10.96.0.1',
+    );
   });
 
   it('assigns uid, creationTimestamp and a global monotonic resourceVersion', () => {
@@ -83,10 +92,18 @@ describe('store: object rules', () => {
     const d = kube.create(deployment('web'));
     assert.equal(d.metadata.generation, 1);
     assert.deepEqual(d.status, {});
-    const labelled = kube.patch<KubeObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' }, { metadata: { labels: { x: 'y' } }, status: { replicas: 9 } }, 'merge');
+    const labelled = kube.patch<KubeObject>(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' },
+      { metadata: { labels: { x: 'y' } }, status: { replicas: 9 } },
+      'merge',
+    );
     assert.equal(labelled.metadata.generation, 1);
     assert.deepEqual(labelled.status, {});
-    const scaled = kube.patch<KubeObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' }, { spec: { replicas: 4 } }, 'merge');
+    const scaled = kube.patch<KubeObject>(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' },
+      { spec: { replicas: 4 } },
+      'merge',
+    );
     assert.equal(scaled.metadata.generation, 2);
     const status = kube.patch<KubeObject>(
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' },
@@ -110,7 +127,10 @@ describe('store: object rules', () => {
     const { kube } = fresh();
     const d = kube.create(deployment('web'));
     assert.equal(d.spec.replicas, 1);
-    assert.deepEqual(d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
+    assert.deepEqual(d.spec.strategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+    });
     assert.equal(d.spec.template.spec.containers[0].imagePullPolicy, 'IfNotPresent');
     assert.equal(d.spec.template.spec.restartPolicy, 'Always');
   });
@@ -119,31 +139,66 @@ describe('store: object rules', () => {
     const { kube } = fresh();
     const bad = deployment('bad');
     bad.spec.template.metadata.labels = { app: 'other' };
-    expectApiError(() => kube.create(bad), 422, 'Invalid', /Deployment\.apps "bad" is invalid: spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/);
     expectApiError(
-      () => kube.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } }),
+      () => kube.create(bad),
+      422,
+      'Invalid',
+      /Deployment\.apps "bad" is invalid: spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/,
+    );
+    expectApiError(
+      () =>
+        kube.create({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'p', namespace: 'default' },
+          spec: { containers: [] },
+        }),
       422,
       'Invalid',
       /Pod "p" is invalid: spec\.containers: Required value/,
     );
-    expectApiError(() => kube.create(cm('Bad_Name')), 422, 'Invalid', /metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    expectApiError(
+      () => kube.create(cm('Bad_Name')),
+      422,
+      'Invalid',
+      /metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/,
+    );
   });
 
   it('paginates lists with limit/continue and filters by label and field selectors', () => {
     const { store } = fresh();
     const r = store.registry.resolve('v1', 'ConfigMap')!;
-    for (const n of ['c', 'a', 'e', 'b', 'd']) store.create(r, 'default', { metadata: { name: n, labels: { idx: n, even: String('bd'.includes(n)) } } });
+    for (const n of ['c', 'a', 'e', 'b', 'd'])
+      store.create(r, 'default', { metadata: { name: n, labels: { idx: n, even: String('bd'.includes(n)) } } });
     const first = store.list(r, 'default', { limit: 2 });
-    assert.deepEqual(first.items.map((o) => o.metadata.name), ['a', 'b']);
+    assert.deepEqual(
+      first.items.map((o) => o.metadata.name),
+      ['a', 'b'],
+    );
     assert.equal(first.remainingItemCount, 3);
     const second = store.list(r, 'default', { limit: 2, continue: first.continue });
-    assert.deepEqual(second.items.map((o) => o.metadata.name), ['c', 'd']);
+    assert.deepEqual(
+      second.items.map((o) => o.metadata.name),
+      ['c', 'd'],
+    );
     const third = store.list(r, 'default', { limit: 2, continue: second.continue });
-    assert.deepEqual(third.items.map((o) => o.metadata.name), ['e']);
+    assert.deepEqual(
+      third.items.map((o) => o.metadata.name),
+      ['e'],
+    );
     assert.equal(third.continue, undefined);
-    assert.deepEqual(store.list(r, 'default', { labelSelector: 'even=true' }).items.map((o) => o.metadata.name), ['b', 'd']);
-    assert.deepEqual(store.list(r, 'default', { labelSelector: 'idx in (a,e),even!=true' }).items.map((o) => o.metadata.name), ['a', 'e']);
-    assert.deepEqual(store.list(r, undefined, { fieldSelector: 'metadata.name=c' }).items.map((o) => o.metadata.name), ['c']);
+    assert.deepEqual(
+      store.list(r, 'default', { labelSelector: 'even=true' }).items.map((o) => o.metadata.name),
+      ['b', 'd'],
+    );
+    assert.deepEqual(
+      store.list(r, 'default', { labelSelector: 'idx in (a,e),even!=true' }).items.map((o) => o.metadata.name),
+      ['a', 'e'],
+    );
+    assert.deepEqual(
+      store.list(r, undefined, { fieldSelector: 'metadata.name=c' }).items.map((o) => o.metadata.name),
+      ['c'],
+    );
     expectApiError(() => store.list(r, 'default', { labelSelector: 'a in (' }), 400, 'BadRequest');
     expectApiError(() => store.list(r, 'default', { fieldSelector: 'spec.foo=x' }), 400, 'BadRequest', /spec\.foo/);
   });
@@ -221,7 +276,12 @@ describe('store: object rules', () => {
     const since = api.store.currentRv;
     const seen: string[] = [];
     api.journal.on('entry', (e) => seen.push(`${e.type} ${e.kind} ${e.name}`));
-    api.kube.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    api.kube.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    });
     api.kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'p' });
     assert.deepEqual(seen, ['ADDED Pod p', 'DELETED Pod p']);
     const entries = api.journal.entries(since);
@@ -248,6 +308,14 @@ describe('store: object rules', () => {
     assert.equal(ev?.note, 'pulled image');
     assert.equal(ev?.deprecatedCount, 2);
     assert.equal(ev?.involvedObject, undefined);
-    assert.deepEqual(kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'default' }, { fieldSelector: 'involvedObject.name=p,reason=Pulled' }).map((e) => e.metadata.name), ['e1']);
+    assert.deepEqual(
+      kube
+        .list(
+          { apiVersion: 'v1', kind: 'Event', namespace: 'default' },
+          { fieldSelector: 'involvedObject.name=p,reason=Pulled' },
+        )
+        .map((e) => e.metadata.name),
+      ['e1'],
+    );
   });
 });

@@ -30,13 +30,23 @@ export class Store extends WritePipeline {
    * Starts (or finishes) deletion. Returns the object as left and whether it is gone. Finalizers and
    * graceful pod deletion leave the object with a deletionTimestamp; Foreground/Orphan add their finalizer.
    */
-  delete(r: Resolved, namespace: string | undefined, name: string, params: DeleteParams = {}): { object: KubeObject; gone: boolean } {
+  delete(
+    r: Resolved,
+    namespace: string | undefined,
+    name: string,
+    params: DeleteParams = {},
+  ): { object: KubeObject; gone: boolean } {
     const key = storageKey(r.type);
     const old = this.rawGet(key, r.type.namespaced ? namespace : undefined, name);
     if (!old) throw notFound(r.type.plural, r.type.group, name);
     const pre = params.preconditions ?? {};
     if (pre.uid && pre.uid !== old.metadata.uid) {
-      throw conflict(r.type.plural, r.type.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw conflict(
+        r.type.plural,
+        r.type.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     }
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw conflict(
@@ -58,7 +68,9 @@ export class Store extends WritePipeline {
     const deleting = !!old.metadata.deletionTimestamp;
     const finalizers = [...(old.metadata.finalizers ?? [])];
     if (!deleting) {
-      const policyFinalizer = { Foreground: 'foregroundDeletion', Orphan: 'orphan', Background: undefined }[params.propagationPolicy ?? 'Background'];
+      const policyFinalizer = { Foreground: 'foregroundDeletion', Orphan: 'orphan', Background: undefined }[
+        params.propagationPolicy ?? 'Background'
+      ];
       if (policyFinalizer && !finalizers.includes(policyFinalizer)) finalizers.push(policyFinalizer);
     }
     const next = structuredClone(old);
@@ -69,11 +81,17 @@ export class Store extends WritePipeline {
       return { object: next, gone: true };
     }
     const currentGrace = old.metadata.deletionGracePeriodSeconds ?? 0;
-    if (deleting && !(isPod && grace < currentGrace) && JSON.stringify(finalizers) === JSON.stringify(old.metadata.finalizers ?? [])) {
+    if (
+      deleting &&
+      !(isPod && grace < currentGrace) &&
+      JSON.stringify(finalizers) === JSON.stringify(old.metadata.finalizers ?? [])
+    ) {
       return { object: old, gone: false };
     }
     if (!deleting || (isPod && grace < currentGrace)) {
-      next.metadata.deletionTimestamp = new Date(this.clock.now().getTime() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      next.metadata.deletionTimestamp = new Date(this.clock.now().getTime() + grace * 1000)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z');
       next.metadata.deletionGracePeriodSeconds = grace;
       if (next.metadata.generation !== undefined && !deleting) next.metadata.generation += 1;
     }
@@ -83,8 +101,16 @@ export class Store extends WritePipeline {
   }
 
   /** Deletes every object matching the selectors; returns them as left. */
-  deleteCollection(r: Resolved, namespace: string | undefined, query: ListQuery, params: DeleteParams = {}): KubeObject[] {
-    const { items } = this.list(r, namespace, { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector });
+  deleteCollection(
+    r: Resolved,
+    namespace: string | undefined,
+    query: ListQuery,
+    params: DeleteParams = {},
+  ): KubeObject[] {
+    const { items } = this.list(r, namespace, {
+      labelSelector: query.labelSelector,
+      fieldSelector: query.fieldSelector,
+    });
     const out: KubeObject[] = [];
     for (const item of items) {
       try {
@@ -101,7 +127,10 @@ export class Store extends WritePipeline {
    * namespace controller finalizing): the object goes away when its deletion is complete.
    */
   writeStored(key: string, next: KubeObject, old: KubeObject): void {
-    const done = next.metadata.deletionTimestamp && pendingFinalizers(next).length === 0 && !(next.metadata.deletionGracePeriodSeconds ?? 0);
+    const done =
+      next.metadata.deletionTimestamp &&
+      pendingFinalizers(next).length === 0 &&
+      !(next.metadata.deletionGracePeriodSeconds ?? 0);
     this.commit(done ? 'DELETED' : 'MODIFIED', key, next, old);
   }
 }

@@ -59,7 +59,11 @@ export const TYPES: Readonly<Record<string, StructMeta>> = {
   NodeStatus: { conditions: byType, addresses: byType },
 
   Pod: { metadata: { type: 'ObjectMeta' }, spec: { type: 'PodSpec' }, status: { type: 'PodStatus' } },
-  Workload: { metadata: { type: 'ObjectMeta' }, spec: { type: 'TemplatedSpec' }, status: { type: 'ConditionedStatus' } },
+  Workload: {
+    metadata: { type: 'ObjectMeta' },
+    spec: { type: 'TemplatedSpec' },
+    status: { type: 'ConditionedStatus' },
+  },
   CronJob: { metadata: { type: 'ObjectMeta' }, spec: { type: 'CronJobSpec' } },
   PodTemplate: { metadata: { type: 'ObjectMeta' }, template: { type: 'PodTemplateSpec' } },
   Service: { metadata: { type: 'ObjectMeta' }, spec: { type: 'ServiceSpec' }, status: { type: 'ConditionedStatus' } },

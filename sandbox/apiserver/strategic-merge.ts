@@ -48,7 +48,10 @@ function metaOf(field: FieldMeta | undefined): StructMeta | undefined {
  * Throws `Error` for malformed patches (unknown `$patch`, list elements without their merge key, …).
  */
 export function strategicMergePatch(original: object, patch: object, gk: { group: string; kind: string }): object {
-  if (!isMap(patch)) throw new Error(`json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`);
+  if (!isMap(patch))
+    throw new Error(
+      `json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`,
+    );
   if (!isMap(original)) throw new Error('the object to patch must be a JSON object');
   return mergeMap(structuredClone(original), structuredClone(patch), rootMeta(gk.group, gk.kind));
 }
@@ -67,7 +70,8 @@ function mergeMap(original: JsonMap, patch: JsonMap, meta: StructMeta | undefine
 
   const orders: Array<[string, Json]> = [];
   for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith(DELETE_FROM_PRIMITIVE_LIST)) deleteFromPrimitiveList(original, key.slice(DELETE_FROM_PRIMITIVE_LIST.length), value);
+    if (key.startsWith(DELETE_FROM_PRIMITIVE_LIST))
+      deleteFromPrimitiveList(original, key.slice(DELETE_FROM_PRIMITIVE_LIST.length), value);
     else if (key.startsWith(SET_ELEMENT_ORDER)) orders.push([key.slice(SET_ELEMENT_ORDER.length), value]);
   }
   for (const [key, value] of Object.entries(patch)) {
@@ -81,7 +85,8 @@ function mergeMap(original: JsonMap, patch: JsonMap, meta: StructMeta | undefine
   for (const [field, order] of orders) {
     const list = original[field];
     if (!Array.isArray(order)) throw new Error('invalid patch format of setElementOrder list');
-    if (Array.isArray(list) && meta?.[field]?.merge) original[field] = applyElementOrder(list, order, meta[field].mergeKey);
+    if (Array.isArray(list) && meta?.[field]?.merge)
+      original[field] = applyElementOrder(list, order, meta[field].mergeKey);
   }
   return original;
 }
@@ -135,7 +140,12 @@ function dedupe(items: Json[]): Json[] {
 }
 
 /** Lists of objects: `$patch: delete|replace` elements first, then merge-by-key, new elements appended. */
-function mergeMapList(original: JsonMap[], patch: JsonMap[], mergeKey: string, elemMeta: StructMeta | undefined): JsonMap[] {
+function mergeMapList(
+  original: JsonMap[],
+  patch: JsonMap[],
+  mergeKey: string,
+  elemMeta: StructMeta | undefined,
+): JsonMap[] {
   let result = original;
   const plain: JsonMap[] = [];
   let replace = false;
@@ -158,7 +168,8 @@ function mergeMapList(original: JsonMap[], patch: JsonMap[], mergeKey: string, e
   }
   if (replace) return plain.map((item) => mergeMap({}, item, elemMeta));
   for (const item of plain) {
-    if (!Object.hasOwn(item, mergeKey)) throw new Error(`map: ${goFormat(item)} does not contain declared merge key: ${mergeKey}`);
+    if (!Object.hasOwn(item, mergeKey))
+      throw new Error(`map: ${goFormat(item)} does not contain declared merge key: ${mergeKey}`);
     const at = result.findIndex((existing) => existing[mergeKey] === item[mergeKey]);
     if (at >= 0) result[at] = mergeMap(result[at], item, elemMeta);
     else result.push(mergeMap({}, item, elemMeta));
@@ -175,7 +186,9 @@ function applyElementOrder(list: Json[], order: Json[], mergeKey: string | undef
   const orderKeys = order.map(keyOf);
   const serverKeys = list.map(keyOf);
   const indexIn = (keys: Json[], item: Json) => keys.indexOf(keyOf(item));
-  const fromPatch = list.filter((item) => indexIn(orderKeys, item) >= 0).sort((a, b) => indexIn(orderKeys, a) - indexIn(orderKeys, b));
+  const fromPatch = list
+    .filter((item) => indexIn(orderKeys, item) >= 0)
+    .sort((a, b) => indexIn(orderKeys, a) - indexIn(orderKeys, b));
   const serverOnly = list.filter((item) => indexIn(orderKeys, item) < 0);
   const out: Json[] = [];
   let i = 0;

@@ -12,7 +12,12 @@ import { labelSelectorFromMatch, matchLabelSelector, type LabelSelectorSpec } fr
 export interface Cause {
   field: string;
   message: string;
-  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueNotSupported' | 'FieldValueDuplicate';
+  reason:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueForbidden'
+    | 'FieldValueNotSupported'
+    | 'FieldValueDuplicate';
 }
 
 /** What strategies may need from the server: allocators. */
@@ -106,7 +111,12 @@ function validatePodSpec(spec: Record<string, unknown> | undefined, path: string
   const names = new Set<string>();
   containers.forEach((c, i) => {
     if (!c?.name) causes.push(required(`${path}.containers[${i}].name`));
-    else if (names.has(String(c.name))) causes.push({ field: `${path}.containers[${i}].name`, message: `Duplicate value: ${JSON.stringify(c.name)}`, reason: 'FieldValueDuplicate' });
+    else if (names.has(String(c.name)))
+      causes.push({
+        field: `${path}.containers[${i}].name`,
+        message: `Duplicate value: ${JSON.stringify(c.name)}`,
+        reason: 'FieldValueDuplicate',
+      });
     else names.add(String(c.name));
     if (!c?.image) causes.push(required(`${path}.containers[${i}].image`));
   });
@@ -126,14 +136,20 @@ function validateSelectorTemplate(obj: KubeObject, old?: KubeObject, templatePat
       const sel = labelSelectorFromMatch(selector);
       const labels = template?.metadata?.labels as Record<string, string> | undefined;
       if (!matchLabelSelector(sel, labels)) {
-        causes.push(invalidValue(`${templatePath}.metadata.labels`, labels ?? {}, '`selector` does not match template `labels`'));
+        causes.push(
+          invalidValue(`${templatePath}.metadata.labels`, labels ?? {}, '`selector` does not match template `labels`'),
+        );
       }
     } catch (err) {
       causes.push(invalidValue('spec.selector', selector, (err as Error).message));
     }
   }
   if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(selector)) {
-    causes.push({ field: 'spec.selector', message: `Invalid value: ${JSON.stringify(selector)}: field is immutable`, reason: 'FieldValueInvalid' });
+    causes.push({
+      field: 'spec.selector',
+      message: `Invalid value: ${JSON.stringify(selector)}: field is immutable`,
+      reason: 'FieldValueInvalid',
+    });
   }
   causes.push(...validatePodSpec(template?.spec, `${templatePath}.spec`));
   return causes;
@@ -141,7 +157,10 @@ function validateSelectorTemplate(obj: KubeObject, old?: KubeObject, templatePat
 
 /** Pod QoS class from requests and limits, as the kubelet's qos package computes it. */
 function qosClass(spec: Record<string, unknown> | undefined): string {
-  const containers = (spec?.containers as Array<{ resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }>) ?? [];
+  const containers =
+    (spec?.containers as Array<{
+      resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+    }>) ?? [];
   let any = false;
   let guaranteed = true;
   for (const c of containers) {
@@ -169,11 +188,19 @@ function immutableData(obj: KubeObject, old?: KubeObject): Cause[] {
   const causes: Cause[] = [];
   for (const field of ['data', 'binaryData']) {
     if (JSON.stringify(obj[field] ?? {}) !== JSON.stringify(old[field] ?? {})) {
-      causes.push({ field, message: 'Forbidden: field is immutable when `immutable` is set', reason: 'FieldValueForbidden' });
+      causes.push({
+        field,
+        message: 'Forbidden: field is immutable when `immutable` is set',
+        reason: 'FieldValueForbidden',
+      });
     }
   }
   if (obj.immutable !== true) {
-    causes.push({ field: 'immutable', message: 'Forbidden: field is immutable when `immutable` is set', reason: 'FieldValueForbidden' });
+    causes.push({
+      field: 'immutable',
+      message: 'Forbidden: field is immutable when `immutable` is set',
+      reason: 'FieldValueForbidden',
+    });
   }
   return causes;
 }
@@ -196,7 +223,8 @@ export const STRATEGIES: Readonly<Record<string, KindStrategy>> = {
         setDefault(obj.spec, 'serviceAccount', obj.spec.serviceAccountName);
         const tolerations = (obj.spec.tolerations ??= []) as Array<Record<string, unknown>>;
         for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-          if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+          if (!tolerations.some((t) => t.key === key))
+            tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
         }
       }
       obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
@@ -227,7 +255,8 @@ export const STRATEGIES: Readonly<Record<string, KindStrategy>> = {
     },
     prepareForCreate: (obj, ctx) => {
       const spec = obj.spec;
-      if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && !spec.clusterIP) spec.clusterIP = ctx.allocateClusterIp();
+      if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && !spec.clusterIP)
+        spec.clusterIP = ctx.allocateClusterIp();
       if (spec.clusterIP) {
         spec.clusterIPs ??= [spec.clusterIP];
         spec.ipFamilies ??= ['IPv4'];
@@ -242,7 +271,8 @@ export const STRATEGIES: Readonly<Record<string, KindStrategy>> = {
     },
     validate: (obj) => {
       const spec = obj.spec ?? {};
-      if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && !(spec.ports?.length > 0)) return [required('spec.ports')];
+      if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && !(spec.ports?.length > 0))
+        return [required('spec.ports')];
       return [];
     },
   },
@@ -328,7 +358,12 @@ export const STRATEGIES: Readonly<Record<string, KindStrategy>> = {
       // The job controller's generated selector: the Job's own uid.
       if (obj.spec?.manualSelector) return;
       const uid = obj.metadata.uid!;
-      const extra = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': obj.metadata.name, 'controller-uid': uid, 'job-name': obj.metadata.name };
+      const extra = {
+        'batch.kubernetes.io/controller-uid': uid,
+        'batch.kubernetes.io/job-name': obj.metadata.name,
+        'controller-uid': uid,
+        'job-name': obj.metadata.name,
+      };
       obj.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
       const template = (obj.spec.template ??= {});
       template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), ...extra } };
@@ -340,7 +375,11 @@ export const STRATEGIES: Readonly<Record<string, KindStrategy>> = {
       const causes = validatePodSpec(obj.spec?.template?.spec, 'spec.template.spec');
       const policy = obj.spec?.template?.spec?.restartPolicy;
       if (policy !== 'Never' && policy !== 'OnFailure') {
-        causes.push({ field: 'spec.template.spec.restartPolicy', message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "OnFailure", "Never"`, reason: 'FieldValueNotSupported' });
+        causes.push({
+          field: 'spec.template.spec.restartPolicy',
+          message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "OnFailure", "Never"`,
+          reason: 'FieldValueNotSupported',
+        });
       }
       return causes;
     },
@@ -394,7 +433,12 @@ const NAME_CHECKS: Record<'subdomain' | 'label' | 'dns1035' | 'path', (name: str
       : DNS1035_LABEL.test(n)
         ? undefined
         : "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-  path: (n) => (n === '.' || n === '..' ? `may not be '${n}'` : /[/%]/.test(n) ? `may not contain '${n.includes('/') ? '/' : '%'}'` : undefined),
+  path: (n) =>
+    n === '.' || n === '..'
+      ? `may not be '${n}'`
+      : /[/%]/.test(n)
+        ? `may not contain '${n.includes('/') ? '/' : '%'}'`
+        : undefined,
 };
 
 /** RBAC objects and a few others allow any path-segment name; most kinds need a DNS subdomain. */
@@ -417,7 +461,8 @@ export function validateMetadata(obj: KubeObject, group: string, kind: string, n
   }
   for (const [k, v] of Object.entries(annotations ?? {})) {
     for (const e of labelKeyErrors(k.toLowerCase())) causes.push(invalidValue('metadata.annotations', k, e));
-    if (typeof v !== 'string') causes.push(invalidValue('metadata.annotations', v, 'annotation values must be strings'));
+    if (typeof v !== 'string')
+      causes.push(invalidValue('metadata.annotations', v, 'annotation values must be strings'));
   }
   return causes;
 }

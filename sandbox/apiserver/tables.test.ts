@@ -13,12 +13,21 @@ const SEC = 1000;
 const MIN = 60 * SEC;
 const DAY = 24 * 60 * MIN;
 
-
 function obj(apiVersion: string, kind: string, rest: Json = {}, meta: Json = {}): KubeObject {
-  return { apiVersion, kind, metadata: { name: `${kind.toLowerCase()}-a`, namespace: 'apps', creationTimestamp: ago(5 * MIN), ...meta }, ...rest };
+  return {
+    apiVersion,
+    kind,
+    metadata: { name: `${kind.toLowerCase()}-a`, namespace: 'apps', creationTimestamp: ago(5 * MIN), ...meta },
+    ...rest,
+  };
 }
 
-function table(group: string, kind: string, objects: KubeObject[], extra: Partial<Parameters<typeof buildTable>[0]> = {}): Table {
+function table(
+  group: string,
+  kind: string,
+  objects: KubeObject[],
+  extra: Partial<Parameters<typeof buildTable>[0]> = {},
+): Table {
   return buildTable({ group, kind, objects, resourceVersion: '42', now: NOW, ...extra });
 }
 
@@ -39,12 +48,23 @@ describe('buildTable: envelope', () => {
     assert.equal(t.apiVersion, 'meta.k8s.io/v1');
     assert.deepEqual(t.metadata, { resourceVersion: '42', continue: 'next' });
     assert.deepEqual(table('', 'Pod', []).metadata, { resourceVersion: '42' });
-    for (const c of t.columnDefinitions) assert.deepEqual(Object.keys(c).sort(), ['description', 'format', 'name', 'priority', 'type']);
-    assert.deepEqual(t.columnDefinitions[0], { ...t.columnDefinitions[0], name: 'Name', type: 'string', format: 'name', priority: 0 });
+    for (const c of t.columnDefinitions)
+      assert.deepEqual(Object.keys(c).sort(), ['description', 'format', 'name', 'priority', 'type']);
+    assert.deepEqual(t.columnDefinitions[0], {
+      ...t.columnDefinitions[0],
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      priority: 0,
+    });
   });
 
   it('attaches PartialObjectMetadata by default, the object on request, nothing for None', () => {
-    assert.deepEqual(table('', 'Pod', [pod]).rows[0].object, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: pod.metadata });
+    assert.deepEqual(table('', 'Pod', [pod]).rows[0].object, {
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: pod.metadata,
+    });
     assert.equal(table('', 'Pod', [pod], { includeObject: 'Object' }).rows[0].object, pod);
     assert.equal('object' in table('', 'Pod', [pod], { includeObject: 'None' }).rows[0], false);
   });
@@ -74,31 +94,68 @@ describe('buildTable: pods', () => {
   const running = { running: { startedAt: ago(MIN) } };
 
   it('has the real columns in order, wide ones at priority 1', () => {
-    assert.equal(header(table('', 'Pod', [])), 'Name Ready Status Restarts Age (IP) (Node) (Nominated Node) (Readiness Gates)');
+    assert.equal(
+      header(table('', 'Pod', [])),
+      'Name Ready Status Restarts Age (IP) (Node) (Nominated Node) (Readiness Gates)',
+    );
   });
 
   it('shows Pending before the kubelet reports', () => {
     const r = cells({ phase: 'Pending' }, { nodeName: undefined });
-    assert.deepEqual([r.Ready, r.Status, r.Restarts, r.Age, r.IP, r.Node, r['Nominated Node'], r['Readiness Gates']], ['0/1', 'Pending', '0', '5m', '<none>', '<none>', '<none>', '<none>']);
+    assert.deepEqual(
+      [r.Ready, r.Status, r.Restarts, r.Age, r.IP, r.Node, r['Nominated Node'], r['Readiness Gates']],
+      ['0/1', 'Pending', '0', '5m', '<none>', '<none>', '<none>', '<none>'],
+    );
   });
 
   it('shows ContainerCreating, Running, Terminating', () => {
-    assert.equal(cells({ phase: 'Pending', containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] }).Status, 'ContainerCreating');
-    const ok = cells({ phase: 'Running', podIP: '10.1.0.7', containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: running }] });
+    assert.equal(
+      cells({
+        phase: 'Pending',
+        containerStatuses: [
+          { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+        ],
+      }).Status,
+      'ContainerCreating',
+    );
+    const ok = cells({
+      phase: 'Running',
+      podIP: '10.1.0.7',
+      containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: running }],
+    });
     assert.deepEqual([ok.Ready, ok.Status, ok.IP, ok.Node], ['1/1', 'Running', '10.1.0.7', 'gpu-node']);
-    const gone = cells({ phase: 'Running', containerStatuses: [{ name: 'app', ready: true, state: running }] }, {}, { deletionTimestamp: ago(SEC) });
+    const gone = cells(
+      { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, state: running }] },
+      {},
+      { deletionTimestamp: ago(SEC) },
+    );
     assert.equal(gone.Status, 'Terminating');
   });
 
   it('shows Completed with a row condition, and Error/ExitCode/Signal for failures', () => {
-    const done = base({ phase: 'Succeeded', containerStatuses: [{ name: 'app', ready: false, state: { terminated: { exitCode: 0, reason: 'Completed' } } }] });
+    const done = base({
+      phase: 'Succeeded',
+      containerStatuses: [{ name: 'app', ready: false, state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
+    });
     const t = table('', 'Pod', [done]);
     assert.equal(t.rows[0].cells[2], 'Completed');
-    assert.deepEqual(t.rows[0].conditions, [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }]);
+    assert.deepEqual(t.rows[0].conditions, [
+      { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
+    ]);
     assert.equal('conditions' in table('', 'Pod', [base({ phase: 'Running' })]).rows[0], false);
-    assert.equal(cells({ phase: 'Failed', containerStatuses: [{ state: { terminated: { exitCode: 1, reason: 'Error' } } }] }).Status, 'Error');
-    assert.equal(cells({ phase: 'Running', containerStatuses: [{ state: { terminated: { exitCode: 2 } } }] }).Status, 'ExitCode:2');
-    assert.equal(cells({ phase: 'Running', containerStatuses: [{ state: { terminated: { exitCode: 137, signal: 9 } } }] }).Status, 'Signal:9');
+    assert.equal(
+      cells({ phase: 'Failed', containerStatuses: [{ state: { terminated: { exitCode: 1, reason: 'Error' } } }] })
+        .Status,
+      'Error',
+    );
+    assert.equal(
+      cells({ phase: 'Running', containerStatuses: [{ state: { terminated: { exitCode: 2 } } }] }).Status,
+      'ExitCode:2',
+    );
+    assert.equal(
+      cells({ phase: 'Running', containerStatuses: [{ state: { terminated: { exitCode: 137, signal: 9 } } }] }).Status,
+      'Signal:9',
+    );
   });
 
   it('shows CrashLoopBackOff and restarts with the time since the last one', () => {
@@ -136,9 +193,24 @@ describe('buildTable: pods', () => {
   it('shows init container progress', () => {
     const spec = { initContainers: [{ name: 'fetch' }, { name: 'warm' }] };
     const init = (statuses: Json[]) => cells({ phase: 'Pending', initContainerStatuses: statuses }, spec).Status;
-    assert.equal(init([{ name: 'fetch', state: running }, { name: 'warm', state: { waiting: { reason: 'PodInitializing' } } }]), 'Init:0/2');
-    assert.equal(init([{ name: 'fetch', state: { terminated: { exitCode: 0 } } }, { name: 'warm', state: running }]), 'Init:1/2');
-    assert.equal(init([{ name: 'fetch', state: { waiting: { reason: 'CrashLoopBackOff' } } }]), 'Init:CrashLoopBackOff');
+    assert.equal(
+      init([
+        { name: 'fetch', state: running },
+        { name: 'warm', state: { waiting: { reason: 'PodInitializing' } } },
+      ]),
+      'Init:0/2',
+    );
+    assert.equal(
+      init([
+        { name: 'fetch', state: { terminated: { exitCode: 0 } } },
+        { name: 'warm', state: running },
+      ]),
+      'Init:1/2',
+    );
+    assert.equal(
+      init([{ name: 'fetch', state: { waiting: { reason: 'CrashLoopBackOff' } } }]),
+      'Init:CrashLoopBackOff',
+    );
     assert.equal(init([{ name: 'fetch', state: { terminated: { exitCode: 1, reason: 'Error' } } }]), 'Init:Error');
     assert.equal(init([{ name: 'fetch', state: { terminated: { exitCode: 3 } } }]), 'Init:ExitCode:3');
     assert.equal(init([{ name: 'fetch', state: { terminated: { exitCode: 3, signal: 15 } } }]), 'Init:Signal:15');
@@ -172,11 +244,25 @@ describe('buildTable: pods', () => {
   });
 
   it('shows SchedulingGated, Unknown for lost nodes, and readiness gates', () => {
-    assert.equal(cells({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] }).Status, 'SchedulingGated');
-    assert.equal(cells({ phase: 'Running', reason: 'NodeLost' }, {}, { deletionTimestamp: ago(SEC) }).Status, 'Unknown');
+    assert.equal(
+      cells({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] })
+        .Status,
+      'SchedulingGated',
+    );
+    assert.equal(
+      cells({ phase: 'Running', reason: 'NodeLost' }, {}, { deletionTimestamp: ago(SEC) }).Status,
+      'Unknown',
+    );
     assert.equal(cells({ phase: 'Succeeded' }, {}, { deletionTimestamp: ago(SEC) }).Status, 'Succeeded');
     const gated = cells(
-      { phase: 'Running', nominatedNodeName: 'n2', conditions: [{ type: 'example.com/a', status: 'True' }, { type: 'example.com/b', status: 'False' }] },
+      {
+        phase: 'Running',
+        nominatedNodeName: 'n2',
+        conditions: [
+          { type: 'example.com/a', status: 'True' },
+          { type: 'example.com/b', status: 'False' },
+        ],
+      },
       { readinessGates: [{ conditionType: 'example.com/a' }, { conditionType: 'example.com/b' }] },
     );
     assert.deepEqual([gated['Readiness Gates'], gated['Nominated Node']], ['1/2', 'n2']);
@@ -184,46 +270,138 @@ describe('buildTable: pods', () => {
 });
 
 describe('buildTable: workloads', () => {
-  const template = { spec: { containers: [{ name: 'app', image: 'foundry:1' }, { name: 'side', image: 'proxy:2' }] } };
+  const template = {
+    spec: {
+      containers: [
+        { name: 'app', image: 'foundry:1' },
+        { name: 'side', image: 'proxy:2' },
+      ],
+    },
+  };
   const selector = { matchLabels: { app: 'foundry' } };
 
   it('prints Deployments as READY x/y', () => {
-    const d = obj('apps/v1', 'Deployment', { spec: { replicas: 3, selector, template }, status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 } });
-    assert.equal(header(table('apps', 'Deployment', [])), 'Name Ready Up-to-date Available Age (Containers) (Images) (Selector)');
-    assert.deepEqual(table('apps', 'Deployment', [d]).rows[0].cells, ['deployment-a', '2/3', 3, 2, '5m', 'app,side', 'foundry:1,proxy:2', 'app=foundry']);
+    const d = obj('apps/v1', 'Deployment', {
+      spec: { replicas: 3, selector, template },
+      status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 },
+    });
+    assert.equal(
+      header(table('apps', 'Deployment', [])),
+      'Name Ready Up-to-date Available Age (Containers) (Images) (Selector)',
+    );
+    assert.deepEqual(table('apps', 'Deployment', [d]).rows[0].cells, [
+      'deployment-a',
+      '2/3',
+      3,
+      2,
+      '5m',
+      'app,side',
+      'foundry:1,proxy:2',
+      'app=foundry',
+    ]);
     assert.equal(row('apps', 'Deployment', obj('apps/v1', 'Deployment', { spec: { template } })).Ready, '0/1');
   });
 
   it('prints ReplicaSets, StatefulSets and DaemonSets', () => {
-    const rs = obj('apps/v1', 'ReplicaSet', { spec: { replicas: 2, selector, template }, status: { replicas: 2, readyReplicas: 1 } });
-    assert.equal(header(table('apps', 'ReplicaSet', [])), 'Name Desired Current Ready Age (Containers) (Images) (Selector)');
-    assert.deepEqual(table('apps', 'ReplicaSet', [rs]).rows[0].cells, ['replicaset-a', 2, 2, 1, '5m', 'app,side', 'foundry:1,proxy:2', 'app=foundry']);
+    const rs = obj('apps/v1', 'ReplicaSet', {
+      spec: { replicas: 2, selector, template },
+      status: { replicas: 2, readyReplicas: 1 },
+    });
+    assert.equal(
+      header(table('apps', 'ReplicaSet', [])),
+      'Name Desired Current Ready Age (Containers) (Images) (Selector)',
+    );
+    assert.deepEqual(table('apps', 'ReplicaSet', [rs]).rows[0].cells, [
+      'replicaset-a',
+      2,
+      2,
+      1,
+      '5m',
+      'app,side',
+      'foundry:1,proxy:2',
+      'app=foundry',
+    ]);
     const sts = obj('apps/v1', 'StatefulSet', { spec: { replicas: 2, template }, status: { readyReplicas: 2 } });
     assert.equal(header(table('apps', 'StatefulSet', [])), 'Name Ready Age (Containers) (Images)');
     assert.deepEqual(row('apps', 'StatefulSet', sts).Ready, '2/2');
-    const ds = obj('apps/v1', 'DaemonSet', { spec: { selector, template: { spec: { ...template.spec, nodeSelector: { gpu: 'true' } } } }, status: { desiredNumberScheduled: 1, currentNumberScheduled: 1, numberReady: 1, updatedNumberScheduled: 1, numberAvailable: 1 } });
-    assert.equal(header(table('apps', 'DaemonSet', [])), 'Name Desired Current Ready Up-to-date Available Node Selector Age (Containers) (Images) (Selector)');
-    assert.deepEqual(table('apps', 'DaemonSet', [ds]).rows[0].cells.slice(0, 8), ['daemonset-a', 1, 1, 1, 1, 1, 'gpu=true', '5m']);
+    const ds = obj('apps/v1', 'DaemonSet', {
+      spec: { selector, template: { spec: { ...template.spec, nodeSelector: { gpu: 'true' } } } },
+      status: {
+        desiredNumberScheduled: 1,
+        currentNumberScheduled: 1,
+        numberReady: 1,
+        updatedNumberScheduled: 1,
+        numberAvailable: 1,
+      },
+    });
+    assert.equal(
+      header(table('apps', 'DaemonSet', [])),
+      'Name Desired Current Ready Up-to-date Available Node Selector Age (Containers) (Images) (Selector)',
+    );
+    assert.deepEqual(table('apps', 'DaemonSet', [ds]).rows[0].cells.slice(0, 8), [
+      'daemonset-a',
+      1,
+      1,
+      1,
+      1,
+      1,
+      'gpu=true',
+      '5m',
+    ]);
     assert.equal(row('apps', 'ReplicaSet', obj('apps/v1', 'ReplicaSet', { spec: { template } })).Selector, '<none>');
   });
 
   it('prints Jobs with status, completions and duration', () => {
-    assert.equal(header(table('batch', 'Job', [])), 'Name Status Completions Duration Age (Containers) (Images) (Selector)');
-    const running = obj('batch/v1', 'Job', { spec: { completions: 1, template }, status: { startTime: ago(90 * SEC), active: 1 } });
-    assert.deepEqual(table('batch', 'Job', [running]).rows[0].cells.slice(0, 5), ['job-a', 'Running', '0/1', '90s', '5m']);
+    assert.equal(
+      header(table('batch', 'Job', [])),
+      'Name Status Completions Duration Age (Containers) (Images) (Selector)',
+    );
+    const running = obj('batch/v1', 'Job', {
+      spec: { completions: 1, template },
+      status: { startTime: ago(90 * SEC), active: 1 },
+    });
+    assert.deepEqual(table('batch', 'Job', [running]).rows[0].cells.slice(0, 5), [
+      'job-a',
+      'Running',
+      '0/1',
+      '90s',
+      '5m',
+    ]);
     const done = obj('batch/v1', 'Job', {
       spec: { completions: 1, template },
-      status: { startTime: ago(4 * MIN), completionTime: ago(MIN), succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] },
+      status: {
+        startTime: ago(4 * MIN),
+        completionTime: ago(MIN),
+        succeeded: 1,
+        conditions: [{ type: 'Complete', status: 'True' }],
+      },
     });
     assert.deepEqual(table('batch', 'Job', [done]).rows[0].cells.slice(1, 4), ['Complete', '1/1', '3m']);
-    const parallel = obj('batch/v1', 'Job', { spec: { parallelism: 3, template }, status: { conditions: [{ type: 'Failed', status: 'True' }] } });
+    const parallel = obj('batch/v1', 'Job', {
+      spec: { parallelism: 3, template },
+      status: { conditions: [{ type: 'Failed', status: 'True' }] },
+    });
     assert.deepEqual(table('batch', 'Job', [parallel]).rows[0].cells.slice(1, 4), ['Failed', '0/1 of 3', '']);
   });
 
   it('prints CronJobs', () => {
-    assert.equal(header(table('batch', 'CronJob', [])), 'Name Schedule Timezone Suspend Active Last Schedule Age (Containers) (Images) (Selector)');
-    const cj = obj('batch/v1', 'CronJob', { spec: { schedule: '*/5 * * * *', suspend: false, jobTemplate: { spec: { template } } }, status: { active: [{ name: 'j' }], lastScheduleTime: ago(2 * MIN) } });
-    assert.deepEqual(table('batch', 'CronJob', [cj]).rows[0].cells.slice(0, 7), ['cronjob-a', '*/5 * * * *', '<none>', 'False', 1, '2m', '5m']);
+    assert.equal(
+      header(table('batch', 'CronJob', [])),
+      'Name Schedule Timezone Suspend Active Last Schedule Age (Containers) (Images) (Selector)',
+    );
+    const cj = obj('batch/v1', 'CronJob', {
+      spec: { schedule: '*/5 * * * *', suspend: false, jobTemplate: { spec: { template } } },
+      status: { active: [{ name: 'j' }], lastScheduleTime: ago(2 * MIN) },
+    });
+    assert.deepEqual(table('batch', 'CronJob', [cj]).rows[0].cells.slice(0, 7), [
+      'cronjob-a',
+      '*/5 * * * *',
+      '<none>',
+      'False',
+      1,
+      '2m',
+      '5m',
+    ]);
   });
 
   it('prints HPAs and PDBs', () => {
@@ -232,38 +410,124 @@ describe('buildTable: workloads', () => {
         scaleTargetRef: { kind: 'Deployment', name: 'web' },
         minReplicas: 1,
         maxReplicas: 4,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+        ],
       },
-      status: { currentReplicas: 2, currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 35 } } }] },
+      status: {
+        currentReplicas: 2,
+        currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 35 } } }],
+      },
     });
-    assert.equal(header(table('autoscaling', 'HorizontalPodAutoscaler', [])), 'Name Reference Targets MinPods MaxPods Replicas Age');
-    assert.deepEqual(table('autoscaling', 'HorizontalPodAutoscaler', [hpa]).rows[0].cells, ['horizontalpodautoscaler-a', 'Deployment/web', 'cpu: 35%/80%', '1', 4, 2, '5m']);
-    const v1 = obj('autoscaling/v1', 'HorizontalPodAutoscaler', { spec: { scaleTargetRef: { kind: 'Deployment', name: 'w' }, maxReplicas: 2, targetCPUUtilizationPercentage: 50 } });
-    assert.deepEqual(table('autoscaling', 'HorizontalPodAutoscaler', [v1]).rows[0].cells.slice(2, 4), ['cpu: <unknown>/50%', '<unset>']);
-    const pdb = obj('policy/v1', 'PodDisruptionBudget', { spec: { minAvailable: '50%' }, status: { disruptionsAllowed: 1 } });
-    assert.equal(header(table('policy', 'PodDisruptionBudget', [])), 'Name Min Available Max Unavailable Allowed Disruptions Age');
-    assert.deepEqual(table('policy', 'PodDisruptionBudget', [pdb]).rows[0].cells, ['poddisruptionbudget-a', '50%', 'N/A', 1, '5m']);
+    assert.equal(
+      header(table('autoscaling', 'HorizontalPodAutoscaler', [])),
+      'Name Reference Targets MinPods MaxPods Replicas Age',
+    );
+    assert.deepEqual(table('autoscaling', 'HorizontalPodAutoscaler', [hpa]).rows[0].cells, [
+      'horizontalpodautoscaler-a',
+      'Deployment/web',
+      'cpu: 35%/80%',
+      '1',
+      4,
+      2,
+      '5m',
+    ]);
+    const v1 = obj('autoscaling/v1', 'HorizontalPodAutoscaler', {
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'w' }, maxReplicas: 2, targetCPUUtilizationPercentage: 50 },
+    });
+    assert.deepEqual(table('autoscaling', 'HorizontalPodAutoscaler', [v1]).rows[0].cells.slice(2, 4), [
+      'cpu: <unknown>/50%',
+      '<unset>',
+    ]);
+    const pdb = obj('policy/v1', 'PodDisruptionBudget', {
+      spec: { minAvailable: '50%' },
+      status: { disruptionsAllowed: 1 },
+    });
+    assert.equal(
+      header(table('policy', 'PodDisruptionBudget', [])),
+      'Name Min Available Max Unavailable Allowed Disruptions Age',
+    );
+    assert.deepEqual(table('policy', 'PodDisruptionBudget', [pdb]).rows[0].cells, [
+      'poddisruptionbudget-a',
+      '50%',
+      'N/A',
+      1,
+      '5m',
+    ]);
   });
 });
 
 describe('buildTable: other built-in kinds', () => {
   it('prints Services', () => {
-    const svc = obj('v1', 'Service', { spec: { type: 'ClusterIP', clusterIPs: ['10.96.0.10'], ports: [{ port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }], selector: { app: 'dns' } } });
+    const svc = obj('v1', 'Service', {
+      spec: {
+        type: 'ClusterIP',
+        clusterIPs: ['10.96.0.10'],
+        ports: [
+          { port: 80, protocol: 'TCP' },
+          { port: 53, protocol: 'UDP' },
+        ],
+        selector: { app: 'dns' },
+      },
+    });
     assert.equal(header(table('', 'Service', [])), 'Name Type Cluster-IP External-IP Port(s) Age (Selector)');
-    assert.deepEqual(table('', 'Service', [svc]).rows[0].cells, ['service-a', 'ClusterIP', '10.96.0.10', '<none>', '80/TCP,53/UDP', '5m', 'app=dns']);
-    const lb = obj('v1', 'Service', { spec: { type: 'LoadBalancer', clusterIP: '10.96.0.2', ports: [{ port: 443, nodePort: 30443, protocol: 'TCP' }] } });
-    assert.deepEqual(table('', 'Service', [lb]).rows[0].cells.slice(1, 5), ['LoadBalancer', '10.96.0.2', '<pending>', '443:30443/TCP']);
+    assert.deepEqual(table('', 'Service', [svc]).rows[0].cells, [
+      'service-a',
+      'ClusterIP',
+      '10.96.0.10',
+      '<none>',
+      '80/TCP,53/UDP',
+      '5m',
+      'app=dns',
+    ]);
+    const lb = obj('v1', 'Service', {
+      spec: { type: 'LoadBalancer', clusterIP: '10.96.0.2', ports: [{ port: 443, nodePort: 30443, protocol: 'TCP' }] },
+    });
+    assert.deepEqual(table('', 'Service', [lb]).rows[0].cells.slice(1, 5), [
+      'LoadBalancer',
+      '10.96.0.2',
+      '<pending>',
+      '443:30443/TCP',
+    ]);
     const headless = obj('v1', 'Service', { spec: { clusterIPs: ['None'] } });
-    assert.deepEqual(table('', 'Service', [headless]).rows[0].cells.slice(1, 7), ['ClusterIP', 'None', '<none>', '<none>', '5m', '<none>']);
+    assert.deepEqual(table('', 'Service', [headless]).rows[0].cells.slice(1, 7), [
+      'ClusterIP',
+      'None',
+      '<none>',
+      '<none>',
+      '5m',
+      '<none>',
+    ]);
   });
 
   it('prints ConfigMaps, Secrets, ServiceAccounts and Namespaces', () => {
-    assert.deepEqual(table('', 'ConfigMap', [obj('v1', 'ConfigMap', { data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } })]).rows[0].cells, ['configmap-a', 3, '5m']);
+    assert.deepEqual(
+      table('', 'ConfigMap', [obj('v1', 'ConfigMap', { data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } })]).rows[0]
+        .cells,
+      ['configmap-a', 3, '5m'],
+    );
     assert.equal(header(table('', 'Secret', [])), 'Name Type Data Age');
-    assert.deepEqual(table('', 'Secret', [obj('v1', 'Secret', { type: 'Opaque', data: { a: 'eA==' } })]).rows[0].cells, ['secret-a', 'Opaque', 1, '5m']);
-    assert.deepEqual(table('', 'ServiceAccount', [obj('v1', 'ServiceAccount')]).rows[0].cells, ['serviceaccount-a', 0, '5m']);
+    assert.deepEqual(
+      table('', 'Secret', [obj('v1', 'Secret', { type: 'Opaque', data: { a: 'eA==' } })]).rows[0].cells,
+      ['secret-a', 'Opaque', 1, '5m'],
+    );
+    assert.deepEqual(table('', 'ServiceAccount', [obj('v1', 'ServiceAccount')]).rows[0].cells, [
+      'serviceaccount-a',
+      0,
+      '5m',
+    ]);
     assert.equal(header(table('', 'Namespace', [])), 'Name Status Age');
-    assert.deepEqual(table('', 'Namespace', [obj('v1', 'Namespace', { status: { phase: 'Active' } }, { namespace: undefined, creationTimestamp: ago(3 * DAY) })]).rows[0].cells, ['namespace-a', 'Active', '3d']);
+    assert.deepEqual(
+      table('', 'Namespace', [
+        obj(
+          'v1',
+          'Namespace',
+          { status: { phase: 'Active' } },
+          { namespace: undefined, creationTimestamp: ago(3 * DAY) },
+        ),
+      ]).rows[0].cells,
+      ['namespace-a', 'Active', '3d'],
+    );
   });
 
   it('prints Nodes', () => {
@@ -275,14 +539,38 @@ describe('buildTable: other built-in kinds', () => {
         status: {
           conditions: [{ type: 'Ready', status: 'True' }],
           addresses: [{ type: 'InternalIP', address: '192.0.2.10' }],
-          nodeInfo: { kubeletVersion: 'v1.32.0-sandbox', osImage: 'Sandbox', kernelVersion: '6.1', containerRuntimeVersion: 'sandbox://1' },
+          nodeInfo: {
+            kubeletVersion: 'v1.32.0-sandbox',
+            osImage: 'Sandbox',
+            kernelVersion: '6.1',
+            containerRuntimeVersion: 'sandbox://1',
+          },
         },
       },
       { labels: { 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/gpu': '' } },
     );
-    assert.equal(header(table('', 'Node', [])), 'Name Status Roles Age Version (Internal-IP) (External-IP) (OS-Image) (Kernel-Version) (Container-Runtime)');
-    assert.deepEqual(table('', 'Node', [node]).rows[0].cells, ['node-a', 'Ready,SchedulingDisabled', 'control-plane,gpu', '5m', 'v1.32.0-sandbox', '192.0.2.10', '<none>', 'Sandbox', '6.1', 'sandbox://1']);
-    assert.deepEqual(table('', 'Node', [obj('v1', 'Node', { status: { conditions: [{ type: 'Ready', status: 'False' }] } })]).rows[0].cells.slice(1, 3), ['NotReady', '<none>']);
+    assert.equal(
+      header(table('', 'Node', [])),
+      'Name Status Roles Age Version (Internal-IP) (External-IP) (OS-Image) (Kernel-Version) (Container-Runtime)',
+    );
+    assert.deepEqual(table('', 'Node', [node]).rows[0].cells, [
+      'node-a',
+      'Ready,SchedulingDisabled',
+      'control-plane,gpu',
+      '5m',
+      'v1.32.0-sandbox',
+      '192.0.2.10',
+      '<none>',
+      'Sandbox',
+      '6.1',
+      'sandbox://1',
+    ]);
+    assert.deepEqual(
+      table('', 'Node', [
+        obj('v1', 'Node', { status: { conditions: [{ type: 'Ready', status: 'False' }] } }),
+      ]).rows[0].cells.slice(1, 3),
+      ['NotReady', '<none>'],
+    );
     assert.equal(table('', 'Node', [obj('v1', 'Node')]).rows[0].cells[1], 'Unknown');
   });
 
@@ -297,49 +585,183 @@ describe('buildTable: other built-in kinds', () => {
       lastTimestamp: ago(30 * SEC),
       count: 4,
     });
-    assert.equal(header(table('', 'Event', [])), 'Last Seen Type Reason Object (Subobject) (Source) Message (First Seen) (Count) (Name)');
-    assert.deepEqual(table('', 'Event', [ev]).rows[0].cells, ['30s', 'Normal', 'Pulled', 'pod/web-0', 'spec.containers{app}', 'kubelet, gpu-node', 'Successfully pulled image', '10m', 4, 'event-a']);
-    const fresh = obj('v1', 'Event', { involvedObject: { kind: 'GitRepository' }, eventTime: ago(2 * SEC), reportingComponent: 'source-controller', type: 'Warning', reason: 'Failed' });
-    assert.deepEqual(table('', 'Event', [fresh]).rows[0].cells.slice(0, 9), ['2s', 'Warning', 'Failed', 'gitrepository', '', 'source-controller', '', '2s', 1]);
-    const v1 = obj('events.k8s.io/v1', 'Event', { regarding: { kind: 'Pod', name: 'p' }, note: 'hi', reason: 'R', type: 'Normal', eventTime: ago(MIN), series: { count: 5, lastObservedTime: ago(3 * SEC) }, reportingController: 'kubelet' });
-    assert.deepEqual(table('events.k8s.io', 'Event', [v1]).rows[0].cells.slice(0, 9), ['3s', 'Normal', 'R', 'pod/p', '', 'kubelet', 'hi', '60s', 5]);
+    assert.equal(
+      header(table('', 'Event', [])),
+      'Last Seen Type Reason Object (Subobject) (Source) Message (First Seen) (Count) (Name)',
+    );
+    assert.deepEqual(table('', 'Event', [ev]).rows[0].cells, [
+      '30s',
+      'Normal',
+      'Pulled',
+      'pod/web-0',
+      'spec.containers{app}',
+      'kubelet, gpu-node',
+      'Successfully pulled image',
+      '10m',
+      4,
+      'event-a',
+    ]);
+    const fresh = obj('v1', 'Event', {
+      involvedObject: { kind: 'GitRepository' },
+      eventTime: ago(2 * SEC),
+      reportingComponent: 'source-controller',
+      type: 'Warning',
+      reason: 'Failed',
+    });
+    assert.deepEqual(table('', 'Event', [fresh]).rows[0].cells.slice(0, 9), [
+      '2s',
+      'Warning',
+      'Failed',
+      'gitrepository',
+      '',
+      'source-controller',
+      '',
+      '2s',
+      1,
+    ]);
+    const v1 = obj('events.k8s.io/v1', 'Event', {
+      regarding: { kind: 'Pod', name: 'p' },
+      note: 'hi',
+      reason: 'R',
+      type: 'Normal',
+      eventTime: ago(MIN),
+      series: { count: 5, lastObservedTime: ago(3 * SEC) },
+      reportingController: 'kubelet',
+    });
+    assert.deepEqual(table('events.k8s.io', 'Event', [v1]).rows[0].cells.slice(0, 9), [
+      '3s',
+      'Normal',
+      'R',
+      'pod/p',
+      '',
+      'kubelet',
+      'hi',
+      '60s',
+      5,
+    ]);
   });
 
   it('prints Ingresses, PVCs, Endpoints and Leases', () => {
-    const ing = obj('networking.k8s.io/v1', 'Ingress', { spec: { ingressClassName: 'nginx', rules: [{ host: 'a.test' }, { host: 'b.test' }], tls: [{}] }, status: { loadBalancer: { ingress: [{ ip: '192.0.2.5' }] } } });
+    const ing = obj('networking.k8s.io/v1', 'Ingress', {
+      spec: { ingressClassName: 'nginx', rules: [{ host: 'a.test' }, { host: 'b.test' }], tls: [{}] },
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.5' }] } },
+    });
     assert.equal(header(table('networking.k8s.io', 'Ingress', [])), 'Name Class Hosts Address Ports Age');
-    assert.deepEqual(table('networking.k8s.io', 'Ingress', [ing]).rows[0].cells, ['ingress-a', 'nginx', 'a.test,b.test', '192.0.2.5', '80, 443', '5m']);
+    assert.deepEqual(table('networking.k8s.io', 'Ingress', [ing]).rows[0].cells, [
+      'ingress-a',
+      'nginx',
+      'a.test,b.test',
+      '192.0.2.5',
+      '80, 443',
+      '5m',
+    ]);
     const pvc = obj('v1', 'PersistentVolumeClaim', {
       spec: { volumeName: 'pv-1', storageClassName: 'local', accessModes: ['ReadWriteOnce'] },
       status: { phase: 'Bound', capacity: { storage: '10Gi' }, accessModes: ['ReadWriteMany', 'ReadWriteOnce'] },
     });
-    assert.equal(header(table('', 'PersistentVolumeClaim', [])), 'Name Status Volume Capacity Access Modes StorageClass VolumeAttributesClass Age (VolumeMode)');
-    assert.deepEqual(table('', 'PersistentVolumeClaim', [pvc]).rows[0].cells, ['persistentvolumeclaim-a', 'Bound', 'pv-1', '10Gi', 'RWO,RWX', 'local', '<unset>', '5m', '<unset>']);
-    const ep = obj('v1', 'Endpoints', { subsets: [{ addresses: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }, { ip: 'fd00::1' }, { ip: '10.0.0.4' }], ports: [{ port: 80 }] }] });
-    assert.deepEqual(table('', 'Endpoints', [ep]).rows[0].cells, ['endpoints-a', '10.0.0.1:80,10.0.0.2:80,[fd00::1]:80 + 1 more...', '5m']);
+    assert.equal(
+      header(table('', 'PersistentVolumeClaim', [])),
+      'Name Status Volume Capacity Access Modes StorageClass VolumeAttributesClass Age (VolumeMode)',
+    );
+    assert.deepEqual(table('', 'PersistentVolumeClaim', [pvc]).rows[0].cells, [
+      'persistentvolumeclaim-a',
+      'Bound',
+      'pv-1',
+      '10Gi',
+      'RWO,RWX',
+      'local',
+      '<unset>',
+      '5m',
+      '<unset>',
+    ]);
+    const ep = obj('v1', 'Endpoints', {
+      subsets: [
+        {
+          addresses: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }, { ip: 'fd00::1' }, { ip: '10.0.0.4' }],
+          ports: [{ port: 80 }],
+        },
+      ],
+    });
+    assert.deepEqual(table('', 'Endpoints', [ep]).rows[0].cells, [
+      'endpoints-a',
+      '10.0.0.1:80,10.0.0.2:80,[fd00::1]:80 + 1 more...',
+      '5m',
+    ]);
     assert.deepEqual(table('', 'Endpoints', [obj('v1', 'Endpoints')]).rows[0].cells[1], '<none>');
-    assert.deepEqual(table('coordination.k8s.io', 'Lease', [obj('coordination.k8s.io/v1', 'Lease', { spec: { holderIdentity: 'flux' } })]).rows[0].cells, ['lease-a', 'flux', '5m']);
+    assert.deepEqual(
+      table('coordination.k8s.io', 'Lease', [
+        obj('coordination.k8s.io/v1', 'Lease', { spec: { holderIdentity: 'flux' } }),
+      ]).rows[0].cells,
+      ['lease-a', 'flux', '5m'],
+    );
   });
 
   it('prints RBAC, CRDs, StorageClasses and PriorityClasses', () => {
     const rb = obj('rbac.authorization.k8s.io/v1', 'RoleBinding', {
       roleRef: { kind: 'ClusterRole', name: 'view' },
-      subjects: [{ kind: 'User', name: 'alice' }, { kind: 'Group', name: 'devs' }, { kind: 'ServiceAccount', namespace: 'flux', name: 'kc' }, { kind: 'User', name: 'bob' }],
+      subjects: [
+        { kind: 'User', name: 'alice' },
+        { kind: 'Group', name: 'devs' },
+        { kind: 'ServiceAccount', namespace: 'flux', name: 'kc' },
+        { kind: 'User', name: 'bob' },
+      ],
     });
-    assert.equal(header(table('rbac.authorization.k8s.io', 'RoleBinding', [])), 'Name Role Age (Users) (Groups) (ServiceAccounts)');
-    assert.deepEqual(table('rbac.authorization.k8s.io', 'RoleBinding', [rb]).rows[0].cells, ['rolebinding-a', 'ClusterRole/view', '5m', 'alice, bob', 'devs', 'flux/kc']);
-    for (const [group, kind] of [['rbac.authorization.k8s.io', 'ClusterRole'], ['rbac.authorization.k8s.io', 'Role'], ['apiextensions.k8s.io', 'CustomResourceDefinition']]) {
+    assert.equal(
+      header(table('rbac.authorization.k8s.io', 'RoleBinding', [])),
+      'Name Role Age (Users) (Groups) (ServiceAccounts)',
+    );
+    assert.deepEqual(table('rbac.authorization.k8s.io', 'RoleBinding', [rb]).rows[0].cells, [
+      'rolebinding-a',
+      'ClusterRole/view',
+      '5m',
+      'alice, bob',
+      'devs',
+      'flux/kc',
+    ]);
+    for (const [group, kind] of [
+      ['rbac.authorization.k8s.io', 'ClusterRole'],
+      ['rbac.authorization.k8s.io', 'Role'],
+      ['apiextensions.k8s.io', 'CustomResourceDefinition'],
+    ]) {
       const t = table(group, kind, [obj(`${group}/v1`, kind, {}, { creationTimestamp: '2024-04-01T08:30:00Z' })]);
       assert.equal(header(t), 'Name Created At', kind);
       assert.equal(t.columnDefinitions[1].type, 'date');
       assert.deepEqual(t.rows[0].cells, [`${kind.toLowerCase()}-a`, '2024-04-01T08:30:00Z']);
     }
-    const sc = obj('storage.k8s.io/v1', 'StorageClass', { provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer' }, { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } });
-    assert.equal(header(table('storage.k8s.io', 'StorageClass', [])), 'Name Provisioner ReclaimPolicy VolumeBindingMode AllowVolumeExpansion Age');
-    assert.deepEqual(table('storage.k8s.io', 'StorageClass', [sc]).rows[0].cells, ['storageclass-a (default)', 'rancher.io/local-path', 'Delete', 'WaitForFirstConsumer', false, '5m']);
-    const pc = obj('scheduling.k8s.io/v1', 'PriorityClass', { value: 1000, globalDefault: false, preemptionPolicy: 'PreemptLowerPriority' });
-    assert.equal(header(table('scheduling.k8s.io', 'PriorityClass', [])), 'Name Value Global-Default Age PreemptionPolicy');
-    assert.deepEqual(table('scheduling.k8s.io', 'PriorityClass', [pc]).rows[0].cells, ['priorityclass-a', 1000, false, '5m', 'PreemptLowerPriority']);
+    const sc = obj(
+      'storage.k8s.io/v1',
+      'StorageClass',
+      { provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer' },
+      { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    );
+    assert.equal(
+      header(table('storage.k8s.io', 'StorageClass', [])),
+      'Name Provisioner ReclaimPolicy VolumeBindingMode AllowVolumeExpansion Age',
+    );
+    assert.deepEqual(table('storage.k8s.io', 'StorageClass', [sc]).rows[0].cells, [
+      'storageclass-a (default)',
+      'rancher.io/local-path',
+      'Delete',
+      'WaitForFirstConsumer',
+      false,
+      '5m',
+    ]);
+    const pc = obj('scheduling.k8s.io/v1', 'PriorityClass', {
+      value: 1000,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+    });
+    assert.equal(
+      header(table('scheduling.k8s.io', 'PriorityClass', [])),
+      'Name Value Global-Default Age PreemptionPolicy',
+    );
+    assert.deepEqual(table('scheduling.k8s.io', 'PriorityClass', [pc]).rows[0].cells, [
+      'priorityclass-a',
+      1000,
+      false,
+      '5m',
+      'PreemptLowerPriority',
+    ]);
   });
 });
 
@@ -352,19 +774,33 @@ describe('buildTable: custom resources', () => {
     { name: 'Suspended', type: 'boolean', jsonPath: '.spec.suspend', format: 'x' },
     { name: 'Raw', type: 'string', jsonPath: '.spec.ref' },
   ];
-  const cr = obj('example.com/v1', 'Thing', { spec: { url: 'http://x', suspend: true, ref: { tag: 'v1', branch: 'main' } }, status: { observedGeneration: 3.7, conditions: [{ type: 'Ready', status: 'True' }] } });
+  const cr = obj('example.com/v1', 'Thing', {
+    spec: { url: 'http://x', suspend: true, ref: { tag: 'v1', branch: 'main' } },
+    status: { observedGeneration: 3.7, conditions: [{ type: 'Ready', status: 'True' }] },
+  });
 
   it('uses Name then the printer columns, typed like the apiextensions convertor', () => {
     const t = table('example.com', 'Thing', [cr], { printerColumns: columns });
     assert.equal(header(t), 'Name URL Age Ready (Gen) Suspended Raw');
-    assert.equal(t.columnDefinitions[1].description, 'Custom resource definition column (in JSONPath format): .spec.url');
+    assert.equal(
+      t.columnDefinitions[1].description,
+      'Custom resource definition column (in JSONPath format): .spec.url',
+    );
     assert.equal(t.columnDefinitions[5].format, 'x');
     assert.deepEqual(t.rows[0].cells, ['thing-a', 'http://x', '5m', 'True', 3, true, '{"branch":"main","tag":"v1"}']);
   });
 
   it('leaves cells null when nothing matches or the type does not fit', () => {
     const bare = obj('example.com/v1', 'Thing', { spec: { suspend: 'yes' }, status: { observedGeneration: 'x' } });
-    assert.deepEqual(table('example.com', 'Thing', [bare], { printerColumns: columns }).rows[0].cells, ['thing-a', null, '5m', null, null, null, null]);
+    assert.deepEqual(table('example.com', 'Thing', [bare], { printerColumns: columns }).rows[0].cells, [
+      'thing-a',
+      null,
+      '5m',
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('adds only Age when the CRD declares no columns', () => {
@@ -398,7 +834,13 @@ function fluxCrds(line: string): Array<{ group: string; kind: string; version: s
       const crd = doc.toJS() as Json;
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const v of crd.spec.versions) {
-        if (v.served) out.push({ group: crd.spec.group, kind: crd.spec.names.kind, version: v.name, columns: v.additionalPrinterColumns ?? [] });
+        if (v.served)
+          out.push({
+            group: crd.spec.group,
+            kind: crd.spec.names.kind,
+            version: v.name,
+            columns: v.additionalPrinterColumns ?? [],
+          });
       }
     }
   }
@@ -414,7 +856,13 @@ describe('buildTable: every Flux kind from the vendored CRDs', () => {
     for (const crd of crds) {
       it(`${line} ${crd.kind} ${crd.version}: Name, the CRD columns, Ready/Status from conditions`, () => {
         const ready = obj(`${crd.group}/${crd.version}`, crd.kind, {
-          spec: { url: 'oci://registry/models', chart: 'foundry', version: '1.2.3', sourceRef: { kind: 'HelmRepository', name: 'charts' }, image: 'registry/foundry' },
+          spec: {
+            url: 'oci://registry/models',
+            chart: 'foundry',
+            version: '1.2.3',
+            sourceRef: { kind: 'HelmRepository', name: 'charts' },
+            image: 'registry/foundry',
+          },
           status: {
             conditions: [
               { type: 'Reconciling', status: 'False', reason: 'Succeeded', message: 'done' },
@@ -426,12 +874,18 @@ describe('buildTable: every Flux kind from the vendored CRDs', () => {
             lastAutomationRunTime: ago(MIN),
           },
         });
-        const t = table(crd.group, crd.kind, [ready, obj(`${crd.group}/${crd.version}`, crd.kind, {}, { name: 'fresh' })], { printerColumns: crd.columns });
+        const t = table(
+          crd.group,
+          crd.kind,
+          [ready, obj(`${crd.group}/${crd.version}`, crd.kind, {}, { name: 'fresh' })],
+          { printerColumns: crd.columns },
+        );
         assert.deepEqual(
           t.columnDefinitions.map((c) => c.name),
           ['Name', ...crd.columns.map((c) => c.name)],
         );
-        const cellsOf = (i: number) => Object.fromEntries(t.columnDefinitions.map((c, j) => [c.name, t.rows[i].cells[j]]));
+        const cellsOf = (i: number) =>
+          Object.fromEntries(t.columnDefinitions.map((c, j) => [c.name, t.rows[i].cells[j]]));
         const cells = cellsOf(0);
         assert.equal(cells.Name, `${crd.kind.toLowerCase()}-a`);
         // the server never adds Age to declared columns: older image CRDs (v2.6 v1beta2) declare none and show none
@@ -449,7 +903,8 @@ describe('buildTable: every Flux kind from the vendored CRDs', () => {
         if ('Source Kind' in cells) assert.equal(cells['Source Kind'], 'HelmRepository');
         const fresh = cellsOf(1);
         assert.equal(fresh.Name, 'fresh');
-        if ('Ready' in fresh) assert.equal(fresh.Ready, null, 'no conditions yet: the cell is null and kubectl prints it empty');
+        if ('Ready' in fresh)
+          assert.equal(fresh.Ready, null, 'no conditions yet: the cell is null and kubectl prints it empty');
       });
     }
   }

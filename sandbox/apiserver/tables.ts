@@ -7,7 +7,15 @@
 import type { KubeObject } from '../kube/types.ts';
 import { dateCell } from './human-duration.ts';
 import { compileJsonPath } from './jsonpath.ts';
-import { AGE_DESCRIPTION, NAME, col, printer, type Printer, type TableColumnDefinition, type TableRowCondition } from './printer.ts';
+import {
+  AGE_DESCRIPTION,
+  NAME,
+  col,
+  printer,
+  type Printer,
+  type TableColumnDefinition,
+  type TableRowCondition,
+} from './printer.ts';
 import { POD_PRINTER } from './pod-printer.ts';
 import { RESOURCE_PRINTERS } from './resource-printers.ts';
 import type { PrinterColumn } from './resources.ts';
@@ -54,7 +62,9 @@ const BUILTIN_PRINTERS: Readonly<Record<string, Printer>> = {
 };
 
 /** The column a CRD gets when it declares none (apiextensions `serveDefaultColumnsIfEmpty`). */
-const DEFAULT_CRD_COLUMNS: PrinterColumn[] = [{ name: 'Age', type: 'date', description: AGE_DESCRIPTION, jsonPath: '.metadata.creationTimestamp' }];
+const DEFAULT_CRD_COLUMNS: PrinterColumn[] = [
+  { name: 'Age', type: 'date', description: AGE_DESCRIPTION, jsonPath: '.metadata.creationTimestamp' },
+];
 
 /**
  * Renders `objects` as a Table for `group/kind`. Built-in kinds get their real columns; custom resources (or
@@ -72,13 +82,17 @@ export function buildTable(args: BuildTableArgs): Table {
     const conditions = printer.conditions?.(obj);
     if (conditions) row.conditions = conditions;
     if (includeObject === 'Object') row.object = obj;
-    if (includeObject === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+    if (includeObject === 'Metadata')
+      row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
     return row;
   });
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion: args.resourceVersion, ...(args.continueToken ? { continue: args.continueToken } : {}) },
+    metadata: {
+      resourceVersion: args.resourceVersion,
+      ...(args.continueToken ? { continue: args.continueToken } : {}),
+    },
     columnDefinitions: args.noHeaders ? [] : printer.columns,
     rows,
   };
@@ -143,7 +157,8 @@ function goNumber(n: number): string {
   const exponent = Number(exponentText);
   // Whole numbers arrive as int64 in unstructured objects and print plainly (above). Other floats print with
   // strconv 'g' at shortest precision, which switches to exponent form below 1e-4 and from 1e6 on.
-  if (exponent < -4 || exponent >= 6) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  if (exponent < -4 || exponent >= 6)
+    return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
   return String(n);
 }
 

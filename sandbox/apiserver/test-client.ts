@@ -73,7 +73,10 @@ export class TestClient {
    * Opens a watch and hands back its events as they arrive: `next()` resolves with the next decoded line,
    * or undefined once the stream ended. `close()` aborts it.
    */
-  async watch(path: string, req: TestRequest = {}): Promise<{ status: number; headers: IncomingHttpHeaders; next: () => Promise<any>; close: () => void }> {
+  async watch(
+    path: string,
+    req: TestRequest = {},
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; next: () => Promise<any>; close: () => void }> {
     const res = await this.#open(path, req).send();
     const lines: unknown[] = [];
     const waiters: Array<(v: unknown) => void> = [];

@@ -38,7 +38,8 @@ export async function generateTls(host = '127.0.0.1'): Promise<TlsMaterial> {
     { type: 7, ip: '127.0.0.1' },
     { type: 7, ip: '10.96.0.1' },
   ];
-  if (host !== '127.0.0.1' && host !== 'localhost') altNames.push(/^[\d.]+$/.test(host) ? { type: 7, ip: host } : { type: 2, value: host });
+  if (host !== '127.0.0.1' && host !== 'localhost')
+    altNames.push(/^[\d.]+$/.test(host) ? { type: 7, ip: host } : { type: 2, value: host });
   const server = await generate([{ name: 'commonName', value: 'kube-apiserver' }], {
     keyType: 'ec',
     curve: 'P-256',

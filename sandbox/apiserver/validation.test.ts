@@ -18,7 +18,12 @@ function schemaOf(version: '2.9' | '2.6', plural: string, served: string): Recor
 describe('validation with the real Flux CRDs', () => {
   it('defaults status.observedGeneration to -1 and spec fields from the schema', () => {
     const v = new SchemaValidator();
-    const obj: Record<string, unknown> = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'x' }, spec: { url: 'https://h/r.git', interval: '1m' } };
+    const obj: Record<string, unknown> = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'x' },
+      spec: { url: 'https://h/r.git', interval: '1m' },
+    };
     assert.deepEqual(v.defaultAndValidate(obj, schemaOf('2.9', 'gitrepositories', 'v1')), []);
     assert.deepEqual(obj.status, { observedGeneration: -1 });
     assert.equal((obj.spec as Record<string, unknown>).timeout, '60s');
@@ -27,7 +32,12 @@ describe('validation with the real Flux CRDs', () => {
   it('reports missing required fields and pattern violations with field paths', () => {
     const v = new SchemaValidator();
     const causes = v.defaultAndValidate(
-      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'k' }, spec: { interval: 'soon', prune: true } },
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'k' },
+        spec: { interval: 'soon', prune: true },
+      },
       schemaOf('2.9', 'kustomizations', 'v1'),
     );
     const fields = causes.map((c) => c.field).sort();
@@ -48,8 +58,14 @@ describe('validation with the real Flux CRDs', () => {
       },
       schemaOf('2.9', 'ocirepositories', 'v1'),
     );
-    assert.match(causes.find((c) => c.field === 'spec.provider')!.message, /^Unsupported value: "nope": supported values: "generic", /);
-    assert.equal(causes.find((c) => c.field === 'spec.insecure')!.message, 'Invalid value: "string": spec.insecure in body must be of type boolean: "string"');
+    assert.match(
+      causes.find((c) => c.field === 'spec.provider')!.message,
+      /^Unsupported value: "nope": supported values: "generic", /,
+    );
+    assert.equal(
+      causes.find((c) => c.field === 'spec.insecure')!.message,
+      'Invalid value: "string": spec.insecure in body must be of type boolean: "string"',
+    );
   });
 
   it('prunes unknown fields but keeps x-kubernetes-preserve-unknown-fields content', () => {
@@ -58,7 +74,11 @@ describe('validation with the real Flux CRDs', () => {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: { name: 'h', bogusMeta: 1 },
-      spec: { interval: '5m', chart: { spec: { chart: 'c', sourceRef: { kind: 'HelmRepository', name: 'r' }, typo: true } }, values: { any: { deep: [1, 2] } } },
+      spec: {
+        interval: '5m',
+        chart: { spec: { chart: 'c', sourceRef: { kind: 'HelmRepository', name: 'r' }, typo: true } },
+        values: { any: { deep: [1, 2] } },
+      },
       extra: 1,
     };
     const unknown = v.pruneUnknown(obj, schemaOf('2.9', 'helmreleases', 'v2'));
@@ -82,9 +102,19 @@ describe('validation with the real Flux CRDs', () => {
     assert.ok(r, 'v1beta2 is served');
     assert.equal(r.version.deprecated, true);
     assert.equal(r.version.deprecationWarning, 'v1beta2 GitRepository is deprecated, upgrade to v1');
-    const created = api.store.create(r, 'default', { metadata: { name: 'g' }, spec: { url: 'https://h/r.git', interval: '1m' } }, { warnings });
+    const created = api.store.create(
+      r,
+      'default',
+      { metadata: { name: 'g' }, spec: { url: 'https://h/r.git', interval: '1m' } },
+      { warnings },
+    );
     assert.equal(created.apiVersion, 'source.toolkit.fluxcd.io/v1beta2');
-    const asV1 = api.kube.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'default', name: 'g' });
+    const asV1 = api.kube.get({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      namespace: 'default',
+      name: 'g',
+    });
     assert.equal(asV1?.apiVersion, 'source.toolkit.fluxcd.io/v1', 'conversion None rewrites apiVersion');
     assert.equal(asV1?.metadata.uid, created.metadata.uid);
     assert.ok(api.registry.resolve('image.toolkit.fluxcd.io/v1beta2', 'ImagePolicy'));
@@ -95,12 +125,19 @@ describe('validation with the real Flux CRDs', () => {
     const api = new ApiServer();
     servers.push(api);
     try {
-      api.kube.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'bad', namespace: 'default' }, spec: { url: 'ftp://x' } });
+      api.kube.create({
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'bad', namespace: 'default' },
+        spec: { url: 'ftp://x' },
+      });
       assert.fail('expected 422');
     } catch (err) {
       assert.ok(isApiError(err, 422));
       assert.match(err.message, /^GitRepository\.source\.toolkit\.fluxcd\.io "bad" is invalid: \[/);
-      assert.ok(err.status.details?.causes?.some((c) => c.field === 'spec.interval' && c.reason === 'FieldValueRequired'));
+      assert.ok(
+        err.status.details?.causes?.some((c) => c.field === 'spec.interval' && c.reason === 'FieldValueRequired'),
+      );
     }
   });
 });

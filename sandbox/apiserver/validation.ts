@@ -19,8 +19,21 @@ type Schema = Record<string, unknown>;
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 const OBJECT_META_FIELDS = new Set([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ]);
 
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^0$/;
@@ -31,12 +44,36 @@ const TOP_LEVEL_FIELDS: Record<string, string[]> = {
   '/Secret': ['data', 'stringData', 'type', 'immutable'],
   '/ServiceAccount': ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
   '/Event': [
-    'involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'eventTime', 'series',
-    'action', 'related', 'reportingComponent', 'reportingInstance',
+    'involvedObject',
+    'reason',
+    'message',
+    'source',
+    'firstTimestamp',
+    'lastTimestamp',
+    'count',
+    'type',
+    'eventTime',
+    'series',
+    'action',
+    'related',
+    'reportingComponent',
+    'reportingInstance',
   ],
   'events.k8s.io/Event': [
-    'eventTime', 'series', 'reportingController', 'reportingInstance', 'action', 'reason', 'regarding', 'related', 'note', 'type',
-    'deprecatedSource', 'deprecatedFirstTimestamp', 'deprecatedLastTimestamp', 'deprecatedCount',
+    'eventTime',
+    'series',
+    'reportingController',
+    'reportingInstance',
+    'action',
+    'reason',
+    'regarding',
+    'related',
+    'note',
+    'type',
+    'deprecatedSource',
+    'deprecatedFirstTimestamp',
+    'deprecatedLastTimestamp',
+    'deprecatedCount',
   ],
   '/Endpoints': ['subsets'],
   '/Binding': ['target'],
@@ -44,7 +81,15 @@ const TOP_LEVEL_FIELDS: Record<string, string[]> = {
   'rbac.authorization.k8s.io/ClusterRole': ['rules', 'aggregationRule'],
   'rbac.authorization.k8s.io/RoleBinding': ['subjects', 'roleRef'],
   'rbac.authorization.k8s.io/ClusterRoleBinding': ['subjects', 'roleRef'],
-  'storage.k8s.io/StorageClass': ['provisioner', 'parameters', 'reclaimPolicy', 'mountOptions', 'allowVolumeExpansion', 'volumeBindingMode', 'allowedTopologies'],
+  'storage.k8s.io/StorageClass': [
+    'provisioner',
+    'parameters',
+    'reclaimPolicy',
+    'mountOptions',
+    'allowVolumeExpansion',
+    'volumeBindingMode',
+    'allowedTopologies',
+  ],
   'scheduling.k8s.io/PriorityClass': ['value', 'globalDefault', 'description', 'preemptionPolicy'],
   'admissionregistration.k8s.io/MutatingWebhookConfiguration': ['webhooks'],
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': ['webhooks'],
@@ -126,9 +171,19 @@ function ajvMessage(err: ErrorObject, data: Json): Cause {
   const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value ?? null);
   const params = err.params as Record<string, unknown>;
   const rules: Record<string, () => Cause> = {
-    required: () => ({ field: join(path, String(params.missingProperty)), message: 'Required value', reason: 'FieldValueRequired' }),
+    required: () => ({
+      field: join(path, String(params.missingProperty)),
+      message: 'Required value',
+      reason: 'FieldValueRequired',
+    }),
     type: () => {
-      const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value;
+      const actual = Array.isArray(value)
+        ? 'array'
+        : value === null
+          ? 'null'
+          : Number.isInteger(value)
+            ? 'integer'
+            : typeof value;
       return {
         field: path,
         message: `Invalid value: "${actual}": ${path} in body must be of type ${params.type}: "${actual}"`,
@@ -140,16 +195,54 @@ function ajvMessage(err: ErrorObject, data: Json): Cause {
       message: `Unsupported value: ${shown}: supported values: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
       reason: 'FieldValueNotSupported',
     }),
-    pattern: () => ({ field: path, message: `Invalid value: ${shown}: ${path} in body should match '${params.pattern}'`, reason: 'FieldValueInvalid' }),
-    format: () => ({ field: path, message: `Invalid value: ${shown}: ${path} in body must be of type ${params.format}: ${shown}`, reason: 'FieldValueInvalid' }),
-    minimum: () => ({ field: path, message: `Invalid value: ${shown}: ${path} in body should be greater than or equal to ${params.limit}`, reason: 'FieldValueInvalid' }),
-    maximum: () => ({ field: path, message: `Invalid value: ${shown}: ${path} in body should be less than or equal to ${params.limit}`, reason: 'FieldValueInvalid' }),
-    minLength: () => ({ field: path, message: `Invalid value: ${shown}: ${path} in body should be at least ${params.limit} chars long`, reason: 'FieldValueInvalid' }),
-    maxLength: () => ({ field: path, message: `Too long: may not be more than ${params.limit} bytes`, reason: 'FieldValueInvalid' }),
-    minItems: () => ({ field: path, message: `Invalid value: ${Array.isArray(value) ? value.length : 0}: ${path} in body should have at least ${params.limit} items`, reason: 'FieldValueInvalid' }),
-    maxItems: () => ({ field: path, message: `Too many: ${Array.isArray(value) ? value.length : 0}: must have at most ${params.limit} items`, reason: 'FieldValueInvalid' }),
+    pattern: () => ({
+      field: path,
+      message: `Invalid value: ${shown}: ${path} in body should match '${params.pattern}'`,
+      reason: 'FieldValueInvalid',
+    }),
+    format: () => ({
+      field: path,
+      message: `Invalid value: ${shown}: ${path} in body must be of type ${params.format}: ${shown}`,
+      reason: 'FieldValueInvalid',
+    }),
+    minimum: () => ({
+      field: path,
+      message: `Invalid value: ${shown}: ${path} in body should be greater than or equal to ${params.limit}`,
+      reason: 'FieldValueInvalid',
+    }),
+    maximum: () => ({
+      field: path,
+      message: `Invalid value: ${shown}: ${path} in body should be less than or equal to ${params.limit}`,
+      reason: 'FieldValueInvalid',
+    }),
+    minLength: () => ({
+      field: path,
+      message: `Invalid value: ${shown}: ${path} in body should be at least ${params.limit} chars long`,
+      reason: 'FieldValueInvalid',
+    }),
+    maxLength: () => ({
+      field: path,
+      message: `Too long: may not be more than ${params.limit} bytes`,
+      reason: 'FieldValueInvalid',
+    }),
+    minItems: () => ({
+      field: path,
+      message: `Invalid value: ${Array.isArray(value) ? value.length : 0}: ${path} in body should have at least ${params.limit} items`,
+      reason: 'FieldValueInvalid',
+    }),
+    maxItems: () => ({
+      field: path,
+      message: `Too many: ${Array.isArray(value) ? value.length : 0}: must have at most ${params.limit} items`,
+      reason: 'FieldValueInvalid',
+    }),
   };
-  return rules[err.keyword]?.() ?? { field: path, message: `Invalid value: ${shown}: ${err.message ?? err.keyword}`, reason: 'FieldValueInvalid' };
+  return (
+    rules[err.keyword]?.() ?? {
+      field: path,
+      message: `Invalid value: ${shown}: ${err.message ?? err.keyword}`,
+      reason: 'FieldValueInvalid',
+    }
+  );
 }
 
 function valueAt(data: unknown, instancePath: string): unknown {
@@ -170,9 +263,19 @@ export class SchemaValidator {
   readonly #compiled = new WeakMap<Schema, ValidateFunction>();
 
   constructor() {
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, strictTypes: false, allowUnionTypes: true, logger: false });
+    const ajv = new Ajv({
+      allErrors: true,
+      useDefaults: true,
+      strict: false,
+      strictTypes: false,
+      allowUnionTypes: true,
+      logger: false,
+    });
     addFormats(ajv);
-    ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+    ajv.addFormat('int32', {
+      type: 'number',
+      validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+    });
     ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
     ajv.addFormat('float', { type: 'number', validate: () => true });
     ajv.addFormat('double', { type: 'number', validate: () => true });
@@ -180,8 +283,12 @@ export class SchemaValidator {
     ajv.addFormat('password', () => true);
     ajv.addFormat('duration', (s: string) => GO_DURATION.test(s));
     for (const keyword of [
-      'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys',
-      'x-kubernetes-map-type', 'x-kubernetes-validations',
+      'x-kubernetes-preserve-unknown-fields',
+      'x-kubernetes-embedded-resource',
+      'x-kubernetes-list-type',
+      'x-kubernetes-list-map-keys',
+      'x-kubernetes-map-type',
+      'x-kubernetes-validations',
     ]) {
       ajv.addKeyword({ keyword });
     }
@@ -215,7 +322,12 @@ export class SchemaValidator {
   pruneBuiltin(obj: Json, group: string, kind: string): string[] {
     const unknown: string[] = [];
     pruneMetadata(obj, unknown);
-    const allowed = new Set(['apiVersion', 'kind', 'metadata', ...(TOP_LEVEL_FIELDS[`${group}/${kind}`] ?? ['spec', 'status'])]);
+    const allowed = new Set([
+      'apiVersion',
+      'kind',
+      'metadata',
+      ...(TOP_LEVEL_FIELDS[`${group}/${kind}`] ?? ['spec', 'status']),
+    ]);
     for (const key of Object.keys(obj)) {
       if (!allowed.has(key)) {
         unknown.push(key);
@@ -233,7 +345,9 @@ export class SchemaValidator {
       this.#compiled.set(schema, validate);
     }
     if (validate(obj)) return [];
-    const causes = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if').map((e) => ajvMessage(e, obj));
+    const causes = (validate.errors ?? [])
+      .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if')
+      .map((e) => ajvMessage(e, obj));
     const seen = new Set<string>();
     return causes.filter((c) => {
       const key = `${c.field}|${c.message}`;

@@ -59,23 +59,48 @@ export class WatchStreams {
   }
 
   /** Serves one watch; throws ApiError (before any byte is written) for bad parameters. */
-  serve(req: IncomingMessage, res: ServerResponse, store: Store, r: Resolved, namespace: string | undefined, query: URLSearchParams, render: WatchRender): void {
-    const match = compileSelectors(r.type, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined);
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    store: Store,
+    r: Resolved,
+    namespace: string | undefined,
+    query: URLSearchParams,
+    render: WatchRender,
+  ): void {
+    const match = compileSelectors(
+      r.type,
+      query.get('labelSelector') ?? undefined,
+      query.get('fieldSelector') ?? undefined,
+    );
     const sendInitialEvents = query.has('sendInitialEvents') ? queryBool(query, 'sendInitialEvents') : undefined;
     const allowBookmarks = queryBool(query, 'allowWatchBookmarks');
     const rvMatch = query.get('resourceVersionMatch') ?? '';
     const rvParam = query.get('resourceVersion') ?? '';
     const timeoutSeconds = queryInt(query, 'timeoutSeconds');
     if (sendInitialEvents !== undefined) {
-      if (sendInitialEvents && !allowBookmarks) throw invalidListOptions('allowWatchBookmarks', 'sendInitialEvents requires setting allowWatchBookmarks to true');
-      if (rvMatch !== 'NotOlderThan') throw invalidListOptions('resourceVersionMatch', "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+      if (sendInitialEvents && !allowBookmarks)
+        throw invalidListOptions(
+          'allowWatchBookmarks',
+          'sendInitialEvents requires setting allowWatchBookmarks to true',
+        );
+      if (rvMatch !== 'NotOlderThan')
+        throw invalidListOptions(
+          'resourceVersionMatch',
+          'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+        );
     } else if (rvMatch) {
-      throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+      throw invalidListOptions(
+        'resourceVersionMatch',
+        'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+      );
     }
-    if (rvParam !== '' && !/^\d+$/.test(rvParam)) throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
+    if (rvParam !== '' && !/^\d+$/.test(rvParam))
+      throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
     const key = storageKey(r.type);
     const filter = { key, namespace, match };
-    const initial = sendInitialEvents === true || (sendInitialEvents === undefined && (rvParam === '' || rvParam === '0'));
+    const initial =
+      sendInitialEvents === true || (sendInitialEvents === undefined && (rvParam === '' || rvParam === '0'));
     let replay: Delivery[] = [];
     let expired: ExpiredError | undefined;
     if (!initial && sendInitialEvents === undefined) {
@@ -87,7 +112,11 @@ export class WatchStreams {
       }
     }
 
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     res.socket?.setNoDelay(true);
 
@@ -148,7 +177,11 @@ export class WatchStreams {
     // Snapshot, replay and subscription happen in one synchronous block: no change can fall in between.
     if (initial) {
       const objects = store.rawList(key, namespace).filter((o) => !match || match(o));
-      objects.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
+      objects.sort((a, b) =>
+        `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
+          `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+        ),
+      );
       for (const obj of objects) write('ADDED', renderObject(obj));
       if (sendInitialEvents) bookmark(true);
     }
@@ -163,7 +196,8 @@ export class WatchStreams {
       timers[0] = setTimeout(tick, this.#bookmarkIntervalMs);
     }
     // Like the real server: the requested timeout, else a random 30–60 minutes.
-    const timeoutMs = timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
+    const timeoutMs =
+      timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
     timers.push(setTimeout(end, timeoutMs));
   }
 }

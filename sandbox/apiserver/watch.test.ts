@@ -5,8 +5,19 @@ import { ApiServer } from './server.ts';
 import { TestClient } from './test-client.ts';
 import { ExpiredError, WatchHub, type ChangeEvent } from './watch.ts';
 
-const obj = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', labels } });
-const ev = (rv: number, type: ChangeEvent['type'], object: KubeObject, old?: KubeObject): ChangeEvent => ({ rv, type, key: '/ConfigMap', namespace: 'ns', object, old });
+const obj = (name: string, labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'ns', labels },
+});
+const ev = (rv: number, type: ChangeEvent['type'], object: KubeObject, old?: KubeObject): ChangeEvent => ({
+  rv,
+  type,
+  key: '/ConfigMap',
+  namespace: 'ns',
+  object,
+  old,
+});
 
 describe('watch hub', () => {
   it('replays the history after a resourceVersion and expires versions older than the ring', () => {
@@ -14,8 +25,14 @@ describe('watch hub', () => {
     for (let rv = 1; rv <= 30; rv++) hub.publish(ev(rv, 'ADDED', obj(`o${rv}`)));
     assert.ok(hub.historySize <= 11);
     const after25 = hub.since(25, { key: '/ConfigMap' });
-    assert.deepEqual(after25.map((d) => d.rv), [26, 27, 28, 29, 30]);
-    assert.throws(() => hub.since(3, { key: '/ConfigMap' }), (e) => e instanceof ExpiredError && /^too old resource version: 3 \(\d+\)$/.test(e.message));
+    assert.deepEqual(
+      after25.map((d) => d.rv),
+      [26, 27, 28, 29, 30],
+    );
+    assert.throws(
+      () => hub.since(3, { key: '/ConfigMap' }),
+      (e) => e instanceof ExpiredError && /^too old resource version: 3 \(\d+\)$/.test(e.message),
+    );
     assert.deepEqual(hub.since(30, { key: '/ConfigMap' }), []);
   });
 
@@ -23,7 +40,9 @@ describe('watch hub', () => {
     const hub = new WatchHub();
     const seen: string[] = [];
     const match = (o: KubeObject) => o.metadata.labels?.tier === 'gpu';
-    const unsubscribe = hub.subscribe({ key: '/ConfigMap', namespace: 'ns', match }, (d) => seen.push(`${d.type} ${d.object.metadata.name}`));
+    const unsubscribe = hub.subscribe({ key: '/ConfigMap', namespace: 'ns', match }, (d) =>
+      seen.push(`${d.type} ${d.object.metadata.name}`),
+    );
     hub.publish(ev(1, 'ADDED', obj('a')));
     hub.publish(ev(2, 'MODIFIED', obj('a', { tier: 'gpu' }), obj('a')));
     hub.publish(ev(3, 'MODIFIED', obj('a', { tier: 'gpu', x: '1' }), obj('a', { tier: 'gpu' })));
@@ -41,14 +60,24 @@ describe('in-process watch', () => {
   after(() => api.stop());
 
   it('delivers ADDED for current objects, then changes, asynchronously and in order', async () => {
-    api.kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pre', namespace: 'default', labels: { w: '1' } } });
+    api.kube.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'pre', namespace: 'default', labels: { w: '1' } },
+    });
     const seen: string[] = [];
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
-    const stop = api.kube.watch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' }, { labelSelector: 'w=1' }, (e) => {
-      seen.push(`${e.type} ${e.object.metadata.name} ${(e.object.data as Record<string, string> | undefined)?.k ?? ''}`.trim());
-      if (e.type === 'DELETED') resolveDone();
-    });
+    const stop = api.kube.watch(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' },
+      { labelSelector: 'w=1' },
+      (e) => {
+        seen.push(
+          `${e.type} ${e.object.metadata.name} ${(e.object.data as Record<string, string> | undefined)?.k ?? ''}`.trim(),
+        );
+        if (e.type === 'DELETED') resolveDone();
+      },
+    );
     assert.deepEqual(seen, [], 'nothing is delivered synchronously');
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'x' };
     api.kube.create({ ...ref, metadata: { name: 'x', namespace: 'default', labels: { w: '1' } }, data: { k: '1' } });
@@ -87,7 +116,11 @@ describe('HTTP watch', () => {
     assert.equal(w.headers['content-type'], 'application/json');
     assert.deepEqual(await w.next().then((e) => [e.type, e.object.metadata.name]), ['ADDED', 'kube-root-ca.crt']);
     assert.deepEqual(await w.next().then((e) => [e.type, e.object.metadata.name]), ['ADDED', 'w1']);
-    api.kube.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'w1' }, { data: { a: 'b' } }, 'merge');
+    api.kube.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'w1' },
+      { data: { a: 'b' } },
+      'merge',
+    );
     const modified = await w.next();
     assert.equal(modified.type, 'MODIFIED');
     assert.equal(modified.object.data.a, 'b');
@@ -102,7 +135,8 @@ describe('HTTP watch', () => {
     const first = await w.next();
     assert.deepEqual([first.type, first.object.metadata.name], ['ADDED', 'w2']);
     w.close();
-    for (let i = 0; i < 40; i++) api.kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `flood-${i}`, namespace: 'default' } });
+    for (let i = 0; i < 40; i++)
+      api.kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `flood-${i}`, namespace: 'default' } });
     const old = await client.watch(`${base}?watch=1&resourceVersion=${rv}`);
     assert.equal(old.status, 200);
     const err = await old.next();
@@ -114,7 +148,9 @@ describe('HTTP watch', () => {
   });
 
   it('sends periodic bookmarks when allowed and ends at timeoutSeconds', async () => {
-    const w = await client.watch(`${base}?watch=1&resourceVersion=${api.store.currentRv}&allowWatchBookmarks=true&timeoutSeconds=1`);
+    const w = await client.watch(
+      `${base}?watch=1&resourceVersion=${api.store.currentRv}&allowWatchBookmarks=true&timeoutSeconds=1`,
+    );
     const bookmark = await w.next();
     assert.equal(bookmark.type, 'BOOKMARK');
     assert.equal(bookmark.object.kind, 'ConfigMap');
@@ -126,7 +162,9 @@ describe('HTTP watch', () => {
   });
 
   it('implements WatchList: initial ADDED events, then the initial-events-end bookmark', async () => {
-    const w = await client.watch(`${base}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&fieldSelector=metadata.name%3Dw1`);
+    const w = await client.watch(
+      `${base}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&fieldSelector=metadata.name%3Dw1`,
+    );
     const added = await w.next();
     assert.deepEqual([added.type, added.object.metadata.name], ['ADDED', 'w1']);
     const end = await w.next();
@@ -139,7 +177,9 @@ describe('HTTP watch', () => {
   });
 
   it('renders watch events as one-row Tables when asked', async () => {
-    const w = await client.watch(`${base}?watch=1&fieldSelector=metadata.name%3Dw1`, { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } });
+    const w = await client.watch(`${base}?watch=1&fieldSelector=metadata.name%3Dw1`, {
+      headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+    });
     const e = await w.next();
     assert.equal(e.type, 'ADDED');
     assert.equal(e.object.kind, 'Table');

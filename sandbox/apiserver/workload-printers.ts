@@ -34,17 +34,38 @@ const POD_TEMPLATE = templateColumns('spec.template.spec.containers');
  * The shape of most workload tables: Name, the kind's own columns, Age, the pod template's Containers and
  * Images, and the wide Selector (how each kind prints its selector differs, so the cell is given).
  */
-const workload = (own: ColumnSpec[], selector: { description: string; cell: ColumnSpec['cell'] }, template = POD_TEMPLATE): Printer =>
-  printer([NAME, ...own, AGE, ...template, col('Selector', 'string', selector.description, selector.cell, { priority: 1 })]);
+const workload = (
+  own: ColumnSpec[],
+  selector: { description: string; cell: ColumnSpec['cell'] },
+  template = POD_TEMPLATE,
+): Printer =>
+  printer([
+    NAME,
+    ...own,
+    AGE,
+    ...template,
+    col('Selector', 'string', selector.description, selector.cell, { priority: 1 }),
+  ]);
 
 const DEPLOYMENT = workload(
   [
     col('Ready', 'string', 'Number of the pod with ready state', readyOfReplicas),
-    col('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', intAt('status.updatedReplicas')),
-    col('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', intAt('status.availableReplicas')),
+    col(
+      'Up-to-date',
+      'string',
+      'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+      intAt('status.updatedReplicas'),
+    ),
+    col(
+      'Available',
+      'string',
+      'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+      intAt('status.availableReplicas'),
+    ),
   ],
   {
-    description: 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
+    description:
+      'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
     cell: (o) => selectorString(o.spec?.selector),
   },
 );
@@ -60,18 +81,53 @@ const replicaSetLike = (selectorCell: ColumnSpec['cell']) =>
     { description: 'Selector is a label query over pods that should match the replica count.', cell: selectorCell },
   );
 
-const STATEFUL_SET = printer([NAME, col('Ready', 'string', 'Number of the pod with ready state', readyOfReplicas), AGE, ...POD_TEMPLATE]);
+const STATEFUL_SET = printer([
+  NAME,
+  col('Ready', 'string', 'Number of the pod with ready state', readyOfReplicas),
+  AGE,
+  ...POD_TEMPLATE,
+]);
 
 const DAEMON_SET = workload(
   [
-    col('Desired', 'integer', 'The total number of nodes that should be running the daemon pod.', intAt('status.desiredNumberScheduled')),
-    col('Current', 'integer', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.', intAt('status.currentNumberScheduled')),
-    col('Ready', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.', intAt('status.numberReady')),
-    col('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod', intAt('status.updatedNumberScheduled')),
-    col('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.', intAt('status.numberAvailable')),
-    col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node.', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
+    col(
+      'Desired',
+      'integer',
+      'The total number of nodes that should be running the daemon pod.',
+      intAt('status.desiredNumberScheduled'),
+    ),
+    col(
+      'Current',
+      'integer',
+      'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.',
+      intAt('status.currentNumberScheduled'),
+    ),
+    col(
+      'Ready',
+      'integer',
+      'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.',
+      intAt('status.numberReady'),
+    ),
+    col(
+      'Up-to-date',
+      'integer',
+      'The total number of nodes that are running updated daemon pod',
+      intAt('status.updatedNumberScheduled'),
+    ),
+    col(
+      'Available',
+      'integer',
+      'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.',
+      intAt('status.numberAvailable'),
+    ),
+    col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node.', (o) =>
+      formatLabels(o.spec?.template?.spec?.nodeSelector),
+    ),
   ],
-  { description: 'A label query over pods that are managed by the daemon set.', cell: (o) => formatLabelSelectorCell(o.spec?.selector) },
+  {
+    description: 'A label query over pods that are managed by the daemon set.',
+    cell: (o) => formatLabelSelectorCell(o.spec?.selector),
+  },
 );
 
 /** True when the job's first condition of that type is True (`hasJobCondition`). */
@@ -103,28 +159,53 @@ function jobDuration(o: Json, now: Date): string {
 
 const JOB = workload(
   [
-    col('Status', 'string', 'Status of the job.', (o) => JOB_STATUS.find(([, applies]) => applies(o))?.[0] ?? 'Running'),
+    col(
+      'Status',
+      'string',
+      'Status of the job.',
+      (o) => JOB_STATUS.find(([, applies]) => applies(o))?.[0] ?? 'Running',
+    ),
     col('Completions', 'string', 'The number of pods which reached phase Succeeded.', jobCompletions),
     col('Duration', 'string', 'Time required to complete the job.', jobDuration),
   ],
-  { description: 'A label query over pods that should match the pod count.', cell: (o) => formatLabelSelectorCell(o.spec?.selector) },
+  {
+    description: 'A label query over pods that should match the pod count.',
+    cell: (o) => formatLabelSelectorCell(o.spec?.selector),
+  },
 );
 
 const CRON_JOB = workload(
   [
-    col('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.', strAt('spec.schedule')),
-    col('Timezone', 'string', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.', (o) =>
-      typeof o.spec?.timeZone === 'string' ? o.spec.timeZone : '<none>',
+    col(
+      'Schedule',
+      'string',
+      'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.',
+      strAt('spec.schedule'),
     ),
-    col('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.', (o) =>
-      typeof o.spec?.suspend === 'boolean' ? goBool(o.spec.suspend) : '<unset>',
+    col(
+      'Timezone',
+      'string',
+      'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.',
+      (o) => (typeof o.spec?.timeZone === 'string' ? o.spec.timeZone : '<none>'),
+    ),
+    col(
+      'Suspend',
+      'boolean',
+      'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.',
+      (o) => (typeof o.spec?.suspend === 'boolean' ? goBool(o.spec.suspend) : '<unset>'),
     ),
     col('Active', 'integer', 'A list of pointers to currently running jobs.', (o) => (o.status?.active ?? []).length),
-    col('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.', (o, now) =>
-      o.status?.lastScheduleTime ? timestampAge(o.status.lastScheduleTime, now) : '<none>',
+    col(
+      'Last Schedule',
+      'string',
+      'Information when was the last time the job was successfully scheduled.',
+      (o, now) => (o.status?.lastScheduleTime ? timestampAge(o.status.lastScheduleTime, now) : '<none>'),
     ),
   ],
-  { description: 'A label query over pods that should match the pod count.', cell: (o) => formatLabelSelectorCell(at(o, 'spec.jobTemplate.spec.selector')) },
+  {
+    description: 'A label query over pods that should match the pod count.',
+    cell: (o) => formatLabelSelectorCell(at(o, 'spec.jobTemplate.spec.selector')),
+  },
   templateColumns('spec.jobTemplate.spec.template.spec.containers'),
 );
 
@@ -132,13 +213,15 @@ const CRON_JOB = workload(
 const HPA_METRIC: Record<string, (spec: Json, status: Json) => string> = {
   Resource: (spec, status) => resourceMetric(spec.resource, status?.resource),
   ContainerResource: (spec, status) => resourceMetric(spec.containerResource, status?.containerResource),
-  Pods: (spec, status) => `${str(status?.pods?.current?.averageValue) || '<unknown>'}/${str(spec.pods?.target?.averageValue)}`,
+  Pods: (spec, status) =>
+    `${str(status?.pods?.current?.averageValue) || '<unknown>'}/${str(spec.pods?.target?.averageValue)}`,
   Object: (spec, status) => valueMetric(spec.object?.target, status?.object?.current),
   External: (spec, status) => valueMetric(spec.external?.target, status?.external?.current),
 };
 
 function valueMetric(target: Json, current: Json): string {
-  if (target?.averageValue !== undefined) return `${str(current?.averageValue) || '<unknown>'}/${str(target.averageValue)} (avg)`;
+  if (target?.averageValue !== undefined)
+    return `${str(current?.averageValue) || '<unknown>'}/${str(target.averageValue)} (avg)`;
   return `${current ? str(current.value) : '<unknown>'}/${str(target?.value)}`;
 }
 
@@ -147,7 +230,8 @@ function resourceMetric(spec: Json, status: Json): string {
   if (spec?.target?.averageValue !== undefined) {
     return `${resource}: ${status ? str(status.current?.averageValue) : '<unknown>'}/${str(spec.target.averageValue)}`;
   }
-  const current = typeof status?.current?.averageUtilization === 'number' ? `${status.current.averageUtilization}%` : '<unknown>';
+  const current =
+    typeof status?.current?.averageUtilization === 'number' ? `${status.current.averageUtilization}%` : '<unknown>';
   const target = typeof spec?.target?.averageUtilization === 'number' ? `${spec.target.averageUtilization}%` : '<auto>';
   return `${resource}: ${current}/${target}`;
 }
@@ -156,9 +240,18 @@ function resourceMetric(spec: Json, status: Json): string {
 function hpaMetrics(o: Json): { specs: Json[]; statuses: Json[] } {
   if (Array.isArray(o.spec?.metrics)) return { specs: o.spec.metrics, statuses: o.status?.currentMetrics ?? [] };
   if (typeof o.spec?.targetCPUUtilizationPercentage !== 'number') return { specs: [], statuses: [] };
-  const spec = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: o.spec.targetCPUUtilizationPercentage } } };
+  const spec = {
+    type: 'Resource',
+    resource: {
+      name: 'cpu',
+      target: { type: 'Utilization', averageUtilization: o.spec.targetCPUUtilizationPercentage },
+    },
+  };
   const current = o.status?.currentCPUUtilizationPercentage;
-  const statuses = typeof current === 'number' ? [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: current } } }] : [];
+  const statuses =
+    typeof current === 'number'
+      ? [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: current } } }]
+      : [];
   return { specs: [spec], statuses };
 }
 
@@ -171,15 +264,36 @@ function hpaTargets(o: Json): string {
 
 const HPA = printer([
   NAME,
-  col('Reference', 'string', 'scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.', (o) =>
-    `${str(o.spec?.scaleTargetRef?.kind)}/${str(o.spec?.scaleTargetRef?.name)}`,
+  col(
+    'Reference',
+    'string',
+    'scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.',
+    (o) => `${str(o.spec?.scaleTargetRef?.kind)}/${str(o.spec?.scaleTargetRef?.name)}`,
   ),
-  col('Targets', 'string', 'metrics contains the specifications for which to use to calculate the desired replica count.', hpaTargets),
-  col('MinPods', 'string', 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.', (o) =>
-    typeof o.spec?.minReplicas === 'number' ? String(o.spec.minReplicas) : '<unset>',
+  col(
+    'Targets',
+    'string',
+    'metrics contains the specifications for which to use to calculate the desired replica count.',
+    hpaTargets,
   ),
-  col('MaxPods', 'string', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.', intAt('spec.maxReplicas')),
-  col('Replicas', 'string', 'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.', intAt('status.currentReplicas')),
+  col(
+    'MinPods',
+    'string',
+    'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.',
+    (o) => (typeof o.spec?.minReplicas === 'number' ? String(o.spec.minReplicas) : '<unset>'),
+  ),
+  col(
+    'MaxPods',
+    'string',
+    'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.',
+    intAt('spec.maxReplicas'),
+  ),
+  col(
+    'Replicas',
+    'string',
+    'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.',
+    intAt('status.currentReplicas'),
+  ),
   AGE,
 ]);
 
@@ -190,7 +304,12 @@ const PDB = printer([
   NAME,
   col('Min Available', 'string', 'The minimum number of pods that must be available.', orNA('spec.minAvailable')),
   col('Max Unavailable', 'string', 'The maximum number of pods that may be unavailable.', orNA('spec.maxUnavailable')),
-  col('Allowed Disruptions', 'integer', 'Calculated number of pods that may be disrupted at this time.', intAt('status.disruptionsAllowed')),
+  col(
+    'Allowed Disruptions',
+    'integer',
+    'Calculated number of pods that may be disrupted at this time.',
+    intAt('status.disruptionsAllowed'),
+  ),
   AGE,
 ]);
 

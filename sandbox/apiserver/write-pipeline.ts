@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, type KubeObject, type PatchType } from '../kube/types.ts';
 import type { Admission } from './admission.ts';
-import { builtinListKeys, recordUpdate, schemaListKeys, serverSideApply, type ListKeysFn, type ManagedFieldsEntry, type Scope } from './managed-fields.ts';
+import {
+  builtinListKeys,
+  recordUpdate,
+  schemaListKeys,
+  serverSideApply,
+  type ListKeysFn,
+  type ManagedFieldsEntry,
+  type Scope,
+} from './managed-fields.ts';
 import { ObjectStorage, type StorageOptions } from './object-storage.ts';
 import { finalizerCauses, pendingFinalizers, randomSuffix, specChanged, unchanged } from './object-rules.ts';
 import { applyPatch } from './patch.ts';
@@ -75,7 +83,13 @@ export class WritePipeline extends ObjectStorage {
   // ---- writes ----
 
   /** Creates an object from a request body in the version of `r`. */
-  create(r: Resolved, namespace: string | undefined, body: unknown, ctx: WriteContext = {}, managed?: ManagedFieldsEntry[]): KubeObject {
+  create(
+    r: Resolved,
+    namespace: string | undefined,
+    body: unknown,
+    ctx: WriteContext = {},
+    managed?: ManagedFieldsEntry[],
+  ): KubeObject {
     const type = r.type;
     const obj = this.#decode(body, r);
     const meta = obj.metadata as Json;
@@ -84,7 +98,13 @@ export class WritePipeline extends ObjectStorage {
     this.#handleUnknown(obj, r, ctx);
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
     if (!meta.name) {
-      throw invalid(type.kind, type.group, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }]);
+      throw invalid(type.kind, type.group, '', [
+        {
+          field: 'metadata.name',
+          message: 'Required value: name or generateName is required',
+          reason: 'FieldValueRequired',
+        },
+      ]);
     }
     const stored = this.intake(obj, r);
     const st = this.#strategy(r);
@@ -103,7 +123,11 @@ export class WritePipeline extends ObjectStorage {
     st.prepareForCreate?.(stored, this.#strategyContext);
     this.#checkNamespaceExists(type, m.namespace, m.name);
     this.admission.run('CREATE', stored);
-    const causes = [...validateMetadata(stored, type.group, type.kind, type.namespaced), ...(st.validate?.(stored) ?? []), ...this.#schemaCauses(stored, r)];
+    const causes = [
+      ...validateMetadata(stored, type.group, type.kind, type.namespaced),
+      ...(st.validate?.(stored) ?? []),
+      ...this.#schemaCauses(stored, r),
+    ];
     if (causes.length) throw invalid(type.kind, type.group, m.name, causes);
     const key = storageKey(type);
     if (this.rawGet(key, m.namespace, m.name)) {
@@ -113,7 +137,15 @@ export class WritePipeline extends ObjectStorage {
       throw alreadyExists(type.plural, type.group, m.name);
     }
     m.managedFields = (managed ??
-      recordUpdate(undefined, stored as unknown as Json, this.#manager(ctx), apiVersionOf(type.group, r.version.name), this.clock.nowRfc3339(), this.#scope(r, ctx), this.#listKeys(r))) as unknown[];
+      recordUpdate(
+        undefined,
+        stored as unknown as Json,
+        this.#manager(ctx),
+        apiVersionOf(type.group, r.version.name),
+        this.clock.nowRfc3339(),
+        this.#scope(r, ctx),
+        this.#listKeys(r),
+      )) as unknown[];
     if (!m.managedFields.length) delete m.managedFields;
     if (ctx.dryRun) return this.serve(stored, r);
     this.commit('ADDED', key, stored);
@@ -121,11 +153,19 @@ export class WritePipeline extends ObjectStorage {
   }
 
   /** Replaces an object (PUT), honouring the status subresource rules and resourceVersion preconditions. */
-  update(r: Resolved, namespace: string | undefined, name: string, body: unknown, ctx: WriteContext = {}, managed?: ManagedFieldsEntry[]): KubeObject {
+  update(
+    r: Resolved,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    ctx: WriteContext = {},
+    managed?: ManagedFieldsEntry[],
+  ): KubeObject {
     const type = r.type;
     const obj = this.#decode(body, r);
     const meta = obj.metadata as Json;
-    if (meta.name && meta.name !== name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    if (meta.name && meta.name !== name)
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     meta.name = name;
     this.#checkNamespaceField(type, namespace, meta);
     const key = storageKey(type);
@@ -135,13 +175,21 @@ export class WritePipeline extends ObjectStorage {
       throw notFound(type.plural, type.group, name);
     }
     if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(type.plural, type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        type.plural,
+        type.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
     this.#handleUnknown(obj, r, ctx);
     const incoming = this.intake(obj, r);
     // managedFields sent by the client replace the stored ones (kubectl's client-side → server-side apply upgrade).
     const sentManaged = incoming.metadata.managedFields;
-    const base = !ctx.subresource && Array.isArray(sentManaged) ? { ...old, metadata: { ...old.metadata, managedFields: sentManaged } } : old;
+    const base =
+      !ctx.subresource && Array.isArray(sentManaged)
+        ? { ...old, metadata: { ...old.metadata, managedFields: sentManaged } }
+        : old;
     const next = this.#compose(incoming, old, type, ctx.subresource);
     const st = this.#strategy(r);
     if (!ctx.subresource) {
@@ -156,13 +204,26 @@ export class WritePipeline extends ObjectStorage {
       ...finalizerCauses(next, old),
     ];
     if (causes.length) throw invalid(type.kind, type.group, name, causes);
-    if (this.#tracksGeneration(type) && specChanged(next, old, type.status)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (this.#tracksGeneration(type) && specChanged(next, old, type.status))
+      next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     next.metadata.managedFields = (managed ??
-      recordUpdate(base as unknown as Json, next as unknown as Json, this.#manager(ctx), apiVersionOf(type.group, r.version.name), this.clock.nowRfc3339(), this.#scope(r, ctx), this.#listKeys(r))) as unknown[];
+      recordUpdate(
+        base as unknown as Json,
+        next as unknown as Json,
+        this.#manager(ctx),
+        apiVersionOf(type.group, r.version.name),
+        this.clock.nowRfc3339(),
+        this.#scope(r, ctx),
+        this.#listKeys(r),
+      )) as unknown[];
     if (!next.metadata.managedFields.length) delete next.metadata.managedFields;
     if (unchanged(next, old)) return this.serve(old, r);
     if (ctx.dryRun) return this.serve(next, r);
-    if (next.metadata.deletionTimestamp && pendingFinalizers(next).length === 0 && !(next.metadata.deletionGracePeriodSeconds ?? 0)) {
+    if (
+      next.metadata.deletionTimestamp &&
+      pendingFinalizers(next).length === 0 &&
+      !(next.metadata.deletionGracePeriodSeconds ?? 0)
+    ) {
       this.commit('DELETED', key, next, old);
       return this.serve(next, r);
     }
@@ -185,19 +246,32 @@ export class WritePipeline extends ObjectStorage {
     const current = this.find(r, namespace, name);
     if (patchType === 'apply') return this.#apply(r, namespace, name, patch, current, ctx);
     if (!current) throw notFound(r.type.plural, r.type.group, name);
-    const patched = applyPatch(current as unknown as Json, patch, patchType, { group: r.type.group, kind: r.type.kind, custom: !!r.type.crd });
-    if (isMap(patched.metadata) && !patched.metadata.resourceVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion;
+    const patched = applyPatch(current as unknown as Json, patch, patchType, {
+      group: r.type.group,
+      kind: r.type.kind,
+      custom: !!r.type.crd,
+    });
+    if (isMap(patched.metadata) && !patched.metadata.resourceVersion)
+      patched.metadata.resourceVersion = current.metadata.resourceVersion;
     return { object: this.update(r, namespace, name, patched, ctx), created: false };
   }
 
-  #apply(r: Resolved, namespace: string | undefined, name: string, config: unknown, current: KubeObject | undefined, ctx: WriteContext): { object: KubeObject; created: boolean } {
+  #apply(
+    r: Resolved,
+    namespace: string | undefined,
+    name: string,
+    config: unknown,
+    current: KubeObject | undefined,
+    ctx: WriteContext,
+  ): { object: KubeObject; created: boolean } {
     if (!isMap(config)) throw badRequest('error decoding YAML: the apply configuration must be an object');
     const expected = apiVersionOf(r.type.group, r.version.name);
     if (config.apiVersion !== expected || config.kind !== r.type.kind) {
       throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
     }
     const meta = isMap(config.metadata) ? config.metadata : {};
-    if (meta.name !== undefined && meta.name !== name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    if (meta.name !== undefined && meta.name !== name)
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     if (!ctx.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
     const applyConfig = { ...config, metadata: { ...meta, name } };
     if (r.type.namespaced) (applyConfig.metadata as Json).namespace = namespace;
@@ -227,15 +301,21 @@ export class WritePipeline extends ObjectStorage {
     const obj = clone(body);
     const expected = apiVersionOf(r.type.group, r.version.name);
     if (obj.kind !== undefined && obj.kind !== r.type.kind) {
-      throw badRequest(`${String(obj.kind)} in version "${r.version.name}" cannot be handled as a ${r.type.kind}: the kind in the data (${String(obj.kind)}) does not match the expected kind (${r.type.kind})`);
+      throw badRequest(
+        `${String(obj.kind)} in version "${r.version.name}" cannot be handled as a ${r.type.kind}: the kind in the data (${String(obj.kind)}) does not match the expected kind (${r.type.kind})`,
+      );
     }
     if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
-      throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
+      throw badRequest(
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`,
+      );
     }
     obj.apiVersion = expected;
     obj.kind = r.type.kind;
     if (obj.metadata !== undefined && !isMap(obj.metadata)) {
-      throw badRequest(`${r.type.kind} in version "${r.version.name}" cannot be handled as a ${r.type.kind}: json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta`);
+      throw badRequest(
+        `${r.type.kind} in version "${r.version.name}" cannot be handled as a ${r.type.kind}: json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta`,
+      );
     }
     obj.metadata = isMap(obj.metadata) ? obj.metadata : {};
     return obj;
@@ -258,23 +338,39 @@ export class WritePipeline extends ObjectStorage {
     if (!ns) throw notFound('namespaces', '', namespace);
     if (ns.metadata.deletionTimestamp) {
       throw new ApiError(
-        failure(403, 'Forbidden', `${qualifiedResource(type)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-          name,
-          group: type.group || undefined,
-          kind: type.plural,
-          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
-        }),
+        failure(
+          403,
+          'Forbidden',
+          `${qualifiedResource(type)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+          {
+            name,
+            group: type.group || undefined,
+            kind: type.plural,
+            causes: [
+              {
+                reason: 'NamespaceTerminating',
+                message: `namespace ${namespace} is being terminated`,
+                field: 'metadata.namespace',
+              },
+            ],
+          },
+        ),
       );
     }
   }
 
   #handleUnknown(obj: Json, r: Resolved, ctx: WriteContext): void {
-    const unknown = r.type.crd && r.version.schema ? this.#validator.pruneUnknown(obj, r.version.schema) : this.#validator.pruneBuiltin(obj, r.type.group, r.type.kind);
+    const unknown =
+      r.type.crd && r.version.schema
+        ? this.#validator.pruneUnknown(obj, r.version.schema)
+        : this.#validator.pruneBuiltin(obj, r.type.group, r.type.kind);
     if (!unknown.length) return;
     const mode = ctx.fieldValidation ?? 'Warn';
     const texts = unknown.map((f) => `unknown field "${f}"`);
     if (mode === 'Strict') {
-      throw badRequest(`${r.type.kind} in version "${r.version.name}" cannot be handled as a ${r.type.kind}: strict decoding error: ${texts.join(', ')}`);
+      throw badRequest(
+        `${r.type.kind} in version "${r.version.name}" cannot be handled as a ${r.type.kind}: strict decoding error: ${texts.join(', ')}`,
+      );
     }
     if (mode === 'Warn') ctx.warnings?.push(...texts);
   }
@@ -284,7 +380,12 @@ export class WritePipeline extends ObjectStorage {
     return this.#validator.defaultAndValidate(obj as unknown as Json, r.version.schema);
   }
 
-  #compose(incoming: KubeObject, old: KubeObject, type: ResourceType, subresource: WriteContext['subresource']): KubeObject {
+  #compose(
+    incoming: KubeObject,
+    old: KubeObject,
+    type: ResourceType,
+    subresource: WriteContext['subresource'],
+  ): KubeObject {
     if (subresource === 'status') {
       const next = clone(old);
       next.status = incoming.status;
@@ -316,7 +417,8 @@ export class WritePipeline extends ObjectStorage {
       if (old.status === undefined) delete next.status;
       else next.status = clone(old.status);
     }
-    if (type.group === '' && type.kind === 'Namespace') next.spec = { ...(next.spec ?? {}), finalizers: old.spec?.finalizers ?? [] };
+    if (type.group === '' && type.kind === 'Namespace')
+      next.spec = { ...(next.spec ?? {}), finalizers: old.spec?.finalizers ?? [] };
     return next;
   }
 

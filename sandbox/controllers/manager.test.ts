@@ -57,7 +57,12 @@ function obj(name: string, generation: number, requestedAt?: string): KubeObject
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name, namespace: 'ns', generation, annotations: requestedAt ? { 'reconcile.fluxcd.io/requestedAt': requestedAt } : {} },
+    metadata: {
+      name,
+      namespace: 'ns',
+      generation,
+      annotations: requestedAt ? { 'reconcile.fluxcd.io/requestedAt': requestedAt } : {},
+    },
   };
 }
 
@@ -162,7 +167,11 @@ describe('Controller', () => {
     const kube = new WatchOnlyKube();
     const seen: string[] = [];
     const c = new Controller({ name: 't', clock, reconcile: async (k) => void seen.push(k) });
-    c.watch(kube as unknown as Kube, { apiVersion: 'v1', kind: 'ConfigMap' }, { predicate: anyOf(generationChanged, reconcileRequested) });
+    c.watch(
+      kube as unknown as Kube,
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+      { predicate: anyOf(generationChanged, reconcileRequested) },
+    );
     c.start();
     kube.emit('ADDED', obj('x', 1));
     await c.idle();

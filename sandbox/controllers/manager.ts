@@ -219,15 +219,19 @@ export class Controller {
   #openWatch(w: WatchEntry): void {
     const map = w.options.map ?? ((o: KubeObject) => [objectKey(o)]);
     const { predicate } = w.options;
-    w.cancel = w.kube.watch(w.ref, { labelSelector: w.options.labelSelector, fieldSelector: w.options.fieldSelector }, (event) => {
-      const key = objectKey(event.object);
-      const previous = w.seen.get(key);
-      if (event.type === 'DELETED') w.seen.delete(key);
-      else w.seen.set(key, event.object);
-      // Deletions always enqueue: the pass sees the object gone and cleans up.
-      if (event.type !== 'DELETED' && predicate && !predicate(previous, event.object, event.type)) return;
-      for (const k of map(event.object)) this.enqueue(k);
-    });
+    w.cancel = w.kube.watch(
+      w.ref,
+      { labelSelector: w.options.labelSelector, fieldSelector: w.options.fieldSelector },
+      (event) => {
+        const key = objectKey(event.object);
+        const previous = w.seen.get(key);
+        if (event.type === 'DELETED') w.seen.delete(key);
+        else w.seen.set(key, event.object);
+        // Deletions always enqueue: the pass sees the object gone and cleans up.
+        if (event.type !== 'DELETED' && predicate && !predicate(previous, event.object, event.type)) return;
+        for (const k of map(event.object)) this.enqueue(k);
+      },
+    );
   }
 
   #pump(): void {
@@ -245,7 +249,8 @@ export class Controller {
     try {
       const result = await this.#reconcile(key);
       this.#failures.delete(key);
-      if (result?.requeueAfterMs !== undefined && result.requeueAfterMs >= 0) this.#schedule(key, result.requeueAfterMs);
+      if (result?.requeueAfterMs !== undefined && result.requeueAfterMs >= 0)
+        this.#schedule(key, result.requeueAfterMs);
     } catch (error) {
       const n = (this.#failures.get(key) ?? 0) + 1;
       this.#failures.set(key, n);

@@ -16,12 +16,26 @@ describe('fault knobs', () => {
   });
 
   it('parses NAME[=VALUE]@TRIGGER, keeps the old syntax, and refuses unknown triggers in one line', () => {
-    assert.deepEqual(parseFault('registry-down@git-push'), { name: 'registry-down', raw: '', value: true, trigger: 'git-push' });
-    assert.deepEqual(parseFault('controller-restart=source-controller@oci-push'), { name: 'controller-restart', raw: 'source-controller', value: 'source-controller', trigger: 'oci-push' });
+    assert.deepEqual(parseFault('registry-down@git-push'), {
+      name: 'registry-down',
+      raw: '',
+      value: true,
+      trigger: 'git-push',
+    });
+    assert.deepEqual(parseFault('controller-restart=source-controller@oci-push'), {
+      name: 'controller-restart',
+      raw: 'source-controller',
+      value: 'source-controller',
+      trigger: 'oci-push',
+    });
     assert.equal(parseFault('scan-delay=30s').trigger, undefined);
-    assert.throws(() => parseFault('registry-down@deploy'), /unknown trigger "@deploy" in "registry-down@deploy": use NAME\[=VALUE\]@TRIGGER with TRIGGER one of oci-push, git-push/);
+    assert.throws(
+      () => parseFault('registry-down@deploy'),
+      /unknown trigger "@deploy" in "registry-down@deploy": use NAME\[=VALUE\]@TRIGGER with TRIGGER one of oci-push, git-push/,
+    );
     assert.throws(() => parseFault('nope@git-push'), /unknown fault "nope"/);
-    for (const spec of ['pause=helm-controller@git-push', 'git-rate-limit@oci-push', 'log-tag=v9', 'arc-agent-down']) assert.equal(faultSpec(parseFault(spec)), spec);
+    for (const spec of ['pause=helm-controller@git-push', 'git-rate-limit@oci-push', 'log-tag=v9', 'arc-agent-down'])
+      assert.equal(faultSpec(parseFault(spec)), spec);
   });
 
   it('an armed knob does not bite until its trigger fires, then it is on and announced', () => {
@@ -35,14 +49,26 @@ describe('fault knobs', () => {
     assert.equal(faults.active('registry-down'), undefined);
     assert.deepEqual(faults.armed().map(faultSpec), ['registry-down@git-push', 'pause=kustomize-controller@oci-push']);
 
-    assert.deepEqual(faults.fire('oci-push', 'manifest PUT models:v0.2.0'), [{ setting: parseFault('pause=kustomize-controller@oci-push'), trigger: 'oci-push', detail: 'manifest PUT models:v0.2.0' }]);
+    assert.deepEqual(faults.fire('oci-push', 'manifest PUT models:v0.2.0'), [
+      {
+        setting: parseFault('pause=kustomize-controller@oci-push'),
+        trigger: 'oci-push',
+        detail: 'manifest PUT models:v0.2.0',
+      },
+    ]);
     assert.equal(faults.active('pause')?.value, 'kustomize-controller');
     assert.equal(faults.active('registry-down'), undefined, 'another trigger is not fired');
 
     faults.fire('git-push', 'POST /foundry-gitops.git/git-receive-pack');
     assert.equal(faults.active('registry-down')?.value, true);
     assert.deepEqual(faults.armed(), []);
-    assert.deepEqual(fired.map((f) => `${f.setting.name}@${f.trigger}: ${f.detail}`), ['pause@oci-push: manifest PUT models:v0.2.0', 'registry-down@git-push: POST /foundry-gitops.git/git-receive-pack']);
+    assert.deepEqual(
+      fired.map((f) => `${f.setting.name}@${f.trigger}: ${f.detail}`),
+      [
+        'pause@oci-push: manifest PUT models:v0.2.0',
+        'registry-down@git-push: POST /foundry-gitops.git/git-receive-pack',
+      ],
+    );
     assert.deepEqual(changes.at(-1), ['pause=kustomize-controller@oci-push', 'registry-down@git-push']);
     assert.deepEqual(faults.fire('git-push', 'second push'), [], 'nothing left to fire');
   });

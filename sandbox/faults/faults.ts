@@ -14,27 +14,60 @@ import { parseDuration } from '../../helpers/durations.ts';
 
 /** Every knob, with how its value is parsed. `flag` knobs take no value. */
 export const FAULTS = {
-  strategy: { value: 'string', help: 'force the Deployment strategy type (RollingUpdate|Recreate), like a mutating admission policy' },
+  strategy: {
+    value: 'string',
+    help: 'force the Deployment strategy type (RollingUpdate|Recreate), like a mutating admission policy',
+  },
   'scan-delay': { value: 'duration', help: 'image-reflector sees new tags only after this delay (e.g. 30s)' },
   'scan-error': { value: 'flag', help: 'image-reflector scans fail (ImageRepository Ready=False)' },
   'registry-down': { value: 'flag', help: 'the OCI registry answers 503 to every request' },
   'git-down': { value: 'flag', help: 'the git server answers 503 to every request' },
   'git-push-reject': { value: 'flag', help: 'the git server rejects pushes (pre-receive hook declined)' },
   'crash-on-tag': { value: 'string', help: 'the foundry container exits 1 after start when its BYO tag is this tag' },
-  'corrupt-artifact': { value: 'string', help: 'the registry serves corrupted layer bytes for this tag (digest mismatch)' },
+  'corrupt-artifact': {
+    value: 'string',
+    help: 'the registry serves corrupted layer bytes for this tag (digest mismatch)',
+  },
   'slow-download': { value: 'number', help: 'limit model download bandwidth to this many bytes per second' },
   'helm-upgrade-fail': { value: 'flag', help: 'helm upgrades fail (UpgradeFailed, remediation retries)' },
-  'controller-restart': { value: 'string', help: 'restart the named Flux controller pod once (its restartCount goes up)' },
+  'controller-restart': {
+    value: 'string',
+    help: 'restart the named Flux controller pod once (its restartCount goes up)',
+  },
   pause: { value: 'string', help: 'stop the named controller from reconciling (e.g. source-controller)' },
   'clock-skew': { value: 'duration', help: 'shift every timestamp the cluster writes by this duration (e.g. -30s)' },
-  'arc-agent-down': { value: 'flag', help: 'with --profile arc: the config-agent pod in azure-arc crash-loops (Deployment Available=False)' },
-  'log-tag': { value: 'string', help: 'the foundry container downloads its real BYO tag but logs "🏷️ Tag: <this tag>"' },
-  'git-rate-limit': { value: 'flag', help: 'the git server answers like GitHub under secondary rate limiting (HTTP 429, Retry-After)' },
-  'git-slow': { value: 'duration', help: 'the git server delays each fetch/ls-refs response by this duration (cluster clock)' },
-  'apply-delay': { value: 'duration', help: 'kustomize-controller applies this much later after building (cluster clock)' },
-  'helm-delay': { value: 'duration', help: 'helm-controller starts each install/upgrade this much later (cluster clock)' },
-  'api-rate-limit': { value: 'flag', help: 'the GitHub-shaped API (git server /api/v3) reports the core rate limit spent: remaining 0, other calls 403' },
-  'late-restart': { value: 'duration', help: 'restart the foundry container once, this long after the first pod of a rollout became Ready (a late restart after the flow settled)' },
+  'arc-agent-down': {
+    value: 'flag',
+    help: 'with --profile arc: the config-agent pod in azure-arc crash-loops (Deployment Available=False)',
+  },
+  'log-tag': {
+    value: 'string',
+    help: 'the foundry container downloads its real BYO tag but logs "🏷️ Tag: <this tag>"',
+  },
+  'git-rate-limit': {
+    value: 'flag',
+    help: 'the git server answers like GitHub under secondary rate limiting (HTTP 429, Retry-After)',
+  },
+  'git-slow': {
+    value: 'duration',
+    help: 'the git server delays each fetch/ls-refs response by this duration (cluster clock)',
+  },
+  'apply-delay': {
+    value: 'duration',
+    help: 'kustomize-controller applies this much later after building (cluster clock)',
+  },
+  'helm-delay': {
+    value: 'duration',
+    help: 'helm-controller starts each install/upgrade this much later (cluster clock)',
+  },
+  'api-rate-limit': {
+    value: 'flag',
+    help: 'the GitHub-shaped API (git server /api/v3) reports the core rate limit spent: remaining 0, other calls 403',
+  },
+  'late-restart': {
+    value: 'duration',
+    help: 'restart the foundry container once, this long after the first pod of a rollout became Ready (a late restart after the flow settled)',
+  },
 } as const satisfies Record<string, { value: 'string' | 'duration' | 'number' | 'flag'; help: string }>;
 
 export type FaultName = keyof typeof FAULTS;
@@ -79,7 +112,9 @@ export function parseFault(text: string): FaultSetting {
   if (at < 0) return parseKnob(text);
   const trigger = text.slice(at + 1).trim();
   if (!(trigger in TRIGGERS)) {
-    throw new Error(`unknown trigger "@${trigger}" in "${text}": use NAME[=VALUE]@TRIGGER with TRIGGER one of ${Object.keys(TRIGGERS).join(', ')}`);
+    throw new Error(
+      `unknown trigger "@${trigger}" in "${text}": use NAME[=VALUE]@TRIGGER with TRIGGER one of ${Object.keys(TRIGGERS).join(', ')}`,
+    );
   }
   return { ...parseKnob(text.slice(0, at)), trigger: trigger as FaultTrigger };
 }

@@ -32,7 +32,7 @@ function setup(fault?: string) {
 }
 
 describe('late-restart fault', () => {
-  it('restarts the container of a rollout\'s new pod once, the delay after it became Ready', () => {
+  it("restarts the container of a rollout's new pod once, the delay after it became Ready", () => {
     const { clock, restarts, send } = setup('late-restart=10s');
     send(pod('first', true));
     clock.advance(60_000);

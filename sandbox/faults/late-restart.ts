@@ -37,9 +37,13 @@ export class LateRestart {
   }
 
   start(): void {
-    this.#cancelWatch = this.#opts.kube.watch({ apiVersion: 'v1', kind: 'Pod' }, { labelSelector: LATE_RESTART_SELECTOR }, (e) => {
-      if (e.type !== 'DELETED') this.#onPod(e.object);
-    });
+    this.#cancelWatch = this.#opts.kube.watch(
+      { apiVersion: 'v1', kind: 'Pod' },
+      { labelSelector: LATE_RESTART_SELECTOR },
+      (e) => {
+        if (e.type !== 'DELETED') this.#onPod(e.object);
+      },
+    );
   }
 
   stop(): void {
@@ -63,11 +67,15 @@ export class LateRestart {
       if (this.#opts.faults.active('late-restart') !== setting) return;
       this.#fired = setting;
       const done = this.#opts.restart(namespace, name, container);
-      this.#opts.log?.(`late-restart: container ${container} of ${namespace}/${name} ${done ? 'killed' : 'not running, nothing to restart'} ${setting.raw} after it became Ready`);
+      this.#opts.log?.(
+        `late-restart: container ${container} of ${namespace}/${name} ${done ? 'killed' : 'not running, nothing to restart'} ${setting.raw} after it became Ready`,
+      );
     });
   }
 }
 
 function ready(pod: KubeObject): boolean {
-  return ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Ready' && c.status === 'True');
+  return ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
 }

@@ -28,7 +28,12 @@ const MAX_HEADER_BYTES = 64 * 1024;
  * the program's diagnostics (git writes its errors there), which also become the body of a 502 when the
  * program dies before writing any header.
  */
-export function runCgi(req: IncomingMessage, res: ServerResponse, program: CgiProgram, onStderr: (text: string) => void = () => {}): CgiRun {
+export function runCgi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  program: CgiProgram,
+  onStderr: (text: string) => void = () => {},
+): CgiRun {
   const child = spawn(program.command, program.args, { env: program.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   let head: Buffer | undefined = Buffer.alloc(0);
@@ -92,7 +97,10 @@ export function runCgi(req: IncomingMessage, res: ServerResponse, program: CgiPr
 }
 
 /** Parsed CGI response headers: the `Status:` pseudo-header and everything else as HTTP headers. */
-export function parseCgiHeaders(block: string): { status: { code: number; message?: string }; headers: OutgoingHttpHeaders } {
+export function parseCgiHeaders(block: string): {
+  status: { code: number; message?: string };
+  headers: OutgoingHttpHeaders;
+} {
   const headers: Record<string, string | string[]> = {};
   let status: { code: number; message?: string } = { code: 200 };
   for (const line of block.split(/\r?\n/)) {

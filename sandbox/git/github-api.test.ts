@@ -15,12 +15,16 @@ describe('GitHub-shaped API on the git server', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v3`;
   });
   after(() => server.close());
-  const get = (path: string, token = 'pat-123') => fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const get = (path: string, token = 'pat-123') =>
+    fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
 
-  it('answers GET /rate_limit in GitHub\'s shape with the x-ratelimit headers; asking costs nothing', async () => {
+  it("answers GET /rate_limit in GitHub's shape with the x-ratelimit headers; asking costs nothing", async () => {
     const res = await get('/rate_limit');
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { resources: { core: { limit: number; remaining: number; used: number; reset: number } }; rate: unknown };
+    const body = (await res.json()) as {
+      resources: { core: { limit: number; remaining: number; used: number; reset: number } };
+      rate: unknown;
+    };
     assert.equal(body.resources.core.limit, CORE_LIMIT);
     assert.equal(body.resources.core.remaining, CORE_LIMIT);
     assert.deepEqual(body.rate, body.resources.core);
@@ -31,7 +35,8 @@ describe('GitHub-shaped API on the git server', () => {
 
   it('counts other calls against core, refuses a bad token, and spends everything under the api-rate-limit fault', async () => {
     assert.equal((await get('/repos/x/y')).status, 404);
-    const used = ((await (await get('/rate_limit')).json()) as { resources: { core: { used: number } } }).resources.core.used;
+    const used = ((await (await get('/rate_limit')).json()) as { resources: { core: { used: number } } }).resources.core
+      .used;
     assert.equal(used, 1);
     const bad = await get('/rate_limit', 'wrong');
     assert.equal(bad.status, 401);

@@ -51,26 +51,54 @@ export class GitHubApi {
       this.#used = 0;
     }
     const used = this.#faults?.active('api-rate-limit') ? CORE_LIMIT : Math.min(CORE_LIMIT, this.#used);
-    return { limit: CORE_LIMIT, used, remaining: CORE_LIMIT - used, reset: Math.ceil((this.#windowStart + 3_600_000) / 1000) };
+    return {
+      limit: CORE_LIMIT,
+      used,
+      remaining: CORE_LIMIT - used,
+      reset: Math.ceil((this.#windowStart + 3_600_000) / 1000),
+    };
   }
 
   /** Answers one API request: 401 without the token, the rate limit, 403 when spent, 404 for anything else. */
   handle(req: IncomingMessage, res: ServerResponse, pathname: string): void {
     const auth = String(req.headers.authorization ?? '');
     const given = /^(?:Bearer|token)\s+(\S+)$/i.exec(auth)?.[1];
-    if (given !== this.#token()) return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    if (given !== this.#token())
+      return json(res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      });
     const route = pathname.slice(GITHUB_API_PREFIX.length) || '/';
     if (req.method === 'GET' && route === '/rate_limit') {
       const core = this.core();
       const other = (limit: number): RateBucket => ({ limit, used: 0, remaining: limit, reset: core.reset });
-      return json(res, 200, { resources: { core, search: other(30), graphql: other(5_000), code_search: other(10) }, rate: core }, headers(core));
+      return json(
+        res,
+        200,
+        { resources: { core, search: other(30), graphql: other(5_000), code_search: other(10) }, rate: core },
+        headers(core),
+      );
     }
     const before = this.core();
     if (before.remaining <= 0) {
-      return json(res, 403, { message: `API rate limit exceeded for user. (But here's the good news: Authenticated requests get a higher rate limit.)`, documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' }, headers(before));
+      return json(
+        res,
+        403,
+        {
+          message: `API rate limit exceeded for user. (But here's the good news: Authenticated requests get a higher rate limit.)`,
+          documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+        },
+        headers(before),
+      );
     }
     this.#used += 1;
-    return json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, headers(this.core()));
+    return json(
+      res,
+      404,
+      { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+      headers(this.core()),
+    );
   }
 }
 
@@ -86,6 +114,10 @@ function headers(core: RateBucket): Record<string, string> {
 
 function json(res: ServerResponse, code: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...extra });
+  res.writeHead(code, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...extra,
+  });
   res.end(text);
 }

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { PUSH_REJECT_ENV } from './hooks.ts';
-import { bareRepoPath, headSha, SANDBOX_AUTHOR, SEED_COMMIT_MESSAGE, seedRepo, seedRepoFromRepository } from './repos.ts';
+import {
+  bareRepoPath,
+  headSha,
+  SANDBOX_AUTHOR,
+  SEED_COMMIT_MESSAGE,
+  seedRepo,
+  seedRepoFromRepository,
+} from './repos.ts';
 
 let tmp: string;
 let root: string;
@@ -40,8 +47,13 @@ describe('seedRepo', () => {
     await mkdir(path.join(template, 'scripts'));
     await mkdir(path.join(template, '.git'));
     await writeFile(path.join(template, '.git', 'HEAD'), 'not a real repo\n');
-    await writeFile(path.join(template, 'apps', 'x', 'values.yaml'), 'registry: ${REGISTRY_HOST}\nother: ${NOT_GIVEN}\n');
-    await writeFile(path.join(template, 'scripts', 'run.sh'), '#!/bin/sh\necho "${HOME}" ${REGISTRY_HOST}\n', { mode: 0o755 });
+    await writeFile(
+      path.join(template, 'apps', 'x', 'values.yaml'),
+      'registry: ${REGISTRY_HOST}\nother: ${NOT_GIVEN}\n',
+    );
+    await writeFile(path.join(template, 'scripts', 'run.sh'), '#!/bin/sh\necho "${HOME}" ${REGISTRY_HOST}\n', {
+      mode: 0o755,
+    });
     await writeFile(path.join(template, 'blob.bin'), Buffer.from('\u0000${REGISTRY_HOST}', 'utf8'));
   });
 
@@ -55,7 +67,10 @@ describe('seedRepo', () => {
     assert.equal(sha, await headSha(root, 'gitops', 'main'));
     assert.equal(await git(['symbolic-ref', 'HEAD'], bare), 'refs/heads/main');
     assert.equal(await git(['rev-list', '--count', 'main'], bare), '1');
-    assert.equal(await git(['log', '-1', '--format=%an <%ae>|%s', 'main'], bare), `${SANDBOX_AUTHOR.name} <${SANDBOX_AUTHOR.email}>|${SEED_COMMIT_MESSAGE}`);
+    assert.equal(
+      await git(['log', '-1', '--format=%an <%ae>|%s', 'main'], bare),
+      `${SANDBOX_AUTHOR.name} <${SANDBOX_AUTHOR.email}>|${SEED_COMMIT_MESSAGE}`,
+    );
 
     assert.equal(await show('gitops', 'main:apps/x/values.yaml'), 'registry: 127.0.0.1:5001\nother: ${NOT_GIVEN}');
     // Shell variables that are not substitution keys survive untouched; the exec bit is kept.
@@ -85,7 +100,10 @@ describe('seedRepo', () => {
 
   it('honours branch and author, and replaces an existing repository of the same name', async () => {
     await seedRepo(root, 'custom', template);
-    const sha = await seedRepo(root, 'custom', template, { branch: 'trunk', author: { name: 'Ops', email: 'ops@example.invalid' } });
+    const sha = await seedRepo(root, 'custom', template, {
+      branch: 'trunk',
+      author: { name: 'Ops', email: 'ops@example.invalid' },
+    });
     const bare = bareRepoPath(root, 'custom');
     assert.equal(await git(['symbolic-ref', 'HEAD'], bare), 'refs/heads/trunk');
     assert.equal(await git(['for-each-ref', '--format=%(refname)', 'refs/heads'], bare), 'refs/heads/trunk');

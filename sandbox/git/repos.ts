@@ -46,7 +46,12 @@ export function bareRepoPath(root: string, name: string): string {
  * `branch`, replacing any repository of that name. Use it to seed the sandbox's GitOps repo from the template.
  * Returns the commit SHA.
  */
-export async function seedRepo(root: string, name: string, fromDir: string, options: SeedOptions = {}): Promise<string> {
+export async function seedRepo(
+  root: string,
+  name: string,
+  fromDir: string,
+  options: SeedOptions = {},
+): Promise<string> {
   const branch = options.branch ?? 'main';
   const author = { ...SANDBOX_AUTHOR, ...options.author };
   const work = await mkdtemp(path.join(tmpdir(), 'sandbox-seed-'));
@@ -77,16 +82,29 @@ export async function seedRepo(root: string, name: string, fromDir: string, opti
  * pointing at the user's current HEAD commit and made the default. Uncommitted changes are not included.
  * Use it for `--repo DIR`, so a team's own GitOps repo can drive the sandbox. Returns the commit SHA.
  */
-export async function seedRepoFromRepository(root: string, name: string, userRepoDir: string, options: Pick<SeedOptions, 'branch'> = {}): Promise<string> {
+export async function seedRepoFromRepository(
+  root: string,
+  name: string,
+  userRepoDir: string,
+  options: Pick<SeedOptions, 'branch'> = {},
+): Promise<string> {
   const branch = options.branch ?? 'main';
   const env = gitEnv();
   // The user's checkout may belong to another uid; reading it is all we do.
   const trust = ['-c', 'safe.directory=*'];
-  const head = await git([...trust, '-C', userRepoDir, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], process.cwd(), env).catch(() => '');
+  const head = await git(
+    [...trust, '-C', userRepoDir, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
+    process.cwd(),
+    env,
+  ).catch(() => '');
   if (!head) throw new Error(`--repo ${userRepoDir}: not a git repository with at least one commit`);
   const bare = bareRepoPath(root, name);
   await rm(bare, { recursive: true, force: true });
-  await git([...trust, 'clone', '--quiet', '--bare', '--no-hardlinks', path.resolve(userRepoDir), bare], process.cwd(), env);
+  await git(
+    [...trust, 'clone', '--quiet', '--bare', '--no-hardlinks', path.resolve(userRepoDir), bare],
+    process.cwd(),
+    env,
+  );
   await git(['remote', 'remove', 'origin'], bare, env).catch(() => undefined);
   await git(['update-ref', `refs/heads/${branch}`, head], bare, env);
   await git(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], bare, env);
@@ -127,7 +145,9 @@ async function substitutePlaceholders(dir: string, substitutions: Record<string,
     const bytes = await readFile(file);
     if (bytes.includes(0)) continue; // binary
     const text = bytes.toString('utf8');
-    const replaced = text.replace(PLACEHOLDER, (whole, key: string) => (Object.hasOwn(substitutions, key) ? substitutions[key]! : whole));
+    const replaced = text.replace(PLACEHOLDER, (whole, key: string) =>
+      Object.hasOwn(substitutions, key) ? substitutions[key]! : whole,
+    );
     if (replaced !== text) await writeFile(file, replaced);
   }
 }

@@ -15,7 +15,8 @@ import { GitServer } from './server.ts';
 const USER = 'sandbox';
 const TOKEN = 'tok-3f9a1c';
 const REPO = 'gitops';
-const basic = (user: string, token: string) => `Authorization: Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
+const basic = (user: string, token: string) =>
+  `Authorization: Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
 const AUTH = basic(USER, TOKEN);
 
 let tmp: string;
@@ -125,13 +126,16 @@ describe('GitServer', () => {
     assert.equal(await headSha(root, REPO), sha);
   });
 
-  it('streams large chunked pushes (bigger than git\'s http.postBuffer, so sent without Content-Length)', async () => {
+  it("streams large chunked pushes (bigger than git's http.postBuffer, so sent without Content-Length)", async () => {
     const { dir } = await cloneFresh();
     await writeFile(path.join(dir, 'model.bin'), randomBytes(3 * 1024 * 1024));
     assert.equal((await git(['add', 'model.bin'], dir)).exitCode, 0);
     assert.equal((await git(['commit', '-m', 'large blob'], dir)).exitCode, 0);
     const sha = (await git(['rev-parse', 'HEAD'], dir)).stdout.trim();
-    const push = await git(['-c', `http.extraHeader=${AUTH}`, 'push', 'origin', 'main'], dir, { GIT_TRACE_CURL: '1', GIT_TRACE_CURL_NO_DATA: '1' });
+    const push = await git(['-c', `http.extraHeader=${AUTH}`, 'push', 'origin', 'main'], dir, {
+      GIT_TRACE_CURL: '1',
+      GIT_TRACE_CURL_NO_DATA: '1',
+    });
     assert.equal(push.exitCode, 0, push.stderr);
     assert.match(push.stderr, /Transfer-Encoding: chunked/i);
     assert.equal(await headSha(root, REPO), sha);
@@ -154,7 +158,9 @@ describe('GitServer', () => {
     const before = await headSha(root, REPO);
     const { dir } = await cloneAndCommit('v9.9.8');
     // A 401 despite the header makes git fall back to asking for credentials, which it may not do here.
-    const push = await git(['-c', `http.extraHeader=${basic(USER, 'wrong')}`, 'push', 'origin', 'main'], dir, { GIT_TRACE_CURL: '1' });
+    const push = await git(['-c', `http.extraHeader=${basic(USER, 'wrong')}`, 'push', 'origin', 'main'], dir, {
+      GIT_TRACE_CURL: '1',
+    });
     assert.notEqual(push.exitCode, 0);
     assert.match(push.stderr, /HTTP\/1\.1 401 Unauthorized/);
     assert.match(push.stderr, /could not read Username|Authentication failed/);
@@ -179,11 +185,15 @@ describe('GitServer', () => {
     assert.match(v0Body, /# service=git-upload-pack/);
     assert.doesNotMatch(v0Body, /version 2/);
 
-    const v2 = await fetch(`${server.repoUrl(REPO)}/info/refs?service=git-upload-pack`, { headers: { 'git-protocol': 'version=2' } });
+    const v2 = await fetch(`${server.repoUrl(REPO)}/info/refs?service=git-upload-pack`, {
+      headers: { 'git-protocol': 'version=2' },
+    });
     assert.match(await v2.text(), /version 2\n[\s\S]*ls-refs/);
 
     const dir = path.join(tmp, `clone-${++clones}`);
-    const clone = await git(['-c', 'protocol.version=2', 'clone', server.repoUrl(REPO), dir], tmp, { GIT_TRACE_PACKET: '1' });
+    const clone = await git(['-c', 'protocol.version=2', 'clone', server.repoUrl(REPO), dir], tmp, {
+      GIT_TRACE_PACKET: '1',
+    });
     assert.equal(clone.exitCode, 0, clone.stderr);
     assert.match(clone.stderr, /clone< version 2/);
     assert.match(clone.stderr, /clone> command=fetch/);
@@ -248,7 +258,9 @@ describe('GitServer', () => {
       const { result } = await cloneFresh();
       assert.notEqual(result.exitCode, 0);
       assert.match(result.stderr, /The requested URL returned error: 429/);
-      const discovery = await fetch(`${server.repoUrl(REPO)}/info/refs?service=git-receive-pack`, { headers: { Authorization: AUTH.replace(/^Authorization: /, '') } });
+      const discovery = await fetch(`${server.repoUrl(REPO)}/info/refs?service=git-receive-pack`, {
+        headers: { Authorization: AUTH.replace(/^Authorization: /, '') },
+      });
       assert.equal(discovery.status, 200, 'push discovery is not rate limited');
     } finally {
       faults.clear('git-rate-limit');
@@ -297,7 +309,9 @@ describe('GitServer', () => {
 
 describe('parseCgiHeaders', () => {
   it('turns Status into the status code and keeps repeated headers', () => {
-    const { status, headers } = parseCgiHeaders('Status: 404 Not Found\r\nContent-Type: text/plain\r\nSet-Cookie: a\r\nSet-Cookie: b');
+    const { status, headers } = parseCgiHeaders(
+      'Status: 404 Not Found\r\nContent-Type: text/plain\r\nSet-Cookie: a\r\nSet-Cookie: b',
+    );
     assert.deepEqual(status, { code: 404, message: 'Not Found' });
     assert.equal(headers['Content-Type'], 'text/plain');
     assert.deepEqual(headers['Set-Cookie'], ['a', 'b']);

@@ -119,13 +119,26 @@ export class GitServer {
     }
     const slow = faults?.active('git-slow')?.value;
     if (access === 'fetch' && typeof slow === 'number' && slow > 0) {
-      await delayOn(this.#options.clock ?? { after: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } }, slow);
+      await delayOn(
+        this.#options.clock ?? {
+          after: (ms, fn) => {
+            const t = setTimeout(fn, ms);
+            return () => clearTimeout(t);
+          },
+        },
+        slow,
+      );
     }
     const credentials = this.#credentials(req.headers.authorization);
     // Wrong credentials fail every request, as on real hosts; missing ones only matter for pushes.
     if (credentials === 'invalid' || (access === 'push' && credentials !== 'valid')) {
-      this.#log(`401 ${req.method} ${url.pathname} (${credentials === 'invalid' ? 'bad credentials' : 'push needs credentials'})`);
-      res.writeHead(401, { 'WWW-Authenticate': `Basic realm="${GIT_REALM}"`, 'Content-Type': 'text/plain; charset=utf-8' });
+      this.#log(
+        `401 ${req.method} ${url.pathname} (${credentials === 'invalid' ? 'bad credentials' : 'push needs credentials'})`,
+      );
+      res.writeHead(401, {
+        'WWW-Authenticate': `Basic realm="${GIT_REALM}"`,
+        'Content-Type': 'text/plain; charset=utf-8',
+      });
       res.end('authentication required\n');
       return;
     }
@@ -174,7 +187,10 @@ export class GitServer {
     const repoPath = pathInfo.replace(/\/(info\/refs|git-receive-pack)$/, '');
     const dir = path.resolve(this.#root, `.${repoPath}`);
     if (!dir.startsWith(this.#root + path.sep)) return; // http-backend answers such paths itself
-    const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (isDir) await installPushHooks(dir);
   }
 
@@ -216,7 +232,8 @@ function optional(name: string, value: string | undefined): Record<string, strin
  */
 function rateLimited(res: ServerResponse): void {
   const reset = Math.floor(Date.now() / 1000) + 60;
-  const text = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (sandbox fault git-rate-limit)\n';
+  const text =
+    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (sandbox fault git-rate-limit)\n';
   res.writeHead(429, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),

@@ -24,7 +24,14 @@ const MARKER = '# {"$imagepolicy": "flux-system:foundry-local-olive-models:tag"}
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: any };
 
 const API_VERSIONS: Record<string, string[]> = {
-  'v2.9': ['v1', 'apps/v1', 'source.toolkit.fluxcd.io/v1', 'kustomize.toolkit.fluxcd.io/v1', 'helm.toolkit.fluxcd.io/v2', 'image.toolkit.fluxcd.io/v1'],
+  'v2.9': [
+    'v1',
+    'apps/v1',
+    'source.toolkit.fluxcd.io/v1',
+    'kustomize.toolkit.fluxcd.io/v1',
+    'helm.toolkit.fluxcd.io/v2',
+    'image.toolkit.fluxcd.io/v1',
+  ],
   'v2.6': [
     'v1',
     'source.toolkit.fluxcd.io/v1',
@@ -59,7 +66,11 @@ let fakeBin: string;
 let runs = 0;
 
 async function git(args: string[], cwd: string) {
-  return await execa('git', args, { cwd, extendEnv: false, env: { PATH: process.env.PATH!, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' } });
+  return await execa('git', args, {
+    cwd,
+    extendEnv: false,
+    env: { PATH: process.env.PATH!, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' },
+  });
 }
 
 /** Runs the bootstrap like the sandbox does (only KUBECONFIG and PATH), plus the fake's knobs and `env`. */
@@ -82,7 +93,12 @@ async function bootstrap(line: string | string[], env: Record<string, string> = 
   for (const file of (await readdir(logDir)).sort()) {
     const text = await readFile(path.join(logDir, file), 'utf8');
     const argv = /^# argv: (.*)$/m.exec(text)![1]!;
-    applies.push({ argv, objects: YAML.parseAllDocuments(text).map((d) => d.toJS() as Obj).filter(Boolean) });
+    applies.push({
+      argv,
+      objects: YAML.parseAllDocuments(text)
+        .map((d) => d.toJS() as Obj)
+        .filter(Boolean),
+    });
   }
   return { result, applies, objects: applies.flatMap((a) => a.objects) };
 }
@@ -106,7 +122,9 @@ async function assertMatchesCrd(obj: Obj, line: 'v2.9' | 'v2.6'): Promise<void> 
     if (schema.type === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
       for (const req of schema.required ?? []) assert.ok(req in value, `${obj.kind} ${at}.${req} is required`);
       for (const [key, child] of Object.entries(value)) {
-        const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+        const sub =
+          schema.properties?.[key] ??
+          (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
         if (!sub && schema['x-kubernetes-preserve-unknown-fields']) continue;
         assert.ok(sub, `${obj.kind} ${obj.apiVersion}: unknown field ${at}.${key}`);
         check(child, sub, `${at}.${key}`);
@@ -147,17 +165,32 @@ describe('template-repo', () => {
     assert.match(text, new RegExp(`^\\s+tag: v0\\.1\\.0 ${MARKER.replace(/[$"{}]/g, '\\$&')}$`, 'm'));
     const hr = YAML.parse(text) as Obj;
     assert.equal(hr.apiVersion, 'helm.toolkit.fluxcd.io/v2');
-    assert.deepEqual(hr.spec.values.foundry.byo, { registry: REGISTRY, repository: 'foundry-local-olive-models', tag: 'v0.1.0' });
-    assert.deepEqual(hr.spec.chart.spec.sourceRef, { kind: 'GitRepository', name: 'foundry-gitops', namespace: 'foundry-system' });
+    assert.deepEqual(hr.spec.values.foundry.byo, {
+      registry: REGISTRY,
+      repository: 'foundry-local-olive-models',
+      tag: 'v0.1.0',
+    });
+    assert.deepEqual(hr.spec.chart.spec.sourceRef, {
+      kind: 'GitRepository',
+      name: 'foundry-gitops',
+      namespace: 'foundry-system',
+    });
     await assertMatchesCrd(hr, 'v2.9');
     await assertMatchesCrd(hr, 'v2.6');
   });
 
   it('builds with kubectl kustomize: apps is the HelmRelease, infrastructure the namespace', async () => {
     const kubectl = await pinnedTool('kubectl');
-    const apps = YAML.parseAllDocuments((await execa(kubectl, ['kustomize', 'apps'], { cwd: clone })).stdout).map((d) => d.toJS() as Obj);
-    assert.deepEqual(apps.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ['HelmRelease/foundry-system/foundry-gpu-oras']);
-    const infra = YAML.parseAllDocuments((await execa(kubectl, ['kustomize', 'infrastructure'], { cwd: clone })).stdout).map((d) => d.toJS() as Obj);
+    const apps = YAML.parseAllDocuments((await execa(kubectl, ['kustomize', 'apps'], { cwd: clone })).stdout).map(
+      (d) => d.toJS() as Obj,
+    );
+    assert.deepEqual(
+      apps.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`),
+      ['HelmRelease/foundry-system/foundry-gpu-oras'],
+    );
+    const infra = YAML.parseAllDocuments(
+      (await execa(kubectl, ['kustomize', 'infrastructure'], { cwd: clone })).stdout,
+    ).map((d) => d.toJS() as Obj);
     assert.ok(infra.some((o) => o.kind === 'Namespace' && o.metadata.name === 'foundry-system'));
   });
 
@@ -167,8 +200,19 @@ describe('template-repo', () => {
     let valuesFile: string;
 
     const render = async (...args: string[]) => {
-      const { stdout } = await execa(helm, ['template', 'foundry-gpu-oras', chart, '--namespace', 'foundry-system', '-f', valuesFile, ...args]);
-      return YAML.parseAllDocuments(stdout).map((d) => d.toJS() as Obj).filter(Boolean);
+      const { stdout } = await execa(helm, [
+        'template',
+        'foundry-gpu-oras',
+        chart,
+        '--namespace',
+        'foundry-system',
+        '-f',
+        valuesFile,
+        ...args,
+      ]);
+      return YAML.parseAllDocuments(stdout)
+        .map((d) => d.toJS() as Obj)
+        .filter(Boolean);
     };
 
     before(async () => {
@@ -203,7 +247,8 @@ describe('template-repo', () => {
       assert.deepEqual(container.envFrom, [{ configMapRef: { name: 'foundry-gpu-oras' } }]);
       assert.deepEqual(container.volumeMounts, [{ name: 'model-cache', mountPath: '/home/foundry/.foundry/cache' }]);
       assert.deepEqual(pod.spec.volumes, [{ name: 'model-cache', emptyDir: {} }]);
-      for (const probe of [container.startupProbe, container.livenessProbe]) assert.deepEqual(probe.httpGet, { path: '/v1/models', port: 5000 });
+      for (const probe of [container.startupProbe, container.livenessProbe])
+        assert.deepEqual(probe.httpGet, { path: '/v1/models', port: 5000 });
       assert.ok(pod.spec.tolerations.some((t: any) => t.key === 'nvidia.com/gpu' && t.operator === 'Exists'));
       assert.match(pod.metadata.annotations['checksum/config'], /^[0-9a-f]{64}$/);
 
@@ -220,7 +265,9 @@ describe('template-repo', () => {
 
     it('rolls the pod when the model tag changes, and only then', async () => {
       const checksum = async (...args: string[]) =>
-        find(await render(...args), 'Deployment', 'foundry-gpu-oras').spec.template.metadata.annotations['checksum/config'];
+        find(await render(...args), 'Deployment', 'foundry-gpu-oras').spec.template.metadata.annotations[
+          'checksum/config'
+        ];
       const base = await checksum();
       assert.equal(await checksum(), base);
       assert.notEqual(await checksum('--set', 'foundry.byo.tag=v0.2.0'), base);
@@ -259,14 +306,26 @@ describe('template-repo', () => {
         const repo = find(objects, 'GitRepository', 'foundry-gitops');
         assert.deepEqual(repo.spec, { interval: '3s', url: server.repoUrl('foundry-gitops'), ref: { branch: 'main' } });
         const infra = find(objects, 'Kustomization', 'foundry-gitops-infrastructure');
-        assert.deepEqual(infra.spec, { interval: '3s', path: './infrastructure', prune: true, sourceRef: { kind: 'GitRepository', name: 'foundry-gitops' } });
+        assert.deepEqual(infra.spec, {
+          interval: '3s',
+          path: './infrastructure',
+          prune: true,
+          sourceRef: { kind: 'GitRepository', name: 'foundry-gitops' },
+        });
         const apps = find(objects, 'Kustomization', 'foundry-gitops-apps');
         assert.equal(apps.spec.path, './apps');
         assert.deepEqual(apps.spec.dependsOn, [{ name: 'foundry-gitops-infrastructure' }]);
         const imageRepo = find(objects, 'ImageRepository', 'foundry-local-olive-models');
-        assert.deepEqual(imageRepo.spec, { image: `${REGISTRY}/foundry-local-olive-models`, interval: '5s', insecure: true });
+        assert.deepEqual(imageRepo.spec, {
+          image: `${REGISTRY}/foundry-local-olive-models`,
+          interval: '5s',
+          insecure: true,
+        });
         const policy = find(objects, 'ImagePolicy', 'foundry-local-olive-models');
-        assert.deepEqual(policy.spec, { imageRepositoryRef: { name: 'foundry-local-olive-models' }, policy: { semver: { range: '>=0.1.0' } } });
+        assert.deepEqual(policy.spec, {
+          imageRepositoryRef: { name: 'foundry-local-olive-models' },
+          policy: { semver: { range: '>=0.1.0' } },
+        });
         for (const o of objects.filter((x) => x.apiVersion.includes('fluxcd.io'))) await assertMatchesCrd(o, line);
         assert.match(result.stdout, /git source: +http:\/\/127\.0\.0\.1:\d+\/foundry-gitops\.git \(branch main/);
       });
@@ -277,35 +336,61 @@ describe('template-repo', () => {
       const args = '["--events-addr=x","--requeue-dependency=30s","--log-level=info"]';
       const untouched = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log });
       assert.equal(untouched.result.exitCode, 0, untouched.result.stderr);
-      assert.equal(await readFile(log, 'utf8').catch(() => ''), '', 'without GITOPS_REQUEUE_DEPENDENCY the controller is left alone');
+      assert.equal(
+        await readFile(log, 'utf8').catch(() => ''),
+        '',
+        'without GITOPS_REQUEUE_DEPENDENCY the controller is left alone',
+      );
       const run = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '1s' });
       assert.equal(run.result.exitCode, 0, run.result.stderr);
       const patch = (await readFile(log, 'utf8')).trim();
       assert.match(patch, /^patch deployment kustomize-controller -n flux-system --type=strategic -p /);
       const body = JSON.parse(patch.slice(patch.indexOf('-p ') + 3));
-      assert.deepEqual(body.spec.template.spec.containers, [{ name: 'manager', args: ['--events-addr=x', '--log-level=info', '--requeue-dependency=1s'] }]);
+      assert.deepEqual(body.spec.template.spec.containers, [
+        { name: 'manager', args: ['--events-addr=x', '--log-level=info', '--requeue-dependency=1s'] },
+      ]);
       assert.match(run.result.stdout, /--requeue-dependency=1s/);
 
-      const again = await bootstrap('v2.9', { FAKE_GET: '["--requeue-dependency=1s"]', FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '1s' });
+      const again = await bootstrap('v2.9', {
+        FAKE_GET: '["--requeue-dependency=1s"]',
+        FAKE_PATCH_LOG: log,
+        GITOPS_REQUEUE_DEPENDENCY: '1s',
+      });
       assert.match(again.result.stdout, /already set/);
-      const custom = await bootstrap('v2.9', { FAKE_GET: '["--requeue-dependency=2s"]', FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '500ms' });
+      const custom = await bootstrap('v2.9', {
+        FAKE_GET: '["--requeue-dependency=2s"]',
+        FAKE_PATCH_LOG: log,
+        GITOPS_REQUEUE_DEPENDENCY: '500ms',
+      });
       assert.equal(custom.result.exitCode, 0, custom.result.stderr);
       const lines = (await readFile(log, 'utf8')).trim().split('\n');
       assert.equal(lines.length, 2, 'no patch when the flag is already set');
       assert.match(lines[1]!, /"args":\["--requeue-dependency=500ms"\]/);
       const skipped = await bootstrap('v2.9', { FAKE_GET: args, FAKE_PATCH_LOG: log, GITOPS_REQUEUE_DEPENDENCY: '' });
       assert.equal(skipped.result.exitCode, 0, skipped.result.stderr);
-      assert.equal((await readFile(log, 'utf8')).trim().split('\n').length, 2, 'GITOPS_REQUEUE_DEPENDENCY= leaves the controller alone');
+      assert.equal(
+        (await readFile(log, 'utf8')).trim().split('\n').length,
+        2,
+        'GITOPS_REQUEUE_DEPENDENCY= leaves the controller alone',
+      );
       const bad = await bootstrap('v2.9', { FAKE_GET: args, GITOPS_REQUEUE_DEPENDENCY: 'soon' });
       assert.notEqual(bad.result.exitCode, 0);
       assert.match(bad.result.stderr, /GITOPS_REQUEUE_DEPENDENCY must be a Go duration/);
     });
 
     it('falls back to v1beta2 source and kustomize APIs on old Flux', async () => {
-      const { result, objects } = await bootstrap(['v1', 'source.toolkit.fluxcd.io/v1beta2', 'kustomize.toolkit.fluxcd.io/v1beta2', 'image.toolkit.fluxcd.io/v1beta2']);
+      const { result, objects } = await bootstrap([
+        'v1',
+        'source.toolkit.fluxcd.io/v1beta2',
+        'kustomize.toolkit.fluxcd.io/v1beta2',
+        'image.toolkit.fluxcd.io/v1beta2',
+      ]);
       assert.equal(result.exitCode, 0, result.stderr);
       assert.equal(find(objects, 'GitRepository', 'foundry-gitops').apiVersion, 'source.toolkit.fluxcd.io/v1beta2');
-      assert.equal(find(objects, 'Kustomization', 'foundry-gitops-apps').apiVersion, 'kustomize.toolkit.fluxcd.io/v1beta2');
+      assert.equal(
+        find(objects, 'Kustomization', 'foundry-gitops-apps').apiVersion,
+        'kustomize.toolkit.fluxcd.io/v1beta2',
+      );
     });
 
     it('fails with a clear message when Flux is not installed, applying nothing', async () => {
@@ -328,7 +413,10 @@ describe('template-repo', () => {
         const repo = find(objects, 'GitRepository', 'foundry-gitops');
         assert.equal(repo.spec.url, origin);
         assert.equal(repo.spec.interval, '1m');
-        assert.equal(find(objects, 'ImagePolicy', 'foundry-local-olive-models').spec.policy.semver.range, '>=0.2.0 <1.0.0');
+        assert.equal(
+          find(objects, 'ImagePolicy', 'foundry-local-olive-models').spec.policy.semver.range,
+          '>=0.2.0 <1.0.0',
+        );
         for (const apply of applies) assert.equal(apply.argv, 'apply --dry-run=client --server-side -f -');
         assert.doesNotMatch(result.stdout + result.stderr, /secret-token/);
       } finally {
@@ -337,16 +425,26 @@ describe('template-repo', () => {
     });
 
     it('with GITOPS_IMAGE_AUTOMATION=true adds the git credentials and an ImageUpdateAutomation', async () => {
-      const { result, objects } = await bootstrap('v2.9', { GITOPS_IMAGE_AUTOMATION: 'true', GIT_USERNAME: 'sandbox', GIT_TOKEN: 'tok/en+1=' });
+      const { result, objects } = await bootstrap('v2.9', {
+        GITOPS_IMAGE_AUTOMATION: 'true',
+        GIT_USERNAME: 'sandbox',
+        GIT_TOKEN: 'tok/en+1=',
+      });
       assert.equal(result.exitCode, 0, result.stderr);
       const secret = find(objects, 'Secret', 'foundry-gitops-auth');
       assert.equal(secret.metadata.namespace, 'foundry-system');
       assert.equal(Buffer.from(secret.data.username, 'base64').toString(), 'sandbox');
       assert.equal(Buffer.from(secret.data.password, 'base64').toString(), 'tok/en+1=');
-      assert.deepEqual(find(objects, 'GitRepository', 'foundry-gitops').spec.secretRef, { name: 'foundry-gitops-auth' });
+      assert.deepEqual(find(objects, 'GitRepository', 'foundry-gitops').spec.secretRef, {
+        name: 'foundry-gitops-auth',
+      });
       const iua = find(objects, 'ImageUpdateAutomation', 'foundry-gitops');
       assert.equal(iua.metadata.namespace, 'flux-system');
-      assert.deepEqual(iua.spec.sourceRef, { kind: 'GitRepository', name: 'foundry-gitops', namespace: 'foundry-system' });
+      assert.deepEqual(iua.spec.sourceRef, {
+        kind: 'GitRepository',
+        name: 'foundry-gitops',
+        namespace: 'foundry-system',
+      });
       assert.deepEqual(iua.spec.update, { path: './apps', strategy: 'Setters' });
       assert.equal(iua.spec.git.push.branch, 'main');
       await assertMatchesCrd(iua, 'v2.9');

@@ -37,7 +37,9 @@ export class SystemClock implements Clock {
   }
 
   nowRfc3339(): string {
-    return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   }
 
   nowMicro(): string {

@@ -53,7 +53,11 @@ export class EventRecorder {
       if (state.count > 2 && at - state.written < SERIES_REFRESH_MS) return;
       state.written = at;
       try {
-        this.#kube.patch({ apiVersion: 'v1', kind: 'Event', namespace, name: existingName }, { count: state.count, lastTimestamp: now }, 'merge');
+        this.#kube.patch(
+          { apiVersion: 'v1', kind: 'Event', namespace, name: existingName },
+          { count: state.count, lastTimestamp: now },
+          'merge',
+        );
         return;
       } catch {
         // the Event expired or was deleted: record it afresh below

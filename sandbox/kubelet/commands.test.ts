@@ -27,16 +27,27 @@ describe('runCommand', { timeout: 60_000 }, () => {
   let root: string;
   const old = new Date('2025-01-05T10:07:00Z');
 
-  const run = async (argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Result> => {
+  const run = async (
+    argv: string[],
+    options: { stdin?: string; env?: Record<string, string> } = {},
+  ): Promise<Result> => {
     let stdout = '';
     let stderr = '';
-    const stdin = options.stdin === undefined ? undefined : (async function* () {
-      yield Buffer.from(options.stdin as string);
-    })();
+    const stdin =
+      options.stdin === undefined
+        ? undefined
+        : (async function* () {
+            yield Buffer.from(options.stdin as string);
+          })();
     const code = await runCommand(argv, {
       files,
       pod,
-      env: options.env ?? { PATH: '/usr/bin:/bin', HOME: '/home/foundry', MODEL: 'phi-4-mini', GREETING: 'hello  world' },
+      env: options.env ?? {
+        PATH: '/usr/bin:/bin',
+        HOME: '/home/foundry',
+        MODEL: 'phi-4-mini',
+        GREETING: 'hello  world',
+      },
       stdin,
       stdout: (b) => void (stdout += b.toString()),
       stderr: (b) => void (stderr += b.toString()),
@@ -67,7 +78,10 @@ describe('runCommand', { timeout: 60_000 }, () => {
       const result = await run(['ls', '-la', '/models/phi']);
       assert.equal(result.code, 0);
       const lines = result.stdout.split('\n');
-      const blocks = ['.', '..', 'config.json', 'model.onnx', 'notes.txt'].reduce((sum, name) => sum + lstatSync(path.join(root, 'models/phi', name)).blocks, 0);
+      const blocks = ['.', '..', 'config.json', 'model.onnx', 'notes.txt'].reduce(
+        (sum, name) => sum + lstatSync(path.join(root, 'models/phi', name)).blocks,
+        0,
+      );
       assert.equal(lines[0], `total ${Math.ceil(blocks / 2)}`);
       assert.match(lines[1], /^drwx[-rwx]{6} \d foundry foundry \d+ \w{3} [ \d]\d \d\d:\d\d \.$/);
       assert.match(lines[2], /^drwx.{6} \d foundry foundry \d+ \w{3} [ \d]\d \d\d:\d\d \.\.$/);
@@ -83,7 +97,10 @@ describe('runCommand', { timeout: 60_000 }, () => {
       const several = await run(['ls', '-1', '/models', '/etc/hostname']);
       assert.equal(several.stdout, '/etc/hostname\n\n/models:\nphi\n');
       const link = await run(['ls', '-l', '/tmp/passwd-link']);
-      assert.match(link.stdout, /^lrwxrwxrwx 1 foundry foundry 11 \w{3} [ \d]\d \d\d:\d\d \/tmp\/passwd-link -> \/etc\/passwd\n$/);
+      assert.match(
+        link.stdout,
+        /^lrwxrwxrwx 1 foundry foundry 11 \w{3} [ \d]\d \d\d:\d\d \/tmp\/passwd-link -> \/etc\/passwd\n$/,
+      );
     });
 
     it('prints human sizes with -lh and recurses with -R', async () => {
@@ -99,11 +116,25 @@ describe('runCommand', { timeout: 60_000 }, () => {
       assert.equal(result.code, 2);
       assert.equal(result.stderr, "ls: cannot access '/nope': No such file or directory\n");
       assert.equal(result.stdout, '/models:\nphi\n');
-      assert.deepEqual(await run(['ls', '-lz']), { code: 2, stdout: '', stderr: "ls: invalid option -- 'z'\nTry 'ls --help' for more information.\n" });
+      assert.deepEqual(await run(['ls', '-lz']), {
+        code: 2,
+        stdout: '',
+        stderr: "ls: invalid option -- 'z'\nTry 'ls --help' for more information.\n",
+      });
     });
 
     it('formats sizes and dates like coreutils', () => {
-      assert.deepEqual([0, 1023, 1024, 1536, 5000, 10240, 10241, 1048576, 1610612736].map(humanSize), ['0', '1023', '1.0K', '1.5K', '4.9K', '10K', '11K', '1.0M', '1.5G']);
+      assert.deepEqual([0, 1023, 1024, 1536, 5000, 10240, 10241, 1048576, 1610612736].map(humanSize), [
+        '0',
+        '1023',
+        '1.0K',
+        '1.5K',
+        '4.9K',
+        '10K',
+        '11K',
+        '1.0M',
+        '1.5G',
+      ]);
       const now = new Date('2026-11-26T08:30:00Z');
       assert.equal(lsDate(new Date('2026-11-06T07:05:00Z'), now), 'Nov  6 07:05');
       assert.equal(lsDate(new Date('2026-01-06T07:05:00Z'), now), 'Jan  6  2026');
@@ -115,9 +146,20 @@ describe('runCommand', { timeout: 60_000 }, () => {
     it('cat reads files and stdin, and words a missing file or a directory like coreutils', async () => {
       assert.equal((await run(['cat', '/models/phi/config.json'])).stdout, '{"name":"phi"}\n');
       assert.equal((await run(['cat'], { stdin: 'from stdin\n' })).stdout, 'from stdin\n');
-      assert.equal((await run(['cat', '/models/phi/config.json', '-'], { stdin: 'and more\n' })).stdout, '{"name":"phi"}\nand more\n');
-      assert.deepEqual(await run(['cat', '/models/none']), { code: 1, stdout: '', stderr: 'cat: /models/none: No such file or directory\n' });
-      assert.deepEqual(await run(['cat', '/models']), { code: 1, stdout: '', stderr: 'cat: /models: Is a directory\n' });
+      assert.equal(
+        (await run(['cat', '/models/phi/config.json', '-'], { stdin: 'and more\n' })).stdout,
+        '{"name":"phi"}\nand more\n',
+      );
+      assert.deepEqual(await run(['cat', '/models/none']), {
+        code: 1,
+        stdout: '',
+        stderr: 'cat: /models/none: No such file or directory\n',
+      });
+      assert.deepEqual(await run(['cat', '/models']), {
+        code: 1,
+        stdout: '',
+        stderr: 'cat: /models: Is a directory\n',
+      });
     });
 
     it('echo joins its operands, -n leaves out the newline; true and false answer 0 and 1', async () => {
@@ -130,7 +172,11 @@ describe('runCommand', { timeout: 60_000 }, () => {
 
   describe('sh -c', () => {
     it('runs lists with ; && || and newlines, and reports the last status', async () => {
-      assert.deepEqual(await sh('echo one; false && echo no || echo fallback; true'), { code: 0, stdout: 'one\nfallback\n', stderr: '' });
+      assert.deepEqual(await sh('echo one; false && echo no || echo fallback; true'), {
+        code: 0,
+        stdout: 'one\nfallback\n',
+        stderr: '',
+      });
       assert.equal((await sh('true; false')).code, 1);
       assert.equal((await sh('exit 7; echo never')).code, 7);
       assert.equal((await sh('false\nexit')).code, 1);
@@ -139,7 +185,11 @@ describe('runCommand', { timeout: 60_000 }, () => {
     });
 
     it('stops at the first failure under -e, but not at a condition; takes -l as bash -lc', async () => {
-      assert.deepEqual(await run(['sh', '-ec', 'false || true; false && echo no; echo ok; false; echo never']), { code: 1, stdout: 'ok\n', stderr: '' });
+      assert.deepEqual(await run(['sh', '-ec', 'false || true; false && echo no; echo ok; false; echo never']), {
+        code: 1,
+        stdout: 'ok\n',
+        stderr: '',
+      });
       assert.deepEqual(await run(['bash', '-l', '-c', 'echo $0', 'me']), { code: 0, stdout: 'me\n', stderr: '' });
       assert.equal((await run(['sh', '-x', '-c', 'true'])).code, 2);
     });
@@ -158,42 +208,86 @@ describe('runCommand', { timeout: 60_000 }, () => {
     });
 
     it("answers 127 with dash's message for unknown commands, and bash's for bash", async () => {
-      assert.deepEqual(await sh('echo before; nvidia-smi -L'), { code: 127, stdout: 'before\n', stderr: 'sh: 1: nvidia-smi: not found\n' });
+      assert.deepEqual(await sh('echo before; nvidia-smi -L'), {
+        code: 127,
+        stdout: 'before\n',
+        stderr: 'sh: 1: nvidia-smi: not found\n',
+      });
       assert.equal((await sh('echo a\nnosuch')).stderr, 'sh: 2: nosuch: not found\n');
-      assert.deepEqual(await run(['bash', '-c', 'nosuch']), { code: 127, stdout: '', stderr: 'bash: line 1: nosuch: command not found\n' });
+      assert.deepEqual(await run(['bash', '-c', 'nosuch']), {
+        code: 127,
+        stdout: '',
+        stderr: 'bash: line 1: nosuch: command not found\n',
+      });
     });
 
     it('answers one line and exit 2 for what it does not run, before running any of the script', async () => {
       const refused = async (script: string, what: string) =>
-        assert.deepEqual(await sh(`echo first; ${script}`), { code: 2, stdout: '', stderr: `sh: 1: ${what} is not supported by the sandbox's shell (it runs commands joined by ; && ||)\n` }, script);
+        assert.deepEqual(
+          await sh(`echo first; ${script}`),
+          {
+            code: 2,
+            stdout: '',
+            stderr: `sh: 1: ${what} is not supported by the sandbox's shell (it runs commands joined by ; && ||)\n`,
+          },
+          script,
+        );
       await refused('cat /models/phi/notes.txt | head -n 1', "'|'");
       await refused('echo x > /tmp/file', "'> FILE'");
       await refused('echo "$(hostname)"', "'$('");
       await refused('if true; then echo x; fi', "'if'");
       await refused('i=0', 'variable assignments');
       await refused('sleep 1 &', "'&'");
-      assert.deepEqual(await sh('echo "open'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: Unterminated quoted string\n' });
-      assert.deepEqual(await sh('echo x &&'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: end of file unexpected\n' });
-      assert.deepEqual(await run(['sh'], { stdin: 'echo from-stdin\n' }), { code: 2, stdout: '', stderr: 'sh: the sandbox runs only `sh -c SCRIPT` (no script files, other options or stdin)\n' });
+      assert.deepEqual(await sh('echo "open'), {
+        code: 2,
+        stdout: '',
+        stderr: 'sh: 1: Syntax error: Unterminated quoted string\n',
+      });
+      assert.deepEqual(await sh('echo x &&'), {
+        code: 2,
+        stdout: '',
+        stderr: 'sh: 1: Syntax error: end of file unexpected\n',
+      });
+      assert.deepEqual(await run(['sh'], { stdin: 'echo from-stdin\n' }), {
+        code: 2,
+        stdout: '',
+        stderr: 'sh: the sandbox runs only `sh -c SCRIPT` (no script files, other options or stdin)\n',
+      });
     });
   });
 
   describe('the pod boundary', () => {
     it('never reads host files: .. stops at /, symlinks resolve inside the tree', async () => {
       assert.equal((await run(['cat', '/../../../../../etc/hostname'])).stdout, 'foundry-0\n');
-      assert.match((await run(['cat', '/tmp/passwd-link'])).stdout, /^root:x:0:0:root:\/root:\/bin\/sh\nfoundry:x:1000/);
+      assert.match(
+        (await run(['cat', '/tmp/passwd-link'])).stdout,
+        /^root:x:0:0:root:\/root:\/bin\/sh\nfoundry:x:1000/,
+      );
       const hostFile = path.join(dir, 'host-secret');
       writeFileSync(hostFile, 'TOP-SECRET-CONTENT');
       symlinkSync(hostFile, path.join(root, 'tmp/host-link'));
       const escaped = await run(['cat', '/tmp/host-link']);
       assert.equal(escaped.code, 1);
       assert.equal(escaped.stdout, '');
-      assert.equal((await sh(`cat ${hostFile} ../../../../..${hostFile} 2>&1; true`)).stdout.includes('TOP-SECRET'), false);
+      assert.equal(
+        (await sh(`cat ${hostFile} ../../../../..${hostFile} 2>&1; true`)).stdout.includes('TOP-SECRET'),
+        false,
+      );
     });
 
-    it('throws ExecutableNotFoundError for a directly exec\'ed unknown program', async () => {
-      await assert.rejects(run(['nvidia-smi']), (err: unknown) => err instanceof ExecutableNotFoundError && err.message === 'exec: "nvidia-smi": executable file not found in $PATH');
-      await assert.rejects(run(['/opt/app/run']), (err: unknown) => err instanceof ExecutableNotFoundError && err.message === 'exec: "/opt/app/run": stat /opt/app/run: no such file or directory');
+    it("throws ExecutableNotFoundError for a directly exec'ed unknown program", async () => {
+      await assert.rejects(
+        run(['nvidia-smi']),
+        (err: unknown) =>
+          err instanceof ExecutableNotFoundError &&
+          err.message === 'exec: "nvidia-smi": executable file not found in $PATH',
+      );
+      await assert.rejects(
+        run(['/opt/app/run']),
+        (err: unknown) =>
+          err instanceof ExecutableNotFoundError &&
+          err.message === 'exec: "/opt/app/run": stat /opt/app/run: no such file or directory',
+      );
     });
   });
 });

@@ -8,7 +8,13 @@
 import type { KubeObject } from '../kube/types.ts';
 import type { PodFiles } from './podfs.ts';
 import { cat } from './commands/cat.ts';
-import { EMPTY_INPUT, lookupCommand, type CommandFn, type CommandIO, type CommandTable } from './commands/command-io.ts';
+import {
+  EMPTY_INPUT,
+  lookupCommand,
+  type CommandFn,
+  type CommandIO,
+  type CommandTable,
+} from './commands/command-io.ts';
 import { echo, falseCommand, trueCommand } from './commands/echo.ts';
 import { ls } from './commands/listing.ts';
 import { shellCommand } from './commands/shell.ts';
@@ -79,5 +85,7 @@ export async function runCommand(argv: string[], ctx: RunCommandContext): Promis
 
 /** runc's wording: a bare name is searched on $PATH, a path is stat'ed. */
 function notFoundMessage(name: string): string {
-  return name.includes('/') ? `exec: "${name}": stat ${name}: no such file or directory` : `exec: "${name}": executable file not found in $PATH`;
+  return name.includes('/')
+    ? `exec: "${name}": stat ${name}: no such file or directory`
+    : `exec: "${name}": executable file not found in $PATH`;
 }

@@ -21,8 +21,14 @@ interface EnvVar {
  * The environment of `container` in `pod`. `extra` (from an EnvResolver) adds or overrides variables, e.g.
  * the resolved `valueFrom` entries; `tty` adds `TERM=xterm` as kubectl exec -t gets.
  */
-export function containerEnv(pod: KubeObject, container: string, options: { extra?: Record<string, string>; tty?: boolean } = {}): Record<string, string> {
-  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: { name: string }) => c.name === container);
+export function containerEnv(
+  pod: KubeObject,
+  container: string,
+  options: { extra?: Record<string, string>; tty?: boolean } = {},
+): Record<string, string> {
+  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find(
+    (c: { name: string }) => c.name === container,
+  );
   const env: Record<string, string> = { PATH: DEFAULT_PATH, HOSTNAME: podHostname(pod) };
   if (options.tty) env.TERM = 'xterm';
   for (const v of (spec?.env ?? []) as EnvVar[]) {

@@ -190,7 +190,11 @@ export class ContainerRunner {
       this.#timer(ms, () => {
         this.#deps.images.add(image);
         const took = goDuration(ms);
-        this.#deps.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${imageSize(image)} bytes.`);
+        this.#deps.event(
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${imageSize(image)} bytes.`,
+        );
         this.#run(env);
       });
       return;
@@ -318,7 +322,9 @@ export class ContainerRunner {
       return;
     }
     const policy = pod.spec?.restartPolicy ?? 'Always';
-    const restart = this.#init ? policy !== 'Never' && exitCode !== 0 : policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+    const restart = this.#init
+      ? policy !== 'Never' && exitCode !== 0
+      : policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
     if (!restart) {
       this.#deps.changed();
       return;
@@ -334,7 +340,10 @@ export class ContainerRunner {
     const who = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
     this.#lastState = { terminated };
     this.#state = {
-      waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(this.#backoff.currentMs)} restarting failed container=${this.name} pod=${who}` },
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${goDuration(this.#backoff.currentMs)} restarting failed container=${this.name} pod=${who}`,
+      },
     };
     this.#deps.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${who}`);
     this.#deps.changed();

@@ -36,7 +36,8 @@ export class CrashBackoff {
 
   /** `Next(key, finishedAt)`: a restart happens now; the next exit waits twice as long (up to the cap). */
   next(now: number): void {
-    this.#backoffMs = this.#backoffMs === 0 || this.#expired(now) ? this.#initialMs : Math.min(this.#backoffMs * 2, this.#maxMs);
+    this.#backoffMs =
+      this.#backoffMs === 0 || this.#expired(now) ? this.#initialMs : Math.min(this.#backoffMs * 2, this.#maxMs);
     this.#lastUpdate = now;
   }
 

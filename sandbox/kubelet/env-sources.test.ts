@@ -6,7 +6,10 @@ import { ContainerConfigError, resolveContainerEnv } from './env-sources.ts';
 /** Only `get` is used by the resolver. */
 function kubeWith(objects: KubeObject[]): Kube {
   return {
-    get: (ref: ObjectRef) => objects.find((o) => o.kind === ref.kind && o.metadata.name === ref.name && o.metadata.namespace === ref.namespace),
+    get: (ref: ObjectRef) =>
+      objects.find(
+        (o) => o.kind === ref.kind && o.metadata.name === ref.name && o.metadata.namespace === ref.namespace,
+      ),
   } as unknown as Kube;
 }
 
@@ -20,8 +23,18 @@ const pod: KubeObject = {
 
 describe('container environment', () => {
   const kube = kubeWith([
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'foundry-system' }, data: { FOUNDRY_BYO_TAG: 'v0.2.0', FOUNDRY_BYO_REPO: 'models' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec', namespace: 'foundry-system' }, data: { token: Buffer.from('s3cret').toString('base64') } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg', namespace: 'foundry-system' },
+      data: { FOUNDRY_BYO_TAG: 'v0.2.0', FOUNDRY_BYO_REPO: 'models' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'sec', namespace: 'foundry-system' },
+      data: { token: Buffer.from('s3cret').toString('base64') },
+    },
   ]);
 
   it('resolves envFrom, valueFrom and $(VAR) like the kubelet', () => {
@@ -49,13 +62,19 @@ describe('container environment', () => {
   });
 
   it('fails like CreateContainerConfigError for missing sources', () => {
-    assert.throws(() => resolveContainerEnv(kube, pod, { envFrom: [{ configMapRef: { name: 'nope' } }] }), (e: unknown) => {
-      assert.ok(e instanceof ContainerConfigError);
-      assert.equal(e.message, 'configmap "nope" not found');
-      return true;
-    });
     assert.throws(
-      () => resolveContainerEnv(kube, pod, { env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'nokey' } } }] }),
+      () => resolveContainerEnv(kube, pod, { envFrom: [{ configMapRef: { name: 'nope' } }] }),
+      (e: unknown) => {
+        assert.ok(e instanceof ContainerConfigError);
+        assert.equal(e.message, 'configmap "nope" not found');
+        return true;
+      },
+    );
+    assert.throws(
+      () =>
+        resolveContainerEnv(kube, pod, {
+          env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'nokey' } } }],
+        }),
       /couldn't find key nokey in ConfigMap foundry-system\/cfg/,
     );
   });
@@ -66,8 +85,18 @@ describe('exec environment resolver', () => {
     const { envResolver } = await import('./env-sources.ts');
     let kube: Kube | undefined;
     const resolve = envResolver(() => kube!);
-    kube = kubeWith([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'foundry-system' }, data: { A: '1' } }]);
-    const withSpec = { ...pod, spec: { containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'cfg' } }] }, { name: 'd', envFrom: [{ configMapRef: { name: 'nope' } }] }] } };
+    kube = kubeWith([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'foundry-system' }, data: { A: '1' } },
+    ]);
+    const withSpec = {
+      ...pod,
+      spec: {
+        containers: [
+          { name: 'c', envFrom: [{ configMapRef: { name: 'cfg' } }] },
+          { name: 'd', envFrom: [{ configMapRef: { name: 'nope' } }] },
+        ],
+      },
+    };
     assert.equal(resolve(withSpec, 'c').A, '1');
     assert.deepEqual(resolve(withSpec, 'd'), {});
     assert.deepEqual(resolve(withSpec, 'missing'), {});

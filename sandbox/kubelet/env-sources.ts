@@ -28,7 +28,12 @@ const SERVICE_LINKS: Record<string, string> = {
 const KIND_WORD: Record<'ConfigMap' | 'Secret', string> = { ConfigMap: 'configmap', Secret: 'secret' };
 
 /** Reads a ConfigMap's or Secret's data as text (Secrets are base64 in `data`). */
-function sourceData(kube: Kube, kind: 'ConfigMap' | 'Secret', namespace: string, name: string): Record<string, string> | undefined {
+function sourceData(
+  kube: Kube,
+  kind: 'ConfigMap' | 'Secret',
+  namespace: string,
+  name: string,
+): Record<string, string> | undefined {
   const obj = kube.get({ apiVersion: 'v1', kind, namespace, name });
   if (!obj) return undefined;
   const data = (obj.data as Record<string, string> | undefined) ?? {};
@@ -110,7 +115,9 @@ export function resolveContainerEnv(kube: Kube, pod: KubeObject, container: Json
       if (!data || !(ref.key in data)) {
         if (ref.optional) continue;
         throw new ContainerConfigError(
-          data ? `couldn't find key ${ref.key} in ${kind} ${namespace}/${ref.name}` : `${KIND_WORD[kind]} "${ref.name}" not found`,
+          data
+            ? `couldn't find key ${ref.key} in ${kind} ${namespace}/${ref.name}`
+            : `${KIND_WORD[kind]} "${ref.name}" not found`,
         );
       }
       env[e.name] = data[ref.key]!;
@@ -126,7 +133,9 @@ export function resolveContainerEnv(kube: Kube, pod: KubeObject, container: Json
  */
 export function envResolver(kube: Kube | (() => Kube)): (pod: KubeObject, container: string) => Record<string, string> {
   return (pod, name) => {
-    const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: Json) => c.name === name);
+    const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find(
+      (c: Json) => c.name === name,
+    );
     if (!spec) return {};
     try {
       return resolveContainerEnv(typeof kube === 'function' ? kube() : kube, pod, spec);

@@ -14,7 +14,6 @@ import { FOUNDRY_PROCESS, MODELS_DIR, registryEndpoint } from './foundry.ts';
 import { PodFiles } from './podfs.ts';
 import type { ContainerProcess, ProcessContext } from './process.ts';
 
-
 /** Starts the foundry process; `outcome` settles on ready ('ready') or exit (the code), `exited` on exit only. */
 function run(ctx: Omit<ProcessContext, 'log' | 'exit'>): {
   lines: string[];
@@ -59,11 +58,23 @@ describe('foundry container', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function context(tag: string, name: string, aliases: Record<string, string> = {}): Omit<ProcessContext, 'log' | 'exit'> {
-    const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'foundry-system', uid: `uid-${name}` } };
+  function context(
+    tag: string,
+    name: string,
+    aliases: Record<string, string> = {},
+  ): Omit<ProcessContext, 'log' | 'exit'> {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'foundry-system', uid: `uid-${name}` },
+    };
     return {
       pod,
-      container: { name: 'foundry', image: 'mcr.microsoft.com/foundry-local:latest-cuda', ports: [{ containerPort: 5000, name: 'http' }] },
+      container: {
+        name: 'foundry',
+        image: 'mcr.microsoft.com/foundry-local:latest-cuda',
+        ports: [{ containerPort: 5000, name: 'http' }],
+      },
       env: {
         FOUNDRY_BYO_REGISTRY: Object.keys(aliases)[0] ?? registry.host,
         FOUNDRY_BYO_REPO: REPO,
@@ -79,7 +90,11 @@ describe('foundry container', () => {
     };
   }
   /** The foundry process of a fresh pod tree for `tag`, and that pod. */
-  async function start(tag: string, name: string, aliases?: Record<string, string>): Promise<ReturnType<typeof run> & { pod: KubeObject }> {
+  async function start(
+    tag: string,
+    name: string,
+    aliases?: Record<string, string>,
+  ): Promise<ReturnType<typeof run> & { pod: KubeObject }> {
     const ctx = context(tag, name, aliases);
     await files.ensure(ctx.pod);
     return { ...run(ctx), pod: ctx.pod };
@@ -91,9 +106,15 @@ describe('foundry container', () => {
     assert.equal(await outcome, 'ready');
     assert.ok(lines.includes('🏷️ Tag: v0.2.0'), lines.join('\n'));
     assert.ok(lines.includes('🌐 Registry: myacr.azurecr.io'));
-    assert.ok(lines.some((l) => /^⬇️ Downloading models\.\.\. 100% \((\d+)\/\1 bytes/.test(l)), 'progress reaches 100%');
+    assert.ok(
+      lines.some((l) => /^⬇️ Downloading models\.\.\. 100% \((\d+)\/\1 bytes/.test(l)),
+      'progress reaches 100%',
+    );
     assert.ok(lines.some((l) => /^✅ Downloaded \d+ bytes in .* digest sha256:[0-9a-f]{64} verified$/.test(l)));
-    assert.ok(lines.includes('   • meta/llama-3.2-1b-instruct-generic-gpu/v1 (llama-3.2-1b-instruct-generic-gpu)'), lines.join('\n'));
+    assert.ok(
+      lines.includes('   • meta/llama-3.2-1b-instruct-generic-gpu/v1 (llama-3.2-1b-instruct-generic-gpu)'),
+      lines.join('\n'),
+    );
     const cache = files.resolve(pod, MODELS_DIR);
     assert.ok(existsSync(path.join(cache, 'meta/llama-3.2-1b-instruct-generic-gpu/v1/genai_config.json')));
     assert.ok(existsSync(path.join(cache, 'microsoft/phi-3.5-mini-instruct-generic-gpu/v1/inference_model.json')));
@@ -106,14 +127,20 @@ describe('foundry container', () => {
   it('exits 1 with the registry error when the tag does not exist', async () => {
     const { lines, outcome } = await start('v9.9.9', 'missing-tag');
     assert.equal(await outcome, 1);
-    assert.ok(lines.some((l) => l.startsWith('❌ Failed to deploy BYO models from') && /404/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('❌ Failed to deploy BYO models from') && /404/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   it('exits 1 while the registry is down', async () => {
     await withFault(faults, 'registry-down', async () => {
       const { lines, outcome } = await start('v0.1.0', 'registry-down');
       assert.equal(await outcome, 1);
-      assert.ok(lines.some((l) => /503/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /503/.test(l)),
+        lines.join('\n'),
+      );
     });
   });
 
@@ -123,7 +150,10 @@ describe('foundry container', () => {
       assert.equal(await outcome, 'ready');
       assert.ok(lines.includes('🏷️ Tag: v0.3.0'), lines.join('\n'));
       assert.ok(!lines.some((l) => l.includes('Tag: v0.1.0')), 'the real tag is never announced');
-      assert.ok(lines.some((l) => l.startsWith('🔍 Resolving') && l.includes(':v0.1.0')), 'the real tag is downloaded');
+      assert.ok(
+        lines.some((l) => l.startsWith('🔍 Resolving') && l.includes(':v0.1.0')),
+        'the real tag is downloaded',
+      );
       assert.ok(lines.at(-1)!.endsWith('(🏷️ Tag: v0.3.0)'));
     });
   });
@@ -132,7 +162,10 @@ describe('foundry container', () => {
     await withFault(faults, 'corrupt-artifact=v0.1.0', async () => {
       const { lines, outcome } = await start('v0.1.0', 'corrupt');
       assert.equal(await outcome, 1);
-      assert.ok(lines.some((l) => /digest mismatch/i.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /digest mismatch/i.test(l)),
+        lines.join('\n'),
+      );
     });
   });
 
@@ -155,9 +188,15 @@ describe('foundry container', () => {
   });
 
   it('maps aliases and picks plain HTTP only for loopback or http://', () => {
-    assert.deepEqual(registryEndpoint('myacr.azurecr.io', { 'myacr.azurecr.io': '127.0.0.1:5001' }), { host: '127.0.0.1:5001', plainHttp: true });
+    assert.deepEqual(registryEndpoint('myacr.azurecr.io', { 'myacr.azurecr.io': '127.0.0.1:5001' }), {
+      host: '127.0.0.1:5001',
+      plainHttp: true,
+    });
     assert.deepEqual(registryEndpoint('myacr.azurecr.io', {}), { host: 'myacr.azurecr.io', plainHttp: false });
-    assert.deepEqual(registryEndpoint('http://registry.local:5000/', {}), { host: 'registry.local:5000', plainHttp: true });
+    assert.deepEqual(registryEndpoint('http://registry.local:5000/', {}), {
+      host: 'registry.local:5000',
+      plainHttp: true,
+    });
     assert.deepEqual(registryEndpoint('localhost:5000', {}), { host: 'localhost:5000', plainHttp: true });
   });
 });

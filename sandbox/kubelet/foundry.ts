@@ -30,7 +30,10 @@ export function isFoundry(env: Record<string, string>): boolean {
 }
 
 /** `registry` without a scheme, mapped through the aliases; plain HTTP for loopback hosts or an http:// scheme. */
-export function registryEndpoint(registry: string, aliases: Record<string, string>): { host: string; plainHttp: boolean } {
+export function registryEndpoint(
+  registry: string,
+  aliases: Record<string, string>,
+): { host: string; plainHttp: boolean } {
   const scheme = /^(https?):\/\//i.exec(registry)?.[1]?.toLowerCase();
   const bare = registry.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
   const host = aliases[bare] ?? bare;
@@ -54,7 +57,10 @@ class FoundryProcess implements ContainerProcess {
     this.#ctx = ctx;
     const declared: Array<{ containerPort?: number; name?: string }> = ctx.container.ports ?? [];
     const port = Number(ctx.env.FOUNDRY_PORT) || declared[0]?.containerPort || DEFAULT_PORT;
-    this.#ports = new Set<number | string>([port, ...declared.flatMap((p) => [p.containerPort ?? port, ...(p.name ? [p.name] : [])])]);
+    this.#ports = new Set<number | string>([
+      port,
+      ...declared.flatMap((p) => [p.containerPort ?? port, ...(p.name ? [p.name] : [])]),
+    ]);
     void this.#main(port);
   }
 
@@ -105,7 +111,9 @@ class FoundryProcess implements ContainerProcess {
     const crashTag = this.#ctx.faults.active('crash-on-tag')?.value;
     if (crashTag !== undefined && crashTag === tag) {
       this.#cancelTimer = this.#ctx.clock.after(CRASH_AFTER_MS, () => {
-        this.#log(`Unhandled exception. System.InvalidOperationException: failed to initialize the model runtime for BYO tag ${tag}`);
+        this.#log(
+          `Unhandled exception. System.InvalidOperationException: failed to initialize the model runtime for BYO tag ${tag}`,
+        );
         this.#log('   at Microsoft.AI.Foundry.Local.Service.ModelLoader.LoadAsync()');
         this.#log('❌ Foundry Local exited with code 1');
         this.#exit(1);
@@ -120,7 +128,9 @@ class FoundryProcess implements ContainerProcess {
     } catch (error) {
       if (this.#done || this.#abort.signal.aborted) return;
       const ref = `${registry}/${repo}:${tag}`;
-      this.#log(`❌ Failed to deploy BYO models from ${ref}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log(
+        `❌ Failed to deploy BYO models from ${ref}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       this.#log('❌ Foundry Local exited with code 1');
       this.#exit(1);
       return;
@@ -151,7 +161,9 @@ class FoundryProcess implements ContainerProcess {
       (manifest.layers ?? []).find((l) => l.annotations?.['org.opencontainers.image.title'] === 'models.tar.gz') ??
       (manifest.layers ?? []).find((l) => /gzip/.test(l.mediaType));
     if (!layer) throw new Error(`manifest ${fetched.digest} has no models.tar.gz layer`);
-    this.#log(`📄 Manifest ${fetched.digest} (artifactType ${manifest.artifactType ?? 'none'}, ${(manifest.layers ?? []).length} layer)`);
+    this.#log(
+      `📄 Manifest ${fetched.digest} (artifactType ${manifest.artifactType ?? 'none'}, ${(manifest.layers ?? []).length} layer)`,
+    );
     const archive = this.#ctx.files.resolve(this.#ctx.pod, DOWNLOAD_FILE);
     await mkdir(path.dirname(archive), { recursive: true });
     this.#log(`⬇️ Downloading models.tar.gz (${layer.size} bytes, ${layer.digest})`);
@@ -164,11 +176,15 @@ class FoundryProcess implements ContainerProcess {
         const step = Math.floor(pct / 10) * 10;
         if (step <= logged) return;
         logged = step;
-        this.#log(`⬇️ Downloading models... ${step}% (${received}/${total} bytes, ${megabytes(received)} of ${megabytes(total)})`);
+        this.#log(
+          `⬇️ Downloading models... ${step}% (${received}/${total} bytes, ${megabytes(received)} of ${megabytes(total)})`,
+        );
       },
     });
     const ms = Math.max(1, Date.now() - started);
-    this.#log(`✅ Downloaded ${layer.size} bytes in ${goDuration(ms)} (${((layer.size / ms) * 1000 / 1_000_000).toFixed(2)} MB/s), digest ${layer.digest} verified`);
+    this.#log(
+      `✅ Downloaded ${layer.size} bytes in ${goDuration(ms)} (${(((layer.size / ms) * 1000) / 1_000_000).toFixed(2)} MB/s), digest ${layer.digest} verified`,
+    );
     const modelsDir = this.#ctx.files.resolve(this.#ctx.pod, MODELS_DIR);
     this.#log(`📦 Extracting models.tar.gz into ${MODELS_DIR}/`);
     const files = await unpackModels(archive, modelsDir);

@@ -23,7 +23,9 @@ interface Script {
 
 function parseScript(argv: string[]): Script {
   const text = argv.join(' ');
-  const echoes = [...text.matchAll(/\becho\s+(?:"([^"]*)"|'([^']*)'|([^;&|]+))/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim());
+  const echoes = [...text.matchAll(/\becho\s+(?:"([^"]*)"|'([^']*)'|([^;&|]+))/g)].map((m) =>
+    (m[1] ?? m[2] ?? m[3] ?? '').trim(),
+  );
   const exit = /\bexit\s+(\d+)/.exec(text);
   const sleep = /\bsleep\s+(\d+(?:\.\d+)?)/.exec(text);
   const isShell = /(^|\/)(sh|bash|ash)$/.test(argv[0] ?? '');
@@ -99,8 +101,12 @@ class GenericProcess implements ContainerProcess {
       failing = true;
       this.#cancel?.();
       this.#cancel = clock.after(afterMs, () => {
-        this.#ctx.log('{"Level":"error","Message":"Failed to refresh the Arc connection: Post \\"https://eastus.dp.kubernetesconfiguration.azure.com/subscriptions/…/configurations\\": dial tcp: i/o timeout","Source":"config-agent"}');
-        this.#ctx.log('{"Level":"fatal","Message":"config-agent cannot reach Azure Arc; exiting","Source":"config-agent"}');
+        this.#ctx.log(
+          '{"Level":"error","Message":"Failed to refresh the Arc connection: Post \\"https://eastus.dp.kubernetesconfiguration.azure.com/subscriptions/…/configurations\\": dial tcp: i/o timeout","Source":"config-agent"}',
+        );
+        this.#ctx.log(
+          '{"Level":"fatal","Message":"config-agent cannot reach Azure Arc; exiting","Source":"config-agent"}',
+        );
         this.#exit(1);
       });
     };

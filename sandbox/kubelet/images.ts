@@ -18,7 +18,9 @@ export function normalizeImage(image: string): string {
 }
 
 function digestOf(image: string): string {
-  return createHash('sha256').update(`image:${normalizeImage(image)}`).digest('hex');
+  return createHash('sha256')
+    .update(`image:${normalizeImage(image)}`)
+    .digest('hex');
 }
 
 /** `repo@sha256:<hex>`: stable per image reference, like a registry digest. */

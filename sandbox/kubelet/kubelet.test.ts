@@ -15,18 +15,31 @@ import { Faults } from '../faults/faults.ts';
 import { withFault } from '../faults/with-fault.ts';
 import type { Kube, KubeObject, ObjectRef } from '../kube/types.ts';
 import type { Registry } from '../registry/server.ts';
-import { MODELS_REPO as REPO, registryWithModels, startCluster, waitFor, waitGone, type TestCluster } from '../workloads/test-cluster.ts';
+import {
+  MODELS_REPO as REPO,
+  registryWithModels,
+  startCluster,
+  waitFor,
+  waitGone,
+  type TestCluster,
+} from '../workloads/test-cluster.ts';
 import type { PodFiles } from './podfs.ts';
 import type { Json } from '../kube/json.ts';
 
 const NS = 'foundry-system';
 
 const PODS = { apiVersion: 'v1', kind: 'Pod', namespace: NS };
-const waitForPod = (kube: Kube, what: string, predicate: (p: KubeObject) => boolean, timeoutMs?: number) => waitFor(kube, PODS, what, predicate, timeoutMs);
+const waitForPod = (kube: Kube, what: string, predicate: (p: KubeObject) => boolean, timeoutMs?: number) =>
+  waitFor(kube, PODS, what, predicate, timeoutMs);
 const waitNoPods = (kube: Kube) => waitGone(kube, PODS, 'the foundry pods');
 
 /** The first state of the named object that satisfies `predicate`. */
-function waitForObject(kube: Kube, ref: ObjectRef & { namespace: string }, what: string, predicate: (o: KubeObject) => boolean): Promise<KubeObject> {
+function waitForObject(
+  kube: Kube,
+  ref: ObjectRef & { namespace: string },
+  what: string,
+  predicate: (o: KubeObject) => boolean,
+): Promise<KubeObject> {
   const { name, ...collection } = ref;
   return waitFor(kube, collection, `${ref.kind} ${name} ${what}`, (o) => o.metadata.name === name && predicate(o));
 }
@@ -74,7 +87,12 @@ describe('kubelet running the foundry workload', () => {
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'kubelet-test-'));
     registry = await registryWithModels(dir, faults);
-    cluster = await startCluster({ dir, faults, namespace: NS, registryAliases: { 'myacr.azurecr.io': registry.host } });
+    cluster = await startCluster({
+      dir,
+      faults,
+      namespace: NS,
+      registryAliases: { 'myacr.azurecr.io': registry.host },
+    });
     ({ kube, files, logs } = cluster);
   });
 
@@ -85,7 +103,12 @@ describe('kubelet running the foundry workload', () => {
   });
 
   function configure(tag: string): void {
-    const data = { FOUNDRY_BYO_REGISTRY: 'myacr.azurecr.io', FOUNDRY_BYO_REPO: REPO, FOUNDRY_BYO_TAG: tag, FOUNDRY_AUTO_DEPLOY_BYO_MODELS: 'true' };
+    const data = {
+      FOUNDRY_BYO_REGISTRY: 'myacr.azurecr.io',
+      FOUNDRY_BYO_REPO: REPO,
+      FOUNDRY_BYO_TAG: tag,
+      FOUNDRY_AUTO_DEPLOY_BYO_MODELS: 'true',
+    };
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'foundry-byo' };
     if (kube.get(ref)) kube.patch(ref, { data }, 'merge');
     else kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'foundry-byo', namespace: NS }, data });
@@ -99,13 +122,18 @@ describe('kubelet running the foundry workload', () => {
   it('pulls the BYO models, logs the tag and becomes Ready once the models are unpacked', async () => {
     configure('v0.2.0');
     kube.create(foundryDeployment());
-    const ready = await waitForPod(kube, 'foundry Ready', (p) => p.status?.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True'));
+    const ready = await waitForPod(kube, 'foundry Ready', (p) =>
+      p.status?.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True'),
+    );
     const podRef = { namespace: NS, name: ready.metadata.name };
     const lines = logs.lines(podRef, 'foundry').map((l) => l.text);
     assert.ok(lines.includes('🏷️ Tag: v0.2.0'), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith('⬇️ Downloading models... 100%')));
     assert.ok(lines.some((l) => l.startsWith('✅ Foundry Local is ready on port 5000')));
-    const cache = files.resolve(ready, '/home/foundry/.foundry/cache/models/meta/llama-3.2-1b-instruct-generic-gpu/v1/genai_config.json');
+    const cache = files.resolve(
+      ready,
+      '/home/foundry/.foundry/cache/models/meta/llama-3.2-1b-instruct-generic-gpu/v1/genai_config.json',
+    );
     assert.ok(existsSync(cache));
     const cs = ready.status.containerStatuses[0];
     assert.equal(cs.started, true);
@@ -127,28 +155,54 @@ describe('kubelet running the foundry workload', () => {
       const cs = looping.status.containerStatuses[0];
       assert.equal(cs.lastState.terminated.exitCode, 1);
       assert.equal(cs.ready, false);
-      const previous = logs.lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true }).map((l) => l.text);
+      const previous = logs
+        .lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true })
+        .map((l) => l.text);
       assert.ok(previous.includes('🏷️ Tag: v0.2.0'));
       assert.ok(previous.some((l) => l.startsWith('Unhandled exception.')));
     });
     await teardown();
   });
 
-  it('registry-down armed for a git push: the new pod\'s download fails visibly (Warning BackOff, CrashLoopBackOff) within seconds', async () => {
+  it("registry-down armed for a git push: the new pod's download fails visibly (Warning BackOff, CrashLoopBackOff) within seconds", async () => {
     await withFault(faults, 'registry-down@git-push', async () => {
       configure('v0.2.0');
       faults.fire('git-push', 'test push');
       const started = Date.now();
       kube.create(foundryDeployment());
-      const looping = await waitForPod(kube, 'CrashLoopBackOff after the failed download', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 10_000);
+      const looping = await waitForPod(
+        kube,
+        'CrashLoopBackOff after the failed download',
+        (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+        10_000,
+      );
       assert.ok(Date.now() - started < 10_000);
       const cs = looping.status.containerStatuses[0];
       assert.equal(cs.lastState.terminated.exitCode, 1);
       assert.equal(cs.lastState.terminated.reason, 'Error');
-      const events = kube.list({ apiVersion: 'v1', kind: 'Event', namespace: NS }).filter((e: Json) => e.involvedObject.name === looping.metadata.name);
-      assert.ok(events.some((e: Json) => e.type === 'Warning' && e.reason === 'BackOff' && /Back-off restarting failed container foundry/.test(e.message)), JSON.stringify(events.map((e: Json) => e.reason)));
-      const previous = logs.lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true }).map((l) => l.text);
-      assert.ok(previous.some((l) => l.startsWith('❌ Failed to deploy BYO models from myacr.azurecr.io/foundry-local-olive-models:v0.2.0') && /503/.test(l)), previous.join('\n'));
+      const events = kube
+        .list({ apiVersion: 'v1', kind: 'Event', namespace: NS })
+        .filter((e: Json) => e.involvedObject.name === looping.metadata.name);
+      assert.ok(
+        events.some(
+          (e: Json) =>
+            e.type === 'Warning' &&
+            e.reason === 'BackOff' &&
+            /Back-off restarting failed container foundry/.test(e.message),
+        ),
+        JSON.stringify(events.map((e: Json) => e.reason)),
+      );
+      const previous = logs
+        .lines({ namespace: NS, name: looping.metadata.name }, 'foundry', { previous: true })
+        .map((l) => l.text);
+      assert.ok(
+        previous.some(
+          (l) =>
+            l.startsWith('❌ Failed to deploy BYO models from myacr.azurecr.io/foundry-local-olive-models:v0.2.0') &&
+            /503/.test(l),
+        ),
+        previous.join('\n'),
+      );
     });
     await teardown();
   });
@@ -164,18 +218,34 @@ describe('kubelet running the foundry workload', () => {
       spec: {
         replicas: 1,
         selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name: 'config-agent', image: 'mcr.microsoft.com/azurearck8s/config-agent:1.21.10' }, { name: 'fluent-bit', image: 'mcr.microsoft.com/oss/fluent/fluent-bit:3.0.7' }] } },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              { name: 'config-agent', image: 'mcr.microsoft.com/azurearck8s/config-agent:1.21.10' },
+              { name: 'fluent-bit', image: 'mcr.microsoft.com/oss/fluent/fluent-bit:3.0.7' },
+            ],
+          },
+        },
       },
     });
-    const available = (status: 'True' | 'False') => (d: KubeObject) => d.status?.conditions?.some((c: Json) => c.type === 'Available' && c.status === status);
+    const available = (status: 'True' | 'False') => (d: KubeObject) =>
+      d.status?.conditions?.some((c: Json) => c.type === 'Available' && c.status === status);
     await waitForObject(kube, ref, 'Available=True', available('True'));
     await withFault(faults, 'arc-agent-down', async () => {
       const down = await waitForObject(kube, ref, 'Available=False', available('False'));
-      assert.equal(down.status.conditions.find((c: Json) => c.type === 'Available').reason, 'MinimumReplicasUnavailable');
+      assert.equal(
+        down.status.conditions.find((c: Json) => c.type === 'Available').reason,
+        'MinimumReplicasUnavailable',
+      );
       const pod = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'azure-arc' })[0]!;
       const agent = pod.status.containerStatuses.find((c: Json) => c.name === 'config-agent');
       assert.ok(agent.restartCount >= 1 || agent.state.terminated || agent.state.waiting, JSON.stringify(agent));
-      assert.equal(pod.status.containerStatuses.find((c: Json) => c.name === 'fluent-bit').ready, true, 'only the agent container fails');
+      assert.equal(
+        pod.status.containerStatuses.find((c: Json) => c.name === 'fluent-bit').ready,
+        true,
+        'only the agent container fails',
+      );
     });
     await waitForObject(kube, ref, 'Available=True again', available('True'));
     kube.delete(ref);
@@ -185,7 +255,10 @@ describe('kubelet running the foundry workload', () => {
     await withFault(faults, 'strategy=RollingUpdate', async () => {
       configure('v0.1.0');
       const created = kube.create(foundryDeployment({ type: 'Recreate' }));
-      assert.deepEqual(created.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+      assert.deepEqual(created.spec.strategy, {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      });
     });
     await teardown();
   });

@@ -21,7 +21,10 @@ describe('model cache', () => {
     const model = path.join(src, 'meta/llama-3.2-1b-instruct-generic-gpu/v1');
     await mkdir(model, { recursive: true });
     await writeFile(path.join(model, 'genai_config.json'), '{}');
-    await writeFile(path.join(model, 'inference_model.json'), JSON.stringify({ Name: 'llama-3.2-1b-instruct-generic-gpu' }));
+    await writeFile(
+      path.join(model, 'inference_model.json'),
+      JSON.stringify({ Name: 'llama-3.2-1b-instruct-generic-gpu' }),
+    );
     const half = path.join(src, 'microsoft/incomplete/v1');
     await mkdir(half, { recursive: true });
     await writeFile(path.join(half, 'genai_config.json'), '{}');
@@ -33,8 +36,13 @@ describe('model cache', () => {
     const files = await unpackModels(archive, cache);
     assert.equal(files, 3);
     assert.equal(existsSync(path.join(cache, 'escape')), false, 'symlinks are not extracted');
-    assert.equal(await readFile(path.join(cache, 'meta/llama-3.2-1b-instruct-generic-gpu/v1/genai_config.json'), 'utf8'), '{}');
-    assert.deepEqual(await listModels(cache), [{ path: 'meta/llama-3.2-1b-instruct-generic-gpu/v1', name: 'llama-3.2-1b-instruct-generic-gpu' }]);
+    assert.equal(
+      await readFile(path.join(cache, 'meta/llama-3.2-1b-instruct-generic-gpu/v1/genai_config.json'), 'utf8'),
+      '{}',
+    );
+    assert.deepEqual(await listModels(cache), [
+      { path: 'meta/llama-3.2-1b-instruct-generic-gpu/v1', name: 'llama-3.2-1b-instruct-generic-gpu' },
+    ]);
   });
 
   it('rejects a corrupt archive', async () => {

@@ -51,7 +51,10 @@ export async function listModels(dir: string): Promise<CachedModel[]> {
     }
     const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
     if (names.has('genai_config.json') && names.has('inference_model.json')) {
-      found.push({ path: rel.split(path.sep).join('/'), name: await modelName(path.join(dir, rel, 'inference_model.json'), rel) });
+      found.push({
+        path: rel.split(path.sep).join('/'),
+        name: await modelName(path.join(dir, rel, 'inference_model.json'), rel),
+      });
     }
     for (const e of entries) if (e.isDirectory()) await walk(path.join(rel, e.name));
   };
@@ -67,5 +70,7 @@ async function modelName(file: string, rel: string): Promise<string> {
     // An unreadable descriptor still marks a model; fall back to the folder name.
   }
   const parts = rel.split(path.sep);
-  return parts.length >= 2 && /^v\d+$/.test(parts[parts.length - 1]!) ? parts[parts.length - 2]! : parts[parts.length - 1]!;
+  return parts.length >= 2 && /^v\d+$/.test(parts[parts.length - 1]!)
+    ? parts[parts.length - 2]!
+    : parts[parts.length - 1]!;
 }

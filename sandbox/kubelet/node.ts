@@ -69,8 +69,17 @@ export class NodeAgent {
     const existing = kube.get({ apiVersion: 'v1', kind: 'Node', name: this.name });
     const node = existing ? this.#refresh(existing) : kube.create(this.#desired());
     events.record(node, 'Normal', 'Starting', 'Starting kubelet.', { component: 'kubelet', host: this.name });
-    events.record(node, 'Normal', 'NodeReady', `Node ${this.name} status is now: NodeReady`, { component: 'kubelet', host: this.name });
-    events.record(node, 'Normal', 'RegisteredNode', `Node ${this.name} event: Registered Node ${this.name} in Controller`, { component: 'node-controller' });
+    events.record(node, 'Normal', 'NodeReady', `Node ${this.name} status is now: NodeReady`, {
+      component: 'kubelet',
+      host: this.name,
+    });
+    events.record(
+      node,
+      'Normal',
+      'RegisteredNode',
+      `Node ${this.name} event: Registered Node ${this.name} in Controller`,
+      { component: 'node-controller' },
+    );
     this.#renewLease();
     this.#every(LEASE_RENEW_MS, () => this.#renewLease());
     this.#every(STATUS_HEARTBEAT_MS, () => this.#heartbeat());
@@ -124,9 +133,21 @@ export class NodeAgent {
         capacity: resources('57687476Ki', '8', '129886128Ki'),
         allocatable: resources('52130740Ki', '7820m', '119703055367'),
         conditions: [
-          this.#condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now),
+          this.#condition(
+            'MemoryPressure',
+            'False',
+            'KubeletHasSufficientMemory',
+            'kubelet has sufficient memory available',
+            now,
+          ),
           this.#condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', now),
-          this.#condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', now),
+          this.#condition(
+            'PIDPressure',
+            'False',
+            'KubeletHasSufficientPID',
+            'kubelet has sufficient PID available',
+            now,
+          ),
           this.#condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
         ],
         addresses: [
@@ -179,7 +200,11 @@ export class NodeAgent {
     const { kube, clock } = this.#opts;
     const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-node-lease', name: this.name };
     const node = kube.get({ apiVersion: 'v1', kind: 'Node', name: this.name });
-    const spec = { holderIdentity: this.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: clock.nowMicro() };
+    const spec = {
+      holderIdentity: this.name,
+      leaseDurationSeconds: LEASE_DURATION_SECONDS,
+      renewTime: clock.nowMicro(),
+    };
     try {
       const lease = kube.get(ref);
       if (lease) {
@@ -191,7 +216,9 @@ export class NodeAgent {
         metadata: {
           name: this.name,
           namespace: 'kube-node-lease',
-          ...(node ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.name, uid: node.metadata.uid ?? '' }] } : {}),
+          ...(node
+            ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.name, uid: node.metadata.uid ?? '' }] }
+            : {}),
         },
         spec,
       });

@@ -27,7 +27,9 @@ export class PodNetwork {
       this.#byUid.set(uid, ip);
       return ip;
     }
-    throw new Error(`failed to allocate for range 0: no IP addresses available in range set: ${this.#prefix}.1-${this.#prefix}.254`);
+    throw new Error(
+      `failed to allocate for range 0: no IP addresses available in range set: ${this.#prefix}.1-${this.#prefix}.254`,
+    );
   }
 
   release(uid: string): void {

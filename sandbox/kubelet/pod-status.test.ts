@@ -11,11 +11,16 @@ const pod: KubeObject = {
   status: {
     phase: 'Pending',
     qosClass: 'BestEffort',
-    conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-11-26T07:00:00Z' }],
+    conditions: [
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-11-26T07:00:00Z' },
+    ],
   },
 };
 
-function input(containerStatuses: PodStatusInput['containerStatuses'], extra: Partial<PodStatusInput> = {}): PodStatusInput {
+function input(
+  containerStatuses: PodStatusInput['containerStatuses'],
+  extra: Partial<PodStatusInput> = {},
+): PodStatusInput {
   return {
     pod,
     now: '2026-11-26T08:00:00Z',
@@ -51,7 +56,13 @@ describe('pod status', () => {
   it('reports unready containers in Ready and ContainersReady, keeps PodScheduled', () => {
     const status = buildPodStatus(input([waiting]));
     const byType = Object.fromEntries(status.conditions.map((c: { type: string }) => [c.type, c]));
-    assert.deepEqual(Object.keys(byType), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+    assert.deepEqual(Object.keys(byType), [
+      'PodReadyToStartContainers',
+      'Initialized',
+      'Ready',
+      'ContainersReady',
+      'PodScheduled',
+    ]);
     assert.equal(byType.Ready.status, 'False');
     assert.equal(byType.Ready.reason, 'ContainersNotReady');
     assert.equal(byType.Ready.message, 'containers with unready status: [foundry]');

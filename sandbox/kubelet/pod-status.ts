@@ -51,7 +51,14 @@ export function podPhase(input: PodStatusInput): string {
   return 'Pending';
 }
 
-function condition(previous: Json[], type: string, status: boolean, now: string, reason?: string, message?: string): Json {
+function condition(
+  previous: Json[],
+  type: string,
+  status: boolean,
+  now: string,
+  reason?: string,
+  message?: string,
+): Json {
   const value = status ? 'True' : 'False';
   const before = previous.find((c) => c.type === type);
   return {
@@ -72,16 +79,44 @@ export function buildPodStatus(input: PodStatusInput): Json {
   const incomplete = input.initStatuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
   const completed = phase === 'Succeeded' || phase === 'Failed';
   const readyReason = completed ? 'PodCompleted' : unready.length ? 'ContainersNotReady' : undefined;
-  const readyMessage = !completed && unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined;
+  const readyMessage =
+    !completed && unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined;
   const allReady = !completed && unready.length === 0 && input.initialized;
   const scheduled = previous.find((c) => c.type === 'PodScheduled');
   const conditions = [
     condition(previous, 'PodReadyToStartContainers', input.sandboxReady && !completed, input.now),
     input.initialized
-      ? condition(previous, 'Initialized', true, input.now, completed && input.initStatuses.length ? 'PodCompleted' : undefined)
-      : condition(previous, 'Initialized', false, input.now, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
-    condition(previous, 'Ready', allReady, input.now, allReady ? undefined : readyReason, allReady ? undefined : readyMessage),
-    condition(previous, 'ContainersReady', allReady, input.now, allReady ? undefined : readyReason, allReady ? undefined : readyMessage),
+      ? condition(
+          previous,
+          'Initialized',
+          true,
+          input.now,
+          completed && input.initStatuses.length ? 'PodCompleted' : undefined,
+        )
+      : condition(
+          previous,
+          'Initialized',
+          false,
+          input.now,
+          'ContainersNotInitialized',
+          `containers with incomplete status: [${incomplete.join(' ')}]`,
+        ),
+    condition(
+      previous,
+      'Ready',
+      allReady,
+      input.now,
+      allReady ? undefined : readyReason,
+      allReady ? undefined : readyMessage,
+    ),
+    condition(
+      previous,
+      'ContainersReady',
+      allReady,
+      input.now,
+      allReady ? undefined : readyReason,
+      allReady ? undefined : readyMessage,
+    ),
     scheduled?.status === 'True' ? scheduled : condition(previous, 'PodScheduled', true, input.now),
   ];
   return {

@@ -104,7 +104,11 @@ export class PodWorker {
       await this.#deps.files.ensure({ ...this.#pod, status: { ...(this.#pod.status ?? {}), podIP: this.#podIP } });
     } catch (error) {
       this.#deps.onError(error);
-      this.#event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${error instanceof Error ? error.message : error}`);
+      this.#event(
+        'Warning',
+        'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: ${error instanceof Error ? error.message : error}`,
+      );
       return;
     }
     if (this.#terminating || this.#done) return;
@@ -133,7 +137,8 @@ export class PodWorker {
   async #terminate(): Promise<void> {
     this.#terminating = true;
     this.#cancelSandbox?.();
-    const seconds = this.#pod.metadata.deletionGracePeriodSeconds ?? this.#pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const seconds =
+      this.#pod.metadata.deletionGracePeriodSeconds ?? this.#pod.spec?.terminationGracePeriodSeconds ?? 30;
     await Promise.all([...this.#init, ...this.#containers].map((r) => r.stop(seconds * 1000)));
     if (this.#done) return;
     const statuses = this.#containers.map((r) => r.status());
@@ -186,7 +191,12 @@ export class PodWorker {
 
   #sync(): void {
     if (this.#done) return;
-    const ref = { apiVersion: 'v1', kind: 'Pod', namespace: this.#pod.metadata.namespace, name: this.#pod.metadata.name };
+    const ref = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: this.#pod.metadata.namespace,
+      name: this.#pod.metadata.name,
+    };
     const fresh = this.#deps.kube.get(ref);
     if (!fresh || fresh.metadata.uid !== this.uid) return;
     this.#pod = fresh;

@@ -6,7 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../kube/types.ts';
 import { PodFiles, PodPathError } from './podfs.ts';
 
-const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'foundry-0', namespace: 'ai', uid: 'u-1' }, spec: { containers: [{ name: 'foundry' }] } };
+const pod: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'foundry-0', namespace: 'ai', uid: 'u-1' },
+  spec: { containers: [{ name: 'foundry' }] },
+};
 
 describe('PodFiles', () => {
   let dir: string;
@@ -54,7 +59,10 @@ describe('PodFiles', () => {
   it('refuses symlink loops with ELOOP', () => {
     symlinkSync('/tmp/loop-b', path.join(root, 'tmp/loop-a'));
     symlinkSync('/tmp/loop-a', path.join(root, 'tmp/loop-b'));
-    assert.throws(() => files.resolve(pod, '/tmp/loop-a'), (err: unknown) => err instanceof PodPathError && err.code === 'ELOOP');
+    assert.throws(
+      () => files.resolve(pod, '/tmp/loop-a'),
+      (err: unknown) => err instanceof PodPathError && err.code === 'ELOOP',
+    );
   });
 
   it('maps a mounted host directory, keeps its symlinks inside the container view, and enforces read-only', () => {
@@ -68,7 +76,10 @@ describe('PodFiles', () => {
     assert.equal(files.resolve(pod, '/models/../etc'), path.join(root, 'etc'));
     assert.ok(existsSync(path.join(root, 'models')), 'the mount point exists in the tree');
     assert.ok(files.isMountPoint(pod, '/models/'));
-    assert.throws(() => files.resolve(pod, '/models/new', { write: true }), (err: unknown) => err instanceof PodPathError && err.code === 'EROFS');
+    assert.throws(
+      () => files.resolve(pod, '/models/new', { write: true }),
+      (err: unknown) => err instanceof PodPathError && err.code === 'EROFS',
+    );
   });
 
   it('removes the tree but never a mounted host directory', async () => {

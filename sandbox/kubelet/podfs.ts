@@ -79,7 +79,8 @@ export class PodFiles {
       'etc/hosts': `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${pod.status?.podIP ?? '10.244.0.10'}\t${hostname}\n`,
       'etc/passwd': passwdText(),
       'etc/group': groupText(),
-      'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
+      'etc/os-release':
+        'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
     };
     for (const [file, text] of Object.entries(files)) {
       await writeFile(path.join(root, file), text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
@@ -153,7 +154,8 @@ export class PodFiles {
     const host = hostPath(root, mounts, resolved);
     const base = mount?.hostDir ?? root;
     const rel = path.relative(base, host);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PodPathError('EXDEV', `${containerPath}: escapes the pod's file tree`);
+    if (rel.startsWith('..') || path.isAbsolute(rel))
+      throw new PodPathError('EXDEV', `${containerPath}: escapes the pod's file tree`);
     return host;
   }
 

@@ -51,7 +51,10 @@ const HANDLERS: Record<string, (probe: Json, t: ProbeTarget) => { ok: boolean; o
     const port = Number(probe.grpc.port);
     return { ok: t.listening(port), output: `timeout: failed to connect service "${t.podIP()}:${port}" within 1s` };
   },
-  exec: (probe, t) => ({ ok: t.listening(undefined), output: `command ${JSON.stringify((probe.exec.command ?? []).join(' '))} exited with 1` }),
+  exec: (probe, t) => ({
+    ok: t.listening(undefined),
+    output: `command ${JSON.stringify((probe.exec.command ?? []).join(' '))} exited with 1`,
+  }),
 };
 
 /** A running probe worker. */

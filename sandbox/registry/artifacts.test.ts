@@ -27,7 +27,10 @@ describe('fake model artifacts', () => {
   });
 
   test('v0.1.0 has phi-3.5 and qwen2.5; v0.2.0 and every other tag add llama-3.2', () => {
-    assert.deepEqual(modelsForTag('v0.1.0'), ['microsoft/phi-3.5-mini-instruct-generic-gpu/v1', 'microsoft/qwen2.5-0.5b-instruct-generic-gpu/v1']);
+    assert.deepEqual(modelsForTag('v0.1.0'), [
+      'microsoft/phi-3.5-mini-instruct-generic-gpu/v1',
+      'microsoft/qwen2.5-0.5b-instruct-generic-gpu/v1',
+    ]);
     for (const tag of ['v0.2.0', '0.2.0', 'v1.4.2', 'latest']) {
       assert.deepEqual(modelsForTag(tag), [...modelsForTag('v0.1.0'), LLAMA], tag);
     }
@@ -49,7 +52,10 @@ describe('fake model artifacts', () => {
     await buildModelsTarGz('v0.1.0', file);
     const entries: Array<{ path: string; mtime?: Date; uid?: number; type: string }> = [];
     await list({ file, onReadEntry: (e) => entries.push({ path: e.path, mtime: e.mtime, uid: e.uid, type: e.type }) });
-    assert.deepEqual(entries.map((e) => e.path), [...entries.map((e) => e.path)].sort());
+    assert.deepEqual(
+      entries.map((e) => e.path),
+      [...entries.map((e) => e.path)].sort(),
+    );
     for (const entry of entries) {
       // tar leaves a zero mtime out of the parsed header; anything else would be a real date.
       assert.equal(entry.mtime?.getTime() ?? 0, 0, entry.path);
@@ -62,7 +68,9 @@ describe('fake model artifacts', () => {
     for (const folder of modelsForTag('v0.1.0')) {
       const files = await readdir(path.join(dest, folder));
       assert.ok(files.includes('genai_config.json') && files.includes('model.onnx'), `${folder}: ${files.join(', ')}`);
-      const inference = JSON.parse(await readFile(path.join(dest, folder, 'inference_model.json'), 'utf8')) as { Name: string };
+      const inference = JSON.parse(await readFile(path.join(dest, folder, 'inference_model.json'), 'utf8')) as {
+        Name: string;
+      };
       assert.equal(inference.Name, folder.split('/')[1]);
     }
     await assert.rejects(stat(path.join(dest, LLAMA)), 'v0.1.0 has no llama');
@@ -89,13 +97,16 @@ describe('fake model artifacts', () => {
     test('pushes like `oras push REF:TAG --artifact-type foundry/models models.tar.gz:application/gzip`', async () => {
       const file = path.join(work, 'pub', 'models.tar.gz');
       const built = await buildModelsTarGz('v0.2.0', file, { padBytes: 20 * 1024 * 1024 });
-      const result = await publishArtifact(client, `${registry.host}/foundry-local-olive-models:v0.2.0`, file, { annotations: { 'run-id': 'r1' } });
+      const result = await publishArtifact(client, `${registry.host}/foundry-local-olive-models:v0.2.0`, file, {
+        annotations: { 'run-id': 'r1' },
+      });
       assert.equal(result.artifactType, MODELS_ARTIFACT.artifactType);
       assert.equal(result.annotations['run-id'], 'r1');
       const manifest = (await client.fetchManifest('foundry-local-olive-models', 'v0.2.0')).manifest as ImageManifest;
-      assert.deepEqual(manifest.layers.map((l) => [l.mediaType, l.digest, l.size, l.annotations]), [
-        ['application/gzip', built.sha256, built.size, { 'org.opencontainers.image.title': 'models.tar.gz' }],
-      ]);
+      assert.deepEqual(
+        manifest.layers.map((l) => [l.mediaType, l.digest, l.size, l.annotations]),
+        [['application/gzip', built.sha256, built.size, { 'org.opencontainers.image.title': 'models.tar.gz' }]],
+      );
       const pulled = await client.pullArtifact('foundry-local-olive-models', 'v0.2.0', path.join(work, 'pulled'));
       assert.equal((await digestFile(pulled.files[0]!.path)).digest, built.sha256);
     });

@@ -35,9 +35,39 @@ interface FakeModel {
   context: number;
 }
 
-const PHI: FakeModel = { publisher: 'microsoft', id: 'phi-3.5-mini-instruct-generic-gpu', version: 1, type: 'phi3', hiddenSize: 3072, layers: 32, heads: 32, vocab: 32064, context: 131072 };
-const QWEN: FakeModel = { publisher: 'microsoft', id: 'qwen2.5-0.5b-instruct-generic-gpu', version: 1, type: 'qwen2', hiddenSize: 896, layers: 24, heads: 14, vocab: 151936, context: 32768 };
-const LLAMA: FakeModel = { publisher: 'meta', id: 'llama-3.2-1b-instruct-generic-gpu', version: 1, type: 'llama', hiddenSize: 2048, layers: 16, heads: 32, vocab: 128256, context: 131072 };
+const PHI: FakeModel = {
+  publisher: 'microsoft',
+  id: 'phi-3.5-mini-instruct-generic-gpu',
+  version: 1,
+  type: 'phi3',
+  hiddenSize: 3072,
+  layers: 32,
+  heads: 32,
+  vocab: 32064,
+  context: 131072,
+};
+const QWEN: FakeModel = {
+  publisher: 'microsoft',
+  id: 'qwen2.5-0.5b-instruct-generic-gpu',
+  version: 1,
+  type: 'qwen2',
+  hiddenSize: 896,
+  layers: 24,
+  heads: 14,
+  vocab: 151936,
+  context: 32768,
+};
+const LLAMA: FakeModel = {
+  publisher: 'meta',
+  id: 'llama-3.2-1b-instruct-generic-gpu',
+  version: 1,
+  type: 'llama',
+  hiddenSize: 2048,
+  layers: 16,
+  heads: 32,
+  vocab: 128256,
+  context: 131072,
+};
 
 /** The first release's models; every later tag has `LATER_MODELS`. */
 const FIRST_TAG = '0.1.0';
@@ -69,9 +99,14 @@ export function modelsForTag(tag: string): string[] {
 }
 
 /** Writes the reproducible `models.tar.gz` for `tag` to `outFile`. */
-export async function buildModelsTarGz(tag: string, outFile: string, options: BuildModelsOptions = {}): Promise<BuiltModels> {
+export async function buildModelsTarGz(
+  tag: string,
+  outFile: string,
+  options: BuildModelsOptions = {},
+): Promise<BuiltModels> {
   const padBytes = options.padBytes ?? 0;
-  if (!Number.isSafeInteger(padBytes) || padBytes < 0) throw new Error(`padBytes must be a non-negative integer (got ${padBytes})`);
+  if (!Number.isSafeInteger(padBytes) || padBytes < 0)
+    throw new Error(`padBytes must be a non-negative integer (got ${padBytes})`);
   const models = modelSet(tag);
   await mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
   const staging = await mkdtemp(path.join(path.dirname(path.resolve(outFile)), '.models-staging-'));
@@ -125,7 +160,12 @@ export interface PublishOptions {
  * What `oras push REF:TAG --artifact-type foundry/models models.tar.gz:application/gzip` does, through `client`.
  * `ref` is `repo:tag` or `host/repo:tag` with the client's host.
  */
-export async function publishArtifact(client: OciClient, ref: string, file: string, options: PublishOptions = {}): Promise<PushResult> {
+export async function publishArtifact(
+  client: OciClient,
+  ref: string,
+  file: string,
+  options: PublishOptions = {},
+): Promise<PushResult> {
   const parsed = parseReference(ref, { defaultRegistry: client.registry });
   if (parsed.registry !== client.registry) throw new Error(`reference ${ref} is not on ${client.registry}`);
   if (parsed.tag === undefined) throw new Error(`reference ${ref} needs a tag`);
@@ -168,7 +208,12 @@ function modelFiles(model: FakeModel, tag: string): Record<string, string | Buff
     }),
     'inference_model.json': json({
       Name: model.id,
-      PromptTemplate: { system: '<|system|>\n{Content}<|end|>', user: '<|user|>\n{Content}<|end|>', assistant: '<|assistant|>\n{Content}<|end|>', prompt: '<|user|>\n{Content}<|end|>\n<|assistant|>' },
+      PromptTemplate: {
+        system: '<|system|>\n{Content}<|end|>',
+        user: '<|user|>\n{Content}<|end|>',
+        assistant: '<|assistant|>\n{Content}<|end|>',
+        prompt: '<|user|>\n{Content}<|end|>\n<|assistant|>',
+      },
     }),
     'model.onnx': fakeWeights(`${folderOf(model)}@${tag}`, 512),
     'tokenizer.json': json({ version: '1.0', model: { type: 'BPE', vocab_size: model.vocab } }),

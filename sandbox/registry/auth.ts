@@ -100,12 +100,24 @@ class TokenAccess implements AccessPolicy {
   check(request: AccessRequest): void {
     const grants = this.#verify(request.authorization);
     const scope = scopeOf(request);
-    if (grants && (!scope || grants.some((g) => g.type === scope.type && g.name === scope.name && scope.actions.every((a) => g.actions.includes(a) || g.actions.includes('*'))))) return;
+    if (
+      grants &&
+      (!scope ||
+        grants.some(
+          (g) =>
+            g.type === scope.type &&
+            g.name === scope.name &&
+            scope.actions.every((a) => g.actions.includes(a) || g.actions.includes('*')),
+        ))
+    )
+      return;
     const service = this.#service();
     const params = [`realm="${request.baseUrl}/token"`, `service="${service}"`];
     if (scope) params.push(`scope="${scope.type}:${scope.name}:${scope.actions.join(',')}"`);
     if (grants && scope) params.push('error="insufficient_scope"');
-    throw new RegistryError('UNAUTHORIZED', scopeDetail(request), { headers: { 'WWW-Authenticate': `Bearer ${params.join(',')}` } });
+    throw new RegistryError('UNAUTHORIZED', scopeDetail(request), {
+      headers: { 'WWW-Authenticate': `Bearer ${params.join(',')}` },
+    });
   }
 
   token(authorization: string | undefined, scopes: string[], service: string | null): TokenResponse {
@@ -118,13 +130,25 @@ class TokenAccess implements AccessPolicy {
       };
     }
     // Anonymous callers get pull only; the configured user gets whatever it asked for.
-    const grants: Grant[] = scopes.map(parseScope).filter((g): g is Grant => g !== undefined).map((g) => ({
-      ...g,
-      actions: credentials === 'valid' ? g.actions : g.actions.filter((a) => a === 'pull' || (g.type === 'registry' && a === '*')),
-    }));
+    const grants: Grant[] = scopes
+      .map(parseScope)
+      .filter((g): g is Grant => g !== undefined)
+      .map((g) => ({
+        ...g,
+        actions:
+          credentials === 'valid'
+            ? g.actions
+            : g.actions.filter((a) => a === 'pull' || (g.type === 'registry' && a === '*')),
+      }));
     const lifetime = this.#options.tokenLifetime ?? 300;
     const now = this.#now();
-    const payload = Buffer.from(JSON.stringify({ sub: credentials === 'valid' ? this.#options.user : '', access: grants, exp: now + lifetime * 1000 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        sub: credentials === 'valid' ? this.#options.user : '',
+        access: grants,
+        exp: now + lifetime * 1000,
+      }),
+    ).toString('base64url');
     const token = `${payload}.${this.#sign(payload)}`;
     return {
       status: 200,
@@ -180,4 +204,3 @@ function scopeDetail(request: AccessRequest): unknown {
   const scope = scopeOf(request);
   return scope ? [{ Type: scope.type, Class: '', Name: scope.name, Action: scope.actions.join(',') }] : null;
 }
-

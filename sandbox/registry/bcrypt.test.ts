@@ -12,7 +12,8 @@ const VECTORS: Array<[password: string, hash: string, matches: boolean]> = [
 ];
 
 test('verifies published bcrypt vectors ($2a$, $2b$) and a libxcrypt $2y$ hash', () => {
-  for (const [password, hash, matches] of VECTORS) assert.equal(bcryptVerify(password, hash), matches, `${password} ~ ${hash}`);
+  for (const [password, hash, matches] of VECTORS)
+    assert.equal(bcryptVerify(password, hash), matches, `${password} ~ ${hash}`);
 });
 
 test('random salts differ at the low default cost', () => {

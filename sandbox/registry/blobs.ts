@@ -40,7 +40,11 @@ export class BlobHandlers {
     };
     const range = parseRange(ex.header('range'), size);
     if (range === 'invalid') {
-      throw new RegistryError('RANGE_INVALID', {}, { status: 416, message: 'requested range not satisfiable', headers: { 'Content-Range': `bytes */${size}` } });
+      throw new RegistryError(
+        'RANGE_INVALID',
+        {},
+        { status: 416, message: 'requested range not satisfiable', headers: { 'Content-Range': `bytes */${size}` } },
+      );
     }
     const [start, end] = range ?? [0, size - 1];
     const length = size === 0 ? 0 : end - start + 1;
@@ -53,14 +57,18 @@ export class BlobHandlers {
       ex.res.end();
       return;
     }
-    const stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream> = [createReadStream(this.#storage.blobFile(digest), { start, end, highWaterMark: 256 * 1024 })];
+    const stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream> = [
+      createReadStream(this.#storage.blobFile(digest), { start, end, highWaterMark: 256 * 1024 }),
+    ];
     if (await this.#corrupted(ex.repo, digest)) stages.push(new Corrupter());
     if (this.#faults) {
       const faults = this.#faults;
-      stages.push(new Throttle(() => {
-        const slow = faults.active('slow-download');
-        return typeof slow?.value === 'number' ? slow.value : undefined;
-      }));
+      stages.push(
+        new Throttle(() => {
+          const slow = faults.active('slow-download');
+          return typeof slow?.value === 'number' ? slow.value : undefined;
+        }),
+      );
     }
     try {
       await pipeline([...stages, ex.res]);
@@ -179,14 +187,25 @@ function checkContentRange(ex: Exchange, offset: number): void {
   if (header === undefined) return;
   const match = /^(?:bytes[= ])?(\d+)-(\d+)(?:\/\d+|\/\*)?$/.exec(header.trim());
   const length = ex.header('content-length');
-  const valid = match && Number(match[1]) === offset && Number(match[2]) >= Number(match[1]) &&
+  const valid =
+    match &&
+    Number(match[1]) === offset &&
+    Number(match[2]) >= Number(match[1]) &&
     (length === undefined || Number(length) === Number(match[2]) - Number(match[1]) + 1);
   if (!valid) {
     ex.req.resume();
-    throw new RegistryError('RANGE_INVALID', { range: header, offset }, {
-      status: 416,
-      headers: { Location: `/v2/${ex.repo}/blobs/uploads/${ex.ref}`, Range: `0-${Math.max(0, offset - 1)}`, 'Docker-Upload-UUID': ex.ref },
-    });
+    throw new RegistryError(
+      'RANGE_INVALID',
+      { range: header, offset },
+      {
+        status: 416,
+        headers: {
+          Location: `/v2/${ex.repo}/blobs/uploads/${ex.ref}`,
+          Range: `0-${Math.max(0, offset - 1)}`,
+          'Docker-Upload-UUID': ex.ref,
+        },
+      },
+    );
   }
 }
 

@@ -54,7 +54,10 @@ export class DistributionRegistry {
 
   /** True when the binary exists and is executable; tests skip with a reason otherwise. */
   static async available(binary: string = DISTRIBUTION_BINARY): Promise<boolean> {
-    return access(binary, constants.X_OK).then(() => true, () => false);
+    return access(binary, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Writes the config and starts distribution; resolves once it logs that it is listening. */
@@ -117,7 +120,8 @@ export class DistributionRegistry {
           resolve();
         }
       };
-      const onClose = (code: number | null) => reject(new Error(`docker-registry exited (${code}) before listening:\n${output.trim()}`));
+      const onClose = (code: number | null) =>
+        reject(new Error(`docker-registry exited (${code}) before listening:\n${output.trim()}`));
       child.stdout!.setEncoding('utf8').on('data', onLine);
       child.stderr!.setEncoding('utf8').on('data', onLine);
       child.once('error', (err) => reject(err));

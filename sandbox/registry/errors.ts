@@ -36,7 +36,11 @@ export class RegistryError extends Error {
   /** Extra response headers (Range on 416, WWW-Authenticate on 401). */
   readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, detail: unknown = {}, options: { message?: string; status?: number; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ErrorCode,
+    detail: unknown = {},
+    options: { message?: string; status?: number; headers?: Record<string, string> } = {},
+  ) {
     super(options.message ?? ERROR_CODES[code].message);
     this.name = 'RegistryError';
     this.code = code;

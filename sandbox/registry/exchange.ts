@@ -8,7 +8,8 @@ import { MAX_NAME_LENGTH, REPOSITORY_PATTERN } from '../../lib/oci/reference.ts'
 import { RegistryError } from './errors.ts';
 
 /** Endpoints of the distribution API (plus the token endpoint of the token auth flow). */
-export type RouteName = 'base' | 'catalog' | 'token' | 'tags' | 'manifest' | 'uploads' | 'upload' | 'blob' | 'referrers';
+export type RouteName =
+  'base' | 'catalog' | 'token' | 'tags' | 'manifest' | 'uploads' | 'upload' | 'blob' | 'referrers';
 
 /** Path patterns, tried in order: `blobs/uploads/` must win over `blobs/<digest>`. */
 const ROUTES: ReadonlyArray<readonly [RegExp, RouteName]> = [
@@ -35,7 +36,14 @@ export class Exchange {
   /** Tag, digest or upload id from the path ('' when the route has none). */
   readonly ref: string;
 
-  private constructor(req: IncomingMessage, res: ServerResponse, url: URL, route: RouteName, repo: string, ref: string) {
+  private constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    route: RouteName,
+    repo: string,
+    ref: string,
+  ) {
     this.req = req;
     this.res = res;
     this.url = url;
@@ -95,7 +103,8 @@ export class Exchange {
     let size = 0;
     for await (const chunk of this.req) {
       size += (chunk as Buffer).length;
-      if (size > limit) throw new RegistryError('SIZE_INVALID', { limit }, { status: 413, message: `body larger than ${limit} bytes` });
+      if (size > limit)
+        throw new RegistryError('SIZE_INVALID', { limit }, { status: 413, message: `body larger than ${limit} bytes` });
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks);

@@ -41,8 +41,13 @@ export class ManifestHandlers {
   /** HEAD and GET: the stored bytes with their stored media type. */
   async get(ex: Exchange): Promise<void> {
     const stored = await this.#storage.getManifest(ex.repo, checkRef(ex.ref));
-    if (!stored) throw new RegistryError('MANIFEST_UNKNOWN', parseDigest(ex.ref) ? { Digest: ex.ref } : { Tag: ex.ref });
-    const headers = { 'Content-Type': stored.mediaType, 'Docker-Content-Digest': stored.digest, ETag: `"${stored.digest}"` };
+    if (!stored)
+      throw new RegistryError('MANIFEST_UNKNOWN', parseDigest(ex.ref) ? { Digest: ex.ref } : { Tag: ex.ref });
+    const headers = {
+      'Content-Type': stored.mediaType,
+      'Docker-Content-Digest': stored.digest,
+      ETag: `"${stored.digest}"`,
+    };
     if (ex.method === 'HEAD') {
       ex.res.writeHead(200, { ...headers, 'Content-Length': stored.size });
       ex.res.end();
@@ -71,14 +76,16 @@ export class ManifestHandlers {
     const mediaType = manifestMediaType(ex.header('content-type'), doc);
     if (INDEX_MEDIA_TYPES.includes(mediaType)) {
       for (const child of descriptors(doc.manifests, 'manifests')) {
-        if (!(await this.#storage.getManifest(ex.repo, child.digest))) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', child.digest);
+        if (!(await this.#storage.getManifest(ex.repo, child.digest)))
+          throw new RegistryError('MANIFEST_BLOB_UNKNOWN', child.digest);
       }
     } else {
       const blobs = [...descriptors([doc.config], 'config'), ...descriptors(doc.layers ?? [], 'layers')];
       for (const blob of blobs) {
         // Layers with `urls` live elsewhere (Windows foreign layers); distribution does not require them.
         if (blob.urls?.length) continue;
-        if ((await this.#storage.repoBlobSize(ex.repo, blob.digest)) === undefined) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', blob.digest);
+        if ((await this.#storage.repoBlobSize(ex.repo, blob.digest)) === undefined)
+          throw new RegistryError('MANIFEST_BLOB_UNKNOWN', blob.digest);
       }
     }
     const subject = doc.subject === undefined ? undefined : descriptors([doc.subject], 'subject')[0];
@@ -106,8 +113,14 @@ export class ManifestHandlers {
   /** DELETE by digest. By tag it is refused with DIGEST_INVALID, as distribution 2.8 does. */
   async delete(ex: Exchange): Promise<void> {
     const ref = checkRef(ex.ref);
-    if (!parseDigest(ref)) throw new RegistryError('DIGEST_INVALID', { tag: ref }, { message: 'provided digest did not match uploaded content' });
-    if (!(await this.#storage.deleteManifest(ex.repo, ref))) throw new RegistryError('MANIFEST_UNKNOWN', { Digest: ref });
+    if (!parseDigest(ref))
+      throw new RegistryError(
+        'DIGEST_INVALID',
+        { tag: ref },
+        { message: 'provided digest did not match uploaded content' },
+      );
+    if (!(await this.#storage.deleteManifest(ex.repo, ref)))
+      throw new RegistryError('MANIFEST_UNKNOWN', { Digest: ref });
     ex.reply(202);
   }
 
@@ -127,7 +140,8 @@ export class ManifestHandlers {
 
   /** `GET /v2/<name>/referrers/<digest>[?artifactType=]`: an index of the manifests whose subject is the digest. */
   async referrers(ex: Exchange): Promise<void> {
-    if (!parseDigest(ex.ref)) throw new RegistryError('DIGEST_INVALID', { digest: ex.ref }, { message: 'invalid digest' });
+    if (!parseDigest(ex.ref))
+      throw new RegistryError('DIGEST_INVALID', { digest: ex.ref }, { message: 'invalid digest' });
     const filter = ex.url.searchParams.get('artifactType');
     const all = await this.#storage.referrers(ex.repo, ex.ref);
     const manifests = filter ? all.filter((d) => d.artifactType === filter) : all;
@@ -149,25 +163,35 @@ function checkRef(ref: string): string {
 /** The media type from Content-Type, else from the document; both must agree and be a manifest type. */
 function manifestMediaType(contentType: string | undefined, doc: ManifestDocument): string {
   const header = contentType?.split(';')[0]?.trim();
-  const fromHeader = header && header !== 'application/json' && header !== 'application/octet-stream' ? header : undefined;
+  const fromHeader =
+    header && header !== 'application/json' && header !== 'application/octet-stream' ? header : undefined;
   const fromBody = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
   if (fromHeader && fromBody && fromHeader !== fromBody) {
-    throw new RegistryError('MANIFEST_INVALID', { reason: `mediaType "${fromBody}" does not match Content-Type "${fromHeader}"` });
+    throw new RegistryError('MANIFEST_INVALID', {
+      reason: `mediaType "${fromBody}" does not match Content-Type "${fromHeader}"`,
+    });
   }
-  const mediaType = fromHeader ?? fromBody ?? (Array.isArray(doc.manifests) ? MEDIA_TYPES.imageIndex : MEDIA_TYPES.imageManifest);
-  if (!MANIFEST_MEDIA_TYPES.includes(mediaType)) throw new RegistryError('MANIFEST_INVALID', { reason: `unsupported manifest media type "${mediaType}"` });
+  const mediaType =
+    fromHeader ?? fromBody ?? (Array.isArray(doc.manifests) ? MEDIA_TYPES.imageIndex : MEDIA_TYPES.imageManifest);
+  if (!MANIFEST_MEDIA_TYPES.includes(mediaType))
+    throw new RegistryError('MANIFEST_INVALID', { reason: `unsupported manifest media type "${mediaType}"` });
   return mediaType;
 }
 
 /** Validates a list of descriptors, naming the field in the error. */
 function descriptors(value: unknown, field: string): Descriptor[] {
-  if (!Array.isArray(value)) throw new RegistryError('MANIFEST_INVALID', { reason: `${field} must be a list of descriptors` });
+  if (!Array.isArray(value))
+    throw new RegistryError('MANIFEST_INVALID', { reason: `${field} must be a list of descriptors` });
   return value.map((d: unknown, i) => {
     const descriptor = d as Partial<Descriptor> | null;
-    const ok = typeof descriptor === 'object' && descriptor !== null &&
+    const ok =
+      typeof descriptor === 'object' &&
+      descriptor !== null &&
       typeof descriptor.mediaType === 'string' &&
-      typeof descriptor.digest === 'string' && parseDigest(descriptor.digest) !== undefined &&
-      Number.isSafeInteger(descriptor.size) && (descriptor.size as number) >= 0;
+      typeof descriptor.digest === 'string' &&
+      parseDigest(descriptor.digest) !== undefined &&
+      Number.isSafeInteger(descriptor.size) &&
+      (descriptor.size as number) >= 0;
     if (!ok) throw new RegistryError('MANIFEST_INVALID', { reason: `${field}[${i}] is not a valid descriptor` });
     return descriptor as Descriptor;
   });

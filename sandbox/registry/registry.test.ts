@@ -56,7 +56,9 @@ const TARGETS: Target[] = [
   },
   {
     name: 'DistributionRegistry (CNCF distribution 2.8)',
-    skip: DistributionRegistry.available().then((ok) => (ok ? false : '/usr/bin/docker-registry is not installed (apt-get install docker-registry)')),
+    skip: DistributionRegistry.available().then((ok) =>
+      ok ? false : '/usr/bin/docker-registry is not installed (apt-get install docker-registry)',
+    ),
     caps: { anonymousPull: false, tagPagination: false, monolithicPost: false, chunkOrder: false, referrers: false },
     async start(root) {
       const registry = new DistributionRegistry({ root, user: USER, password: PASSWORD });
@@ -77,10 +79,15 @@ interface Reply {
 class Http {
   constructor(readonly base: string) {}
 
-  async send(method: string, pathOrUrl: string, init: { body?: Buffer; headers?: Record<string, string>; auth?: 'valid' | 'none' | 'wrong' } = {}): Promise<Reply> {
+  async send(
+    method: string,
+    pathOrUrl: string,
+    init: { body?: Buffer; headers?: Record<string, string>; auth?: 'valid' | 'none' | 'wrong' } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = { ...init.headers };
     const auth = init.auth ?? 'valid';
-    if (auth !== 'none') headers.Authorization = `Basic ${Buffer.from(`${USER}:${auth === 'valid' ? PASSWORD : 'nope'}`).toString('base64')}`;
+    if (auth !== 'none')
+      headers.Authorization = `Basic ${Buffer.from(`${USER}:${auth === 'valid' ? PASSWORD : 'nope'}`).toString('base64')}`;
     if (init.body && !headers['Content-Type']) headers['Content-Type'] = 'application/octet-stream';
     const res = await fetch(new URL(pathOrUrl, this.base), { method, headers, body: init.body });
     return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
@@ -91,24 +98,36 @@ class Http {
     const digest = sha256(bytes);
     const started = await this.send('POST', `/v2/${repo}/blobs/uploads/`);
     assert.equal(started.status, 202, started.body.toString());
-    const done = await this.send('PUT', withDigest(started.headers.get('location')!, digest, this.base), { body: bytes });
+    const done = await this.send('PUT', withDigest(started.headers.get('location')!, digest, this.base), {
+      body: bytes,
+    });
     assert.equal(done.status, 201, done.body.toString());
     return digest;
   }
 
   /** Pushes an artifact manifest with one layer; returns its digest and bytes. */
-  async pushManifest(repo: string, ref: string, layer: Buffer, extra: Record<string, unknown> = {}): Promise<{ digest: string; raw: Buffer }> {
+  async pushManifest(
+    repo: string,
+    ref: string,
+    layer: Buffer,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ digest: string; raw: Buffer }> {
     const config = await this.pushBlob(repo, EMPTY);
     const layerDigest = await this.pushBlob(repo, layer);
-    const raw = Buffer.from(JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MANIFEST,
-      artifactType: 'foundry/models',
-      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: config, size: 2, data: 'e30=' },
-      layers: [{ mediaType: 'application/gzip', digest: layerDigest, size: layer.length }],
-      ...extra,
-    }));
-    const res = await this.send('PUT', `/v2/${repo}/manifests/${ref}`, { body: raw, headers: { 'Content-Type': MANIFEST } });
+    const raw = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MANIFEST,
+        artifactType: 'foundry/models',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: config, size: 2, data: 'e30=' },
+        layers: [{ mediaType: 'application/gzip', digest: layerDigest, size: layer.length }],
+        ...extra,
+      }),
+    );
+    const res = await this.send('PUT', `/v2/${repo}/manifests/${ref}`, {
+      body: raw,
+      headers: { 'Content-Type': MANIFEST },
+    });
     assert.equal(res.status, 201, res.body.toString());
     assert.equal(res.headers.get('docker-content-digest'), sha256(raw));
     return { digest: sha256(raw), raw };
@@ -180,14 +199,20 @@ for (const target of TARGETS) {
       const started = await http.send('POST', '/v2/chunked/blobs/uploads/');
       assert.equal(started.status, 202);
       let location = started.headers.get('location')!;
-      const first = await http.send('PATCH', location, { body: blob.subarray(0, 4000), headers: { 'Content-Range': '0-3999' } });
+      const first = await http.send('PATCH', location, {
+        body: blob.subarray(0, 4000),
+        headers: { 'Content-Range': '0-3999' },
+      });
       assert.equal(first.status, 202, first.body.toString());
       assert.equal(first.headers.get('range'), '0-3999');
       location = first.headers.get('location')!;
       const status = await http.send('GET', location);
       assert.equal(status.status, 204);
       assert.equal(status.headers.get('range'), '0-3999');
-      const second = await http.send('PATCH', location, { body: blob.subarray(4000), headers: { 'Content-Range': `4000-${blob.length - 1}` } });
+      const second = await http.send('PATCH', location, {
+        body: blob.subarray(4000),
+        headers: { 'Content-Range': `4000-${blob.length - 1}` },
+      });
       assert.equal(second.status, 202);
       assert.equal(second.headers.get('range'), `0-${blob.length - 1}`);
       const done = await http.send('PUT', withDigest(second.headers.get('location')!, digest, running.url));
@@ -202,7 +227,10 @@ for (const target of TARGETS) {
       assert.equal(patched.status, 202);
       assert.equal(patched.headers.get('range'), '0-4999');
       if (caps.chunkOrder) {
-        const wrong = await http.send('PATCH', patched.headers.get('location')!, { body: Buffer.from('xyz'), headers: { 'Content-Range': '9000-9002' } });
+        const wrong = await http.send('PATCH', patched.headers.get('location')!, {
+          body: Buffer.from('xyz'),
+          headers: { 'Content-Range': '9000-9002' },
+        });
         assert.equal(wrong.status, 416);
         assert.equal(wrong.headers.get('range'), '0-4999');
       }
@@ -214,12 +242,17 @@ for (const target of TARGETS) {
       const blob = randomBytes(100);
       const wrong = sha256(Buffer.from('something else'));
       const started = await http.send('POST', '/v2/verify/blobs/uploads/');
-      const res = await http.send('PUT', withDigest(started.headers.get('location')!, wrong, running.url), { body: blob });
+      const res = await http.send('PUT', withDigest(started.headers.get('location')!, wrong, running.url), {
+        body: blob,
+      });
       assert.equal(res.status, 400);
       assert.equal(errorCode(res), 'DIGEST_INVALID');
       assert.equal((await http.send('HEAD', `/v2/verify/blobs/${wrong}`)).status, 404);
       const manifest = await http.pushManifest('verify', 'ok', randomBytes(10));
-      const byWrongDigest = await http.send('PUT', `/v2/verify/manifests/${wrong}`, { body: manifest.raw, headers: { 'Content-Type': MANIFEST } });
+      const byWrongDigest = await http.send('PUT', `/v2/verify/manifests/${wrong}`, {
+        body: manifest.raw,
+        headers: { 'Content-Type': MANIFEST },
+      });
       assert.equal(byWrongDigest.status, 400);
       assert.equal(errorCode(byWrongDigest), 'DIGEST_INVALID');
     });
@@ -236,8 +269,17 @@ for (const target of TARGETS) {
         assert.equal(head.status, 200);
         assert.equal(head.headers.get('content-length'), String(raw.length));
       }
-      const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [{ mediaType: MANIFEST, digest, size: raw.length }] }));
-      const put = await http.send('PUT', '/v2/models/app/manifests/multi', { body: index, headers: { 'Content-Type': INDEX } });
+      const index = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: INDEX,
+          manifests: [{ mediaType: MANIFEST, digest, size: raw.length }],
+        }),
+      );
+      const put = await http.send('PUT', '/v2/models/app/manifests/multi', {
+        body: index,
+        headers: { 'Content-Type': INDEX },
+      });
       assert.equal(put.status, 201, put.body.toString());
       const get = await http.send('GET', '/v2/models/app/manifests/multi', { headers: { Accept: INDEX } });
       assert.equal(get.headers.get('content-type'), INDEX);
@@ -251,16 +293,25 @@ for (const target of TARGETS) {
       const blob = await http.send('GET', `/v2/models/app/blobs/${sha256(Buffer.from('never pushed'))}`);
       assert.equal(blob.status, 404);
       assert.equal(errorCode(blob), 'BLOB_UNKNOWN');
-      const dangling = Buffer.from(JSON.stringify({
-        schemaVersion: 2, mediaType: MANIFEST,
-        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(EMPTY), size: 2 },
-        layers: [{ mediaType: 'application/gzip', digest: sha256(Buffer.from('absent')), size: 6 }],
-      }));
+      const dangling = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MANIFEST,
+          config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(EMPTY), size: 2 },
+          layers: [{ mediaType: 'application/gzip', digest: sha256(Buffer.from('absent')), size: 6 }],
+        }),
+      );
       await http.pushBlob('models/app', EMPTY);
-      const res = await http.send('PUT', '/v2/models/app/manifests/dangling', { body: dangling, headers: { 'Content-Type': MANIFEST } });
+      const res = await http.send('PUT', '/v2/models/app/manifests/dangling', {
+        body: dangling,
+        headers: { 'Content-Type': MANIFEST },
+      });
       assert.equal(res.status, 400);
       assert.equal(errorCode(res), 'MANIFEST_BLOB_UNKNOWN');
-      const invalid = await http.send('PUT', '/v2/models/app/manifests/bad', { body: Buffer.from('not json'), headers: { 'Content-Type': MANIFEST } });
+      const invalid = await http.send('PUT', '/v2/models/app/manifests/bad', {
+        body: Buffer.from('not json'),
+        headers: { 'Content-Type': MANIFEST },
+      });
       assert.equal(invalid.status, 400);
       assert.equal(errorCode(invalid), 'MANIFEST_INVALID');
     });
@@ -268,7 +319,10 @@ for (const target of TARGETS) {
     test('tags/list: every tag, n/last pagination with a Link header where supported, NAME_UNKNOWN', async () => {
       const tags = ['t0', 't1', 't2', 't3', 't4'];
       for (const tag of tags) await http.pushManifest('paged', tag, Buffer.from(tag));
-      const all = JSON.parse((await http.send('GET', '/v2/paged/tags/list')).body.toString()) as { name: string; tags: string[] };
+      const all = JSON.parse((await http.send('GET', '/v2/paged/tags/list')).body.toString()) as {
+        name: string;
+        tags: string[];
+      };
       assert.equal(all.name, 'paged');
       assert.deepEqual([...all.tags].sort(), tags);
       if (caps.tagPagination) {
@@ -283,7 +337,9 @@ for (const target of TARGETS) {
         }
         assert.deepEqual(seen, tags);
         assert.equal(pages, 3);
-        const afterLast = JSON.parse((await http.send('GET', '/v2/paged/tags/list?last=t2')).body.toString()) as { tags: string[] };
+        const afterLast = JSON.parse((await http.send('GET', '/v2/paged/tags/list?last=t2')).body.toString()) as {
+          tags: string[];
+        };
         assert.deepEqual(afterLast.tags, ['t3', 't4']);
       }
       const unknown = await http.send('GET', '/v2/no/such/repo/tags/list');
@@ -292,8 +348,11 @@ for (const target of TARGETS) {
     });
 
     test('_catalog lists the repositories pushed to', async () => {
-      const catalog = JSON.parse((await http.send('GET', '/v2/_catalog')).body.toString()) as { repositories: string[] };
-      for (const repo of ['chunked', 'models/app', 'paged']) assert.ok(catalog.repositories.includes(repo), `${repo} in ${catalog.repositories.join(', ')}`);
+      const catalog = JSON.parse((await http.send('GET', '/v2/_catalog')).body.toString()) as {
+        repositories: string[];
+      };
+      for (const repo of ['chunked', 'models/app', 'paged'])
+        assert.ok(catalog.repositories.includes(repo), `${repo} in ${catalog.repositories.join(', ')}`);
     });
 
     test('delete: a manifest by digest (with its tags), not by tag; a blob; cross-repo mount', async () => {
@@ -302,8 +361,14 @@ for (const target of TARGETS) {
       assert.equal(byTag.status, 400);
       assert.equal(errorCode(byTag), 'DIGEST_INVALID');
       assert.equal((await http.send('DELETE', `/v2/deleting/manifests/${digest}`)).status, 202);
-      assert.equal((await http.send('GET', `/v2/deleting/manifests/${digest}`, { headers: { Accept: MANIFEST } })).status, 404);
-      assert.equal((await http.send('GET', '/v2/deleting/manifests/gone', { headers: { Accept: MANIFEST } })).status, 404);
+      assert.equal(
+        (await http.send('GET', `/v2/deleting/manifests/${digest}`, { headers: { Accept: MANIFEST } })).status,
+        404,
+      );
+      assert.equal(
+        (await http.send('GET', '/v2/deleting/manifests/gone', { headers: { Accept: MANIFEST } })).status,
+        404,
+      );
       const blob = randomBytes(20);
       const blobDigest = await http.pushBlob('deleting', blob);
       const mounted = await http.send('POST', `/v2/mounted/blobs/uploads/?mount=${blobDigest}&from=deleting`);
@@ -311,7 +376,11 @@ for (const target of TARGETS) {
       assert.deepEqual((await http.send('GET', `/v2/mounted/blobs/${blobDigest}`)).body, blob);
       assert.equal((await http.send('DELETE', `/v2/deleting/blobs/${blobDigest}`)).status, 202);
       assert.equal((await http.send('HEAD', `/v2/deleting/blobs/${blobDigest}`)).status, 404);
-      assert.equal((await http.send('HEAD', `/v2/mounted/blobs/${blobDigest}`)).status, 200, 'deleting from one repository leaves the other');
+      assert.equal(
+        (await http.send('HEAD', `/v2/mounted/blobs/${blobDigest}`)).status,
+        200,
+        'deleting from one repository leaves the other',
+      );
     });
 
     test('auth: push and delete need credentials (401, Basic challenge, UNAUTHORIZED); pull as the registry allows', async () => {
@@ -326,17 +395,37 @@ for (const target of TARGETS) {
       assert.equal(pull.status, caps.anonymousPull ? 200 : 401);
     });
 
-    test('referrers API lists manifests whose subject is a digest, filtered by artifactType', { skip: !caps.referrers && 'not implemented by this registry' }, async () => {
-      const subject = await http.pushManifest('refs', 'base', randomBytes(16));
-      const size = subject.raw.length;
-      const signature = await http.pushManifest('refs', 'sig', randomBytes(16), { artifactType: 'application/vnd.example.signature', subject: { mediaType: MANIFEST, digest: subject.digest, size } });
-      await http.pushManifest('refs', 'sbom', randomBytes(16), { artifactType: 'application/vnd.example.sbom', subject: { mediaType: MANIFEST, digest: subject.digest, size } });
-      const all = JSON.parse((await http.send('GET', `/v2/refs/referrers/${subject.digest}`)).body.toString()) as { manifests: Array<{ digest: string }> };
-      assert.equal(all.manifests.length, 2);
-      const filtered = await http.send('GET', `/v2/refs/referrers/${subject.digest}?artifactType=application/vnd.example.signature`);
-      assert.equal(filtered.headers.get('oci-filters-applied'), 'artifactType');
-      assert.deepEqual((JSON.parse(filtered.body.toString()) as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest), [signature.digest]);
-    });
+    test(
+      'referrers API lists manifests whose subject is a digest, filtered by artifactType',
+      { skip: !caps.referrers && 'not implemented by this registry' },
+      async () => {
+        const subject = await http.pushManifest('refs', 'base', randomBytes(16));
+        const size = subject.raw.length;
+        const signature = await http.pushManifest('refs', 'sig', randomBytes(16), {
+          artifactType: 'application/vnd.example.signature',
+          subject: { mediaType: MANIFEST, digest: subject.digest, size },
+        });
+        await http.pushManifest('refs', 'sbom', randomBytes(16), {
+          artifactType: 'application/vnd.example.sbom',
+          subject: { mediaType: MANIFEST, digest: subject.digest, size },
+        });
+        const all = JSON.parse((await http.send('GET', `/v2/refs/referrers/${subject.digest}`)).body.toString()) as {
+          manifests: Array<{ digest: string }>;
+        };
+        assert.equal(all.manifests.length, 2);
+        const filtered = await http.send(
+          'GET',
+          `/v2/refs/referrers/${subject.digest}?artifactType=application/vnd.example.signature`,
+        );
+        assert.equal(filtered.headers.get('oci-filters-applied'), 'artifactType');
+        assert.deepEqual(
+          (JSON.parse(filtered.body.toString()) as { manifests: Array<{ digest: string }> }).manifests.map(
+            (m) => m.digest,
+          ),
+          [signature.digest],
+        );
+      },
+    );
   });
 }
 
@@ -367,7 +456,11 @@ describe('embedded Registry: faults, token auth, persistence', () => {
   test('registry-down answers 503 to every request until cleared', async () => {
     faults.set(parseFault('registry-down'));
     try {
-      for (const [method, url] of [['GET', '/v2/'], ['GET', '/v2/x/tags/list'], ['POST', '/v2/x/blobs/uploads/']] as const) {
+      for (const [method, url] of [
+        ['GET', '/v2/'],
+        ['GET', '/v2/x/tags/list'],
+        ['POST', '/v2/x/blobs/uploads/'],
+      ] as const) {
         const res = await http.send(method, url);
         assert.equal(res.status, 503, `${method} ${url}`);
         assert.equal(errorCode(res), 'UNAVAILABLE');
@@ -388,8 +481,16 @@ describe('embedded Registry: faults, token auth, persistence', () => {
       assert.equal(corrupted.status, 200);
       assert.equal(corrupted.body.length, layer.length);
       assert.notEqual(sha256(corrupted.body), sha256(layer));
-      assert.equal(corrupted.headers.get('docker-content-digest'), sha256(layer), 'the header still claims the real digest');
-      assert.deepEqual((await http.send('GET', `/v2/models/blobs/${sha256(EMPTY)}`)).body, EMPTY, 'the config is not a layer');
+      assert.equal(
+        corrupted.headers.get('docker-content-digest'),
+        sha256(layer),
+        'the header still claims the real digest',
+      );
+      assert.deepEqual(
+        (await http.send('GET', `/v2/models/blobs/${sha256(EMPTY)}`)).body,
+        EMPTY,
+        'the config is not a layer',
+      );
     } finally {
       faults.clear('corrupt-artifact');
     }
@@ -453,18 +554,36 @@ describe('embedded Registry: faults, token auth, persistence', () => {
       const challenged = await raw.send('POST', '/v2/tok/blobs/uploads/', { auth: 'none' });
       assert.equal(challenged.status, 401);
       const challenge = challenged.headers.get('www-authenticate') ?? '';
-      assert.match(challenge, /^Bearer realm="http:\/\/127\.0\.0\.1:\d+\/token",service="sandbox-registry",scope="repository:tok:pull,push"$/);
-      const tokenFor = async (auth: 'valid' | 'none' | 'wrong') => raw.send('GET', '/token?service=sandbox-registry&scope=repository:tok:pull,push', { auth });
+      assert.match(
+        challenge,
+        /^Bearer realm="http:\/\/127\.0\.0\.1:\d+\/token",service="sandbox-registry",scope="repository:tok:pull,push"$/,
+      );
+      const tokenFor = async (auth: 'valid' | 'none' | 'wrong') =>
+        raw.send('GET', '/token?service=sandbox-registry&scope=repository:tok:pull,push', { auth });
       assert.equal((await tokenFor('wrong')).status, 401);
       const anonymous = (JSON.parse((await tokenFor('none')).body.toString()) as { token: string }).token;
       const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` }, auth: 'none' as const });
       const pushAnon = await raw.send('POST', '/v2/tok/blobs/uploads/', bearer(anonymous));
       assert.equal(pushAnon.status, 401);
       assert.match(pushAnon.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
-      assert.equal((await raw.send('GET', '/v2/tok/tags/list', bearer(anonymous))).status, 404, 'pull is granted (the repository is just empty)');
+      assert.equal(
+        (await raw.send('GET', '/v2/tok/tags/list', bearer(anonymous))).status,
+        404,
+        'pull is granted (the repository is just empty)',
+      );
       const user = (JSON.parse((await tokenFor('valid')).body.toString()) as { token: string }).token;
       assert.equal((await raw.send('POST', '/v2/tok/blobs/uploads/', bearer(user))).status, 202);
-      assert.equal((await raw.send('POST', '/v2/tok/blobs/uploads/', bearer(`${user.slice(0, -1)}${user.endsWith('A') ? 'B' : 'A'}`))).status, 401, 'a tampered token is refused');
+      assert.equal(
+        (
+          await raw.send(
+            'POST',
+            '/v2/tok/blobs/uploads/',
+            bearer(`${user.slice(0, -1)}${user.endsWith('A') ? 'B' : 'A'}`),
+          )
+        ).status,
+        401,
+        'a tampered token is refused',
+      );
     } finally {
       await tokenRegistry.stop();
       await rm(tokenRoot, { recursive: true, force: true });

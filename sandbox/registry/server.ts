@@ -55,9 +55,15 @@ export class Registry {
   constructor(options: RegistryOptions) {
     this.#options = options;
     this.#storage = new RegistryStorage(options.root);
-    this.#access = ACCESS_POLICIES[options.auth ?? 'basic']({ user: options.user, password: options.password, realm: REGISTRY_REALM });
+    this.#access = ACCESS_POLICIES[options.auth ?? 'basic']({
+      user: options.user,
+      password: options.password,
+      realm: REGISTRY_REALM,
+    });
     const blobs = new BlobHandlers(this.#storage, options.faults);
-    const manifests = new ManifestHandlers(this.#storage, (repo, tag) => options.faults?.fire('oci-push', `manifest PUT ${repo}:${tag} (a new tag)`));
+    const manifests = new ManifestHandlers(this.#storage, (repo, tag) =>
+      options.faults?.fire('oci-push', `manifest PUT ${repo}:${tag} (a new tag)`),
+    );
     const base = async (ex: Exchange) => ex.json(200, {});
     const pull = (handle: Endpoint['handle']): Endpoint => ({ action: 'pull', handle });
     const push = (handle: Endpoint['handle']): Endpoint => ({ action: 'push', handle });
@@ -139,8 +145,14 @@ export class Registry {
         return;
       }
       const endpoint = this.#endpoints[`${ex.route} ${ex.method}`];
-      if (!endpoint) throw new RegistryError('UNSUPPORTED', { method: ex.method }, { message: 'The operation is unsupported.' });
-      this.#access.check({ authorization: ex.header('authorization'), baseUrl: ex.baseUrl, repo: ex.repo, action: endpoint.action });
+      if (!endpoint)
+        throw new RegistryError('UNSUPPORTED', { method: ex.method }, { message: 'The operation is unsupported.' });
+      this.#access.check({
+        authorization: ex.header('authorization'),
+        baseUrl: ex.baseUrl,
+        repo: ex.repo,
+        action: endpoint.action,
+      });
       await endpoint.handle(ex);
     } catch (err) {
       this.#fail(req, res, err);
@@ -153,7 +165,11 @@ export class Registry {
       ex.reply(404, { 'Content-Type': 'text/plain; charset=utf-8' }, '404 page not found\n');
       return;
     }
-    const answer = this.#access.token(ex.header('authorization'), ex.url.searchParams.getAll('scope'), ex.url.searchParams.get('service'));
+    const answer = this.#access.token(
+      ex.header('authorization'),
+      ex.url.searchParams.getAll('scope'),
+      ex.url.searchParams.get('service'),
+    );
     ex.json(answer.status, answer.body, answer.headers);
   }
 
@@ -162,7 +178,8 @@ export class Registry {
     req.resume();
     const error = err instanceof RegistryError ? err : new RegistryError('UNKNOWN', { reason: (err as Error).message });
     // 404s are routine (clients HEAD a blob before uploading it); everything else is worth a line.
-    if (error.status !== 404) this.#options.log?.(`${error.status} ${req.method} ${req.url}: ${error.code} ${error.message}`);
+    if (error.status !== 404)
+      this.#options.log?.(`${error.status} ${req.method} ${req.url}: ${error.code} ${error.message}`);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -62,8 +62,12 @@ export class RegistryStorage {
 
   /** Creates the top-level directories, and reads the tags of the repositories already there in the background. */
   async init(): Promise<void> {
-    await Promise.all(['blobs', 'uploads', 'repositories'].map((d) => mkdir(path.join(this.root, d), { recursive: true })));
-    void this.repositories().then((repos) => Promise.all(repos.map((repo) => this.#tagMap(repo)))).catch(() => undefined);
+    await Promise.all(
+      ['blobs', 'uploads', 'repositories'].map((d) => mkdir(path.join(this.root, d), { recursive: true })),
+    );
+    void this.repositories()
+      .then((repos) => Promise.all(repos.map((repo) => this.#tagMap(repo))))
+      .catch(() => undefined);
   }
 
   /** Path of a blob's bytes (which may not exist). The digest must be valid. */
@@ -158,7 +162,14 @@ export class RegistryStorage {
   }
 
   /** Stores a manifest's bytes and links it into `repo`, under `tag` when given; returns its digest. */
-  async putManifest(repo: string, raw: Buffer, mediaType: string, tag: string | undefined, meta: ManifestMeta, algorithm: DigestAlgorithm = 'sha256'): Promise<string> {
+  async putManifest(
+    repo: string,
+    raw: Buffer,
+    mediaType: string,
+    tag: string | undefined,
+    meta: ManifestMeta,
+    algorithm: DigestAlgorithm = 'sha256',
+  ): Promise<string> {
     const digest = `${algorithm}:${createHash(algorithm).update(raw).digest('hex')}`;
     const file = this.blobFile(digest);
     if ((await fileSize(file)) !== raw.length) await writeAtomic(file, raw);
@@ -205,7 +216,8 @@ export class RegistryStorage {
   /** Tags of a repository in lexical order, or undefined when the repository is unknown. */
   async tags(repo: string): Promise<string[] | undefined> {
     const repoDir = this.#repoDir(repo);
-    if (!(await exists(path.join(repoDir, '_manifests'))) && !(await exists(path.join(repoDir, '_layers')))) return undefined;
+    if (!(await exists(path.join(repoDir, '_manifests'))) && !(await exists(path.join(repoDir, '_layers'))))
+      return undefined;
     return (await listDir(path.join(repoDir, '_manifests', 'tags'))).sort();
   }
 
@@ -215,7 +227,8 @@ export class RegistryStorage {
     const walk = async (dir: string, name: string): Promise<void> => {
       const entries = await listDir(dir);
       if (name && (entries.includes('_manifests') || entries.includes('_layers'))) found.push(name);
-      for (const entry of entries.filter((e) => !e.startsWith('_'))) await walk(path.join(dir, entry), name ? `${name}/${entry}` : entry);
+      for (const entry of entries.filter((e) => !e.startsWith('_')))
+        await walk(path.join(dir, entry), name ? `${name}/${entry}` : entry);
     };
     await walk(path.join(this.root, 'repositories'), '');
     return found.sort();
@@ -258,7 +271,8 @@ export class RegistryStorage {
       return;
     }
     change(cached.tags);
-    cached.mtimeMs = (await stat(path.join(this.#repoDir(repo), '_manifests', 'tags')).catch(() => undefined))?.mtimeMs ?? 0;
+    cached.mtimeMs =
+      (await stat(path.join(this.#repoDir(repo), '_manifests', 'tags')).catch(() => undefined))?.mtimeMs ?? 0;
   }
 
   async #uploadDigest(id: string, file: string, size: number, algorithm: DigestAlgorithm): Promise<string> {
@@ -315,11 +329,17 @@ async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
 }
 
 async function fileSize(file: string): Promise<number | undefined> {
-  return stat(file).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
+  return stat(file).then(
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined,
+  );
 }
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Entries of a directory without temporary files; empty when it does not exist. */

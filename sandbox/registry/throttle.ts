@@ -23,7 +23,10 @@ export class Throttle extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#release(chunk).then(() => callback(), (err: unknown) => callback(err as Error));
+    this.#release(chunk).then(
+      () => callback(),
+      (err: unknown) => callback(err as Error),
+    );
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {

@@ -40,12 +40,18 @@ export function newCondition(
 }
 
 /** The condition of `type` in a status' list. */
-export function getCondition(conditions: DeploymentCondition[] | undefined, type: string): DeploymentCondition | undefined {
+export function getCondition(
+  conditions: DeploymentCondition[] | undefined,
+  type: string,
+): DeploymentCondition | undefined {
   return (conditions ?? []).find((c) => c.type === type);
 }
 
 /** `SetDeploymentCondition`: returns the new list (same array when nothing changes). */
-export function setCondition(conditions: DeploymentCondition[] | undefined, condition: DeploymentCondition): DeploymentCondition[] {
+export function setCondition(
+  conditions: DeploymentCondition[] | undefined,
+  condition: DeploymentCondition,
+): DeploymentCondition[] {
   const list = conditions ?? [];
   const current = getCondition(list, condition.type);
   if (current && current.status === condition.status && current.reason === condition.reason) return list;

@@ -9,7 +9,11 @@ function deployment(status: KubeObject['status']): KubeObject {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'foundry', namespace: 'foundry-system', uid: 'd1', generation: 2 },
-    spec: { replicas: 1, progressDeadlineSeconds: 30, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } },
+    spec: {
+      replicas: 1,
+      progressDeadlineSeconds: 30,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+    },
     status,
   };
 }
@@ -30,7 +34,12 @@ describe('deployment status', () => {
     assert.equal(status.unavailableReplicas, 1);
     assert.equal(status.observedGeneration, 2);
     assert.deepEqual(
-      status.conditions.map((c: { type: string; status: string; reason: string; message: string }) => [c.type, c.status, c.reason, c.message]),
+      status.conditions.map((c: { type: string; status: string; reason: string; message: string }) => [
+        c.type,
+        c.status,
+        c.reason,
+        c.message,
+      ]),
       [['Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.']],
     );
   });
@@ -50,13 +59,26 @@ describe('deployment status', () => {
       lastTransitionTime: start,
     };
     stamps.note('d1', start, clock.now().getTime());
-    const counters = { observedGeneration: 2, replicas: 2, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: 1 };
+    const counters = {
+      observedGeneration: 2,
+      replicas: 2,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+      unavailableReplicas: 1,
+    };
     const d = deployment({ ...counters, conditions: [progressing] });
 
     clock.advance(29_000);
     const early = rolloutStatus(d, [old, fresh], fresh, clock, stamps);
-    assert.equal(early.status.conditions.find((c: { type: string }) => c.type === 'Progressing').reason, 'ReplicaSetUpdated');
-    assert.ok(early.requeueAfterMs !== undefined && early.requeueAfterMs > 900 && early.requeueAfterMs < 1100, String(early.requeueAfterMs));
+    assert.equal(
+      early.status.conditions.find((c: { type: string }) => c.type === 'Progressing').reason,
+      'ReplicaSetUpdated',
+    );
+    assert.ok(
+      early.requeueAfterMs !== undefined && early.requeueAfterMs > 900 && early.requeueAfterMs < 1100,
+      String(early.requeueAfterMs),
+    );
 
     clock.advance(1_000);
     const late = rolloutStatus(d, [old, fresh], fresh, clock, stamps);

@@ -6,7 +6,14 @@
  */
 import type { Clock } from '../kube/clock.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { REASONS, getCondition, newCondition, removeCondition, setCondition, type DeploymentCondition } from './deployment-conditions.ts';
+import {
+  REASONS,
+  getCondition,
+  newCondition,
+  removeCondition,
+  setCondition,
+  type DeploymentCondition,
+} from './deployment-conditions.ts';
 import { realToCluster } from './pod-state.ts';
 import {
   deploymentComplete,
@@ -38,7 +45,12 @@ export function statusCounts(status: Json): DeploymentStatusCounts {
 }
 
 /** `calculateStatus`: counters plus the Available condition; other conditions carried over. */
-export function calculateStatus(d: KubeObject, allSets: KubeObject[], newSet: KubeObject | undefined, now: string): Json {
+export function calculateStatus(
+  d: KubeObject,
+  allSets: KubeObject[],
+  newSet: KubeObject | undefined,
+  now: string,
+): Json {
   const available = sumStatus(allSets, 'availableReplicas');
   const total = sumSpecReplicas(allSets);
   const counts: DeploymentStatusCounts = {
@@ -52,13 +64,29 @@ export function calculateStatus(d: KubeObject, allSets: KubeObject[], newSet: Ku
   let conditions: DeploymentCondition[] = [...(d.status?.conditions ?? [])];
   conditions =
     available >= desiredReplicas(d) - maxUnavailable(d)
-      ? setCondition(conditions, newCondition('Available', 'True', REASONS.minimumAvailable, 'Deployment has minimum availability.', now))
-      : setCondition(conditions, newCondition('Available', 'False', REASONS.minimumUnavailable, 'Deployment does not have minimum availability.', now));
+      ? setCondition(
+          conditions,
+          newCondition('Available', 'True', REASONS.minimumAvailable, 'Deployment has minimum availability.', now),
+        )
+      : setCondition(
+          conditions,
+          newCondition(
+            'Available',
+            'False',
+            REASONS.minimumUnavailable,
+            'Deployment does not have minimum availability.',
+            now,
+          ),
+        );
   return toStatus(counts, conditions, d.status?.collisionCount);
 }
 
 /** A status object with Go's omitempty applied to the counters. */
-export function toStatus(counts: DeploymentStatusCounts, conditions: DeploymentCondition[], collisionCount?: number): Json {
+export function toStatus(
+  counts: DeploymentStatusCounts,
+  conditions: DeploymentCondition[],
+  collisionCount?: number,
+): Json {
   const status: Json = {};
   for (const [key, value] of Object.entries(counts)) if (value) status[key] = value;
   if (conditions.length) status.conditions = conditions;
@@ -116,7 +144,10 @@ export function rolloutStatus(
   const what = newSet ? `ReplicaSet "${newSet.metadata.name}"` : `Deployment "${d.metadata.name}"`;
   if (hasProgressDeadline(d) && !isComplete) {
     if (deploymentComplete(d, counts)) {
-      conditions = setCondition(conditions, newCondition('Progressing', 'True', REASONS.newRSAvailable, `${what} has successfully progressed.`, now));
+      conditions = setCondition(
+        conditions,
+        newCondition('Progressing', 'True', REASONS.newRSAvailable, `${what} has successfully progressed.`, now),
+      );
       stamps.note(uid, now, clock.now().getTime());
     } else if (deploymentProgressing(statusCounts(d.status), counts)) {
       const condition = newCondition('Progressing', 'True', REASONS.rsUpdated, `${what} is progressing.`, now);
@@ -124,7 +155,10 @@ export function rolloutStatus(
       conditions = [...removeCondition(conditions, 'Progressing'), condition];
       stamps.note(uid, now, clock.now().getTime());
     } else if (timedOut(d, conditions, clock, stamps)) {
-      conditions = setCondition(conditions, newCondition('Progressing', 'False', REASONS.timedOut, `${what} has timed out progressing.`, now));
+      conditions = setCondition(
+        conditions,
+        newCondition('Progressing', 'False', REASONS.timedOut, `${what} has timed out progressing.`, now),
+      );
     }
   }
   const failure = replicaFailure(newSet, allSets);

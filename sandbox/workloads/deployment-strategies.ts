@@ -11,7 +11,16 @@
 import type { KubeObject } from '../kube/types.ts';
 import type { DeploymentSync } from './deployment-sync.ts';
 import { ANNOTATIONS } from './deployment-sync.ts';
-import { deploymentComplete, desiredReplicas, isSaturated, maxSurge, maxUnavailable, newReplicaSetReplicas, specReplicas, sumSpecReplicas } from './rollout-math.ts';
+import {
+  deploymentComplete,
+  desiredReplicas,
+  isSaturated,
+  maxSurge,
+  maxUnavailable,
+  newReplicaSetReplicas,
+  specReplicas,
+  sumSpecReplicas,
+} from './rollout-math.ts';
 import { statusCounts } from './deployment-status.ts';
 
 const active = (sets: KubeObject[]): KubeObject[] => sets.filter((rs) => specReplicas(rs) > 0);
@@ -66,7 +75,12 @@ function reconcileNewReplicaSet(s: DeploymentSync, allSets: KubeObject[], newSet
   return s.scale(newSet, newReplicaSetReplicas(s.d, allSets, newSet));
 }
 
-function reconcileOldReplicaSets(s: DeploymentSync, allSets: KubeObject[], oldSets: KubeObject[], newSet: KubeObject): boolean {
+function reconcileOldReplicaSets(
+  s: DeploymentSync,
+  allSets: KubeObject[],
+  oldSets: KubeObject[],
+  newSet: KubeObject,
+): boolean {
   const oldPods = sumSpecReplicas(oldSets);
   if (oldPods === 0) return false;
   const allPods = sumSpecReplicas(allSets);
@@ -124,7 +138,8 @@ export function syncScaling(s: DeploymentSync): undefined {
 function scale(s: DeploymentSync, newSet: KubeObject | undefined, oldSets: KubeObject[]): void {
   const desired = desiredReplicas(s.d);
   const activeSets = active(newSet ? [newSet, ...oldSets] : oldSets);
-  const only = activeSets.length === 1 ? activeSets[0] : activeSets.length === 0 ? (newSet ?? latest(oldSets)) : undefined;
+  const only =
+    activeSets.length === 1 ? activeSets[0] : activeSets.length === 0 ? (newSet ?? latest(oldSets)) : undefined;
   if (only) {
     if (specReplicas(only) !== desired) s.scale(only, desired);
     return;
@@ -140,8 +155,10 @@ function scale(s: DeploymentSync, newSet: KubeObject | undefined, oldSets: KubeO
   // Bigger sets take (or give) first; newer ones first on ties, as upstream sorts.
   const ordered = [...activeSets].sort((a, b) =>
     toAdd > 0
-      ? specReplicas(b) - specReplicas(a) || (Date.parse(b.metadata.creationTimestamp ?? '') || 0) - (Date.parse(a.metadata.creationTimestamp ?? '') || 0)
-      : specReplicas(b) - specReplicas(a) || (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0),
+      ? specReplicas(b) - specReplicas(a) ||
+        (Date.parse(b.metadata.creationTimestamp ?? '') || 0) - (Date.parse(a.metadata.creationTimestamp ?? '') || 0)
+      : specReplicas(b) - specReplicas(a) ||
+        (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0),
   );
   const before = sumSpecReplicas(activeSets);
   let added = 0;
@@ -159,5 +176,8 @@ function scale(s: DeploymentSync, newSet: KubeObject | undefined, oldSets: KubeO
 }
 
 function latest(sets: KubeObject[]): KubeObject | undefined {
-  return [...sets].sort((a, b) => (Date.parse(b.metadata.creationTimestamp ?? '') || 0) - (Date.parse(a.metadata.creationTimestamp ?? '') || 0))[0];
+  return [...sets].sort(
+    (a, b) =>
+      (Date.parse(b.metadata.creationTimestamp ?? '') || 0) - (Date.parse(a.metadata.creationTimestamp ?? '') || 0),
+  )[0];
 }

@@ -143,7 +143,11 @@ export class DeploymentSync {
     } catch (error) {
       if (isApiError(error, 409)) {
         const found = this.#deps.kube.get(refOf(rs));
-        if (found && controllerOf(found)?.uid === d.metadata.uid && sameTemplate(found.spec?.template, d.spec.template)) {
+        if (
+          found &&
+          controllerOf(found)?.uid === d.metadata.uid &&
+          sameTemplate(found.spec?.template, d.spec.template)
+        ) {
           created = found;
           alreadyExisted = true;
         } else {
@@ -154,7 +158,13 @@ export class DeploymentSync {
       } else {
         const message = `Failed to create new replica set "${rs.metadata.name}": ${error instanceof Error ? error.message : error}`;
         if (hasProgressDeadline(d)) {
-          this.d.status = { ...(d.status ?? {}), conditions: setCondition(d.status?.conditions, newCondition('Progressing', 'False', REASONS.failedRSCreate, message, this.#deps.clock.nowRfc3339())) };
+          this.d.status = {
+            ...(d.status ?? {}),
+            conditions: setCondition(
+              d.status?.conditions,
+              newCondition('Progressing', 'False', REASONS.failedRSCreate, message, this.#deps.clock.nowRfc3339()),
+            ),
+          };
           this.commit();
         }
         this.#event('Warning', REASONS.failedRSCreate, message);
@@ -162,7 +172,11 @@ export class DeploymentSync {
       }
     }
     if (!alreadyExisted && specReplicas(created) > 0) {
-      this.#event('Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${specReplicas(created)}`);
+      this.#event(
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${created.metadata.name} from 0 to ${specReplicas(created)}`,
+      );
     }
     this.sets = [...this.sets.filter((s) => s.metadata.name !== created.metadata.name), created].sort(byCreation);
     let changed = this.#setRevision(newRevision);
@@ -203,7 +217,8 @@ export class DeploymentSync {
     const annotations = (rs.metadata.annotations ??= {});
     const desired = String(desiredReplicas(this.d));
     const max = String(desiredReplicas(this.d) + maxSurge(this.d));
-    if (annotations[ANNOTATIONS.desiredReplicas] === desired && annotations[ANNOTATIONS.maxReplicas] === max) return false;
+    if (annotations[ANNOTATIONS.desiredReplicas] === desired && annotations[ANNOTATIONS.maxReplicas] === max)
+      return false;
     annotations[ANNOTATIONS.desiredReplicas] = desired;
     annotations[ANNOTATIONS.maxReplicas] = max;
     return true;
@@ -219,7 +234,10 @@ export class DeploymentSync {
 
   #setProgressing(reason: string, message: string): void {
     const now = this.#deps.clock.nowRfc3339();
-    this.d.status = { ...(this.d.status ?? {}), conditions: setCondition(this.d.status?.conditions, newCondition('Progressing', 'True', reason, message, now)) };
+    this.d.status = {
+      ...(this.d.status ?? {}),
+      conditions: setCondition(this.d.status?.conditions, newCondition('Progressing', 'True', reason, message, now)),
+    };
     this.#deps.stamps.note(this.d.metadata.uid ?? '', now, this.#deps.clock.now().getTime());
   }
 
@@ -238,7 +256,11 @@ export class DeploymentSync {
     this.#updateSet(copy);
     if (oldScale === newScale) return false;
     const op = oldScale < newScale ? 'up' : 'down';
-    this.#event('Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${copy.metadata.name} from ${oldScale} to ${newScale}`);
+    this.#event(
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${op} replica set ${copy.metadata.name} from ${oldScale} to ${newScale}`,
+    );
     return true;
   }
 
@@ -274,7 +296,12 @@ export class DeploymentSync {
 
   /** `syncDeploymentStatus`: counters and Available only (paused Deployments, scaling events). */
   syncStatus(allSets: KubeObject[], newSet: KubeObject | undefined): void {
-    const status = calculateStatus(this.d, allSets.map((s) => this.current(s) ?? s), this.current(newSet), this.#deps.clock.nowRfc3339());
+    const status = calculateStatus(
+      this.d,
+      allSets.map((s) => this.current(s) ?? s),
+      this.current(newSet),
+      this.#deps.clock.nowRfc3339(),
+    );
     this.d.status = status;
     this.commit();
   }
@@ -301,7 +328,13 @@ export class DeploymentSync {
     const pausedCond = cond?.reason === REASONS.paused;
     const now = this.#deps.clock.nowRfc3339();
     const set = (reason: string, message: string): void => {
-      this.d.status = { ...(this.d.status ?? {}), conditions: setCondition(this.d.status?.conditions, newCondition('Progressing', 'Unknown', reason, message, now)) };
+      this.d.status = {
+        ...(this.d.status ?? {}),
+        conditions: setCondition(
+          this.d.status?.conditions,
+          newCondition('Progressing', 'Unknown', reason, message, now),
+        ),
+      };
       this.commit();
     };
     if (this.d.spec?.paused && !pausedCond) set(REASONS.paused, 'Deployment is paused');
@@ -319,7 +352,11 @@ export class DeploymentSync {
     const wantedRevision = this.d.metadata.annotations?.[ANNOTATIONS.revision];
     let current = stored;
     if (wantedRevision !== undefined && stored.metadata.annotations?.[ANNOTATIONS.revision] !== wantedRevision) {
-      current = kube.patch(refOf(stored), { metadata: { annotations: { [ANNOTATIONS.revision]: wantedRevision } } }, 'merge');
+      current = kube.patch(
+        refOf(stored),
+        { metadata: { annotations: { [ANNOTATIONS.revision]: wantedRevision } } },
+        'merge',
+      );
     }
     const wantedStatus = this.d.status ?? {};
     if (canonicalJson(current.status ?? {}) !== canonicalJson(wantedStatus)) {

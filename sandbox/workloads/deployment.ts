@@ -52,7 +52,11 @@ export class DeploymentController {
       onError: options.onError,
     });
     this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'Deployment' });
-    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { map: (rs) => controllerKeys(this.#kube, rs, { apiVersion: 'apps/v1', kind: 'Deployment' }) });
+    this.controller.watch(
+      this.#kube,
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+      { map: (rs) => controllerKeys(this.#kube, rs, { apiVersion: 'apps/v1', kind: 'Deployment' }) },
+    );
     this.controller.watch(
       this.#kube,
       { apiVersion: 'v1', kind: 'Pod' },
@@ -71,7 +75,12 @@ export class DeploymentController {
   #deploymentOfPod(pod: KubeObject): string[] {
     const owner = controllerOf(pod);
     if (owner?.kind !== 'ReplicaSet') return [];
-    const rs = this.#kube.get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: pod.metadata.namespace, name: owner.name });
+    const rs = this.#kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      namespace: pod.metadata.namespace,
+      name: owner.name,
+    });
     const deployment = rs && controllerOf(rs);
     return deployment?.kind === 'Deployment' ? [`${pod.metadata.namespace}/${deployment.name}`] : [];
   }
@@ -82,7 +91,13 @@ export class DeploymentController {
     if (!d) return undefined;
     const selector = d.spec?.selector ?? {};
     if (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length) {
-      this.#events.record(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.', SOURCE);
+      this.#events.record(
+        d,
+        'Warning',
+        'SelectingAll',
+        'This deployment is selecting all pods. A non-empty selector is required.',
+        SOURCE,
+      );
       return undefined;
     }
     const sets = this.#claimReplicaSets(d);
@@ -93,7 +108,12 @@ export class DeploymentController {
       if (!owner || !uids.has(owner.uid) || !selects(d, pod)) continue;
       podsBySet.set(owner.uid, [...(podsBySet.get(owner.uid) ?? []), pod]);
     }
-    const s = new DeploymentSync({ kube: this.#kube, clock: this.#clock, events: this.#events, stamps: this.#stamps }, d, sets, podsBySet);
+    const s = new DeploymentSync(
+      { kube: this.#kube, clock: this.#clock, events: this.#events, stamps: this.#stamps },
+      d,
+      sets,
+      podsBySet,
+    );
     if (d.metadata.deletionTimestamp) {
       const { newSet, oldSets } = s.replicaSets(false);
       s.syncStatus(newSet ? [...oldSets, newSet] : oldSets, newSet);

@@ -24,7 +24,12 @@ import { Workloads } from './index.ts';
 
 const NS = 'foundry-system';
 
-function deployment(name: string, strategy: object, env: Record<string, string> | undefined, progressDeadlineSeconds = 600): KubeObject {
+function deployment(
+  name: string,
+  strategy: object,
+  env: Record<string, string> | undefined,
+  progressDeadlineSeconds = 600,
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -70,7 +75,11 @@ describe('kubectl against sandbox workloads', () => {
     await registry.start();
     const file = path.join(dir, 'models.tar.gz');
     await buildModelsTarGz('v0.2.0', file);
-    await publishArtifact(new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' }), 'models:v0.2.0', file);
+    await publishArtifact(
+      new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' }),
+      'models:v0.2.0',
+      file,
+    );
     const files = new PodFiles(path.join(dir, 'pods'));
     api = new ApiServer({ clock, logs, files });
     await api.start();
@@ -101,7 +110,13 @@ describe('kubectl against sandbox workloads', () => {
   }
 
   it('follows a foundry rollout to success, then shows its logs and model cache', async () => {
-    kube.create(deployment('foundry', { type: 'Recreate' }, { FOUNDRY_BYO_REGISTRY: registry.host, FOUNDRY_BYO_REPO: 'models', FOUNDRY_BYO_TAG: 'v0.2.0' }));
+    kube.create(
+      deployment(
+        'foundry',
+        { type: 'Recreate' },
+        { FOUNDRY_BYO_REGISTRY: registry.host, FOUNDRY_BYO_REPO: 'models', FOUNDRY_BYO_TAG: 'v0.2.0' },
+      ),
+    );
     for (const [label, bin] of kubectls) {
       const status = await kubectl(bin, ['rollout', 'status', 'deployment/foundry', '--timeout=60s']);
       assert.equal(status.exitCode, 0, `${label}: ${status.stderr}`);
@@ -112,7 +127,14 @@ describe('kubectl against sandbox workloads', () => {
       assert.match(logsOut.stdout, /^🏷️ Tag: v0\.2\.0$/m, `${label}: ${logsOut.stderr}`);
     }
     const pod = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: NS })[0]!;
-    const ls = await kubectl(kubectls[0]![1], ['exec', pod.metadata.name, '--', 'ls', '-la', '/home/foundry/.foundry/cache/models/']);
+    const ls = await kubectl(kubectls[0]![1], [
+      'exec',
+      pod.metadata.name,
+      '--',
+      'ls',
+      '-la',
+      '/home/foundry/.foundry/cache/models/',
+    ]);
     assert.equal(ls.exitCode, 0, ls.stderr);
     assert.match(ls.stdout, /\smeta$/m);
     assert.match(ls.stdout, /\smicrosoft$/m);
@@ -126,11 +148,19 @@ describe('kubectl against sandbox workloads', () => {
     const [, bin] = kubectls[0]!;
     const first = await kubectl(bin, ['rollout', 'status', 'deployment/stuck', '--timeout=60s']);
     assert.equal(first.exitCode, 0, first.stderr);
-    kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'stuck' }, { spec: { template: { metadata: { annotations: { rev: '2' } } } } }, 'merge');
+    kube.patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'stuck' },
+      { spec: { template: { metadata: { annotations: { rev: '2' } } } } },
+      'merge',
+    );
     for (const [label, kubectlBin] of kubectls) {
       const status = await kubectl(kubectlBin, ['rollout', 'status', 'deployment/stuck', '--timeout=60s']);
       assert.notEqual(status.exitCode, 0, label);
-      assert.match(status.stderr, /deployment "stuck" exceeded its progress deadline/, `${label}: ${status.stdout} ${status.stderr}`);
+      assert.match(
+        status.stderr,
+        /deployment "stuck" exceeded its progress deadline/,
+        `${label}: ${status.stdout} ${status.stderr}`,
+      );
     }
     const list = await kubectl(bin, ['get', 'pods']);
     assert.match(list.stdout, /^stuck-[a-z0-9]+-[a-z0-9]{5}\s+0\/1\s+Pending\s+0\s+/m, list.stdout);

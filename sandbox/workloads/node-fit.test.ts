@@ -10,7 +10,12 @@ const node: KubeObject = {
   status: { allocatable: { cpu: '7820m', memory: '52130740Ki', pods: '110', 'nvidia.com/gpu': '1' } },
 };
 
-function pod(name: string, extra: Partial<KubeObject['spec']> = {}, status: KubeObject['status'] = { phase: 'Pending' }, meta: Partial<KubeObject['metadata']> = {}): KubeObject {
+function pod(
+  name: string,
+  extra: Partial<KubeObject['spec']> = {},
+  status: KubeObject['status'] = { phase: 'Pending' },
+  meta: Partial<KubeObject['metadata']> = {},
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -36,14 +41,27 @@ describe('node fit', () => {
   });
 
   it('counts a terminating pod until it is gone, but not a finished one', () => {
-    const terminating = pod('old', { nodeName: 'sandbox-gpu-node' }, { phase: 'Running' }, { deletionTimestamp: '2026-11-26T08:00:00Z' });
+    const terminating = pod(
+      'old',
+      { nodeName: 'sandbox-gpu-node' },
+      { phase: 'Running' },
+      { deletionTimestamp: '2026-11-26T08:00:00Z' },
+    );
     assert.deepEqual(findNode(pod('new'), [node], [terminating]), { message: GPU_FULL, plugins: ['NodeResourcesFit'] });
     const finished = pod('old', { nodeName: 'sandbox-gpu-node' }, { phase: 'Succeeded' });
     assert.ok('node' in findNode(pod('new'), [node], [finished]));
   });
 
   it('lists several insufficient resources sorted, and node-level mismatches as not helped by preemption', () => {
-    const hungry = pod('big', { containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '8', memory: '1Gi' }, limits: { 'nvidia.com/gpu': 2 } } }] });
+    const hungry = pod('big', {
+      containers: [
+        {
+          name: 'c',
+          image: 'i',
+          resources: { requests: { cpu: '8', memory: '1Gi' }, limits: { 'nvidia.com/gpu': 2 } },
+        },
+      ],
+    });
     assert.deepEqual(findNode(hungry, [node], []), {
       message:
         '0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
@@ -60,7 +78,10 @@ describe('node fit', () => {
   it('checks taints against tolerations', () => {
     const tainted = { ...node, spec: { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] } };
     const plain = pod('p');
-    assert.match((findNode(plain, [tainted], []) as { message: string }).message, /1 node\(s\) had untolerated taint \{nvidia.com\/gpu: present\}/);
+    assert.match(
+      (findNode(plain, [tainted], []) as { message: string }).message,
+      /1 node\(s\) had untolerated taint \{nvidia.com\/gpu: present\}/,
+    );
     const tolerant = pod('t', { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] });
     assert.ok('node' in findNode(tolerant, [tainted], []));
   });

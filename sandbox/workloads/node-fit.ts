@@ -50,22 +50,35 @@ function matchesExpression(labels: Record<string, string>, expr: Json): boolean 
 function affinityMatches(pod: KubeObject, node: KubeObject): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const terms: Json[] | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms: Json[] | undefined =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!terms?.length) return true;
   return terms.some((term) => (term.matchExpressions ?? []).every((e: Json) => matchesExpression(labels, e)));
 }
 
 /** The filter plugins in upstream order; the first that rejects a node decides its reasons. */
 const FILTERS: Array<(pod: KubeObject, node: KubeObject, assigned: KubeObject[]) => NodeVerdict | undefined> = [
-  (_pod, node) => (node.spec?.unschedulable ? { plugin: 'NodeUnschedulable', reasons: ['node(s) were unschedulable'], resolvable: false } : undefined),
+  (_pod, node) =>
+    node.spec?.unschedulable
+      ? { plugin: 'NodeUnschedulable', reasons: ['node(s) were unschedulable'], resolvable: false }
+      : undefined,
   (pod, node) => {
     const tolerations: Json[] = pod.spec?.tolerations ?? [];
     const taint = (node.spec?.taints ?? []).find(
       (t: Json) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t),
     );
-    return taint ? { plugin: 'TaintToleration', reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], resolvable: false } : undefined;
+    return taint
+      ? {
+          plugin: 'TaintToleration',
+          reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`],
+          resolvable: false,
+        }
+      : undefined;
   },
-  (pod, node) => (affinityMatches(pod, node) ? undefined : { plugin: 'NodeAffinity', reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false }),
+  (pod, node) =>
+    affinityMatches(pod, node)
+      ? undefined
+      : { plugin: 'NodeAffinity', reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false },
   (pod, node, assigned) => {
     const allocatable: Record<string, string> = node.status?.allocatable ?? {};
     const reasons: string[] = [];
@@ -97,17 +110,26 @@ export function findNode(pod: KubeObject, nodes: KubeObject[], pods: KubeObject[
   const verdicts: NodeVerdict[] = [];
   for (const node of nodes) {
     const assigned = podsOnNode(pods, node.metadata.name).filter((p) => p.metadata.uid !== pod.metadata.uid);
-    const verdict = FILTERS.reduce<NodeVerdict | undefined>((found, filter) => found ?? filter(pod, node, assigned), undefined);
+    const verdict = FILTERS.reduce<NodeVerdict | undefined>(
+      (found, filter) => found ?? filter(pod, node, assigned),
+      undefined,
+    );
     if (!verdict) return { node };
     verdicts.push(verdict);
   }
-  return { message: fitErrorMessage(pod, nodes.length, verdicts), plugins: [...new Set(verdicts.map((v) => v.plugin))] };
+  return {
+    message: fitErrorMessage(pod, nodes.length, verdicts),
+    plugins: [...new Set(verdicts.map((v) => v.plugin))],
+  };
 }
 
 function histogram(reasons: string[]): string {
   const counts = new Map<string, number>();
   for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-  return [...counts.entries()].map(([r, n]) => `${n} ${r}`).sort().join(', ');
+  return [...counts.entries()]
+    .map(([r, n]) => `${n} ${r}`)
+    .sort()
+    .join(', ');
 }
 
 /** `FitError.Error()` plus the PostFilter (preemption) message, as kube-scheduler 1.32 words them. */
@@ -119,7 +141,9 @@ export function fitErrorMessage(pod: KubeObject, nodeCount: number, verdicts: No
   if (pod.spec?.preemptionPolicy === 'Never') {
     preemption = 'not eligible due to preemptionPolicy=Never.';
   } else {
-    const parts = verdicts.map((v) => (v.resolvable ? 'No preemption victims found for incoming pod.' : 'Preemption is not helpful for scheduling.'));
+    const parts = verdicts.map((v) =>
+      v.resolvable ? 'No preemption victims found for incoming pod.' : 'Preemption is not helpful for scheduling.',
+    );
     preemption = `0/${nodeCount} nodes are available: ${histogram(parts)}.`;
   }
   return `${message} preemption: ${preemption}`;

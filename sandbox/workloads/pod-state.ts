@@ -22,7 +22,11 @@ export function isPodReady(pod: KubeObject): boolean {
  * `IsPodAvailable`: ready, and ready for at least `minReadySeconds` (cluster seconds, scaled by the clock).
  * Returns the cluster milliseconds still to wait when it is ready but not yet available, so callers can requeue.
  */
-export function podAvailability(pod: KubeObject, minReadySeconds: number, clock: Clock): { available: boolean; waitMs?: number } {
+export function podAvailability(
+  pod: KubeObject,
+  minReadySeconds: number,
+  clock: Clock,
+): { available: boolean; waitMs?: number } {
   if (!isPodReady(pod)) return { available: false };
   if (!minReadySeconds) return { available: true };
   const since = Date.parse(podCondition(pod, 'Ready')?.lastTransitionTime ?? '');

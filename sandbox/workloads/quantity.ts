@@ -29,7 +29,8 @@ export function parseQuantity(value: string | number | undefined | null): number
   if (value === undefined || value === null) return 0;
   if (typeof value === 'number') return value;
   const m = QUANTITY.exec(value.trim());
-  if (!m) throw new Error(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+  if (!m)
+    throw new Error(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
   const base = Number(m[1]);
   if (m[2]) return base * 10 ** Number(m[2].slice(1));
   return base * SUFFIX[m[3] ?? '']!;

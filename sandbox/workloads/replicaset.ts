@@ -43,7 +43,11 @@ export class ReplicaSetController {
       onError: options.onError,
     });
     this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
-    this.controller.watch(this.#kube, { apiVersion: 'v1', kind: 'Pod' }, { map: (pod) => controllerKeys(this.#kube, pod, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }) });
+    this.controller.watch(
+      this.#kube,
+      { apiVersion: 'v1', kind: 'Pod' },
+      { map: (pod) => controllerKeys(this.#kube, pod, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }) },
+    );
   }
 
   start(): void {
@@ -62,7 +66,9 @@ export class ReplicaSetController {
     const active = pods.filter(isPodActive);
     let failure: { reason: string; message: string } | undefined;
     if (!rs.metadata.deletionTimestamp) failure = this.#manageReplicas(rs, active);
-    const current = this.#kube.list({ apiVersion: 'v1', kind: 'Pod', namespace }).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
+    const current = this.#kube
+      .list({ apiVersion: 'v1', kind: 'Pod', namespace })
+      .filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
     const { status, waitMs } = this.#calculateStatus(rs, current.filter(isPodActive), failure);
     this.#writeStatus(rs, status);
     if (failure) throw new Error(failure.message);

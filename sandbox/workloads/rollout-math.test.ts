@@ -12,7 +12,12 @@ import {
 } from './rollout-math.ts';
 
 function deployment(replicas: number, strategy: KubeObject['spec']['strategy']): KubeObject {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', generation: 2 }, spec: { replicas, strategy } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', generation: 2 },
+    spec: { replicas, strategy },
+  };
 }
 
 function rs(replicas: number): KubeObject {
@@ -55,7 +60,14 @@ describe('rollout arithmetic', () => {
 
   it('judges completeness and progress like upstream', () => {
     const d = deployment(1, { type: 'Recreate' });
-    const done = { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: 0 };
+    const done = {
+      observedGeneration: 2,
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+      unavailableReplicas: 0,
+    };
     assert.equal(deploymentComplete(d, done), true);
     assert.equal(deploymentComplete(d, { ...done, observedGeneration: 1 }), false);
     assert.equal(deploymentComplete(d, { ...done, replicas: 2 }), false);

@@ -36,7 +36,11 @@ export function desiredReplicas(d: KubeObject): number {
 }
 
 /** `ResolveFenceposts`: [maxSurge, maxUnavailable]; when both resolve to 0, unavailability becomes 1. */
-export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, desired: number): [number, number] {
+export function resolveFenceposts(
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  desired: number,
+): [number, number] {
   const surge = scaledValue(maxSurge ?? '25%', desired, true);
   let unavailable = scaledValue(maxUnavailable ?? '25%', desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
@@ -69,7 +73,10 @@ export function sumSpecReplicas(sets: Array<KubeObject | undefined>): number {
 }
 
 /** Σ of a status counter (`replicas`, `readyReplicas`, `availableReplicas`) over ReplicaSets. */
-export function sumStatus(sets: Array<KubeObject | undefined>, field: 'replicas' | 'readyReplicas' | 'availableReplicas'): number {
+export function sumStatus(
+  sets: Array<KubeObject | undefined>,
+  field: 'replicas' | 'readyReplicas' | 'availableReplicas',
+): number {
   return sets.reduce((n, rs) => n + ((rs?.status?.[field] as number | undefined) ?? 0), 0);
 }
 

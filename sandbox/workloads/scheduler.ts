@@ -99,7 +99,11 @@ export class Scheduler {
   }
 
   #wants(pod: KubeObject): boolean {
-    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? 'default-scheduler') === this.#name;
+    return (
+      !pod.spec?.nodeName &&
+      !pod.metadata.deletionTimestamp &&
+      (pod.spec?.schedulerName ?? 'default-scheduler') === this.#name
+    );
   }
 
   #onPod(event: WatchEvent): void {
@@ -134,7 +138,9 @@ export class Scheduler {
     if (shape === undefined) this.#nodeShapes.delete(name);
     else this.#nodeShapes.set(name, shape);
     if (event.type === 'ADDED' || !before || !shape) return;
-    const changed = Object.keys(NODE_FIELD_PLUGINS).filter((field) => JSON.stringify(before[field]) !== JSON.stringify(shape[field]));
+    const changed = Object.keys(NODE_FIELD_PLUGINS).filter(
+      (field) => JSON.stringify(before[field]) !== JSON.stringify(shape[field]),
+    );
     if (changed.length) this.#wake([...new Set(changed.flatMap((field) => NODE_FIELD_PLUGINS[field]!))]);
   }
 
@@ -176,7 +182,11 @@ export class Scheduler {
       return;
     }
     const parked = this.#parked.get(key);
-    this.#parked.set(key, { attempts: (parked?.attempts ?? 0) + 1, lastAttempt: this.#clock.now().getTime(), plugins: result.plugins });
+    this.#parked.set(key, {
+      attempts: (parked?.attempts ?? 0) + 1,
+      lastAttempt: this.#clock.now().getTime(),
+      plugins: result.plugins,
+    });
     this.#markUnschedulable(pod, result.message);
     this.#events.record(pod, 'Warning', 'FailedScheduling', result.message, SOURCE);
     return { requeueAfterMs: MAX_UNSCHEDULABLE_MS };
@@ -188,7 +198,13 @@ export class Scheduler {
     const bound = this.#kube.patch(ref, { spec: { nodeName } }, 'merge');
     this.#track(objectKey(bound), bound);
     this.#setScheduled(bound, { status: 'True' });
-    this.#events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, SOURCE);
+    this.#events.record(
+      pod,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`,
+      SOURCE,
+    );
   }
 
   #markUnschedulable(pod: KubeObject, message: string): void {
@@ -199,7 +215,13 @@ export class Scheduler {
   #setScheduled(pod: KubeObject, condition: { status: string; reason?: string; message?: string }): void {
     const conditions: Json[] = pod.status?.conditions ?? [];
     const current = conditions.find((c) => c.type === 'PodScheduled');
-    if (current && current.status === condition.status && current.reason === condition.reason && current.message === condition.message) return;
+    if (
+      current &&
+      current.status === condition.status &&
+      current.reason === condition.reason &&
+      current.message === condition.message
+    )
+      return;
     const next = {
       type: 'PodScheduled',
       status: condition.status,

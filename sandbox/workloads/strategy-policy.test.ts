@@ -5,7 +5,12 @@ import type { KubeObject } from '../kube/types.ts';
 import { strategyPolicy } from './strategy-policy.ts';
 
 function deployment(strategy: unknown, image = 'i:1'): KubeObject {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { strategy, template: { spec: { containers: [{ name: 'c', image }] } } } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd' },
+    spec: { strategy, template: { spec: { containers: [{ name: 'c', image }] } } },
+  };
 }
 
 describe('strategy fault policy', () => {
@@ -21,7 +26,10 @@ describe('strategy fault policy', () => {
     const hook = strategyPolicy(faults);
     const d = deployment({ type: 'Recreate' });
     hook('CREATE', d);
-    assert.deepEqual(d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+    assert.deepEqual(d.spec.strategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+    });
     faults.set(parseFault('strategy=Recreate'));
     const r = deployment({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     hook('CREATE', r);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SAFE_ALPHABET, canonicalJson, computeTemplateHash, fnv32a, randomSuffix, safeEncode } from './template-hash.ts';
+import {
+  SAFE_ALPHABET,
+  canonicalJson,
+  computeTemplateHash,
+  fnv32a,
+  randomSuffix,
+  safeEncode,
+} from './template-hash.ts';
 
 describe('pod template hash', () => {
   it('computes fnv-32a like hash/fnv', () => {
@@ -18,7 +25,10 @@ describe('pod template hash', () => {
   });
 
   it('ignores key order and empty values, but not content', () => {
-    const a = { metadata: { labels: { app: 'x' }, creationTimestamp: null }, spec: { containers: [{ name: 'c', image: 'i', env: [] }] } };
+    const a = {
+      metadata: { labels: { app: 'x' }, creationTimestamp: null },
+      spec: { containers: [{ name: 'c', image: 'i', env: [] }] },
+    };
     const b = { spec: { containers: [{ image: 'i', name: 'c' }] }, metadata: { labels: { app: 'x' } } };
     assert.equal(canonicalJson(a), canonicalJson(b));
     assert.equal(computeTemplateHash(a), computeTemplateHash(b));

@@ -48,7 +48,12 @@ export interface TestCluster {
  * An API server with the workloads running (pod trees under `dir/pods`) and `namespace` created. Time runs 50×
  * faster (time scale 0.02); `faults` is created unless given (a registry made first shares it).
  */
-export async function startCluster(options: { dir: string; namespace: string; faults?: Faults; registryAliases?: Record<string, string> }): Promise<TestCluster> {
+export async function startCluster(options: {
+  dir: string;
+  namespace: string;
+  faults?: Faults;
+  registryAliases?: Record<string, string>;
+}): Promise<TestCluster> {
   const faults = options.faults ?? new Faults();
   const logs = new LogStore();
   const clock = new SystemClock({ timeScale: 0.02 });
@@ -84,7 +89,13 @@ export async function startCluster(options: { dir: string; namespace: string; fa
 }
 
 /** Resolves with the first object of the collection matching `predicate` (now or later). */
-export function waitFor(kube: Kube, ref: CollectionRef, what: string, predicate: (o: KubeObject) => boolean, timeoutMs = 20_000): Promise<KubeObject> {
+export function waitFor(
+  kube: Kube,
+  ref: CollectionRef,
+  what: string,
+  predicate: (o: KubeObject) => boolean,
+  timeoutMs = 20_000,
+): Promise<KubeObject> {
   return new Promise((resolve, reject) => {
     let last: KubeObject | undefined;
     const timer = setTimeout(() => {
@@ -103,12 +114,25 @@ export function waitFor(kube: Kube, ref: CollectionRef, what: string, predicate:
 }
 
 /** Resolves once `check()` holds, evaluated now and after every event of the collection (deletions included). */
-export function waitUntil(kube: Kube, ref: CollectionRef, what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+export function waitUntil(
+  kube: Kube,
+  ref: CollectionRef,
+  what: string,
+  check: () => boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (check()) return resolve();
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`timed out waiting for ${what}: ${kube.list(ref).map((o) => o.metadata.name).join(', ')}`));
+      reject(
+        new Error(
+          `timed out waiting for ${what}: ${kube
+            .list(ref)
+            .map((o) => o.metadata.name)
+            .join(', ')}`,
+        ),
+      );
     }, timeoutMs);
     const stop = kube.watch(ref, {}, () => {
       if (!check()) return;

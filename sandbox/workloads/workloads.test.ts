@@ -19,7 +19,9 @@ const GPU_FULL =
 
 function recordPods(kube: Kube, namespace: string): { events: Array<WatchEvent>; stop: () => void } {
   const events: WatchEvent[] = [];
-  const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (e) => events.push({ type: e.type, object: structuredClone(e.object) }));
+  const stop = kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace }, {}, (e) =>
+    events.push({ type: e.type, object: structuredClone(e.object) }),
+  );
   return { events, stop };
 }
 
@@ -83,7 +85,10 @@ describe('workloads on the sandbox API server', () => {
   });
 
   async function cleanup(name: string): Promise<void> {
-    kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name }, { propagationPolicy: 'Background' });
+    kube.delete(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name },
+      { propagationPolicy: 'Background' },
+    );
     await waitGone(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, `pods of ${name}`);
   }
 
@@ -101,11 +106,25 @@ describe('workloads on the sandbox API server', () => {
 
   it('Recreate replaces the GPU pod without overlap, with named and owned ReplicaSets and pods', async () => {
     const d = kube.create(gpuDeployment('recreate', { type: 'Recreate' }));
-    const first = await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, 'first rollout', (o) => o.metadata.name === 'recreate' && rolledOut(o));
+    const first = await waitFor(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'first rollout',
+      (o) => o.metadata.name === 'recreate' && rolledOut(o),
+    );
     assert.equal(first.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
     const pods = recordPods(kube, 'work');
-    kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'recreate' }, { spec: { template: { metadata: { annotations: { rev: '2' } } } } }, 'strategic');
-    const done = await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, 'second rollout', (o) => o.metadata.name === 'recreate' && o.metadata.generation === 2 && rolledOut(o));
+    kube.patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'recreate' },
+      { spec: { template: { metadata: { annotations: { rev: '2' } } } } },
+      'strategic',
+    );
+    const done = await waitFor(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'second rollout',
+      (o) => o.metadata.name === 'recreate' && o.metadata.generation === 2 && rolledOut(o),
+    );
     pods.stop();
     assert.equal(done.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
 
@@ -128,14 +147,19 @@ describe('workloads on the sandbox API server', () => {
     assert.equal(final.object.status.containerStatuses[0].state.terminated?.reason, 'Completed');
     assert.equal(final.object.status.containerStatuses[0].state.terminated?.exitCode, 0);
 
-    const sets = kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'work' }).filter((rs) => rs.metadata.name.startsWith('recreate-'));
+    const sets = kube
+      .list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'work' })
+      .filter((rs) => rs.metadata.name.startsWith('recreate-'));
     assert.equal(sets.length, 2);
     const current = sets.find((rs) => rs.spec.replicas === 1)!;
     const hash = current.metadata.labels?.['pod-template-hash'];
     assert.match(hash ?? '', /^[bcdfghjklmnpqrstvwxz2456789]+$/);
     assert.equal(current.metadata.name, `recreate-${hash}`);
     assert.equal(current.spec.selector.matchLabels['pod-template-hash'], hash);
-    assert.deepEqual(current.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]), [['Deployment', 'recreate', d.metadata.uid, true]]);
+    assert.deepEqual(
+      current.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]),
+      [['Deployment', 'recreate', d.metadata.uid, true]],
+    );
     assert.equal(current.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
     assert.equal(current.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '1');
     assert.equal(current.metadata.annotations?.['deployment.kubernetes.io/max-replicas'], '1');
@@ -148,7 +172,10 @@ describe('workloads on the sandbox API server', () => {
     const old = sets.find((rs) => rs !== current)!.metadata.name;
     assert.ok(messages.includes(`ScalingReplicaSet: Scaled up replica set ${old} from 0 to 1`), messages.join('\n'));
     assert.ok(messages.includes(`ScalingReplicaSet: Scaled down replica set ${old} from 1 to 0`), messages.join('\n'));
-    assert.ok(messages.includes(`ScalingReplicaSet: Scaled up replica set ${current.metadata.name} from 0 to 1`), messages.join('\n'));
+    assert.ok(
+      messages.includes(`ScalingReplicaSet: Scaled up replica set ${current.metadata.name} from 0 to 1`),
+      messages.join('\n'),
+    );
     const rsEvents = eventsFor(kube, 'work', current.metadata.name).map((e) => `${e.reason}: ${e.message}`);
     assert.ok(rsEvents.includes(`SuccessfulCreate: Created pod: ${pod.metadata.name}`), rsEvents.join('\n'));
     assert.equal(eventsFor(kube, 'work', pod.metadata.name).filter((e) => e.reason === 'FailedScheduling').length, 0);
@@ -157,11 +184,25 @@ describe('workloads on the sandbox API server', () => {
 
   it('RollingUpdate on one GPU deadlocks: Pending with FailedScheduling, then ProgressDeadlineExceeded; Recreate frees it', async () => {
     kube.create(gpuDeployment('rolling', { type: 'RollingUpdate' }, { progressDeadlineSeconds: 30 }));
-    await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, 'first rollout', (o) => o.metadata.name === 'rolling' && rolledOut(o));
+    await waitFor(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'first rollout',
+      (o) => o.metadata.name === 'rolling' && rolledOut(o),
+    );
     const [oldPod] = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'work' });
-    kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'rolling' }, { spec: { template: { metadata: { annotations: { rev: '2' } } } } }, 'merge');
+    kube.patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'rolling' },
+      { spec: { template: { metadata: { annotations: { rev: '2' } } } } },
+      'merge',
+    );
 
-    const pending = await waitFor(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, 'an unschedulable pod', (p) => condition(p, 'PodScheduled')?.reason === 'Unschedulable');
+    const pending = await waitFor(
+      kube,
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'work' },
+      'an unschedulable pod',
+      (p) => condition(p, 'PodScheduled')?.reason === 'Unschedulable',
+    );
     assert.equal(pending.status.phase, 'Pending');
     assert.equal(condition(pending, 'PodScheduled').status, 'False');
     assert.equal(condition(pending, 'PodScheduled').message, GPU_FULL);
@@ -170,9 +211,17 @@ describe('workloads on the sandbox API server', () => {
     assert.equal(failed?.message, GPU_FULL);
     assert.equal(failed?.source?.component, 'default-scheduler');
 
-    const stuck = await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, 'ProgressDeadlineExceeded', (o) => o.metadata.name === 'rolling' && condition(o, 'Progressing')?.reason === 'ProgressDeadlineExceeded');
+    const stuck = await waitFor(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'ProgressDeadlineExceeded',
+      (o) => o.metadata.name === 'rolling' && condition(o, 'Progressing')?.reason === 'ProgressDeadlineExceeded',
+    );
     assert.equal(condition(stuck, 'Progressing').status, 'False');
-    assert.match(condition(stuck, 'Progressing').message, /^ReplicaSet "rolling-[a-z0-9]+" has timed out progressing\.$/);
+    assert.match(
+      condition(stuck, 'Progressing').message,
+      /^ReplicaSet "rolling-[a-z0-9]+" has timed out progressing\.$/,
+    );
     assert.equal(condition(stuck, 'Available').status, 'True');
     assert.equal(stuck.status.replicas, 2);
     assert.equal(stuck.status.updatedReplicas, 1);
@@ -182,13 +231,30 @@ describe('workloads on the sandbox API server', () => {
     assert.equal(stillThere?.status.phase, 'Running', 'the old pod is never removed');
 
     // Switching to Recreate removes the old pod; the pending pod then schedules and the rollout completes.
-    kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'rolling' }, { spec: { strategy: { type: 'Recreate', rollingUpdate: null } } }, 'merge');
-    const scheduled = await waitFor(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, 'the pending pod scheduled', (p) => p.metadata.name === pending.metadata.name && condition(p, 'PodScheduled')?.status === 'True');
+    kube.patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'rolling' },
+      { spec: { strategy: { type: 'Recreate', rollingUpdate: null } } },
+      'merge',
+    );
+    const scheduled = await waitFor(
+      kube,
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'work' },
+      'the pending pod scheduled',
+      (p) => p.metadata.name === pending.metadata.name && condition(p, 'PodScheduled')?.status === 'True',
+    );
     assert.equal(scheduled.spec.nodeName, 'sandbox-gpu-node');
-    assert.equal(kube.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: oldPod!.metadata.name }), undefined);
+    assert.equal(
+      kube.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: oldPod!.metadata.name }),
+      undefined,
+    );
     const scheduledEvent = eventsFor(kube, 'work', pending.metadata.name).find((e) => e.reason === 'Scheduled');
     assert.equal(scheduledEvent?.message, `Successfully assigned work/${pending.metadata.name} to sandbox-gpu-node`);
-    await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, 'rollout after the switch', (o) => o.metadata.name === 'rolling' && rolledOut(o));
+    await waitFor(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'rollout after the switch',
+      (o) => o.metadata.name === 'rolling' && rolledOut(o),
+    );
     await cleanup('rolling');
   });
 
@@ -208,7 +274,12 @@ describe('workloads on the sandbox API server', () => {
         ],
       },
     });
-    const running = await waitFor(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, 'plain Ready', (p) => p.metadata.name === 'plain' && condition(p, 'Ready')?.status === 'True');
+    const running = await waitFor(
+      kube,
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'work' },
+      'plain Ready',
+      (p) => p.metadata.name === 'plain' && condition(p, 'Ready')?.status === 'True',
+    );
     assert.equal(running.status.phase, 'Running');
     assert.match(running.status.podIP, /^10\.244\.0\.\d+$/);
     assert.equal(running.status.hostIP, '10.224.0.4');
@@ -224,9 +295,15 @@ describe('workloads on the sandbox API server', () => {
       assert.equal(condition(running, type)?.status, 'True', type);
     }
     const reasons = eventsFor(kube, 'work', 'plain').map((e) => e.reason);
-    assert.deepEqual(reasons.filter((r) => ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'].includes(r)), ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']);
+    assert.deepEqual(
+      reasons.filter((r) => ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'].includes(r)),
+      ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'],
+    );
     const pulled = eventsFor(kube, 'work', 'plain').find((e) => e.reason === 'Pulled');
-    assert.match(pulled.message, /^Successfully pulled image "nginx:1\.27" in [\d.]+m?s \([\d.]+m?s including waiting\)\. Image size: \d+ bytes\.$/);
+    assert.match(
+      pulled.message,
+      /^Successfully pulled image "nginx:1\.27" in [\d.]+m?s \([\d.]+m?s including waiting\)\. Image size: \d+ bytes\.$/,
+    );
 
     const pods = recordPods(kube, 'work');
     kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: 'plain' });
@@ -237,7 +314,9 @@ describe('workloads on the sandbox API server', () => {
     const last = pods.events.filter((e) => e.type === 'MODIFIED').at(-1)!;
     assert.equal(last.object.status.containerStatuses[0].state.terminated?.reason, 'Completed');
     assert.equal(pods.events.at(-1)?.type, 'DELETED');
-    const killing = kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'work' }).find((e: Json) => e.involvedObject.name === 'plain' && e.reason === 'Killing');
+    const killing = kube
+      .list({ apiVersion: 'v1', kind: 'Event', namespace: 'work' })
+      .find((e: Json) => e.involvedObject.name === 'plain' && e.reason === 'Killing');
     assert.equal(killing?.message, 'Stopping container web');
   });
 
@@ -248,19 +327,42 @@ describe('workloads on the sandbox API server', () => {
       metadata: { name: 'crasher', namespace: 'work' },
       spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'echo boom; exit 3'] }] },
     });
-    const looping = await waitFor(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, 'CrashLoopBackOff', (p) => p.metadata.name === 'crasher' && p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff');
+    const looping = await waitFor(
+      kube,
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'work' },
+      'CrashLoopBackOff',
+      (p) =>
+        p.metadata.name === 'crasher' &&
+        p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+    );
     const cs = looping.status.containerStatuses[0];
     assert.ok(cs.restartCount >= 1);
     assert.equal(cs.lastState.terminated.exitCode, 3);
     assert.equal(cs.lastState.terminated.reason, 'Error');
-    assert.match(cs.state.waiting.message, new RegExp(`^back-off 10s restarting failed container=app pod=crasher_work\\(${looping.metadata.uid}\\)$`));
+    assert.match(
+      cs.state.waiting.message,
+      new RegExp(`^back-off 10s restarting failed container=app pod=crasher_work\\(${looping.metadata.uid}\\)$`),
+    );
     assert.equal(looping.status.phase, 'Running');
     const backoff = eventsFor(kube, 'work', 'crasher').find((e) => e.reason === 'BackOff');
     assert.equal(backoff?.type, 'Warning');
-    assert.equal(backoff?.message, `Back-off restarting failed container app in pod crasher_work(${looping.metadata.uid})`);
-    const later = await waitFor(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, 'a second back-off', (p) => p.metadata.name === 'crasher' && /^back-off 20s/.test(p.status?.containerStatuses?.[0]?.state?.waiting?.message ?? ''));
+    assert.equal(
+      backoff?.message,
+      `Back-off restarting failed container app in pod crasher_work(${looping.metadata.uid})`,
+    );
+    const later = await waitFor(
+      kube,
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'work' },
+      'a second back-off',
+      (p) =>
+        p.metadata.name === 'crasher' &&
+        /^back-off 20s/.test(p.status?.containerStatuses?.[0]?.state?.waiting?.message ?? ''),
+    );
     assert.ok(later.status.containerStatuses[0].restartCount >= 2);
-    assert.deepEqual(logs.lines({ namespace: 'work', name: 'crasher' }, 'app', { previous: true }).map((l) => l.text), ['boom']);
+    assert.deepEqual(
+      logs.lines({ namespace: 'work', name: 'crasher' }, 'app', { previous: true }).map((l) => l.text),
+      ['boom'],
+    );
     kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: 'work', name: 'crasher' });
     await waitGone(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, 'crasher');
   });
@@ -275,12 +377,21 @@ describe('workloads on the sandbox API server', () => {
         revisionHistoryLimit: 1,
         minReadySeconds: 1,
         selector: { matchLabels: { app: 'history' } },
-        template: { metadata: { labels: { app: 'history' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } },
+        template: {
+          metadata: { labels: { app: 'history' } },
+          spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] },
+        },
       },
     });
     for (let rev = 1; rev <= 3; rev++) {
-      if (rev > 1) kube.patch(ref, { spec: { template: { metadata: { annotations: { rev: String(rev) } } } } }, 'merge');
-      const done = await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, `revision ${rev}`, (o) => o.metadata.name === 'history' && o.metadata.generation === rev && rolledOut(o));
+      if (rev > 1)
+        kube.patch(ref, { spec: { template: { metadata: { annotations: { rev: String(rev) } } } } }, 'merge');
+      const done = await waitFor(
+        kube,
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+        `revision ${rev}`,
+        (o) => o.metadata.name === 'history' && o.metadata.generation === rev && rolledOut(o),
+      );
       assert.equal(done.metadata.annotations?.['deployment.kubernetes.io/revision'], String(rev));
     }
     const revisions = (): string[] =>
@@ -290,7 +401,12 @@ describe('workloads on the sandbox API server', () => {
         .map((r) => r.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?')
         .sort();
     // The cleanup runs once the rollout is complete; the first ReplicaSet goes in the next pass.
-    await waitUntil(kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'work' }, 'history trimmed to 2', () => revisions().length === 2);
+    await waitUntil(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'work' },
+      'history trimmed to 2',
+      () => revisions().length === 2,
+    );
     assert.deepEqual(revisions(), ['2', '3']);
     await cleanup('history');
   });
@@ -303,22 +419,53 @@ describe('workloads on the sandbox API server', () => {
       spec: {
         replicas: 3,
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'manager', image: 'ghcr.io/fluxcd/source-controller:v1.4.1' }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'manager', image: 'ghcr.io/fluxcd/source-controller:v1.4.1' }] },
+        },
       },
     });
-    await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, 'web rolled out', (o) => o.metadata.name === 'web' && rolledOut(o));
+    await waitFor(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'web rolled out',
+      (o) => o.metadata.name === 'web' && rolledOut(o),
+    );
     const [victim] = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'work' });
     assert.equal(workloads.restartContainer('work', victim!.metadata.name, 'manager'), true);
-    const restarted = await waitFor(kube, { apiVersion: 'v1', kind: 'Pod', namespace: 'work' }, 'a restarted container', (p) => p.metadata.name === victim!.metadata.name && p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].ready);
+    const restarted = await waitFor(
+      kube,
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'work' },
+      'a restarted container',
+      (p) =>
+        p.metadata.name === victim!.metadata.name &&
+        p.status?.containerStatuses?.[0]?.restartCount === 1 &&
+        p.status.containerStatuses[0].ready,
+    );
     assert.equal(restarted.status.containerStatuses[0].lastState.terminated.exitCode, 1);
 
-    kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'web' }, { spec: { replicas: 1 } }, 'merge');
-    const scaled = await waitFor(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' }, 'web scaled to 1', (o) => o.metadata.name === 'web' && o.metadata.generation === 2 && rolledOut(o));
+    kube.patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'web' },
+      { spec: { replicas: 1 } },
+      'merge',
+    );
+    const scaled = await waitFor(
+      kube,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'web scaled to 1',
+      (o) => o.metadata.name === 'web' && o.metadata.generation === 2 && rolledOut(o),
+    );
     assert.equal(scaled.status.replicas, 1);
-    const rs = kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'work' }).find((r) => r.metadata.name.startsWith('web-'))!;
+    const rs = kube
+      .list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'work' })
+      .find((r) => r.metadata.name.startsWith('web-'))!;
     assert.equal(rs.status.replicas, 1);
     assert.equal(eventsFor(kube, 'work', rs.metadata.name).filter((e) => e.reason === 'SuccessfulDelete').length, 2);
-    assert.ok(eventsFor(kube, 'work', 'web').some((e) => e.message === `Scaled down replica set ${rs.metadata.name} from 3 to 1`));
+    assert.ok(
+      eventsFor(kube, 'work', 'web').some(
+        (e) => e.message === `Scaled down replica set ${rs.metadata.name} from 3 to 1`,
+      ),
+    );
     await cleanup('web');
   });
 });

@@ -2,8 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectionError } from './detection.ts';
 
-const commit = (name: string, rv: string, ts: number) => ({ kind: 'HelmRelease', namespace: 'app', name, resourceVersion: rv, ts });
-const seen = (name: string, rv: string, at: number) => ({ kind: 'HelmRelease', namespace: 'app', name, resourceVersion: rv, at });
+const commit = (name: string, rv: string, ts: number) => ({
+  kind: 'HelmRelease',
+  namespace: 'app',
+  name,
+  resourceVersion: rv,
+  ts,
+});
+const seen = (name: string, rv: string, at: number) => ({
+  kind: 'HelmRelease',
+  namespace: 'app',
+  name,
+  resourceVersion: rv,
+  at,
+});
 
 describe('detectionError', () => {
   it('subtracts the commit time of the very version the wait saw, once per version', () => {

@@ -34,7 +34,8 @@ export interface DetectionFigures {
   unmatched: number;
 }
 
-const key = (e: { kind: string; namespace?: string; name: string; resourceVersion: string }) => `${e.kind}/${e.namespace ?? ''}/${e.name}@${e.resourceVersion}`;
+const key = (e: { kind: string; namespace?: string; name: string; resourceVersion: string }) =>
+  `${e.kind}/${e.namespace ?? ''}/${e.name}@${e.resourceVersion}`;
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: readonly number[], p: number): number {
@@ -42,7 +43,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Matches detections with commits; undefined when none matched. Each object version counts once (its first detection). */
-export function detectionError(detections: readonly DetectionLine[], commits: readonly CommitLine[]): DetectionFigures | undefined {
+export function detectionError(
+  detections: readonly DetectionLine[],
+  commits: readonly CommitLine[],
+): DetectionFigures | undefined {
   const committed = new Map<string, number>();
   for (const c of commits) if (!committed.has(key(c))) committed.set(key(c), c.ts);
   const errors: number[] = [];
@@ -58,5 +62,12 @@ export function detectionError(detections: readonly DetectionLine[], commits: re
   }
   if (errors.length === 0) return undefined;
   errors.sort((a, b) => a - b);
-  return { count: errors.length, p50: percentile(errors, 50), p95: percentile(errors, 95), max: errors.at(-1)!, min: errors[0]!, unmatched };
+  return {
+    count: errors.length,
+    p50: percentile(errors, 50),
+    p95: percentile(errors, 95),
+    max: errors.at(-1)!,
+    min: errors[0]!,
+    unmatched,
+  };
 }

@@ -7,8 +7,15 @@ import { readFileSync } from 'node:fs';
 import { OciClient } from '../../lib/oci/client.ts';
 
 const [mode, host, repo, file, user, digest, size] = process.argv.slice(2);
-if (!mode || !host || !repo || !file || !user) throw new Error('usage: oci-child.ts push|pull <host> <repo> <file> <user> [<digest> <size>]');
-const client = new OciClient({ registry: host, plainHttp: true, username: user, password: process.env.BENCH_PASSWORD, userAgent: 'gitops-e2e-bench' });
+if (!mode || !host || !repo || !file || !user)
+  throw new Error('usage: oci-child.ts push|pull <host> <repo> <file> <user> [<digest> <size>]');
+const client = new OciClient({
+  registry: host,
+  plainHttp: true,
+  username: user,
+  password: process.env.BENCH_PASSWORD,
+  userAgent: 'gitops-e2e-bench',
+});
 const started = performance.now();
 if (mode === 'push') {
   await client.pushBlob(repo, file);

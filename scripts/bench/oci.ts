@@ -55,7 +55,14 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function client(mode: 'push' | 'pull', reg: BenchRegistry, repo: string, file: string, digest: string, size: number): Promise<{ ms: number; rssKb: number }> {
+async function client(
+  mode: 'push' | 'pull',
+  reg: BenchRegistry,
+  repo: string,
+  file: string,
+  digest: string,
+  size: number,
+): Promise<{ ms: number; rssKb: number }> {
   // Node's own type stripping: no transpiler in the client's process.
   const { stdout } = await run(process.execPath, [CHILD, mode, reg.host, repo, file, reg.user, digest, String(size)], {
     env: { ...process.env, BENCH_PASSWORD: reg.password },
@@ -67,18 +74,41 @@ async function client(mode: 'push' | 'pull', reg: BenchRegistry, repo: string, f
 
 async function curlPush(reg: BenchRegistry, repo: string, file: string, digest: string): Promise<number> {
   const auth = `Basic ${Buffer.from(`${reg.user}:${reg.password}`).toString('base64')}`;
-  const started = await fetch(`http://${reg.host}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: { Authorization: auth } });
+  const started = await fetch(`http://${reg.host}/v2/${repo}/blobs/uploads/`, {
+    method: 'POST',
+    headers: { Authorization: auth },
+  });
   await started.body?.cancel();
   const location = new URL(started.headers.get('location')!, `http://${reg.host}`);
   location.searchParams.set('digest', digest);
   const t0 = performance.now();
-  await run('curl', ['-sSf', '-u', `${reg.user}:${reg.password}`, '-X', 'PUT', '-H', 'Content-Type: application/octet-stream', '-T', file, location.toString(), '-o', '/dev/null']);
+  await run('curl', [
+    '-sSf',
+    '-u',
+    `${reg.user}:${reg.password}`,
+    '-X',
+    'PUT',
+    '-H',
+    'Content-Type: application/octet-stream',
+    '-T',
+    file,
+    location.toString(),
+    '-o',
+    '/dev/null',
+  ]);
   return performance.now() - t0;
 }
 
 async function curlPull(reg: BenchRegistry, repo: string, digest: string, out: string): Promise<number> {
   const t0 = performance.now();
-  await run('curl', ['-sSfL', '-u', `${reg.user}:${reg.password}`, '-o', out, `http://${reg.host}/v2/${repo}/blobs/${digest}`]);
+  await run('curl', [
+    '-sSfL',
+    '-u',
+    `${reg.user}:${reg.password}`,
+    '-o',
+    out,
+    `http://${reg.host}/v2/${repo}/blobs/${digest}`,
+  ]);
   return performance.now() - t0;
 }
 

@@ -4,12 +4,25 @@ import { requestsSince } from './requests.ts';
 
 describe('requestsSince', () => {
   it('keeps only what came after the snapshot, per client and call, over the window since then', () => {
-    const before = { since: 0, until: 100, clients: { suite: { total: 3, perMinute: 0, first: 0, last: 90, calls: { 'list pods': 2, 'get discovery': 1 } }, boot: { total: 5, perMinute: 0, first: 10, last: 50, calls: { 'get openapi': 5 } } } };
+    const before = {
+      since: 0,
+      until: 100,
+      clients: {
+        suite: { total: 3, perMinute: 0, first: 0, last: 90, calls: { 'list pods': 2, 'get discovery': 1 } },
+        boot: { total: 5, perMinute: 0, first: 10, last: 50, calls: { 'get openapi': 5 } },
+      },
+    };
     const final = {
       since: 0,
       until: 200,
       clients: {
-        suite: { total: 6, perMinute: 0, first: 0, last: 60_100, calls: { 'list pods': 3, 'get discovery': 1, 'patch helmreleases': 2 } },
+        suite: {
+          total: 6,
+          perMinute: 0,
+          first: 0,
+          last: 60_100,
+          calls: { 'list pods': 3, 'get discovery': 1, 'patch helmreleases': 2 },
+        },
         boot: { total: 5, perMinute: 0, first: 10, last: 50, calls: { 'get openapi': 5 } },
         late: { total: 1, perMinute: 0, first: 150, last: 150, calls: { 'get pods': 1 } },
       },

@@ -26,25 +26,42 @@ export function requestsSince(final: RequestDetail, before: RequestDetail, from:
     if (total === 0) continue;
     const first = earlier ? from : c.first;
     const minutes = (c.last - first) / 60_000;
-    clients[client] = { total, first, last: c.last, calls, perMinute: minutes >= 1 / 60 ? Math.round((total / minutes) * 10) / 10 : total };
+    clients[client] = {
+      total,
+      first,
+      last: c.last,
+      calls,
+      perMinute: minutes >= 1 / 60 ? Math.round((total / minutes) * 10) / 10 : total,
+    };
   }
   return { since: from, until: final.until, clients };
 }
 
 /** The live counters of the sandbox in `stateDir` (its state.json names the kubeconfig). */
 export async function liveRequests(stateDir: string): Promise<RequestDetail> {
-  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8')) as { kubeconfig: string; apiServer: string };
+  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8')) as {
+    kubeconfig: string;
+    apiServer: string;
+  };
   const kc = new KubeConfig();
   kc.loadFromFile(state.kubeconfig);
   const options: import('node:https').RequestOptions = {};
   await kc.applyToHTTPSOptions(options);
   return new Promise((resolve, reject) => {
-    const req = request(new URL('/sandbox/v1/requests?detail=true', state.apiServer), { ...options, headers: { ...options.headers, 'User-Agent': `${BENCH_CLIENT}/1` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body) as RequestDetail) : reject(new Error(`GET /sandbox/v1/requests: ${res.statusCode} ${body.slice(0, 200)}`))));
-    });
+    const req = request(
+      new URL('/sandbox/v1/requests?detail=true', state.apiServer),
+      { ...options, headers: { ...options.headers, 'User-Agent': `${BENCH_CLIENT}/1` } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(body) as RequestDetail)
+            : reject(new Error(`GET /sandbox/v1/requests: ${res.statusCode} ${body.slice(0, 200)}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -49,12 +49,17 @@ async function replacePod(world: SandboxWorld): Promise<[number, number]> {
   const started = Date.now();
   await world.shell.mustKubectl(['delete', 'pod', '-n', world.ns, old.metadata.name, '--wait=false']);
   const fresh = await world.readyFoundryPod(TIMEOUT_MS, [old.metadata.name]);
-  const entries = (await journalSince(world, started - 1000)).filter((e) => e.kind === 'Pod' && e.namespace === world.ns);
+  const entries = (await journalSince(world, started - 1000)).filter(
+    (e) => e.kind === 'Pod' && e.namespace === world.ns,
+  );
   const deleting = entries.find((e) => e.name === old.metadata.name && e.deleting);
   const created = entries.find((e) => e.name === fresh.metadata.name && e.type === 'ADDED');
   const gone = entries.find((e) => e.name === old.metadata.name && e.type === 'DELETED');
   const running = entries.find((e) => e.name === fresh.metadata.name && e.phase === 'Running');
-  if (!deleting || !created || !gone || !running) throw new Error(`journal lacks the pod replacement: ${JSON.stringify(entries.map((e) => [e.type, e.name, e.phase, e.deleting]))}`);
+  if (!deleting || !created || !gone || !running)
+    throw new Error(
+      `journal lacks the pod replacement: ${JSON.stringify(entries.map((e) => [e.type, e.name, e.phase, e.deleting]))}`,
+    );
   return [created.ts - deleting.ts, running.ts - gone.ts];
 }
 
@@ -65,7 +70,14 @@ async function deleteManifest(world: SandboxWorld, round: number): Promise<numbe
   const config = await client.pushBlob(repo, EMPTY_CONFIG_BYTES, EMPTY_CONFIG.mediaType);
   const tag = `bench-delete-${round}-${Date.now()}`;
   // Its own bytes (the tag in an annotation): deleting it must not take the load's tags along.
-  await client.pushManifest(repo, tag, { schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, artifactType: 'application/vnd.bench.delete', config, layers: [], annotations: { tag } } as never);
+  await client.pushManifest(repo, tag, {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.imageManifest,
+    artifactType: 'application/vnd.bench.delete',
+    config,
+    layers: [],
+    annotations: { tag },
+  } as never);
   const digest = await client.resolve(repo, tag);
   const started = performance.now();
   await client.deleteManifest(repo, digest);
@@ -76,19 +88,39 @@ async function deleteManifest(world: SandboxWorld, round: number): Promise<numbe
  * Asks Flux to reconcile `kind/name` now; returns the journal's time from the annotation's write to the status
  * write that reports it handled (kubectl's own start-up and the watch to this process are not the twin's).
  */
-async function reconcileNow(world: SandboxWorld, kind: 'imagerepository' | 'kustomization', namespace: string, name: string, path: string): Promise<number> {
+async function reconcileNow(
+  world: SandboxWorld,
+  kind: 'imagerepository' | 'kustomization',
+  namespace: string,
+  name: string,
+  path: string,
+): Promise<number> {
   const token = `${Date.now()}`;
   const started = Date.now();
   // The annotation's own write, by its resourceVersion: the objects' periodic passes (every 3s and 5s) write status
   // too, and "the first write since the command started" could be one of those, up to a second early.
   const annotatedRv = (
-    await world.shell.mustKubectl(['annotate', '--overwrite', '-n', namespace, `${kind}/${name}`, `reconcile.fluxcd.io/requestedAt=${token}`, '-o', 'jsonpath={.metadata.resourceVersion}'])
+    await world.shell.mustKubectl([
+      'annotate',
+      '--overwrite',
+      '-n',
+      namespace,
+      `${kind}/${name}`,
+      `reconcile.fluxcd.io/requestedAt=${token}`,
+      '-o',
+      'jsonpath={.metadata.resourceVersion}',
+    ])
   ).trim();
-  const handled = await world.cluster.until({ path, what: `${kind} ${namespace}/${name} to handle ${token}`, timeoutMs: TIMEOUT_MS }, (objects) => {
-    const obj = objects.get(`${namespace}/${name}`);
-    return obj?.status?.lastHandledReconcileAt === token ? obj : undefined;
-  });
-  const entries = (await journalSince(world, started - 1000)).filter((e) => e.namespace === namespace && e.name === name && e.kind.toLowerCase() === kind);
+  const handled = await world.cluster.until(
+    { path, what: `${kind} ${namespace}/${name} to handle ${token}`, timeoutMs: TIMEOUT_MS },
+    (objects) => {
+      const obj = objects.get(`${namespace}/${name}`);
+      return obj?.status?.lastHandledReconcileAt === token ? obj : undefined;
+    },
+  );
+  const entries = (await journalSince(world, started - 1000)).filter(
+    (e) => e.namespace === namespace && e.name === name && e.kind.toLowerCase() === kind,
+  );
   const annotated = entries.find((e) => e.resourceVersion === annotatedRv);
   const done = entries.find((e) => e.resourceVersion === handled.metadata.resourceVersion);
   if (!annotated || !done) throw new Error(`journal lacks ${kind} ${namespace}/${name} around ${token}`);
@@ -103,9 +135,21 @@ async function reactions(world: SandboxWorld, rounds: number): Promise<Record<st
     add('pod deleted → replacement created', created);
     add('old pod gone → replacement Running', running);
     add('manifest delete (registry)', await deleteManifest(world, round));
-    add('image scan on request', await reconcileNow(world, 'imagerepository', world.fluxNs, world.info.objects.imageRepository, PATHS.imageRepositories(world.fluxNs)));
+    add(
+      'image scan on request',
+      await reconcileNow(
+        world,
+        'imagerepository',
+        world.fluxNs,
+        world.info.objects.imageRepository,
+        PATHS.imageRepositories(world.fluxNs),
+      ),
+    );
     const kustomization = world.info.objects.kustomizations.at(-1)!;
-    add(`kustomization ${kustomization} on request`, await reconcileNow(world, 'kustomization', world.ns, kustomization, PATHS.kustomizations(world.ns)));
+    add(
+      `kustomization ${kustomization} on request`,
+      await reconcileNow(world, 'kustomization', world.ns, kustomization, PATHS.kustomizations(world.ns)),
+    );
   }
   return samples;
 }
@@ -115,8 +159,17 @@ async function addLoad(world: SandboxWorld): Promise<void> {
   const client = registryClient(world.info);
   const repo = world.info.registry.repository;
   const config = await client.pushBlob(repo, EMPTY_CONFIG_BYTES, EMPTY_CONFIG.mediaType);
-  const raw = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.imageManifest, artifactType: 'application/vnd.bench.load', config, layers: [] }));
-  for (let i = 0; i < EXTRA_TAGS; i++) await client.pushManifest(repo, `load-${String(i).padStart(4, '0')}`, raw, MEDIA_TYPES.imageManifest);
+  const raw = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.imageManifest,
+      artifactType: 'application/vnd.bench.load',
+      config,
+      layers: [],
+    }),
+  );
+  for (let i = 0; i < EXTRA_TAGS; i++)
+    await client.pushManifest(repo, `load-${String(i).padStart(4, '0')}`, raw, MEDIA_TYPES.imageManifest);
   const pods: K8sObject[] = Array.from({ length: OTHER_PODS }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Pod',

@@ -27,7 +27,7 @@ describe('suiteTiming', () => {
     { name: '03-git-update' },
   ];
 
-  it('times start-up to the suite\'s first request and each phase from the previous end to its first own request', () => {
+  it("times start-up to the suite's first request and each phase from the previous end to its first own request", () => {
     const t = suiteTiming(T0, timeline, phases);
     assert.equal(t.startupMs, 2400);
     assert.deepEqual(t.gaps, [
@@ -37,10 +37,15 @@ describe('suiteTiming', () => {
     assert.equal(t.overheadMs, 2300);
   });
 
-  it('ends a phase change where the phase\'s own code begins, when summary.json dates it', () => {
+  it("ends a phase change where the phase's own code begins, when summary.json dates it", () => {
     const dated = phases.map((p) => (p.name === '01-initial-deploy' ? { ...p, bodyStartedAt: at(5950) } : p));
     const t = suiteTiming(T0, timeline, dated);
-    assert.deepEqual(t.gaps[0], { between: '00-preflight → 01-initial-deploy', ms: 950, workerMs: 900, toRequestMs: 1100 });
+    assert.deepEqual(t.gaps[0], {
+      between: '00-preflight → 01-initial-deploy',
+      ms: 950,
+      workerMs: 900,
+      toRequestMs: 1100,
+    });
     assert.equal(t.overheadMs, 2150);
   });
 

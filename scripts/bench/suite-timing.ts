@@ -50,7 +50,11 @@ export function isPhaseRequest(agent: string): boolean {
 }
 
 /** Start-up and the gaps between consecutive phases that ran, in plan order. */
-export function suiteTiming(spawnedAt: number, timeline: readonly TimelineEntry[], phases: readonly DatedPhase[]): SuiteTiming {
+export function suiteTiming(
+  spawnedAt: number,
+  timeline: readonly TimelineEntry[],
+  phases: readonly DatedPhase[],
+): SuiteTiming {
   const sorted = [...timeline].sort((a, b) => a.ts - b.ts);
   const first = sorted.find((e) => isSuiteRequest(e.agent) && e.ts >= spawnedAt);
   const ran = phases.filter((p) => p.startedAt && p.endedAt);
@@ -58,14 +62,25 @@ export function suiteTiming(spawnedAt: number, timeline: readonly TimelineEntry[
   for (let i = 1; i < ran.length; i++) {
     const previousEnd = Date.parse(ran[i - 1]!.endedAt!);
     const start = Date.parse(ran[i]!.startedAt!);
-    const request = sorted.find((e) => isPhaseRequest(e.agent) && e.ts >= start && e.ts <= Date.parse(ran[i]!.endedAt!));
+    const request = sorted.find(
+      (e) => isPhaseRequest(e.agent) && e.ts >= start && e.ts <= Date.parse(ran[i]!.endedAt!),
+    );
     // A phase that made no request at all (nothing to do) is timed to its own first test start instead.
     const firstRequest = request?.ts ?? start;
     // The change ends where the phase's own code begins; without that date, at its first request (the older measure,
     // which also counts the phase's own work before it: a rollback served from the run journal asks nothing for 14 s).
     const body = ran[i]!.bodyStartedAt ? Date.parse(ran[i]!.bodyStartedAt!) : undefined;
     const at = body ?? firstRequest;
-    gaps.push({ between: `${ran[i - 1]!.name} → ${ran[i]!.name}`, ms: Math.max(0, at - previousEnd), workerMs: Math.max(0, start - previousEnd), toRequestMs: Math.max(0, firstRequest - previousEnd) });
+    gaps.push({
+      between: `${ran[i - 1]!.name} → ${ran[i]!.name}`,
+      ms: Math.max(0, at - previousEnd),
+      workerMs: Math.max(0, start - previousEnd),
+      toRequestMs: Math.max(0, firstRequest - previousEnd),
+    });
   }
-  return { ...(first ? { startupMs: first.ts - spawnedAt } : {}), gaps, overheadMs: gaps.reduce((n, g) => n + g.ms, 0) };
+  return {
+    ...(first ? { startupMs: first.ts - spawnedAt } : {}),
+    gaps,
+    overheadMs: gaps.reduce((n, g) => n + g.ms, 0),
+  };
 }

@@ -64,7 +64,13 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
   /** What preflight would see now. */
   async function inspect() {
     const ws = await clone();
-    const state = await inspectStartState({ target, ws, oras, registryTags: await oras.tags(), gitTag: (await readTag(ws, target.git.file, target.git.yamlPath))! });
+    const state = await inspectStartState({
+      target,
+      ws,
+      oras,
+      registryTags: await oras.tags(),
+      gitTag: (await readTag(ws, target.git.file, target.git.yamlPath))!,
+    });
     return { ws, state };
   }
 
@@ -81,7 +87,12 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
     }
   }
 
-  const safety = new Safety({ allowMutations: true, allowedContexts: ['sandbox'], context: 'sandbox', profile: 'targets/sandbox.yaml' });
+  const safety = new Safety({
+    allowMutations: true,
+    allowedContexts: ['sandbox'],
+    context: 'sandbox',
+    profile: 'targets/sandbox.yaml',
+  });
 
   before(async () => {
     run = await SandboxRun.up(['--bootstrap', '--time-scale', '0.1']);
@@ -110,23 +121,36 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
     await ws.dispose();
     assert.equal(state.tagDelete, undefined);
     assert.equal(state.foreign.length, 1);
-    assert.match(state.foreign[0]!, new RegExp(`^registry tag .*:${TO} \\(${pushed.digest}, author release-bot, created .*\\) has no ${RUN_ID_ANNOTATION.replace(/\./g, '\\.')} annotation`));
+    assert.match(
+      state.foreign[0]!,
+      new RegExp(
+        `^registry tag .*:${TO} \\(${pushed.digest}, author release-bot, created .*\\) has no ${RUN_ID_ANNOTATION.replace(/\./g, '\\.')} annotation`,
+      ),
+    );
     const refusal = restoreRefusal(state, safety.check('restoring the start state'), target);
-    assert.match(refusal ?? '', /^start state is not clean and not the suite's to restore; nothing was changed: registry tag/);
+    assert.match(
+      refusal ?? '',
+      /^start state is not clean and not the suite's to restore; nothing was changed: registry tag/,
+    );
     assert.throws(() => leftoverActions(state, target), /nothing may be restored/);
-    assert.ok((await oras.tags()).includes(TO), 'the other party\'s tag is still there');
+    assert.ok((await oras.tags()).includes(TO), "the other party's tag is still there");
     await registryClient(run.info).deleteManifest(target.registry.repository, TO); // the other party cleans up
   });
 
-  it('leaves a commit made by someone else alone — and, while it is there, the suite\'s own tag too', async () => {
+  it("leaves a commit made by someone else alone — and, while it is there, the suite's own tag too", async () => {
     const sha = await humanSetsTag(TO, 'Release models v0.2.0');
     const own = await oras.push(TO, artifactFor(target, TO), { [RUN_ID_ANNOTATION]: 'crashed-run-1' });
     const { ws, state } = await inspect();
     await ws.dispose();
     assert.equal(state.gitRestore, undefined);
-    assert.ok(state.tagDelete, 'the suite\'s own tag is recognised');
+    assert.ok(state.tagDelete, "the suite's own tag is recognised");
     assert.equal(state.foreign.length, 1);
-    assert.match(state.foreign[0]!, new RegExp(`set by commit ${sha.slice(0, 12)} \\(Jane Doe <jane@example\\.com>, \\d{4}-\\d\\d-\\d\\dT[^,]+, "Release models v0\\.2\\.0"\\) without an E2E-Run-Id: trailer`));
+    assert.match(
+      state.foreign[0]!,
+      new RegExp(
+        `set by commit ${sha.slice(0, 12)} \\(Jane Doe <jane@example\\.com>, \\d{4}-\\d\\d-\\d\\dT[^,]+, "Release models v0\\.2\\.0"\\) without an E2E-Run-Id: trailer`,
+      ),
+    );
     assert.match(restoreRefusal(state, safety.check('restore'), target) ?? '', /nothing was changed/);
     // Nothing changed: the human's commit is the head, the suite's tag is still in the registry.
     const after = await clone();
@@ -136,11 +160,25 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
     await humanSetsTag(FROM, 'Back to v0.1.0');
   });
 
-  it('restores what a crashed gitops-e2e run left, keeping others\' later commits', async () => {
+  it("restores what a crashed gitops-e2e run left, keeping others' later commits", async () => {
     // The crashed run: its tag edit (with the trailer) and its push (with the annotation; still there from above).
     const ws = await clone();
-    const spec = { file: target.git.file, yamlPath: target.git.yamlPath, branch: target.git.branch, from: FROM, to: TO, runId: 'crashed-run-1', message: 'Upgrade foundry BYO models tag to v0.2.0', reason: 'upgrade' };
-    await pushTagChange(ws, new Ledger(new RunFiles(path.join(scratch, 'crashed'))), spec, await commitTagChange(ws, spec));
+    const spec = {
+      file: target.git.file,
+      yamlPath: target.git.yamlPath,
+      branch: target.git.branch,
+      from: FROM,
+      to: TO,
+      runId: 'crashed-run-1',
+      message: 'Upgrade foundry BYO models tag to v0.2.0',
+      reason: 'upgrade',
+    };
+    await pushTagChange(
+      ws,
+      new Ledger(new RunFiles(path.join(scratch, 'crashed'))),
+      spec,
+      await commitTagChange(ws, spec),
+    );
     await ws.dispose();
     // Someone commits something else on top.
     const jane = await clone(JANE);
@@ -151,12 +189,28 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
 
     const { ws: check, state } = await inspect();
     assert.deepEqual(state.foreign, []);
-    assert.match(state.gitRestore?.summary ?? '', /of gitops-e2e run crashed-run-1 \(followed by 1 commit that the one-line revert keeps\)/);
+    assert.match(
+      state.gitRestore?.summary ?? '',
+      /of gitops-e2e run crashed-run-1 \(followed by 1 commit that the one-line revert keeps\)/,
+    );
     assert.match(state.tagDelete?.summary ?? '', /pushed by gitops-e2e run crashed-run-1/);
     assert.equal(restoreRefusal(state, safety.check('restore'), target), undefined);
     // No Flux objects on this sandbox: the reconcile request after the git restore has nothing to nudge.
-    const flux = { requestReconcile: async () => undefined, reach: () => assert.fail('manual mode waits for no ImagePolicy'), setSuspended: () => assert.fail('this run suspended nothing') };
-    const restored = await restoreStartState(leftoverActions(state, target), { target, clone: async () => check, oras, ledger: new Ledger(new RunFiles(scratch)), flux, runId: 'this-run', by: 'preflight', log });
+    const flux = {
+      requestReconcile: async () => undefined,
+      reach: () => assert.fail('manual mode waits for no ImagePolicy'),
+      setSuspended: () => assert.fail('this run suspended nothing'),
+    };
+    const restored = await restoreStartState(leftoverActions(state, target), {
+      target,
+      clone: async () => check,
+      oras,
+      ledger: new Ledger(new RunFiles(scratch)),
+      flux,
+      runId: 'this-run',
+      by: 'preflight',
+      log,
+    });
     await check.dispose();
     assert.deepEqual(restored.failures, []);
     assert.equal(restored.done.length, 2);
@@ -166,8 +220,10 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
     assert.equal(await readTag(back, target.git.file, target.git.yamlPath), FROM);
     assert.equal(await back.read('NOTES.md'), 'unrelated\n', 'the other commit is kept');
     assert.match(await back.message(await back.head()), /E2E-Run-Id: this-run/);
-    const ancestor = await execa('git', ['-C', back.dir, 'merge-base', '--is-ancestor', janeSha, 'HEAD'], { reject: false });
-    assert.equal(ancestor.exitCode, 0, 'Jane\'s commit is in the history, not rewritten');
+    const ancestor = await execa('git', ['-C', back.dir, 'merge-base', '--is-ancestor', janeSha, 'HEAD'], {
+      reject: false,
+    });
+    assert.equal(ancestor.exitCode, 0, "Jane's commit is in the history, not rewritten");
     await back.dispose();
   });
 
@@ -179,7 +235,12 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
     await ws.dispose();
     await assert.rejects(clone(SUITE, 'wrong-token'), (err: Error) => {
       assert.equal(err.message.split('\n').length, 1, err.message);
-      assert.match(err.message, new RegExp(`^git rejected the credentials for ${target.git.remote.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(token from E2E_SANDBOX_GIT_TOKEN`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `^git rejected the credentials for ${target.git.remote.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(token from E2E_SANDBOX_GIT_TOKEN`,
+        ),
+      );
       assert.doesNotMatch(err.message, /wrong-token/);
       return true;
     });
@@ -187,9 +248,19 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
 
   it('registry: push access checked without storing anything; a wrong password is named as such', async () => {
     const before = await oras.tags();
-    assert.match(await checkRegistryAccess(target, credentials, { push: true }), /accepted for a push to foundry-local-olive-models \(upload session opened and cancelled\)/);
+    assert.match(
+      await checkRegistryAccess(target, credentials, { push: true }),
+      /accepted for a push to foundry-local-olive-models \(upload session opened and cancelled\)/,
+    );
     assert.deepEqual(await oras.tags(), before);
-    await assert.rejects(checkRegistryAccess(target, { ...credentials, registry: { ...credentials.registry, password: 'wrong' } }, { push: true }), /^Error: registry 127\.0\.0\.1:\d+ rejected the credentials from E2E_SANDBOX_REGISTRY_USERNAME\/E2E_SANDBOX_REGISTRY_PASSWORD for/);
+    await assert.rejects(
+      checkRegistryAccess(
+        target,
+        { ...credentials, registry: { ...credentials.registry, password: 'wrong' } },
+        { push: true },
+      ),
+      /^Error: registry 127\.0\.0\.1:\d+ rejected the credentials from E2E_SANDBOX_REGISTRY_USERNAME\/E2E_SANDBOX_REGISTRY_PASSWORD for/,
+    );
   });
 
   it('a HelmRelease no Kustomization applies fails in seconds', async () => {
@@ -204,7 +275,10 @@ describe('preflight on a registry and a repository others use too', { timeout: 3
       }
       assert.ok(!(ok instanceof Error) && ok.checked, String(ok instanceof Error ? ok.message : ok.note));
       const started = Date.now();
-      await assert.rejects(checkHelmReleaseInventory(k8s, { ...target, objects: { ...target.objects, helmRelease: 'foundry-gpu-typo' } }), /^Error: HelmRelease foundry-system\/foundry-gpu-typo is in no Kustomization's inventory \(.*applied HelmRelease foundry-system\/foundry-gpu-oras\)/);
+      await assert.rejects(
+        checkHelmReleaseInventory(k8s, { ...target, objects: { ...target.objects, helmRelease: 'foundry-gpu-typo' } }),
+        /^Error: HelmRelease foundry-system\/foundry-gpu-typo is in no Kustomization's inventory \(.*applied HelmRelease foundry-system\/foundry-gpu-oras\)/,
+      );
       assert.ok(Date.now() - started < 5_000, 'in seconds');
     } finally {
       k8s.close();
@@ -234,12 +308,15 @@ describe('interrupting gitops-sandbox up leaves nothing behind', { timeout: 300_
   async function daemonPid(stateDir: string): Promise<number> {
     const pidFile = path.join(stateDir, 'daemon.pid');
     // No event announces a file in a directory that may not exist yet: poll every 20 ms (bounded by the test timeout).
-    while (!existsSync(pidFile) || !(await readFile(pidFile, 'utf8')).trim()) await new Promise((r) => setTimeout(r, 20));
+    while (!existsSync(pidFile) || !(await readFile(pidFile, 'utf8')).trim())
+      await new Promise((r) => setTimeout(r, 20));
     return Number((await readFile(pidFile, 'utf8')).trim());
   }
 
   /** Starts `up` in a fresh state dir and resolves once the daemon exists (its pid file), with the daemon's pid. */
-  async function upUntilDaemon(signal: NodeJS.Signals): Promise<{ pid: number; stateDir: string; result: { exitCode?: number; stderr: string } }> {
+  async function upUntilDaemon(
+    signal: NodeJS.Signals,
+  ): Promise<{ pid: number; stateDir: string; result: { exitCode?: number; stderr: string } }> {
     const parent = await mkdtemp(path.join(tmpdir(), 'sandbox-interrupt-'));
     const stateDir = path.join(parent, 'state');
     const child = execa(process.execPath, [CLI, 'up', '--json', '--state-dir', stateDir], { reject: false });
@@ -255,13 +332,16 @@ describe('interrupting gitops-sandbox up leaves nothing behind', { timeout: 300_
     it(`${signal} while starting: the daemon is gone and so is the state dir`, async () => {
       const { pid, stateDir, result } = await upUntilDaemon(signal);
       assert.equal(result.exitCode, signal === 'SIGINT' ? 130 : 143);
-      assert.match(result.stderr, new RegExp(`^gitops-sandbox up: ${signal} while starting: sandbox stopped, .* cleaned$`, 'm'));
+      assert.match(
+        result.stderr,
+        new RegExp(`^gitops-sandbox up: ${signal} while starting: sandbox stopped, .* cleaned$`, 'm'),
+      );
       assert.equal(await gone(pid), true, `daemon ${pid} still running`);
       assert.equal(existsSync(stateDir), false, `${stateDir} left behind`);
     });
   }
 
-  it('global setup\'s signal path (downSync) while up runs: no daemon, no state.json with credentials', async () => {
+  it("global setup's signal path (downSync) while up runs: no daemon, no state.json with credentials", async () => {
     const parent = await mkdtemp(path.join(tmpdir(), 'sandbox-setup-interrupt-'));
     const stateDir = path.join(parent, 'custom-state');
     const cli = new SandboxCli({ root: ROOT, stateDir, log: () => undefined });
@@ -297,7 +377,10 @@ describe('interrupting gitops-sandbox up leaves nothing behind', { timeout: 300_
     const parent = await mkdtemp(path.join(tmpdir(), 'sandbox-badflag-'));
     const cli = new SandboxCli({ root: ROOT, stateDir: path.join(parent, 'state'), log: () => undefined });
     await assert.rejects(cli.up(['--faul', 'x']), (err: Error) => {
-      assert.equal(err.message, "gitops-sandbox up failed (exit 1): gitops-sandbox: unknown option '--faul' (Did you mean --fault?) (gitops-sandbox help [command] lists the options)");
+      assert.equal(
+        err.message,
+        "gitops-sandbox up failed (exit 1): gitops-sandbox: unknown option '--faul' (Did you mean --fault?) (gitops-sandbox help [command] lists the options)",
+      );
       assert.equal(err.stack, `SandboxStartError: ${err.message}`);
       return true;
     });

@@ -35,7 +35,10 @@ const checkpoints = {
 };
 const rows = evaluateBudgets(checkpoints, planBudgets());
 
-async function boxes(page: Page, svg: string): Promise<{ texts: Box[]; markers: Box[]; canvas: { width: number; height: number } }> {
+async function boxes(
+  page: Page,
+  svg: string,
+): Promise<{ texts: Box[]; markers: Box[]; canvas: { width: number; height: number } }> {
   await page.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
   // A string, not a function: tsx's keepNames would wrap inner functions in a helper the page does not have.
   return page.evaluate(MEASURE);
@@ -58,10 +61,14 @@ function assertReadable(result: Awaited<ReturnType<typeof boxes>>) {
   const { texts, markers, canvas } = result;
   assert.ok(texts.length > 0);
   for (const t of texts) {
-    assert.ok(t.x >= 0 && t.y >= 0 && t.x + t.width <= canvas.width && t.y + t.height <= canvas.height, `"${t.text}" at ${JSON.stringify(t)} clipped by the ${canvas.width}×${canvas.height} canvas`);
+    assert.ok(
+      t.x >= 0 && t.y >= 0 && t.x + t.width <= canvas.width && t.y + t.height <= canvas.height,
+      `"${t.text}" at ${JSON.stringify(t)} clipped by the ${canvas.width}×${canvas.height} canvas`,
+    );
   }
   for (let i = 0; i < texts.length; i++) {
-    for (let j = i + 1; j < texts.length; j++) assert.ok(!overlaps(texts[i]!, texts[j]!), `"${texts[i]!.text}" overlaps "${texts[j]!.text}"`);
+    for (let j = i + 1; j < texts.length; j++)
+      assert.ok(!overlaps(texts[i]!, texts[j]!), `"${texts[i]!.text}" overlaps "${texts[j]!.text}"`);
     for (const m of markers) assert.ok(!overlaps(texts[i]!, m), `a budget marker hides "${texts[i]!.text}"`);
   }
 }
@@ -77,10 +84,16 @@ describe('report pictures in headless Chromium', () => {
   after(async () => browser?.close());
 
   it('timeline: labels and values inside the canvas, none overlapping, no marker over text', async () => {
-    const svg = renderTimelineSvg(timelineStages({ title: 'Upgrade', rows, checkpoints }), { title: 'GitOps upgrade timeline (run 20261207-020000-abcdef)', origin: 'the OCI push' });
+    const svg = renderTimelineSvg(timelineStages({ title: 'Upgrade', rows, checkpoints }), {
+      title: 'GitOps upgrade timeline (run 20261207-020000-abcdef)',
+      origin: 'the OCI push',
+    });
     const result = await boxes(page, svg);
     assertReadable(result);
-    assert.ok(result.texts.some((t) => t.text === 'GitOps flow (git push → HelmRelease upgrade start)'), 'the longest label is drawn whole');
+    assert.ok(
+      result.texts.some((t) => t.text === 'GitOps flow (git push → HelmRelease upgrade start)'),
+      'the longest label is drawn whole',
+    );
     assert.equal(result.markers.length, 7);
     await page.locator('svg').screenshot({ path: path.join(SHOTS, 'timeline.png') });
   });
@@ -97,12 +110,28 @@ describe('report pictures in headless Chromium', () => {
   it('budget trend: headings, limits and dates readable for thirty runs', async () => {
     const names = Object.fromEntries(PLAN_BUDGETS.map((b) => [b.id, b.name]));
     const history = Array.from({ length: 30 }, (_, i) =>
-      JSON.stringify({ timestamp: T0 - (30 - i) * 86_400_000, metrics: { 'gitops.budget.gitopsFlow': 8000 + (i % 7) * 1500, 'gitops.budget.gitopsFlow.limit': 15_000, 'gitops.budget.ociPushToDetection': 4000 + i * 150, 'gitops.budget.ociPushToDetection.limit': 7000 } }),
+      JSON.stringify({
+        timestamp: T0 - (30 - i) * 86_400_000,
+        metrics: {
+          'gitops.budget.gitopsFlow': 8000 + (i % 7) * 1500,
+          'gitops.budget.gitopsFlow.limit': 15_000,
+          'gitops.budget.ociPushToDetection': 4000 + i * 150,
+          'gitops.budget.ociPushToDetection.limit': 7000,
+        },
+      }),
     ).join('\n');
-    const series = budgetTrend(history, names, { at: T0, record: timingRecord('now', [{ title: 'Upgrade', rows, checkpoints }]) });
+    const series = budgetTrend(history, names, {
+      at: T0,
+      record: timingRecord('now', [{ title: 'Upgrade', rows, checkpoints }]),
+    });
     const result = await boxes(page, renderBudgetTrendSvg(series));
     assertReadable(result);
-    assert.ok(result.texts.some((t) => t.text.startsWith('GitOps flow (git push → HelmRelease upgrade start) — latest 1.1s, limit 15s (31 runs)')), result.texts.map((t) => t.text).join(' | '));
+    assert.ok(
+      result.texts.some((t) =>
+        t.text.startsWith('GitOps flow (git push → HelmRelease upgrade start) — latest 1.1s, limit 15s (31 runs)'),
+      ),
+      result.texts.map((t) => t.text).join(' | '),
+    );
     await page.locator('svg').screenshot({ path: path.join(SHOTS, 'budget-trend.png') });
   });
 });

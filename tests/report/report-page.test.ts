@@ -28,7 +28,10 @@ describe('the generated report in headless Chromium', () => {
   const consoleErrors: string[] = [];
 
   before(async () => {
-    if (!existsSync(path.join(reportDir, 'index.html'))) throw new Error(`no report in ${path.relative(root, reportDir)}: run \`npx playwright test\` and \`npm run report\` first`);
+    if (!existsSync(path.join(reportDir, 'index.html')))
+      throw new Error(
+        `no report in ${path.relative(root, reportDir)}: run \`npx playwright test\` and \`npm run report\` first`,
+      );
     mkdirSync(SHOTS, { recursive: true });
     server = await serveFolder(reportDir);
     browser = await launchChromium();
@@ -54,9 +57,17 @@ describe('the generated report in headless Chromium', () => {
   });
 
   it('home page: the global attachments hold the budgets table, the timeline and the budget trend', async () => {
-    await page.getByRole('button', { name: /Global Attachments/ }).or(page.getByText(/^Global Attachments/)).first().click();
+    await page
+      .getByRole('button', { name: /Global Attachments/ })
+      .or(page.getByText(/^Global Attachments/))
+      .first()
+      .click();
     const list = page.locator('body');
-    for (const name of [GLOBAL_ATTACHMENTS.table, GLOBAL_ATTACHMENTS.timeline('Upgrade'), 'Budget trend (all runs in the history)']) {
+    for (const name of [
+      GLOBAL_ATTACHMENTS.table,
+      GLOBAL_ATTACHMENTS.timeline('Upgrade'),
+      'Budget trend (all runs in the history)',
+    ]) {
       await list.getByText(name, { exact: true }).first().waitFor({ timeout: 10_000 });
     }
     await list.getByText(GLOBAL_ATTACHMENTS.table, { exact: true }).first().click();

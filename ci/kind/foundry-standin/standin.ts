@@ -31,7 +31,10 @@ export function registryEndpoint(registry: string, plain?: string): { host: stri
   const scheme = /^(https?):\/\//i.exec(registry)?.[1]?.toLowerCase();
   const host = registry.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
   const bare = host.replace(/:\d+$/, '');
-  const local = /^(localhost|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1\])$/.test(bare);
+  const local =
+    /^(localhost|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1\])$/.test(
+      bare,
+    );
   return { host, plainHttp: plain ? plain === 'true' : scheme === 'http' || (scheme === undefined && local) };
 }
 
@@ -41,7 +44,11 @@ export async function pullModels(options: StandinOptions & { modelsDir: string }
   const registry = env.FOUNDRY_BYO_REGISTRY ?? '';
   const repo = env.FOUNDRY_BYO_REPO ?? '';
   const tag = env.FOUNDRY_BYO_TAG ?? '';
-  for (const [name, value] of Object.entries({ FOUNDRY_BYO_REGISTRY: registry, FOUNDRY_BYO_REPO: repo, FOUNDRY_BYO_TAG: tag })) {
+  for (const [name, value] of Object.entries({
+    FOUNDRY_BYO_REGISTRY: registry,
+    FOUNDRY_BYO_REPO: repo,
+    FOUNDRY_BYO_TAG: tag,
+  })) {
     if (!value) throw new Error(`${name} is not set`);
   }
   log('🚀 Starting Foundry Local (stand-in)');
@@ -58,7 +65,9 @@ export async function pullModels(options: StandinOptions & { modelsDir: string }
   log(`🔍 Resolving ${host}/${repo}:${tag}`);
   const fetched = await client.fetchManifest(repo, tag);
   const manifest = fetched.manifest as ImageManifest;
-  const layer = (manifest.layers ?? []).find((l) => l.annotations?.['org.opencontainers.image.title'] === 'models.tar.gz') ?? manifest.layers?.[0];
+  const layer =
+    (manifest.layers ?? []).find((l) => l.annotations?.['org.opencontainers.image.title'] === 'models.tar.gz') ??
+    manifest.layers?.[0];
   if (!layer) throw new Error(`${repo}:${tag} has no layers`);
   const work = await mkdtemp(path.join(tmpdir(), 'foundry-byo-'));
   try {
@@ -98,7 +107,11 @@ export async function main(env = process.env, log = (line: string) => console.lo
     return undefined;
   }
   const port = Number(env.FOUNDRY_PORT) || 5000;
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tag: env.FOUNDRY_BYO_TAG, ready: true })));
+  const server = createServer((_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ tag: env.FOUNDRY_BYO_TAG, ready: true })),
+  );
   await new Promise<void>((resolve) => server.listen(port, resolve));
   log(`✅ Foundry Local is ready on port ${port} (🏷️ Tag: ${env.FOUNDRY_BYO_TAG})`);
   process.once('SIGTERM', () => {

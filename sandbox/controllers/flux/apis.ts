@@ -24,12 +24,28 @@ interface KindInfo {
 }
 
 const KINDS: Record<FluxKind, KindInfo> = {
-  GitRepository: { group: 'source.toolkit.fluxcd.io', plural: 'gitrepositories', fallback: { '2.9': 'v1', '2.6': 'v1' } },
+  GitRepository: {
+    group: 'source.toolkit.fluxcd.io',
+    plural: 'gitrepositories',
+    fallback: { '2.9': 'v1', '2.6': 'v1' },
+  },
   HelmChart: { group: 'source.toolkit.fluxcd.io', plural: 'helmcharts', fallback: { '2.9': 'v1', '2.6': 'v1' } },
-  Kustomization: { group: 'kustomize.toolkit.fluxcd.io', plural: 'kustomizations', fallback: { '2.9': 'v1', '2.6': 'v1' } },
+  Kustomization: {
+    group: 'kustomize.toolkit.fluxcd.io',
+    plural: 'kustomizations',
+    fallback: { '2.9': 'v1', '2.6': 'v1' },
+  },
   HelmRelease: { group: 'helm.toolkit.fluxcd.io', plural: 'helmreleases', fallback: { '2.9': 'v2', '2.6': 'v2' } },
-  ImageRepository: { group: 'image.toolkit.fluxcd.io', plural: 'imagerepositories', fallback: { '2.9': 'v1', '2.6': 'v1beta2' } },
-  ImagePolicy: { group: 'image.toolkit.fluxcd.io', plural: 'imagepolicies', fallback: { '2.9': 'v1', '2.6': 'v1beta2' } },
+  ImageRepository: {
+    group: 'image.toolkit.fluxcd.io',
+    plural: 'imagerepositories',
+    fallback: { '2.9': 'v1', '2.6': 'v1beta2' },
+  },
+  ImagePolicy: {
+    group: 'image.toolkit.fluxcd.io',
+    plural: 'imagepolicies',
+    fallback: { '2.9': 'v1', '2.6': 'v1beta2' },
+  },
   ImageUpdateAutomation: {
     group: 'image.toolkit.fluxcd.io',
     plural: 'imageupdateautomations',

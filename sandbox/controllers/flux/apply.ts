@@ -8,20 +8,68 @@ import { isApiError, type Kube, type KubeObject, type ObjectRef } from '../../ku
 
 /** Kinds that are not namespaced among the built-ins; custom kinds are looked up in their CRD. */
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding',
-  'PriorityClass', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'APIService',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'PodSecurityPolicy', 'ComponentStatus', 'CertificateSigningRequest',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PriorityClass',
+  'IngressClass',
+  'RuntimeClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'PodSecurityPolicy',
+  'ComponentStatus',
+  'CertificateSigningRequest',
 ]);
 
 /** Helm's InstallOrder (a superset of kustomize's legacy order); unknown kinds (custom resources) go last. */
 const ORDER = [
-  'Namespace', 'CustomResourceDefinition', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy',
-  'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume',
-  'PersistentVolumeClaim', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role',
-  'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet',
-  'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'Namespace',
+  'CustomResourceDefinition',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
 ];
 const RANK = new Map(ORDER.map((k, i) => [k, i]));
 
@@ -35,7 +83,11 @@ export interface ChangeSetEntry {
 }
 
 /** `<ns>_<name>_<group>_<kind>` and the version, as Flux's inventory stores them. */
-export function inventoryEntry(obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): { id: string; v: string } {
+export function inventoryEntry(obj: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): { id: string; v: string } {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
   return { id: `${obj.metadata.namespace ?? ''}_${obj.metadata.name}_${group}_${obj.kind}`, v: version! };
 }
@@ -43,7 +95,12 @@ export function inventoryEntry(obj: { apiVersion: string; kind: string; metadata
 /** Parses an inventory entry back into an object reference. */
 export function refFromInventory(entry: { id: string; v: string }): ObjectRef {
   const [namespace, name, group, kind] = entry.id.split('_');
-  return { apiVersion: group ? `${group}/${entry.v}` : entry.v, kind: kind!, name: name!, ...(namespace ? { namespace } : {}) };
+  return {
+    apiVersion: group ? `${group}/${entry.v}` : entry.v,
+    kind: kind!,
+    name: name!,
+    ...(namespace ? { namespace } : {}),
+  };
 }
 
 /** Flux's subject for change sets and messages: `Kind/namespace/name` or `Kind/name`. */
@@ -94,13 +151,22 @@ export class Applier {
    * Prepares objects: namespace defaulted (or forced, for kustomize's targetNamespace) on namespaced kinds,
    * cluster-scoped ones stripped of a namespace, labels and annotations merged in.
    */
-  prepare(objects: KubeObject[], options: { namespace?: string; forceNamespace?: boolean; labels?: Record<string, string>; annotations?: Record<string, string> }): KubeObject[] {
+  prepare(
+    objects: KubeObject[],
+    options: {
+      namespace?: string;
+      forceNamespace?: boolean;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    },
+  ): KubeObject[] {
     return objects.map((input) => {
       const obj = structuredClone(input);
       const metadata = obj.metadata ?? ({ name: '' } as KubeObject['metadata']);
       obj.metadata = metadata;
       if (this.namespaced(obj.apiVersion, obj.kind)) {
-        if (options.namespace && (options.forceNamespace || !metadata.namespace)) metadata.namespace = options.namespace;
+        if (options.namespace && (options.forceNamespace || !metadata.namespace))
+          metadata.namespace = options.namespace;
       } else {
         delete metadata.namespace;
       }
@@ -114,7 +180,12 @@ export class Applier {
   apply(objects: KubeObject[], fieldManager: string): ChangeSetEntry[] {
     const out: ChangeSetEntry[] = [];
     for (const obj of applyOrder(objects)) {
-      const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
+      const ref: ObjectRef = {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name,
+        ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+      };
       const subject = subjectOf(ref);
       let before: KubeObject | undefined;
       let after: KubeObject;
@@ -135,7 +206,11 @@ export class Applier {
    * Deletes objects of `previous` that are not in `current`, newest kinds first, skipping objects that opt
    * out (`kustomize.toolkit.fluxcd.io/prune: disabled`) or that another owner took over (`ownerLabels`).
    */
-  prune(previous: Array<{ id: string; v: string }>, current: Array<{ id: string }>, ownerLabels?: Record<string, string>): ChangeSetEntry[] {
+  prune(
+    previous: Array<{ id: string; v: string }>,
+    current: Array<{ id: string }>,
+    ownerLabels?: Record<string, string>,
+  ): ChangeSetEntry[] {
     const keep = new Set(current.map((e) => e.id));
     const stale = previous.filter((e) => !keep.has(e.id)).map((e) => ({ entry: e, ref: refFromInventory(e) }));
     const out: ChangeSetEntry[] = [];

@@ -60,7 +60,10 @@ export class ArtifactStorage {
     const target = this.localPath(relPath);
     await mkdir(path.dirname(target), { recursive: true });
     const tmp = tempName(target);
-    await tar.c({ gzip: { level: 9 }, cwd: dir, file: tmp, portable: true, mtime: new Date(0), noDirRecurse: true }, [...files].sort());
+    await tar.c(
+      { gzip: { level: 9 }, cwd: dir, file: tmp, portable: true, mtime: new Date(0), noDirRecurse: true },
+      [...files].sort(),
+    );
     await rename(tmp, target);
     return this.describe(relPath);
   }
@@ -105,7 +108,9 @@ export class ArtifactStorage {
     const folder = path.dirname(dir);
     const entries = await readdir(folder).catch(() => [] as string[]);
     const keepNames = new Set(keep.map((k) => path.basename(k)));
-    await Promise.all(entries.filter((e) => !keepNames.has(e)).map((e) => rm(path.join(folder, e), { force: true, recursive: true })));
+    await Promise.all(
+      entries.filter((e) => !keepNames.has(e)).map((e) => rm(path.join(folder, e), { force: true, recursive: true })),
+    );
     if (keep.length === 0) await rm(folder, { recursive: true, force: true });
   }
 }

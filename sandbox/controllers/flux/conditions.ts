@@ -15,7 +15,6 @@ export interface Condition {
   message: string;
 }
 
-
 /** Mutable view of a status' conditions for one reconcile pass. */
 export class Conditions {
   readonly #clock: Clock;

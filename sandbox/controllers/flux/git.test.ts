@@ -36,11 +36,21 @@ describe('GitMirror (real git, file:// remote)', () => {
     await mirror.fetch(`file://${remote}`);
     assert.deepEqual(await mirror.resolve({ branch: 'main' }), { sha: second, revision: `main@sha1:${second}` });
     assert.deepEqual(await mirror.resolve({ tag: 'v0.1.0' }), { sha: first, revision: `v0.1.0@sha1:${first}` });
-    assert.deepEqual(await mirror.resolve({ tag: 'v0.2.0' }), { sha: second, revision: `v0.2.0@sha1:${second}` }, 'annotated tags peel to the commit');
+    assert.deepEqual(
+      await mirror.resolve({ tag: 'v0.2.0' }),
+      { sha: second, revision: `v0.2.0@sha1:${second}` },
+      'annotated tags peel to the commit',
+    );
     assert.deepEqual(await mirror.resolve({ semver: '<0.2.0' }), { sha: first, revision: `v0.1.0@sha1:${first}` });
-    assert.deepEqual(await mirror.resolve({ name: 'refs/heads/main' }), { sha: second, revision: `refs/heads/main@sha1:${second}` });
+    assert.deepEqual(await mirror.resolve({ name: 'refs/heads/main' }), {
+      sha: second,
+      revision: `refs/heads/main@sha1:${second}`,
+    });
     assert.deepEqual(await mirror.resolve({ commit: first }), { sha: first, revision: `sha1:${first}` });
-    assert.deepEqual(await mirror.resolve({ branch: 'main', commit: first }), { sha: first, revision: `main@sha1:${first}` });
+    assert.deepEqual(await mirror.resolve({ branch: 'main', commit: first }), {
+      sha: first,
+      revision: `main@sha1:${first}`,
+    });
     await assert.rejects(mirror.resolve(undefined), /couldn't find remote ref "refs\/heads\/master"/);
     assert.equal(await mirror.subject(second), 'second commit');
     const out = path.join(root, 'checkout');
@@ -49,7 +59,7 @@ describe('GitMirror (real git, file:// remote)', () => {
     assert.equal(await readFile(path.join(out, 'a.txt'), 'utf8'), 'first commit');
   });
 
-  it('reports an unreachable remote with git\'s own message', async () => {
+  it("reports an unreachable remote with git's own message", async () => {
     const mirror = new GitMirror(path.join(root, 'mirror2'));
     await assert.rejects(mirror.fetch(`file://${root}/missing.git`), (err: Error) => {
       assert.match(err.message, /^unable to clone 'file:\/\/.*missing\.git': /);
@@ -59,7 +69,8 @@ describe('GitMirror (real git, file:// remote)', () => {
   });
 
   it('picks the rejection line out of push output', () => {
-    const out = "To http://x/repo.git\n ! [remote rejected] main -> main (pre-receive hook declined)\nerror: failed to push some refs to 'http://x/repo.git'";
+    const out =
+      "To http://x/repo.git\n ! [remote rejected] main -> main (pre-receive hook declined)\nerror: failed to push some refs to 'http://x/repo.git'";
     assert.equal(gitMessage(out), '[remote rejected] main -> main (pre-receive hook declined)');
     assert.equal(gitMessage("fatal: repository 'http://x/' not found\n"), "repository 'http://x/' not found");
   });

@@ -32,15 +32,35 @@ export interface ResolvedRef {
 }
 
 /** Runs git with an isolated config (no system config, no credential helpers, no prompts). */
-export async function git(args: string[], options: { cwd?: string; env?: Record<string, string>; credentials?: GitCredentials; timeoutMs?: number; input?: string } = {}): Promise<string> {
+export async function git(
+  args: string[],
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    credentials?: GitCredentials;
+    timeoutMs?: number;
+    input?: string;
+  } = {},
+): Promise<string> {
   const auth = authHeader(options.credentials);
-  const result = await execa('git', [...(auth ? ['-c', `http.extraHeader=${auth}`] : []), '-c', 'credential.helper=', '-c', 'protocol.file.allow=always', ...args], {
-    cwd: options.cwd,
-    env: { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_ASKPASS: '', SSH_ASKPASS: '', ...options.env },
-    timeout: options.timeoutMs,
-    input: options.input,
-    reject: false,
-  });
+  const result = await execa(
+    'git',
+    [
+      ...(auth ? ['-c', `http.extraHeader=${auth}`] : []),
+      '-c',
+      'credential.helper=',
+      '-c',
+      'protocol.file.allow=always',
+      ...args,
+    ],
+    {
+      cwd: options.cwd,
+      env: { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_ASKPASS: '', SSH_ASKPASS: '', ...options.env },
+      timeout: options.timeoutMs,
+      input: options.input,
+      reject: false,
+    },
+  );
   if (result.exitCode !== 0 || result.timedOut) {
     const detail = result.timedOut ? 'context deadline exceeded' : gitMessage(result.stderr || result.stdout);
     throw new Error(detail);
@@ -62,10 +82,17 @@ export function goGitHttpError(url: string, message: string): string {
 
 /** git's first `fatal:`/`error:` line without the prefix: what Flux users see in FetchFailed messages. */
 export function gitMessage(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const rejected = lines.find((l) => /\[(remote )?rejected\]/.test(l));
   if (rejected) return rejected.replace(/^!\s*/, '');
-  const fatal = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.find((l) => /^remote:/.test(l)) ?? lines.pop() ?? 'git failed';
+  const fatal =
+    lines.find((l) => /^(fatal|error):/.test(l)) ??
+    lines.find((l) => /^remote:/.test(l)) ??
+    lines.pop() ??
+    'git failed';
   return fatal.replace(/^(fatal|error|remote):\s*/, '');
 }
 
@@ -87,7 +114,10 @@ export class GitMirror {
 
   /** Fetches all branches and tags (plus `extraRef`, e.g. a `refs/pull/…` name), pruning deleted ones. */
   async fetch(url: string, credentials?: GitCredentials, timeoutMs = 60_000, extraRef?: string): Promise<void> {
-    const exists = await stat(path.join(this.dir, 'HEAD')).then(() => true, () => false);
+    const exists = await stat(path.join(this.dir, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       await mkdir(this.dir, { recursive: true });
       await git(['init', '--quiet', '--bare', this.dir]);
@@ -95,7 +125,10 @@ export class GitMirror {
     const specs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
     if (extraRef && !/^refs\/(heads|tags)\//.test(extraRef)) specs.push(`+${extraRef}:${extraRef}`);
     try {
-      await git(['--git-dir', this.dir, 'fetch', '--quiet', '--prune', '--force', '--no-write-fetch-head', url, ...specs], { credentials, timeoutMs });
+      await git(
+        ['--git-dir', this.dir, 'fetch', '--quiet', '--prune', '--force', '--no-write-fetch-head', url, ...specs],
+        { credentials, timeoutMs },
+      );
     } catch (err) {
       throw new Error(`unable to clone '${url}': ${goGitHttpError(url, (err as Error).message)}`);
     }

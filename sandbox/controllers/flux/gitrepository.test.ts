@@ -17,7 +17,10 @@ describe('GitRepository (source-controller)', () => {
 
   before(async () => {
     bed = await Testbed.create('2.9');
-    repo = await bed.repo('gitops', { 'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n', 'logo.png': 'x' });
+    repo = await bed.repo('gitops', {
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+      'logo.png': 'x',
+    });
     head = repo.initial;
     // A pod for the controller so its log lines have somewhere to go.
     bed.kube.create({
@@ -30,13 +33,20 @@ describe('GitRepository (source-controller)', () => {
   after(async () => bed.close());
 
   it('stores an artifact and reports revision, digest and conditions like Flux', async () => {
-    bed.apply({ ...GR, metadata: { name: 'gitops', namespace: 'flux-system' }, spec: { url: repo.url, interval: '1m', ref: { branch: 'main' } } });
+    bed.apply({
+      ...GR,
+      metadata: { name: 'gitops', namespace: 'flux-system' },
+      spec: { url: repo.url, interval: '1m', ref: { branch: 'main' } },
+    });
     const ready = await bed.waitFor({ ...GR, name: 'gitops' }, isReady, 'to be Ready');
     const artifact = ready.status.artifact;
     assert.equal(artifact.revision, `main@sha1:${head}`);
     assert.match(artifact.digest, /^sha256:[0-9a-f]{64}$/);
     assert.equal(artifact.path, `gitrepository/flux-system/gitops/${head}.tar.gz`);
-    assert.equal(artifact.url, `http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/gitops/${head}.tar.gz`);
+    assert.equal(
+      artifact.url,
+      `http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/gitops/${head}.tar.gz`,
+    );
     assert.match(artifact.lastUpdateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.ok(artifact.size > 0);
     const msg = `stored artifact for revision 'main@sha1:${head}'`;
@@ -47,8 +57,17 @@ describe('GitRepository (source-controller)', () => {
         ['ArtifactInStorage', 'True', 'Succeeded', msg, 1],
       ],
     );
-    const events = bed.kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' }).filter((e: any) => e.involvedObject.name === 'gitops');
-    assert.ok(events.some((e: any) => e.reason === 'NewArtifact' && e.message === "stored artifact for commit 'initial commit'" && e.type === 'Normal'));
+    const events = bed.kube
+      .list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' })
+      .filter((e: any) => e.involvedObject.name === 'gitops');
+    assert.ok(
+      events.some(
+        (e: any) =>
+          e.reason === 'NewArtifact' &&
+          e.message === "stored artifact for commit 'initial commit'" &&
+          e.type === 'Normal',
+      ),
+    );
     // the archive has the tree without .git and without default-ignored files
     const out = await mkdtemp(path.join(tmpdir(), 'artifact-'));
     try {
@@ -59,36 +78,80 @@ describe('GitRepository (source-controller)', () => {
     }
     const logs = bed.logLines.map((l) => JSON.parse(l.line));
     assert.ok(
-      logs.some((l) => l.msg === "stored artifact for commit 'initial commit'" && l.controller === 'gitrepository' && l.controllerGroup === 'source.toolkit.fluxcd.io' && l.controllerKind === 'GitRepository' && l.name === 'gitops' && l.namespace === 'flux-system' && l.level === 'info' && l.reconcileID),
+      logs.some(
+        (l) =>
+          l.msg === "stored artifact for commit 'initial commit'" &&
+          l.controller === 'gitrepository' &&
+          l.controllerGroup === 'source.toolkit.fluxcd.io' &&
+          l.controllerKind === 'GitRepository' &&
+          l.name === 'gitops' &&
+          l.namespace === 'flux-system' &&
+          l.level === 'info' &&
+          l.reconcileID,
+      ),
       `log lines: ${JSON.stringify(logs)}`,
     );
   });
 
   it('picks up a new commit on reconcile request and records lastHandledReconcileAt', async () => {
-    const next = await repo.commit({ 'apps/cm2.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n' }, 'add b');
+    const next = await repo.commit(
+      { 'apps/cm2.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n' },
+      'add b',
+    );
     const token = new Date().toISOString();
-    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-    const got = await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.lastHandledReconcileAt === token && o.status?.artifact?.revision === `main@sha1:${next}`, 'to handle the reconcile request and store the new revision');
+    bed.kube.patch(
+      { ...GR, name: 'gitops' },
+      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+      'merge',
+    );
+    const got = await bed.waitFor(
+      { ...GR, name: 'gitops' },
+      (o) => o.status?.lastHandledReconcileAt === token && o.status?.artifact?.revision === `main@sha1:${next}`,
+      'to handle the reconcile request and store the new revision',
+    );
     assert.equal(condition(got, 'Ready')!.status, 'True');
     assert.equal(condition(got, 'ArtifactOutdated'), undefined);
-    const artifact = (sha: string) => path.join(bed.dir, 'flux', 'artifacts', `gitrepository/flux-system/gitops/${sha}.tar.gz`);
+    const artifact = (sha: string) =>
+      path.join(bed.dir, 'flux', 'artifacts', `gitrepository/flux-system/gitops/${sha}.tar.gz`);
     // Two retention records, as source-controller's default: the previous artifact stays for a consumer mid-fetch.
     assert.ok(existsSync(artifact(head)), 'the previous artifact is kept');
-    const third = await repo.commit({ 'apps/cm3.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' }, 'add c');
+    const third = await repo.commit(
+      { 'apps/cm3.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' },
+      'add c',
+    );
     const again = new Date(Date.now() + 1).toISOString();
-    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': again } } }, 'merge');
-    await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.artifact?.revision === `main@sha1:${third}`, 'to store the third revision');
+    bed.kube.patch(
+      { ...GR, name: 'gitops' },
+      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': again } } },
+      'merge',
+    );
+    await bed.waitFor(
+      { ...GR, name: 'gitops' },
+      (o) => o.status?.artifact?.revision === `main@sha1:${third}`,
+      'to store the third revision',
+    );
     assert.ok(!existsSync(artifact(head)), 'the artifact two revisions back is garbage-collected');
     assert.ok(existsSync(artifact(next)), 'the one before the current is kept');
   });
 
   it('reports fetch failures as FetchFailed and Ready=False (GitOperationFailed)', async () => {
-    bed.apply({ ...GR, metadata: { name: 'missing-branch', namespace: 'flux-system' }, spec: { url: repo.url, interval: '1m', ref: { branch: 'nope' } } });
-    const failed = await bed.waitFor({ ...GR, name: 'missing-branch' }, (o) => condition(o, 'Ready')?.status === 'False', 'to be Ready=False');
+    bed.apply({
+      ...GR,
+      metadata: { name: 'missing-branch', namespace: 'flux-system' },
+      spec: { url: repo.url, interval: '1m', ref: { branch: 'nope' } },
+    });
+    const failed = await bed.waitFor(
+      { ...GR, name: 'missing-branch' },
+      (o) => condition(o, 'Ready')?.status === 'False',
+      'to be Ready=False',
+    );
     const fetch = condition(failed, 'FetchFailed')!;
     assert.equal(fetch.status, 'True');
     assert.equal(fetch.reason, 'GitOperationFailed');
-    assert.equal(fetch.message, `failed to checkout and determine revision: couldn't find remote ref "refs/heads/nope"`);
+    assert.equal(
+      fetch.message,
+      `failed to checkout and determine revision: couldn't find remote ref "refs/heads/nope"`,
+    );
     assert.equal(condition(failed, 'Ready')!.message, fetch.message);
     assert.equal(condition(failed, 'Reconciling')?.reason, 'ProgressingWithRetry');
   });
@@ -97,17 +160,36 @@ describe('GitRepository (source-controller)', () => {
     bed.faults.set(parseFault('git-rate-limit'));
     try {
       const token = `rl-${Date.now()}`;
-      bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-      const failed = await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.lastHandledReconcileAt === token && condition(o, 'FetchFailed')?.status === 'True', 'to fail the fetch');
+      bed.kube.patch(
+        { ...GR, name: 'gitops' },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+        'merge',
+      );
+      const failed = await bed.waitFor(
+        { ...GR, name: 'gitops' },
+        (o) => o.status?.lastHandledReconcileAt === token && condition(o, 'FetchFailed')?.status === 'True',
+        'to fail the fetch',
+      );
       const fetch = condition(failed, 'FetchFailed')!;
       assert.equal(fetch.reason, 'GitOperationFailed');
-      assert.equal(fetch.message, `failed to checkout and determine revision: unable to clone '${repo.url}': unexpected client error: unexpected requesting "${repo.url}/info/refs?service=git-upload-pack" status code: 429`);
+      assert.equal(
+        fetch.message,
+        `failed to checkout and determine revision: unable to clone '${repo.url}': unexpected client error: unexpected requesting "${repo.url}/info/refs?service=git-upload-pack" status code: 429`,
+      );
       assert.equal(condition(failed, 'Ready')!.status, 'False');
     } finally {
       bed.faults.clear('git-rate-limit');
     }
     const token = `ok-${Date.now()}`;
-    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-    await bed.waitFor({ ...GR, name: 'gitops' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o) && condition(o, 'FetchFailed') === undefined, 'to recover');
+    bed.kube.patch(
+      { ...GR, name: 'gitops' },
+      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+      'merge',
+    );
+    await bed.waitFor(
+      { ...GR, name: 'gitops' },
+      (o) => o.status?.lastHandledReconcileAt === token && isReady(o) && condition(o, 'FetchFailed') === undefined,
+      'to recover',
+    );
   });
 });

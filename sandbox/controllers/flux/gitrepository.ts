@@ -15,7 +15,6 @@ import { IgnoreRules } from './source-ignore.ts';
 
 /** Reconciles GitRepository objects into tar.gz artifacts. */
 export class GitRepositoryReconciler extends FluxReconciler {
-
   constructor(ctx: FluxContext) {
     super(ctx, 'GitRepository', 'source-controller');
   }
@@ -23,7 +22,8 @@ export class GitRepositoryReconciler extends FluxReconciler {
   async reconcile(pass: Pass): Promise<ReconcileResult> {
     const { spec, status, conditions } = pass;
     const interval = durationMs(spec.interval, 60_000);
-    if (pass.newGeneration) pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
+    if (pass.newGeneration)
+      pass.progressing(`processing object: new generation ${status.observedGeneration ?? -1} -> ${pass.generation}`);
     else if (!status.artifact) pass.progressing('building artifact');
 
     const credentials = this.#credentials(pass);
@@ -106,7 +106,12 @@ export class GitRepositoryReconciler extends FluxReconciler {
       // source-controller's garbage collection keeps --artifact-retention-records (default 2) artifacts: the new one
       // and the one before, which a kustomize-controller mid-reconcile may still be fetching (fluxcd/source-controller
       // internal/controller/storage.go GarbageCollect, v1.x).
-      await storage.prune('gitrepository', pass.namespace, pass.name, previous && previous !== rel ? [rel, previous] : [rel]);
+      await storage.prune(
+        'gitrepository',
+        pass.namespace,
+        pass.name,
+        previous && previous !== rel ? [rel, previous] : [rel],
+      );
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

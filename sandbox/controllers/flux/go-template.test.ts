@@ -3,10 +3,18 @@ import { it } from 'node:test';
 import { renderGoTemplate } from './go-template.ts';
 
 it('renders fields, variables, range over maps and arrays, and trims whitespace', () => {
-  const objects = new Map<object, unknown[]>([[{ Kind: 'HelmRelease', Name: 'foundry' }, [{ OldValue: 'v0.1.0', NewValue: 'v0.2.0' }]]]);
+  const objects = new Map<object, unknown[]>([
+    [{ Kind: 'HelmRelease', Name: 'foundry' }, [{ OldValue: 'v0.1.0', NewValue: 'v0.2.0' }]],
+  ]);
   const data = {
     AutomationObject: 'flux-system/auto',
-    Changed: { FileChanges: new Map([['b.yaml', 1], ['a.yaml', 2]]), Objects: objects },
+    Changed: {
+      FileChanges: new Map([
+        ['b.yaml', 1],
+        ['a.yaml', 2],
+      ]),
+      Objects: objects,
+    },
     Values: { env: 'prod' },
   };
   const tpl = `Automated image update

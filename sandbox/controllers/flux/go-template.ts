@@ -116,9 +116,14 @@ function iterate(v: Value): Array<[Value, Value]> {
   if (Array.isArray(v)) return v.map((x, i) => [i, x]);
   if (v instanceof Map) {
     const entries = [...v.entries()];
-    return entries.every(([k]) => typeof k === 'string') ? entries.sort(([a], [b]) => String(a).localeCompare(String(b))) : entries;
+    return entries.every(([k]) => typeof k === 'string')
+      ? entries.sort(([a], [b]) => String(a).localeCompare(String(b)))
+      : entries;
   }
-  if (typeof v === 'object') return Object.keys(v as object).sort().map((k) => [k, (v as Record<string, Value>)[k]]);
+  if (typeof v === 'object')
+    return Object.keys(v as object)
+      .sort()
+      .map((k) => [k, (v as Record<string, Value>)[k]]);
   throw new Error(`template: range can't iterate over ${String(v)}`);
 }
 
@@ -167,6 +172,11 @@ function truthy(v: Value): boolean {
 
 function show(v: Value): string {
   if (v === undefined || v === null) return '<no value>';
-  if (typeof v === 'object') return v instanceof Map ? `map[${[...v.entries()].map(([k, x]) => `${show(k)}:${show(x)}`).join(' ')}]` : `{${Object.values(v as object).map(show).join(' ')}}`;
+  if (typeof v === 'object')
+    return v instanceof Map
+      ? `map[${[...v.entries()].map(([k, x]) => `${show(k)}:${show(x)}`).join(' ')}]`
+      : `{${Object.values(v as object)
+          .map(show)
+          .join(' ')}}`;
   return String(v);
 }

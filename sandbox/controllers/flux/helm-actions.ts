@@ -29,12 +29,20 @@ export interface LoadedChart {
 
 /** Unpacks a packaged chart's metadata, default values and templates. */
 export async function loadChart(archive: string, scratch: string): Promise<LoadedChart> {
-  await tar.x({ file: archive, cwd: scratch, strict: true, filter: (_p, e) => (e as { type?: string }).type === 'File' || (e as { type?: string }).type === 'Directory' });
+  await tar.x({
+    file: archive,
+    cwd: scratch,
+    strict: true,
+    filter: (_p, e) => (e as { type?: string }).type === 'File' || (e as { type?: string }).type === 'Directory',
+  });
   const [top] = (await readdir(scratch, { withFileTypes: true })).filter((e) => e.isDirectory());
   if (!top) throw new Error(`chart archive ${path.basename(archive)} is empty`);
   const dir = path.join(scratch, top.name);
   const metadata = YAML.parse(await readFile(path.join(dir, 'Chart.yaml'), 'utf8')) as ChartMetadata;
-  const values = (YAML.parse(await readFile(path.join(dir, 'values.yaml'), 'utf8').catch(() => '')) ?? {}) as Record<string, unknown>;
+  const values = (YAML.parse(await readFile(path.join(dir, 'values.yaml'), 'utf8').catch(() => '')) ?? {}) as Record<
+    string,
+    unknown
+  >;
   const templates: LoadedChart['templates'] = [];
   const walk = async (rel: string): Promise<void> => {
     for (const e of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
@@ -109,7 +117,10 @@ export class ReleaseActions {
     pass.status.lastAttemptedReleaseAction = 'install';
     pass.conditions.delete('TestSuccess', 'Remediated');
     const latest = this.storage.latest(req.storageNamespace, req.releaseName);
-    if (pass.spec.install?.createNamespace && !this.#ctx.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: req.releaseNamespace })) {
+    if (
+      pass.spec.install?.createNamespace &&
+      !this.#ctx.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: req.releaseNamespace })
+    ) {
       this.#ctx.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: req.releaseNamespace } });
     }
     await this.#release(req, {
@@ -150,7 +161,13 @@ export class ReleaseActions {
     const rel: HelmRelease = {
       ...structuredClone(prev),
       version: current.version + 1,
-      info: { first_deployed: prev.info.first_deployed, last_deployed: now, deleted: '', description: `Rollback to ${prev.version}`, status: 'pending-rollback' },
+      info: {
+        first_deployed: prev.info.first_deployed,
+        last_deployed: now,
+        deleted: '',
+        description: `Rollback to ${prev.version}`,
+        status: 'pending-rollback',
+      },
     };
     this.#save(req, rel);
     const prevName = fullName(prev);
@@ -175,7 +192,10 @@ export class ReleaseActions {
   }
 
   /** Uninstall remediation (or deletion): removes the objects and every stored version. */
-  async uninstall(req: ReleaseRequest | Omit<ReleaseRequest, 'chart' | 'values' | 'configDigest'>, remediation = true): Promise<void> {
+  async uninstall(
+    req: ReleaseRequest | Omit<ReleaseRequest, 'chart' | 'values' | 'configDigest'>,
+    remediation = true,
+  ): Promise<void> {
     const all = this.storage.history(req.storageNamespace, req.releaseName);
     const current = all.at(-1);
     if (!current) return;
@@ -183,7 +203,9 @@ export class ReleaseActions {
     this.#applier.prune(objects.map(inventoryEntry), []);
     for (const r of all) this.storage.remove(req.storageNamespace, req.releaseName, r.version);
     const now = this.#ctx.clock.nowRfc3339();
-    req.pass.status.history = ((req.pass.status.history ?? []) as Snapshot[]).map((s) => (s.version === current.version ? { ...s, status: 'uninstalled', deleted: now } : s));
+    req.pass.status.history = ((req.pass.status.history ?? []) as Snapshot[]).map((s) =>
+      s.version === current.version ? { ...s, status: 'uninstalled', deleted: now } : s,
+    );
     if (remediation) {
       const msg = `Helm uninstall remediation for release ${fullName(current)} with chart ${chartRef(current.chart.metadata)} succeeded`;
       req.pass.conditions.markTrue('Remediated', 'UninstallSucceeded', msg);
@@ -205,7 +227,9 @@ export class ReleaseActions {
   }
 
   /** Objects of the latest stored release, as inventory entries (HelmRelease `status.inventory` on 2.7+). */
-  inventory(req: Pick<ReleaseRequest, 'storageNamespace' | 'releaseName' | 'releaseNamespace'>): Array<{ id: string; v: string }> {
+  inventory(
+    req: Pick<ReleaseRequest, 'storageNamespace' | 'releaseName' | 'releaseNamespace'>,
+  ): Array<{ id: string; v: string }> {
     const latest = this.storage.latest(req.storageNamespace, req.releaseName);
     if (!latest) return [];
     return this.#applier
@@ -242,8 +266,21 @@ export class ReleaseActions {
       name: req.releaseName,
       namespace: req.releaseNamespace,
       version: how.version,
-      info: { first_deployed: how.firstDeployed ?? now, last_deployed: now, deleted: '', description: `Initial ${how.action}`, status: how.pending },
-      chart: { metadata: chart.metadata, lock: null, templates: chart.templates, values: chart.values, schema: null, files: [] },
+      info: {
+        first_deployed: how.firstDeployed ?? now,
+        last_deployed: now,
+        deleted: '',
+        description: `Initial ${how.action}`,
+        status: how.pending,
+      },
+      chart: {
+        metadata: chart.metadata,
+        lock: null,
+        templates: chart.templates,
+        values: chart.values,
+        schema: null,
+        files: [],
+      },
       config: req.values,
       manifest,
     };
@@ -279,7 +316,9 @@ export class ReleaseActions {
     const valuesFile = path.join(req.scratch, 'values.yaml');
     // JSON, not YAML: Helm reads values as YAML 1.1, where unquoted keys such as `n` or `on` are booleans.
     await writeFile(valuesFile, JSON.stringify(req.values));
-    const out = await this.#helm.template(req.releaseName, req.chart.archive, req.releaseNamespace, valuesFile, { kubeVersion: '1.32.0' });
+    const out = await this.#helm.template(req.releaseName, req.chart.archive, req.releaseNamespace, valuesFile, {
+      kubeVersion: '1.32.0',
+    });
     // Hooks are not part of the release manifest (and the sandbox runs none).
     return splitDocuments(out)
       .filter((doc) => !(YAML.parse(doc) as KubeObject | null)?.metadata?.annotations?.['helm.sh/hook'])
@@ -292,14 +331,28 @@ export class ReleaseActions {
     const owner = req.pass;
     const objects = this.#applier.prepare(parseManifest(manifest), {
       namespace: req.releaseNamespace,
-      labels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.toolkit.fluxcd.io/name': owner.name, 'helm.toolkit.fluxcd.io/namespace': owner.namespace },
-      annotations: { 'meta.helm.sh/release-name': req.releaseName, 'meta.helm.sh/release-namespace': req.releaseNamespace },
+      labels: {
+        'app.kubernetes.io/managed-by': 'Helm',
+        'helm.toolkit.fluxcd.io/name': owner.name,
+        'helm.toolkit.fluxcd.io/namespace': owner.namespace,
+      },
+      annotations: {
+        'meta.helm.sh/release-name': req.releaseName,
+        'meta.helm.sh/release-namespace': req.releaseNamespace,
+      },
     });
     const changes = this.#applier.apply(objects, 'helm-controller');
-    const previous = this.#applier.prepare(parseManifest(previousManifest), { namespace: req.releaseNamespace }).map(inventoryEntry);
+    const previous = this.#applier
+      .prepare(parseManifest(previousManifest), { namespace: req.releaseNamespace })
+      .map(inventoryEntry);
     changes.push(...this.#applier.prune(previous, objects.map(inventoryEntry)));
     if (req.wait) {
-      const refs = objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+      const refs = objects.map((o) => ({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+      }));
       const result = await this.#waiter.wait(refs, req.timeoutMs, this.#abort.signal);
       if (!result.ready) throw new Error('context deadline exceeded');
     }
@@ -343,13 +396,19 @@ export function parseManifest(manifest: string): KubeObject[] {
 function upgradeRejected(manifest: string): Error {
   const target = parseManifest(manifest).find((o) => o.kind === 'Deployment') ?? parseManifest(manifest)[0];
   const what = target ? `cannot patch "${target.metadata.name}" with kind ${target.kind}: ` : '';
-  return new Error(`${what}Internal error occurred: failed calling webhook "validate.policy.sandbox.io": failed to call webhook: the server is currently unable to handle the request`);
+  return new Error(
+    `${what}Internal error occurred: failed calling webhook "validate.policy.sandbox.io": failed to call webhook: the server is currently unable to handle the request`,
+  );
 }
 
 /** Upserts the snapshot of a stored release into `status.history`, newest version first. */
 function recordSnapshot(pass: Pass, rel: HelmRelease, configDigest: string): void {
-  const history = ((pass.status.history ?? []) as Snapshot[]).filter((s) => !(s.version === rel.version && s.name === rel.name));
-  const previous = ((pass.status.history ?? []) as Snapshot[]).find((s) => s.version === rel.version && s.name === rel.name);
+  const history = ((pass.status.history ?? []) as Snapshot[]).filter(
+    (s) => !(s.version === rel.version && s.name === rel.name),
+  );
+  const previous = ((pass.status.history ?? []) as Snapshot[]).find(
+    (s) => s.version === rel.version && s.name === rel.name,
+  );
   const snapshot: Snapshot = {
     appVersion: rel.chart.metadata.appVersion,
     chartName: rel.chart.metadata.name,
@@ -373,7 +432,9 @@ function configDigestOf(rel: HelmRelease, desired: string): string {
 }
 
 function updateSnapshotStatus(pass: Pass, rel: HelmRelease): void {
-  pass.status.history = ((pass.status.history ?? []) as Snapshot[]).map((s) => (s.version === rel.version && s.name === rel.name ? { ...s, status: rel.info.status } : s));
+  pass.status.history = ((pass.status.history ?? []) as Snapshot[]).map((s) =>
+    s.version === rel.version && s.name === rel.name ? { ...s, status: rel.info.status } : s,
+  );
 }
 
 /** metav1.Time has second precision. */

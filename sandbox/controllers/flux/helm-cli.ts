@@ -24,16 +24,32 @@ export class HelmCli {
   }
 
   /** Renders a chart (dir or .tgz) like `helm template`: the manifest text, with `# Source:` comments. */
-  async template(releaseName: string, chart: string, namespace: string, valuesFile: string, options: { kubeVersion?: string } = {}): Promise<string> {
+  async template(
+    releaseName: string,
+    chart: string,
+    namespace: string,
+    valuesFile: string,
+    options: { kubeVersion?: string } = {},
+  ): Promise<string> {
     const args = ['template', releaseName, chart, '--namespace', namespace, '-f', valuesFile, '--include-crds'];
     if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
     return this.#run(args);
   }
 
   async #run(args: string[]): Promise<string> {
-    const result = await execa(this.#tools.helm, args, { env: this.#tools.helmEnv, extendEnv: false, reject: false, timeout: 120_000 });
+    const result = await execa(this.#tools.helm, args, {
+      env: this.#tools.helmEnv,
+      extendEnv: false,
+      reject: false,
+      timeout: 120_000,
+    });
     if (result.exitCode !== 0) {
-      const line = result.stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? `helm ${args[0]} failed`;
+      const line =
+        result.stderr
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .pop() ?? `helm ${args[0]} failed`;
       throw new Error(line.replace(/^Error:\s*/, ''));
     }
     return result.stdout;

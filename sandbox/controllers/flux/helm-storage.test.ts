@@ -8,8 +8,21 @@ it('encodes releases as Helm does (base64 of gzip of JSON) and decodes them back
     name: 'foundry',
     namespace: 'foundry-system',
     version: 2,
-    info: { first_deployed: '2025-01-01T00:00:00Z', last_deployed: '2025-01-02T00:00:00Z', deleted: '', description: 'Upgrade complete', status: 'deployed' },
-    chart: { metadata: { name: 'foundry', version: '0.1.0' }, lock: null, templates: [], values: {}, schema: null, files: [] },
+    info: {
+      first_deployed: '2025-01-01T00:00:00Z',
+      last_deployed: '2025-01-02T00:00:00Z',
+      deleted: '',
+      description: 'Upgrade complete',
+      status: 'deployed',
+    },
+    chart: {
+      metadata: { name: 'foundry', version: '0.1.0' },
+      lock: null,
+      templates: [],
+      values: {},
+      schema: null,
+      files: [],
+    },
     config: { a: 1 },
     manifest: '---\nkind: X\n',
   };

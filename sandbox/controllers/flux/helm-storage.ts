@@ -85,7 +85,9 @@ export class HelmStorage {
     return this.#kube
       .list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: `owner=helm,name=${name}` })
       .map((s) => ({ type: s.type, release: (s.data as Record<string, string> | undefined)?.release }))
-      .filter((s): s is { type: string; release: string } => s.type === 'helm.sh/release.v1' && typeof s.release === 'string')
+      .filter(
+        (s): s is { type: string; release: string } => s.type === 'helm.sh/release.v1' && typeof s.release === 'string',
+      )
       .map((s) => decodeRelease(Buffer.from(s.release, 'base64').toString('utf8')))
       .sort((a, b) => a.version - b.version);
   }

@@ -4,7 +4,10 @@ import { it } from 'node:test';
 import { mergeValues, setAtPath, valuesDigest } from './helm-values.ts';
 
 it('merges maps deeply and replaces everything else', () => {
-  assert.deepEqual(mergeValues({ a: { b: 1, c: [1] }, d: 1 }, { a: { c: [2], e: 3 }, d: { x: 1 } }), { a: { b: 1, c: [2], e: 3 }, d: { x: 1 } });
+  assert.deepEqual(mergeValues({ a: { b: 1, c: [1] }, d: 1 }, { a: { c: [2], e: 3 }, d: { x: 1 } }), {
+    a: { b: 1, c: [2], e: 3 },
+    d: { x: 1 },
+  });
 });
 
 it('sets values at dotted target paths', () => {

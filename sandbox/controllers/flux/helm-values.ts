@@ -47,15 +47,23 @@ interface ValuesReference {
 }
 
 /** Composes the final values of a HelmRelease spec; throws FluxError(`ValuesError`) like helm-controller. */
-export function composeValues(kube: Kube, namespace: string, spec: { values?: Values; valuesFrom?: ValuesReference[] }): Values {
+export function composeValues(
+  kube: Kube,
+  namespace: string,
+  spec: { values?: Values; valuesFrom?: ValuesReference[] },
+): Values {
   let result: Values = {};
   for (const ref of spec.valuesFrom ?? []) {
     const key = ref.valuesKey || 'values.yaml';
-    const data = ref.kind === 'Secret' ? readSecret(kube, namespace, ref.name) : readConfigMap(kube, namespace, ref.name);
+    const data =
+      ref.kind === 'Secret' ? readSecret(kube, namespace, ref.name) : readConfigMap(kube, namespace, ref.name);
     const what = `could not resolve ${ref.kind} chart values reference '${namespace}/${ref.name}' with key '${key}'`;
     if (!data) {
       if (ref.optional) continue;
-      throw new FluxError('ValuesError', `${what}: ${notFoundMessage(ref.kind === 'Secret' ? 'secrets' : 'configmaps', ref.name)}`);
+      throw new FluxError(
+        'ValuesError',
+        `${what}: ${notFoundMessage(ref.kind === 'Secret' ? 'secrets' : 'configmaps', ref.name)}`,
+      );
     }
     const raw = data[key];
     if (raw === undefined) {
@@ -70,10 +78,17 @@ export function composeValues(kube: Kube, namespace: string, spec: { values?: Va
     try {
       doc = YAML.parse(raw);
     } catch (err) {
-      throw new FluxError('ValuesError', `unable to read values from key '${key}' in ${ref.kind} '${namespace}/${ref.name}': ${(err as Error).message}`);
+      throw new FluxError(
+        'ValuesError',
+        `unable to read values from key '${key}' in ${ref.kind} '${namespace}/${ref.name}': ${(err as Error).message}`,
+      );
     }
     if (doc !== null && doc !== undefined) {
-      if (!isMap(doc)) throw new FluxError('ValuesError', `unable to read values from key '${key}' in ${ref.kind} '${namespace}/${ref.name}': not a map`);
+      if (!isMap(doc))
+        throw new FluxError(
+          'ValuesError',
+          `unable to read values from key '${key}' in ${ref.kind} '${namespace}/${ref.name}': not a map`,
+        );
       result = mergeValues(result, doc);
     }
   }

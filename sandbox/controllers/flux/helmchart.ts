@@ -30,8 +30,13 @@ export class HelmChartReconciler extends FluxReconciler {
       this.ctx,
       'HelmChart',
       'GitRepository',
-      (prev, next) => prev?.status?.artifact?.revision !== next.status?.artifact?.revision || prev?.status?.artifact?.digest !== next.status?.artifact?.digest,
-      (c, repo) => c.metadata.namespace === repo.metadata.namespace && c.spec?.sourceRef?.kind === 'GitRepository' && c.spec?.sourceRef?.name === repo.metadata.name,
+      (prev, next) =>
+        prev?.status?.artifact?.revision !== next.status?.artifact?.revision ||
+        prev?.status?.artifact?.digest !== next.status?.artifact?.digest,
+      (c, repo) =>
+        c.metadata.namespace === repo.metadata.namespace &&
+        c.spec?.sourceRef?.kind === 'GitRepository' &&
+        c.spec?.sourceRef?.name === repo.metadata.name,
     );
   }
 
@@ -69,20 +74,34 @@ export class HelmChartReconciler extends FluxReconciler {
         (await this.ctx.storage.exists(current.path));
       const message = `packaged '${meta.name}' chart with version '${version}'`;
       if (!upToDate) {
-        if (current) conditions.markTrue('ArtifactOutdated', 'NewChart', `pulled '${meta.name}' chart with version '${version}'`);
-        pass.progressing(`building artifact: ${conditions.get('ArtifactOutdated')?.message ?? `new chart '${meta.name}'`}`);
+        if (current)
+          conditions.markTrue('ArtifactOutdated', 'NewChart', `pulled '${meta.name}' chart with version '${version}'`);
+        pass.progressing(
+          `building artifact: ${conditions.get('ArtifactOutdated')?.message ?? `new chart '${meta.name}'`}`,
+        );
         const buildDir = path.join(tmp, 'chart', meta.name);
         await cp(chartDir, buildDir, { recursive: true });
         if (valuesFiles.length > 0) await this.#mergeValuesFiles(conditions, src, buildDir, valuesFiles);
         let packaged: string;
         try {
-          packaged = await this.#helm.package(buildDir, path.join(tmp, 'out'), version === meta.version ? undefined : version);
+          packaged = await this.#helm.package(
+            buildDir,
+            path.join(tmp, 'out'),
+            version === meta.version ? undefined : version,
+          );
         } catch (err) {
           throw this.#buildFailed(conditions, `chart package error: ${(err as Error).message}`);
         }
         const rel = this.ctx.storage.relPath('helmchart', pass.namespace, pass.name, `${meta.name}-${version}.tgz`);
         const { digest, size } = await this.ctx.storage.store(packaged, rel);
-        status.artifact = { digest, lastUpdateTime: this.ctx.clock.nowRfc3339(), path: rel, revision: version, size, url: this.ctx.storage.url(rel) };
+        status.artifact = {
+          digest,
+          lastUpdateTime: this.ctx.clock.nowRfc3339(),
+          path: rel,
+          revision: version,
+          size,
+          url: this.ctx.storage.url(rel),
+        };
         await this.ctx.storage.prune('helmchart', pass.namespace, pass.name, [rel]);
         pass.event('Normal', 'ChartPackageSucceeded', message);
         pass.log(message);
@@ -111,7 +130,12 @@ export class HelmChartReconciler extends FluxReconciler {
       pass.conditions.markStalled('UnsupportedSourceKind', message);
       throw new FluxError('UnsupportedSourceKind', message);
     }
-    const source = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace: pass.namespace, name: ref.name });
+    const source = this.ctx.kube.get({
+      apiVersion: this.ctx.apis.apiVersion('GitRepository'),
+      kind: 'GitRepository',
+      namespace: pass.namespace,
+      name: ref.name,
+    });
     if (!source) {
       const message = `failed to get source: gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`;
       pass.conditions.markTrue('FetchFailed', 'SourceUnavailable', message);
@@ -125,13 +149,21 @@ export class HelmChartReconciler extends FluxReconciler {
     return source;
   }
 
-  async #mergeValuesFiles(conditions: Pass['conditions'], src: string, chartDir: string, files: string[]): Promise<void> {
+  async #mergeValuesFiles(
+    conditions: Pass['conditions'],
+    src: string,
+    chartDir: string,
+    files: string[],
+  ): Promise<void> {
     let merged: Record<string, unknown> = {};
     for (const file of files) {
       const full = path.resolve(chartDir, file);
       const fromRoot = path.resolve(src, file);
-      const text = (await readFile(full, 'utf8').catch(() => undefined)) ?? (await readFile(fromRoot, 'utf8').catch(() => undefined));
-      if (text === undefined) throw this.#buildFailed(conditions, `values files merge error: no values file found at path '${file}'`);
+      const text =
+        (await readFile(full, 'utf8').catch(() => undefined)) ??
+        (await readFile(fromRoot, 'utf8').catch(() => undefined));
+      if (text === undefined)
+        throw this.#buildFailed(conditions, `values files merge error: no values file found at path '${file}'`);
       merged = mergeValues(merged, (YAML.parse(text) ?? {}) as Record<string, unknown>);
     }
     await writeFile(path.join(chartDir, 'values.yaml'), YAML.stringify(merged));

@@ -74,9 +74,13 @@ export class HelmReleaseReconciler extends FluxReconciler {
     }
     const chart = this.#ensureChart(pass);
     status.helmChart = `${chart.metadata.namespace}/${chart.metadata.name}`;
-    const chartReady = readyOf(chart) === 'True' && chart.status?.observedGeneration === chart.metadata.generation && chart.status?.artifact;
+    const chartReady =
+      readyOf(chart) === 'True' &&
+      chart.status?.observedGeneration === chart.metadata.generation &&
+      chart.status?.artifact;
     if (!chartReady) {
-      const why = (chart.status?.conditions ?? []).find((c: Condition) => c.type === 'Ready')?.message ?? 'artifact not found';
+      const why =
+        (chart.status?.conditions ?? []).find((c: Condition) => c.type === 'Ready')?.message ?? 'artifact not found';
       conditions.markFalse('Ready', 'ArtifactFailed', `HelmChart '${status.helmChart}' is not ready: ${why}`);
       return { requeueAfterMs: interval };
     }
@@ -108,7 +112,8 @@ export class HelmReleaseReconciler extends FluxReconciler {
       };
       status.storageNamespace = req.storageNamespace;
       const result = await this.#atomicRelease(req, interval);
-      if (this.ctx.apis.hasStatusField('HelmRelease', 'inventory')) status.inventory = { entries: this.actions.inventory(req) };
+      if (this.ctx.apis.hasStatusField('HelmRelease', 'inventory'))
+        status.inventory = { entries: this.actions.inventory(req) };
       return result;
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -119,14 +124,28 @@ export class HelmReleaseReconciler extends FluxReconciler {
     if (pass.spec.suspend) return;
     const releaseNamespace = pass.spec.targetNamespace ?? pass.namespace;
     await this.actions.uninstall(
-      { pass, releaseName: releaseName(pass), releaseNamespace, storageNamespace: pass.spec.storageNamespace ?? releaseNamespace, timeoutMs: 0, wait: false, maxHistory: 0, scratch: '' },
+      {
+        pass,
+        releaseName: releaseName(pass),
+        releaseNamespace,
+        storageNamespace: pass.spec.storageNamespace ?? releaseNamespace,
+        timeoutMs: 0,
+        wait: false,
+        maxHistory: 0,
+        scratch: '',
+      },
       false,
     );
     const key = chartKey(pass.obj);
     if (key) {
       const [namespace, name] = key.split('/');
       try {
-        this.ctx.kube.delete({ apiVersion: this.ctx.apis.apiVersion('HelmChart'), kind: 'HelmChart', namespace, name: name! });
+        this.ctx.kube.delete({
+          apiVersion: this.ctx.apis.apiVersion('HelmChart'),
+          kind: 'HelmChart',
+          namespace,
+          name: name!,
+        });
       } catch {
         // already gone
       }
@@ -142,7 +161,10 @@ export class HelmReleaseReconciler extends FluxReconciler {
         next = this.#nextAction(req, this.#state(req));
       } catch (err) {
         if (!(err instanceof RetriesExceeded)) throw err;
-        pass.conditions.markStalled('RetriesExceeded', `Failed to ${pass.status.lastAttemptedReleaseAction} after ${this.#remediation(pass).failures} attempt(s)`);
+        pass.conditions.markStalled(
+          'RetriesExceeded',
+          `Failed to ${pass.status.lastAttemptedReleaseAction} after ${this.#remediation(pass).failures} attempt(s)`,
+        );
         summarize(pass);
         return {};
       }
@@ -157,7 +179,8 @@ export class HelmReleaseReconciler extends FluxReconciler {
       req.timeoutMs = durationMs(actionSpec.timeout, durationMs(pass.spec.timeout, 300_000));
       req.wait = actionSpec.disableWait !== true;
       // `helm-delay=<d>`: helm-controller gets to the install/upgrade this much later (a busy controller).
-      if (next.type === 'release') await delayOn(this.ctx.clock, Number(this.ctx.faults.active('helm-delay')?.value ?? 0));
+      if (next.type === 'release')
+        await delayOn(this.ctx.clock, Number(this.ctx.faults.active('helm-delay')?.value ?? 0));
       const message = `Running '${next.name}' action with timeout of ${formatGoDuration(req.timeoutMs)}`;
       pass.conditions.markReconciling('Progressing', message);
       if (next.type === 'release') pass.conditions.markUnknown('Ready', 'Progressing', message);
@@ -168,7 +191,10 @@ export class HelmReleaseReconciler extends FluxReconciler {
       if (next.type === 'remediate') {
         const remediation = this.#remediation(pass);
         if (!exhausted(remediation)) return this.#retryLater(pass);
-        pass.conditions.markStalled('RetriesExceeded', `Failed to ${pass.status.lastAttemptedReleaseAction} after ${remediation.failures} attempt(s)`);
+        pass.conditions.markStalled(
+          'RetriesExceeded',
+          `Failed to ${pass.status.lastAttemptedReleaseAction} after ${remediation.failures} attempt(s)`,
+        );
         return {};
       }
       done.add(next.type);
@@ -190,7 +216,11 @@ export class HelmReleaseReconciler extends FluxReconciler {
     const head = history[0];
     if (!head || head.version !== latest.version || head.name !== latest.name) return 'Unmanaged';
     if (latest.info.status === 'failed') return 'Failed';
-    if (latest.chart.metadata.name !== req.chart.metadata.name || latest.chart.metadata.version !== req.chart.metadata.version) return 'OutOfSync';
+    if (
+      latest.chart.metadata.name !== req.chart.metadata.name ||
+      latest.chart.metadata.version !== req.chart.metadata.version
+    )
+      return 'OutOfSync';
     if (head.configDigest !== req.configDigest) return 'OutOfSync';
     return 'InSync';
   }
@@ -198,7 +228,8 @@ export class HelmReleaseReconciler extends FluxReconciler {
   #nextAction(req: ReleaseRequest, state: State): Action | undefined {
     const { pass } = req;
     const force = pass.obj.metadata.annotations?.['reconcile.fluxcd.io/forceAt'];
-    const forceRequested = force !== undefined && force !== pass.status.lastHandledForceAt && force === pass.requestedAt;
+    const forceRequested =
+      force !== undefined && force !== pass.status.lastHandledForceAt && force === pass.requestedAt;
     const upgrade: Action = { name: 'upgrade', type: 'release', run: () => this.actions.upgrade(req) };
     const install: Action = { name: 'install', type: 'release', run: () => this.actions.install(req) };
     if (forceRequested) pass.status.lastHandledForceAt = force;
@@ -211,7 +242,11 @@ export class HelmReleaseReconciler extends FluxReconciler {
         if (remediated?.status === 'True') {
           const head = (pass.status.history as Snapshot[])[0]!;
           pass.conditions.delete('Remediated');
-          pass.conditions.markTrue('Released', 'UpgradeSucceeded', `Helm upgrade succeeded for release ${head.namespace}/${head.name}.v${head.version} with chart ${head.chartName}@${head.chartVersion}`);
+          pass.conditions.markTrue(
+            'Released',
+            'UpgradeSucceeded',
+            `Helm upgrade succeeded for release ${head.namespace}/${head.name}.v${head.version} with chart ${head.chartName}@${head.chartVersion}`,
+          );
         }
         return undefined;
       },
@@ -234,11 +269,20 @@ export class HelmReleaseReconciler extends FluxReconciler {
         if (remediation.failures <= 0 || forceRequested) return upgrade;
         if (exhausted(remediation) && !remediation.remediateLastFailure) throw new RetriesExceeded();
         truncateHistory(pass);
-        if (remediation.strategy === 'uninstall') return { name: 'uninstall', type: 'remediate', run: () => this.actions.uninstall(req) };
-        const previous = ((pass.status.history ?? []) as Snapshot[]).slice(1).find((s) => s.status === 'deployed' || s.status === 'superseded');
+        if (remediation.strategy === 'uninstall')
+          return { name: 'uninstall', type: 'remediate', run: () => this.actions.uninstall(req) };
+        const previous = ((pass.status.history ?? []) as Snapshot[])
+          .slice(1)
+          .find((s) => s.status === 'deployed' || s.status === 'superseded');
         if (!previous) {
-          pass.conditions.markStalled('MissingRollbackTarget', 'Failed to perform remediation: missing target release for rollback: cannot remediate failed release');
-          throw new FluxError('MissingRollbackTarget', 'missing target release for rollback: cannot remediate failed release');
+          pass.conditions.markStalled(
+            'MissingRollbackTarget',
+            'Failed to perform remediation: missing target release for rollback: cannot remediate failed release',
+          );
+          throw new FluxError(
+            'MissingRollbackTarget',
+            'missing target release for rollback: cannot remediate failed release',
+          );
         }
         return { name: 'rollback', type: 'remediate', run: () => this.actions.rollback(req, previous.version) };
       },
@@ -280,7 +324,12 @@ export class HelmReleaseReconciler extends FluxReconciler {
   #dependencyNotReady(pass: Pass): string | undefined {
     for (const dep of (pass.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>) {
       const namespace = dep.namespace ?? pass.namespace;
-      const obj = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('HelmRelease'), kind: 'HelmRelease', namespace, name: dep.name });
+      const obj = this.ctx.kube.get({
+        apiVersion: this.ctx.apis.apiVersion('HelmRelease'),
+        kind: 'HelmRelease',
+        namespace,
+        name: dep.name,
+      });
       if (!obj || obj.status?.observedGeneration !== obj.metadata.generation || readyOf(obj) !== 'True') {
         return `dependency '${namespace}/${dep.name}' is not ready`;
       }
@@ -294,9 +343,22 @@ export class HelmReleaseReconciler extends FluxReconciler {
     const apiVersion = apis.apiVersion('HelmChart');
     if (pass.spec.chartRef) {
       const ref = pass.spec.chartRef;
-      if (ref.kind !== 'HelmChart') throw new FluxError('InvalidChartReference', `unsupported chartRef kind '${ref.kind}' in the sandbox (use HelmChart or spec.chart)`);
-      const chart = kube.get({ apiVersion, kind: 'HelmChart', namespace: ref.namespace ?? pass.namespace, name: ref.name });
-      if (!chart) throw new FluxError('ArtifactFailed', `could not get HelmChart object: helmcharts.source.toolkit.fluxcd.io "${ref.name}" not found`);
+      if (ref.kind !== 'HelmChart')
+        throw new FluxError(
+          'InvalidChartReference',
+          `unsupported chartRef kind '${ref.kind}' in the sandbox (use HelmChart or spec.chart)`,
+        );
+      const chart = kube.get({
+        apiVersion,
+        kind: 'HelmChart',
+        namespace: ref.namespace ?? pass.namespace,
+        name: ref.name,
+      });
+      if (!chart)
+        throw new FluxError(
+          'ArtifactFailed',
+          `could not get HelmChart object: helmcharts.source.toolkit.fluxcd.io "${ref.name}" not found`,
+        );
       return chart;
     }
     const template = pass.spec.chart?.spec;
@@ -306,7 +368,11 @@ export class HelmReleaseReconciler extends FluxReconciler {
     const desired = {
       apiVersion,
       kind: 'HelmChart',
-      metadata: { name, namespace, labels: { 'helm.toolkit.fluxcd.io/name': pass.name, 'helm.toolkit.fluxcd.io/namespace': pass.namespace } },
+      metadata: {
+        name,
+        namespace,
+        labels: { 'helm.toolkit.fluxcd.io/name': pass.name, 'helm.toolkit.fluxcd.io/namespace': pass.namespace },
+      },
       spec: {
         chart: template.chart,
         version: template.version ?? '*',
@@ -316,7 +382,10 @@ export class HelmReleaseReconciler extends FluxReconciler {
         ...(template.valuesFiles ? { valuesFiles: template.valuesFiles } : {}),
       },
     };
-    return kube.patch({ apiVersion, kind: 'HelmChart', namespace, name }, desired, 'apply', { fieldManager: 'helm-controller', force: true });
+    return kube.patch({ apiVersion, kind: 'HelmChart', namespace, name }, desired, 'apply', {
+      fieldManager: 'helm-controller',
+      force: true,
+    });
   }
 }
 
@@ -325,8 +394,13 @@ function releaseName(pass: Pass): string {
   return pass.spec.targetNamespace ? `${pass.spec.targetNamespace}-${pass.name}` : pass.name;
 }
 
-function chartKey(hr: { metadata: { name: string; namespace?: string }; spec?: any; status?: any }): string | undefined {
-  if (hr.spec?.chartRef?.kind === 'HelmChart') return `${hr.spec.chartRef.namespace ?? hr.metadata.namespace}/${hr.spec.chartRef.name}`;
+function chartKey(hr: {
+  metadata: { name: string; namespace?: string };
+  spec?: any;
+  status?: any;
+}): string | undefined {
+  if (hr.spec?.chartRef?.kind === 'HelmChart')
+    return `${hr.spec.chartRef.namespace ?? hr.metadata.namespace}/${hr.spec.chartRef.name}`;
   if (!hr.spec?.chart?.spec) return hr.status?.helmChart;
   return `${hr.spec.chart.spec.sourceRef?.namespace ?? hr.metadata.namespace}/${hr.metadata.namespace}-${hr.metadata.name}`;
 }

@@ -41,7 +41,11 @@ for (const line of ['2.9', '2.6'] as const) {
         metadata: { name: 'models', namespace: 'flux-system' },
         spec: { imageRepositoryRef: { name: 'models' }, policy: { semver: { range: '>=0.1.0' } } },
       });
-      const repo = await bed.waitFor({ ...IMAGE(version), kind: 'ImageRepository', name: 'models' }, isReady, 'to scan');
+      const repo = await bed.waitFor(
+        { ...IMAGE(version), kind: 'ImageRepository', name: 'models' },
+        isReady,
+        'to scan',
+      );
       const expected = ['v0.2.0', 'v0.1.0', 'latest'].sort().reverse();
       assert.deepEqual(repo.status.lastScanResult.latestTags, expected);
       assert.equal(repo.status.lastScanResult.tagCount, 3);
@@ -54,7 +58,11 @@ for (const line of ['2.9', '2.6'] as const) {
         assert.equal(repo.status.lastScanResult.revision, undefined);
         assert.equal(condition(repo, 'Ready')!.message, 'successful scan: found 3 tags');
       }
-      const policy = await bed.waitFor({ ...IMAGE(version), kind: 'ImagePolicy', name: 'models' }, isReady, 'to resolve');
+      const policy = await bed.waitFor(
+        { ...IMAGE(version), kind: 'ImagePolicy', name: 'models' },
+        isReady,
+        'to resolve',
+      );
       const image = `${registry.host}/foundry-local-olive-models`;
       assert.deepEqual(policy.status.latestRef, { name: image, tag: 'v0.2.0' });
       if (line === '2.9') {
@@ -71,15 +79,34 @@ for (const line of ['2.9', '2.6'] as const) {
       try {
         await push('v0.3.0');
         const token = `t-${Date.now()}`;
-        bed.kube.patch({ ...IMAGE(version), kind: 'ImageRepository', name: 'models' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-        const handled = await bed.waitFor({ ...IMAGE(version), kind: 'ImageRepository', name: 'models' }, (o) => o.status?.lastHandledReconcileAt === token, 'to handle the request');
+        bed.kube.patch(
+          { ...IMAGE(version), kind: 'ImageRepository', name: 'models' },
+          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+          'merge',
+        );
+        const handled = await bed.waitFor(
+          { ...IMAGE(version), kind: 'ImageRepository', name: 'models' },
+          (o) => o.status?.lastHandledReconcileAt === token,
+          'to handle the request',
+        );
         assert.equal(handled.status.lastScanResult.tagCount, 3, 'v0.3.0 not visible yet');
         const started = Date.now();
-        const repo = await bed.waitFor({ ...IMAGE(version), kind: 'ImageRepository', name: 'models' }, (o) => o.status?.lastScanResult?.tagCount === 4, 'to see v0.3.0 after the delay');
+        const repo = await bed.waitFor(
+          { ...IMAGE(version), kind: 'ImageRepository', name: 'models' },
+          (o) => o.status?.lastScanResult?.tagCount === 4,
+          'to see v0.3.0 after the delay',
+        );
         assert.ok(Date.now() - started > 500, 'the tag appeared later, not at once');
         assert.equal(repo.status.lastScanResult.latestTags[0], 'v0.3.0');
-        const policy = await bed.waitFor({ ...IMAGE(version), kind: 'ImagePolicy', name: 'models' }, (o) => o.status?.latestRef?.tag === 'v0.3.0', 'to resolve v0.3.0');
-        assert.deepEqual(policy.status.observedPreviousRef, { name: `${registry.host}/foundry-local-olive-models`, tag: 'v0.2.0' });
+        const policy = await bed.waitFor(
+          { ...IMAGE(version), kind: 'ImagePolicy', name: 'models' },
+          (o) => o.status?.latestRef?.tag === 'v0.3.0',
+          'to resolve v0.3.0',
+        );
+        assert.deepEqual(policy.status.observedPreviousRef, {
+          name: `${registry.host}/foundry-local-olive-models`,
+          tag: 'v0.2.0',
+        });
       } finally {
         bed.faults.clear('scan-delay');
       }
@@ -88,10 +115,21 @@ for (const line of ['2.9', '2.6'] as const) {
     it('reports scan-error as Ready=False ReadOperationFailed', async () => {
       bed.faults.set({ name: 'scan-error', raw: '', value: true });
       try {
-        bed.kube.patch({ ...IMAGE(version), kind: 'ImageRepository', name: 'models' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `e-${Date.now()}` } } }, 'merge');
-        const failed = await bed.waitFor({ ...IMAGE(version), kind: 'ImageRepository', name: 'models' }, (o) => condition(o, 'Ready')?.status === 'False', 'to fail the scan');
+        bed.kube.patch(
+          { ...IMAGE(version), kind: 'ImageRepository', name: 'models' },
+          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `e-${Date.now()}` } } },
+          'merge',
+        );
+        const failed = await bed.waitFor(
+          { ...IMAGE(version), kind: 'ImageRepository', name: 'models' },
+          (o) => condition(o, 'Ready')?.status === 'False',
+          'to fail the scan',
+        );
         assert.equal(condition(failed, 'Ready')!.reason, 'ReadOperationFailed');
-        assert.match(condition(failed, 'Ready')!.message, /^scan failed: GET https:\/\/.*\/v2\/foundry-local-olive-models\/tags\/list: UNAUTHORIZED: authentication required/);
+        assert.match(
+          condition(failed, 'Ready')!.message,
+          /^scan failed: GET https:\/\/.*\/v2\/foundry-local-olive-models\/tags\/list: UNAUTHORIZED: authentication required/,
+        );
       } finally {
         bed.faults.clear('scan-error');
       }
@@ -135,9 +173,24 @@ spec:
   it('scans the alias host and commits the new tag back to git', async () => {
     bed.gitSecret();
     bed.apply(
-      { ...IMAGE('v1'), kind: 'ImageRepository', metadata: { name: 'models', namespace: 'flux-system' }, spec: { image: `${ALIAS}/foundry-local-olive-models`, interval: '5m' } },
-      { ...IMAGE('v1'), kind: 'ImagePolicy', metadata: { name: 'models', namespace: 'flux-system' }, spec: { imageRepositoryRef: { name: 'models' }, policy: { semver: { range: '>=0.1.0' } } } },
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'gitops', namespace: 'flux-system' }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' }, secretRef: { name: 'git-auth' } } },
+      {
+        ...IMAGE('v1'),
+        kind: 'ImageRepository',
+        metadata: { name: 'models', namespace: 'flux-system' },
+        spec: { image: `${ALIAS}/foundry-local-olive-models`, interval: '5m' },
+      },
+      {
+        ...IMAGE('v1'),
+        kind: 'ImagePolicy',
+        metadata: { name: 'models', namespace: 'flux-system' },
+        spec: { imageRepositoryRef: { name: 'models' }, policy: { semver: { range: '>=0.1.0' } } },
+      },
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'gitops', namespace: 'flux-system' },
+        spec: { url: repo.url, interval: '10m', ref: { branch: 'main' }, secretRef: { name: 'git-auth' } },
+      },
       {
         ...IMAGE('v1'),
         kind: 'ImageUpdateAutomation',
@@ -145,14 +198,30 @@ spec:
         spec: {
           interval: '10m',
           sourceRef: { kind: 'GitRepository', name: 'gitops' },
-          git: { checkout: { ref: { branch: 'main' } }, commit: { author: { name: 'fluxcdbot', email: 'flux@example.com' }, messageTemplate: 'chore: update images\n\n{{ range .Changed.Changes }}{{ .OldValue }} -> {{ .NewValue }}\n{{ end }}' }, push: { branch: 'main' } },
+          git: {
+            checkout: { ref: { branch: 'main' } },
+            commit: {
+              author: { name: 'fluxcdbot', email: 'flux@example.com' },
+              messageTemplate:
+                'chore: update images\n\n{{ range .Changed.Changes }}{{ .OldValue }} -> {{ .NewValue }}\n{{ end }}',
+            },
+            push: { branch: 'main' },
+          },
           update: { path: './apps', strategy: 'Setters' },
         },
       },
     );
-    const policy = await bed.waitFor({ ...IMAGE('v1'), kind: 'ImagePolicy', name: 'models' }, (o) => isReady(o) && o.status.latestRef?.tag === 'v0.2.0', 'to resolve v0.2.0');
+    const policy = await bed.waitFor(
+      { ...IMAGE('v1'), kind: 'ImagePolicy', name: 'models' },
+      (o) => isReady(o) && o.status.latestRef?.tag === 'v0.2.0',
+      'to resolve v0.2.0',
+    );
     assert.equal(policy.status.latestRef.name, `${ALIAS}/foundry-local-olive-models`);
-    const auto = await bed.waitFor({ ...IMAGE('v1'), kind: 'ImageUpdateAutomation', name: 'gitops' }, (o) => Boolean(o.status?.lastPushCommit), 'to push a commit');
+    const auto = await bed.waitFor(
+      { ...IMAGE('v1'), kind: 'ImageUpdateAutomation', name: 'gitops' },
+      (o) => Boolean(o.status?.lastPushCommit),
+      'to push a commit',
+    );
     const remoteHead = (await git(['--git-dir', repo.bare, 'rev-parse', 'refs/heads/main'])).trim();
     assert.equal(auto.status.lastPushCommit, remoteHead);
     assert.ok(auto.status.lastPushTime && auto.status.lastAutomationRunTime);

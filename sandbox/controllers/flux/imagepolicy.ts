@@ -44,27 +44,38 @@ export class ImagePolicyReconciler extends FluxReconciler {
   watches(controller: Controller): void {
     const v1 = this.ctx.apis.version('ImagePolicy') === 'v1';
     // v1: the tags' checksum; v1beta2 has none, so any new scan result (each scan writes a new scanTime).
-    const scanned = (o: { status?: any } | undefined) => JSON.stringify(v1 ? o?.status?.lastScanResult?.revision : o?.status?.lastScanResult);
+    const scanned = (o: { status?: any } | undefined) =>
+      JSON.stringify(v1 ? o?.status?.lastScanResult?.revision : o?.status?.lastScanResult);
     watchReferrers(
       controller,
       this.ctx,
       'ImagePolicy',
       'ImageRepository',
-      (prev, next) => next.status?.lastScanResult !== undefined && (prev?.status?.lastScanResult === undefined || scanned(prev) !== scanned(next)),
-      (p, repo) => p.spec?.imageRepositoryRef?.name === repo.metadata.name && (p.spec?.imageRepositoryRef?.namespace ?? p.metadata.namespace) === repo.metadata.namespace,
+      (prev, next) =>
+        next.status?.lastScanResult !== undefined &&
+        (prev?.status?.lastScanResult === undefined || scanned(prev) !== scanned(next)),
+      (p, repo) =>
+        p.spec?.imageRepositoryRef?.name === repo.metadata.name &&
+        (p.spec?.imageRepositoryRef?.namespace ?? p.metadata.namespace) === repo.metadata.namespace,
     );
   }
 
   async reconcile(pass: Pass): Promise<ReconcileResult> {
     const { spec, status, conditions } = pass;
     const v1 = this.ctx.apis.version('ImagePolicy') === 'v1';
-    const requeue = spec.digestReflectionPolicy === 'Always' ? { requeueAfterMs: durationMs(spec.interval, 600_000) } : {};
+    const requeue =
+      spec.digestReflectionPolicy === 'Always' ? { requeueAfterMs: durationMs(spec.interval, 600_000) } : {};
     conditions.markReconciling('Progressing', 'reconciliation in progress');
     pass.progressingOnNewGeneration();
 
     const ref = spec.imageRepositoryRef ?? {};
     const namespace = ref.namespace ?? pass.namespace;
-    const repo = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('ImageRepository'), kind: 'ImageRepository', namespace, name: ref.name });
+    const repo = this.ctx.kube.get({
+      apiVersion: this.ctx.apis.apiVersion('ImageRepository'),
+      kind: 'ImageRepository',
+      namespace,
+      name: ref.name,
+    });
     if (!repo) {
       throw new FluxError(
         'DependencyNotReady',
@@ -72,7 +83,11 @@ export class ImagePolicyReconciler extends FluxReconciler {
       );
     }
     if (!repo.status?.lastScanResult) {
-      conditions.markFalse('Ready', 'DependencyNotReady', v1 ? 'no tags in database' : 'referenced ImageRepository has not been scanned yet');
+      conditions.markFalse(
+        'Ready',
+        'DependencyNotReady',
+        v1 ? 'no tags in database' : 'referenced ImageRepository has not been scanned yet',
+      );
       return {};
     }
     const tags = this.#db.tags(repo.status.canonicalImageName ?? '');

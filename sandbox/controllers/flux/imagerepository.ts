@@ -38,7 +38,14 @@ export function parseImageName(image: string): ImageName {
 /** go-containerregistry's scheme choice: plain HTTP for insecure, loopback and private hosts. */
 function plainHttp(host: string, insecure: boolean): boolean {
   const name = host.replace(/:\d+$/, '');
-  return insecure || name === 'localhost' || /^127\./.test(name) || name.endsWith('.local') || name.endsWith('.localhost') || /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(name);
+  return (
+    insecure ||
+    name === 'localhost' ||
+    /^127\./.test(name) ||
+    name.endsWith('.local') ||
+    name.endsWith('.localhost') ||
+    /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(name)
+  );
 }
 
 /** Reconciles ImageRepository objects. */
@@ -74,14 +81,21 @@ export class ImageRepositoryReconciler extends FluxReconciler {
 
     const last = status.lastScanResult?.scanTime ? Date.parse(status.lastScanResult.scanTime) : undefined;
     const reason =
-      last === undefined ? 'first scan'
-      : pass.requested ? 'reconcile requested'
-      : status.canonicalImageName !== image.canonical ? 'new image name'
-      : JSON.stringify(status.observedExclusionList ?? []) !== JSON.stringify(exclusion) ? 'updated exclusion list'
-      : this.#db.tags(image.canonical).length === 0 ? 'no tags in database'
-      : [...this.#pending.values()].some((at) => at <= now) ? 'delayed tags became visible'
-      : interval - (now - last) < 1000 ? 'triggered by interval'
-      : undefined;
+      last === undefined
+        ? 'first scan'
+        : pass.requested
+          ? 'reconcile requested'
+          : status.canonicalImageName !== image.canonical
+            ? 'new image name'
+            : JSON.stringify(status.observedExclusionList ?? []) !== JSON.stringify(exclusion)
+              ? 'updated exclusion list'
+              : this.#db.tags(image.canonical).length === 0
+                ? 'no tags in database'
+                : [...this.#pending.values()].some((at) => at <= now)
+                  ? 'delayed tags became visible'
+                  : interval - (now - last) < 1000
+                    ? 'triggered by interval'
+                    : undefined;
     let nextScan = interval;
     let note: string;
     if (reason) {
@@ -114,10 +128,17 @@ export class ImageRepositoryReconciler extends FluxReconciler {
     let tags: string[];
     try {
       if (this.ctx.faults.active('scan-error')) {
-        throw new Error(`GET https://${image.host}/v2/${image.repository}/tags/list: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:${image.repository} Type:repository]]`);
+        throw new Error(
+          `GET https://${image.host}/v2/${image.repository}/tags/list: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:${image.repository} Type:repository]]`,
+        );
       }
       const auth = this.#credentials(pass, image.host, host);
-      const client = new OciClient({ registry: host, plainHttp: plainHttp(host, spec.insecure === true), ...auth, userAgent: 'flux-image-reflector-controller' });
+      const client = new OciClient({
+        registry: host,
+        plainHttp: plainHttp(host, spec.insecure === true),
+        ...auth,
+        userAgent: 'flux-image-reflector-controller',
+      });
       tags = await withTimeout(client.listTags(image.repository), durationMs(spec.timeout, 60_000));
     } catch (err) {
       const message = `scan failed: ${(err as Error).message}`;
@@ -157,7 +178,9 @@ export class ImageRepositoryReconciler extends FluxReconciler {
     if (!name) return {};
     const data = readSecret(this.ctx.kube, pass.namespace, name);
     if (!data) throw new Error(`auth secret '${pass.namespace}/${name}' not found`);
-    const config = JSON.parse(data['.dockerconfigjson'] ?? data['.dockercfg'] ?? '{}') as { auths?: Record<string, { username?: string; password?: string; auth?: string }> };
+    const config = JSON.parse(data['.dockerconfigjson'] ?? data['.dockercfg'] ?? '{}') as {
+      auths?: Record<string, { username?: string; password?: string; auth?: string }>;
+    };
     const auths = config.auths ?? (config as Record<string, { username?: string; password?: string; auth?: string }>);
     const entry = auths[imageHost] ?? auths[host] ?? auths[`https://${imageHost}`];
     if (!entry) return {};

@@ -20,7 +20,6 @@ const DEFAULT_MESSAGE = 'Update from image update automation';
 
 /** Reconciles ImageUpdateAutomation objects. */
 export class ImageUpdateAutomationReconciler extends FluxReconciler {
-
   constructor(ctx: FluxContext) {
     super(ctx, 'ImageUpdateAutomation', 'image-automation-controller');
   }
@@ -31,7 +30,9 @@ export class ImageUpdateAutomationReconciler extends FluxReconciler {
       this.ctx,
       'ImageUpdateAutomation',
       'ImagePolicy',
-      (prev, next) => JSON.stringify(prev?.status?.latestRef ?? prev?.status?.latestImage) !== JSON.stringify(next.status?.latestRef ?? next.status?.latestImage),
+      (prev, next) =>
+        JSON.stringify(prev?.status?.latestRef ?? prev?.status?.latestImage) !==
+        JSON.stringify(next.status?.latestRef ?? next.status?.latestImage),
       (automation, policy) => automation.metadata.namespace === policy.metadata.namespace,
     );
   }
@@ -52,14 +53,23 @@ export class ImageUpdateAutomationReconciler extends FluxReconciler {
       const work = path.join(tmp, 'repo');
       const url: string = source.spec.url;
       try {
-        await git(['clone', '--quiet', '--branch', branch, '--single-branch', url, work], { credentials, timeoutMs: 60_000 });
+        await git(['clone', '--quiet', '--branch', branch, '--single-branch', url, work], {
+          credentials,
+          timeoutMs: 60_000,
+        });
       } catch (err) {
         throw new FluxError('GitOperationFailed', `failed to clone git repository '${url}': ${(err as Error).message}`);
       }
       const head = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
-      if (this.ctx.apis.hasStatusField('ImageUpdateAutomation', 'observedSourceRevision')) status.observedSourceRevision = `${branch}@sha1:${head}`;
+      if (this.ctx.apis.hasStatusField('ImageUpdateAutomation', 'observedSourceRevision'))
+        status.observedSourceRevision = `${branch}@sha1:${head}`;
       if (this.ctx.apis.hasStatusField('ImageUpdateAutomation', 'observedPolicies')) {
-        status.observedPolicies = Object.fromEntries([...policies.entries()].map(([k, v]) => [k.split(':')[1]!, { name: v.name, tag: v.tag, ...(v.digest ? { digest: v.digest } : {}) }]));
+        status.observedPolicies = Object.fromEntries(
+          [...policies.entries()].map(([k, v]) => [
+            k.split(':')[1]!,
+            { name: v.name, tag: v.tag, ...(v.digest ? { digest: v.digest } : {}) },
+          ]),
+        );
       }
       const changes = await applySettersInTree(work, spec.update?.path ?? './', policies);
       status.lastAutomationRunTime = this.ctx.clock.nowRfc3339();
@@ -70,11 +80,20 @@ export class ImageUpdateAutomationReconciler extends FluxReconciler {
       }
       const message = this.#message(pass, changes);
       const author = spec.git?.commit?.author ?? {};
-      const identity = ['-c', `user.name=${author.name ?? 'fluxcdbot'}`, '-c', `user.email=${author.email ?? 'fluxcdbot@users.noreply.github.com'}`];
+      const identity = [
+        '-c',
+        `user.name=${author.name ?? 'fluxcdbot'}`,
+        '-c',
+        `user.email=${author.email ?? 'fluxcdbot@users.noreply.github.com'}`,
+      ];
       await git([...identity, 'commit', '--quiet', '--all', '--file', '-'], { cwd: work, input: message });
       const commit = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
       try {
-        await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${pushBranch}`], { cwd: work, credentials, timeoutMs: 60_000 });
+        await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${pushBranch}`], {
+          cwd: work,
+          credentials,
+          timeoutMs: 60_000,
+        });
       } catch (err) {
         throw new FluxError('GitOperationFailed', `failed to push to remote: ${(err as Error).message}`);
       }
@@ -95,10 +114,18 @@ export class ImageUpdateAutomationReconciler extends FluxReconciler {
     const namespace = ref.namespace ?? pass.namespace;
     const source =
       (ref.kind ?? 'GitRepository') === 'GitRepository'
-        ? this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace, name: ref.name })
+        ? this.ctx.kube.get({
+            apiVersion: this.ctx.apis.apiVersion('GitRepository'),
+            kind: 'GitRepository',
+            namespace,
+            name: ref.name,
+          })
         : undefined;
     if (!source) {
-      throw new FluxError('SourceNotFound', `failed to get source: gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`);
+      throw new FluxError(
+        'SourceNotFound',
+        `failed to get source: gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`,
+      );
     }
     return source;
   }
@@ -107,21 +134,38 @@ export class ImageUpdateAutomationReconciler extends FluxReconciler {
     const name = source.spec?.secretRef?.name as string | undefined;
     if (!name) return undefined;
     const data = readSecret(this.ctx.kube, source.metadata.namespace ?? pass.namespace, name);
-    if (!data) throw new FluxError('AuthenticationFailed', `failed to get secret '${source.metadata.namespace}/${name}': ${notFoundMessage('secrets', name)}`);
+    if (!data)
+      throw new FluxError(
+        'AuthenticationFailed',
+        `failed to get secret '${source.metadata.namespace}/${name}': ${notFoundMessage('secrets', name)}`,
+      );
     return { username: data.username, password: data.password, bearerToken: data.bearerToken };
   }
 
   /** Latest images of the Ready ImagePolicies in the automation's namespace (filtered by `policySelector`). */
   #policies(pass: Pass): Map<string, PolicyResult> {
     const selector = pass.spec.policySelector?.matchLabels as Record<string, string> | undefined;
-    const labelSelector = selector ? Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+    const labelSelector = selector
+      ? Object.entries(selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')
+      : undefined;
     const out = new Map<string, PolicyResult>();
-    const policies = this.ctx.kube.list({ apiVersion: this.ctx.apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy', namespace: pass.namespace }, { labelSelector });
+    const policies = this.ctx.kube.list(
+      { apiVersion: this.ctx.apis.apiVersion('ImagePolicy'), kind: 'ImagePolicy', namespace: pass.namespace },
+      { labelSelector },
+    );
     for (const p of policies) {
-      const ready = (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+      const ready = (p.status?.conditions ?? []).some(
+        (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+      );
       const ref = p.status?.latestRef as PolicyResult | undefined;
       const image = p.status?.latestImage as string | undefined;
-      const result = ref ?? (image ? { name: image.slice(0, image.lastIndexOf(':')), tag: image.slice(image.lastIndexOf(':') + 1) } : undefined);
+      const result =
+        ref ??
+        (image
+          ? { name: image.slice(0, image.lastIndexOf(':')), tag: image.slice(image.lastIndexOf(':') + 1) }
+          : undefined);
       if (ready && result) out.set(`${p.metadata.namespace}:${p.metadata.name}`, result);
     }
     return out;
@@ -145,7 +189,11 @@ export class ImageUpdateAutomationReconciler extends FluxReconciler {
     }
     const data = {
       AutomationObject: `${pass.namespace}/${pass.name}`,
-      Changed: { FileChanges: fileChanges, Objects: objects, Changes: changes.map((c) => ({ OldValue: c.OldValue, NewValue: c.NewValue, Setter: c.Setter })) },
+      Changed: {
+        FileChanges: fileChanges,
+        Objects: objects,
+        Changes: changes.map((c) => ({ OldValue: c.OldValue, NewValue: c.NewValue, Setter: c.Setter })),
+      },
       Values: pass.spec.git?.commit?.messageTemplateValues ?? {},
     };
     try {

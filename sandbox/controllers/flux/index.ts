@@ -61,7 +61,10 @@ interface Resettable {
 export class FluxControllers {
   readonly #options: FluxControllersOptions;
   readonly #manager = new Manager();
-  readonly #byDeployment = new Map<FluxDeployment, Array<{ controller: Controller; reconciler: KindReconciler & Resettable }>>();
+  readonly #byDeployment = new Map<
+    FluxDeployment,
+    Array<{ controller: Controller; reconciler: KindReconciler & Resettable }>
+  >();
   readonly #logs = new Map<string, ControllerLog>();
   #onFaults?: (list: FaultSetting[]) => void;
   #lastRestart?: FaultSetting;
@@ -76,8 +79,18 @@ export class FluxControllers {
   /** Creates `flux-system` (and with `arc` `azure-arc`) with the controller Deployments; idempotent. */
   async install(): Promise<void> {
     const { kube, flux, profile } = this.#options;
-    for (const obj of installManifests({ line: flux, profile, imageAutomation: this.#imageAutomation, requeueDependency: this.#options.requeueDependency })) {
-      const ref = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
+    for (const obj of installManifests({
+      line: flux,
+      profile,
+      imageAutomation: this.#imageAutomation,
+      requeueDependency: this.#options.requeueDependency,
+    })) {
+      const ref = {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name,
+        ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+      };
       kube.patch(ref, obj, 'apply', { fieldManager: 'flux', force: true });
     }
   }
@@ -87,7 +100,9 @@ export class FluxControllers {
     if (this.#started) return;
     this.#started = true;
     const { kube, clock, faults, stateDir } = this.#options;
-    await Promise.all(['artifacts', 'git', 'tmp', 'helm', 'home'].map((d) => mkdir(path.join(stateDir, d), { recursive: true })));
+    await Promise.all(
+      ['artifacts', 'git', 'tmp', 'helm', 'home'].map((d) => mkdir(path.join(stateDir, d), { recursive: true })),
+    );
     const ctx: FluxContext = {
       kube,
       clock,
@@ -106,19 +121,36 @@ export class FluxControllers {
       new HelmChartReconciler(ctx),
       new KustomizationReconciler(ctx),
       new HelmReleaseReconciler(ctx),
-      ...(this.#imageAutomation ? [new ImageRepositoryReconciler(ctx, tags), new ImagePolicyReconciler(ctx, tags), new ImageUpdateAutomationReconciler(ctx)] : []),
+      ...(this.#imageAutomation
+        ? [
+            new ImageRepositoryReconciler(ctx, tags),
+            new ImagePolicyReconciler(ctx, tags),
+            new ImageUpdateAutomationReconciler(ctx),
+          ]
+        : []),
     ];
-    const deleting: WatchPredicate = (prev, next) => Boolean(next.metadata.deletionTimestamp) && !prev?.metadata.deletionTimestamp;
+    const deleting: WatchPredicate = (prev, next) =>
+      Boolean(next.metadata.deletionTimestamp) && !prev?.metadata.deletionTimestamp;
     for (const reconciler of reconcilers) {
       const log = this.#log(reconciler.deployment);
       const controller = new Controller({
         name: reconciler.controller,
         clock,
         reconcile: (key) => runPass(ctx, reconciler, key),
-        onError: (key, error) => log.error('Reconciler error', error instanceof Error ? error.message : String(error), { controller: reconciler.controller, name: key }),
+        onError: (key, error) =>
+          log.error('Reconciler error', error instanceof Error ? error.message : String(error), {
+            controller: reconciler.controller,
+            name: key,
+          }),
       });
-      const own = watchesReconcileRequests(ctx.apis, reconciler.kind) ? anyOf(generationChanged, reconcileRequested, deleting) : anyOf(generationChanged, deleting);
-      controller.watch(kube, { apiVersion: ctx.apis.apiVersion(reconciler.kind), kind: reconciler.kind }, { predicate: own });
+      const own = watchesReconcileRequests(ctx.apis, reconciler.kind)
+        ? anyOf(generationChanged, reconcileRequested, deleting)
+        : anyOf(generationChanged, deleting);
+      controller.watch(
+        kube,
+        { apiVersion: ctx.apis.apiVersion(reconciler.kind), kind: reconciler.kind },
+        { predicate: own },
+      );
       reconciler.watches?.(controller);
       this.#manager.add(controller);
       const group = this.#byDeployment.get(reconciler.deployment) ?? [];
@@ -156,14 +188,20 @@ export class FluxControllers {
   #log(deployment: string): ControllerLog {
     let log = this.#logs.get(deployment);
     if (!log) {
-      log = new ControllerLog({ kube: this.#options.kube, clock: this.#options.clock, sink: this.#options.logs, deployment });
+      log = new ControllerLog({
+        kube: this.#options.kube,
+        clock: this.#options.clock,
+        sink: this.#options.logs,
+        deployment,
+      });
       this.#logs.set(deployment, log);
     }
     return log;
   }
 
   #deploymentOf(controllerName: string): FluxDeployment {
-    for (const [deployment, group] of this.#byDeployment) if (group.some((g) => g.controller.name === controllerName)) return deployment;
+    for (const [deployment, group] of this.#byDeployment)
+      if (group.some((g) => g.controller.name === controllerName)) return deployment;
     return 'source-controller';
   }
 
@@ -228,7 +266,9 @@ export class FluxControllers {
       const pods = podsOf(kube, name);
       if (pods.length === 0 || pods.some((p) => podReady(p) && podRestarts(p) > before)) resume();
     };
-    cancels.push(kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: 'flux-system' }, { labelSelector: `app=${name}` }, check));
+    cancels.push(
+      kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: 'flux-system' }, { labelSelector: `app=${name}` }, check),
+    );
     // A kubelet that never restarts the container must not freeze the controller for good.
     cancels.push(clock.after(30_000, resume));
     this.#restartTimers.push(() => cancels.forEach((c) => c()));
@@ -244,11 +284,16 @@ function podsOf(kube: Kube, name: string): KubeObject[] {
 }
 
 function podRestarts(pod: KubeObject): number {
-  return ((pod.status?.containerStatuses ?? []) as Array<{ restartCount?: number }>).reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  return ((pod.status?.containerStatuses ?? []) as Array<{ restartCount?: number }>).reduce(
+    (n, c) => n + (c.restartCount ?? 0),
+    0,
+  );
 }
 
 function podReady(pod: KubeObject): boolean {
-  return ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Ready' && c.status === 'True');
+  return ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
 }
 
 function restartCount(kube: Kube, name: string): number {

@@ -80,19 +80,27 @@ function fluxController(name: string, options: InstallOptions): KubeObject[] {
     'control-plane': 'controller',
   };
   const ports = [
-    ...(name === 'source-controller' || name === 'notification-controller' ? [{ containerPort: 9090, name: 'http', protocol: 'TCP' }] : []),
+    ...(name === 'source-controller' || name === 'notification-controller'
+      ? [{ containerPort: 9090, name: 'http', protocol: 'TCP' }]
+      : []),
     ...(name === 'notification-controller' ? [{ containerPort: 9292, name: 'http-webhook', protocol: 'TCP' }] : []),
     { containerPort: 8080, name: 'http-prom', protocol: 'TCP' },
     { containerPort: 9440, name: 'healthz', protocol: 'TCP' },
   ];
   const args = [
-    ...(name === 'notification-controller' ? [] : ['--events-addr=http://notification-controller.flux-system.svc.cluster.local./']),
+    ...(name === 'notification-controller'
+      ? []
+      : ['--events-addr=http://notification-controller.flux-system.svc.cluster.local./']),
     '--watch-all-namespaces=true',
     '--log-level=info',
     '--log-encoding=json',
     '--enable-leader-election',
-    ...(name === 'source-controller' ? ['--storage-path=/data', '--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.cluster.local.'] : []),
-    ...(name === 'kustomize-controller' && options.requeueDependency ? [`--requeue-dependency=${options.requeueDependency}`] : []),
+    ...(name === 'source-controller'
+      ? ['--storage-path=/data', '--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.cluster.local.']
+      : []),
+    ...(name === 'kustomize-controller' && options.requeueDependency
+      ? [`--requeue-dependency=${options.requeueDependency}`]
+      : []),
   ];
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'flux-system', labels } },
@@ -116,12 +124,16 @@ function fluxController(name: string, options: InstallOptions): KubeObject[] {
                 image: `${registry}/${name}:${version}`,
                 imagePullPolicy: 'IfNotPresent',
                 args,
-                env: [
-                  { name: 'RUNTIME_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                ],
+                env: [{ name: 'RUNTIME_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
                 ports,
                 resources: resources(name === 'source-controller' ? '50m' : '100m', '64Mi', '1000m', '1Gi'),
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
               },
             ],
             nodeSelector: { 'kubernetes.io/os': 'linux' },
@@ -138,12 +150,29 @@ function service(name: string, ports: Array<{ name: string; port: number; target
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: 'flux-system', labels: { 'app.kubernetes.io/part-of': 'flux', 'app.kubernetes.io/instance': 'flux-system', 'control-plane': 'controller' } },
-    spec: { type: 'ClusterIP', selector: { app: name === 'webhook-receiver' ? 'notification-controller' : name }, ports: ports.map((p) => ({ ...p, protocol: 'TCP' })) },
+    metadata: {
+      name,
+      namespace: 'flux-system',
+      labels: {
+        'app.kubernetes.io/part-of': 'flux',
+        'app.kubernetes.io/instance': 'flux-system',
+        'control-plane': 'controller',
+      },
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: { app: name === 'webhook-receiver' ? 'notification-controller' : name },
+      ports: ports.map((p) => ({ ...p, protocol: 'TCP' })),
+    },
   };
 }
 
-function agent(namespace: string, name: string, containers: Array<{ name: string; image: string }>, labels: Record<string, string>): KubeObject {
+function agent(
+  namespace: string,
+  name: string,
+  containers: Array<{ name: string; image: string }>,
+  labels: Record<string, string>,
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -198,20 +227,53 @@ export function installManifests(options: InstallOptions): KubeObject[] {
     service('webhook-receiver', [{ name: 'http', port: 80, targetPort: 'http-webhook' }]),
   );
   if (options.profile !== 'arc') return out;
-  const arcFlux = { 'app.kubernetes.io/part-of': 'flux', 'app.kubernetes.io/managed-by': 'Helm', 'control-plane': 'controller' };
+  const arcFlux = {
+    'app.kubernetes.io/part-of': 'flux',
+    'app.kubernetes.io/managed-by': 'Helm',
+    'control-plane': 'controller',
+  };
   for (const name of ['fluxconfig-agent', 'fluxconfig-controller']) {
-    out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'flux-system', labels: arcFlux } });
-    out.push(agent('flux-system', name, [{ name: name === 'fluxconfig-agent' ? 'fluxconfig-agent' : 'manager', image: `mcr.microsoft.com/azurek8sflux/${name}:${FLUXCONFIG_VERSION}` }, fluentBit()], arcFlux));
+    out.push({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name, namespace: 'flux-system', labels: arcFlux },
+    });
+    out.push(
+      agent(
+        'flux-system',
+        name,
+        [
+          {
+            name: name === 'fluxconfig-agent' ? 'fluxconfig-agent' : 'manager',
+            image: `mcr.microsoft.com/azurek8sflux/${name}:${FLUXCONFIG_VERSION}`,
+          },
+          fluentBit(),
+        ],
+        arcFlux,
+      ),
+    );
   }
-  out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'azure-arc', labels: { 'admission.policy.azure.com/ignore': 'true', 'control-plane': 'true' } } });
+  out.push({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'azure-arc', labels: { 'admission.policy.azure.com/ignore': 'true', 'control-plane': 'true' } },
+  });
   for (const a of ARC_AGENTS) {
-    const labels = { 'app.kubernetes.io/component': a.name, 'app.kubernetes.io/name': 'azure-arc-k8s', 'app.kubernetes.io/managed-by': 'Helm' };
+    const labels = {
+      'app.kubernetes.io/component': a.name,
+      'app.kubernetes.io/name': 'azure-arc-k8s',
+      'app.kubernetes.io/managed-by': 'Helm',
+    };
     out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: a.name, namespace: 'azure-arc', labels } });
     out.push(
       agent(
         'azure-arc',
         a.name,
-        a.containers.map((c) => (c === 'fluent-bit' ? fluentBit() : { name: c, image: `mcr.microsoft.com/azurearck8s/${a.name}:${ARC_AGENT_VERSION}` })),
+        a.containers.map((c) =>
+          c === 'fluent-bit'
+            ? fluentBit()
+            : { name: c, image: `mcr.microsoft.com/azurearck8s/${a.name}:${ARC_AGENT_VERSION}` },
+        ),
         labels,
       ),
     );

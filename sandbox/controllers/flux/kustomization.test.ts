@@ -23,7 +23,11 @@ describe('Kustomization (kustomize-controller)', () => {
       'apps/a.yaml': cm('a'),
       'apps/b.yaml': cm('b'),
     });
-    bed.apply({ ...GR, metadata: { name: 'gitops', namespace: 'flux-system' }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } } });
+    bed.apply({
+      ...GR,
+      metadata: { name: 'gitops', namespace: 'flux-system' },
+      spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
+    });
   });
   after(async () => bed.close());
 
@@ -37,16 +41,42 @@ describe('Kustomization (kustomize-controller)', () => {
     bed.apply({
       ...KS,
       metadata: { name: 'apps', namespace: 'flux-system' },
-      spec: { interval: '10m', retryInterval: '10m', path: './apps', prune: true, targetNamespace: 'apps', sourceRef: { kind: 'GitRepository', name: 'gitops' }, dependsOn: [{ name: 'infrastructure' }] },
+      spec: {
+        interval: '10m',
+        retryInterval: '10m',
+        path: './apps',
+        prune: true,
+        targetNamespace: 'apps',
+        sourceRef: { kind: 'GitRepository', name: 'gitops' },
+        dependsOn: [{ name: 'infrastructure' }],
+      },
     });
-    const blocked = await bed.waitFor({ ...KS, name: 'apps' }, (o) => condition(o, 'Ready')?.reason === 'DependencyNotReady', 'to wait for its dependency');
-    assert.equal(condition(blocked, 'Ready')!.message, `dependency 'flux-system/infrastructure' not found: kustomizations.kustomize.toolkit.fluxcd.io "infrastructure" not found`);
-    const note = bed.kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' }).find((e: any) => e.involvedObject.name === 'apps' && e.reason === 'DependencyNotReady');
+    const blocked = await bed.waitFor(
+      { ...KS, name: 'apps' },
+      (o) => condition(o, 'Ready')?.reason === 'DependencyNotReady',
+      'to wait for its dependency',
+    );
+    assert.equal(
+      condition(blocked, 'Ready')!.message,
+      `dependency 'flux-system/infrastructure' not found: kustomizations.kustomize.toolkit.fluxcd.io "infrastructure" not found`,
+    );
+    const note = bed.kube
+      .list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' })
+      .find((e: any) => e.involvedObject.name === 'apps' && e.reason === 'DependencyNotReady');
     assert.equal(note?.type, 'Normal');
     assert.equal(note?.message, 'Dependencies do not meet ready condition, retrying in 1s');
     assert.equal(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' }), undefined);
 
-    bed.apply({ ...KS, metadata: { name: 'infrastructure', namespace: 'flux-system' }, spec: { interval: '10m', path: './infrastructure', prune: true, sourceRef: { kind: 'GitRepository', name: 'gitops' } } });
+    bed.apply({
+      ...KS,
+      metadata: { name: 'infrastructure', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        path: './infrastructure',
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'gitops' },
+      },
+    });
     const apps = await bed.waitFor({ ...KS, name: 'apps' }, isReady, 'to be Ready after its dependency');
     const revision = `main@sha1:${repo.initial}`;
     assert.equal(condition(apps, 'Ready')!.reason, 'ReconciliationSucceeded');
@@ -62,7 +92,10 @@ describe('Kustomization (kustomize-controller)', () => {
     assert.equal(h.metadata.revision, revision);
     assert.match(h.digest, /^sha256:/);
     const a = bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' })!;
-    assert.deepEqual(a.metadata.labels, { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' });
+    assert.deepEqual(a.metadata.labels, {
+      'kustomize.toolkit.fluxcd.io/name': 'apps',
+      'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+    });
     const infra = bed.kube.get({ ...KS, name: 'infrastructure' })!;
     assert.deepEqual(infra.status.inventory.entries, [{ id: '_apps__Namespace', v: 'v1' }]);
   });
@@ -76,20 +109,43 @@ describe('Kustomization (kustomize-controller)', () => {
       if (ready?.reason === 'DependencyNotReady') seen.push(ready.message);
     });
     try {
-      bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
-      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastAppliedRevision === revision && isReady(o), 'to apply the new revision after the dependency');
+      bed.kube.patch(
+        { ...GR, name: 'gitops' },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
+        'merge',
+      );
+      await bed.waitFor(
+        { ...KS, name: 'apps' },
+        (o) => o.status?.lastAppliedRevision === revision && isReady(o),
+        'to apply the new revision after the dependency',
+      );
     } finally {
       cancel();
     }
-    assert.ok(seen.some((m) => m === "dependency 'flux-system/infrastructure' revision is not up to date" || m === "dependency 'flux-system/infrastructure' is not ready"), `apps waited for infrastructure: ${JSON.stringify(seen)}`);
+    assert.ok(
+      seen.some(
+        (m) =>
+          m === "dependency 'flux-system/infrastructure' revision is not up to date" ||
+          m === "dependency 'flux-system/infrastructure' is not ready",
+      ),
+      `apps waited for infrastructure: ${JSON.stringify(seen)}`,
+    );
   });
 
   it('apply-delay=<d> makes kustomize-controller apply that much later (cluster clock)', async () => {
     const measure = async () => {
       const token = `d-${Date.now()}-${Math.random()}`;
       const started = performance.now();
-      bed.kube.patch({ ...KS, name: 'infrastructure' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-      await bed.waitFor({ ...KS, name: 'infrastructure' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o), 'to reconcile on request');
+      bed.kube.patch(
+        { ...KS, name: 'infrastructure' },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+        'merge',
+      );
+      await bed.waitFor(
+        { ...KS, name: 'infrastructure' },
+        (o) => o.status?.lastHandledReconcileAt === token && isReady(o),
+        'to reconcile on request',
+      );
       return performance.now() - started;
     };
     bed.faults.set(parseFault('apply-delay=1500ms'));
@@ -106,33 +162,66 @@ describe('Kustomization (kustomize-controller)', () => {
 
   it('prunes objects removed from the source', async () => {
     const next = await repo.commit({ 'apps/b.yaml': null }, 'remove b');
-    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
-    const apps = await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastAppliedRevision === `main@sha1:${next}`, 'to apply the new revision');
+    bed.kube.patch(
+      { ...GR, name: 'gitops' },
+      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
+      'merge',
+    );
+    const apps = await bed.waitFor(
+      { ...KS, name: 'apps' },
+      (o) => o.status?.lastAppliedRevision === `main@sha1:${next}`,
+      'to apply the new revision',
+    );
     assert.deepEqual(apps.status.inventory.entries, [
       { id: 'apps_a__ConfigMap', v: 'v1' },
       { id: 'apps_c__ConfigMap', v: 'v1' },
     ]);
     const b = bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'b' });
     assert.ok(b === undefined || b.metadata.deletionTimestamp, 'b deleted');
-    const events = bed.kube.list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' }).filter((e: any) => e.involvedObject.name === 'apps');
-    assert.ok(events.some((e: any) => e.reason === 'Progressing' && /ConfigMap\/apps\/b deleted/.test(e.message)), JSON.stringify(events.map((e: any) => e.message)));
+    const events = bed.kube
+      .list({ apiVersion: 'v1', kind: 'Event', namespace: 'flux-system' })
+      .filter((e: any) => e.involvedObject.name === 'apps');
+    assert.ok(
+      events.some((e: any) => e.reason === 'Progressing' && /ConfigMap\/apps\/b deleted/.test(e.message)),
+      JSON.stringify(events.map((e: any) => e.message)),
+    );
   });
 
   it('reports build failures as BuildFailed', async () => {
     await repo.commit({ 'broken/kustomization.yaml': 'resources: [missing.yaml]\n' }, 'broken');
-    bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
-    bed.apply({ ...KS, metadata: { name: 'broken', namespace: 'flux-system' }, spec: { interval: '10m', path: './broken', prune: true, sourceRef: { kind: 'GitRepository', name: 'gitops' } } });
+    bed.kube.patch(
+      { ...GR, name: 'gitops' },
+      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
+      'merge',
+    );
+    bed.apply({
+      ...KS,
+      metadata: { name: 'broken', namespace: 'flux-system' },
+      spec: { interval: '10m', path: './broken', prune: true, sourceRef: { kind: 'GitRepository', name: 'gitops' } },
+    });
     // (until the source has the new commit the path is missing: ArtifactFailed; then the build fails)
-    const broken = await bed.waitFor({ ...KS, name: 'broken' }, (o) => condition(o, 'Ready')?.reason === 'BuildFailed', 'to fail the build');
+    const broken = await bed.waitFor(
+      { ...KS, name: 'broken' },
+      (o) => condition(o, 'Ready')?.reason === 'BuildFailed',
+      'to fail the build',
+    );
     assert.equal(condition(broken, 'Ready')!.status, 'False');
     assert.match(condition(broken, 'Ready')!.message, /^kustomize build failed: .*missing\.yaml/);
   });
 
   it('handles a reconcile request and sets lastHandledReconcileAt', async () => {
     const token = `req-${Date.now()}`;
-    bed.kube.patch({ ...KS, name: 'apps' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+    bed.kube.patch(
+      { ...KS, name: 'apps' },
+      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+      'merge',
+    );
     // (a pass may first find the dependency mid-reconcile and retry; the request stays handled)
-    const apps = await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o), 'to handle the request and be Ready');
+    const apps = await bed.waitFor(
+      { ...KS, name: 'apps' },
+      (o) => o.status?.lastHandledReconcileAt === token && isReady(o),
+      'to handle the request and be Ready',
+    );
     assert.equal(condition(apps, 'Ready')!.reason, 'ReconciliationSucceeded');
   });
 
@@ -148,29 +237,69 @@ describe('Kustomization builds', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'kustomize-calls-'));
     const calls = path.join(dir, 'calls');
     const kubectl = path.join(dir, 'kubectl');
-    await writeFile(kubectl, `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${await pinnedTool('kubectl')}' "$@"\n`, { mode: 0o755 });
-    const counted = async () => (await readFile(calls, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('kustomize ')).length;
+    await writeFile(kubectl, `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${await pinnedTool('kubectl')}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const counted = async () =>
+      (await readFile(calls, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('kustomize ')).length;
     const bed = await Testbed.create('2.9', { tools: { kubectl } });
     try {
       const repo = await bed.repo('gitops', { 'apps/a.yaml': cm('a') });
-      bed.apply({ ...GR, metadata: { name: 'gitops', namespace: 'flux-system' }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } } });
-      bed.apply({ ...KS, metadata: { name: 'apps', namespace: 'flux-system' }, spec: { interval: '10m', path: './apps', prune: true, targetNamespace: 'flux-system', sourceRef: { kind: 'GitRepository', name: 'gitops' } } });
+      bed.apply({
+        ...GR,
+        metadata: { name: 'gitops', namespace: 'flux-system' },
+        spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
+      });
+      bed.apply({
+        ...KS,
+        metadata: { name: 'apps', namespace: 'flux-system' },
+        spec: {
+          interval: '10m',
+          path: './apps',
+          prune: true,
+          targetNamespace: 'flux-system',
+          sourceRef: { kind: 'GitRepository', name: 'gitops' },
+        },
+      });
       await bed.waitFor({ ...KS, name: 'apps' }, isReady, 'to be Ready');
       assert.equal(await counted(), 1);
 
       const token = `req-${Date.now()}`;
-      bed.kube.patch({ ...KS, name: 'apps' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastHandledReconcileAt === token && isReady(o), 'to handle the request');
+      bed.kube.patch(
+        { ...KS, name: 'apps' },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+        'merge',
+      );
+      await bed.waitFor(
+        { ...KS, name: 'apps' },
+        (o) => o.status?.lastHandledReconcileAt === token && isReady(o),
+        'to handle the request',
+      );
       assert.equal(await counted(), 1, 'the same artifact and spec reuse the build');
 
       bed.kube.patch({ ...KS, name: 'apps' }, { spec: { namePrefix: 'p-' } }, 'merge');
-      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.observedGeneration === o.metadata.generation && isReady(o), 'to apply the new spec');
+      await bed.waitFor(
+        { ...KS, name: 'apps' },
+        (o) => o.status?.observedGeneration === o.metadata.generation && isReady(o),
+        'to apply the new spec',
+      );
       assert.equal(await counted(), 2);
-      assert.ok(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flux-system', name: 'p-a' }), 'the new build is applied');
+      assert.ok(
+        bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flux-system', name: 'p-a' }),
+        'the new build is applied',
+      );
 
       const next = await repo.commit({ 'apps/b.yaml': cm('b') }, 'add b');
-      bed.kube.patch({ ...GR, name: 'gitops' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } }, 'merge');
-      await bed.waitFor({ ...KS, name: 'apps' }, (o) => o.status?.lastAppliedRevision === `main@sha1:${next}` && isReady(o), 'to apply the new revision');
+      bed.kube.patch(
+        { ...GR, name: 'gitops' },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
+        'merge',
+      );
+      await bed.waitFor(
+        { ...KS, name: 'apps' },
+        (o) => o.status?.lastAppliedRevision === `main@sha1:${next}` && isReady(o),
+        'to apply the new revision',
+      );
       assert.equal(await counted(), 3);
       assert.ok(bed.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flux-system', name: 'p-b' }));
     } finally {
@@ -184,7 +313,13 @@ describe('Kustomization builds', () => {
 function setRequeueDependency(bed: Testbed, value: string): void {
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'flux-system', name: 'kustomize-controller' };
   const deployment = bed.kube.get(ref)!;
-  const containers = structuredClone(deployment.spec.template.spec.containers) as Array<{ name: string; args: string[] }>;
-  containers[0]!.args = [...containers[0]!.args.filter((a) => !a.startsWith('--requeue-dependency=')), `--requeue-dependency=${value}`];
+  const containers = structuredClone(deployment.spec.template.spec.containers) as Array<{
+    name: string;
+    args: string[];
+  }>;
+  containers[0]!.args = [
+    ...containers[0]!.args.filter((a) => !a.startsWith('--requeue-dependency=')),
+    `--requeue-dependency=${value}`,
+  ];
   bed.kube.patch(ref, { spec: { template: { spec: { containers } } } }, 'strategic');
 }

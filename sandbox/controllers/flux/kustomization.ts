@@ -26,7 +26,13 @@ import type { Controller, ReconcileResult } from '../manager.ts';
 import { Applier, changeSetMessage, type ChangeSetEntry } from './apply.ts';
 import type { FluxContext } from './context.ts';
 import { durationMs, formatGoDuration } from './duration.ts';
-import { applyCommonMetadata, kustomizeBuild, prepareKustomization, substitute, substitutionVariables } from './kustomize-build.ts';
+import {
+  applyCommonMetadata,
+  kustomizeBuild,
+  prepareKustomization,
+  substitute,
+  substitutionVariables,
+} from './kustomize-build.ts';
 import { FluxReconciler, watchReferrers, type Pass } from './reconciler.ts';
 import { RolloutWaiter } from './rollout.ts';
 
@@ -36,14 +42,22 @@ const HISTORY_MAX = 5;
 
 /** A failed step: Ready=False with Flux's reason, retried after `retryInterval`. */
 class StepFailure extends Error {
-  constructor(readonly reason: string, message: string) {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** A wait kustomize-controller retries after `--requeue-dependency`, reported as a Normal event `note`. */
 class Requeue extends StepFailure {
-  constructor(reason: string, message: string, readonly note: string, readonly afterMs: number) {
+  constructor(
+    reason: string,
+    message: string,
+    readonly note: string,
+    readonly afterMs: number,
+  ) {
     super(reason, message);
   }
 }
@@ -58,7 +72,12 @@ export const DEFAULT_REQUEUE_DEPENDENCY_MS = 30_000;
 export function requeueDependencyMs(kube: FluxContext['kube']): number {
   let deployment: KubeObject | undefined;
   try {
-    deployment = kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'flux-system', name: 'kustomize-controller' });
+    deployment = kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'flux-system',
+      name: 'kustomize-controller',
+    });
   } catch {
     deployment = undefined;
   }
@@ -99,7 +118,10 @@ export class KustomizationReconciler extends FluxReconciler {
       'Kustomization',
       'GitRepository',
       (prev, next) => prev?.status?.artifact?.revision !== next.status?.artifact?.revision,
-      (k, repo) => k.spec?.sourceRef?.kind === 'GitRepository' && k.spec?.sourceRef?.name === repo.metadata.name && (k.spec?.sourceRef?.namespace ?? k.metadata.namespace) === repo.metadata.namespace,
+      (k, repo) =>
+        k.spec?.sourceRef?.kind === 'GitRepository' &&
+        k.spec?.sourceRef?.name === repo.metadata.name &&
+        (k.spec?.sourceRef?.namespace ?? k.metadata.namespace) === repo.metadata.namespace,
     );
   }
 
@@ -131,20 +153,28 @@ export class KustomizationReconciler extends FluxReconciler {
     this.#checkDependencies(pass, source);
     // Ready goes Unknown only for new work, so periodic passes keep Ready's lastTransitionTime stable.
     const newWork = pass.newGeneration || status.lastAppliedRevision !== revision || !pass.conditions.isTrue('Ready');
-    pass.progressing(`Fetching manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`, newWork ? 'Reconciliation in progress' : undefined);
+    pass.progressing(
+      `Fetching manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`,
+      newWork ? 'Reconciliation in progress' : undefined,
+    );
     status.lastAttemptedRevision = revision;
 
     const built = await this.#build(pass, source.status.artifact, timeout, revision);
     let objects: KubeObject[];
     try {
       objects = applyCommonMetadata(structuredClone(built), spec.commonMetadata);
-      if (spec.postBuild) objects = substitute(objects, substitutionVariables(this.ctx.kube, pass.namespace, spec.postBuild));
+      if (spec.postBuild)
+        objects = substitute(objects, substitutionVariables(this.ctx.kube, pass.namespace, spec.postBuild));
     } catch (err) {
       throw new StepFailure('BuildFailed', `kustomize build failed: ${(err as Error).message}`);
     }
 
     const owner = { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace };
-    const prepared = this.#applier.prepare(objects, { namespace: spec.targetNamespace, forceNamespace: Boolean(spec.targetNamespace), labels: owner });
+    const prepared = this.#applier.prepare(objects, {
+      namespace: spec.targetNamespace,
+      forceNamespace: Boolean(spec.targetNamespace),
+      labels: owner,
+    });
     // `apply-delay=<d>`: a slow apply (a loaded API server, many objects), on the cluster clock.
     await delayOn(this.ctx.clock, Number(this.ctx.faults.active('apply-delay')?.value ?? 0));
     let changes: ChangeSetEntry[];
@@ -161,7 +191,10 @@ export class KustomizationReconciler extends FluxReconciler {
     const changeSet = changeSetMessage(changes);
     if (changeSet) {
       pass.event('Normal', 'Progressing', changeSet);
-      pass.log('server-side apply completed', { output: Object.fromEntries(changes.map((c) => [c.subject, c.action])), revision });
+      pass.log('server-side apply completed', {
+        output: Object.fromEntries(changes.map((c) => [c.subject, c.action])),
+        revision,
+      });
     }
 
     await this.#checkHealth(pass, prepared, timeout);
@@ -184,9 +217,25 @@ export class KustomizationReconciler extends FluxReconciler {
    * controller's reaction does not wait on a busy machine's process start-up. (Remote bases in a kustomization
    * file are fetched again only with a new artifact.) The status messages are those of a real build.
    */
-  async #build(pass: Pass, artifact: { path: string; revision: string; digest?: string }, timeout: number, revision: string): Promise<KubeObject[]> {
+  async #build(
+    pass: Pass,
+    artifact: { path: string; revision: string; digest?: string },
+    timeout: number,
+    revision: string,
+  ): Promise<KubeObject[]> {
     const { spec } = pass;
-    const inputs = JSON.stringify([artifact.path, artifact.revision, artifact.digest, spec.path, spec.targetNamespace, spec.namePrefix, spec.nameSuffix, spec.patches, spec.images, spec.components]);
+    const inputs = JSON.stringify([
+      artifact.path,
+      artifact.revision,
+      artifact.digest,
+      spec.path,
+      spec.targetNamespace,
+      spec.namePrefix,
+      spec.nameSuffix,
+      spec.patches,
+      spec.images,
+      spec.components,
+    ]);
     const key = `${pass.namespace}/${pass.name}`;
     const building = `Building manifests for revision ${revision} with a timeout of ${formatGoDuration(timeout)}`;
     const cached = this.#builds.get(key);
@@ -199,7 +248,13 @@ export class KustomizationReconciler extends FluxReconciler {
     try {
       await this.ctx.storage.extract(artifact.path, tmp);
       const dir = path.resolve(tmp, spec.path ?? './');
-      if (!dir.startsWith(tmp) || !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+      if (
+        !dir.startsWith(tmp) ||
+        !(await stat(dir).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ))
+      ) {
         throw new StepFailure('ArtifactFailed', `kustomization path not found: stat ${dir}: no such file or directory`);
       }
       pass.progressing(building);
@@ -222,7 +277,8 @@ export class KustomizationReconciler extends FluxReconciler {
     if (!pass.spec.prune || pass.spec.suspend) return;
     const entries = (pass.status.inventory?.entries ?? []) as Array<{ id: string; v: string }>;
     const deleted = this.#applier.prune(entries, [], { [NAME_LABEL]: pass.name, [NAMESPACE_LABEL]: pass.namespace });
-    if (deleted.length) pass.log('garbage collection completed', { output: deleted.map((d) => `${d.subject} deleted`) });
+    if (deleted.length)
+      pass.log('garbage collection completed', { output: deleted.map((d) => `${d.subject} deleted`) });
   }
 
   #source(pass: Pass): KubeObject {
@@ -231,7 +287,12 @@ export class KustomizationReconciler extends FluxReconciler {
     const name = `${ref.kind}/${namespace}/${ref.name}`;
     const source =
       ref.kind === 'GitRepository'
-        ? this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('GitRepository'), kind: 'GitRepository', namespace, name: ref.name })
+        ? this.ctx.kube.get({
+            apiVersion: this.ctx.apis.apiVersion('GitRepository'),
+            kind: 'GitRepository',
+            namespace,
+            name: ref.name,
+          })
         : undefined;
     if (!source) throw new StepFailure('ArtifactFailed', `Source '${name}' not found`);
     if (!source.status?.artifact) {
@@ -247,19 +308,37 @@ export class KustomizationReconciler extends FluxReconciler {
     const deps = (pass.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>;
     if (deps.length === 0) return;
     const after = requeueDependencyMs(this.ctx.kube);
-    const wait = (message: string) => new Requeue('DependencyNotReady', message, `Dependencies do not meet ready condition, retrying in ${formatGoDuration(after)}`, after);
+    const wait = (message: string) =>
+      new Requeue(
+        'DependencyNotReady',
+        message,
+        `Dependencies do not meet ready condition, retrying in ${formatGoDuration(after)}`,
+        after,
+      );
     const ownRef = pass.spec.sourceRef ?? {};
     for (const dep of deps) {
       const namespace = dep.namespace ?? pass.namespace;
       const id = `${namespace}/${dep.name}`;
-      const obj = this.ctx.kube.get({ apiVersion: this.ctx.apis.apiVersion('Kustomization'), kind: 'Kustomization', namespace, name: dep.name });
-      if (!obj) throw wait(`dependency '${id}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`);
+      const obj = this.ctx.kube.get({
+        apiVersion: this.ctx.apis.apiVersion('Kustomization'),
+        kind: 'Kustomization',
+        namespace,
+        name: dep.name,
+      });
+      if (!obj)
+        throw wait(`dependency '${id}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`);
       const conditions = (obj.status?.conditions ?? []) as Array<{ type: string; status: string }>;
-      if (conditions.length === 0 || obj.status?.observedGeneration !== obj.metadata.generation) throw wait(`dependency '${id}' is not ready`);
-      if (!conditions.some((c) => c.type === 'Ready' && c.status === 'True')) throw wait(`dependency '${id}' is not ready`);
+      if (conditions.length === 0 || obj.status?.observedGeneration !== obj.metadata.generation)
+        throw wait(`dependency '${id}' is not ready`);
+      if (!conditions.some((c) => c.type === 'Ready' && c.status === 'True'))
+        throw wait(`dependency '${id}' is not ready`);
       const depRef = obj.spec?.sourceRef ?? {};
-      const sameSource = depRef.kind === ownRef.kind && depRef.name === ownRef.name && (depRef.namespace ?? namespace) === (ownRef.namespace ?? pass.namespace);
-      if (sameSource && obj.status?.lastAppliedRevision !== source.status.artifact.revision) throw wait(`dependency '${id}' revision is not up to date`);
+      const sameSource =
+        depRef.kind === ownRef.kind &&
+        depRef.name === ownRef.name &&
+        (depRef.namespace ?? namespace) === (ownRef.namespace ?? pass.namespace);
+      if (sameSource && obj.status?.lastAppliedRevision !== source.status.artifact.revision)
+        throw wait(`dependency '${id}' revision is not up to date`);
     }
     pass.log('All dependencies are ready, proceeding with reconciliation');
   }
@@ -267,8 +346,15 @@ export class KustomizationReconciler extends FluxReconciler {
   async #checkHealth(pass: Pass, objects: KubeObject[], timeout: number): Promise<void> {
     const { spec, conditions } = pass;
     const targets = spec.wait
-      ? objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }))
-      : ((spec.healthChecks ?? []) as Array<{ apiVersion?: string; kind: string; name: string; namespace?: string }>).map((h) => ({
+      ? objects.map((o) => ({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          name: o.metadata.name,
+          namespace: o.metadata.namespace,
+        }))
+      : (
+          (spec.healthChecks ?? []) as Array<{ apiVersion?: string; kind: string; name: string; namespace?: string }>
+        ).map((h) => ({
           apiVersion: h.apiVersion ?? 'apps/v1',
           kind: h.kind,
           name: h.name,
@@ -279,14 +365,20 @@ export class KustomizationReconciler extends FluxReconciler {
       return;
     }
     const started = this.ctx.clock.now().getTime();
-    pass.progressing(`Running health checks for revision ${pass.status.lastAttemptedRevision} with a timeout of ${formatGoDuration(timeout)}`);
+    pass.progressing(
+      `Running health checks for revision ${pass.status.lastAttemptedRevision} with a timeout of ${formatGoDuration(timeout)}`,
+    );
     const result = await this.#waiter.wait(targets, timeout, this.#abort.signal);
     if (!result.ready) {
       const message = `health check failed after ${formatGoDuration(this.ctx.clock.now().getTime() - started)}: timeout waiting for: [${result.pending.join(', ')}]`;
       conditions.markFalse('Healthy', 'HealthCheckFailed', message);
       throw new StepFailure('HealthCheckFailed', message);
     }
-    conditions.markTrue('Healthy', 'Succeeded', `Health check passed in ${formatGoDuration(this.ctx.clock.now().getTime() - started)}`);
+    conditions.markTrue(
+      'Healthy',
+      'Succeeded',
+      `Health check passed in ${formatGoDuration(this.ctx.clock.now().getTime() - started)}`,
+    );
   }
 
   #recordHistory(pass: Pass, digest: string, status: string, revision: string): void {
@@ -297,9 +389,23 @@ export class KustomizationReconciler extends FluxReconciler {
     const i = history.findIndex((h) => h.digest === digest && h.lastReconciledStatus === status);
     if (i >= 0) {
       const [entry] = history.splice(i, 1);
-      history.unshift({ ...entry, lastReconciled: now, lastReconciledDuration: duration, totalReconciliations: (entry!.totalReconciliations ?? 0) + 1, metadata: { revision } });
+      history.unshift({
+        ...entry,
+        lastReconciled: now,
+        lastReconciledDuration: duration,
+        totalReconciliations: (entry!.totalReconciliations ?? 0) + 1,
+        metadata: { revision },
+      });
     } else {
-      history.unshift({ digest, firstReconciled: now, lastReconciled: now, lastReconciledDuration: duration, lastReconciledStatus: status, metadata: { revision }, totalReconciliations: 1 });
+      history.unshift({
+        digest,
+        firstReconciled: now,
+        lastReconciled: now,
+        lastReconciledDuration: duration,
+        lastReconciledStatus: status,
+        metadata: { revision },
+        totalReconciliations: 1,
+      });
     }
     pass.status.history = history.slice(0, HISTORY_MAX);
   }
@@ -313,4 +419,3 @@ export class KustomizationReconciler extends FluxReconciler {
 function digestOf(objects: KubeObject[]): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(objects)).digest('hex')}`;
 }
-

@@ -24,16 +24,26 @@ describe('kustomize build (real kubectl kustomize)', () => {
 
   it('generates a kustomization for a plain folder and applies targetNamespace', async () => {
     await write('plain/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n');
-    await write('plain/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  replicas: "${REPLICAS:=1}"\n  who: ${WHO}\n');
+    await write(
+      'plain/cm.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  replicas: "${REPLICAS:=1}"\n  who: ${WHO}\n',
+    );
     await write('plain/notes.yaml', 'just: values\n');
     await write('plain/sub/kustomization.yaml', 'resources: [svc.yaml]\n');
-    await write('plain/sub/svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports: [{port: 80}]\n');
+    await write(
+      'plain/sub/svc.yaml',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports: [{port: 80}]\n',
+    );
     const dir = path.join(root, 'plain');
     await prepareKustomization(dir, { targetNamespace: 'apps' });
     const generated = YAML.parse(await readFile(path.join(dir, 'kustomization.yaml'), 'utf8'));
     assert.deepEqual(generated.resources, ['cm.yaml', 'ns.yaml', 'sub']);
     let objects = await kustomizeBuild(kubectl, dir, 60_000);
-    assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort(), ['ConfigMap/apps/cfg', 'Namespace//apps', 'Service/apps/svc']);
+    assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort(), [
+      'ConfigMap/apps/cfg',
+      'Namespace//apps',
+      'Service/apps/svc',
+    ]);
     objects = substitute(applyCommonMetadata(objects, { labels: { team: 'gpu' } }), { WHO: 'flux' });
     const cm = objects.find((o) => o.kind === 'ConfigMap') as KubeObject;
     // kustomize drops the quotes, so (as with real Flux) the substituted value parses as a number
@@ -48,8 +58,18 @@ describe('kustomize build (real kubectl kustomize)', () => {
 
   it('leaves objects that disable substitution alone and honours $${escapes}', () => {
     const objs: KubeObject[] = [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' } }, data: { x: '${A}' } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { x: '${A}', y: '$${A}', z: '${B:-dflt}' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'a', annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' } },
+        data: { x: '${A}' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'b' },
+        data: { x: '${A}', y: '$${A}', z: '${B:-dflt}' },
+      },
     ];
     const out = substitute(objs, { A: 'v' });
     assert.deepEqual(out[0]!.data, { x: '${A}' });

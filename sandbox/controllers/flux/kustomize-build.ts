@@ -14,7 +14,10 @@ import { readConfigMap, readSecret, notFoundMessage } from './secrets.ts';
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function kustomizationFile(dir: string): Promise<string | undefined> {
@@ -27,7 +30,10 @@ async function isManifest(file: string): Promise<boolean> {
   try {
     const docs = YAML.parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as unknown);
     const objects = docs.filter((d) => d !== null && d !== undefined);
-    return objects.length > 0 && objects.every((d) => typeof d === 'object' && 'apiVersion' in (d as object) && 'kind' in (d as object));
+    return (
+      objects.length > 0 &&
+      objects.every((d) => typeof d === 'object' && 'apiVersion' in (d as object) && 'kind' in (d as object))
+    );
   } catch {
     return false;
   }
@@ -36,7 +42,9 @@ async function isManifest(file: string): Promise<boolean> {
 /** The resources Flux's generator lists for a folder without a kustomization file. */
 async function scanResources(root: string, rel = ''): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of (await readdir(path.join(root, rel), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(path.join(root, rel), { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (entry.name.startsWith('.')) continue;
     const child = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
@@ -66,7 +74,11 @@ export async function prepareKustomization(dir: string, spec: Record<string, any
 
 /** Runs `kubectl kustomize` on a prepared folder and parses the objects; throws with kustomize's message. */
 export async function kustomizeBuild(kubectl: string, dir: string, timeoutMs: number): Promise<KubeObject[]> {
-  const result = await execa(kubectl, ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], { reject: false, timeout: timeoutMs, env: { KUBECONFIG: '/dev/null' } });
+  const result = await execa(kubectl, ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], {
+    reject: false,
+    timeout: timeoutMs,
+    env: { KUBECONFIG: '/dev/null' },
+  });
   if (result.timedOut) throw new Error('context deadline exceeded');
   if (result.exitCode !== 0) throw new Error(result.stderr.trim().replace(/^error:\s*/i, ''));
   return YAML.parseAllDocuments(result.stdout)
@@ -75,7 +87,10 @@ export async function kustomizeBuild(kubectl: string, dir: string, timeoutMs: nu
 }
 
 /** Adds `commonMetadata` labels and annotations to every object. */
-export function applyCommonMetadata(objects: KubeObject[], common?: { labels?: Record<string, string>; annotations?: Record<string, string> }): KubeObject[] {
+export function applyCommonMetadata(
+  objects: KubeObject[],
+  common?: { labels?: Record<string, string>; annotations?: Record<string, string> },
+): KubeObject[] {
   if (!common) return objects;
   return objects.map((o) => ({
     ...o,
@@ -88,13 +103,20 @@ export function applyCommonMetadata(objects: KubeObject[], common?: { labels?: R
 }
 
 /** Collects `postBuild.substitute` and `substituteFrom` variables (later sources win, inline last). */
-export function substitutionVariables(kube: Kube, namespace: string, postBuild?: Record<string, any>): Record<string, string> {
+export function substitutionVariables(
+  kube: Kube,
+  namespace: string,
+  postBuild?: Record<string, any>,
+): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const ref of (postBuild?.substituteFrom ?? []) as Array<{ kind: string; name: string; optional?: boolean }>) {
-    const data = ref.kind === 'Secret' ? readSecret(kube, namespace, ref.name) : readConfigMap(kube, namespace, ref.name);
+    const data =
+      ref.kind === 'Secret' ? readSecret(kube, namespace, ref.name) : readConfigMap(kube, namespace, ref.name);
     if (!data) {
       if (ref.optional) continue;
-      throw new Error(`substitute from '${ref.kind}/${ref.name}' failed: ${notFoundMessage(ref.kind === 'Secret' ? 'secrets' : 'configmaps', ref.name)}`);
+      throw new Error(
+        `substitute from '${ref.kind}/${ref.name}' failed: ${notFoundMessage(ref.kind === 'Secret' ? 'secrets' : 'configmaps', ref.name)}`,
+      );
     }
     Object.assign(vars, data);
   }
@@ -111,10 +133,13 @@ export function substitute(objects: KubeObject[], vars: Record<string, string>):
   return objects.map((o) => {
     if (o.metadata?.annotations?.[DISABLED] === 'disabled' || o.metadata?.labels?.[DISABLED] === 'disabled') return o;
     const text = YAML.stringify(o);
-    const replaced = text.replace(/\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::?([=-])([^}]*))?\}/g, (all, escaped: string | undefined, name: string, _op: string | undefined, def: string | undefined) => {
-      if (escaped) return all.slice(1);
-      return vars[name] ?? def ?? '';
-    });
+    const replaced = text.replace(
+      /\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::?([=-])([^}]*))?\}/g,
+      (all, escaped: string | undefined, name: string, _op: string | undefined, def: string | undefined) => {
+        if (escaped) return all.slice(1);
+        return vars[name] ?? def ?? '';
+      },
+    );
     return replaced === text ? o : (YAML.parse(replaced) as KubeObject);
   });
 }

@@ -8,7 +8,12 @@ import type { Kube, KubeObject } from '../../kube/types.ts';
 import { ControllerLog } from './logger.ts';
 
 function controllerPod(name: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'flux-system', labels: { app: 'kustomize-controller' } }, spec: { containers: [{ name: 'manager', image: 'x' }] } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'flux-system', labels: { app: 'kustomize-controller' } },
+    spec: { containers: [{ name: 'manager', image: 'x' }] },
+  };
 }
 
 test('lines go to the running controller pod, follow a replacement, and list pods only when the pod changed', () => {
@@ -17,12 +22,20 @@ test('lines go to the running controller pod, follow a replacement, and list pod
   const sink: Array<{ pod: string; line: string }> = [];
   let lists = 0;
   const kube = new Proxy(api.kube, {
-    get: (target, prop) => (prop === 'list' ? (...args: Parameters<Kube['list']>) => (lists++, target.list(...args)) : (Reflect.get(target, prop) as (...args: unknown[]) => unknown).bind(target)),
+    get: (target, prop) =>
+      prop === 'list'
+        ? (...args: Parameters<Kube['list']>) => (lists++, target.list(...args))
+        : (Reflect.get(target, prop) as (...args: unknown[]) => unknown).bind(target),
   }) as Kube;
   api.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
   const first = api.kube.create(controllerPod('kc-1'));
   api.kube.update({ ...first, status: { phase: 'Running' } }, { subresource: 'status' });
-  const log = new ControllerLog({ kube, clock, deployment: 'kustomize-controller', sink: { append: (pod, _c, line) => sink.push({ pod: pod.name, line }) } });
+  const log = new ControllerLog({
+    kube,
+    clock,
+    deployment: 'kustomize-controller',
+    sink: { append: (pod, _c, line) => sink.push({ pod: pod.name, line }) },
+  });
   for (let i = 0; i < 10; i++) log.info(`line ${i}`);
   assert.equal(sink.length, 10);
   assert.equal(lists, 1, 'one LIST for ten lines');

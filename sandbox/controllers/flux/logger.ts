@@ -52,18 +52,32 @@ export class ControllerLog {
   #write(entry: Record<string, unknown>): void {
     if (!this.#sink) return;
     const target = this.#target();
-    if (target) this.#sink.append({ namespace: this.#namespace, name: target.name }, target.container, JSON.stringify(entry));
+    if (target)
+      this.#sink.append({ namespace: this.#namespace, name: target.name }, target.container, JSON.stringify(entry));
   }
 
   #target(): { name: string; container: string } | undefined {
     try {
       if (this.#current) {
-        const pod = this.#kube.get({ apiVersion: 'v1', kind: 'Pod', namespace: this.#namespace, name: this.#current.name });
+        const pod = this.#kube.get({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          namespace: this.#namespace,
+          name: this.#current.name,
+        });
         if (pod && !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running') return this.#current;
       }
-      const pods = this.#kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: this.#namespace }, { labelSelector: `app=${this.deployment}` });
-      const pod = pods.find((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running') ?? pods.find((p) => !p.metadata.deletionTimestamp);
-      this.#current = pod && { name: pod.metadata.name, container: (pod.spec?.containers?.[0]?.name as string | undefined) ?? 'manager' };
+      const pods = this.#kube.list(
+        { apiVersion: 'v1', kind: 'Pod', namespace: this.#namespace },
+        { labelSelector: `app=${this.deployment}` },
+      );
+      const pod =
+        pods.find((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running') ??
+        pods.find((p) => !p.metadata.deletionTimestamp);
+      this.#current = pod && {
+        name: pod.metadata.name,
+        container: (pod.spec?.containers?.[0]?.name as string | undefined) ?? 'manager',
+      };
       return this.#current;
     } catch {
       return undefined;

@@ -156,7 +156,10 @@ export class Pass {
 
   /** On a new generation, Reconciling `processing object: new generation <old> -> <new>`, written at once. */
   progressingOnNewGeneration(): void {
-    if (this.newGeneration) this.progressing(`processing object: new generation ${this.status.observedGeneration ?? -1} -> ${this.generation}`);
+    if (this.newGeneration)
+      this.progressing(
+        `processing object: new generation ${this.status.observedGeneration ?? -1} -> ${this.generation}`,
+      );
   }
 
   /** Marks Reconciling (and optionally Ready=Unknown) and writes the status at once, to show progress. */
@@ -196,14 +199,18 @@ export function watchReferrers(
   refersTo: (obj: KubeObject, target: KubeObject) => boolean,
 ): void {
   const { kube, apis } = ctx;
-  controller.watch(kube, { apiVersion: apis.apiVersion(watched), kind: watched }, {
-    predicate: changed,
-    map: (target) =>
-      kube
-        .list({ apiVersion: apis.apiVersion(own), kind: own })
-        .filter((obj) => refersTo(obj, target))
-        .map(objectKey),
-  });
+  controller.watch(
+    kube,
+    { apiVersion: apis.apiVersion(watched), kind: watched },
+    {
+      predicate: changed,
+      map: (target) =>
+        kube
+          .list({ apiVersion: apis.apiVersion(own), kind: own })
+          .filter((obj) => refersTo(obj, target))
+          .map(objectKey),
+    },
+  );
 }
 
 /**
@@ -218,7 +225,11 @@ export async function runPass(ctx: FluxContext, reconciler: KindReconciler, key:
   if (obj.metadata.deletionTimestamp) {
     if (finalizers.includes(FLUX_FINALIZER)) {
       await reconciler.finalize?.(new Pass(ctx, reconciler, obj));
-      patchFinalizers(ctx, ref, finalizers.filter((f) => f !== FLUX_FINALIZER));
+      patchFinalizers(
+        ctx,
+        ref,
+        finalizers.filter((f) => f !== FLUX_FINALIZER),
+      );
     }
     return {};
   }
@@ -265,7 +276,11 @@ function finish(pass: Pass, showsRequests: boolean): void {
   }
 }
 
-function patchFinalizers(ctx: FluxContext, ref: { apiVersion: string; kind: string; namespace?: string; name: string }, finalizers: string[]): KubeObject | undefined {
+function patchFinalizers(
+  ctx: FluxContext,
+  ref: { apiVersion: string; kind: string; namespace?: string; name: string },
+  finalizers: string[],
+): KubeObject | undefined {
   try {
     return ctx.kube.patch(ref, { metadata: { finalizers } }, 'merge');
   } catch (err) {

@@ -15,8 +15,14 @@ function failure(fn: () => unknown): TagPolicyError {
 describe('selectLatestTag: semver', () => {
   it('picks the highest tag in range and returns the original text', () => {
     assert.equal(selectLatestTag(['v0.1.0', 'v0.2.0'], { policy: { semver: { range: '>=0.1.0' } } }), 'v0.2.0');
-    assert.equal(selectLatestTag(['v0.1.0', 'v0.2.0', 'v1.0.0'], { policy: { semver: { range: '<1.0.0' } } }), 'v0.2.0');
-    assert.equal(selectLatestTag(['1.9.0', '1.10.0', 'latest', 'sha-abc'], { policy: { semver: { range: '*' } } }), '1.10.0');
+    assert.equal(
+      selectLatestTag(['v0.1.0', 'v0.2.0', 'v1.0.0'], { policy: { semver: { range: '<1.0.0' } } }),
+      'v0.2.0',
+    );
+    assert.equal(
+      selectLatestTag(['1.9.0', '1.10.0', 'latest', 'sha-abc'], { policy: { semver: { range: '*' } } }),
+      '1.10.0',
+    );
   });
 
   it('ignores prereleases unless the range asks for them', () => {
@@ -46,24 +52,40 @@ describe('selectLatestTag: alphabetical and numerical', () => {
     const tags = ['RELEASE.2024-01-02', 'RELEASE.2024-03-01', 'RELEASE.2023-12-31'];
     assert.equal(selectLatestTag(tags, { policy: { alphabetical: {} } }), 'RELEASE.2024-03-01');
     assert.equal(selectLatestTag(tags, { policy: { alphabetical: { order: 'desc' } } }), 'RELEASE.2023-12-31');
-    assert.equal(selectLatestTag(['a', 'B'], { policy: { alphabetical: { order: 'asc' } } }), 'a', 'byte order: lowercase after uppercase');
+    assert.equal(
+      selectLatestTag(['a', 'B'], { policy: { alphabetical: { order: 'asc' } } }),
+      'a',
+      'byte order: lowercase after uppercase',
+    );
   });
 
   it('orders numerically and fails on non-numbers', () => {
     assert.equal(selectLatestTag(['9', '10', '2'], { policy: { numerical: { order: 'asc' } } }), '10');
     assert.equal(selectLatestTag(['9', '10', '2'], { policy: { numerical: { order: 'desc' } } }), '2');
     assert.equal(selectLatestTag(['1.5', '1e1'], { policy: { numerical: {} } }), '1e1');
-    assert.equal(failure(() => selectLatestTag(['1', 'x'], { policy: { numerical: {} } })).message, "failed to parse invalid numeric value 'x'");
-    assert.match(failure(() => compileTagPolicy({ policy: { numerical: { order: 'up' } } })).message, /invalid order argument provided: 'UP'/);
+    assert.equal(
+      failure(() => selectLatestTag(['1', 'x'], { policy: { numerical: {} } })).message,
+      "failed to parse invalid numeric value 'x'",
+    );
+    assert.match(
+      failure(() => compileTagPolicy({ policy: { numerical: { order: 'up' } } })).message,
+      /invalid order argument provided: 'UP'/,
+    );
   });
 });
 
 describe('selectLatestTag: filterTags', () => {
   it('filters by pattern and orders by the extracted value, returning the original tag', () => {
     const tags = ['main-7-abc', 'main-12-def', 'feature-99-xyz', 'v1.0.0'];
-    const spec = { filterTags: { pattern: '^main-(?P<ts>[0-9]+)-', extract: '$ts' }, policy: { numerical: { order: 'asc' } } };
+    const spec = {
+      filterTags: { pattern: '^main-(?P<ts>[0-9]+)-', extract: '$ts' },
+      policy: { numerical: { order: 'asc' } },
+    };
     assert.equal(selectLatestTag(tags, spec), 'main-12-def');
-    const semver = { filterTags: { pattern: '^foundry-(.*)$', extract: '$1' }, policy: { semver: { range: '>=0.1.0' } } };
+    const semver = {
+      filterTags: { pattern: '^foundry-(.*)$', extract: '$1' },
+      policy: { semver: { range: '>=0.1.0' } },
+    };
     assert.equal(selectLatestTag(['foundry-v0.1.0', 'foundry-v0.2.0', 'v9.0.0'], semver), 'foundry-v0.2.0');
   });
 

@@ -30,7 +30,10 @@ export type TagPolicyFailure = 'InvalidPolicy' | 'NoTags' | 'NoMatch';
 /** Raised by {@link selectLatestTag}; `message` is the controller's wording, `reason` classifies it. */
 export class TagPolicyError extends Error {
   override readonly name = 'TagPolicyError';
-  constructor(readonly reason: TagPolicyFailure, message: string) {
+  constructor(
+    readonly reason: TagPolicyFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +67,9 @@ export function compileTagPolicy(spec: TagPolicy): (tags: readonly string[]) => 
   } catch (err) {
     throw new TagPolicyError('InvalidPolicy', `invalid policy: ${(err as Error).message}`);
   }
-  const filter = spec.filterTags ? compileFilter(spec.filterTags.pattern ?? '^.*$', spec.filterTags.extract ?? '') : undefined;
+  const filter = spec.filterTags
+    ? compileFilter(spec.filterTags.pattern ?? '^.*$', spec.filterTags.extract ?? '')
+    : undefined;
   return (tags) => {
     if (tags.length === 0) throw new TagPolicyError('NoTags', 'no tags in database');
     if (!filter) return latest([...tags]);
@@ -139,7 +144,10 @@ function compileFilter(pattern: string, extract: string): (tags: readonly string
   try {
     re = goRegExp(pattern);
   } catch (err) {
-    throw new TagPolicyError('InvalidPolicy', `invalid policy: failed to filter tags: invalid regular expression pattern '${pattern}': ${(err as Error).message}`);
+    throw new TagPolicyError(
+      'InvalidPolicy',
+      `invalid policy: failed to filter tags: invalid regular expression pattern '${pattern}': ${(err as Error).message}`,
+    );
   }
   return (tags) => {
     const out = new Map<string, string>();

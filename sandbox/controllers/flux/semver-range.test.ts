@@ -11,9 +11,14 @@ function satisfies(range: string, version: string): boolean {
 describe('parseSemver (Masterminds NewVersion)', () => {
   it('accepts v prefixes and coerces short versions', () => {
     assert.deepEqual(
-      (({ major, minor, patch, prerelease, metadata, original }) => ({ major, minor, patch, prerelease, metadata, original }))(
-        parseSemver('v1.2.3-rc.1+build.5')!,
-      ),
+      (({ major, minor, patch, prerelease, metadata, original }) => ({
+        major,
+        minor,
+        patch,
+        prerelease,
+        metadata,
+        original,
+      }))(parseSemver('v1.2.3-rc.1+build.5')!),
       { major: 1n, minor: 2n, patch: 3n, prerelease: 'rc.1', metadata: 'build.5', original: 'v1.2.3-rc.1+build.5' },
     );
     assert.equal(parseSemver('1.2')!.patch, 0n);
@@ -22,7 +27,18 @@ describe('parseSemver (Masterminds NewVersion)', () => {
   });
 
   it('rejects what Masterminds rejects', () => {
-    for (const bad of ['', 'V1.2.3', 'latest', '1.2.3.4', '1.2.3-01', '1.2.3-', '1.2.3+', 'v', '1.2.3-rc..1', '18446744073709551616.0.0']) {
+    for (const bad of [
+      '',
+      'V1.2.3',
+      'latest',
+      '1.2.3.4',
+      '1.2.3-01',
+      '1.2.3-',
+      '1.2.3+',
+      'v',
+      '1.2.3-rc..1',
+      '18446744073709551616.0.0',
+    ]) {
       assert.equal(parseSemver(bad), undefined, bad);
     }
   });
@@ -38,9 +54,25 @@ describe('parseSemver (Masterminds NewVersion)', () => {
 
 describe('compareSemver', () => {
   it('orders by precedence with prerelease rules and ignores metadata', () => {
-    const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.10.0', '10.0.0'];
+    const ordered = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+      '1.0.1',
+      '1.10.0',
+      '10.0.0',
+    ];
     for (let i = 1; i < ordered.length; i++) {
-      assert.equal(compareSemver(parseSemver(ordered[i - 1]!)!, parseSemver(ordered[i]!)!), -1, `${ordered[i - 1]} < ${ordered[i]}`);
+      assert.equal(
+        compareSemver(parseSemver(ordered[i - 1]!)!, parseSemver(ordered[i]!)!),
+        -1,
+        `${ordered[i - 1]} < ${ordered[i]}`,
+      );
     }
     assert.equal(compareSemver(parseSemver('1.0.0+a')!, parseSemver('v1.0.0+b')!), 0);
   });

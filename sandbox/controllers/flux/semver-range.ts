@@ -15,7 +15,8 @@ export interface SemVersion {
   original: string;
 }
 
-const VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+const VERSION =
+  /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
 
 /**
  * Parses like Masterminds `NewVersion` (accepts `v1.2.3`, `1.2`, `1`; numeric prerelease parts must not start
@@ -25,7 +26,8 @@ export function parseSemver(text: string): SemVersion | undefined {
   const m = VERSION.exec(text);
   if (!m) return undefined;
   const prerelease = m[5] ?? '';
-  if (prerelease.split('.').some((part) => /^[0-9]+$/.test(part) && part.length > 1 && part.startsWith('0'))) return undefined;
+  if (prerelease.split('.').some((part) => /^[0-9]+$/.test(part) && part.length > 1 && part.startsWith('0')))
+    return undefined;
   const num = (s: string | undefined) => BigInt(s ? s.replace(/^\./, '') : '0');
   const [major, minor, patch] = [num(m[1]), num(m[2]), num(m[3])];
   // Go parses segments as uint64.

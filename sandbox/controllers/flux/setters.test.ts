@@ -27,11 +27,14 @@ spec:
       .replace('"reg.example.io/models:v0.1.0"', '"reg.example.io/models:v0.2.0"')
       .replace("'old'", "'reg.example.io/models'"),
   );
-  assert.deepEqual(changes.map((c) => [c.OldValue, c.NewValue, c.Setter, c.object.Name]), [
-    ['v0.1.0', 'v0.2.0', 'flux-system:foundry:tag', 'foundry-gpu-oras'],
-    ['reg.example.io/models:v0.1.0', 'reg.example.io/models:v0.2.0', 'flux-system:foundry', 'foundry-gpu-oras'],
-    ['old', 'reg.example.io/models', 'flux-system:foundry:name', 'foundry-gpu-oras'],
-  ]);
+  assert.deepEqual(
+    changes.map((c) => [c.OldValue, c.NewValue, c.Setter, c.object.Name]),
+    [
+      ['v0.1.0', 'v0.2.0', 'flux-system:foundry:tag', 'foundry-gpu-oras'],
+      ['reg.example.io/models:v0.1.0', 'reg.example.io/models:v0.2.0', 'flux-system:foundry', 'foundry-gpu-oras'],
+      ['old', 'reg.example.io/models', 'flux-system:foundry:name', 'foundry-gpu-oras'],
+    ],
+  );
 });
 
 it('reports no change when values are current', () => {

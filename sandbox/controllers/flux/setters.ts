@@ -47,11 +47,24 @@ function render(style: Scalar['type'], value: string): string {
  * Rewrites one file's text. `policies` is keyed `<namespace>:<name>`; markers naming other policies are
  * left alone (the controller only sees policies of its own namespace).
  */
-export function applySetters(text: string, file: string, policies: Map<string, PolicyResult>): { text: string; changes: SetterChange[] } {
+export function applySetters(
+  text: string,
+  file: string,
+  policies: Map<string, PolicyResult>,
+): { text: string; changes: SetterChange[] } {
   const edits: Array<{ start: number; end: number; value: string; change: SetterChange }> = [];
   for (const doc of parseAllDocuments(text)) {
-    const js = (doc.toJS() ?? {}) as { kind?: string; apiVersion?: string; metadata?: { name?: string; namespace?: string } };
-    const object = { Kind: js.kind ?? '', Name: js.metadata?.name ?? '', Namespace: js.metadata?.namespace ?? '', APIVersion: js.apiVersion ?? '' };
+    const js = (doc.toJS() ?? {}) as {
+      kind?: string;
+      apiVersion?: string;
+      metadata?: { name?: string; namespace?: string };
+    };
+    const object = {
+      Kind: js.kind ?? '',
+      Name: js.metadata?.name ?? '',
+      Namespace: js.metadata?.namespace ?? '',
+      APIVersion: js.apiVersion ?? '',
+    };
     visit(doc, {
       Scalar(_key, node) {
         const m = node.comment ? MARKER.exec(node.comment) : null;
@@ -62,7 +75,12 @@ export function applySetters(text: string, file: string, policies: Map<string, P
         const value = valueFor(field, policy);
         const old = String(node.value);
         if (value === undefined || value === old) return;
-        edits.push({ start: node.range[0], end: node.range[1], value: render(node.type, value), change: { file, object, OldValue: old, NewValue: value, Setter: m[1]! } });
+        edits.push({
+          start: node.range[0],
+          end: node.range[1],
+          value: render(node.type, value),
+          change: { file, object, OldValue: old, NewValue: value, Setter: m[1]! },
+        });
       },
     });
   }
@@ -72,12 +90,18 @@ export function applySetters(text: string, file: string, policies: Map<string, P
 }
 
 /** Applies setters to every YAML file under `dir/updatePath`; returns the changes (paths relative to `dir`). */
-export async function applySettersInTree(dir: string, updatePath: string, policies: Map<string, PolicyResult>): Promise<SetterChange[]> {
+export async function applySettersInTree(
+  dir: string,
+  updatePath: string,
+  policies: Map<string, PolicyResult>,
+): Promise<SetterChange[]> {
   const root = path.resolve(dir, updatePath);
   if (!root.startsWith(path.resolve(dir))) throw new Error(`update path '${updatePath}' escapes the repository`);
   const changes: SetterChange[] = [];
   const walk = async (abs: string): Promise<void> => {
-    for (const entry of (await readdir(abs, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of (await readdir(abs, { withFileTypes: true }).catch(() => [])).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       if (entry.name === '.git') continue;
       const full = path.join(abs, entry.name);
       if (entry.isDirectory()) await walk(full);

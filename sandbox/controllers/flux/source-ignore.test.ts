@@ -25,12 +25,28 @@ it('matches gitignore patterns: anchors, globs, directories, negation', () => {
 it('lists the files source-controller would archive (defaults, .sourceignore, spec.ignore)', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'ignore-'));
   dirs.push(dir);
-  for (const f of ['apps/a.yaml', '.git/HEAD', '.github/workflows/ci.yml', 'img/logo.png', 'tests/t.yaml', 'charts/c/Chart.yaml']) {
+  for (const f of [
+    'apps/a.yaml',
+    '.git/HEAD',
+    '.github/workflows/ci.yml',
+    'img/logo.png',
+    'tests/t.yaml',
+    'charts/c/Chart.yaml',
+  ]) {
     await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
     await writeFile(path.join(dir, f), 'x');
   }
   await writeFile(path.join(dir, '.sourceignore'), 'tests/\n');
-  assert.deepEqual(await (await IgnoreRules.forSource(dir)).files(dir), ['.sourceignore', 'apps/a.yaml', 'charts/c/Chart.yaml']);
+  assert.deepEqual(await (await IgnoreRules.forSource(dir)).files(dir), [
+    '.sourceignore',
+    'apps/a.yaml',
+    'charts/c/Chart.yaml',
+  ]);
   // spec.ignore replaces the defaults (the png comes back) but VCS files stay out
-  assert.deepEqual(await (await IgnoreRules.forSource(dir, '/charts/\n')).files(dir), ['.github/workflows/ci.yml', '.sourceignore', 'apps/a.yaml', 'img/logo.png']);
+  assert.deepEqual(await (await IgnoreRules.forSource(dir, '/charts/\n')).files(dir), [
+    '.github/workflows/ci.yml',
+    '.sourceignore',
+    'apps/a.yaml',
+    'img/logo.png',
+  ]);
 });

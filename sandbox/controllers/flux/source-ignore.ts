@@ -11,10 +11,26 @@ const VCS = ['.git/', '.gitignore', '.gitmodules', '.gitattributes'];
 
 /** Excluded unless `spec.ignore` overrides them (source-controller's defaults). */
 const DEFAULTS = [
-  '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
-  '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml',
-  'codeship-services.yml', 'codeship-steps.yml',
-  '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
+  '*.jpg',
+  '*.jpeg',
+  '*.gif',
+  '*.png',
+  '*.wmv',
+  '*.flv',
+  '*.tar.gz',
+  '*.zip',
+  '.github/',
+  '.circleci/',
+  '.travis.yml',
+  '.gitlab-ci.yml',
+  'appveyor.yml',
+  '.drone.yml',
+  'cloudbuild.yaml',
+  'codeship-services.yml',
+  'codeship-steps.yml',
+  '**/.goreleaser.yml',
+  '**/.sops.yaml',
+  '**/.flux.yaml',
 ];
 
 interface Rule {
@@ -35,7 +51,12 @@ export class IgnoreRules {
   static async forSource(dir: string, specIgnore?: string): Promise<IgnoreRules> {
     const sourceIgnore = await readFile(path.join(dir, '.sourceignore'), 'utf8').catch(() => '');
     const lines = (text: string) => text.split(/\r?\n/);
-    return new IgnoreRules([...VCS, ...(specIgnore === undefined ? DEFAULTS : []), ...lines(sourceIgnore), ...lines(specIgnore ?? '')]);
+    return new IgnoreRules([
+      ...VCS,
+      ...(specIgnore === undefined ? DEFAULTS : []),
+      ...lines(sourceIgnore),
+      ...lines(specIgnore ?? ''),
+    ]);
   }
 
   /** Whether a slash-separated path relative to the root is excluded. */

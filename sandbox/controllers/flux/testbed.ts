@@ -63,7 +63,12 @@ export class Testbed {
         admission: this.api.admission,
       });
     }
-    this.git = new GitServer({ root: path.join(dir, 'remotes'), user: this.gitUser.username, token: this.gitUser.password, faults: this.faults });
+    this.git = new GitServer({
+      root: path.join(dir, 'remotes'),
+      user: this.gitUser.username,
+      token: this.gitUser.password,
+      faults: this.faults,
+    });
     this.flux = new FluxControllers({
       kube: this.kube,
       clock: this.clock,
@@ -81,7 +86,11 @@ export class Testbed {
     });
   }
 
-  static async create(line: FluxLine = '2.9', options: Partial<FluxControllersOptions> = {}, withWorkloads = false): Promise<Testbed> {
+  static async create(
+    line: FluxLine = '2.9',
+    options: Partial<FluxControllersOptions> = {},
+    withWorkloads = false,
+  ): Promise<Testbed> {
     const dir = await mkdtemp(path.join(tmpdir(), 'flux-testbed-'));
     const bed = new Testbed(dir, line, options, withWorkloads);
     await mkdir(path.join(dir, 'remotes'), { recursive: true });
@@ -118,7 +127,9 @@ export class Testbed {
         }
       }
       await git(['add', '--all'], { cwd: work });
-      await git(['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '--quiet', '-m', message], { cwd: work });
+      await git(['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '--quiet', '-m', message], {
+        cwd: work,
+      });
       await git(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], { cwd: work });
       return (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
     };
@@ -128,13 +139,23 @@ export class Testbed {
 
   /** A Secret `git-auth` in flux-system with the GitServer's credentials (for `secretRef`). */
   gitSecret(namespace = 'flux-system'): void {
-    this.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-auth', namespace }, stringData: { ...this.gitUser } } as KubeObject);
+    this.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'git-auth', namespace },
+      stringData: { ...this.gitUser },
+    } as KubeObject);
   }
 
   /** Creates (server-side applies) objects. */
   apply(...objects: KubeObject[]): void {
     for (const o of objects) {
-      const ref = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
+      const ref = {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+      };
       this.kube.patch(ref, o, 'apply', { fieldManager: 'test', force: true });
     }
   }
@@ -151,8 +172,14 @@ export class Testbed {
       const timer = setTimeout(() => {
         done = true;
         cancel();
-        const conditions = (last?.status?.conditions ?? []).map((c: any) => `${c.type}=${c.status} ${c.reason}: ${c.message}`).join('; ');
-        reject(new Error(`${ref.kind} ${ref.namespace ?? ''}/${ref.name} ${what}: timed out after ${timeoutMs} ms; last seen ${last ? `generation ${last.metadata.generation}, status ${JSON.stringify({ ...last.status, conditions: undefined })}, conditions [${conditions}]` : 'nothing'}`));
+        const conditions = (last?.status?.conditions ?? [])
+          .map((c: any) => `${c.type}=${c.status} ${c.reason}: ${c.message}`)
+          .join('; ');
+        reject(
+          new Error(
+            `${ref.kind} ${ref.namespace ?? ''}/${ref.name} ${what}: timed out after ${timeoutMs} ms; last seen ${last ? `generation ${last.metadata.generation}, status ${JSON.stringify({ ...last.status, conditions: undefined })}, conditions [${conditions}]` : 'nothing'}`,
+          ),
+        );
       }, timeoutMs);
       const check = (o: KubeObject | undefined) => {
         if (done || !o || o.metadata.name !== ref.name) return;
@@ -164,7 +191,11 @@ export class Testbed {
           resolve(o);
         }
       };
-      cancel = this.kube.watch({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace }, { fieldSelector: `metadata.name=${ref.name}` }, (e) => check(e.object));
+      cancel = this.kube.watch(
+        { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace },
+        { fieldSelector: `metadata.name=${ref.name}` },
+        (e) => check(e.object),
+      );
       check(this.kube.get(ref));
     });
   }
@@ -176,7 +207,11 @@ export function waitGone(bed: Testbed, ref: ObjectRef, timeoutMs = 60_000): Prom
     let cancel: () => void = () => undefined;
     const timer = setTimeout(() => {
       cancel();
-      reject(new Error(`${ref.kind} ${ref.namespace ?? ''}/${ref.name} to be deleted: timed out after ${timeoutMs} ms (finalizers: ${JSON.stringify(bed.kube.get(ref)?.metadata.finalizers)})`));
+      reject(
+        new Error(
+          `${ref.kind} ${ref.namespace ?? ''}/${ref.name} to be deleted: timed out after ${timeoutMs} ms (finalizers: ${JSON.stringify(bed.kube.get(ref)?.metadata.finalizers)})`,
+        ),
+      );
     }, timeoutMs);
     const check = () => {
       if (bed.kube.get(ref)) return;
@@ -190,7 +225,12 @@ export function waitGone(bed: Testbed, ref: ObjectRef, timeoutMs = 60_000): Prom
 }
 
 /** The condition of a type, if present. */
-export function condition(o: KubeObject | undefined, type: string): { status: string; reason: string; message: string; observedGeneration?: number; lastTransitionTime: string } | undefined {
+export function condition(
+  o: KubeObject | undefined,
+  type: string,
+):
+  | { status: string; reason: string; message: string; observedGeneration?: number; lastTransitionTime: string }
+  | undefined {
   return (o?.status?.conditions ?? []).find((c: { type: string }) => c.type === type);
 }
 
@@ -201,9 +241,18 @@ export function isReady(o: KubeObject): boolean {
 }
 
 /** A real sandbox registry on its own temp dir, with a helper that pushes a tiny artifact under a tag. */
-export async function startTestRegistry(): Promise<{ registry: Registry; push: (tag: string) => Promise<void>; stop: () => Promise<void> }> {
+export async function startTestRegistry(): Promise<{
+  registry: Registry;
+  push: (tag: string) => Promise<void>;
+  stop: () => Promise<void>;
+}> {
   const root = await mkdtemp(path.join(tmpdir(), 'flux-registry-'));
-  const registry = new Registry({ root: path.join(root, 'data'), user: 'u', password: 'p', aliases: ['myacr.azurecr.io'] });
+  const registry = new Registry({
+    root: path.join(root, 'data'),
+    user: 'u',
+    password: 'p',
+    aliases: ['myacr.azurecr.io'],
+  });
   await registry.start();
   const client = new OciClient({ registry: registry.host, plainHttp: true, username: 'u', password: 'p' });
   const file = path.join(root, 'models.tar.gz');
@@ -211,7 +260,10 @@ export async function startTestRegistry(): Promise<{ registry: Registry; push: (
   return {
     registry,
     push: async (tag) => {
-      await client.pushArtifact('foundry-local-olive-models', tag, { artifactType: 'foundry/models', files: [{ path: file, mediaType: 'application/gzip', title: 'models.tar.gz' }] });
+      await client.pushArtifact('foundry-local-olive-models', tag, {
+        artifactType: 'foundry/models',
+        files: [{ path: file, mediaType: 'application/gzip', title: 'models.tar.gz' }],
+      });
     },
     stop: async () => {
       await registry.stop();
@@ -219,4 +271,3 @@ export async function startTestRegistry(): Promise<{ registry: Registry; push: (
     },
   };
 }
-

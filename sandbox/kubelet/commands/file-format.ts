@@ -28,7 +28,12 @@ export function modeString(st: Stats): string {
     const x = special ? (xBit ? specialChar : specialChar.toUpperCase()) : xBit ? 'x' : '-';
     return r + w + x;
   };
-  return typeLetter(st) + triplet(6, (m & 0o4000) !== 0, 's') + triplet(3, (m & 0o2000) !== 0, 's') + triplet(0, (m & 0o1000) !== 0, 't');
+  return (
+    typeLetter(st) +
+    triplet(6, (m & 0o4000) !== 0, 's') +
+    triplet(3, (m & 0o2000) !== 0, 's') +
+    triplet(0, (m & 0o1000) !== 0, 't')
+  );
 }
 
 /** GNU's human-readable size (powers of 1024, rounded up, one decimal below 10): `512`, `4.0K`, `13M`. */

@@ -32,7 +32,16 @@ interface LsOptions {
 export const ls: CommandFn = async (args, io) => {
   const parsed = parseArgs('ls', args, {
     flags: 'laAhR1dtSrCx',
-    long: { all: 'a', 'almost-all': 'A', 'human-readable': 'h', recursive: 'R', directory: 'd', reverse: 'r', color: '?color', 'group-directories-first': '?g' },
+    long: {
+      all: 'a',
+      'almost-all': 'A',
+      'human-readable': 'h',
+      recursive: 'R',
+      directory: 'd',
+      reverse: 'r',
+      color: '?color',
+      'group-directories-first': '?g',
+    },
   });
   if ('error' in parsed) {
     io.stderr(parsed.error);
@@ -75,7 +84,14 @@ export const ls: CommandFn = async (args, io) => {
 };
 
 /** Lists one directory (and its subdirectories with -R) into `out`, one block each; answers the exit status. */
-function listDirectory(dirPath: string, opts: LsOptions, io: CommandIO, out: string[], header: boolean, operand: boolean): number {
+function listDirectory(
+  dirPath: string,
+  opts: LsOptions,
+  io: CommandIO,
+  out: string[],
+  header: boolean,
+  operand: boolean,
+): number {
   let entries: Entry[];
   try {
     entries = readEntries(dirPath, opts, io);
@@ -131,7 +147,10 @@ function formatBlock(entries: Entry[], opts: LsOptions, io: CommandIO, isDirecto
   const linksWidth = width((r) => r.links);
   const sizeWidth = width((r) => r.size);
   const owner = FILE_OWNER.name;
-  const lines = rows.map((r) => `${r.mode} ${r.links.padStart(linksWidth)} ${owner} ${owner} ${r.size.padStart(sizeWidth)} ${r.date} ${r.name}\n`);
+  const lines = rows.map(
+    (r) =>
+      `${r.mode} ${r.links.padStart(linksWidth)} ${owner} ${owner} ${r.size.padStart(sizeWidth)} ${r.date} ${r.name}\n`,
+  );
   if (!isDirectory) return lines.join('');
   // st_blocks counts 512-byte units; `total` is in KiB, rounded up (or human-readable with -h).
   const blocks = entries.reduce((sum, e) => sum + e.st.blocks, 0);

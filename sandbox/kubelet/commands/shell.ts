@@ -37,7 +37,24 @@ class Unsupported extends Error {
   }
 }
 
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', '{', '}', '!', 'function']);
+const RESERVED = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'while',
+  'until',
+  'do',
+  'done',
+  'case',
+  'esac',
+  '{',
+  '}',
+  '!',
+  'function',
+]);
 const SPECIAL = new Set(['|', '&', '(', ')', '<', '>', '`']);
 /** `>&2`, `1>&2`, `2>&1`, `>/dev/null`, `2>/dev/null`: the redirections it runs. */
 const REDIRECT = /^([12]?)>(?:&([12])|\s*\/dev\/null)(?![^\s;&|])/;
@@ -146,7 +163,9 @@ export function parseScript(script: string): SimpleCommand[] {
   else if (join !== ';') throw new Unsupported('Syntax error: end of file unexpected', line);
   for (const command of commands) {
     const first = command.words[0];
-    const name = first?.every((p) => 'text' in p && !p.quoted) ? first.map((p) => ('text' in p ? p.text : '')).join('') : '';
+    const name = first?.every((p) => 'text' in p && !p.quoted)
+      ? first.map((p) => ('text' in p ? p.text : '')).join('')
+      : '';
     if (RESERVED.has(name)) throw new Unsupported(`'${name}'`, command.line);
     if (/^[A-Za-z_]\w*=/.test(name)) throw new Unsupported('variable assignments', command.line);
   }
@@ -180,9 +199,16 @@ function expand(word: Part[], lookup: (name: string) => string): string[] {
 }
 
 /** Runs a parsed script against the command table; answers the last status (or `exit`'s). */
-async function runScript(commands: SimpleCommand[], io: CommandIO, flavour: ShellFlavour, positional: string[], errexit: boolean): Promise<number> {
+async function runScript(
+  commands: SimpleCommand[],
+  io: CommandIO,
+  flavour: ShellFlavour,
+  positional: string[],
+  errexit: boolean,
+): Promise<number> {
   let status = 0;
-  const lookup = (name: string) => (name === '?' ? String(status) : /^\d$/.test(name) ? (positional[Number(name)] ?? '') : (io.env[name] ?? ''));
+  const lookup = (name: string) =>
+    name === '?' ? String(status) : /^\d$/.test(name) ? (positional[Number(name)] ?? '') : (io.env[name] ?? '');
   // Whether `status` came from a command followed by && or ||: a condition, which `-e` does not stop at.
   let condition = false;
   for (const [i, command] of commands.entries()) {
@@ -198,14 +224,22 @@ async function runScript(commands: SimpleCommand[], io: CommandIO, flavour: Shel
     if (name === undefined) continue;
     if (name === 'exit') {
       if (args[0] !== undefined && !/^\d+$/.test(args[0])) {
-        childIo.stderr(flavour === 'bash' ? `bash: line ${command.line}: exit: ${args[0]}: numeric argument required\n` : `sh: ${command.line}: exit: Illegal number: ${args[0]}\n`);
+        childIo.stderr(
+          flavour === 'bash'
+            ? `bash: line ${command.line}: exit: ${args[0]}: numeric argument required\n`
+            : `sh: ${command.line}: exit: Illegal number: ${args[0]}\n`,
+        );
         return 2;
       }
       return args[0] === undefined ? status : Number(args[0]) & 255;
     }
     const fn = lookupCommand(io.commands, name);
     if (!fn) {
-      childIo.stderr(flavour === 'bash' ? `bash: line ${command.line}: ${name}: command not found\n` : `sh: ${command.line}: ${name}: not found\n`);
+      childIo.stderr(
+        flavour === 'bash'
+          ? `bash: line ${command.line}: ${name}: command not found\n`
+          : `sh: ${command.line}: ${name}: not found\n`,
+      );
       status = 127;
       continue;
     }
@@ -226,7 +260,9 @@ export function shellCommand(flavour: ShellFlavour): CommandFn {
     for (; /^-[cel]+$/.test(allArgs[n] ?? '') && !flags.includes('c'); n++) flags += allArgs[n].slice(1);
     const args = allArgs.slice(n);
     if (!flags.includes('c')) {
-      io.stderr(`${flavour}: the sandbox runs only \`${flavour} -c SCRIPT\` (no script files, other options or stdin)\n`);
+      io.stderr(
+        `${flavour}: the sandbox runs only \`${flavour} -c SCRIPT\` (no script files, other options or stdin)\n`,
+      );
       return 2;
     }
     if (args.length < 1) {
@@ -239,7 +275,9 @@ export function shellCommand(flavour: ShellFlavour): CommandFn {
       commands = parseScript(script);
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
-      const text = err.message.startsWith('Syntax error') ? err.message : `${err.message} is not supported by the sandbox's shell (it runs commands joined by ; && ||)`;
+      const text = err.message.startsWith('Syntax error')
+        ? err.message
+        : `${err.message} is not supported by the sandbox's shell (it runs commands joined by ; && ||)`;
       io.stderr(`${where(err.line)} ${text}\n`);
       return 2;
     }

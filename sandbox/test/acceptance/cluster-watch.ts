@@ -56,7 +56,10 @@ export class ClusterWatch {
         fn();
       };
       const timer = setTimeout(
-        () => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${describe(objects)}`))),
+        () =>
+          finish(() =>
+            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${describe(objects)}`)),
+          ),
         timeoutMs,
       );
       const evaluate = () => {
@@ -133,7 +136,9 @@ export function summary(objects: ReadonlyMap<string, K8sObject>): string {
   if (objects.size === 0) return '(nothing)';
   return [...objects.values()]
     .map((o) => {
-      const ready = (o.status?.conditions as Array<{ type: string; status: string; reason?: string; message?: string }> | undefined)?.find((c) => c.type === 'Ready');
+      const ready = (
+        o.status?.conditions as Array<{ type: string; status: string; reason?: string; message?: string }> | undefined
+      )?.find((c) => c.type === 'Ready');
       const phase = o.status?.phase ? ` phase=${o.status.phase}` : '';
       return `${o.metadata.name}${phase}${ready ? ` Ready=${ready.status} (${ready.reason}: ${ready.message})` : ''}`;
     })
@@ -141,6 +146,11 @@ export function summary(objects: ReadonlyMap<string, K8sObject>): string {
 }
 
 /** The condition of `type` on an object, if any. */
-export function condition(obj: K8sObject | undefined, type: string): { type: string; status: string; reason?: string; message?: string } | undefined {
-  return (obj?.status?.conditions as Array<{ type: string; status: string; reason?: string; message?: string }> | undefined)?.find((c) => c.type === type);
+export function condition(
+  obj: K8sObject | undefined,
+  type: string,
+): { type: string; status: string; reason?: string; message?: string } | undefined {
+  return (
+    obj?.status?.conditions as Array<{ type: string; status: string; reason?: string; message?: string }> | undefined
+  )?.find((c) => c.type === type);
 }

@@ -43,7 +43,12 @@ describe('--registry distribution, bootstrapped', { timeout: 600_000, skip }, ()
     const ns = world.fluxNs;
     const key = `${ns}/${world.info.objects.imageRepository}`;
     const repo = await world.cluster.until(
-      { path: PATHS.imageRepositories(ns), what: `ImageRepository ${key} Ready=True`, timeoutMs: WAIT_MS, describe: (o) => JSON.stringify(o.get(key)?.status ?? {}) },
+      {
+        path: PATHS.imageRepositories(ns),
+        what: `ImageRepository ${key} Ready=True`,
+        timeoutMs: WAIT_MS,
+        describe: (o) => JSON.stringify(o.get(key)?.status ?? {}),
+      },
       (objects) => (condition(objects.get(key), 'Ready')?.status === 'True' ? objects.get(key) : undefined),
     );
     assert.ok(repo.spec.secretRef?.name, 'ImageRepository has a secretRef');
@@ -52,8 +57,17 @@ describe('--registry distribution, bootstrapped', { timeout: 600_000, skip }, ()
 
   it('the foundry pod pulls with the chart credentials, becomes Ready and logs "🏷️ Tag: v0.1.0"', async () => {
     const pod = await world.initialDeploy(WAIT_MS);
-    const env = pod.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; optional?: boolean } } }[];
-    assert.deepEqual(env.map((e) => [e.name, e.valueFrom?.secretKeyRef?.optional]), [['FOUNDRY_BYO_USERNAME', true], ['FOUNDRY_BYO_PASSWORD', true]]);
+    const env = pod.spec.containers[0].env as {
+      name: string;
+      valueFrom?: { secretKeyRef?: { name: string; optional?: boolean } };
+    }[];
+    assert.deepEqual(
+      env.map((e) => [e.name, e.valueFrom?.secretKeyRef?.optional]),
+      [
+        ['FOUNDRY_BYO_USERNAME', true],
+        ['FOUNDRY_BYO_PASSWORD', true],
+      ],
+    );
     const secret = env[0]!.valueFrom!.secretKeyRef!.name;
     await world.shell.mustKubectl(['get', 'secret', '-n', world.ns, secret]);
     const log = await world.shell.mustKubectl(['logs', '-n', world.ns, pod.metadata.name]);
@@ -66,7 +80,12 @@ describe('--registry distribution, bootstrapped', { timeout: 600_000, skip }, ()
       const result = await world.run.fault(spec);
       assert.notEqual(result.exitCode, 0, `fault ${spec} was accepted`);
       const name = spec.split('=')[0]!;
-      assert.match(result.stderr.trim(), new RegExp(`^gitops-sandbox: fault ${name} needs the embedded registry \\(this sandbox runs --registry distribution`));
+      assert.match(
+        result.stderr.trim(),
+        new RegExp(
+          `^gitops-sandbox: fault ${name} needs the embedded registry \\(this sandbox runs --registry distribution`,
+        ),
+      );
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
     assert.deepEqual((await world.run.status()).faults, []);
@@ -90,7 +109,15 @@ describe('`up --registry distribution --fault` with an embedded-only knob', { sk
 
   it('exits non-zero with one line and starts nothing', async () => {
     const stateDir = path.join(parent, 'state');
-    const result = await runCli(['up', '--state-dir', stateDir, '--registry', 'distribution', '--fault', 'corrupt-artifact=v0.2.0']);
+    const result = await runCli([
+      'up',
+      '--state-dir',
+      stateDir,
+      '--registry',
+      'distribution',
+      '--fault',
+      'corrupt-artifact=v0.2.0',
+    ]);
     assert.notEqual(result.exitCode, 0);
     assert.match(result.stderr.trim(), /^gitops-sandbox: fault corrupt-artifact needs the embedded registry[^\n]*$/);
     assert.equal(existsSync(stateDir), false, 'up created a state dir before refusing');

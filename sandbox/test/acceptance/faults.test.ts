@@ -25,7 +25,9 @@ const WAIT_MS = 60_000;
 function goDurationMs(text: string): number {
   let ms = 0;
   for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|µs|us|ns|s|m|h)/g)) {
-    ms += Number(n) * ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 } as Record<string, number>)[unit!]!;
+    ms +=
+      Number(n) *
+      ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 } as Record<string, number>)[unit!]!;
   }
   return ms;
 }
@@ -94,7 +96,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const body = (await res.json()) as { errors: Array<{ code: string }> };
     assert.equal(body.errors[0]?.code, 'UNAVAILABLE');
     await assert.rejects(registryClient(world.info).listTags(world.info.registry.repository), /503 UNAVAILABLE/);
-    const failing = await imageRepository('Ready=False after a failed scan', (o) => condition(o, 'Ready')?.status === 'False');
+    const failing = await imageRepository(
+      'Ready=False after a failed scan',
+      (o) => condition(o, 'Ready')?.status === 'False',
+    );
     assert.match(condition(failing, 'Ready')?.message ?? '', /503/);
 
     await world.run.mustClear('registry-down');
@@ -113,7 +118,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
 
     await world.run.mustClear('git-down');
     assert.equal((await world.clone().clone()).exitCode, 0);
-    await gitRepository('Ready=True again', (o) => condition(o, 'Ready')?.status === 'True' && !condition(o, 'FetchFailed'));
+    await gitRepository(
+      'Ready=True again',
+      (o) => condition(o, 'Ready')?.status === 'True' && !condition(o, 'FetchFailed'),
+    );
   });
 
   it('git-push-reject: git push is refused by the pre-receive hook; after --clear the same push goes through', async () => {
@@ -150,12 +158,16 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const pushedAt = Date.now();
     await pushModels(world.info, 'v0.3.0', world.info.artifacts['v0.2.0']);
     let scannedWithout = 0;
-    await imageRepository('latestTags to include v0.3.0', (o) => {
-      const tags: string[] = o.status?.lastScanResult?.latestTags ?? [];
-      if (tags.includes('v0.3.0')) return true;
-      if (Date.parse(o.status?.lastScanResult?.scanTime ?? '') >= pushedAt - 1000) scannedWithout++;
-      return false;
-    }, WAIT_MS);
+    await imageRepository(
+      'latestTags to include v0.3.0',
+      (o) => {
+        const tags: string[] = o.status?.lastScanResult?.latestTags ?? [];
+        if (tags.includes('v0.3.0')) return true;
+        if (Date.parse(o.status?.lastScanResult?.scanTime ?? '') >= pushedAt - 1000) scannedWithout++;
+        return false;
+      },
+      WAIT_MS,
+    );
     const tookMs = Date.now() - pushedAt;
     assert.ok(tookMs >= delayMs - 250, `v0.3.0 appeared after ${tookMs} ms, before the ${delayMs} ms delay`);
     assert.ok(scannedWithout > 0, 'no scan ran (without the tag) during the delay');
@@ -170,10 +182,26 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const sha = await clone.commit('probe: push while source-controller is paused');
     assert.equal((await clone.push()).exitCode, 0);
     const requestedAt = new Date().toISOString();
-    await world.shell.mustKubectl(['annotate', 'gitrepository', name, '-n', ns, `reconcile.fluxcd.io/requestedAt=${requestedAt}`, '--overwrite']);
+    await world.shell.mustKubectl([
+      'annotate',
+      'gitrepository',
+      name,
+      '-n',
+      ns,
+      `reconcile.fluxcd.io/requestedAt=${requestedAt}`,
+      '--overwrite',
+    ]);
     // Nothing announces "did not happen": watch for a bounded time (many 0.3 s intervals) and expect no new revision.
     await assert.rejects(world.revisionAt(sha, 3000), /timed out/);
-    const paused = await world.shell.mustKubectl(['get', 'gitrepository', name, '-n', ns, '-o', 'jsonpath={.status.artifact.revision}|{.status.lastHandledReconcileAt}']);
+    const paused = await world.shell.mustKubectl([
+      'get',
+      'gitrepository',
+      name,
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.status.artifact.revision}|{.status.lastHandledReconcileAt}',
+    ]);
     assert.doesNotMatch(paused, new RegExp(sha));
     assert.ok(!paused.endsWith(`|${requestedAt}`), 'the reconcile request was handled while paused');
 
@@ -185,11 +213,17 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
   it('controller-restart=source-controller: the controller pod restarts (restartCount up) and keeps reconciling', async () => {
     const pods = PATHS.pods(fluxNs);
     const query = { labelSelector: 'app=source-controller' };
-    const before = await world.cluster.until({ path: pods, query, what: 'a Ready source-controller pod', timeoutMs: WAIT_MS }, (o) => livePods(o).find(isReady));
+    const before = await world.cluster.until(
+      { path: pods, query, what: 'a Ready source-controller pod', timeoutMs: WAIT_MS },
+      (o) => livePods(o).find(isReady),
+    );
     await world.run.mustFault('controller-restart=source-controller');
     const restarted = await world.cluster.until(
       { path: pods, query, what: `source-controller restartCount > ${restarts(before)} and Ready`, timeoutMs: WAIT_MS },
-      (o) => livePods(o).find((p) => p.metadata.name === before.metadata.name && restarts(p) > restarts(before) && isReady(p)),
+      (o) =>
+        livePods(o).find(
+          (p) => p.metadata.name === before.metadata.name && restarts(p) > restarts(before) && isReady(p),
+        ),
     );
     assert.equal(restarts(restarted), restarts(before) + 1);
     const out = await world.shell.mustKubectl(['get', 'pods', '-n', fluxNs, '-l', 'app=source-controller']);
@@ -207,31 +241,79 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const armed = await world.run.status();
     assert.deepEqual(armed.faults, ['git-rate-limit@git-push']);
     const clone = await world.cloned();
-    assert.equal((await world.shell.git(['ls-remote', world.info.git.repoUrl, 'refs/heads/main'])).exitCode, 0, 'armed only: fetches still work');
+    assert.equal(
+      (await world.shell.git(['ls-remote', world.info.git.repoUrl, 'refs/heads/main'])).exitCode,
+      0,
+      'armed only: fetches still work',
+    );
     await clone.touch('NOTES.md', 'trigger probe');
     await clone.commit('probe: the push that arms git-rate-limit');
     assert.equal((await clone.push()).exitCode, 0);
-    const failed = await gitRepository('FetchFailed quoting 429', (o) => condition(o, 'FetchFailed')?.status === 'True');
-    assert.match(condition(failed, 'FetchFailed')?.message ?? '', /^failed to checkout and determine revision: unable to clone '.*': unexpected client error: unexpected requesting ".*\/info\/refs\?service=git-upload-pack" status code: 429$/);
+    const failed = await gitRepository(
+      'FetchFailed quoting 429',
+      (o) => condition(o, 'FetchFailed')?.status === 'True',
+    );
+    assert.match(
+      condition(failed, 'FetchFailed')?.message ?? '',
+      /^failed to checkout and determine revision: unable to clone '.*': unexpected client error: unexpected requesting ".*\/info\/refs\?service=git-upload-pack" status code: 429$/,
+    );
     const log = await readFile(path.join(world.run.stateDir, 'sandbox.log'), 'utf8');
-    assert.match(log, /fault git-rate-limit@git-push switched on: git push received: POST \/foundry-gitops\.git\/git-receive-pack/);
-    const journal = (await readFile(path.join(world.run.stateDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    assert.ok(journal.some((e) => e.kind === 'SandboxFault' && e.name === 'git-rate-limit@git-push'), 'journal entry for the switch');
+    assert.match(
+      log,
+      /fault git-rate-limit@git-push switched on: git push received: POST \/foundry-gitops\.git\/git-receive-pack/,
+    );
+    const journal = (await readFile(path.join(world.run.stateDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.ok(
+      journal.some((e) => e.kind === 'SandboxFault' && e.name === 'git-rate-limit@git-push'),
+      'journal entry for the switch',
+    );
     await world.run.mustClear('git-rate-limit');
-    await gitRepository('Ready again', (o) => condition(o, 'FetchFailed') === undefined && condition(o, 'Ready')?.status === 'True');
+    await gitRepository(
+      'Ready again',
+      (o) => condition(o, 'FetchFailed') === undefined && condition(o, 'Ready')?.status === 'True',
+    );
   });
 
   it('clock-skew: objects created while skewed carry shifted timestamps; --clear puts the clock back', async () => {
     await world.run.mustFault('clock-skew=-1h');
     await world.shell.mustKubectl(['create', 'configmap', 'skew-probe-1', '-n', 'default']);
-    const skewed = Date.parse(await world.shell.mustKubectl(['get', 'configmap', 'skew-probe-1', '-n', 'default', '-o', 'jsonpath={.metadata.creationTimestamp}']));
-    assert.ok(Math.abs(Date.now() - 3_600_000 - skewed) < 60_000, `creationTimestamp ${new Date(skewed).toISOString()} is not about one hour ago`);
+    const skewed = Date.parse(
+      await world.shell.mustKubectl([
+        'get',
+        'configmap',
+        'skew-probe-1',
+        '-n',
+        'default',
+        '-o',
+        'jsonpath={.metadata.creationTimestamp}',
+      ]),
+    );
+    assert.ok(
+      Math.abs(Date.now() - 3_600_000 - skewed) < 60_000,
+      `creationTimestamp ${new Date(skewed).toISOString()} is not about one hour ago`,
+    );
     // AGE stays "0s": the server computes it with the same skewed clock, as a skewed API server would.
-    assert.match(await world.shell.mustKubectl(['get', 'configmap', 'skew-probe-1', '-n', 'default', '--no-headers']), /\s\ds\s*$/);
+    assert.match(
+      await world.shell.mustKubectl(['get', 'configmap', 'skew-probe-1', '-n', 'default', '--no-headers']),
+      /\s\ds\s*$/,
+    );
 
     await world.run.mustClear('clock-skew');
     await world.shell.mustKubectl(['create', 'configmap', 'skew-probe-2', '-n', 'default']);
-    const normal = Date.parse(await world.shell.mustKubectl(['get', 'configmap', 'skew-probe-2', '-n', 'default', '-o', 'jsonpath={.metadata.creationTimestamp}']));
+    const normal = Date.parse(
+      await world.shell.mustKubectl([
+        'get',
+        'configmap',
+        'skew-probe-2',
+        '-n',
+        'default',
+        '-o',
+        'jsonpath={.metadata.creationTimestamp}',
+      ]),
+    );
     assert.ok(Math.abs(Date.now() - normal) < 60_000, `creationTimestamp ${new Date(normal).toISOString()} is not now`);
   });
 
@@ -244,7 +326,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
         spec: {
           replicas: 0,
           selector: { matchLabels: { app: name } },
-          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10' }] } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10' }] },
+          },
         },
       });
       const done = await world.shell.bash(`kubectl create -f - <<'EOF'\n${manifest}\nEOF`);
@@ -252,23 +337,71 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     };
     await world.run.mustFault('strategy=Recreate');
     await create('strategy-probe-1');
-    const forced = await world.shell.mustKubectl(['get', 'deployment', 'strategy-probe-1', '-n', 'default', '-o', 'jsonpath={.spec.strategy.type}']);
+    const forced = await world.shell.mustKubectl([
+      'get',
+      'deployment',
+      'strategy-probe-1',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.spec.strategy.type}',
+    ]);
     assert.equal(forced, 'Recreate');
     await world.run.mustClear('strategy');
     await create('strategy-probe-2');
-    const defaulted = await world.shell.mustKubectl(['get', 'deployment', 'strategy-probe-2', '-n', 'default', '-o', 'jsonpath={.spec.strategy.type}']);
+    const defaulted = await world.shell.mustKubectl([
+      'get',
+      'deployment',
+      'strategy-probe-2',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.spec.strategy.type}',
+    ]);
     assert.equal(defaulted, 'RollingUpdate');
   });
 
   it('kubectl create deployment (kubectl sends a protobuf body) is accepted, and kubectl expose serves it', async () => {
-    const done = await world.shell.kubectl(['create', 'deployment', 'imperative-probe', '--image=registry.k8s.io/pause:3.10', '--replicas=0', '-n', 'default']);
+    const done = await world.shell.kubectl([
+      'create',
+      'deployment',
+      'imperative-probe',
+      '--image=registry.k8s.io/pause:3.10',
+      '--replicas=0',
+      '-n',
+      'default',
+    ]);
     assert.equal(done.exitCode, 0, done.stderr);
     assert.match(done.stdout, /^deployment\.apps\/imperative-probe created$/m);
-    const stored = await world.shell.mustKubectl(['get', 'deployment', 'imperative-probe', '-n', 'default', '-o', 'jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image}']);
+    const stored = await world.shell.mustKubectl([
+      'get',
+      'deployment',
+      'imperative-probe',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image}',
+    ]);
     assert.equal(stored, '0 imperative-probe registry.k8s.io/pause:3.10');
-    const exposed = await world.shell.mustKubectl(['expose', 'deployment', 'imperative-probe', '--port=80', '--target-port=8080', '-n', 'default']);
+    const exposed = await world.shell.mustKubectl([
+      'expose',
+      'deployment',
+      'imperative-probe',
+      '--port=80',
+      '--target-port=8080',
+      '-n',
+      'default',
+    ]);
     assert.match(exposed, /^service\/imperative-probe exposed$/m);
-    const service = await world.shell.mustKubectl(['get', 'service', 'imperative-probe', '-n', 'default', '-o', 'jsonpath={.spec.selector.app} {.spec.ports[0].port} {.spec.ports[0].targetPort}']);
+    const service = await world.shell.mustKubectl([
+      'get',
+      'service',
+      'imperative-probe',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.spec.selector.app} {.spec.ports[0].port} {.spec.ports[0].targetPort}',
+    ]);
     assert.equal(service, 'imperative-probe 80 8080');
     await world.shell.mustKubectl(['delete', 'service,deployment', 'imperative-probe', '-n', 'default']);
   });
@@ -283,7 +416,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const slow = download(await world.shell.mustKubectl(['logs', '-n', ns, fresh.metadata.name]));
     assert.equal(slow.bytes, baseline.bytes);
     const floor = (slow.bytes / rate) * 1000 * 0.8;
-    assert.ok(slow.ms >= floor, `downloaded ${slow.bytes} bytes in ${slow.ms} ms at ${rate} B/s (expected at least ${floor} ms)`);
+    assert.ok(
+      slow.ms >= floor,
+      `downloaded ${slow.bytes} bytes in ${slow.ms} ms at ${rate} B/s (expected at least ${floor} ms)`,
+    );
     assert.ok(baseline.ms < floor, `the unthrottled download already took ${baseline.ms} ms`);
   });
 
@@ -292,7 +428,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     await world.run.mustFault('corrupt-artifact=v0.1.0');
     const failed = await replacement(old, 'the new foundry pod to fail (restartCount ≥ 1)', (p) => restarts(p) >= 1);
     const log = await world.shell.mustKubectl(['logs', '-n', ns, failed.metadata.name, '--previous']);
-    assert.match(log, /❌ Failed to deploy BYO models from \S+:v0\.1\.0: .*digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}/);
+    assert.match(
+      log,
+      /❌ Failed to deploy BYO models from \S+:v0\.1\.0: .*digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}/,
+    );
     assert.doesNotMatch(log, /Foundry Local is ready/);
 
     await world.run.mustClear('corrupt-artifact');
@@ -302,13 +441,24 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
   it('crash-on-tag: a new foundry pod with that tag crash-loops (CrashLoopBackOff, restarts), and recovers after --clear', async () => {
     const old = await currentPod();
     await world.run.mustFault('crash-on-tag=v0.1.0');
-    const looping = await replacement(old, 'the new foundry pod in CrashLoopBackOff with restarts', (p) => waitingReason(p) === 'CrashLoopBackOff' && restarts(p) >= 1);
+    const looping = await replacement(
+      old,
+      'the new foundry pod in CrashLoopBackOff with restarts',
+      (p) => waitingReason(p) === 'CrashLoopBackOff' && restarts(p) >= 1,
+    );
     const out = await world.shell.mustKubectl(['get', 'pods', '-n', ns]);
     assert.match(out, new RegExp(`${looping.metadata.name}\\s+0/1\\s+CrashLoopBackOff\\s+[1-9]\\d*\\s`));
     const log = await world.shell.mustKubectl(['logs', '-n', ns, looping.metadata.name, '--previous']);
     assert.match(log, /🏷️ Tag: v0\.1\.0/);
     assert.match(log, /❌ Foundry Local exited with code 1/);
-    const events = await world.shell.mustKubectl(['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${looping.metadata.name},reason=BackOff`]);
+    const events = await world.shell.mustKubectl([
+      'get',
+      'events',
+      '-n',
+      ns,
+      '--field-selector',
+      `involvedObject.name=${looping.metadata.name},reason=BackOff`,
+    ]);
     assert.match(events, /Back-off restarting failed container/);
 
     await world.run.mustClear('crash-on-tag');
@@ -324,19 +474,30 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     assert.equal((await clone.push()).exitCode, 0);
     await world.revisionAt(sha, WAIT_MS);
     const failed = await world.cluster.until(
-      { path: PATHS.helmReleases(ns), what: `HelmRelease ${ns}/${name} Released=False reason UpgradeFailed`, timeoutMs: WAIT_MS },
+      {
+        path: PATHS.helmReleases(ns),
+        what: `HelmRelease ${ns}/${name} Released=False reason UpgradeFailed`,
+        timeoutMs: WAIT_MS,
+      },
       (o) => {
         const hr = o.get(`${ns}/${name}`);
         return condition(hr, 'Released')?.reason === 'UpgradeFailed' ? hr : undefined;
       },
     );
     assert.equal(condition(failed, 'Released')?.status, 'False');
-    assert.match(condition(failed, 'Released')?.message ?? '', /^Helm upgrade failed for release foundry-system\/foundry-gpu-oras with chart foundry-gpu-oras@\S+: /);
+    assert.match(
+      condition(failed, 'Released')?.message ?? '',
+      /^Helm upgrade failed for release foundry-system\/foundry-gpu-oras with chart foundry-gpu-oras@\S+: /,
+    );
     assert.ok((failed.status.upgradeFailures ?? 0) >= 1, `upgradeFailures ${failed.status.upgradeFailures}`);
     assert.equal(failed.status.lastAttemptedReleaseAction, 'upgrade');
     // Remediation retries (3, rolling back in between) run out; then the release stays failed.
     const stalled = await world.cluster.until(
-      { path: PATHS.helmReleases(ns), what: `HelmRelease ${ns}/${name} Stalled=True reason RetriesExceeded`, timeoutMs: WAIT_MS },
+      {
+        path: PATHS.helmReleases(ns),
+        what: `HelmRelease ${ns}/${name} Stalled=True reason RetriesExceeded`,
+        timeoutMs: WAIT_MS,
+      },
       (o) => {
         const hr = o.get(`${ns}/${name}`);
         return condition(hr, 'Stalled')?.reason === 'RetriesExceeded' ? hr : undefined;
@@ -346,7 +507,14 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     assert.ok(stalled.status.upgradeFailures >= 2, `upgradeFailures ${stalled.status.upgradeFailures}`);
     const out = await world.shell.mustKubectl(['get', 'helmrelease', name, '-n', ns]);
     assert.match(out, new RegExp(`${name}\\s+\\S+\\s+False\\s`));
-    const events = await world.shell.mustKubectl(['get', 'events', '-n', ns, '--field-selector', 'reason=UpgradeFailed']);
+    const events = await world.shell.mustKubectl([
+      'get',
+      'events',
+      '-n',
+      ns,
+      '--field-selector',
+      'reason=UpgradeFailed',
+    ]);
     assert.match(events, /Warning\s+UpgradeFailed\s+helmrelease\/foundry-gpu-oras\s+Helm upgrade failed/);
   });
 
@@ -357,9 +525,15 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 1, result.stderr);
     // The line lists every knob the sandbox has, in its own order (sandbox/faults/faults.ts FAULTS).
-    assert.equal(lines[0], `gitops-sandbox: unknown fault "no-such-fault": known faults are ${Object.keys(FAULTS).join(', ')}`);
+    assert.equal(
+      lines[0],
+      `gitops-sandbox: unknown fault "no-such-fault": known faults are ${Object.keys(FAULTS).join(', ')}`,
+    );
     assert.deepEqual((await world.run.status()).faults, before.faults);
-    assert.ok(!(await world.run.status()).faults.includes('scan-error'), 'a valid knob given with a bad one was applied');
+    assert.ok(
+      !(await world.run.status()).faults.includes('scan-error'),
+      'a valid knob given with a bad one was applied',
+    );
     const badValue = await world.run.fault('slow-download=fast');
     assert.equal(badValue.exitCode, 1);
     assert.equal(badValue.stderr.trim().split('\n').length, 1, badValue.stderr);
@@ -367,7 +541,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const badTrigger = await world.run.fault('registry-down@deploy');
     assert.equal(badTrigger.exitCode, 1);
     assert.equal(badTrigger.stderr.trim().split('\n').length, 1, badTrigger.stderr);
-    assert.match(badTrigger.stderr, /unknown trigger "@deploy" in "registry-down@deploy": use NAME\[=VALUE\]@TRIGGER with TRIGGER one of oci-push, git-push/);
+    assert.match(
+      badTrigger.stderr,
+      /unknown trigger "@deploy" in "registry-down@deploy": use NAME\[=VALUE\]@TRIGGER with TRIGGER one of oci-push, git-push/,
+    );
     const noArc = await world.run.fault('arc-agent-down');
     assert.equal(noArc.exitCode, 1);
     assert.match(noArc.stderr, /fault arc-agent-down needs --profile arc/);
@@ -376,7 +553,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
   it('bad input: up twice in the same state dir is a clear error and leaves the first sandbox running', async () => {
     const again = await runCli(['up', '--json', '--state-dir', world.run.stateDir]);
     assert.equal(again.exitCode, 1);
-    assert.match(again.stderr, new RegExp(`^gitops-sandbox: a sandbox already runs in ${world.run.stateDir} \\(pid ${world.info.pid}\\)`));
+    assert.match(
+      again.stderr,
+      new RegExp(`^gitops-sandbox: a sandbox already runs in ${world.run.stateDir} \\(pid ${world.info.pid}\\)`),
+    );
     const status = await world.run.status();
     assert.equal(status.running, true);
     assert.equal(status.exitCode, 0);
@@ -408,7 +588,10 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
       assert.deepEqual(second.info.faults, ['registry-down']);
       assert.equal((await fetch(`${second.info.registry.url}/v2/`)).status, 503);
       assert.notEqual((await fetch(`${world.info.registry.url}/v2/`)).status, 503);
-      const secondShell = new UserShell({ kubeconfig: second.info.kubeconfig, cacheDir: path.join(world.scratch, 'kube-cache-second') });
+      const secondShell = new UserShell({
+        kubeconfig: second.info.kubeconfig,
+        cacheDir: path.join(world.scratch, 'kube-cache-second'),
+      });
       assert.match(await world.shell.mustKubectl(['get', 'nodes']), /sandbox-gpu-node\s+Ready/);
       assert.match(await secondShell.mustKubectl(['get', 'nodes']), /sandbox-gpu-node\s+Ready/);
     } finally {

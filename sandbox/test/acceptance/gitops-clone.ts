@@ -75,7 +75,16 @@ export class GitopsClone {
   /** `git commit -am MESSAGE` as a fixed author; returns the new HEAD SHA. */
   async commit(message: string): Promise<string> {
     await this.git(['add', '-A']);
-    const done = await this.git(['-c', 'user.name=Plan Reader', '-c', 'user.email=plan@example.invalid', 'commit', '--quiet', '-m', message]);
+    const done = await this.git([
+      '-c',
+      'user.name=Plan Reader',
+      '-c',
+      'user.email=plan@example.invalid',
+      'commit',
+      '--quiet',
+      '-m',
+      message,
+    ]);
     if (done.exitCode !== 0) throw new Error(`git commit failed: ${done.stderr}${done.stdout}`);
     return (await this.git(['rev-parse', 'HEAD'])).stdout.trim();
   }
@@ -87,6 +96,19 @@ export class GitopsClone {
 
   /** Fetches and rebases onto the remote branch (the remote moved, e.g. after a rejected push). */
   async pullRebase(branch = 'main'): Promise<ShellResult> {
-    return this.#options.shell.git(['-C', this.dir, ...this.#auth, '-c', 'user.name=Plan Reader', '-c', 'user.email=plan@example.invalid', 'pull', '--quiet', '--rebase', 'origin', branch]);
+    return this.#options.shell.git([
+      '-C',
+      this.dir,
+      ...this.#auth,
+      '-c',
+      'user.name=Plan Reader',
+      '-c',
+      'user.email=plan@example.invalid',
+      'pull',
+      '--quiet',
+      '--rebase',
+      'origin',
+      branch,
+    ]);
   }
 }

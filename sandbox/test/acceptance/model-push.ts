@@ -17,8 +17,15 @@ export function registryClient(info: SandboxDescription): OciClient {
 }
 
 /** Pushes `file` (the artifact the sandbox built for `tag` by default) as `<repository>:<pushTag>`. */
-export async function pushModels(info: SandboxDescription, pushTag: string, file = info.artifacts[pushTag]): Promise<PushResult> {
-  if (!file) throw new Error(`the sandbox built no artifact for ${pushTag} (artifacts: ${Object.keys(info.artifacts).join(', ')})`);
+export async function pushModels(
+  info: SandboxDescription,
+  pushTag: string,
+  file = info.artifacts[pushTag],
+): Promise<PushResult> {
+  if (!file)
+    throw new Error(
+      `the sandbox built no artifact for ${pushTag} (artifacts: ${Object.keys(info.artifacts).join(', ')})`,
+    );
   return await registryClient(info).pushArtifact(info.registry.repository, pushTag, {
     artifactType: 'foundry/models',
     files: [{ path: file, mediaType: 'application/gzip', title: 'models.tar.gz' }],

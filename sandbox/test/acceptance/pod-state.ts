@@ -44,7 +44,9 @@ export function livePods(objects: ReadonlyMap<string, K8sObject>): K8sObject[] {
 export function maxCoexisting(entries: JournalEntry[], belongs: (e: JournalEntry) => boolean): number {
   const alive = new Set<string>();
   let max = 0;
-  const ordered = entries.filter((e) => e.kind === 'Pod' && belongs(e)).sort((a, b) => Number(a.resourceVersion) - Number(b.resourceVersion));
+  const ordered = entries
+    .filter((e) => e.kind === 'Pod' && belongs(e))
+    .sort((a, b) => Number(a.resourceVersion) - Number(b.resourceVersion));
   for (const e of ordered) {
     if (e.type === 'DELETED') alive.delete(e.uid);
     else alive.add(e.uid);

@@ -84,7 +84,8 @@ export class SandboxRun {
   /** Clears faults and fails loudly when the CLI refuses. */
   async mustClear(name?: string): Promise<void> {
     const result = await this.clear(name);
-    if (result.exitCode !== 0) throw new Error(`fault --clear ${name ?? ''} exited ${result.exitCode}: ${result.stderr}`);
+    if (result.exitCode !== 0)
+      throw new Error(`fault --clear ${name ?? ''} exited ${result.exitCode}: ${result.stderr}`);
   }
 
   /** `status --json` parsed, with the CLI's exit code. */

@@ -66,7 +66,13 @@ export class SandboxWorld {
   /** A new clone object (not yet cloned) in the scratch dir. */
   clone(): GitopsClone {
     const { repoUrl, user, token } = this.info.git;
-    return new GitopsClone({ shell: this.shell, repoUrl, user, token, dir: path.join(this.scratch, `clone-${++this.#clones}`) });
+    return new GitopsClone({
+      shell: this.shell,
+      repoUrl,
+      user,
+      token,
+      dir: path.join(this.scratch, `clone-${++this.#clones}`),
+    });
   }
 
   /** A clone that must succeed. */
@@ -87,10 +93,17 @@ export class SandboxWorld {
   release(version: number, timeoutMs: number): Promise<K8sObject> {
     const name = this.info.objects.helmRelease;
     return this.cluster.until(
-      { path: PATHS.helmReleases(this.ns), what: `HelmRelease ${this.ns}/${name} history[0].version ${version} and Ready=True`, timeoutMs, describe: (o) => describeRelease(o.get(`${this.ns}/${name}`)) },
+      {
+        path: PATHS.helmReleases(this.ns),
+        what: `HelmRelease ${this.ns}/${name} history[0].version ${version} and Ready=True`,
+        timeoutMs,
+        describe: (o) => describeRelease(o.get(`${this.ns}/${name}`)),
+      },
       (objects) => {
         const hr = objects.get(`${this.ns}/${name}`);
-        return hr?.status?.history?.[0]?.version === version && condition(hr, 'Ready')?.status === 'True' ? hr : undefined;
+        return hr?.status?.history?.[0]?.version === version && condition(hr, 'Ready')?.status === 'True'
+          ? hr
+          : undefined;
       },
     );
   }
@@ -98,7 +111,12 @@ export class SandboxWorld {
   /** The one foundry pod once it is Ready (and not in `except`). */
   readyFoundryPod(timeoutMs: number, except: string[] = []): Promise<K8sObject> {
     return this.cluster.until(
-      { path: PATHS.pods(this.ns), query: { labelSelector: this.info.objects.podSelector }, what: `a Ready foundry pod other than [${except.join(', ')}]`, timeoutMs },
+      {
+        path: PATHS.pods(this.ns),
+        query: { labelSelector: this.info.objects.podSelector },
+        what: `a Ready foundry pod other than [${except.join(', ')}]`,
+        timeoutMs,
+      },
       (objects) => livePods(objects).find((p) => isReady(p) && !except.includes(p.metadata.name)),
     );
   }
@@ -107,8 +125,16 @@ export class SandboxWorld {
   policyAt(tag: string, timeoutMs: number): Promise<K8sObject> {
     const name = this.info.objects.imagePolicy;
     return this.cluster.until(
-      { path: PATHS.imagePolicies(this.fluxNs), what: `ImagePolicy ${this.fluxNs}/${name} latestRef.tag ${tag}`, timeoutMs, describe: (o) => JSON.stringify(o.get(`${this.fluxNs}/${name}`)?.status ?? {}) },
-      (objects) => (objects.get(`${this.fluxNs}/${name}`)?.status?.latestRef?.tag === tag ? objects.get(`${this.fluxNs}/${name}`) : undefined),
+      {
+        path: PATHS.imagePolicies(this.fluxNs),
+        what: `ImagePolicy ${this.fluxNs}/${name} latestRef.tag ${tag}`,
+        timeoutMs,
+        describe: (o) => JSON.stringify(o.get(`${this.fluxNs}/${name}`)?.status ?? {}),
+      },
+      (objects) =>
+        objects.get(`${this.fluxNs}/${name}`)?.status?.latestRef?.tag === tag
+          ? objects.get(`${this.fluxNs}/${name}`)
+          : undefined,
     );
   }
 
@@ -117,8 +143,16 @@ export class SandboxWorld {
     const name = this.info.objects.gitRepository;
     const want = `${this.info.git.branch}@sha1:${sha}`;
     return this.cluster.until(
-      { path: PATHS.gitRepositories(this.ns), what: `GitRepository ${this.ns}/${name} revision ${want}`, timeoutMs, describe: (o) => String(o.get(`${this.ns}/${name}`)?.status?.artifact?.revision) },
-      (objects) => (objects.get(`${this.ns}/${name}`)?.status?.artifact?.revision === want ? objects.get(`${this.ns}/${name}`) : undefined),
+      {
+        path: PATHS.gitRepositories(this.ns),
+        what: `GitRepository ${this.ns}/${name} revision ${want}`,
+        timeoutMs,
+        describe: (o) => String(o.get(`${this.ns}/${name}`)?.status?.artifact?.revision),
+      },
+      (objects) =>
+        objects.get(`${this.ns}/${name}`)?.status?.artifact?.revision === want
+          ? objects.get(`${this.ns}/${name}`)
+          : undefined,
     );
   }
 
@@ -127,7 +161,12 @@ export class SandboxWorld {
     const want = `${this.info.git.branch}@sha1:${sha}`;
     const key = `${this.ns}/${name}`;
     return this.cluster.until(
-      { path: PATHS.kustomizations(this.ns), what: `Kustomization ${key} lastAppliedRevision ${want}`, timeoutMs, describe: (o) => String(o.get(key)?.status?.lastAppliedRevision) },
+      {
+        path: PATHS.kustomizations(this.ns),
+        what: `Kustomization ${key} lastAppliedRevision ${want}`,
+        timeoutMs,
+        describe: (o) => String(o.get(key)?.status?.lastAppliedRevision),
+      },
       (objects) => (objects.get(key)?.status?.lastAppliedRevision === want ? objects.get(key) : undefined),
     );
   }

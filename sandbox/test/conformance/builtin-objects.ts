@@ -11,7 +11,12 @@ type Builder = (kube: Kube, namespace: string, name: string) => KubeObject;
 const labels = (name: string) => ({ app: name });
 
 /** Creates a pod on node `sandbox-node` and reports its one container `app` running (as the kubelet would). */
-export function createRunningPod(kube: Kube, namespace: string, name: string, options: { container?: string; labels?: Record<string, string> } = {}): KubeObject {
+export function createRunningPod(
+  kube: Kube,
+  namespace: string,
+  name: string,
+  options: { container?: string; labels?: Record<string, string> } = {},
+): KubeObject {
   const container = options.container ?? 'app';
   const created = kube.create({
     apiVersion: 'v1',
@@ -31,7 +36,15 @@ export function createRunningPod(kube: Kube, namespace: string, name: string, op
         startTime: startedAt,
         conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: startedAt }],
         containerStatuses: [
-          { name: container, ready: true, started: true, restartCount: 0, image: 'registry.example.com/app:1.0', imageID: '', state: { running: { startedAt } } },
+          {
+            name: container,
+            ready: true,
+            started: true,
+            restartCount: 0,
+            image: 'registry.example.com/app:1.0',
+            imageID: '',
+            state: { running: { startedAt } },
+          },
         ],
       },
     },
@@ -40,16 +53,27 @@ export function createRunningPod(kube: Kube, namespace: string, name: string, op
 }
 
 const BUILDERS: Record<string, Builder> = {
-  namespaces: (kube, _namespace, name) => kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: labels(name) } }),
+  namespaces: (kube, _namespace, name) =>
+    kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: labels(name) } }),
   nodes: (kube, _namespace, name) =>
     kube.create({
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name, labels: { ...labels(name), 'kubernetes.io/hostname': name, 'node-role.kubernetes.io/worker': '' } },
+      metadata: {
+        name,
+        labels: { ...labels(name), 'kubernetes.io/hostname': name, 'node-role.kubernetes.io/worker': '' },
+      },
       status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        ],
         addresses: [{ type: 'InternalIP', address: '10.0.0.10' }],
-        nodeInfo: { kubeletVersion: 'v1.32.9', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.7.24' },
+        nodeInfo: {
+          kubeletVersion: 'v1.32.9',
+          osImage: 'Debian GNU/Linux 12 (bookworm)',
+          kernelVersion: '6.1.0',
+          containerRuntimeVersion: 'containerd://1.7.24',
+        },
       },
     }),
   pods: (kube, namespace, name) => createRunningPod(kube, namespace, name),
@@ -61,10 +85,19 @@ const BUILDERS: Record<string, Builder> = {
       spec: {
         replicas: 1,
         selector: { matchLabels: labels(name) },
-        template: { metadata: { labels: labels(name) }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1.0' }] } },
+        template: {
+          metadata: { labels: labels(name) },
+          spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1.0' }] },
+        },
       },
     }),
-  configmaps: (kube, namespace, name) => kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: labels(name) }, data: { key: name } }),
+  configmaps: (kube, namespace, name) =>
+    kube.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace, labels: labels(name) },
+      data: { key: name },
+    }),
   services: (kube, namespace, name) =>
     kube.create({
       apiVersion: 'v1',
@@ -79,7 +112,13 @@ const BUILDERS: Record<string, Builder> = {
       kind: 'Event',
       metadata: { name, namespace, labels: labels(name) },
       // The pod of the same name, by uid too: `kubectl describe pod` selects its events by involvedObject.uid.
-      involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid: kube.get({ apiVersion: 'v1', kind: 'Pod', namespace, name })?.metadata.uid },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name,
+        namespace,
+        uid: kube.get({ apiVersion: 'v1', kind: 'Pod', namespace, name })?.metadata.uid,
+      },
       reason: 'Started',
       // The default events table has no NAME column: the message carries the name so rows can be told apart.
       message: name,

@@ -64,13 +64,25 @@ describe('client-node 2.x', () => {
   it('lists pods with CoreV1Api.listNamespacedPod, by label selector too', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const all = await core.listNamespacedPod({ namespace: ns });
-    assert.deepEqual(all.items.map((p) => p.metadata?.name), ['batch', 'shell', 'web-1', 'web-2']);
+    assert.deepEqual(
+      all.items.map((p) => p.metadata?.name),
+      ['batch', 'shell', 'web-1', 'web-2'],
+    );
     assert.equal(all.items[0].status?.phase, 'Running');
     assert.ok(all.metadata?.resourceVersion, 'the list carries a resourceVersion');
     const web = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=web' });
-    assert.deepEqual(web.items.map((p) => p.metadata?.name), ['web-1', 'web-2']);
-    const running = await core.listNamespacedPod({ namespace: ns, fieldSelector: 'status.phase=Running,metadata.name=batch' });
-    assert.deepEqual(running.items.map((p) => p.metadata?.name), ['batch']);
+    assert.deepEqual(
+      web.items.map((p) => p.metadata?.name),
+      ['web-1', 'web-2'],
+    );
+    const running = await core.listNamespacedPod({
+      namespace: ns,
+      fieldSelector: 'status.phase=Running,metadata.name=batch',
+    });
+    assert.deepEqual(
+      running.items.map((p) => p.metadata?.name),
+      ['batch'],
+    );
   });
 
   it('receives ADDED, MODIFIED and DELETED through Watch', async () => {
@@ -92,10 +104,16 @@ describe('client-node 2.x', () => {
     );
     try {
       const core = kc.makeApiClient(k8s.CoreV1Api);
-      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'w', labels: { watched: 'yes' } }, data: { a: '1' } } });
+      await core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: 'w', labels: { watched: 'yes' } }, data: { a: '1' } },
+      });
       await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'unwatched' } } });
       await added;
-      await core.patchNamespacedConfigMap({ namespace: ns, name: 'w', body: { data: { a: '2' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+      await core.patchNamespacedConfigMap(
+        { namespace: ns, name: 'w', body: { data: { a: '2' } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
       await core.deleteNamespacedConfigMap({ namespace: ns, name: 'w' });
       await gone;
     } finally {
@@ -106,7 +124,12 @@ describe('client-node 2.x', () => {
 
   it('keeps an informer cache in sync (add, update, delete)', async () => {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const target = { group: gitRepository.group, version: gitRepository.version, namespace: ns, plural: gitRepository.plural };
+    const target = {
+      group: gitRepository.group,
+      version: gitRepository.version,
+      namespace: ns,
+      plural: gitRepository.plural,
+    };
     const informer = k8s.makeInformer<KubeObject & k8s.KubernetesObject>(
       kc,
       `/apis/${target.group}/${target.version}/namespaces/${ns}/${target.plural}`,
@@ -127,12 +150,19 @@ describe('client-node 2.x', () => {
     kube.create(fluxObject(gitRepository, ns, 'before-start'));
     await informer.start();
     try {
-      assert.deepEqual(informer.list(ns).map((o) => o.metadata?.name), ['before-start'], 'the informer lists first');
+      assert.deepEqual(
+        informer.list(ns).map((o) => o.metadata?.name),
+        ['before-start'],
+        'the informer lists first',
+      );
       const added = when('add informed 1m');
       kube.create(fluxObject(gitRepository, ns, 'informed'));
       await added;
       const updated = when('update informed 4m');
-      await custom.patchNamespacedCustomObject({ ...target, name: 'informed', body: { spec: { interval: '4m' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+      await custom.patchNamespacedCustomObject(
+        { ...target, name: 'informed', body: { spec: { interval: '4m' } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
       await updated;
       assert.equal((informer.get('informed', ns) as KubeObject | undefined)?.spec.interval, '4m');
       const removed = when('delete informed 4m');
@@ -147,11 +177,22 @@ describe('client-node 2.x', () => {
 
   it('lists, gets and merge-patches a GitRepository with CustomObjectsApi', async () => {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const target = { group: gitRepository.group, version: gitRepository.version, namespace: ns, plural: gitRepository.plural };
+    const target = {
+      group: gitRepository.group,
+      version: gitRepository.version,
+      namespace: ns,
+      plural: gitRepository.plural,
+    };
     await custom.createNamespacedCustomObject({ ...target, body: fluxObject(gitRepository, ns, 'custom') });
-    const list = (await custom.listNamespacedCustomObject({ ...target, labelSelector: 'app=custom' })) as { kind: string; items: KubeObject[] };
+    const list = (await custom.listNamespacedCustomObject({ ...target, labelSelector: 'app=custom' })) as {
+      kind: string;
+      items: KubeObject[];
+    };
     assert.equal(list.kind, 'GitRepositoryList');
-    assert.deepEqual(list.items.map((i) => i.metadata.name), ['custom']);
+    assert.deepEqual(
+      list.items.map((i) => i.metadata.name),
+      ['custom'],
+    );
     const got = (await custom.getNamespacedCustomObject({ ...target, name: 'custom' })) as KubeObject;
     assert.equal(got.spec.url, fluxObject(gitRepository, ns, 'custom').spec.url);
     assert.equal(got.status?.observedGeneration, -1);
@@ -162,12 +203,22 @@ describe('client-node 2.x', () => {
     assert.equal(patched.spec.interval, '10m');
     assert.equal(patched.spec.suspend, true);
     assert.equal(patched.metadata.generation, 2);
-    await assert.rejects(custom.getNamespacedCustomObject({ ...target, name: 'missing' }), (err: { code?: number; body?: unknown }) => {
-      assert.equal(err.code, 404);
-      const body = (typeof err.body === 'string' ? JSON.parse(err.body) : err.body) as { kind: string; reason: string; message: string };
-      assert.deepEqual([body.kind, body.reason, body.message], ['Status', 'NotFound', 'gitrepositories.source.toolkit.fluxcd.io "missing" not found']);
-      return true;
-    });
+    await assert.rejects(
+      custom.getNamespacedCustomObject({ ...target, name: 'missing' }),
+      (err: { code?: number; body?: unknown }) => {
+        assert.equal(err.code, 404);
+        const body = (typeof err.body === 'string' ? JSON.parse(err.body) : err.body) as {
+          kind: string;
+          reason: string;
+          message: string;
+        };
+        assert.deepEqual(
+          [body.kind, body.reason, body.message],
+          ['Status', 'NotFound', 'gitrepositories.source.toolkit.fluxcd.io "missing" not found'],
+        );
+        return true;
+      },
+    );
   });
 
   it('follows a pod log with Log', async () => {
@@ -200,7 +251,9 @@ describe('client-node 2.x', () => {
       stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
       stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
       const ws = await exec.exec(ns, 'shell', 'app', command, stdout, stderr, null, false, (s) => (status = s));
-      await new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())));
+      await new Promise<void>((resolve) =>
+        ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()),
+      );
       assert.ok(status, `a status for ${command.join(' ')}`);
       return { stdout: out, stderr: err, status };
     };

@@ -41,7 +41,8 @@ for (const client of KUBECTL_CLIENTS) {
   describe(`run, create deployment, expose and create service with ${client.title}`, () => {
     const ns = `${client.id}-create`;
     let kubectl: KubectlRunner;
-    const getJson = async (ref: string): Promise<Workload> => JSON.parse(await kubectl.ok(['get', ref, '-n', ns, '-o', 'json'])) as Workload;
+    const getJson = async (ref: string): Promise<Workload> =>
+      JSON.parse(await kubectl.ok(['get', ref, '-n', ns, '-o', 'json'])) as Workload;
 
     before(async () => {
       kubectl = await cluster.kubectl(client);
@@ -56,12 +57,28 @@ for (const client of KUBECTL_CLIENTS) {
       const [container] = pod.spec.containers ?? [];
       assert.equal(container?.name, 'x');
       assert.equal(container?.image, 'nginx');
-      assert.deepEqual(container?.ports?.map((p) => p.containerPort), [8080]);
+      assert.deepEqual(
+        container?.ports?.map((p) => p.containerPort),
+        [8080],
+      );
       assert.deepEqual(container?.env, [{ name: 'MODE', value: 'demo' }]);
     });
 
     it('kubectl create deployment (a protobuf body) keeps replicas, selector, template, port and command', async () => {
-      const out = await kubectl.ok(['create', 'deployment', 'd', '--image=nginx', '--replicas=2', '--port=80', '-n', ns, '--', 'nginx', '-g', 'daemon off;']);
+      const out = await kubectl.ok([
+        'create',
+        'deployment',
+        'd',
+        '--image=nginx',
+        '--replicas=2',
+        '--port=80',
+        '-n',
+        ns,
+        '--',
+        'nginx',
+        '-g',
+        'daemon off;',
+      ]);
       assert.equal(out, 'deployment.apps/d created\n');
       const deployment = await getJson('deployment/d');
       assert.deepEqual(deployment.metadata.labels, { app: 'd' });
@@ -72,7 +89,10 @@ for (const client of KUBECTL_CLIENTS) {
       assert.equal(container?.name, 'nginx');
       assert.equal(container?.image, 'nginx');
       assert.deepEqual(container?.command, ['nginx', '-g', 'daemon off;']);
-      assert.deepEqual(container?.ports?.map((p) => p.containerPort), [80]);
+      assert.deepEqual(
+        container?.ports?.map((p) => p.containerPort),
+        [80],
+      );
     });
 
     it('kubectl create deployment --replicas=0 keeps the explicit zero', async () => {
@@ -85,7 +105,10 @@ for (const client of KUBECTL_CLIENTS) {
       assert.equal(out, 'service/d exposed\n');
       const service = await getJson('service/d');
       assert.deepEqual((service.spec as { selector?: Record<string, string> }).selector, { app: 'd' });
-      assert.deepEqual(service.spec.ports?.map((p) => [p.port, p.targetPort, p.protocol]), [[80, 8080, 'TCP']]);
+      assert.deepEqual(
+        service.spec.ports?.map((p) => [p.port, p.targetPort, p.protocol]),
+        [[80, 8080, 'TCP']],
+      );
       assert.equal(service.spec.type, 'ClusterIP');
     });
 
@@ -95,7 +118,10 @@ for (const client of KUBECTL_CLIENTS) {
       const service = await getJson('service/np');
       assert.equal(service.spec.type, 'NodePort');
       assert.deepEqual((service.spec as { selector?: Record<string, string> }).selector, { app: 'np' });
-      assert.deepEqual(service.spec.ports?.map((p) => [p.name, p.port, p.targetPort]), [['8443-https', 8443, 'https']]);
+      assert.deepEqual(
+        service.spec.ports?.map((p) => [p.name, p.port, p.targetPort]),
+        [['8443-https', 8443, 'https']],
+      );
     });
   });
 }

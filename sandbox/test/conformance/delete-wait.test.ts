@@ -34,11 +34,15 @@ after(async () => {
 /** Resolves with the first watch event on `ref` that `accept` takes (the object as the in-process watch saw it). */
 function nextEvent(ref: ObjectRef, accept: (event: WatchEvent) => boolean): Promise<WatchEvent> {
   return new Promise((resolve) => {
-    const stop = cluster.api.kube.watch({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace }, { fieldSelector: `metadata.name=${ref.name}` }, (event) => {
-      if (!accept(event)) return;
-      setImmediate(stop);
-      resolve(event);
-    });
+    const stop = cluster.api.kube.watch(
+      { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace },
+      { fieldSelector: `metadata.name=${ref.name}` },
+      (event) => {
+        if (!accept(event)) return;
+        setImmediate(stop);
+        resolve(event);
+      },
+    );
   });
 }
 
@@ -51,7 +55,16 @@ function markReady(obj: KubeObject, generation: number): void {
       ...obj,
       status: {
         observedGeneration: generation,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: 'stored artifact for revision main@sha1:abc', observedGeneration: generation, lastTransitionTime: now() }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Succeeded',
+            message: 'stored artifact for revision main@sha1:abc',
+            observedGeneration: generation,
+            lastTransitionTime: now(),
+          },
+        ],
       },
     },
     { subresource: 'status' },
@@ -62,7 +75,12 @@ for (const client of KUBECTL_CLIENTS) {
   describe(`delete and wait with ${client.title}`, () => {
     const ns = `${client.id}-delete`;
     let kubectl: KubectlRunner;
-    const ref = (name: string): ObjectRef => ({ apiVersion: `${gitRepository.group}/${gitRepository.version}`, kind: 'GitRepository', namespace: ns, name });
+    const ref = (name: string): ObjectRef => ({
+      apiVersion: `${gitRepository.group}/${gitRepository.version}`,
+      kind: 'GitRepository',
+      namespace: ns,
+      name,
+    });
     const start = (args: string[]) => {
       const child = new ChildLines(kubectl.spawn(args));
       children.add(child);
@@ -76,7 +94,9 @@ for (const client of KUBECTL_CLIENTS) {
       const what = `kubectl ${args.join(' ')}`;
       await untilWatchers(cluster.api, (n) => n <= idleWatchers, `earlier watches to close before ${what}`);
       const child = start(args);
-      const early = child.exited.then((e) => Promise.reject(new Error(`${what} exited early (${e.code}): ${child.stderr}`)));
+      const early = child.exited.then((e) =>
+        Promise.reject(new Error(`${what} exited early (${e.code}): ${child.stderr}`)),
+      );
       early.catch(() => undefined);
       const opened = untilWatchers(cluster.api, (n) => n > idleWatchers, `${what} to open its watch`);
       opened.catch(() => undefined);
@@ -107,14 +127,32 @@ for (const client of KUBECTL_CLIENTS) {
 
     it('keeps an object with a finalizer until the finalizer is removed, while kubectl delete waits', async () => {
       const kube = cluster.api.kube;
-      kube.create({ ...fluxObject(gitRepository, ns, 'held'), metadata: { name: 'held', namespace: ns, finalizers: ['finalizers.fluxcd.io'] } });
+      kube.create({
+        ...fluxObject(gitRepository, ns, 'held'),
+        metadata: { name: 'held', namespace: ns, finalizers: ['finalizers.fluxcd.io'] },
+      });
       const marked = nextEvent(ref('held'), (e) => e.type === 'MODIFIED' && !!e.object.metadata.deletionTimestamp);
       const deletion = start(['delete', 'gitrepository', 'held', '-n', ns, '--timeout=30s']);
       const { object } = await marked;
       assert.deepEqual(object.metadata.finalizers, ['finalizers.fluxcd.io']);
-      const shown = JSON.parse(await kubectl.ok(['get', 'gitrepository', 'held', '-n', ns, '-o', 'json'])) as KubeObject;
+      const shown = JSON.parse(
+        await kubectl.ok(['get', 'gitrepository', 'held', '-n', ns, '-o', 'json']),
+      ) as KubeObject;
       assert.ok(shown.metadata.deletionTimestamp, 'kubectl get shows the deletionTimestamp');
-      assert.equal(await kubectl.ok(['patch', 'gitrepository', 'held', '-n', ns, '--type', 'json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']), `${repoRef}/held patched\n`);
+      assert.equal(
+        await kubectl.ok([
+          'patch',
+          'gitrepository',
+          'held',
+          '-n',
+          ns,
+          '--type',
+          'json',
+          '-p',
+          '[{"op":"remove","path":"/metadata/finalizers"}]',
+        ]),
+        `${repoRef}/held patched\n`,
+      );
       const exit = await deletion.exited;
       assert.equal(exit.code, 0, deletion.stderr);
       assert.deepEqual(deletion.lines, [client.deleted(`${repoRef} "held"`, ns)]);
@@ -124,13 +162,23 @@ for (const client of KUBECTL_CLIENTS) {
     it('waits for condition=Ready once the controller reports the current generation', async () => {
       const kube = cluster.api.kube;
       const created = kube.create(fluxObject(gitRepository, ns, 'ready'));
-      const wait = await startWatching(['wait', '--for=condition=Ready', 'gitrepository/ready', '-n', ns, '--timeout=30s']);
+      const wait = await startWatching([
+        'wait',
+        '--for=condition=Ready',
+        'gitrepository/ready',
+        '-n',
+        ns,
+        '--timeout=30s',
+      ]);
       markReady(kube.get(ref('ready'))!, created.metadata.generation!);
       const exit = await wait.exited;
       assert.equal(exit.code, 0, wait.stderr);
       assert.deepEqual(wait.lines, [`${repoRef}/ready condition met`]);
       // Already Ready: answered from the first read.
-      assert.equal(await kubectl.ok(['wait', '--for=condition=Ready', 'gitrepository/ready', '-n', ns, '--timeout=10s']), `${repoRef}/ready condition met\n`);
+      assert.equal(
+        await kubectl.ok(['wait', '--for=condition=Ready', 'gitrepository/ready', '-n', ns, '--timeout=10s']),
+        `${repoRef}/ready condition met\n`,
+      );
     });
 
     it('ignores a Ready condition observed for an older generation, and times out', async () => {
@@ -139,11 +187,21 @@ for (const client of KUBECTL_CLIENTS) {
       const changed = kube.patch(ref('stale'), { spec: { interval: '2m' } }, 'merge');
       assert.equal(changed.metadata.generation, 2);
       markReady(changed, 1);
-      const result = await kubectl.run(['wait', '--for=condition=Ready', 'gitrepository/stale', '-n', ns, '--timeout=1s']);
+      const result = await kubectl.run([
+        'wait',
+        '--for=condition=Ready',
+        'gitrepository/stale',
+        '-n',
+        ns,
+        '--timeout=1s',
+      ]);
       assert.equal(result.code, 1);
       assert.match(result.stderr, /error: timed out waiting for the condition on gitrepositories\/stale/);
       markReady(kube.get(ref('stale'))!, 2);
-      assert.equal(await kubectl.ok(['wait', '--for=condition=Ready', 'gitrepository/stale', '-n', ns, '--timeout=10s']), `${repoRef}/stale condition met\n`);
+      assert.equal(
+        await kubectl.ok(['wait', '--for=condition=Ready', 'gitrepository/stale', '-n', ns, '--timeout=10s']),
+        `${repoRef}/stale condition met\n`,
+      );
     });
 
     it('waits for --for=delete', async () => {
@@ -159,7 +217,14 @@ for (const client of KUBECTL_CLIENTS) {
     it('waits for --for=jsonpath on a spec field', async () => {
       const kube = cluster.api.kube;
       kube.create(fluxObject(gitRepository, ns, 'tuned'));
-      const wait = await startWatching(['wait', '--for=jsonpath={.spec.interval}=7m', 'gitrepository/tuned', '-n', ns, '--timeout=30s']);
+      const wait = await startWatching([
+        'wait',
+        '--for=jsonpath={.spec.interval}=7m',
+        'gitrepository/tuned',
+        '-n',
+        ns,
+        '--timeout=30s',
+      ]);
       kube.patch(ref('tuned'), { spec: { interval: '7m' } }, 'merge');
       const exit = await wait.exited;
       assert.equal(exit.code, 0, wait.stderr);

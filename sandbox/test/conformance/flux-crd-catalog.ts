@@ -62,7 +62,12 @@ export function loadFluxKinds(flux: '2.9' | '2.6' = '2.9'): FluxKind[] {
         singular: crd.spec.names.singular,
         shortNames: crd.spec.names.shortNames ?? [],
         categories: crd.spec.names.categories ?? [],
-        columns: (version.additionalPrinterColumns ?? []).map((c) => ({ name: c.name, jsonPath: c.jsonPath, type: c.type, priority: c.priority ?? 0 })),
+        columns: (version.additionalPrinterColumns ?? []).map((c) => ({
+          name: c.name,
+          jsonPath: c.jsonPath,
+          type: c.type,
+          priority: c.priority ?? 0,
+        })),
       };
     });
 }

@@ -12,7 +12,10 @@ type SpecBuilder = (name: string) => Record<string, unknown>;
 const SPECS: Record<string, SpecBuilder> = {
   GitRepository: (name) => ({ interval: '1m', url: `https://git.example.com/${name}.git`, ref: { branch: 'main' } }),
   HelmChart: (name) => ({ chart: name, interval: '1m', sourceRef: { kind: 'HelmRepository', name } }),
-  HelmRelease: (name) => ({ interval: '5m', chart: { spec: { chart: name, sourceRef: { kind: 'HelmRepository', name } } } }),
+  HelmRelease: (name) => ({
+    interval: '5m',
+    chart: { spec: { chart: name, sourceRef: { kind: 'HelmRepository', name } } },
+  }),
   HelmRepository: (name) => ({ url: `https://charts.example.com/${name}`, interval: '10m' }),
   ImagePolicy: (name) => ({ imageRepositoryRef: { name }, policy: { semver: { range: '>=1.0.0' } } }),
   ImageRepository: (name) => ({ image: `registry.example.com/${name}`, interval: '5m' }),

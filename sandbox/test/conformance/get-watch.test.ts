@@ -26,7 +26,10 @@ after(async () => {
 });
 
 /** A row line: the cells separated by kubectl's column padding. */
-const row = (...cells: Array<string | RegExp>) => new RegExp(`^${cells.map((c) => (typeof c === 'string' ? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : c.source)).join('\\s+')}\\s*$`);
+const row = (...cells: Array<string | RegExp>) =>
+  new RegExp(
+    `^${cells.map((c) => (typeof c === 'string' ? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : c.source)).join('\\s+')}\\s*$`,
+  );
 
 for (const client of KUBECTL_CLIENTS) {
   describe(`get -w with ${client.title}`, () => {
@@ -49,7 +52,12 @@ for (const client of KUBECTL_CLIENTS) {
         await watch.line(row('NAME', 'DATA', 'AGE'), 'the table header');
         await watch.line(row('kube-root-ca.crt', '1', AGE_CELL), 'the existing kube-root-ca.crt row');
         const kube = cluster.api.kube;
-        const created = kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched', namespace: ns }, data: { a: '1' } });
+        const created = kube.create({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'watched', namespace: ns },
+          data: { a: '1' },
+        });
         await watch.line(row('watched', '1', AGE_CELL), 'the row of the created configmap');
         kube.update({ ...created, data: { a: '1', b: '2' } });
         await watch.line(row('watched', '2', AGE_CELL), 'the row of the updated configmap (DATA 2)');
@@ -64,9 +72,18 @@ for (const client of KUBECTL_CLIENTS) {
         await watch.line(row('EVENT', 'NAME', 'DATA', 'AGE'), 'the table header with EVENT');
         await watch.line(row('ADDED', 'kube-root-ca.crt', '1', AGE_CELL), 'the existing configmap as ADDED');
         const kube = cluster.api.kube;
-        kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'events', namespace: ns }, data: { a: '1' } });
+        kube.create({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'events', namespace: ns },
+          data: { a: '1' },
+        });
         await watch.line(row('ADDED', 'events', '1', AGE_CELL), 'ADDED for the new configmap');
-        kube.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'events' }, { data: { b: '2' } }, 'merge');
+        kube.patch(
+          { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'events' },
+          { data: { b: '2' } },
+          'merge',
+        );
         await watch.line(row('MODIFIED', 'events', '2', AGE_CELL), 'MODIFIED after the patch');
         kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'events' });
         await watch.line(row('DELETED', 'events', '2', AGE_CELL), 'DELETED after the delete');
@@ -81,14 +98,40 @@ for (const client of KUBECTL_CLIENTS) {
         const kube = cluster.api.kube;
         const repo = fluxObject(gitRepository, ns, 'watched-repo');
         kube.create(repo);
-        await watch.line(new RegExp(`^${crdHeader(gitRepository).join('\\s+')}\\s*$`), 'the GitRepository header from the CRD');
+        await watch.line(
+          new RegExp(`^${crdHeader(gitRepository).join('\\s+')}\\s*$`),
+          'the GitRepository header from the CRD',
+        );
         await watch.line(row('watched-repo', repo.spec.url, AGE_CELL), 'the row of the created GitRepository');
-        const current = kube.get({ apiVersion: repo.apiVersion, kind: repo.kind, namespace: ns, name: 'watched-repo' })!;
+        const current = kube.get({
+          apiVersion: repo.apiVersion,
+          kind: repo.kind,
+          namespace: ns,
+          name: 'watched-repo',
+        })!;
         kube.update(
-          { ...current, status: { observedGeneration: current.metadata.generation, conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: 'stored artifact', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), observedGeneration: current.metadata.generation }] } },
+          {
+            ...current,
+            status: {
+              observedGeneration: current.metadata.generation,
+              conditions: [
+                {
+                  type: 'Ready',
+                  status: 'True',
+                  reason: 'Succeeded',
+                  message: 'stored artifact',
+                  lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+                  observedGeneration: current.metadata.generation,
+                },
+              ],
+            },
+          },
           { subresource: 'status' },
         );
-        await watch.line(row('watched-repo', repo.spec.url, AGE_CELL, 'True', 'stored artifact'), 'the row with Ready=True after the status update');
+        await watch.line(
+          row('watched-repo', repo.spec.url, AGE_CELL, 'True', 'stored artifact'),
+          'the row with Ready=True after the status update',
+        );
       } finally {
         await watch.stop();
       }

@@ -32,36 +32,89 @@ interface Subject {
 
 /** What real kubectl prints for the built-ins (upstream printers.go column definitions, upper-cased). */
 const BUILTIN_SUBJECTS: Subject[] = [
-  { resource: 'namespaces', kind: 'Namespace', nameRef: 'namespace', namespaced: false, header: ['NAME', 'STATUS', 'AGE'], wideHeader: ['NAME', 'STATUS', 'AGE'], idColumn: 'NAME' },
   {
-    resource: 'nodes', kind: 'Node', nameRef: 'node', namespaced: false,
-    header: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
-    wideHeader: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'],
+    resource: 'namespaces',
+    kind: 'Namespace',
+    nameRef: 'namespace',
+    namespaced: false,
+    header: ['NAME', 'STATUS', 'AGE'],
+    wideHeader: ['NAME', 'STATUS', 'AGE'],
     idColumn: 'NAME',
   },
   {
-    resource: 'pods', kind: 'Pod', nameRef: 'pod', namespaced: true,
+    resource: 'nodes',
+    kind: 'Node',
+    nameRef: 'node',
+    namespaced: false,
+    header: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
+    wideHeader: [
+      'NAME',
+      'STATUS',
+      'ROLES',
+      'AGE',
+      'VERSION',
+      'INTERNAL-IP',
+      'EXTERNAL-IP',
+      'OS-IMAGE',
+      'KERNEL-VERSION',
+      'CONTAINER-RUNTIME',
+    ],
+    idColumn: 'NAME',
+  },
+  {
+    resource: 'pods',
+    kind: 'Pod',
+    nameRef: 'pod',
+    namespaced: true,
     header: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
     wideHeader: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
     idColumn: 'NAME',
   },
   {
-    resource: 'deployments', kind: 'Deployment', nameRef: 'deployment.apps', namespaced: true,
+    resource: 'deployments',
+    kind: 'Deployment',
+    nameRef: 'deployment.apps',
+    namespaced: true,
     header: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
     wideHeader: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'],
     idColumn: 'NAME',
   },
-  { resource: 'configmaps', kind: 'ConfigMap', nameRef: 'configmap', namespaced: true, header: ['NAME', 'DATA', 'AGE'], wideHeader: ['NAME', 'DATA', 'AGE'], idColumn: 'NAME' },
   {
-    resource: 'services', kind: 'Service', nameRef: 'service', namespaced: true,
+    resource: 'configmaps',
+    kind: 'ConfigMap',
+    nameRef: 'configmap',
+    namespaced: true,
+    header: ['NAME', 'DATA', 'AGE'],
+    wideHeader: ['NAME', 'DATA', 'AGE'],
+    idColumn: 'NAME',
+  },
+  {
+    resource: 'services',
+    kind: 'Service',
+    nameRef: 'service',
+    namespaced: true,
     header: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
     wideHeader: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR'],
     idColumn: 'NAME',
   },
   {
-    resource: 'events', kind: 'Event', nameRef: 'event', namespaced: true,
+    resource: 'events',
+    kind: 'Event',
+    nameRef: 'event',
+    namespaced: true,
     header: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
-    wideHeader: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'SUBOBJECT', 'SOURCE', 'MESSAGE', 'FIRST SEEN', 'COUNT', 'NAME'],
+    wideHeader: [
+      'LAST SEEN',
+      'TYPE',
+      'REASON',
+      'OBJECT',
+      'SUBOBJECT',
+      'SOURCE',
+      'MESSAGE',
+      'FIRST SEEN',
+      'COUNT',
+      'NAME',
+    ],
     idColumn: 'MESSAGE',
   },
 ];
@@ -85,7 +138,11 @@ after(() => cluster.stop());
 interface PrintedList {
   kind: string;
   apiVersion: string;
-  items: Array<{ kind: string; apiVersion: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } }>;
+  items: Array<{
+    kind: string;
+    apiVersion: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  }>;
 }
 
 for (const client of KUBECTL_CLIENTS) {
@@ -98,10 +155,12 @@ for (const client of KUBECTL_CLIENTS) {
       kubectl = await cluster.kubectl(client);
       const kube = cluster.api.kube;
       kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      for (const subject of BUILTIN_SUBJECTS) for (const name of [alpha, beta]) createBuiltin(kube, subject.resource, ns, name);
+      for (const subject of BUILTIN_SUBJECTS)
+        for (const name of [alpha, beta]) createBuiltin(kube, subject.resource, ns, name);
       const objects = fluxKinds.flatMap((k) => [fluxObject(k, ns, alpha), fluxObject(k, ns, beta)]);
       const applied = await kubectl.ok(['apply', '-f', '-'], { input: yamlStream(objects) });
-      for (const k of fluxKinds) assert.match(applied, new RegExp(`^${k.singular}\\.${k.group.replace(/\./g, '\\.')}/${alpha} created$`, 'm'));
+      for (const k of fluxKinds)
+        assert.match(applied, new RegExp(`^${k.singular}\\.${k.group.replace(/\./g, '\\.')}/${alpha} created$`, 'm'));
     });
 
     /** Every output format of `get` for one kind; failures name the command. */
@@ -119,8 +178,11 @@ for (const client of KUBECTL_CLIENTS) {
         const names = list.items.map((i) => i.metadata.name);
         assert.deepEqual(mine(names), [alpha, beta], `-o ${format} lists both objects`);
         for (const item of list.items) assert.equal(item.kind, subject.kind, `-o ${format} items carry kind`);
-        if (subject.namespaced) assert.deepEqual(names, [...names].sort(), `-o ${format} lists namespace ${ns} sorted by name`);
-        if (subject.namespaced) for (const item of list.items) assert.equal(item.metadata.namespace, ns, `-o ${format} lists only namespace ${ns}`);
+        if (subject.namespaced)
+          assert.deepEqual(names, [...names].sort(), `-o ${format} lists namespace ${ns} sorted by name`);
+        if (subject.namespaced)
+          for (const item of list.items)
+            assert.equal(item.metadata.namespace, ns, `-o ${format} lists only namespace ${ns}`);
       };
       await new TaskPool(4).all([
         async () => {
@@ -140,7 +202,10 @@ for (const client of KUBECTL_CLIENTS) {
         },
         async () => {
           const lines = (await get('-o', 'name')).trim().split('\n');
-          assert.deepEqual(lines.filter((l) => l.endsWith(`/${alpha}`) || l.endsWith(`/${beta}`)).sort(), [`${subject.nameRef}/${alpha}`, `${subject.nameRef}/${beta}`]);
+          assert.deepEqual(lines.filter((l) => l.endsWith(`/${alpha}`) || l.endsWith(`/${beta}`)).sort(), [
+            `${subject.nameRef}/${alpha}`,
+            `${subject.nameRef}/${beta}`,
+          ]);
         },
         async () => {
           const { ids: names } = ids(await get('-l', `app=${alpha}`));
@@ -151,7 +216,15 @@ for (const client of KUBECTL_CLIENTS) {
           const header = subject.namespaced ? ['NAMESPACE', ...subject.header] : subject.header;
           const { table, ids: names } = ids(out, header);
           assert.deepEqual(mine(names), [alpha, beta], '-A lists both objects');
-          if (subject.namespaced) assert.deepEqual([...new Set(table.rows.filter((r) => mine([r[header.indexOf(subject.idColumn)]]).length).map((r) => r[0]))], [ns]);
+          if (subject.namespaced)
+            assert.deepEqual(
+              [
+                ...new Set(
+                  table.rows.filter((r) => mine([r[header.indexOf(subject.idColumn)]]).length).map((r) => r[0]),
+                ),
+              ],
+              [ns],
+            );
         },
         async () => {
           const { ids: names } = ids(await get('--field-selector', `metadata.name=${beta}`));
@@ -160,7 +233,10 @@ for (const client of KUBECTL_CLIENTS) {
         async () => {
           const { table, ids: names } = ids(await get('--show-labels'), [...subject.header, 'LABELS']);
           const labelsOf = columnValues(table, 'LABELS')[names.indexOf(alpha)];
-          assert.ok(labelsOf?.split(',').includes(`app=${alpha}`), `--show-labels prints app=${alpha}, got ${labelsOf}`);
+          assert.ok(
+            labelsOf?.split(',').includes(`app=${alpha}`),
+            `--show-labels prints app=${alpha}, got ${labelsOf}`,
+          );
         },
       ]);
     };
@@ -176,17 +252,71 @@ for (const client of KUBECTL_CLIENTS) {
       /** Expected wide cells per kind for the `alpha` object, as a real cluster shows the same objects. */
       const expected: Record<string, Record<string, RegExp | string>> = {
         namespaces: { NAME: alpha, STATUS: 'Active', AGE },
-        nodes: { NAME: alpha, STATUS: 'Ready', ROLES: 'worker', VERSION: 'v1.32.9', 'INTERNAL-IP': '10.0.0.10', 'EXTERNAL-IP': '<none>', 'OS-IMAGE': 'Debian GNU/Linux 12 (bookworm)', 'KERNEL-VERSION': '6.1.0', 'CONTAINER-RUNTIME': 'containerd://1.7.24' },
-        pods: { NAME: alpha, READY: '1/1', STATUS: 'Running', RESTARTS: '0', AGE, IP: '10.244.0.17', NODE: 'sandbox-node', 'NOMINATED NODE': '<none>', 'READINESS GATES': '<none>' },
-        deployments: { NAME: alpha, READY: '0/1', 'UP-TO-DATE': '0', AVAILABLE: '0', CONTAINERS: 'app', IMAGES: 'registry.example.com/app:1.0', SELECTOR: `app=${alpha}` },
+        nodes: {
+          NAME: alpha,
+          STATUS: 'Ready',
+          ROLES: 'worker',
+          VERSION: 'v1.32.9',
+          'INTERNAL-IP': '10.0.0.10',
+          'EXTERNAL-IP': '<none>',
+          'OS-IMAGE': 'Debian GNU/Linux 12 (bookworm)',
+          'KERNEL-VERSION': '6.1.0',
+          'CONTAINER-RUNTIME': 'containerd://1.7.24',
+        },
+        pods: {
+          NAME: alpha,
+          READY: '1/1',
+          STATUS: 'Running',
+          RESTARTS: '0',
+          AGE,
+          IP: '10.244.0.17',
+          NODE: 'sandbox-node',
+          'NOMINATED NODE': '<none>',
+          'READINESS GATES': '<none>',
+        },
+        deployments: {
+          NAME: alpha,
+          READY: '0/1',
+          'UP-TO-DATE': '0',
+          AVAILABLE: '0',
+          CONTAINERS: 'app',
+          IMAGES: 'registry.example.com/app:1.0',
+          SELECTOR: `app=${alpha}`,
+        },
         configmaps: { NAME: alpha, DATA: '1' },
-        services: { NAME: alpha, TYPE: 'ClusterIP', 'CLUSTER-IP': /^\d+\.\d+\.\d+\.\d+$/, 'EXTERNAL-IP': '<none>', 'PORT(S)': '80/TCP', SELECTOR: `app=${alpha}` },
-        events: { 'LAST SEEN': AGE, TYPE: 'Normal', REASON: 'Started', OBJECT: `pod/${alpha}`, SOURCE: 'kubelet', MESSAGE: alpha, COUNT: '1', NAME: alpha },
+        services: {
+          NAME: alpha,
+          TYPE: 'ClusterIP',
+          'CLUSTER-IP': /^\d+\.\d+\.\d+\.\d+$/,
+          'EXTERNAL-IP': '<none>',
+          'PORT(S)': '80/TCP',
+          SELECTOR: `app=${alpha}`,
+        },
+        events: {
+          'LAST SEEN': AGE,
+          TYPE: 'Normal',
+          REASON: 'Started',
+          OBJECT: `pod/${alpha}`,
+          SOURCE: 'kubelet',
+          MESSAGE: alpha,
+          COUNT: '1',
+          NAME: alpha,
+        },
       };
       await new TaskPool(4).all(
         BUILTIN_SUBJECTS.map((subject) => async () => {
           const scope = subject.namespaced ? ['-n', ns] : [];
-          const table = parseTable(await kubectl.ok(['get', subject.resource, ...scope, '-o', 'wide', '--field-selector', `metadata.name=${alpha}`]));
+          const table = parseTable(
+            await kubectl.ok([
+              'get',
+              subject.resource,
+              ...scope,
+              '-o',
+              'wide',
+              '--field-selector',
+              `metadata.name=${alpha}`,
+            ]),
+          );
           assert.equal(table.rows.length, 1, `one ${subject.resource} row`);
           for (const [columnName, want] of Object.entries(expected[subject.resource])) {
             const cell = columnValues(table, columnName)[0];
@@ -208,22 +338,35 @@ for (const client of KUBECTL_CLIENTS) {
     it('prints one table per kind, names as kind/name, for a multi-kind get', async () => {
       const out = await kubectl.ok(['get', 'gitrepository,kustomization,helmrelease', '-n', ns]);
       const tables = parseTables(out);
-      const kinds = ['GitRepository', 'Kustomization', 'HelmRelease'].map((name) => fluxKinds.find((k) => k.kind === name)!);
+      const kinds = ['GitRepository', 'Kustomization', 'HelmRelease'].map((name) =>
+        fluxKinds.find((k) => k.kind === name)!,
+      );
       assert.equal(tables.length, 3, out);
       tables.forEach((table, i) => {
         assert.deepEqual(table.header, crdHeader(kinds[i]));
-        assert.deepEqual(columnValues(table, 'NAME'), [alpha, beta].map((n) => `${kinds[i].singular}.${kinds[i].group}/${n}`));
+        assert.deepEqual(
+          columnValues(table, 'NAME'),
+          [alpha, beta].map((n) => `${kinds[i].singular}.${kinds[i].group}/${n}`),
+        );
       });
     });
 
     it('expands categories (fluxcd-appliers, all) into one table per kind', async () => {
-      const [appliers, all] = await Promise.all([kubectl.ok(['get', 'fluxcd-appliers', '-n', ns, '-o', 'name']), kubectl.ok(['get', 'all', '-n', ns])]);
+      const [appliers, all] = await Promise.all([
+        kubectl.ok(['get', 'fluxcd-appliers', '-n', ns, '-o', 'name']),
+        kubectl.ok(['get', 'all', '-n', ns]),
+      ]);
       const expectedAppliers = fluxKinds
         .filter((k) => k.categories.includes('fluxcd-appliers'))
         .flatMap((k) => [alpha, beta].map((n) => `${k.singular}.${k.group}/${n}`));
       assert.deepEqual(appliers.trim().split('\n').sort(), expectedAppliers.sort());
       const prefixes = new Set(parseTables(all).flatMap((t) => columnValues(t, 'NAME').map((n) => n.split('/')[0])));
-      for (const expected of ['pod', 'service', 'deployment.apps', ...fluxKinds.map((k) => `${k.singular}.${k.group}`)]) {
+      for (const expected of [
+        'pod',
+        'service',
+        'deployment.apps',
+        ...fluxKinds.map((k) => `${k.singular}.${k.group}`),
+      ]) {
         assert.ok(prefixes.has(expected), `get all lists ${expected}; saw ${[...prefixes].join(' ')}`);
       }
     });
@@ -239,20 +382,39 @@ for (const client of KUBECTL_CLIENTS) {
       assert.match(describe, new RegExp(`^Name:\\s+${alpha}$`, 'm'));
       assert.match(describe, /^Status:\s+Running$/m);
       assert.match(describe, /^IP:\s+10\.244\.0\.17$/m);
-      assert.match(describe, new RegExp(`^Events:\\n\\s+Type\\s+Reason\\s+Age\\s+From\\s+Message\\n\\s+-+.*\\n\\s+Normal\\s+Started\\s+\\S+\\s+kubelet\\s+${alpha}$`, 'm'));
+      assert.match(
+        describe,
+        new RegExp(
+          `^Events:\\n\\s+Type\\s+Reason\\s+Age\\s+From\\s+Message\\n\\s+-+.*\\n\\s+Normal\\s+Started\\s+\\S+\\s+kubelet\\s+${alpha}$`,
+          'm',
+        ),
+      );
       const eventTable = parseTable(events);
       assert.deepEqual(eventTable.header, ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
       assert.deepEqual(columnValues(eventTable, 'OBJECT').sort(), [`Pod/${alpha}`, `Pod/${beta}`]);
       assert.equal(chunked, whole, 'paging with limit/continue lists the same objects');
       assert.ok(whole.split('\n').length >= 3, whole);
       assert.match(describeRepo, /^Kind:\s+GitRepository$/m);
-      assert.match(describeRepo, new RegExp(`^\\s+URL:\\s+${fluxObject(fluxKinds.find((k) => k.kind === 'GitRepository')!, ns, alpha).spec.url.replace(/\./g, '\\.')}$`, 'm'));
+      assert.match(
+        describeRepo,
+        new RegExp(
+          `^\\s+URL:\\s+${fluxObject(
+            fluxKinds.find((k) => k.kind === 'GitRepository')!,
+            ns,
+            alpha,
+          ).spec.url.replace(/\./g, '\\.')}$`,
+          'm',
+        ),
+      );
     });
 
     it('answers a missing object with NotFound and exit code 1', async () => {
       const result = await kubectl.run(['get', 'gitrepository', 'missing', '-n', ns]);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /Error from server \(NotFound\): gitrepositories\.source\.toolkit\.fluxcd\.io "missing" not found/);
+      assert.match(
+        result.stderr,
+        /Error from server \(NotFound\): gitrepositories\.source\.toolkit\.fluxcd\.io "missing" not found/,
+      );
       const pod = await kubectl.run(['get', 'pod', 'missing', '-n', ns]);
       assert.equal(pod.code, 1);
       assert.match(pod.stderr, /Error from server \(NotFound\): pods "missing" not found/);

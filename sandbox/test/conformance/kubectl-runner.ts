@@ -56,7 +56,8 @@ export class KubectlRunner {
   /** Runs kubectl and answers its stdout; throws with the command and stderr when it exits non-zero. */
   async ok(args: string[], options: { input?: string } = {}): Promise<string> {
     const result = await this.run(args, options);
-    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`);
+    if (result.code !== 0)
+      throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`);
     return result.stdout;
   }
 

@@ -72,7 +72,13 @@ for (const client of KUBECTL_CLIENTS) {
     it('prints the logs of every pod selected by -l (10 lines each by default) with --prefix', async () => {
       const out = await kubectl.ok(['logs', '-l', 'app=logger', '-n', ns, '--prefix']);
       const got = out.trimEnd().split('\n').sort();
-      const expected = ['logger-a', 'logger-b'].flatMap((pod) => lines(12, pod).slice(-10).map((text) => `[pod/${pod}/app] ${text}`)).sort();
+      const expected = ['logger-a', 'logger-b']
+        .flatMap((pod) =>
+          lines(12, pod)
+            .slice(-10)
+            .map((text) => `[pod/${pod}/app] ${text}`),
+        )
+        .sort();
       assert.deepEqual(got, expected);
     });
 
@@ -95,7 +101,10 @@ for (const client of KUBECTL_CLIENTS) {
     it('answers --previous for a container that never restarted with the kubelet error', async () => {
       const result = await kubectl.run(['logs', 'logger-a', '-n', ns, '--previous']);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /^Error from server \(BadRequest\): previous terminated container "app" in pod "logger-a" not found$/m);
+      assert.match(
+        result.stderr,
+        /^Error from server \(BadRequest\): previous terminated container "app" in pod "logger-a" not found$/m,
+      );
     });
 
     it('execs ls -la in the pod file tree', async () => {
@@ -105,11 +114,17 @@ for (const client of KUBECTL_CLIENTS) {
       assert.match(out, /^drwx\S*\s+\d+\s+\S+\s+\S+\s+\d+\s+\w{3}\s+\d+\s+[\d:]+\s+\.$/m);
       assert.match(out, /^-rw-r--r--\s+1\s+\S+\s+\S+\s+11\s+\w{3}\s+\d+\s+[\d:]+\s+README\.md$/m);
       assert.match(out, /^-rw-r--r--\s+1\s+\S+\s+\S+\s+4096\s+\w{3}\s+\d+\s+[\d:]+\s+model\.bin$/m);
-      assert.equal(await kubectl.ok(['exec', 'shell', '-n', ns, '-c', 'app', '--', 'cat', '/data/README.md']), 'phi-4-mini\n');
+      assert.equal(
+        await kubectl.ok(['exec', 'shell', '-n', ns, '-c', 'app', '--', 'cat', '/data/README.md']),
+        'phi-4-mini\n',
+      );
     });
 
     it('passes stdin with exec -i', async () => {
-      assert.equal(await kubectl.ok(['exec', '-i', 'shell', '-n', ns, '--', 'cat'], { input: 'from stdin\n' }), 'from stdin\n');
+      assert.equal(
+        await kubectl.ok(['exec', '-i', 'shell', '-n', ns, '--', 'cat'], { input: 'from stdin\n' }),
+        'from stdin\n',
+      );
     });
 
     it('reports a failing command with its exit code', async () => {
@@ -131,7 +146,10 @@ for (const client of KUBECTL_CLIENTS) {
       assert.equal(container.code, 1);
       assert.match(container.stderr, /^Error from server \(BadRequest\): container nope is not valid for pod shell$/m);
       assert.equal(executable.code, 1);
-      assert.match(executable.stderr, /OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in \$PATH: unknown$/m);
+      assert.match(
+        executable.stderr,
+        /OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in \$PATH: unknown$/m,
+      );
     });
   });
 }

@@ -20,7 +20,10 @@ function headerColumns(line: string): Array<{ name: string; at: number }> {
 
 /** Splits kubectl's output into tables (multi-kind `get` prints one per kind, separated by a blank line). */
 export function parseTables(output: string): PrintedTable[] {
-  const blocks = output.replace(/\n+$/, '').split(/\n\s*\n/).filter((b) => b.trim() !== '');
+  const blocks = output
+    .replace(/\n+$/, '')
+    .split(/\n\s*\n/)
+    .filter((b) => b.trim() !== '');
   return blocks.map((block) => {
     const [headerLine, ...rowLines] = block.split('\n');
     const columns = headerColumns(headerLine);

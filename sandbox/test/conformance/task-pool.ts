@@ -33,7 +33,11 @@ export class TaskPool {
     await Promise.all(Array.from({ length: Math.min(this.#limit, jobs.length) }, worker));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} of ${jobs.length} jobs failed:\n${failures.map((f) => String(f?.message ?? f)).join('\n---\n')}`);
+    if (failures.length > 1)
+      throw new AggregateError(
+        failures,
+        `${failures.length} of ${jobs.length} jobs failed:\n${failures.map((f) => String(f?.message ?? f)).join('\n---\n')}`,
+      );
     return results.map((r) => (r as PromiseFulfilledResult<T>).value);
   }
 }

@@ -7,10 +7,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiServer } from '../../apiserver/server.ts';
 
 /** Resolves once `accept(subscriberCount)` holds; rejects naming `what` after `timeoutMs`. */
-export async function untilWatchers(api: ApiServer, accept: (count: number) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function untilWatchers(
+  api: ApiServer,
+  accept: (count: number) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!accept(api.store.hub.subscriberCount)) {
-    if (Date.now() > deadline) throw new Error(`expected ${what} within ${timeoutMs} ms (open watches: ${api.store.hub.subscriberCount})`);
+    if (Date.now() > deadline)
+      throw new Error(`expected ${what} within ${timeoutMs} ms (open watches: ${api.store.hub.subscriberCount})`);
     await delay(20);
   }
 }

@@ -91,7 +91,11 @@ export class ChildLines {
       void this.exited.then((exit) => {
         if (!this.#waiters.delete(waiter)) return;
         clearTimeout(timer);
-        reject(new Error(`expected ${what} (a line matching ${pattern}), but kubectl exited (${exit.code ?? exit.signal})\n${show()}`));
+        reject(
+          new Error(
+            `expected ${what} (a line matching ${pattern}), but kubectl exited (${exit.code ?? exit.signal})\n${show()}`,
+          ),
+        );
       });
     });
   }
