@@ -32,6 +32,32 @@ describe('budgetMetrics', () => {
     assert.equal(byKey[`${METRIC_PREFIX}ociPushToDetection`], undefined, 'never measured: no metric');
     for (const m of metrics) assert.ok(m.id && m.start === T0 && m.stop === T0 + 9000, JSON.stringify(m));
   });
+
+  it("keys a fleet member's metrics by budget and member, and the trend names the member", () => {
+    const metrics = budgetMetrics(record, 'edge-2');
+    const byKey = Object.fromEntries(metrics.map((m) => [m.key, m.value]));
+    assert.equal(byKey[`${METRIC_PREFIX}gitPushToSync@edge-2`], 1200);
+    assert.equal(byKey[`${METRIC_PREFIX}gitPushToSync@edge-2.limit`], 5000);
+    assert.equal(byKey[`${METRIC_PREFIX}gitPushToSync`], undefined);
+    const line = JSON.stringify({
+      timestamp: T0,
+      metrics: Object.fromEntries([...budgetMetrics(record, 'edge-1'), ...metrics].map((m) => [m.key, m.value])),
+    });
+    const series = budgetTrend(line, names);
+    assert.deepEqual(
+      series.map((t) => t.name),
+      [
+        'git push → GitRepository sync (edge-1)',
+        'git push → GitRepository sync (edge-2)',
+        'GitOps flow (git push → HelmRelease upgrade start) (edge-1)',
+        'GitOps flow (git push → HelmRelease upgrade start) (edge-2)',
+        'syncToApply (edge-1)',
+        'applyToUpgradeStart (edge-1)',
+        'syncToApply (edge-2)',
+        'applyToUpgradeStart (edge-2)',
+      ],
+    );
+  });
 });
 
 describe('budgetTrend', () => {

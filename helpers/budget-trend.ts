@@ -6,7 +6,10 @@
  */
 import type { TimingRecord } from './timing-record.ts';
 
-/** Metric key prefix: `gitops.budget.<planBudgetId>` (measured ms) and `….limit` (the limit that run had). */
+/**
+ * Metric key prefix: `gitops.budget.<planBudgetId>` (measured ms) and `….limit` (the limit that run had); a fleet
+ * member's are `gitops.budget.<planBudgetId>@<member>`, one series per member and budget.
+ */
 export const METRIC_PREFIX = 'gitops.budget.';
 
 /** One Allure performance result, as `*-perf.json` holds them (allure 3.18, @allurereport/core-api metrics.d.ts). */
@@ -18,8 +21,11 @@ export interface PerfMetric {
   stop: number;
 }
 
-/** The first section's (the upgrade's) measured plan budgets as metrics; unmeasured rows have no value to plot. */
-export function budgetMetrics(record: TimingRecord): PerfMetric[] {
+/**
+ * The first section's (the upgrade's) measured plan budgets as metrics; unmeasured rows have no value to plot.
+ * `member` names the fleet member the record is of (its keys and ids carry it).
+ */
+export function budgetMetrics(record: TimingRecord, member?: string): PerfMetric[] {
   const section = record.sections[0];
   if (!section) return [];
   const times = Object.values(section.checkpoints);
@@ -27,10 +33,11 @@ export function budgetMetrics(record: TimingRecord): PerfMetric[] {
   const stop = times.length > 0 ? Math.max(...times) : start;
   return section.rows.flatMap((row) => {
     if (!row.id || row.measuredMs === undefined) return [];
-    const key = `${METRIC_PREFIX}${row.id}`;
+    const id = member ? `${row.id}@${member}` : row.id;
+    const key = `${METRIC_PREFIX}${id}`;
     return [
-      { id: `${record.runId}:${row.id}`, key, value: row.measuredMs, start, stop },
-      { id: `${record.runId}:${row.id}:limit`, key: `${key}.limit`, value: row.limitMs, start, stop },
+      { id: `${record.runId}:${id}`, key, value: row.measuredMs, start, stop },
+      { id: `${record.runId}:${id}:limit`, key: `${key}.limit`, value: row.limitMs, start, stop },
     ];
   });
 }
@@ -81,7 +88,9 @@ export function budgetTrend(
     for (const [key, value] of Object.entries(run.metrics)) {
       if (!key.startsWith(METRIC_PREFIX) || key.endsWith('.limit') || !Number.isFinite(value)) continue;
       const id = key.slice(METRIC_PREFIX.length);
-      const s = series.get(id) ?? { id, name: names[id] ?? id, points: [] };
+      const [budget = id, member] = id.split('@');
+      const name = names[budget] ?? budget;
+      const s = series.get(id) ?? { id, name: member ? `${name} (${member})` : name, points: [] };
       const limit = run.metrics[`${key}.limit`];
       s.points.push({ at: run.at, measuredMs: value, ...(Number.isFinite(limit) ? { limitMs: limit } : {}) });
       series.set(id, s);
@@ -92,6 +101,6 @@ export function budgetTrend(
 }
 
 function rank(order: string[], id: string): number {
-  const i = order.indexOf(id);
+  const i = order.indexOf(id.split('@')[0]!);
   return i === -1 ? order.length : i;
 }

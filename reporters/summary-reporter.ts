@@ -110,11 +110,14 @@ export default class SummaryReporter implements Reporter {
     mkdirSync(outputDir, { recursive: true });
     writeFileSync(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     writeFileSync(path.join(outputDir, 'summary.md'), runSummaryMarkdown(summary, timing));
-    if (timing && existsSync(allureResults)) {
-      writeFileSync(
-        path.join(allureResults, 'gitops-budgets-perf.json'),
-        JSON.stringify(budgetMetrics(timing), null, 2) + '\n',
-      );
+    // A fleet's budgets per member (keys carry the member), so the report's history keeps every member's trend.
+    const metrics = members
+      ? members.flatMap((m) => (m.timing ? budgetMetrics(m.timing, m.name) : []))
+      : timing
+        ? budgetMetrics(timing)
+        : [];
+    if (metrics.length > 0 && existsSync(allureResults)) {
+      writeFileSync(path.join(allureResults, 'gitops-budgets-perf.json'), JSON.stringify(metrics, null, 2) + '\n');
     }
   }
 
