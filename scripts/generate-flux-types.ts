@@ -9,7 +9,9 @@
  *
  * What repeats is written once: an object that stands in several places (another version, line or kind) becomes a
  * named type the places refer to, and where a kind's versions differ in a few properties of the same object, what
- * they share becomes a base type each version extends with its own (`HelmReleaseSpecBase & { … }`).
+ * they share becomes a base type each version extends with its own (`HelmReleaseSpecBase & { … }`); where a version
+ * has only part of a shared type, that part is the base the shared type extends too. The served-versions table's rows
+ * spread the few combinations they repeat (`{ ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL }`).
  *
  * Run: node --import tsx scripts/generate-flux-types.ts [--check] [--out PATH]
  *   --check  exit 1 with one line when regenerating would change the output file (npm run check:flux-types)
