@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { budgetCauses } from './budget-causes.ts';
+import { budgetCauses, type CauseInput } from './budget-causes.ts';
 
 const intervals = [
   { object: 'GitRepository ns/g', field: 'interval' as const, liveMs: 3_000, live: '3s', ok: true },
@@ -16,16 +16,20 @@ const k = (at: number, reason: string, message: string) => ({
   },
 });
 
+/** budgetCauses over `intervals` with the default --requeue-dependency (30s). */
+const causesIn = (
+  id: CauseInput['id'],
+  from: number,
+  to: number,
+  observed: CauseInput['observed'],
+  more: Partial<CauseInput> = {},
+) => budgetCauses({ id, from, to, observed, intervals, requeueDependencyMs: 30_000, ...more });
+
 describe('budgetCauses', () => {
   it('names the dependency requeue and the flag that controls it', () => {
-    const causes = budgetCauses({
-      id: 'syncToApply',
-      from: 1_000,
-      to: 31_000,
-      observed: [k(1_200, 'DependencyNotReady', "dependency 'ns/infra' revision is not up to date")],
-      intervals,
-      requeueDependencyMs: 30_000,
-    });
+    const causes = causesIn('syncToApply', 1_000, 31_000, [
+      k(1_200, 'DependencyNotReady', "dependency 'ns/infra' revision is not up to date"),
+    ]);
     assert.equal(causes.length, 1);
     assert.match(
       causes[0]!,
@@ -34,28 +38,11 @@ describe('budgetCauses', () => {
   });
 
   it('ignores what happened outside the window', () => {
-    assert.deepEqual(
-      budgetCauses({
-        id: 'syncToApply',
-        from: 1_000,
-        to: 2_000,
-        observed: [k(5_000, 'DependencyNotReady', 'm')],
-        intervals,
-        requeueDependencyMs: 30_000,
-      }),
-      [],
-    );
+    assert.deepEqual(causesIn('syncToApply', 1_000, 2_000, [k(5_000, 'DependencyNotReady', 'm')]), []);
   });
 
   it('names a retry after a failure with spec.retryInterval', () => {
-    const causes = budgetCauses({
-      id: 'gitopsFlow',
-      from: 0,
-      to: 20_000,
-      observed: [k(100, 'BuildFailed', 'kustomize build failed')],
-      intervals,
-      requeueDependencyMs: 30_000,
-    });
+    const causes = causesIn('gitopsFlow', 0, 20_000, [k(100, 'BuildFailed', 'kustomize build failed')]);
     assert.ok(
       causes.some((c) =>
         /failed once \(BuildFailed: kustomize build failed\) and was retried after spec.retryInterval 3s/.test(c),
@@ -65,27 +52,9 @@ describe('budgetCauses', () => {
   });
 
   it('names the scan interval for detection and the download for the pod swap', () => {
+    assert.match(causesIn('ociPushToDetection', 0, 9_000, [])[0]!, /ImageRepository fs\/i scans the registry every 5s/);
     assert.match(
-      budgetCauses({
-        id: 'ociPushToDetection',
-        from: 0,
-        to: 9_000,
-        observed: [],
-        intervals,
-        requeueDependencyMs: 30_000,
-      })[0]!,
-      /ImageRepository fs\/i scans the registry every 5s/,
-    );
-    assert.match(
-      budgetCauses({
-        id: 'podReplacement',
-        from: 0,
-        to: 99_000,
-        observed: [],
-        intervals,
-        requeueDependencyMs: 30_000,
-        downloadMs: 80_000,
-      })[0]!,
+      causesIn('podReplacement', 0, 99_000, [], { downloadMs: 80_000 })[0]!,
       /downloaded its models for 1m20s/,
     );
   });

@@ -9,6 +9,9 @@ const obj = (kind: string, generation: number, conditions: Condition[]) => ({
   status: { observedGeneration: generation, conditions },
 });
 
+/** Ready=False with a reason and message. */
+const notReady = (reason: string, message: string) => ({ type: 'Ready', status: 'False' as const, reason, message });
+
 describe('fluxFailure', () => {
   it('is undefined while Ready=True or still progressing', () => {
     assert.equal(
@@ -24,43 +27,17 @@ describe('fluxFailure', () => {
   });
 
   it('does not treat a dependency wait or a moving source artifact as a failure', () => {
-    assert.equal(
-      fluxFailure(
-        obj('Kustomization', 1, [
-          {
-            type: 'Ready',
-            status: 'False',
-            reason: 'DependencyNotReady',
-            message: "dependency 'ns/infra' revision is not up to date",
-          },
-        ]),
-      ),
-      undefined,
-    );
-    assert.equal(
-      fluxFailure(
-        obj('Kustomization', 1, [
-          {
-            type: 'Ready',
-            status: 'False',
-            reason: 'ArtifactFailed',
-            message: 'Source artifact not found, retrying in 30s',
-          },
-        ]),
-      ),
-      undefined,
-    );
+    const waits = [
+      notReady('DependencyNotReady', "dependency 'ns/infra' revision is not up to date"),
+      notReady('ArtifactFailed', 'Source artifact not found, retrying in 30s'),
+    ];
+    for (const wait of waits) assert.equal(fluxFailure(obj('Kustomization', 1, [wait])), undefined, wait.reason);
   });
 
   it('quotes a failed fetch of a GitRepository', () => {
     const f = fluxFailure(
       obj('GitRepository', 1, [
-        {
-          type: 'Ready',
-          status: 'False',
-          reason: 'GitOperationFailed',
-          message: 'failed to checkout: 429 Too Many Requests',
-        },
+        notReady('GitOperationFailed', 'failed to checkout: 429 Too Many Requests'),
         { type: 'FetchFailed', status: 'True', reason: 'GitOperationFailed', message: 'x' },
       ]),
     );

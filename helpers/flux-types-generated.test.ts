@@ -278,6 +278,27 @@ describe('extractCommonBases', () => {
     assert.equal(specOf(apart[0]!).allOf, undefined);
   });
 
+  it('when a version has only part of a shared type, that part is a base the shared type extends too', () => {
+    const roots = [
+      { name: 'ThingV2', schema: { type: 'object', properties: { spec: { tsType: 'Spec' } } } },
+      version('ThingV1', {}),
+    ];
+    const shared: Array<{ name: string; schema: Record<string, unknown> }> = [
+      { name: 'Spec', schema: spec({ timeout: str }) },
+    ];
+    const bases = extractCommonBases(roots, shared, new Set(['Spec']));
+    assert.deepEqual(
+      bases.map((b) => b.name),
+      ['SpecBase'],
+    );
+    assert.deepEqual(Object.keys(bases[0]!.schema.properties), ['interval', 'path', 'prune']);
+    assert.deepEqual(shared[0]!.schema.allOf, [
+      { tsType: 'SpecBase' },
+      { type: 'object', additionalProperties: false, properties: { timeout: str } },
+    ]);
+    assert.deepEqual(roots[1]!.schema.properties.spec, { description: 'ThingV1 spec.', tsType: 'SpecBase' });
+  });
+
   it('when all versions share too little, bases what the two closest share, named after them', () => {
     const loner = {
       name: 'ThingV9',

@@ -91,16 +91,7 @@ export interface GitRepositoryV1beta1 {
     /** Determines which git client library to use. */
     gitImplementation?: 'go-git' | 'libgit2';
     /** The Git reference to checkout and monitor for changes, defaults to master branch. */
-    ref?: {
-      /** The Git branch to checkout, defaults to master. */
-      branch?: string;
-      /** The Git commit SHA to checkout, if specified Tag filters will be ignored. */
-      commit?: string;
-      /** The Git tag semver expression, takes precedence over Tag. */
-      semver?: string;
-      /** The Git tag to checkout, takes precedence over Branch. */
-      tag?: string;
-    };
+    ref?: GitRepositoryRefBase;
     /** Verify OpenPGP signature for the Git commit HEAD points to. */
     verify?: {
       /** Mode describes what git object should be verified, currently ('head'). */
@@ -233,15 +224,9 @@ export interface HelmReleaseV2 {
       };
     };
     /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
-    chartRef?: {
-      /** APIVersion of the referent. */
-      apiVersion?: string;
+    chartRef?: ChartRefBase & {
       /** Kind of the referent. */
       kind: 'OCIRepository' | 'HelmChart' | 'ExternalArtifact';
-      /** Name of the referent. */
-      name: string;
-      /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
-      namespace?: string;
     };
     /** CommonMetadata specifies the common labels and annotations that are applied to all resources. */
     commonMetadata?: CommonMetadata;
@@ -382,14 +367,7 @@ export interface HelmReleaseV2beta1 {
         };
       };
       /** Test holds the configuration for Helm test actions for this HelmRelease. */
-      test?: {
-        /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
-        enable?: boolean;
-        /** IgnoreFailures tells the controller to skip remediation when the Helm tests are run but fail. */
-        ignoreFailures?: boolean;
-        /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
-        timeout?: string;
-      };
+      test?: TestBase;
     };
   /** HelmReleaseStatus defines the observed state of a HelmRelease. */
   status?: HelmReleaseStatusBase & {
@@ -465,24 +443,9 @@ export interface HelmRepositoryV1beta1 {
   kind: 'HelmRepository';
   metadata: ObjectMeta;
   /** HelmRepositorySpec defines the reference to a Helm repository. */
-  spec?: {
-    /** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
-    accessFrom?: AccessFrom;
+  spec?: HelmRepositorySpecBase & {
     /** The interval at which to check the upstream for updates. */
     interval: string;
-    /** PassCredentials allows the credentials from the SecretRef to be passed on to a host that does not match the host as defined in URL. */
-    passCredentials?: boolean;
-    /** The name of the secret containing authentication credentials for the Helm repository. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** This flag tells the controller to suspend the reconciliation of this source. */
-    suspend?: boolean;
-    /** The timeout of index downloading, defaults to 60s. */
-    timeout?: string;
-    /** The Helm repository URL, a valid URL contains at least a protocol and host. */
-    url: string;
   };
   /** HelmRepositoryStatus defines the observed state of the HelmRepository. */
   status?: HelmChartV1beta1Status;
@@ -582,32 +545,7 @@ export interface ImageRepositoryV1beta1 {
   kind: 'ImageRepository';
   metadata: ObjectMeta;
   /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
-  spec?: {
-    /** AccessFrom defines an ACL for allowing cross-namespace references to the ImageRepository object based on the caller's namespace labels. */
-    accessFrom?: AccessFrom;
-    /** CertSecretRef can be given the name of a secret containing either or both of */
-    certSecretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ExclusionList is a list of regex strings used to exclude certain tags from being stored in the database. */
-    exclusionList?: string[];
-    /** Image is the name of the image repository */
-    image: string;
-    /** Interval is the length of time to wait between scans of the image repository. */
-    interval: string;
-    /** SecretRef can be given the name of a secret containing credentials to use for the image registry. */
-    secretRef?: {
-      /** Name of the referent. */
-      name: string;
-    };
-    /** ServiceAccountName is the name of the Kubernetes ServiceAccount used to authenticate the image pull if the service account has attached pul… */
-    serviceAccountName?: string;
-    /** This flag tells the controller to suspend subsequent image scans. */
-    suspend?: boolean;
-    /** Timeout for image scanning. */
-    timeout?: string;
-  };
+  spec?: ImageRepositorySpecBase;
   /** ImageRepositoryStatus defines the observed state of ImageRepository */
   status?: ImageRepositoryStatusBase & {
     /** LastScanResult contains the number of fetched tags. */
@@ -702,18 +640,7 @@ export interface ImageUpdateAutomationV1beta1 {
     update?: Update;
   };
   /** ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation */
-  status?: {
-    conditions?: FluxCondition[];
-    /** LastAutomationRunTime records the last time the controller ran this automation through to completion (even if no updates were made). */
-    lastAutomationRunTime?: string;
-    /** LastHandledReconcileAt holds the value of the most recent reconcile request value, so a change of the annotation value can be detected. */
-    lastHandledReconcileAt?: string;
-    /** LastPushCommit records the SHA1 of the last commit made by the controller, for this automation object */
-    lastPushCommit?: string;
-    /** LastPushTime records the time of the last pushed change. */
-    lastPushTime?: string;
-    observedGeneration?: number;
-  };
+  status?: ImageUpdateAutomationStatusBase;
 }
 
 /** ImageUpdateAutomation image.toolkit.fluxcd.io/v1beta2, served by Flux v2.6 (storage). */
@@ -1028,11 +955,15 @@ export type Author = {
 };
 
 /** ChartRef holds a reference to a source controller resource containing the Helm chart artifact. */
-export type ChartRef = {
-  /** APIVersion of the referent. */
-  apiVersion?: string;
+export type ChartRef = ChartRefBase & {
   /** Kind of the referent. */
   kind: 'OCIRepository' | 'HelmChart';
+};
+
+/** What HelmReleaseV2, ChartRef share in spec.chartRef. */
+export type ChartRefBase = {
+  /** APIVersion of the referent. */
+  apiVersion?: string;
   /** Name of the referent. */
   name: string;
   /** Namespace of the referent, defaults to the namespace of the Kubernetes resource object that contains the reference. */
@@ -1151,16 +1082,20 @@ export type GitRepositoryInclude = {
 };
 
 /** Reference specifies the Git reference to resolve and monitor for changes, defaults to the 'master' branch. */
-export type GitRepositoryRef = {
-  /** Branch to check out, defaults to 'master' if no other field is defined. */
-  branch?: string;
-  /** Commit SHA to check out, takes precedence over all reference fields. */
-  commit?: string;
+export type GitRepositoryRef = GitRepositoryRefBase & {
   /** Name of the reference to check out; takes precedence over Branch, Tag and SemVer. */
   name?: string;
-  /** SemVer tag expression to check out, takes precedence over Tag. */
+};
+
+/** What GitRepositoryV1beta1, GitRepositoryRef share in spec.ref. */
+export type GitRepositoryRefBase = {
+  /** The Git branch to checkout, defaults to master. */
+  branch?: string;
+  /** The Git commit SHA to checkout, if specified Tag filters will be ignored. */
+  commit?: string;
+  /** The Git tag semver expression, takes precedence over Tag. */
   semver?: string;
-  /** Tag to check out, takes precedence over Branch. */
+  /** The Git tag to checkout, takes precedence over Branch. */
   tag?: string;
 };
 
@@ -1404,9 +1339,7 @@ export type HelmReleaseStatusBase = {
 };
 
 /** HelmRepositorySpec specifies the required configuration to produce an Artifact for a Helm repository index YAML. */
-export type HelmRepositorySpec = {
-  /** AccessFrom specifies an Access Control List for allowing cross-namespace references to this object. */
-  accessFrom?: AccessFrom;
+export type HelmRepositorySpec = HelmRepositorySpecBase & {
   /** CertSecretRef can be given the name of a Secret containing either or both of */
   certSecretRef?: {
     /** Name of the referent. */
@@ -1416,22 +1349,28 @@ export type HelmRepositorySpec = {
   insecure?: boolean;
   /** Interval at which the HelmRepository URL is checked for updates. */
   interval?: string;
-  /** PassCredentials allows the credentials from the SecretRef to be passed on to a host that does not match the host as defined in URL. */
-  passCredentials?: boolean;
   /** Provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
   provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-  /** SecretRef specifies the Secret containing authentication credentials for the HelmRepository. */
+  /** Type of the HelmRepository. */
+  type?: 'default' | 'oci';
+};
+
+/** What HelmRepositoryV1beta1, HelmRepositorySpec share in spec. */
+export type HelmRepositorySpecBase = {
+  /** AccessFrom defines an Access Control List for allowing cross-namespace references to this object. */
+  accessFrom?: AccessFrom;
+  /** PassCredentials allows the credentials from the SecretRef to be passed on to a host that does not match the host as defined in URL. */
+  passCredentials?: boolean;
+  /** The name of the secret containing authentication credentials for the Helm repository. */
   secretRef?: {
     /** Name of the referent. */
     name: string;
   };
-  /** Suspend tells the controller to suspend the reconciliation of this HelmRepository. */
+  /** This flag tells the controller to suspend the reconciliation of this source. */
   suspend?: boolean;
-  /** Timeout is used for the index fetch operation for an HTTPS helm repository, and for remote OCI Repository operations like pulling for an OC… */
+  /** The timeout of index downloading, defaults to 60s. */
   timeout?: string;
-  /** Type of the HelmRepository. */
-  type?: 'default' | 'oci';
-  /** URL of the Helm repository, a valid URL contains at least a protocol and host. */
+  /** The Helm repository URL, a valid URL contains at least a protocol and host. */
   url: string;
 };
 
@@ -1537,10 +1476,23 @@ export type ImageRepositoryLastScanResultBase = {
 };
 
 /** ImageRepositorySpec defines the parameters for scanning an image repository, e.g., `fluxcd/flux`. */
-export type ImageRepositorySpec = {
+export type ImageRepositorySpec = ImageRepositorySpecBase & {
+  /** Insecure allows connecting to a non-TLS HTTP container registry. */
+  insecure?: boolean;
+  /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
+  provider?: 'generic' | 'aws' | 'azure' | 'gcp';
+  /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
+  proxySecretRef?: {
+    /** Name of the referent. */
+    name: string;
+  };
+};
+
+/** What ImageRepositoryV1beta1, ImageRepositorySpec share in spec. */
+export type ImageRepositorySpecBase = {
   /** AccessFrom defines an ACL for allowing cross-namespace references to the ImageRepository object based on the caller's namespace labels. */
   accessFrom?: AccessFrom;
-  /** CertSecretRef can be given the name of a Secret containing either or both of */
+  /** CertSecretRef can be given the name of a secret containing either or both of */
   certSecretRef?: {
     /** Name of the referent. */
     name: string;
@@ -1549,17 +1501,8 @@ export type ImageRepositorySpec = {
   exclusionList?: string[];
   /** Image is the name of the image repository */
   image: string;
-  /** Insecure allows connecting to a non-TLS HTTP container registry. */
-  insecure?: boolean;
   /** Interval is the length of time to wait between scans of the image repository. */
   interval: string;
-  /** The provider used for authentication, can be 'aws', 'azure', 'gcp' or 'generic'. */
-  provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-  /** ProxySecretRef specifies the Secret containing the proxy configuration to use while communicating with the container registry. */
-  proxySecretRef?: {
-    /** Name of the referent. */
-    name: string;
-  };
   /** SecretRef can be given the name of a secret containing credentials to use for the image registry. */
   secretRef?: {
     /** Name of the referent. */
@@ -1619,7 +1562,18 @@ export type ImageUpdateAutomationSpecBase = {
 };
 
 /** ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation */
-export type ImageUpdateAutomationStatus = {
+export type ImageUpdateAutomationStatus = ImageUpdateAutomationStatusBase & {
+  /** ObservedPolicies is the list of observed ImagePolicies that were considered by the ImageUpdateAutomation update process. */
+  observedPolicies?: {
+    /** ImageRef represents an image reference. */
+    [k: string]: LatestRef | undefined;
+  };
+  /** ObservedPolicies []ObservedPolicy `json:"observedPolicies,omitempty"` ObservedSourceRevision is the last observed source revision. */
+  observedSourceRevision?: string;
+};
+
+/** What ImageUpdateAutomationV1beta1, ImageUpdateAutomationStatus share in status. */
+export type ImageUpdateAutomationStatusBase = {
   conditions?: FluxCondition[];
   /** LastAutomationRunTime records the last time the controller ran this automation through to completion (even if no updates were made). */
   lastAutomationRunTime?: string;
@@ -1630,13 +1584,6 @@ export type ImageUpdateAutomationStatus = {
   /** LastPushTime records the time of the last pushed change. */
   lastPushTime?: string;
   observedGeneration?: number;
-  /** ObservedPolicies is the list of observed ImagePolicies that were considered by the ImageUpdateAutomation update process. */
-  observedPolicies?: {
-    /** ImageRef represents an image reference. */
-    [k: string]: LatestRef | undefined;
-  };
-  /** ObservedPolicies []ObservedPolicy `json:"observedPolicies,omitempty"` ObservedSourceRevision is the last observed source revision. */
-  observedSourceRevision?: string;
 };
 
 /** Install holds the configuration for Helm install actions for this HelmRelease. */
@@ -2113,9 +2060,7 @@ export type Target = {
 };
 
 /** Test holds the configuration for Helm test actions for this HelmRelease. */
-export type Test = {
-  /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
-  enable?: boolean;
+export type Test = TestBase & {
   /**
    * Filters is a list of tests to run or exclude from running.
    *
@@ -2127,6 +2072,12 @@ export type Test = {
     /** Name is the name of the test. */
     name: string;
   }[];
+};
+
+/** What HelmReleaseV2beta1, Test share in spec.test. */
+export type TestBase = {
+  /** Enable enables Helm test actions for this HelmRelease after an Helm install or upgrade action has been performed. */
+  enable?: boolean;
   /** IgnoreFailures tells the controller to skip remediation when the Helm tests are run but fail. */
   ignoreFailures?: boolean;
   /** Timeout is the time to wait for any individual Kubernetes operation during the performance of a Helm test action. */
@@ -2246,261 +2197,92 @@ export interface FluxTypesByKind {
   OCIRepository: OCIRepositoryV1 | OCIRepositoryV1beta2;
 }
 
+// The parts of the rows below: the Flux lines serving a version, where it is stored and whether it is deprecated;
+// which of the fields waits rely on its schema has.
+const SERVED_BY_V2_9_V2_6_STORAGE = {
+  lines: ['v2.9', 'v2.6'],
+  storageIn: ['v2.9', 'v2.6'],
+  deprecated: false,
+} as const;
+const LACKS_RETRY_INTERVAL = {
+  lastHandledReconcileAt: true,
+  interval: true,
+  retryInterval: false,
+  observedGeneration: true,
+} as const;
+const SERVED_BY_V2_6_DEPRECATED = { lines: ['v2.6'], storageIn: [], deprecated: true } as const;
+const SERVED_BY_V2_9_STORAGE = { lines: ['v2.9'], storageIn: ['v2.9'], deprecated: false } as const;
+const SERVED_BY_V2_6 = { lines: ['v2.6'], storageIn: [], deprecated: false } as const;
+const LACKS_LAST_HANDLED_RECONCILE_AT_INTERVAL_RETRY_INTERVAL = {
+  lastHandledReconcileAt: false,
+  interval: false,
+  retryInterval: false,
+  observedGeneration: true,
+} as const;
+const SERVED_BY_V2_6_STORAGE = { lines: ['v2.6'], storageIn: ['v2.6'], deprecated: false } as const;
+const LACKS_LAST_HANDLED_RECONCILE_AT_RETRY_INTERVAL = {
+  lastHandledReconcileAt: false,
+  interval: true,
+  retryInterval: false,
+  observedGeneration: true,
+} as const;
+const HAS_ALL_FIELDS = {
+  lastHandledReconcileAt: true,
+  interval: true,
+  retryInterval: true,
+  observedGeneration: true,
+} as const;
+
 /**
  * Per kind and apiVersion: the Flux lines serving it, where it is the storage version, whether it is deprecated,
  * and whether its schema has the fields waits rely on (true only if every line serving it has the field).
  */
 export const FLUX_SERVED_VERSIONS = {
   GitRepository: {
-    'source.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9', 'v2.6'],
-      storageIn: ['v2.9', 'v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'source.toolkit.fluxcd.io/v1beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'source.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'source.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_V2_6_STORAGE, ...LACKS_RETRY_INTERVAL },
+    'source.toolkit.fluxcd.io/v1beta1': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
+    'source.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
   },
   HelmChart: {
-    'source.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9', 'v2.6'],
-      storageIn: ['v2.9', 'v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'source.toolkit.fluxcd.io/v1beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'source.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'source.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_V2_6_STORAGE, ...LACKS_RETRY_INTERVAL },
+    'source.toolkit.fluxcd.io/v1beta1': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
+    'source.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
   },
   HelmRelease: {
-    'helm.toolkit.fluxcd.io/v2': {
-      lines: ['v2.9', 'v2.6'],
-      storageIn: ['v2.9', 'v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'helm.toolkit.fluxcd.io/v2beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'helm.toolkit.fluxcd.io/v2beta2': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'helm.toolkit.fluxcd.io/v2': { ...SERVED_BY_V2_9_V2_6_STORAGE, ...LACKS_RETRY_INTERVAL },
+    'helm.toolkit.fluxcd.io/v2beta1': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
+    'helm.toolkit.fluxcd.io/v2beta2': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
   },
   HelmRepository: {
-    'source.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9', 'v2.6'],
-      storageIn: ['v2.9', 'v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'source.toolkit.fluxcd.io/v1beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'source.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'source.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_V2_6_STORAGE, ...LACKS_RETRY_INTERVAL },
+    'source.toolkit.fluxcd.io/v1beta1': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
+    'source.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
   },
   ImagePolicy: {
-    'image.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9'],
-      storageIn: ['v2.9'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'image.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_STORAGE, ...LACKS_RETRY_INTERVAL },
     'image.toolkit.fluxcd.io/v1beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: false,
-      lastHandledReconcileAt: false,
-      interval: false,
-      retryInterval: false,
-      observedGeneration: true,
+      ...SERVED_BY_V2_6,
+      ...LACKS_LAST_HANDLED_RECONCILE_AT_INTERVAL_RETRY_INTERVAL,
     },
-    'image.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: ['v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: false,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'image.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_STORAGE, ...LACKS_LAST_HANDLED_RECONCILE_AT_RETRY_INTERVAL },
   },
   ImageRepository: {
-    'image.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9'],
-      storageIn: ['v2.9'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'image.toolkit.fluxcd.io/v1beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'image.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: ['v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'image.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_STORAGE, ...LACKS_RETRY_INTERVAL },
+    'image.toolkit.fluxcd.io/v1beta1': { ...SERVED_BY_V2_6, ...LACKS_RETRY_INTERVAL },
+    'image.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_STORAGE, ...LACKS_RETRY_INTERVAL },
   },
   ImageUpdateAutomation: {
-    'image.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9'],
-      storageIn: ['v2.9'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'image.toolkit.fluxcd.io/v1beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'image.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: ['v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'image.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_STORAGE, ...LACKS_RETRY_INTERVAL },
+    'image.toolkit.fluxcd.io/v1beta1': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
+    'image.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_STORAGE, ...LACKS_RETRY_INTERVAL },
   },
   Kustomization: {
-    'kustomize.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9', 'v2.6'],
-      storageIn: ['v2.9', 'v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: true,
-      observedGeneration: true,
-    },
-    'kustomize.toolkit.fluxcd.io/v1beta1': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: true,
-      observedGeneration: true,
-    },
-    'kustomize.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: true,
-      observedGeneration: true,
-    },
+    'kustomize.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_V2_6_STORAGE, ...HAS_ALL_FIELDS },
+    'kustomize.toolkit.fluxcd.io/v1beta1': { ...SERVED_BY_V2_6_DEPRECATED, ...HAS_ALL_FIELDS },
+    'kustomize.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_DEPRECATED, ...HAS_ALL_FIELDS },
   },
   OCIRepository: {
-    'source.toolkit.fluxcd.io/v1': {
-      lines: ['v2.9', 'v2.6'],
-      storageIn: ['v2.9', 'v2.6'],
-      deprecated: false,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
-    'source.toolkit.fluxcd.io/v1beta2': {
-      lines: ['v2.6'],
-      storageIn: [],
-      deprecated: true,
-      lastHandledReconcileAt: true,
-      interval: true,
-      retryInterval: false,
-      observedGeneration: true,
-    },
+    'source.toolkit.fluxcd.io/v1': { ...SERVED_BY_V2_9_V2_6_STORAGE, ...LACKS_RETRY_INTERVAL },
+    'source.toolkit.fluxcd.io/v1beta2': { ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL },
   },
 } as const;

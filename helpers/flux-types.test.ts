@@ -42,11 +42,15 @@ const ready = {
 
 // Shapes as image-reflector-controller writes them: v1.x (Flux 2.7+) only latestRef; v0.35 (Flux 2.6) v1beta2 both;
 // v1beta2 before v0.35 and v1beta1 only the latestImage string.
-const v1: ImagePolicyV1 = {
-  apiVersion: 'image.toolkit.fluxcd.io/v1',
+/** What the v1 and v1beta2 objects below share: the same policy, on either version. */
+const semverPolicy = {
   kind: 'ImagePolicy',
   metadata: meta,
   spec: { imageRepositoryRef: { name: 'models' }, policy: { semver: { range: '>=0.1.0' } } },
+} as const;
+const v1: ImagePolicyV1 = {
+  apiVersion: 'image.toolkit.fluxcd.io/v1',
+  ...semverPolicy,
   status: {
     conditions: [ready],
     lastHandledReconcileAt: '2026-12-07T18:00:00.1Z',
@@ -56,9 +60,7 @@ const v1: ImagePolicyV1 = {
 };
 const v1beta2: ImagePolicyV1beta2 = {
   apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
-  kind: 'ImagePolicy',
-  metadata: meta,
-  spec: { imageRepositoryRef: { name: 'models' }, policy: { semver: { range: '>=0.1.0' } } },
+  ...semverPolicy,
   status: { conditions: [ready], latestImage: 'registry.local:5000/models/olive:v0.2.0', observedGeneration: 1 },
 };
 const v1beta1: ImagePolicyV1beta1 = {
@@ -146,17 +148,9 @@ describe('capability table, decided from the CRD schemas', () => {
     );
   });
   it('covers the nine vendored kinds', () => {
-    assert.deepEqual([...FLUX_KINDS].sort(), [
-      'GitRepository',
-      'HelmChart',
-      'HelmRelease',
-      'HelmRepository',
-      'ImagePolicy',
-      'ImageRepository',
-      'ImageUpdateAutomation',
-      'Kustomization',
-      'OCIRepository',
-    ]);
+    const sources = ['GitRepository', 'HelmChart', 'HelmRepository', 'OCIRepository'];
+    const consumers = ['HelmRelease', 'ImagePolicy', 'ImageRepository', 'ImageUpdateAutomation', 'Kustomization'];
+    assert.deepEqual([...FLUX_KINDS].sort(), [...sources, ...consumers].sort());
     assert.equal(isFluxKind('Kustomization'), true);
     assert.equal(isFluxKind('Deployment'), false);
   });

@@ -27,6 +27,18 @@ const installed = hr(
   [{ type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1, lastTransitionTime: T0 }],
 );
 
+/** Release 1 deployed at T0: the history before the upgrade. */
+const v1Deployed = [{ version: 1, status: 'deployed', lastDeployed: T0 }];
+/** Ready with a message for generation 2, changed at `at` when given. */
+const ready2 = (status: Condition['status'], reason: string, message: string, at?: string): Condition => ({
+  type: 'Ready',
+  status,
+  reason,
+  message,
+  observedGeneration: 2,
+  ...(at === undefined ? {} : { lastTransitionTime: at }),
+});
+
 describe('helmUpgradeProgress', () => {
   const baseline = helmBaseline(installed);
 
@@ -43,22 +55,10 @@ describe('helmUpgradeProgress', () => {
 
   it('starts when the controller reconciles the new generation, with the server time', () => {
     const p = helmUpgradeProgress(
-      hr(
-        2,
-        1,
-        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
-        [
-          {
-            type: 'Ready',
-            status: 'Unknown',
-            reason: 'Progressing',
-            message: "Running 'upgrade' action with timeout of 5m0s",
-            observedGeneration: 2,
-            lastTransitionTime: T1,
-          },
-          { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T0 },
-        ],
-      ),
+      hr(2, 1, v1Deployed, [
+        ready2('Unknown', 'Progressing', "Running 'upgrade' action with timeout of 5m0s", T1),
+        { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T0 },
+      ]),
       baseline,
     );
     assert.equal(p.started, true);
@@ -75,7 +75,7 @@ describe('helmUpgradeProgress', () => {
       hr(
         2,
         1,
-        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
+        v1Deployed,
         [
           { type: 'Ready', status: 'True', reason: 'InstallSucceeded', observedGeneration: 1 },
           { type: 'Reconciling', status: 'True', reason: 'Progressing', observedGeneration: 2, lastTransitionTime: T1 },
@@ -89,12 +89,7 @@ describe('helmUpgradeProgress', () => {
 
   it('a new generation alone, not yet picked up, is not a start', () => {
     const p = helmUpgradeProgress(
-      hr(
-        2,
-        1,
-        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
-        [{ type: 'Ready', status: 'True', observedGeneration: 1 }],
-      ),
+      hr(2, 1, v1Deployed, [{ type: 'Ready', status: 'True', observedGeneration: 1 }]),
       baseline,
     );
     assert.equal(p.started, false);
@@ -128,13 +123,7 @@ describe('helmUpgradeProgress', () => {
           { version: 1, status: 'superseded', lastDeployed: T0 },
         ],
         [
-          {
-            type: 'Ready',
-            status: 'False',
-            reason: 'UpgradeFailed',
-            message: 'context deadline exceeded',
-            observedGeneration: 2,
-          },
+          ready2('False', 'UpgradeFailed', 'context deadline exceeded'),
           { type: 'Stalled', status: 'True', reason: 'RetriesExceeded', observedGeneration: 2 },
         ],
       ),
@@ -146,21 +135,10 @@ describe('helmUpgradeProgress', () => {
 
   it('does not give up on a failure Flux will retry', () => {
     const p = helmUpgradeProgress(
-      hr(
-        2,
-        2,
-        [{ version: 1, status: 'deployed', lastDeployed: T0 }],
-        [
-          {
-            type: 'Ready',
-            status: 'False',
-            reason: 'ReconciliationFailed',
-            message: 'TAR_BAD_ARCHIVE: Unrecognized archive format',
-            observedGeneration: 2,
-          },
-          { type: 'Released', status: 'False', reason: 'UpgradeFailed', observedGeneration: 2 },
-        ],
-      ),
+      hr(2, 2, v1Deployed, [
+        ready2('False', 'ReconciliationFailed', 'TAR_BAD_ARCHIVE: Unrecognized archive format'),
+        { type: 'Released', status: 'False', reason: 'UpgradeFailed', observedGeneration: 2 },
+      ]),
       baseline,
     );
     assert.deepEqual([p.succeeded, p.failed], [false, false]);

@@ -66,16 +66,19 @@ describe('registryTagOwnership', () => {
   });
 });
 
+/** The tag edit both tagEditOwnership suites ask about. */
+const TAG_EDIT: TagEditContext = {
+  file: 'apps/hr.yaml',
+  yamlPath: 'spec.values.tag',
+  branch: 'main',
+  value: 'v0.2.0',
+  from: 'v0.1.0',
+  trailerKey: 'E2E-Run-Id',
+  profile: 'targets/x.yaml',
+};
+
 describe('tagEditOwnership', () => {
-  const ctx = {
-    file: 'apps/hr.yaml',
-    yamlPath: 'spec.values.tag',
-    branch: 'main',
-    value: 'v0.2.0',
-    from: 'v0.1.0',
-    trailerKey: 'E2E-Run-Id',
-    profile: 'targets/x.yaml',
-  };
+  const ctx = TAG_EDIT;
   const commit: TagCommitFacts = {
     sha: 'b'.repeat(40),
     author: 'Jane Doe <jane@example.com>',
@@ -130,16 +133,7 @@ describe("tagEditOwnership in automation mode: the image automation's commit for
     messageTemplate: 'chore: update model artifact tag',
   };
   const automation: AutomationContext = { signature, ownedTag: { tag: 'v0.2.0', runId: '20261207-212300-ab12cd' } };
-  const ctx: TagEditContext & { automation?: AutomationContext } = {
-    file: 'apps/hr.yaml',
-    yamlPath: 'spec.values.tag',
-    branch: 'main',
-    value: 'v0.2.0',
-    from: 'v0.1.0',
-    trailerKey: 'E2E-Run-Id',
-    profile: 'targets/x.yaml',
-    automation,
-  };
+  const ctx: TagEditContext & { automation?: AutomationContext } = { ...TAG_EDIT, automation };
   const bot: TagCommitFacts = {
     sha: 'c'.repeat(40),
     author: 'fluxcdbot <fluxcdbot@users.noreply.github.com>',

@@ -9,7 +9,9 @@
  *
  * What repeats is written once: an object that stands in several places (another version, line or kind) becomes a
  * named type the places refer to, and where a kind's versions differ in a few properties of the same object, what
- * they share becomes a base type each version extends with its own (`HelmReleaseSpecBase & { … }`).
+ * they share becomes a base type each version extends with its own (`HelmReleaseSpecBase & { … }`); where a version
+ * has only part of a shared type, that part is the base the shared type extends too. The served-versions table's rows
+ * spread the few combinations they repeat (`{ ...SERVED_BY_V2_6_DEPRECATED, ...LACKS_RETRY_INTERVAL }`).
  *
  * Run: node --import tsx scripts/generate-flux-types.ts [--check] [--out PATH]
  *   --check  exit 1 with one line when regenerating would change the output file (npm run check:flux-types)
@@ -306,13 +308,22 @@ export function extractCommonBases(
         const all = sites.filter((s) => !s.node.tsType);
         const refNames = [...new Set(sites.filter((s) => s.node.tsType).map((s) => s.node.tsType as string))];
         if (refNames.length > 1 || all.length === 0) return undefined;
-        // One shared type already there: it is the base when every inline version has all of it.
+        // One shared type already there: it is the base when every inline version has all of it; else what they
+        // share is a new base, which the shared type extends too (ImageUpdateAutomation v1beta1's status is a part of
+        // the status v1 and v1beta2 share).
         if (refNames.length === 1) {
-          const base = { name: refNames[0]!, schema: sharedSchema.get(refNames[0]!)! };
+          const type = shared.find((t) => t.name === refNames[0])!;
+          const base = { name: type.name, schema: sharedSchema.get(type.name)! };
           const common = commonProperties([base.schema, ...all.map((s) => s.node)]);
-          return common.length === Object.keys(base.schema.properties ?? {}).length
-            ? { inline: all, base, common }
-            : undefined;
+          if (common.length === Object.keys(base.schema.properties ?? {}).length)
+            return { inline: all, base, common, stem: undefined };
+          const extended: Site = {
+            ...all[0]!,
+            owner: type.name,
+            node: base.schema,
+            replace: (ref) => (type.schema = ref),
+          };
+          return { inline: [...all, extended], base: undefined, common, stem: type.name };
         }
         // Else what all versions share, or, when that is too little, what the two closest share.
         const pairs = all.flatMap((a, i) => all.slice(i + 1).map((b) => [a, b]));
@@ -320,23 +331,27 @@ export function extractCommonBases(
           inline,
           base: undefined,
           common: commonProperties(inline.map((s) => s.node)),
+          stem: undefined,
         }));
         return options.find((o) => o.inline.length > 1 && o.common.length >= MIN_BASE_PROPERTIES) ?? undefined;
       })
       .filter((c) => c !== undefined && c.common.length >= MIN_BASE_PROPERTIES);
     if (candidates.length === 0) return bases;
     // The deepest first, so a parent is compared with its children already based.
-    const [{ inline, base, common }] = candidates.sort(
+    const [{ inline, base, common, stem: named }] = candidates.sort(
       (a, b) => b!.inline[0]!.path.length - a!.inline[0]!.path.length,
     ) as NonNullable<(typeof candidates)[number]>[];
     const first = inline[0]!;
     let name = base?.name;
     if (!name) {
-      const stem = [
-        kindOf(first.owner),
-        ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal),
-        first.item ? 'Item' : '',
-      ].join('');
+      // A new base of a shared type is named after it (GitRepositoryRef → GitRepositoryRefBase).
+      const stem =
+        named ??
+        [
+          kindOf(first.owner),
+          ...first.path.filter((k) => !VAGUE_KEYS.has(k) || first.path.length === 1).map(pascal),
+          first.item ? 'Item' : '',
+        ].join('');
       const versions = inline.map((s) => s.owner.slice(kindOf(s.owner).length)).join('And');
       name = [`${stem}Base`, `${stem}${versions}Base`].find((n) => !taken.has(n));
       if (!name)
@@ -505,6 +520,30 @@ function tsLiteral(value: Record<string, string[] | boolean>): string {
     .join(', ')} }`;
 }
 
+/** A constant's name for words: `lastHandledReconcileAt` → `LAST_HANDLED_RECONCILE_AT`, `v2.9` → `V2_9`. */
+const constantCase = (words: readonly string[]) =>
+  words
+    .map((w) =>
+      w
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/\W/g, '_')
+        .toUpperCase(),
+    )
+    .join('_');
+
+/** Which lines serve a version, store it, and whether it is deprecated: `SERVED_BY_V2_6_DEPRECATED`. */
+function servingPart(v: ServedVersion): { name: string; literal: string } {
+  const stored = v.storageIn.join() === v.lines.join() ? ['storage'] : v.storageIn.map((l) => `storage ${l}`);
+  const name = constantCase(['served by', ...v.lines, ...stored, ...(v.deprecated ? ['deprecated'] : [])]);
+  return { name, literal: tsLiteral({ lines: v.lines, storageIn: v.storageIn, deprecated: v.deprecated }) };
+}
+
+/** Which of the capability fields a version has: `HAS_ALL_FIELDS`, `LACKS_RETRY_INTERVAL`. */
+function fieldsPart(fields: ServedVersion['fields']): { name: string; literal: string } {
+  const lacking = Object.entries(fields).flatMap(([field, has]) => (has ? [] : [field]));
+  return { name: lacking.length ? constantCase(['lacks', ...lacking]) : 'HAS_ALL_FIELDS', literal: tsLiteral(fields) };
+}
+
 /** The whole generated file as a string; deterministic for the same CRD bytes. */
 export async function renderFluxTypes(root = ROOT): Promise<string> {
   const versions = servedVersions(root);
@@ -552,6 +591,14 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
     // A type alias, not an interface: object literal types are assignable to index signatures (the inline types were).
     bodies.push(ts.replace(`export interface ${t.name} {`, `export type ${t.name} = {`).replace(/\n\}$/, '\n};'));
   }
+  // Most rows repeat one of a few combinations: each is written once, as a constant the rows spread.
+  const rowParts = versions.map((v) => ({
+    serving: servingPart(v),
+    fields: fieldsPart(v.fields),
+  }));
+  const constants = new Map<string, string>();
+  for (const { serving, fields } of rowParts)
+    for (const part of [serving, fields]) constants.set(part.name, part.literal);
   const table = [
     '/** Every Flux kind the vendored CRDs define. */',
     `export const FLUX_KINDS = ${JSON.stringify(kinds)} as const;`,
@@ -567,6 +614,10 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
     ),
     '}',
     '',
+    '// The parts of the rows below: the Flux lines serving a version, where it is stored and whether it is deprecated;',
+    '// which of the fields waits rely on its schema has.',
+    ...[...constants].map(([name, literal]) => `const ${name} = ${literal} as const;`),
+    '',
     '/**',
     ' * Per kind and apiVersion: the Flux lines serving it, where it is the storage version, whether it is deprecated,',
     ' * and whether its schema has the fields waits rely on (true only if every line serving it has the field).',
@@ -574,12 +625,11 @@ export async function renderFluxTypes(root = ROOT): Promise<string> {
     'export const FLUX_SERVED_VERSIONS = {',
     ...kinds.flatMap((k) => [
       `  ${k}: {`,
-      ...versions
-        .filter((v) => v.kind === k)
-        .map(
-          (v) =>
-            `    '${v.group}/${v.version}': ${tsLiteral({ lines: v.lines, storageIn: v.storageIn, deprecated: v.deprecated, ...v.fields })},`,
-        ),
+      ...versions.flatMap((v, i) =>
+        v.kind === k
+          ? [`    '${v.group}/${v.version}': { ...${rowParts[i]!.serving.name}, ...${rowParts[i]!.fields.name} },`]
+          : [],
+      ),
       '  },',
     ]),
     '} as const;',

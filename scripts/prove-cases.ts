@@ -4,20 +4,10 @@
  * must pass. Faults that must bite mid-flow arm themselves at a moment of the flow (`NAME[=VALUE]@oci-push` /
  * `@git-push`, see sandbox/README.md), so the suite never injects anything itself.
  */
+import type { PlanBudgetId } from '../helpers/budgets.ts';
 
 /** Budgets shortened for a case, Go durations by the profile's budget id. */
-export type BudgetOverrides = Partial<
-  Record<
-    | 'ociPushToDetection'
-    | 'gitPushToSync'
-    | 'syncToApply'
-    | 'applyToUpgradeStart'
-    | 'podReplacement'
-    | 'endToEnd'
-    | 'gitopsFlow',
-    string
-  >
->;
+export type BudgetOverrides = Partial<Record<Exclude<PlanBudgetId, 'policyToAutomationCommit'>, string>>;
 
 /** One run of the plan on a fresh sandbox. */
 export interface ProveCase {

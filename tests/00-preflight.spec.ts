@@ -18,7 +18,8 @@ import {
 } from '../fixtures/preflight-checks.ts';
 import { inspectStartState, leftoverActions, restoreRefusal, restoreStartState } from '../fixtures/start-state.ts';
 import { readTag } from '../fixtures/tag-change.ts';
-import { controllerHealth, type DeploymentLike, type PodLike, restartCounts } from '../helpers/controller-health.ts';
+import { restartCounts } from '../helpers/controller-health.ts';
+import { readControllerHealth } from '../fixtures/controller-health.ts';
 import { checkIntervals, intervalTable, type IntervalObject } from '../helpers/flux-intervals.ts';
 import { findOnPath } from '../lib/tools.ts';
 import { fetchRateLimit } from '../fixtures/github.ts';
@@ -98,11 +99,7 @@ test(
     });
 
     await test.step(`Flux controllers healthy ${target.controllers.expected.length}/${target.controllers.expected.length}`, async () => {
-      const [{ items: deployments }, { items: pods }] = await Promise.all([
-        k8s.list<DeploymentLike>('Deployment', namespaces.flux),
-        k8s.list<PodLike>('Pod', namespaces.flux),
-      ]);
-      const report = controllerHealth(deployments, pods, target.controllers.expected);
+      const report = await readControllerHealth(k8s, namespaces.flux, target.controllers.expected);
       log(`  Flux controllers ${report.summary}`);
       await evidence.json('Flux controllers', report.controllers);
       await evidence.parameter('Flux controllers', report.summary);
@@ -113,11 +110,7 @@ test(
     await test.step('Azure Arc agents', async () => {
       const arc = target.controllers.arc;
       if (!arc) return evidence.skipped('Arc agents', 'controllers.arc is not set in the profile');
-      const [{ items: deployments }, { items: pods }] = await Promise.all([
-        k8s.list<DeploymentLike>('Deployment', arc.namespace),
-        k8s.list<PodLike>('Pod', arc.namespace),
-      ]);
-      const report = controllerHealth(deployments, pods);
+      const report = await readControllerHealth(k8s, arc.namespace);
       await evidence.json('Arc agents', report.controllers);
       await evidence.parameter('Arc agents', report.controllers.length ? report.summary : `none in ${arc.namespace}`);
       if (arc.required) {

@@ -7,13 +7,8 @@
 import { expect, test } from '../fixtures/index.ts';
 import { CHECKPOINT } from '../helpers/budgets.ts';
 import { controllerUsage, type PodMetricsLike } from '../helpers/controller-usage.ts';
-import {
-  controllerHealth,
-  type DeploymentLike,
-  type PodLike,
-  restartChanges,
-  restartCounts,
-} from '../helpers/controller-health.ts';
+import { restartChanges, restartCounts } from '../helpers/controller-health.ts';
+import { readControllerHealth } from '../fixtures/controller-health.ts';
 import { missingModels, newModels, parseModelListing } from '../helpers/model-listing.ts';
 import { announcedTags, logClockOffset, modelDownloadWindow } from '../helpers/pod-log.ts';
 import { fetchRateLimit } from '../fixtures/github.ts';
@@ -62,11 +57,7 @@ test(
     });
 
     await test.step('Flux controllers still healthy, restart counts unchanged', async () => {
-      const [{ items: deployments }, { items: controllerPods }] = await Promise.all([
-        k8s.list<DeploymentLike>('Deployment', target.namespaces.flux),
-        k8s.list<PodLike>('Pod', target.namespaces.flux),
-      ]);
-      const report = controllerHealth(deployments, controllerPods, target.controllers.expected);
+      const report = await readControllerHealth(k8s, target.namespaces.flux, target.controllers.expected);
       await evidence.parameter('Flux controllers (after)', report.summary);
       expect(report.problems, `Flux controllers: ${report.summary}`).toEqual([]);
       expect(
@@ -78,11 +69,7 @@ test(
     await test.step('Azure Arc agents still connected', async () => {
       const arc = target.controllers.arc;
       if (!arc) return evidence.skipped('Arc agents', 'controllers.arc is not set in the profile');
-      const [{ items: deployments }, { items: arcPods }] = await Promise.all([
-        k8s.list<DeploymentLike>('Deployment', arc.namespace),
-        k8s.list<PodLike>('Pod', arc.namespace),
-      ]);
-      const report = controllerHealth(deployments, arcPods);
+      const report = await readControllerHealth(k8s, arc.namespace);
       await evidence.parameter(
         'Arc agents (after)',
         report.controllers.length ? report.summary : `none in ${arc.namespace}`,
@@ -105,20 +92,13 @@ test(
         );
       else await evidence.parameter('pod log clock − suite clock', `${offset} ms`);
       const onSuiteClock = (at: number) => at - (offset ?? 0);
-      if (download.startedAt !== undefined)
-        timeline.mark(CHECKPOINT.modelDownloadStarted, {
-          clientAt: onSuiteClock(download.startedAt),
-          serverAt: download.startedAt,
-          source: 'pod log',
-          note: download.startLine,
-        });
-      if (download.finishedAt !== undefined)
-        timeline.mark(CHECKPOINT.modelDownloadFinished, {
-          clientAt: onSuiteClock(download.finishedAt),
-          serverAt: download.finishedAt,
-          source: 'pod log',
-          note: download.finishLine,
-        });
+      const logged = [
+        [CHECKPOINT.modelDownloadStarted, download.startedAt, download.startLine],
+        [CHECKPOINT.modelDownloadFinished, download.finishedAt, download.finishLine],
+      ] as const;
+      for (const [checkpoint, at, note] of logged)
+        if (at !== undefined)
+          timeline.mark(checkpoint, { clientAt: onSuiteClock(at), serverAt: at, source: 'pod log', note });
       if (download.startedAt === undefined)
         await evidence.skipped('model download window', `no download lines in the log of ${pod}; nothing subtracted`);
       await budgets.report('endToEnd');

@@ -81,34 +81,18 @@ async function curlPush(reg: BenchRegistry, repo: string, file: string, digest: 
   await started.body?.cancel();
   const location = new URL(started.headers.get('location')!, `http://${reg.host}`);
   location.searchParams.set('digest', digest);
-  const t0 = performance.now();
-  await run('curl', [
-    '-sSf',
-    '-u',
-    `${reg.user}:${reg.password}`,
-    '-X',
-    'PUT',
-    '-H',
-    'Content-Type: application/octet-stream',
-    '-T',
-    file,
-    location.toString(),
-    '-o',
-    '/dev/null',
-  ]);
-  return performance.now() - t0;
+  const put = ['-X', 'PUT', '-H', 'Content-Type: application/octet-stream', '-T', file, location.toString()];
+  return timedCurl(reg, ['-sSf', ...put, '-o', '/dev/null']);
 }
 
 async function curlPull(reg: BenchRegistry, repo: string, digest: string, out: string): Promise<number> {
+  return timedCurl(reg, ['-sSfL', '-o', out, `http://${reg.host}/v2/${repo}/blobs/${digest}`]);
+}
+
+/** Milliseconds one curl run with the registry's credentials takes. */
+async function timedCurl(reg: BenchRegistry, args: string[]): Promise<number> {
   const t0 = performance.now();
-  await run('curl', [
-    '-sSfL',
-    '-u',
-    `${reg.user}:${reg.password}`,
-    '-o',
-    out,
-    `http://${reg.host}/v2/${repo}/blobs/${digest}`,
-  ]);
+  await run('curl', ['-u', `${reg.user}:${reg.password}`, ...args]);
   return performance.now() - t0;
 }
 
