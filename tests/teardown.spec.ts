@@ -11,9 +11,9 @@ import { readTag } from '../fixtures/tag-change.ts';
 import { evaluateBudgets, planBudgets, type BudgetRow } from '../helpers/budgets.ts';
 import { checkClocks } from '../helpers/clock-check.ts';
 import { describeRestoreAction } from '../helpers/restore-plan.ts';
-import { renderTimelineSvg, type TimelineStage } from '../helpers/timeline-svg.ts';
+import { renderTimelineSvg } from '../helpers/timeline-svg.ts';
 import { budgetTableHtml, budgetTableMarkdown } from '../helpers/timing-table.ts';
-import { publishTimingSummary } from '../fixtures/timing-summary.ts';
+import { publishTimingSummary, timelineStages } from '../fixtures/timing-summary.ts';
 import { labelPhase } from '../fixtures/plan.ts';
 
 /** An error message on one line, for the "not restored" lines. */
@@ -57,15 +57,8 @@ test(
       await publishTimingSummary(runDir, runId, sections);
       for (const s of sections) {
         await evidence.html(`timing table — ${s.title}`, budgetTableHtml(s.rows, `Timing budgets — ${s.title}`));
-        const stages: TimelineStage[] = s.rows
-          .filter((r) => s.checkpoints[r.from] !== undefined)
-          .map((r) => ({
-            name: r.name,
-            startMs: s.checkpoints[r.from]!,
-            ...(s.checkpoints[r.to] === undefined ? {} : { endMs: s.checkpoints[r.to]! }),
-            budgetMs: r.limitMs,
-            ok: r.mode === 'report' || r.ok,
-          }));
+        // The same stages as the report's global timeline (net of a subtracted download, where there is one).
+        const stages = timelineStages(s);
         if (stages.length > 0)
           await evidence.svg(
             `timeline — ${s.title}.svg`,
