@@ -29,6 +29,17 @@ interface Row {
   codec?: Codec;
 }
 
+/** core/v1 Event; events.k8s.io/v1 Event is the same resource stored as this one. */
+const CORE_EVENT: Row = {
+  group: '',
+  versions: ['v1'],
+  kind: 'Event',
+  plural: 'events',
+  namespaced: true,
+  shortNames: ['ev'],
+  createOnUpdate: true,
+};
+
 /** An apps/v1 workload with a scale subresource (Deployment, ReplicaSet, StatefulSet): they differ only by name. */
 function scalableWorkload(kind: string, plural: string, shortName: string): Row {
   return {
@@ -90,15 +101,7 @@ export const BUILTIN_KINDS: readonly Row[] = [
     shortNames: ['ep'],
     createOnUpdate: true,
   },
-  {
-    group: '',
-    versions: ['v1'],
-    kind: 'Event',
-    plural: 'events',
-    namespaced: true,
-    shortNames: ['ev'],
-    createOnUpdate: true,
-  },
+  CORE_EVENT,
   { group: '', versions: ['v1'], kind: 'LimitRange', plural: 'limitranges', namespaced: true, shortNames: ['limits'] },
   {
     group: '',
@@ -184,17 +187,7 @@ export const BUILTIN_KINDS: readonly Row[] = [
   scalableWorkload('ReplicaSet', 'replicasets', 'rs'),
   scalableWorkload('StatefulSet', 'statefulsets', 'sts'),
   { group: 'apps', versions: ['v1'], kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true },
-  {
-    group: 'events.k8s.io',
-    versions: ['v1'],
-    kind: 'Event',
-    plural: 'events',
-    namespaced: true,
-    shortNames: ['ev'],
-    createOnUpdate: true,
-    storageOf: { group: '', kind: 'Event' },
-    codec: EVENTS_V1_CODEC,
-  },
+  { ...CORE_EVENT, group: 'events.k8s.io', storageOf: { group: '', kind: 'Event' }, codec: EVENTS_V1_CODEC },
   {
     group: 'autoscaling',
     versions: ['v2', 'v1'],
