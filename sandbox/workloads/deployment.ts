@@ -4,14 +4,13 @@
  * scaling event), or rolls out with the Recreate or RollingUpdate strategy. Watches Deployments, their
  * ReplicaSets and pod deletions (Recreate waits for old pods to be gone).
  */
-import { isApiError, type KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../kube/types.ts';
 import { splitKey, type ReconcileResult } from '../controllers/manager.ts';
-import { WorkloadController, type WorkloadControllerOptions } from './workload-controller.ts';
+import { selects, WorkloadController, type WorkloadControllerOptions } from './workload-controller.ts';
 import { ProgressStamps } from './deployment-status.ts';
 import { isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.ts';
 import { DeploymentSync } from './deployment-sync.ts';
-import { controllerOf, controllerRef } from './pod-state.ts';
-import { controllerKeys, selects } from './replicaset.ts';
+import { controllerOf } from './pod-state.ts';
 
 const SOURCE = { component: 'deployment-controller' };
 
@@ -29,12 +28,7 @@ export class DeploymentController extends WorkloadController {
 
   constructor(options: DeploymentControllerOptions) {
     super('deployment-controller', options);
-    this.controller.watch(this.kube, { apiVersion: 'apps/v1', kind: 'Deployment' });
-    this.controller.watch(
-      this.kube,
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-      { map: (rs) => controllerKeys(this.kube, rs, { apiVersion: 'apps/v1', kind: 'Deployment' }) },
-    );
+    this.watchOwned({ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
     this.controller.watch(
       this.kube,
       { apiVersion: 'v1', kind: 'Pod' },
@@ -75,7 +69,7 @@ export class DeploymentController extends WorkloadController {
       );
       return undefined;
     }
-    const sets = this.#claimReplicaSets(d);
+    const sets = this.claim(d, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
     const uids = new Set(sets.map((rs) => rs.metadata.uid));
     const podsBySet = new Map<string, KubeObject[]>();
     for (const pod of this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
@@ -98,31 +92,5 @@ export class DeploymentController extends WorkloadController {
     if (s.d.spec?.paused) return syncScaling(s);
     if (isScalingEvent(s)) return syncScaling(s);
     return STRATEGIES[s.d.spec?.strategy?.type ?? 'RollingUpdate']?.(s);
-  }
-
-  /** ReplicaSets controlled by the Deployment; orphans its selector matches are adopted (`ClaimReplicaSets`). */
-  #claimReplicaSets(d: KubeObject): KubeObject[] {
-    const claimed: KubeObject[] = [];
-    for (const rs of this.kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: d.metadata.namespace })) {
-      const owner = controllerOf(rs);
-      if (owner) {
-        if (owner.uid === d.metadata.uid) claimed.push(rs);
-        continue;
-      }
-      if (d.metadata.deletionTimestamp || rs.metadata.deletionTimestamp || !selects(d, rs)) continue;
-      try {
-        const refs = [...(rs.metadata.ownerReferences ?? []), controllerRef(d)];
-        claimed.push(
-          this.kube.patch(
-            { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: rs.metadata.namespace, name: rs.metadata.name },
-            { metadata: { ownerReferences: refs } },
-            'merge',
-          ),
-        );
-      } catch (error) {
-        if (!isApiError(error, 404)) throw error;
-      }
-    }
-    return claimed;
   }
 }

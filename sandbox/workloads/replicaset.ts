@@ -4,9 +4,8 @@
  * unscheduled/pending/not-ready first; reports replicas/fullyLabeled/ready/available/observedGeneration;
  * records `SuccessfulCreate`/`SuccessfulDelete` events like the real controller.
  */
-import { isApiError, type Kube, type KubeObject } from '../kube/types.ts';
-import { labelSelectorFromMatch, matchLabelSelector } from '../apiserver/selectors.ts';
-import { objectKey, splitKey, type ReconcileResult } from '../controllers/manager.ts';
+import { isApiError, type KubeObject } from '../kube/types.ts';
+import { splitKey, type ReconcileResult } from '../controllers/manager.ts';
 import { WorkloadController, type WorkloadControllerOptions } from './workload-controller.ts';
 import { controllerOf, controllerRef, isPodActive, isPodReady, podAvailability, podCondition } from './pod-state.ts';
 import { canonicalJson, randomSuffix } from './template-hash.ts';
@@ -22,12 +21,7 @@ export type ReplicaSetControllerOptions = WorkloadControllerOptions;
 export class ReplicaSetController extends WorkloadController {
   constructor(options: ReplicaSetControllerOptions) {
     super('replicaset-controller', options);
-    this.controller.watch(this.kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
-    this.controller.watch(
-      this.kube,
-      { apiVersion: 'v1', kind: 'Pod' },
-      { map: (pod) => controllerKeys(this.kube, pod, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }) },
-    );
+    this.watchOwned({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { apiVersion: 'v1', kind: 'Pod' });
   }
 
   protected async reconcile(key: string): Promise<ReconcileResult | void> {
@@ -38,7 +32,7 @@ export class ReplicaSetController extends WorkloadController {
     const { namespace, name } = splitKey(key);
     const rs = this.kube.get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, name });
     if (!rs) return;
-    const pods = this.#claimPods(rs);
+    const pods = this.claim(rs, { apiVersion: 'v1', kind: 'Pod' });
     const active = pods.filter(isPodActive);
     let failure: { reason: string; message: string } | undefined;
     if (!rs.metadata.deletionTimestamp) failure = this.#manageReplicas(rs, active);
@@ -49,27 +43,6 @@ export class ReplicaSetController extends WorkloadController {
     this.#writeStatus(rs, status);
     if (failure) throw new Error(failure.message);
     return waitMs !== undefined ? { requeueAfterMs: waitMs } : undefined;
-  }
-
-  /** Pods this ReplicaSet controls; orphans matching its selector are adopted (`ClaimPods`). */
-  #claimPods(rs: KubeObject): KubeObject[] {
-    const namespace = rs.metadata.namespace!;
-    const claimed: KubeObject[] = [];
-    for (const pod of this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
-      const owner = controllerOf(pod);
-      if (owner) {
-        if (owner.uid === rs.metadata.uid) claimed.push(pod);
-        continue;
-      }
-      if (rs.metadata.deletionTimestamp || pod.metadata.deletionTimestamp || !selects(rs, pod)) continue;
-      try {
-        const refs = [...(pod.metadata.ownerReferences ?? []), controllerRef(rs)];
-        claimed.push(this.kube.patch(ref(pod), { metadata: { ownerReferences: refs } }, 'merge'));
-      } catch (error) {
-        if (!isApiError(error, 404)) throw error;
-      }
-    }
-    return claimed;
   }
 
   /** Creates or deletes pods towards `spec.replicas`; returns a ReplicaFailure when the API refused. */
@@ -179,30 +152,6 @@ export class ReplicaSetController extends WorkloadController {
     const fresh = this.kube.get(ref(rs));
     if (!fresh || canonicalJson(fresh.status ?? {}) === canonicalJson(status)) return;
     this.kube.update({ ...fresh, status }, { subresource: 'status' });
-  }
-}
-
-/**
- * The keys a change of `child` enqueues at its controller's kind `owner`: its controlling owner when it has one of
- * that kind (none when another kind controls it), else every one in its namespace that selects it and could adopt
- * it (an orphan), as the ReplicaSet controller maps pods and the Deployment controller maps ReplicaSets.
- */
-export function controllerKeys(kube: Kube, child: KubeObject, owner: { apiVersion: string; kind: string }): string[] {
-  const ref = controllerOf(child);
-  const namespace = child.metadata.namespace!;
-  if (ref) return ref.kind === owner.kind ? [`${namespace}/${ref.name}`] : [];
-  return kube
-    .list({ ...owner, namespace })
-    .filter((candidate) => selects(candidate, child))
-    .map(objectKey);
-}
-
-/** True when the ReplicaSet's selector matches the pod (same namespace assumed). */
-export function selects(owner: KubeObject, pod: KubeObject): boolean {
-  try {
-    return matchLabelSelector(labelSelectorFromMatch(owner.spec?.selector), pod.metadata.labels);
-  } catch {
-    return false;
   }
 }
 
