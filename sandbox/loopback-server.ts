@@ -28,6 +28,40 @@ export function loopbackHost(port: number | undefined, what: string): string {
   return `${LOOPBACK}:${port}`;
 }
 
+/**
+ * A service on a loopback port (the embedded registry, distribution): `host` and `url` once started, and a `stop()`
+ * that runs the subclass's `shutdown()` once, however often it is called.
+ */
+export abstract class LoopbackService {
+  /** Set by the subclass's `start()` once the service listens. */
+  protected boundPort?: number;
+  readonly #what: string;
+  #stopping?: Promise<void>;
+
+  /** `what` names the service in the "not started" error. */
+  constructor(what: string) {
+    this.#what = what;
+  }
+
+  /** Stops the service. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.#stopping ??= this.shutdown();
+    return this.#stopping;
+  }
+
+  /** `http://127.0.0.1:PORT`. Throws before `start()`. */
+  get url(): string {
+    return `http://${this.host}`;
+  }
+
+  /** `127.0.0.1:PORT` (for the registry, the registry part of image references). Throws before `start()`. */
+  get host(): string {
+    return loopbackHost(this.boundPort, this.#what);
+  }
+
+  protected abstract shutdown(): Promise<void>;
+}
+
 /** What a request's credentials amount to. */
 export type Credentials = 'none' | 'valid' | 'invalid';
 

@@ -29,6 +29,33 @@ interface Row {
   codec?: Codec;
 }
 
+/** core/v1 Event; events.k8s.io/v1 Event is the same resource stored as this one. */
+const CORE_EVENT: Row = {
+  group: '',
+  versions: ['v1'],
+  kind: 'Event',
+  plural: 'events',
+  namespaced: true,
+  shortNames: ['ev'],
+  createOnUpdate: true,
+};
+
+/** An apps/v1 workload with a scale subresource (Deployment, ReplicaSet, StatefulSet): they differ only by name. */
+function scalableWorkload(kind: string, plural: string, shortName: string): Row {
+  return {
+    group: 'apps',
+    versions: ['v1'],
+    kind,
+    plural,
+    namespaced: true,
+    shortNames: [shortName],
+    categories: ['all'],
+    status: true,
+    scale: REPLICAS_SCALE,
+    generation: true,
+  };
+}
+
 /** Field renames between core/v1 Event (storage) and events.k8s.io/v1 Event. */
 const EVENT_RENAMES: Array<[core: string, events: string]> = [
   ['involvedObject', 'regarding'],
@@ -74,15 +101,7 @@ export const BUILTIN_KINDS: readonly Row[] = [
     shortNames: ['ep'],
     createOnUpdate: true,
   },
-  {
-    group: '',
-    versions: ['v1'],
-    kind: 'Event',
-    plural: 'events',
-    namespaced: true,
-    shortNames: ['ev'],
-    createOnUpdate: true,
-  },
+  CORE_EVENT,
   { group: '', versions: ['v1'], kind: 'LimitRange', plural: 'limitranges', namespaced: true, shortNames: ['limits'] },
   {
     group: '',
@@ -164,54 +183,11 @@ export const BUILTIN_KINDS: readonly Row[] = [
     status: true,
     generation: true,
   },
-  {
-    group: 'apps',
-    versions: ['v1'],
-    kind: 'Deployment',
-    plural: 'deployments',
-    namespaced: true,
-    shortNames: ['deploy'],
-    categories: ['all'],
-    status: true,
-    scale: REPLICAS_SCALE,
-    generation: true,
-  },
-  {
-    group: 'apps',
-    versions: ['v1'],
-    kind: 'ReplicaSet',
-    plural: 'replicasets',
-    namespaced: true,
-    shortNames: ['rs'],
-    categories: ['all'],
-    status: true,
-    scale: REPLICAS_SCALE,
-    generation: true,
-  },
-  {
-    group: 'apps',
-    versions: ['v1'],
-    kind: 'StatefulSet',
-    plural: 'statefulsets',
-    namespaced: true,
-    shortNames: ['sts'],
-    categories: ['all'],
-    status: true,
-    scale: REPLICAS_SCALE,
-    generation: true,
-  },
+  scalableWorkload('Deployment', 'deployments', 'deploy'),
+  scalableWorkload('ReplicaSet', 'replicasets', 'rs'),
+  scalableWorkload('StatefulSet', 'statefulsets', 'sts'),
   { group: 'apps', versions: ['v1'], kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true },
-  {
-    group: 'events.k8s.io',
-    versions: ['v1'],
-    kind: 'Event',
-    plural: 'events',
-    namespaced: true,
-    shortNames: ['ev'],
-    createOnUpdate: true,
-    storageOf: { group: '', kind: 'Event' },
-    codec: EVENTS_V1_CODEC,
-  },
+  { ...CORE_EVENT, group: 'events.k8s.io', storageOf: { group: '', kind: 'Event' }, codec: EVENTS_V1_CODEC },
   {
     group: 'autoscaling',
     versions: ['v2', 'v1'],

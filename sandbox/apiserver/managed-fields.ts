@@ -7,6 +7,7 @@
  */
 import { ApiError } from '../kube/types.ts';
 import { failure } from './status.ts';
+import { OBJECT_META_FIELDS } from './validation.ts';
 import type { JsonObject as Json } from '../kube/json.ts';
 
 /** One `metadata.managedFields` entry. */
@@ -215,18 +216,9 @@ export interface Scope {
   statusSubresource: boolean;
 }
 
-const UNTRACKED_META = [
-  'name',
-  'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-];
+/** The ObjectMeta fields a client sets; managedFields tracks these and none of the others (identity, server-set). */
+const CLIENT_META = new Set(['generateName', 'labels', 'annotations', 'ownerReferences', 'finalizers']);
+const UNTRACKED_META = [...OBJECT_META_FIELDS].filter((field) => !CLIENT_META.has(field));
 
 /** The part of an object whose fields a scope tracks. */
 export function trackedPart(obj: Json, scope: Scope): Json {

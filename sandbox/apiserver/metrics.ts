@@ -99,38 +99,29 @@ export class MetricsApi {
    */
   handle(rest: readonly string[], query: URLSearchParams): { code: number; body: Json } {
     const selector = query.get('labelSelector') ?? undefined;
+    const podMetrics = (pod: KubeObject) => this.podMetrics(pod);
     if (rest[0] === 'pods' && rest.length === 1)
-      return ok(
-        this.#list(
-          'PodMetricsList',
-          this.#source.pods(undefined, selector).map((p) => this.podMetrics(p)),
-        ),
+      return this.#listOrOne('PodMetricsList', 'pods', this.#source.pods(undefined, selector), undefined, podMetrics);
+    if (rest[0] === 'namespaces' && rest[2] === 'pods' && (rest.length === 3 || rest.length === 4))
+      return this.#listOrOne('PodMetricsList', 'pods', this.#source.pods(rest[1], selector), rest[3], podMetrics);
+    if (rest[0] === 'nodes' && (rest.length === 1 || rest.length === 2))
+      return this.#listOrOne('NodeMetricsList', 'nodes', this.#source.nodes(), rest[1], (node) =>
+        this.nodeMetrics(node),
       );
-    if (rest[0] === 'namespaces' && rest[2] === 'pods' && (rest.length === 3 || rest.length === 4)) {
-      const pods = this.#source.pods(rest[1], selector);
-      if (rest.length === 3)
-        return ok(
-          this.#list(
-            'PodMetricsList',
-            pods.map((p) => this.podMetrics(p)),
-          ),
-        );
-      const pod = pods.find((p) => p.metadata.name === rest[3]);
-      return pod ? ok(this.podMetrics(pod)) : notFound('pods', rest[3]!);
-    }
-    if (rest[0] === 'nodes' && (rest.length === 1 || rest.length === 2)) {
-      const nodes = this.#source.nodes();
-      if (rest.length === 1)
-        return ok(
-          this.#list(
-            'NodeMetricsList',
-            nodes.map((n) => this.nodeMetrics(n)),
-          ),
-        );
-      const node = nodes.find((n) => n.metadata.name === rest[1]);
-      return node ? ok(this.nodeMetrics(node)) : notFound('nodes', rest[1]!);
-    }
     return { code: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
+  }
+
+  /** All the objects' metrics as a list (no `name`), or the named one's (a NotFound Status when it is missing). */
+  #listOrOne(
+    listKind: string,
+    resource: string,
+    objects: KubeObject[],
+    name: string | undefined,
+    metricsOf: (obj: KubeObject) => Json,
+  ): { code: number; body: Json } {
+    if (name === undefined) return ok(this.#list(listKind, objects.map(metricsOf)));
+    const found = objects.find((obj) => obj.metadata.name === name);
+    return found ? ok(metricsOf(found)) : notFound(resource, name);
   }
 
   /** One pod's usage, per container. Pods that are not running have no metrics (metrics-server skips them). */

@@ -40,21 +40,15 @@ export class Store extends WritePipeline {
     const old = this.rawGet(key, r.type.namespaced ? namespace : undefined, name);
     if (!old) throw notFound(r.type.plural, r.type.group, name);
     const pre = params.preconditions ?? {};
-    if (pre.uid && pre.uid !== old.metadata.uid) {
-      throw conflict(
-        r.type.plural,
-        r.type.group,
-        name,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
-      );
-    }
-    if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(
-        r.type.plural,
-        r.type.group,
-        name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
-      );
+    const preconditions = [
+      ['UID', pre.uid, old.metadata.uid],
+      ['ResourceVersion', pre.resourceVersion, old.metadata.resourceVersion],
+    ] as const;
+    for (const [field, want, have] of preconditions) {
+      if (want && want !== have) {
+        const message = `Precondition failed: ${field} in precondition: ${want}, ${field} in object meta: ${have}`;
+        throw conflict(r.type.plural, r.type.group, name, message);
+      }
     }
     if (params.dryRun) return { object: this.serve(old, r), gone: !pendingFinalizers(old).length };
     const result = this.deleteStored(key, old, params);

@@ -23,20 +23,16 @@ export interface TestRequest {
 
 /** Talks to one ApiServer. */
 export class TestClient {
-  readonly #url: string;
-  readonly #ca: string;
-  readonly #token: string;
-
-  constructor(url: string, caPem: string, token: string) {
-    this.#url = url;
-    this.#ca = caPem;
-    this.#token = token;
-  }
+  constructor(
+    private readonly url: string,
+    private readonly caPem: string,
+    private readonly token: string,
+  ) {}
 
   #open(path: string, req: TestRequest): { send: () => Promise<IncomingMessage> } {
-    const url = new URL(path, this.#url);
+    const url = new URL(path, this.url);
     const headers: Record<string, string> = { ...(req.headers ?? {}) };
-    if (!req.anonymous) headers.Authorization = `Bearer ${this.#token}`;
+    if (!req.anonymous) headers.Authorization = `Bearer ${this.token}`;
     let payload: string | undefined;
     if (req.body !== undefined) {
       payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -47,7 +43,7 @@ export class TestClient {
     return {
       send: () =>
         new Promise((resolve, reject) => {
-          const r = request(url, { method: req.method ?? 'GET', headers, ca: this.#ca }, resolve);
+          const r = request(url, { method: req.method ?? 'GET', headers, ca: this.caPem }, resolve);
           r.on('error', reject);
           r.end(payload);
         }),

@@ -18,7 +18,7 @@ type Schema = Record<string, unknown>;
 /** How unknown fields are treated (`fieldValidation` query parameter). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
-const OBJECT_META_FIELDS = new Set([
+export const OBJECT_META_FIELDS: ReadonlySet<string> = new Set([
   'name',
   'generateName',
   'namespace',

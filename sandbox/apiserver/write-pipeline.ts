@@ -91,9 +91,8 @@ export class WritePipeline extends ObjectStorage {
     managed?: ManagedFieldsEntry[],
   ): KubeObject {
     const type = r.type;
-    const obj = this.#decode(body, r);
+    const obj = this.#decodeFor(r, namespace, body);
     const meta = obj.metadata as Json;
-    this.#checkNamespaceField(type, namespace, meta);
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     this.#handleUnknown(obj, r, ctx);
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
@@ -136,17 +135,7 @@ export class WritePipeline extends ObjectStorage {
       }
       throw alreadyExists(type.plural, type.group, m.name);
     }
-    m.managedFields = (managed ??
-      recordUpdate(
-        undefined,
-        stored as unknown as Json,
-        this.#manager(ctx),
-        apiVersionOf(type.group, r.version.name),
-        this.clock.nowRfc3339(),
-        this.#scope(r, ctx),
-        this.#listKeys(r),
-      )) as unknown[];
-    if (!m.managedFields.length) delete m.managedFields;
+    this.#setManagedFields(stored, undefined, r, ctx, managed);
     if (ctx.dryRun) return this.serve(stored, r);
     this.commit('ADDED', key, stored);
     return this.serve(stored, r);
@@ -162,19 +151,15 @@ export class WritePipeline extends ObjectStorage {
     managed?: ManagedFieldsEntry[],
   ): KubeObject {
     const type = r.type;
-    const obj = this.#decode(body, r);
-    const meta = obj.metadata as Json;
-    if (meta.name && meta.name !== name)
-      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
-    meta.name = name;
-    this.#checkNamespaceField(type, namespace, meta);
+    const obj = this.#decodeFor(r, namespace, body, name);
     const key = storageKey(type);
     const old = this.rawGet(key, type.namespaced ? namespace : undefined, name);
     if (!old) {
       if (type.createOnUpdate && !ctx.subresource) return this.create(r, namespace, obj, ctx, managed);
       throw notFound(type.plural, type.group, name);
     }
-    if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion) {
+    const resourceVersion = (obj.metadata as Json).resourceVersion;
+    if (resourceVersion && resourceVersion !== old.metadata.resourceVersion) {
       throw conflict(
         type.plural,
         type.group,
@@ -206,17 +191,7 @@ export class WritePipeline extends ObjectStorage {
     if (causes.length) throw invalid(type.kind, type.group, name, causes);
     if (this.#tracksGeneration(type) && specChanged(next, old, type.status))
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
-    next.metadata.managedFields = (managed ??
-      recordUpdate(
-        base as unknown as Json,
-        next as unknown as Json,
-        this.#manager(ctx),
-        apiVersionOf(type.group, r.version.name),
-        this.clock.nowRfc3339(),
-        this.#scope(r, ctx),
-        this.#listKeys(r),
-      )) as unknown[];
-    if (!next.metadata.managedFields.length) delete next.metadata.managedFields;
+    this.#setManagedFields(next, base, r, ctx, managed);
     if (unchanged(next, old)) return this.serve(old, r);
     if (ctx.dryRun) return this.serve(next, r);
     if (
@@ -294,6 +269,48 @@ export class WritePipeline extends ObjectStorage {
       return { object: this.create(r, namespace, created, ctx, managed), created: true };
     }
     return { object: this.update(r, namespace, name, result.object, ctx, managed), created: false };
+  }
+
+  /**
+   * Decodes a create or update body: the kind and version checks, then (update) the name on the URL, then the
+   * namespace rules.
+   */
+  #decodeFor(r: Resolved, namespace: string | undefined, body: unknown, name?: string): Json {
+    const obj = this.#decode(body, r);
+    const meta = obj.metadata as Json;
+    if (name !== undefined) {
+      if (meta.name && meta.name !== name)
+        throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+      meta.name = name;
+    }
+    this.#checkNamespaceField(r.type, namespace, meta);
+    return obj;
+  }
+
+  /**
+   * Sets `obj`'s managedFields: the ones given (server-side apply computed them), else those of `old` with an
+   * Update entry for this request's manager; none at all when that leaves the list empty.
+   */
+  #setManagedFields(
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    r: Resolved,
+    ctx: WriteContext,
+    managed: ManagedFieldsEntry[] | undefined,
+  ): void {
+    const fields =
+      managed ??
+      recordUpdate(
+        old as unknown as Json | undefined,
+        obj as unknown as Json,
+        this.#manager(ctx),
+        apiVersionOf(r.type.group, r.version.name),
+        this.clock.nowRfc3339(),
+        this.#scope(r, ctx),
+        this.#listKeys(r),
+      );
+    obj.metadata.managedFields = fields as unknown[];
+    if (!fields.length) delete obj.metadata.managedFields;
   }
 
   #decode(body: unknown, r: Resolved): Json {

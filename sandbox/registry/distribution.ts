@@ -16,7 +16,7 @@ import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { listenOnLoopback, loopbackHost } from '../loopback-server.ts';
+import { listenOnLoopback, LoopbackService } from '../loopback-server.ts';
 import { bcryptHash } from './bcrypt.ts';
 import { REGISTRY_REALM } from './auth.ts';
 
@@ -41,14 +41,13 @@ const STOP_GRACE_MS = 5000;
 const PORT_ATTEMPTS = 3;
 
 /** CNCF distribution as a child process. */
-export class DistributionRegistry {
+export class DistributionRegistry extends LoopbackService {
   readonly #options: DistributionRegistryOptions;
   #child?: ChildProcess;
   #exited?: Promise<void>;
-  #port?: number;
-  #stopping?: Promise<void>;
 
   constructor(options: DistributionRegistryOptions) {
+    super('DistributionRegistry');
     this.#options = options;
   }
 
@@ -74,7 +73,7 @@ export class DistributionRegistry {
       await writeFile(config, configYaml({ root: path.join(root, 'data'), port, htpasswd }), { mode: 0o600 });
       try {
         await this.#spawn(config);
-        this.#port = port;
+        this.boundPort = port;
         return;
       } catch (err) {
         lastError = err as Error;
@@ -82,22 +81,6 @@ export class DistributionRegistry {
       }
     }
     throw lastError!;
-  }
-
-  /** Stops distribution (SIGTERM, then SIGKILL after a grace period). Safe to call twice. */
-  async stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
-  }
-
-  /** `http://127.0.0.1:PORT`. Throws before `start()`. */
-  get url(): string {
-    return `http://${this.host}`;
-  }
-
-  /** `127.0.0.1:PORT`. Throws before `start()`. */
-  get host(): string {
-    return loopbackHost(this.#port, 'DistributionRegistry');
   }
 
   async #spawn(config: string): Promise<void> {
@@ -131,7 +114,8 @@ export class DistributionRegistry {
     this.#exited = exited;
   }
 
-  async #stop(): Promise<void> {
+  /** Stops distribution (SIGTERM, then SIGKILL after a grace period). */
+  protected async shutdown(): Promise<void> {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');

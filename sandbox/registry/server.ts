@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Faults } from '../faults/faults.ts';
-import { listenOnLoopback, loopbackHost } from '../loopback-server.ts';
+import { listenOnLoopback, LoopbackService } from '../loopback-server.ts';
 import { ACCESS_POLICIES, REGISTRY_REALM, type AccessPolicy, type Action, type AuthMode } from './auth.ts';
 import { BlobHandlers } from './blobs.ts';
 import { RegistryError, sendError } from './errors.ts';
@@ -43,16 +43,15 @@ interface Endpoint {
 }
 
 /** An OCI distribution registry. */
-export class Registry {
+export class Registry extends LoopbackService {
   readonly #options: RegistryOptions;
   readonly #storage: RegistryStorage;
   readonly #access: AccessPolicy;
   readonly #endpoints: Record<string, Endpoint>;
   #server?: Server;
-  #port?: number;
-  #stopping?: Promise<void>;
 
   constructor(options: RegistryOptions) {
+    super('Registry');
     this.#options = options;
     this.#storage = new RegistryStorage(options.root);
     this.#access = ACCESS_POLICIES[options.auth ?? 'basic']({
@@ -95,23 +94,7 @@ export class Registry {
     await this.#storage.init();
     const server = createServer((req, res) => void this.#handle(req, res));
     this.#server = server;
-    this.#port = await listenOnLoopback(server);
-  }
-
-  /** Stops listening and drops open connections (downloads in flight end). Safe to call twice. */
-  async stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
-  }
-
-  /** `http://127.0.0.1:PORT`. Throws before `start()`. */
-  get url(): string {
-    return `http://${this.host}`;
-  }
-
-  /** `127.0.0.1:PORT`, the registry part of image references. Throws before `start()`. */
-  get host(): string {
-    return loopbackHost(this.#port, 'Registry');
+    this.boundPort = await listenOnLoopback(server);
   }
 
   /** Alias host names this registry stands in for. */
@@ -119,7 +102,8 @@ export class Registry {
     return [...(this.#options.aliases ?? [])];
   }
 
-  async #stop(): Promise<void> {
+  /** Stops listening and drops open connections (downloads in flight end). */
+  protected async shutdown(): Promise<void> {
     const server = this.#server;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

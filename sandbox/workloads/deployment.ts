@@ -4,15 +4,13 @@
  * scaling event), or rolls out with the Recreate or RollingUpdate strategy. Watches Deployments, their
  * ReplicaSets and pod deletions (Recreate waits for old pods to be gone).
  */
-import type { Clock } from '../kube/clock.ts';
-import type { EventRecorder } from '../kube/events.ts';
-import { isApiError, type Kube, type KubeObject } from '../kube/types.ts';
-import { Controller, splitKey } from '../controllers/manager.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { splitKey, type ReconcileResult } from '../controllers/manager.ts';
+import { selects, WorkloadController, type WorkloadControllerOptions } from './workload-controller.ts';
 import { ProgressStamps } from './deployment-status.ts';
 import { isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.ts';
 import { DeploymentSync } from './deployment-sync.ts';
-import { controllerOf, controllerRef } from './pod-state.ts';
-import { controllerKeys, selects } from './replicaset.ts';
+import { controllerOf } from './pod-state.ts';
 
 const SOURCE = { component: 'deployment-controller' };
 
@@ -22,60 +20,31 @@ const STRATEGIES: Record<string, (s: DeploymentSync) => number | undefined> = {
   RollingUpdate: rolloutRolling,
 };
 
-export interface DeploymentControllerOptions {
-  kube: Kube;
-  clock: Clock;
-  events: EventRecorder;
-  onError?: (key: string, error: unknown) => void;
-}
+export type DeploymentControllerOptions = WorkloadControllerOptions;
 
 /** The Deployment controller. `start()` opens its watches; `stop()` ends them. */
-export class DeploymentController {
-  readonly #kube: Kube;
-  readonly #clock: Clock;
-  readonly #events: EventRecorder;
+export class DeploymentController extends WorkloadController {
   readonly #stamps = new ProgressStamps();
-  readonly controller: Controller;
 
   constructor(options: DeploymentControllerOptions) {
-    this.#kube = options.kube;
-    this.#clock = options.clock;
-    this.#events = options.events;
-    this.controller = new Controller({
-      name: 'deployment-controller',
-      clock: options.clock,
-      reconcile: async (key) => {
-        const after = this.#sync(key);
-        return after === undefined ? undefined : { requeueAfterMs: after };
-      },
-      backoff: { baseMs: 50, maxMs: 10_000 },
-      onError: options.onError,
-    });
-    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'Deployment' });
+    super('deployment-controller', options);
+    this.watchOwned({ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
     this.controller.watch(
-      this.#kube,
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-      { map: (rs) => controllerKeys(this.#kube, rs, { apiVersion: 'apps/v1', kind: 'Deployment' }) },
-    );
-    this.controller.watch(
-      this.#kube,
+      this.kube,
       { apiVersion: 'v1', kind: 'Pod' },
       { predicate: () => false, map: (pod) => this.#deploymentOfPod(pod) },
     );
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.controller.stop();
+  protected async reconcile(key: string): Promise<ReconcileResult | void> {
+    const after = this.#sync(key);
+    return after === undefined ? undefined : { requeueAfterMs: after };
   }
 
   #deploymentOfPod(pod: KubeObject): string[] {
     const owner = controllerOf(pod);
     if (owner?.kind !== 'ReplicaSet') return [];
-    const rs = this.#kube.get({
+    const rs = this.kube.get({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       namespace: pod.metadata.namespace,
@@ -87,11 +56,11 @@ export class DeploymentController {
 
   #sync(key: string): number | undefined {
     const { namespace, name } = splitKey(key);
-    const d = this.#kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
+    const d = this.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
     if (!d) return undefined;
     const selector = d.spec?.selector ?? {};
     if (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length) {
-      this.#events.record(
+      this.events.record(
         d,
         'Warning',
         'SelectingAll',
@@ -100,16 +69,16 @@ export class DeploymentController {
       );
       return undefined;
     }
-    const sets = this.#claimReplicaSets(d);
+    const sets = this.claim(d, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
     const uids = new Set(sets.map((rs) => rs.metadata.uid));
     const podsBySet = new Map<string, KubeObject[]>();
-    for (const pod of this.#kube.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
+    for (const pod of this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
       const owner = controllerOf(pod);
       if (!owner || !uids.has(owner.uid) || !selects(d, pod)) continue;
       podsBySet.set(owner.uid, [...(podsBySet.get(owner.uid) ?? []), pod]);
     }
     const s = new DeploymentSync(
-      { kube: this.#kube, clock: this.#clock, events: this.#events, stamps: this.#stamps },
+      { kube: this.kube, clock: this.clock, events: this.events, stamps: this.#stamps },
       d,
       sets,
       podsBySet,
@@ -123,31 +92,5 @@ export class DeploymentController {
     if (s.d.spec?.paused) return syncScaling(s);
     if (isScalingEvent(s)) return syncScaling(s);
     return STRATEGIES[s.d.spec?.strategy?.type ?? 'RollingUpdate']?.(s);
-  }
-
-  /** ReplicaSets controlled by the Deployment; orphans its selector matches are adopted (`ClaimReplicaSets`). */
-  #claimReplicaSets(d: KubeObject): KubeObject[] {
-    const claimed: KubeObject[] = [];
-    for (const rs of this.#kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: d.metadata.namespace })) {
-      const owner = controllerOf(rs);
-      if (owner) {
-        if (owner.uid === d.metadata.uid) claimed.push(rs);
-        continue;
-      }
-      if (d.metadata.deletionTimestamp || rs.metadata.deletionTimestamp || !selects(d, rs)) continue;
-      try {
-        const refs = [...(rs.metadata.ownerReferences ?? []), controllerRef(d)];
-        claimed.push(
-          this.#kube.patch(
-            { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: rs.metadata.namespace, name: rs.metadata.name },
-            { metadata: { ownerReferences: refs } },
-            'merge',
-          ),
-        );
-      } catch (error) {
-        if (!isApiError(error, 404)) throw error;
-      }
-    }
-    return claimed;
   }
 }

@@ -4,11 +4,9 @@
  * unscheduled/pending/not-ready first; reports replicas/fullyLabeled/ready/available/observedGeneration;
  * records `SuccessfulCreate`/`SuccessfulDelete` events like the real controller.
  */
-import type { Clock } from '../kube/clock.ts';
-import type { EventRecorder } from '../kube/events.ts';
-import { isApiError, type Kube, type KubeObject } from '../kube/types.ts';
-import { labelSelectorFromMatch, matchLabelSelector } from '../apiserver/selectors.ts';
-import { Controller, objectKey, splitKey } from '../controllers/manager.ts';
+import { isApiError, type KubeObject } from '../kube/types.ts';
+import { splitKey, type ReconcileResult } from '../controllers/manager.ts';
+import { WorkloadController, type WorkloadControllerOptions } from './workload-controller.ts';
 import { controllerOf, controllerRef, isPodActive, isPodReady, podAvailability, podCondition } from './pod-state.ts';
 import { canonicalJson, randomSuffix } from './template-hash.ts';
 import type { Json } from '../kube/json.ts';
@@ -17,83 +15,34 @@ const SOURCE = { component: 'replicaset-controller' };
 /** Upstream's burstReplicas: at most this many creations/deletions per pass. */
 const BURST = 500;
 
-export interface ReplicaSetControllerOptions {
-  kube: Kube;
-  clock: Clock;
-  events: EventRecorder;
-  onError?: (key: string, error: unknown) => void;
-}
+export type ReplicaSetControllerOptions = WorkloadControllerOptions;
 
 /** The ReplicaSet controller. `start()` opens its watches; `stop()` ends them. */
-export class ReplicaSetController {
-  readonly #kube: Kube;
-  readonly #clock: Clock;
-  readonly #events: EventRecorder;
-  readonly controller: Controller;
-
+export class ReplicaSetController extends WorkloadController {
   constructor(options: ReplicaSetControllerOptions) {
-    this.#kube = options.kube;
-    this.#clock = options.clock;
-    this.#events = options.events;
-    this.controller = new Controller({
-      name: 'replicaset-controller',
-      clock: options.clock,
-      reconcile: async (key) => this.#sync(key),
-      backoff: { baseMs: 50, maxMs: 10_000 },
-      onError: options.onError,
-    });
-    this.controller.watch(this.#kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
-    this.controller.watch(
-      this.#kube,
-      { apiVersion: 'v1', kind: 'Pod' },
-      { map: (pod) => controllerKeys(this.#kube, pod, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }) },
-    );
+    super('replicaset-controller', options);
+    this.watchOwned({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { apiVersion: 'v1', kind: 'Pod' });
   }
 
-  start(): void {
-    this.controller.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.controller.stop();
+  protected async reconcile(key: string): Promise<ReconcileResult | void> {
+    return this.#sync(key);
   }
 
   #sync(key: string): { requeueAfterMs?: number } | void {
     const { namespace, name } = splitKey(key);
-    const rs = this.#kube.get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, name });
+    const rs = this.kube.get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, name });
     if (!rs) return;
-    const pods = this.#claimPods(rs);
+    const pods = this.claim(rs, { apiVersion: 'v1', kind: 'Pod' });
     const active = pods.filter(isPodActive);
     let failure: { reason: string; message: string } | undefined;
     if (!rs.metadata.deletionTimestamp) failure = this.#manageReplicas(rs, active);
-    const current = this.#kube
+    const current = this.kube
       .list({ apiVersion: 'v1', kind: 'Pod', namespace })
       .filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
     const { status, waitMs } = this.#calculateStatus(rs, current.filter(isPodActive), failure);
     this.#writeStatus(rs, status);
     if (failure) throw new Error(failure.message);
     return waitMs !== undefined ? { requeueAfterMs: waitMs } : undefined;
-  }
-
-  /** Pods this ReplicaSet controls; orphans matching its selector are adopted (`ClaimPods`). */
-  #claimPods(rs: KubeObject): KubeObject[] {
-    const namespace = rs.metadata.namespace!;
-    const claimed: KubeObject[] = [];
-    for (const pod of this.#kube.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
-      const owner = controllerOf(pod);
-      if (owner) {
-        if (owner.uid === rs.metadata.uid) claimed.push(pod);
-        continue;
-      }
-      if (rs.metadata.deletionTimestamp || pod.metadata.deletionTimestamp || !selects(rs, pod)) continue;
-      try {
-        const refs = [...(pod.metadata.ownerReferences ?? []), controllerRef(rs)];
-        claimed.push(this.#kube.patch(ref(pod), { metadata: { ownerReferences: refs } }, 'merge'));
-      } catch (error) {
-        if (!isApiError(error, 404)) throw error;
-      }
-    }
-    return claimed;
   }
 
   /** Creates or deletes pods towards `spec.replicas`; returns a ReplicaFailure when the API refused. */
@@ -104,22 +53,22 @@ export class ReplicaSetController {
       for (let i = 0; i < Math.min(-diff, BURST); i++) {
         try {
           const pod = this.#createPod(rs);
-          this.#events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
+          this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          this.#events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`, SOURCE);
+          this.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`, SOURCE);
           return { reason: 'FailedCreate', message };
         }
       }
     } else if (diff > 0) {
       for (const pod of podsToDelete(active, Math.min(diff, BURST))) {
         try {
-          this.#kube.delete(ref(pod), { propagationPolicy: 'Background' });
-          this.#events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
+          this.kube.delete(ref(pod), { propagationPolicy: 'Background' });
+          this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
         } catch (error) {
           if (isApiError(error, 404)) continue;
           const message = error instanceof Error ? error.message : String(error);
-          this.#events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${message}`, SOURCE);
+          this.events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${message}`, SOURCE);
           return { reason: 'FailedDelete', message };
         }
       }
@@ -147,7 +96,7 @@ export class ReplicaSetController {
         spec: structuredClone(template.spec ?? {}),
       };
       try {
-        return this.#kube.create(pod);
+        return this.kube.create(pod);
       } catch (error) {
         // A taken random name is retried, as the API server does for generateName.
         if (!isApiError(error, 409) || attempt >= 3) throw error;
@@ -171,7 +120,7 @@ export class ReplicaSetController {
       if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
       if (!isPodReady(pod)) continue;
       ready++;
-      const a = podAvailability(pod, minReady, this.#clock);
+      const a = podAvailability(pod, minReady, this.clock);
       if (a.available) available++;
       else if (a.waitMs !== undefined) waitMs = Math.min(waitMs ?? Infinity, a.waitMs);
     }
@@ -183,7 +132,7 @@ export class ReplicaSetController {
         previousFailure ?? {
           type: 'ReplicaFailure',
           status: 'True',
-          lastTransitionTime: this.#clock.nowRfc3339(),
+          lastTransitionTime: this.clock.nowRfc3339(),
           reason: failure.reason,
           message: failure.message,
         },
@@ -200,33 +149,9 @@ export class ReplicaSetController {
   }
 
   #writeStatus(rs: KubeObject, status: Json): void {
-    const fresh = this.#kube.get(ref(rs));
+    const fresh = this.kube.get(ref(rs));
     if (!fresh || canonicalJson(fresh.status ?? {}) === canonicalJson(status)) return;
-    this.#kube.update({ ...fresh, status }, { subresource: 'status' });
-  }
-}
-
-/**
- * The keys a change of `child` enqueues at its controller's kind `owner`: its controlling owner when it has one of
- * that kind (none when another kind controls it), else every one in its namespace that selects it and could adopt
- * it (an orphan), as the ReplicaSet controller maps pods and the Deployment controller maps ReplicaSets.
- */
-export function controllerKeys(kube: Kube, child: KubeObject, owner: { apiVersion: string; kind: string }): string[] {
-  const ref = controllerOf(child);
-  const namespace = child.metadata.namespace!;
-  if (ref) return ref.kind === owner.kind ? [`${namespace}/${ref.name}`] : [];
-  return kube
-    .list({ ...owner, namespace })
-    .filter((candidate) => selects(candidate, child))
-    .map(objectKey);
-}
-
-/** True when the ReplicaSet's selector matches the pod (same namespace assumed). */
-export function selects(owner: KubeObject, pod: KubeObject): boolean {
-  try {
-    return matchLabelSelector(labelSelectorFromMatch(owner.spec?.selector), pod.metadata.labels);
-  } catch {
-    return false;
+    this.kube.update({ ...fresh, status }, { subresource: 'status' });
   }
 }
 

@@ -3,7 +3,7 @@
  * (the storage version), with the vendored Flux lines as fallback: the 2.6 line serves the image APIs as
  * `v1beta2` only, 2.9 as `v1`. Kinds are data here: one table, no per-kind branches elsewhere.
  */
-import type { Kube, KubeObject } from '../../kube/types.ts';
+import type { Kube, KubeObject, ObjectRef } from '../../kube/types.ts';
 
 /** The Flux kinds the sandbox reconciles. */
 export type FluxKind =
@@ -74,6 +74,11 @@ export class FluxApis {
   /** `group/version` to read and write the kind in. */
   apiVersion(kind: FluxKind): string {
     return `${KINDS[kind].group}/${this.version(kind)}`;
+  }
+
+  /** The reference to one object of the kind, in the version it is read and written in. */
+  ref(kind: FluxKind, namespace: string | undefined, name: string): ObjectRef {
+    return { apiVersion: this.apiVersion(kind), kind, namespace, name };
   }
 
   version(kind: FluxKind): string {

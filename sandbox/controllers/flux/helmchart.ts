@@ -130,12 +130,7 @@ export class HelmChartReconciler extends FluxReconciler {
       pass.conditions.markStalled('UnsupportedSourceKind', message);
       throw new FluxError('UnsupportedSourceKind', message);
     }
-    const source = this.ctx.kube.get({
-      apiVersion: this.ctx.apis.apiVersion('GitRepository'),
-      kind: 'GitRepository',
-      namespace: pass.namespace,
-      name: ref.name,
-    });
+    const source = this.ctx.kube.get(this.ctx.apis.ref('GitRepository', pass.namespace, ref.name));
     if (!source) {
       const message = `failed to get source: gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`;
       pass.conditions.markTrue('FetchFailed', 'SourceUnavailable', message);

@@ -140,12 +140,7 @@ export class HelmReleaseReconciler extends FluxReconciler {
     if (key) {
       const [namespace, name] = key.split('/');
       try {
-        this.ctx.kube.delete({
-          apiVersion: this.ctx.apis.apiVersion('HelmChart'),
-          kind: 'HelmChart',
-          namespace,
-          name: name!,
-        });
+        this.ctx.kube.delete(this.ctx.apis.ref('HelmChart', namespace, name!));
       } catch {
         // already gone
       }
@@ -324,12 +319,7 @@ export class HelmReleaseReconciler extends FluxReconciler {
   #dependencyNotReady(pass: Pass): string | undefined {
     for (const dep of (pass.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>) {
       const namespace = dep.namespace ?? pass.namespace;
-      const obj = this.ctx.kube.get({
-        apiVersion: this.ctx.apis.apiVersion('HelmRelease'),
-        kind: 'HelmRelease',
-        namespace,
-        name: dep.name,
-      });
+      const obj = this.ctx.kube.get(this.ctx.apis.ref('HelmRelease', namespace, dep.name));
       if (!obj || obj.status?.observedGeneration !== obj.metadata.generation || readyOf(obj) !== 'True') {
         return `dependency '${namespace}/${dep.name}' is not ready`;
       }

@@ -70,12 +70,7 @@ export class ImagePolicyReconciler extends FluxReconciler {
 
     const ref = spec.imageRepositoryRef ?? {};
     const namespace = ref.namespace ?? pass.namespace;
-    const repo = this.ctx.kube.get({
-      apiVersion: this.ctx.apis.apiVersion('ImageRepository'),
-      kind: 'ImageRepository',
-      namespace,
-      name: ref.name,
-    });
+    const repo = this.ctx.kube.get(this.ctx.apis.ref('ImageRepository', namespace, ref.name));
     if (!repo) {
       throw new FluxError(
         'DependencyNotReady',

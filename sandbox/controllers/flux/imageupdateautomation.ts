@@ -114,12 +114,7 @@ export class ImageUpdateAutomationReconciler extends FluxReconciler {
     const namespace = ref.namespace ?? pass.namespace;
     const source =
       (ref.kind ?? 'GitRepository') === 'GitRepository'
-        ? this.ctx.kube.get({
-            apiVersion: this.ctx.apis.apiVersion('GitRepository'),
-            kind: 'GitRepository',
-            namespace,
-            name: ref.name,
-          })
+        ? this.ctx.kube.get(this.ctx.apis.ref('GitRepository', namespace, ref.name))
         : undefined;
     if (!source) {
       throw new FluxError(

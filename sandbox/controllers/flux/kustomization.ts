@@ -287,12 +287,7 @@ export class KustomizationReconciler extends FluxReconciler {
     const name = `${ref.kind}/${namespace}/${ref.name}`;
     const source =
       ref.kind === 'GitRepository'
-        ? this.ctx.kube.get({
-            apiVersion: this.ctx.apis.apiVersion('GitRepository'),
-            kind: 'GitRepository',
-            namespace,
-            name: ref.name,
-          })
+        ? this.ctx.kube.get(this.ctx.apis.ref('GitRepository', namespace, ref.name))
         : undefined;
     if (!source) throw new StepFailure('ArtifactFailed', `Source '${name}' not found`);
     if (!source.status?.artifact) {
@@ -319,12 +314,7 @@ export class KustomizationReconciler extends FluxReconciler {
     for (const dep of deps) {
       const namespace = dep.namespace ?? pass.namespace;
       const id = `${namespace}/${dep.name}`;
-      const obj = this.ctx.kube.get({
-        apiVersion: this.ctx.apis.apiVersion('Kustomization'),
-        kind: 'Kustomization',
-        namespace,
-        name: dep.name,
-      });
+      const obj = this.ctx.kube.get(this.ctx.apis.ref('Kustomization', namespace, dep.name));
       if (!obj)
         throw wait(`dependency '${id}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`);
       const conditions = (obj.status?.conditions ?? []) as Array<{ type: string; status: string }>;

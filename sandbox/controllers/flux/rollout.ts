@@ -32,18 +32,15 @@ const isDeployment = (ref: ObjectRef) => ref.kind === 'Deployment' && /^(apps\/|
 
 /** Waits for a set of objects to become ready. */
 export class RolloutWaiter {
-  readonly #kube: Kube;
-  readonly #clock: Clock;
-
-  constructor(kube: Kube, clock: Clock) {
-    this.#kube = kube;
-    this.#clock = clock;
-  }
+  constructor(
+    private readonly kube: Kube,
+    private readonly clock: Clock,
+  ) {}
 
   /** Resolves when every Deployment among `targets` is ready, or with the pending ones after `timeoutMs`. */
   wait(targets: ObjectRef[], timeoutMs: number, signal?: AbortSignal): Promise<WaitResult> {
     const deployments = targets.filter(isDeployment).map((t) => ({ ...t, apiVersion: 'apps/v1' }));
-    const pending = () => deployments.filter((d) => !deploymentReady(this.#kube.get(d)));
+    const pending = () => deployments.filter((d) => !deploymentReady(this.kube.get(d)));
     if (pending().length === 0) return Promise.resolve({ ready: true, pending: [] });
     return new Promise((resolve) => {
       const cancels: Array<() => void> = [];
@@ -62,9 +59,9 @@ export class RolloutWaiter {
       const onAbort = () => finish({ ready: false, pending: describe() });
       signal?.addEventListener('abort', onAbort);
       for (const namespace of new Set(deployments.map((d) => d.namespace))) {
-        cancels.push(this.#kube.watch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, {}, check));
+        cancels.push(this.kube.watch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, {}, check));
       }
-      cancels.push(this.#clock.after(timeoutMs, () => finish({ ready: false, pending: describe() })));
+      cancels.push(this.clock.after(timeoutMs, () => finish({ ready: false, pending: describe() })));
       check();
     });
   }
