@@ -142,34 +142,26 @@ describe('patches', () => {
   it('server-side apply merges keyed lists (containers by name)', () => {
     const api = fresh();
     seed(api);
-    const out = api.kube.patch<KubeObject>(
-      DEP,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web' },
-        spec: { template: { spec: { containers: [{ name: 'b', image: 'b:3' }] } } },
-      },
-      'apply',
-      { fieldManager: 'ssa', force: true },
-    );
+    // an apply that only says container b's image
+    const applyImage = (image: string, options: { fieldManager: string; force?: boolean }) =>
+      api.kube.patch<KubeObject>(
+        DEP,
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web' },
+          spec: { template: { spec: { containers: [{ name: 'b', image }] } } },
+        },
+        'apply',
+        options,
+      );
+    const out = applyImage('b:3', { fieldManager: 'ssa', force: true });
     assert.deepEqual(
       out.spec.template.spec.containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`),
       ['a=a:1', 'b=b:3'],
     );
     assert.throws(
-      () =>
-        api.kube.patch(
-          DEP,
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: 'web' },
-            spec: { template: { spec: { containers: [{ name: 'b', image: 'b:4' }] } } },
-          },
-          'apply',
-          { fieldManager: 'second' },
-        ),
+      () => applyImage('b:4', { fieldManager: 'second' }),
       (e) =>
         isApiError(e, 409) &&
         /conflict with "ssa": \.spec\.template\.spec\.containers\[name="b"\]\.image$/.test(e.message),
