@@ -4,6 +4,7 @@ import { isApiError, type KubeObject } from '../kube/types.ts';
 import { fieldsOf, fromFieldsV1, builtinListKeys, toFieldsV1 } from './managed-fields.ts';
 import { mergePatch } from './patch.ts';
 import { ApiServer } from './server.ts';
+import { appDeployment } from '../test/support/objects.ts';
 import { freshServers } from './test-servers.ts';
 
 const fresh = freshServers();
@@ -12,23 +13,12 @@ const DEP = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', n
 const GIT = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'default', name: 'repo' };
 
 function seed(api: ApiServer): void {
-  api.kube.create({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            { name: 'a', image: 'a:1' },
-            { name: 'b', image: 'b:1' },
-          ],
-        },
-      },
-    },
-  });
+  api.kube.create(
+    appDeployment('web', 'default', [
+      { name: 'a', image: 'a:1' },
+      { name: 'b', image: 'b:1' },
+    ]),
+  );
   api.kube.create({
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'GitRepository',

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { FAULTS } from '../../faults/faults.ts';
+import { appDeployment } from '../support/objects.ts';
 import { condition, type K8sObject } from './cluster-watch.ts';
 import { pushModels, registryClient } from './model-push.ts';
 import { isReady, livePods, restarts, waitingReason } from './pod-state.ts';
@@ -309,19 +310,8 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
   it('strategy: Deployments written while it is on get the forced strategy, like a mutating policy', async () => {
     /** Creates Deployment `name` with kubectl (no strategy in it) and answers the strategy type it was stored with. */
     const createdStrategy = async (name: string) => {
-      const manifest = JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: 'default' },
-        spec: {
-          replicas: 0,
-          selector: { matchLabels: { app: name } },
-          template: {
-            metadata: { labels: { app: name } },
-            spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10' }] },
-          },
-        },
-      });
+      const pause = { name: 'pause', image: 'registry.k8s.io/pause:3.10' };
+      const manifest = JSON.stringify(appDeployment(name, 'default', [pause], { replicas: 0 }));
       const done = await world.shell.bash(`kubectl create -f - <<'EOF'\n${manifest}\nEOF`);
       assert.equal(done.exitCode, 0, done.stderr);
       return world.shell.mustKubectl([
