@@ -107,6 +107,12 @@ describe('servePodLog', { timeout: 20_000 }, () => {
     const res = await fetch(`${base}${query}`);
     return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
   };
+  /** The Status body of a refused request, once its HTTP status is checked. */
+  const refused = async (query: string, status: number) => {
+    const res = await get(query);
+    assert.equal(res.status, status);
+    return JSON.parse(res.text);
+  };
 
   it('answers the lines as text/plain', async () => {
     assert.deepEqual(await get(''), {
@@ -131,25 +137,21 @@ describe('servePodLog', { timeout: 20_000 }, () => {
   });
 
   it('rejects invalid options like the API server', async () => {
-    const negative = await get('?tailLines=-1');
-    assert.equal(negative.status, 422);
+    const negative = await refused('?tailLines=-1', 422);
     assert.equal(
-      JSON.parse(negative.text).message,
+      negative.message,
       'PodLogOptions "foundry-0" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0',
     );
-    const both = await get('?sinceSeconds=5&sinceTime=2026-11-26T08:30:40Z');
-    assert.equal(both.status, 422);
-    assert.match(JSON.parse(both.text).message, /at most one of `sinceTime` or `sinceSeconds` may be specified/);
-    const notNumber = await get('?tailLines=ten');
-    assert.equal(notNumber.status, 400);
-    assert.equal(JSON.parse(notNumber.text).reason, 'BadRequest');
+    const both = await refused('?sinceSeconds=5&sinceTime=2026-11-26T08:30:40Z', 422);
+    assert.match(both.message, /at most one of `sinceTime` or `sinceSeconds` may be specified/);
+    const notNumber = await refused('?tailLines=ten', 400);
+    assert.equal(notNumber.reason, 'BadRequest');
   });
 
   it('chooses the container like the API server', async () => {
     pod = makePod({ containers: ['foundry', 'sidecar'] });
-    const none = await get('');
-    assert.equal(none.status, 400);
-    assert.deepEqual(JSON.parse(none.text), {
+    const none = await refused('', 400);
+    assert.deepEqual(none, {
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
@@ -173,23 +175,15 @@ describe('servePodLog', { timeout: 20_000 }, () => {
         containerStatuses: [{ name: 'foundry', state: { waiting: { reason: 'ContainerCreating' } } }],
       },
     });
-    const waiting = await get('');
-    assert.equal(waiting.status, 400);
-    assert.equal(
-      JSON.parse(waiting.text).message,
-      'container "foundry" in pod "foundry-0" is waiting to start: ContainerCreating',
-    );
+    const waiting = await refused('', 400);
+    assert.equal(waiting.message, 'container "foundry" in pod "foundry-0" is waiting to start: ContainerCreating');
     pod = makePod({ nodeName: null, status: { phase: 'Pending' } });
     assert.deepEqual(await get(''), { status: 200, type: 'text/plain', text: '' });
   });
 
   it('serves --previous only when the container has a terminated last state', async () => {
-    const missing = await get('?previous=true');
-    assert.equal(missing.status, 400);
-    assert.equal(
-      JSON.parse(missing.text).message,
-      'previous terminated container "foundry" in pod "foundry-0" not found',
-    );
+    const missing = await refused('?previous=true', 400);
+    assert.equal(missing.message, 'previous terminated container "foundry" in pod "foundry-0" not found');
     logs.restart(ref, 'foundry');
     logs.append(ref, 'foundry', 'second run', at(60));
     pod = makePod({

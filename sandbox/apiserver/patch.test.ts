@@ -4,6 +4,7 @@ import { isApiError, type KubeObject } from '../kube/types.ts';
 import { fieldsOf, fromFieldsV1, builtinListKeys, toFieldsV1 } from './managed-fields.ts';
 import { mergePatch } from './patch.ts';
 import { ApiServer } from './server.ts';
+import { appDeployment } from '../test/support/objects.ts';
 import { freshServers } from './test-servers.ts';
 
 const fresh = freshServers();
@@ -12,23 +13,12 @@ const DEP = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', n
 const GIT = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'default', name: 'repo' };
 
 function seed(api: ApiServer): void {
-  api.kube.create({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            { name: 'a', image: 'a:1' },
-            { name: 'b', image: 'b:1' },
-          ],
-        },
-      },
-    },
-  });
+  api.kube.create(
+    appDeployment('web', 'default', [
+      { name: 'a', image: 'a:1' },
+      { name: 'b', image: 'b:1' },
+    ]),
+  );
   api.kube.create({
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'GitRepository',
@@ -142,34 +132,26 @@ describe('patches', () => {
   it('server-side apply merges keyed lists (containers by name)', () => {
     const api = fresh();
     seed(api);
-    const out = api.kube.patch<KubeObject>(
-      DEP,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web' },
-        spec: { template: { spec: { containers: [{ name: 'b', image: 'b:3' }] } } },
-      },
-      'apply',
-      { fieldManager: 'ssa', force: true },
-    );
+    // an apply that only says container b's image
+    const applyImage = (image: string, options: { fieldManager: string; force?: boolean }) =>
+      api.kube.patch<KubeObject>(
+        DEP,
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web' },
+          spec: { template: { spec: { containers: [{ name: 'b', image }] } } },
+        },
+        'apply',
+        options,
+      );
+    const out = applyImage('b:3', { fieldManager: 'ssa', force: true });
     assert.deepEqual(
       out.spec.template.spec.containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`),
       ['a=a:1', 'b=b:3'],
     );
     assert.throws(
-      () =>
-        api.kube.patch(
-          DEP,
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: 'web' },
-            spec: { template: { spec: { containers: [{ name: 'b', image: 'b:4' }] } } },
-          },
-          'apply',
-          { fieldManager: 'second' },
-        ),
+      () => applyImage('b:4', { fieldManager: 'second' }),
       (e) =>
         isApiError(e, 409) &&
         /conflict with "ssa": \.spec\.template\.spec\.containers\[name="b"\]\.image$/.test(e.message),

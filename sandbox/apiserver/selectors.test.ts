@@ -297,42 +297,23 @@ describe('matchFieldSelector', () => {
   });
 
   it('resolves secret, namespace, node, replicaset and job fields', () => {
-    const secret: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 's', namespace: 'n' },
-      type: 'kubernetes.io/tls',
-    };
+    const object = (apiVersion: string, kind: string, metadata: KubeObject['metadata'], rest: object): KubeObject => ({
+      apiVersion,
+      kind,
+      metadata,
+      ...rest,
+    });
+    const secret = object('v1', 'Secret', { name: 's', namespace: 'n' }, { type: 'kubernetes.io/tls' });
     assert.equal(match('type=kubernetes.io/tls', secret), true);
-    const ns: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'n' },
-      status: { phase: 'Terminating' },
-    };
+    const ns = object('v1', 'Namespace', { name: 'n' }, { status: { phase: 'Terminating' } });
     assert.equal(match('status.phase=Terminating', ns), true);
-    const node: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: 'gpu' },
-      spec: { unschedulable: true },
-    };
+    const node = object('v1', 'Node', { name: 'gpu' }, { spec: { unschedulable: true } });
     assert.equal(match('spec.unschedulable=true', node), true);
     assert.equal(match('spec.unschedulable=false', { ...node, spec: {} }), true);
-    const rs: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: { name: 'r', namespace: 'n' },
-      status: { replicas: 2 },
-    };
+    const rs = object('apps/v1', 'ReplicaSet', { name: 'r', namespace: 'n' }, { status: { replicas: 2 } });
     assert.equal(match('status.replicas=2', rs), true);
     assert.equal(match('status.replicas=0', { ...rs, status: {} }), true);
-    const job: KubeObject = {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: 'j', namespace: 'n' },
-      status: { succeeded: 1 },
-    };
+    const job = object('batch/v1', 'Job', { name: 'j', namespace: 'n' }, { status: { succeeded: 1 } });
     assert.equal(match('status.successful=1', job), true);
   });
 

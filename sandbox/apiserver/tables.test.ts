@@ -37,6 +37,9 @@ function row(group: string, kind: string, o: KubeObject): Record<string, unknown
   return Object.fromEntries(t.columnDefinitions.map((c, i) => [c.name, t.rows[0].cells[i]]));
 }
 
+/** The first row's cells (from..to, as `slice`) of `o` printed as a table. */
+const cellsOf = (group: string, kind: string, o: KubeObject, from?: number, to?: number) =>
+  table(group, kind, [o]).rows[0].cells.slice(from, to);
 const header = (t: Table) => t.columnDefinitions.map((c) => (c.priority ? `(${c.name})` : c.name)).join(' ');
 
 describe('buildTable: envelope', () => {
@@ -289,7 +292,7 @@ describe('buildTable: workloads', () => {
       header(table('apps', 'Deployment', [])),
       'Name Ready Up-to-date Available Age (Containers) (Images) (Selector)',
     );
-    assert.deepEqual(table('apps', 'Deployment', [d]).rows[0].cells, [
+    assert.deepEqual(cellsOf('apps', 'Deployment', d), [
       'deployment-a',
       '2/3',
       3,
@@ -311,7 +314,7 @@ describe('buildTable: workloads', () => {
       header(table('apps', 'ReplicaSet', [])),
       'Name Desired Current Ready Age (Containers) (Images) (Selector)',
     );
-    assert.deepEqual(table('apps', 'ReplicaSet', [rs]).rows[0].cells, [
+    assert.deepEqual(cellsOf('apps', 'ReplicaSet', rs), [
       'replicaset-a',
       2,
       2,
@@ -338,16 +341,7 @@ describe('buildTable: workloads', () => {
       header(table('apps', 'DaemonSet', [])),
       'Name Desired Current Ready Up-to-date Available Node Selector Age (Containers) (Images) (Selector)',
     );
-    assert.deepEqual(table('apps', 'DaemonSet', [ds]).rows[0].cells.slice(0, 8), [
-      'daemonset-a',
-      1,
-      1,
-      1,
-      1,
-      1,
-      'gpu=true',
-      '5m',
-    ]);
+    assert.deepEqual(cellsOf('apps', 'DaemonSet', ds, 0, 8), ['daemonset-a', 1, 1, 1, 1, 1, 'gpu=true', '5m']);
     assert.equal(row('apps', 'ReplicaSet', obj('apps/v1', 'ReplicaSet', { spec: { template } })).Selector, '<none>');
   });
 
@@ -360,13 +354,7 @@ describe('buildTable: workloads', () => {
       spec: { completions: 1, template },
       status: { startTime: ago(90 * SEC), active: 1 },
     });
-    assert.deepEqual(table('batch', 'Job', [running]).rows[0].cells.slice(0, 5), [
-      'job-a',
-      'Running',
-      '0/1',
-      '90s',
-      '5m',
-    ]);
+    assert.deepEqual(cellsOf('batch', 'Job', running, 0, 5), ['job-a', 'Running', '0/1', '90s', '5m']);
     const done = obj('batch/v1', 'Job', {
       spec: { completions: 1, template },
       status: {
@@ -376,12 +364,12 @@ describe('buildTable: workloads', () => {
         conditions: [{ type: 'Complete', status: 'True' }],
       },
     });
-    assert.deepEqual(table('batch', 'Job', [done]).rows[0].cells.slice(1, 4), ['Complete', '1/1', '3m']);
+    assert.deepEqual(cellsOf('batch', 'Job', done, 1, 4), ['Complete', '1/1', '3m']);
     const parallel = obj('batch/v1', 'Job', {
       spec: { parallelism: 3, template },
       status: { conditions: [{ type: 'Failed', status: 'True' }] },
     });
-    assert.deepEqual(table('batch', 'Job', [parallel]).rows[0].cells.slice(1, 4), ['Failed', '0/1 of 3', '']);
+    assert.deepEqual(cellsOf('batch', 'Job', parallel, 1, 4), ['Failed', '0/1 of 3', '']);
   });
 
   it('prints CronJobs', () => {
@@ -393,7 +381,7 @@ describe('buildTable: workloads', () => {
       spec: { schedule: '*/5 * * * *', suspend: false, jobTemplate: { spec: { template } } },
       status: { active: [{ name: 'j' }], lastScheduleTime: ago(2 * MIN) },
     });
-    assert.deepEqual(table('batch', 'CronJob', [cj]).rows[0].cells.slice(0, 7), [
+    assert.deepEqual(cellsOf('batch', 'CronJob', cj, 0, 7), [
       'cronjob-a',
       '*/5 * * * *',
       '<none>',
@@ -423,7 +411,7 @@ describe('buildTable: workloads', () => {
       header(table('autoscaling', 'HorizontalPodAutoscaler', [])),
       'Name Reference Targets MinPods MaxPods Replicas Age',
     );
-    assert.deepEqual(table('autoscaling', 'HorizontalPodAutoscaler', [hpa]).rows[0].cells, [
+    assert.deepEqual(cellsOf('autoscaling', 'HorizontalPodAutoscaler', hpa), [
       'horizontalpodautoscaler-a',
       'Deployment/web',
       'cpu: 35%/80%',
@@ -435,10 +423,7 @@ describe('buildTable: workloads', () => {
     const v1 = obj('autoscaling/v1', 'HorizontalPodAutoscaler', {
       spec: { scaleTargetRef: { kind: 'Deployment', name: 'w' }, maxReplicas: 2, targetCPUUtilizationPercentage: 50 },
     });
-    assert.deepEqual(table('autoscaling', 'HorizontalPodAutoscaler', [v1]).rows[0].cells.slice(2, 4), [
-      'cpu: <unknown>/50%',
-      '<unset>',
-    ]);
+    assert.deepEqual(cellsOf('autoscaling', 'HorizontalPodAutoscaler', v1, 2, 4), ['cpu: <unknown>/50%', '<unset>']);
     const pdb = obj('policy/v1', 'PodDisruptionBudget', {
       spec: { minAvailable: '50%' },
       status: { disruptionsAllowed: 1 },
@@ -447,13 +432,7 @@ describe('buildTable: workloads', () => {
       header(table('policy', 'PodDisruptionBudget', [])),
       'Name Min Available Max Unavailable Allowed Disruptions Age',
     );
-    assert.deepEqual(table('policy', 'PodDisruptionBudget', [pdb]).rows[0].cells, [
-      'poddisruptionbudget-a',
-      '50%',
-      'N/A',
-      1,
-      '5m',
-    ]);
+    assert.deepEqual(cellsOf('policy', 'PodDisruptionBudget', pdb), ['poddisruptionbudget-a', '50%', 'N/A', 1, '5m']);
   });
 });
 
@@ -471,7 +450,7 @@ describe('buildTable: other built-in kinds', () => {
       },
     });
     assert.equal(header(table('', 'Service', [])), 'Name Type Cluster-IP External-IP Port(s) Age (Selector)');
-    assert.deepEqual(table('', 'Service', [svc]).rows[0].cells, [
+    assert.deepEqual(cellsOf('', 'Service', svc), [
       'service-a',
       'ClusterIP',
       '10.96.0.10',
@@ -483,21 +462,9 @@ describe('buildTable: other built-in kinds', () => {
     const lb = obj('v1', 'Service', {
       spec: { type: 'LoadBalancer', clusterIP: '10.96.0.2', ports: [{ port: 443, nodePort: 30443, protocol: 'TCP' }] },
     });
-    assert.deepEqual(table('', 'Service', [lb]).rows[0].cells.slice(1, 5), [
-      'LoadBalancer',
-      '10.96.0.2',
-      '<pending>',
-      '443:30443/TCP',
-    ]);
+    assert.deepEqual(cellsOf('', 'Service', lb, 1, 5), ['LoadBalancer', '10.96.0.2', '<pending>', '443:30443/TCP']);
     const headless = obj('v1', 'Service', { spec: { clusterIPs: ['None'] } });
-    assert.deepEqual(table('', 'Service', [headless]).rows[0].cells.slice(1, 7), [
-      'ClusterIP',
-      'None',
-      '<none>',
-      '<none>',
-      '5m',
-      '<none>',
-    ]);
+    assert.deepEqual(cellsOf('', 'Service', headless, 1, 7), ['ClusterIP', 'None', '<none>', '<none>', '5m', '<none>']);
   });
 
   it('prints ConfigMaps, Secrets, ServiceAccounts and Namespaces', () => {
@@ -553,7 +520,7 @@ describe('buildTable: other built-in kinds', () => {
       header(table('', 'Node', [])),
       'Name Status Roles Age Version (Internal-IP) (External-IP) (OS-Image) (Kernel-Version) (Container-Runtime)',
     );
-    assert.deepEqual(table('', 'Node', [node]).rows[0].cells, [
+    assert.deepEqual(cellsOf('', 'Node', node), [
       'node-a',
       'Ready,SchedulingDisabled',
       'control-plane,gpu',
@@ -589,7 +556,7 @@ describe('buildTable: other built-in kinds', () => {
       header(table('', 'Event', [])),
       'Last Seen Type Reason Object (Subobject) (Source) Message (First Seen) (Count) (Name)',
     );
-    assert.deepEqual(table('', 'Event', [ev]).rows[0].cells, [
+    assert.deepEqual(cellsOf('', 'Event', ev), [
       '30s',
       'Normal',
       'Pulled',
@@ -608,7 +575,7 @@ describe('buildTable: other built-in kinds', () => {
       type: 'Warning',
       reason: 'Failed',
     });
-    assert.deepEqual(table('', 'Event', [fresh]).rows[0].cells.slice(0, 9), [
+    assert.deepEqual(cellsOf('', 'Event', fresh, 0, 9), [
       '2s',
       'Warning',
       'Failed',
@@ -628,7 +595,7 @@ describe('buildTable: other built-in kinds', () => {
       series: { count: 5, lastObservedTime: ago(3 * SEC) },
       reportingController: 'kubelet',
     });
-    assert.deepEqual(table('events.k8s.io', 'Event', [v1]).rows[0].cells.slice(0, 9), [
+    assert.deepEqual(cellsOf('events.k8s.io', 'Event', v1, 0, 9), [
       '3s',
       'Normal',
       'R',
@@ -647,7 +614,7 @@ describe('buildTable: other built-in kinds', () => {
       status: { loadBalancer: { ingress: [{ ip: '192.0.2.5' }] } },
     });
     assert.equal(header(table('networking.k8s.io', 'Ingress', [])), 'Name Class Hosts Address Ports Age');
-    assert.deepEqual(table('networking.k8s.io', 'Ingress', [ing]).rows[0].cells, [
+    assert.deepEqual(cellsOf('networking.k8s.io', 'Ingress', ing), [
       'ingress-a',
       'nginx',
       'a.test,b.test',
@@ -663,7 +630,7 @@ describe('buildTable: other built-in kinds', () => {
       header(table('', 'PersistentVolumeClaim', [])),
       'Name Status Volume Capacity Access Modes StorageClass VolumeAttributesClass Age (VolumeMode)',
     );
-    assert.deepEqual(table('', 'PersistentVolumeClaim', [pvc]).rows[0].cells, [
+    assert.deepEqual(cellsOf('', 'PersistentVolumeClaim', pvc), [
       'persistentvolumeclaim-a',
       'Bound',
       'pv-1',
@@ -682,7 +649,7 @@ describe('buildTable: other built-in kinds', () => {
         },
       ],
     });
-    assert.deepEqual(table('', 'Endpoints', [ep]).rows[0].cells, [
+    assert.deepEqual(cellsOf('', 'Endpoints', ep), [
       'endpoints-a',
       '10.0.0.1:80,10.0.0.2:80,[fd00::1]:80 + 1 more...',
       '5m',
@@ -710,7 +677,7 @@ describe('buildTable: other built-in kinds', () => {
       header(table('rbac.authorization.k8s.io', 'RoleBinding', [])),
       'Name Role Age (Users) (Groups) (ServiceAccounts)',
     );
-    assert.deepEqual(table('rbac.authorization.k8s.io', 'RoleBinding', [rb]).rows[0].cells, [
+    assert.deepEqual(cellsOf('rbac.authorization.k8s.io', 'RoleBinding', rb), [
       'rolebinding-a',
       'ClusterRole/view',
       '5m',
@@ -738,7 +705,7 @@ describe('buildTable: other built-in kinds', () => {
       header(table('storage.k8s.io', 'StorageClass', [])),
       'Name Provisioner ReclaimPolicy VolumeBindingMode AllowVolumeExpansion Age',
     );
-    assert.deepEqual(table('storage.k8s.io', 'StorageClass', [sc]).rows[0].cells, [
+    assert.deepEqual(cellsOf('storage.k8s.io', 'StorageClass', sc), [
       'storageclass-a (default)',
       'rancher.io/local-path',
       'Delete',
@@ -755,7 +722,7 @@ describe('buildTable: other built-in kinds', () => {
       header(table('scheduling.k8s.io', 'PriorityClass', [])),
       'Name Value Global-Default Age PreemptionPolicy',
     );
-    assert.deepEqual(table('scheduling.k8s.io', 'PriorityClass', [pc]).rows[0].cells, [
+    assert.deepEqual(cellsOf('scheduling.k8s.io', 'PriorityClass', pc), [
       'priorityclass-a',
       1000,
       false,

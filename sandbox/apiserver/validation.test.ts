@@ -15,6 +15,14 @@ function schemaOf(version: '2.9' | '2.6', plural: string, served: string): Recor
   return crd.spec.versions.find((v: { name: string }) => v.name === served).schema.openAPIV3Schema;
 }
 
+/** What validating a v2.9 `kind` (CRD `plural`, served as v1) with this spec reports. */
+function causesOf(apiVersion: string, kind: string, plural: string, spec: Record<string, unknown>) {
+  return new SchemaValidator().defaultAndValidate(
+    { apiVersion, kind, metadata: { name: 'x' }, spec },
+    schemaOf('2.9', plural, 'v1'),
+  );
+}
+
 describe('validation with the real Flux CRDs', () => {
   it('defaults status.observedGeneration to -1 and spec fields from the schema', () => {
     const v = new SchemaValidator();
@@ -30,16 +38,10 @@ describe('validation with the real Flux CRDs', () => {
   });
 
   it('reports missing required fields and pattern violations with field paths', () => {
-    const v = new SchemaValidator();
-    const causes = v.defaultAndValidate(
-      {
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name: 'k' },
-        spec: { interval: 'soon', prune: true },
-      },
-      schemaOf('2.9', 'kustomizations', 'v1'),
-    );
+    const causes = causesOf('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'kustomizations', {
+      interval: 'soon',
+      prune: true,
+    });
     const fields = causes.map((c) => c.field).sort();
     assert.ok(fields.includes('spec.sourceRef'), JSON.stringify(causes));
     const interval = causes.find((c) => c.field === 'spec.interval');
@@ -48,16 +50,12 @@ describe('validation with the real Flux CRDs', () => {
   });
 
   it('reports enum and type errors like the real server', () => {
-    const v = new SchemaValidator();
-    const causes = v.defaultAndValidate(
-      {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'OCIRepository',
-        metadata: { name: 'o' },
-        spec: { url: 'oci://r/x', interval: '1m', provider: 'nope', insecure: 'yes' },
-      },
-      schemaOf('2.9', 'ocirepositories', 'v1'),
-    );
+    const causes = causesOf('source.toolkit.fluxcd.io/v1', 'OCIRepository', 'ocirepositories', {
+      url: 'oci://r/x',
+      interval: '1m',
+      provider: 'nope',
+      insecure: 'yes',
+    });
     assert.match(
       causes.find((c) => c.field === 'spec.provider')!.message,
       /^Unsupported value: "nope": supported values: "generic", /,

@@ -4,6 +4,15 @@ import type { Clock } from '../kube/clock.ts';
 import type { CollectionRef, Kube, KubeObject, WatchEvent } from '../kube/types.ts';
 import { anyOf, Controller, generationChanged, objectKey, reconcileRequested, splitKey } from './manager.ts';
 
+/** Advances the clock by each step's ms, lets the controller settle, then checks how many reconciles ran. */
+async function expectRuns(clock: ManualClock, c: Controller, runs: () => number, steps: Array<[number, number]>) {
+  for (const [ms, expected] of steps) {
+    clock.advance(ms);
+    await c.idle();
+    assert.equal(runs(), expected, `after advancing ${ms} ms`);
+  }
+}
+
 /** A clock whose timers fire only when the test advances it. */
 class ManualClock implements Clock {
   #now = 1_000_000;
@@ -107,12 +116,10 @@ describe('Controller', () => {
     c.enqueue('k');
     await c.idle();
     assert.equal(runs, 1);
-    clock.advance(59_999);
-    await c.idle();
-    assert.equal(runs, 1);
-    clock.advance(1);
-    await c.idle();
-    assert.equal(runs, 2);
+    await expectRuns(clock, c, () => runs, [
+      [59_999, 1],
+      [1, 2],
+    ]);
   });
 
   it('backs off exponentially on errors and resets after a success', async () => {
@@ -132,18 +139,12 @@ describe('Controller', () => {
     c.enqueue('k');
     await c.idle();
     assert.equal(c.failures('k'), 1);
-    clock.advance(99);
-    await c.idle();
-    assert.equal(runs, 1);
-    clock.advance(1);
-    await c.idle();
-    assert.equal(runs, 2);
-    clock.advance(200); // second back-off is 200 ms
-    await c.idle();
-    assert.equal(runs, 3);
-    clock.advance(250); // capped at 250 ms
-    await c.idle();
-    assert.equal(runs, 4);
+    await expectRuns(clock, c, () => runs, [
+      [99, 1],
+      [1, 2],
+      [200, 3], // second back-off is 200 ms
+      [250, 4], // capped at 250 ms
+    ]);
     assert.equal(c.failures('k'), 0);
     assert.equal(errors.length, 3);
   });

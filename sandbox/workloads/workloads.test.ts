@@ -55,6 +55,18 @@ function gpuDeployment(name: string, strategy: Json, extra: Json = {}): KubeObje
 }
 
 /** The Deployment finished rolling out its current generation. */
+/** Changes Deployment `name`'s pod template (annotation `rev`), which starts a new rollout. */
+function newTemplate(kube: Kube, name: string, rev: string, type: 'merge' | 'strategic'): void {
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name };
+  kube.patch(ref, { spec: { template: { metadata: { annotations: { rev } } } } }, type);
+}
+
+/** The Deployment `name` in `work` once `test` holds for it (`what` names the wait in a timeout). */
+function rollout(kube: Kube, name: string, what: string, test: (d: KubeObject) => boolean): Promise<KubeObject> {
+  const deployments = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' };
+  return waitFor(kube, deployments, what, (o) => o.metadata.name === name && test(o));
+}
+
 function rolledOut(d: KubeObject): boolean {
   const s = d.status ?? {};
   return (
@@ -106,25 +118,11 @@ describe('workloads on the sandbox API server', () => {
 
   it('Recreate replaces the GPU pod without overlap, with named and owned ReplicaSets and pods', async () => {
     const d = kube.create(gpuDeployment('recreate', { type: 'Recreate' }));
-    const first = await waitFor(
-      kube,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
-      'first rollout',
-      (o) => o.metadata.name === 'recreate' && rolledOut(o),
-    );
+    const first = await rollout(kube, 'recreate', 'first rollout', rolledOut);
     assert.equal(first.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
     const pods = recordPods(kube, 'work');
-    kube.patch(
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'recreate' },
-      { spec: { template: { metadata: { annotations: { rev: '2' } } } } },
-      'strategic',
-    );
-    const done = await waitFor(
-      kube,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
-      'second rollout',
-      (o) => o.metadata.name === 'recreate' && o.metadata.generation === 2 && rolledOut(o),
-    );
+    newTemplate(kube, 'recreate', '2', 'strategic');
+    const done = await rollout(kube, 'recreate', 'second rollout', (o) => o.metadata.generation === 2 && rolledOut(o));
     pods.stop();
     assert.equal(done.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
 
@@ -184,18 +182,9 @@ describe('workloads on the sandbox API server', () => {
 
   it('RollingUpdate on one GPU deadlocks: Pending with FailedScheduling, then ProgressDeadlineExceeded; Recreate frees it', async () => {
     kube.create(gpuDeployment('rolling', { type: 'RollingUpdate' }, { progressDeadlineSeconds: 30 }));
-    await waitFor(
-      kube,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
-      'first rollout',
-      (o) => o.metadata.name === 'rolling' && rolledOut(o),
-    );
+    await rollout(kube, 'rolling', 'first rollout', rolledOut);
     const [oldPod] = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'work' });
-    kube.patch(
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work', name: 'rolling' },
-      { spec: { template: { metadata: { annotations: { rev: '2' } } } } },
-      'merge',
-    );
+    newTemplate(kube, 'rolling', '2', 'merge');
 
     const pending = await waitFor(
       kube,
@@ -211,11 +200,11 @@ describe('workloads on the sandbox API server', () => {
     assert.equal(failed?.message, GPU_FULL);
     assert.equal(failed?.source?.component, 'default-scheduler');
 
-    const stuck = await waitFor(
+    const stuck = await rollout(
       kube,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+      'rolling',
       'ProgressDeadlineExceeded',
-      (o) => o.metadata.name === 'rolling' && condition(o, 'Progressing')?.reason === 'ProgressDeadlineExceeded',
+      (o) => condition(o, 'Progressing')?.reason === 'ProgressDeadlineExceeded',
     );
     assert.equal(condition(stuck, 'Progressing').status, 'False');
     assert.match(
@@ -249,12 +238,7 @@ describe('workloads on the sandbox API server', () => {
     );
     const scheduledEvent = eventsFor(kube, 'work', pending.metadata.name).find((e) => e.reason === 'Scheduled');
     assert.equal(scheduledEvent?.message, `Successfully assigned work/${pending.metadata.name} to sandbox-gpu-node`);
-    await waitFor(
-      kube,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
-      'rollout after the switch',
-      (o) => o.metadata.name === 'rolling' && rolledOut(o),
-    );
+    await rollout(kube, 'rolling', 'rollout after the switch', rolledOut);
     await cleanup('rolling');
   });
 
@@ -386,11 +370,11 @@ describe('workloads on the sandbox API server', () => {
     for (let rev = 1; rev <= 3; rev++) {
       if (rev > 1)
         kube.patch(ref, { spec: { template: { metadata: { annotations: { rev: String(rev) } } } } }, 'merge');
-      const done = await waitFor(
+      const done = await rollout(
         kube,
-        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
+        'history',
         `revision ${rev}`,
-        (o) => o.metadata.name === 'history' && o.metadata.generation === rev && rolledOut(o),
+        (o) => o.metadata.generation === rev && rolledOut(o),
       );
       assert.equal(done.metadata.annotations?.['deployment.kubernetes.io/revision'], String(rev));
     }
@@ -425,12 +409,7 @@ describe('workloads on the sandbox API server', () => {
         },
       },
     });
-    await waitFor(
-      kube,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
-      'web rolled out',
-      (o) => o.metadata.name === 'web' && rolledOut(o),
-    );
+    await rollout(kube, 'web', 'web rolled out', rolledOut);
     const [victim] = kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'work' });
     assert.equal(workloads.restartContainer('work', victim!.metadata.name, 'manager'), true);
     const restarted = await waitFor(
@@ -449,12 +428,7 @@ describe('workloads on the sandbox API server', () => {
       { spec: { replicas: 1 } },
       'merge',
     );
-    const scaled = await waitFor(
-      kube,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'work' },
-      'web scaled to 1',
-      (o) => o.metadata.name === 'web' && o.metadata.generation === 2 && rolledOut(o),
-    );
+    const scaled = await rollout(kube, 'web', 'web scaled to 1', (o) => o.metadata.generation === 2 && rolledOut(o));
     assert.equal(scaled.status.replicas, 1);
     const rs = kube
       .list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'work' })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseFault } from '../../faults/faults.ts';
+import { installManifests } from './install.ts';
 import { condition, isReady, Testbed, type TestRepo } from './testbed.ts';
 
 const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system' };
@@ -57,23 +58,17 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
     );
     repo = await bed.repo('gitops', chart);
     bed.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
-    bed.apply({
-      ...GR,
-      metadata: { name: 'gitops', namespace: 'flux-system' },
-      spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-    });
+    bed.gitRepository('gitops', repo.url);
   });
   after(async () => bed.close());
 
   it('the installed controller Deployments become Available and the controllers log into their pods', async () => {
-    for (const name of [
-      'source-controller',
-      'kustomize-controller',
-      'helm-controller',
-      'notification-controller',
-      'image-reflector-controller',
-      'image-automation-controller',
-    ]) {
+    // every controller Deployment the install put there (index.test.ts pins which ones those are)
+    const deployments = installManifests({ line: '2.9', profile: 'flux', imageAutomation: true }).filter(
+      (o) => o.kind === 'Deployment',
+    );
+    assert.equal(deployments.length, 6);
+    for (const name of deployments.map((d) => d.metadata.name)) {
       await bed.waitFor(
         { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'flux-system', name },
         available,
@@ -86,12 +81,7 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
       { labelSelector: 'app=source-controller' },
     );
     // a reconcile now that the pod runs, so its log gets lines
-    const token = `t-${Date.now()}`;
-    bed.kube.patch(
-      { ...GR, name: 'gitops' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-      'merge',
-    );
+    const token = bed.requestReconcile({ ...GR, name: 'gitops' });
     await bed.waitFor(
       { ...GR, name: 'gitops' },
       (o) => o.status?.lastHandledReconcileAt === token,
@@ -164,12 +154,7 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
       (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > restarts,
       'restartCount to go up',
     );
-    const token = `after-restart-${Date.now()}`;
-    bed.kube.patch(
-      { ...GR, name: 'gitops' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-      'merge',
-    );
+    const token = bed.requestReconcile({ ...GR, name: 'gitops' }, `after-restart-${Date.now()}`);
     await bed.waitFor(
       { ...GR, name: 'gitops' },
       (o) => o.status?.lastHandledReconcileAt === token,
@@ -180,11 +165,6 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
 
   it('armed for a git push, pause= stops the controller mid-flow and controller-restart= restarts it, which then keeps working', async () => {
     const ref = { ...GR, name: 'gitops' };
-    const request = () => {
-      const token = `t-${Date.now()}-${Math.random()}`;
-      bed.kube.patch(ref, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-      return token;
-    };
     bed.faults.set(parseFault('pause=source-controller@git-push'));
     const paused = await repo.commit({ 'notes.txt': 'paused\n' }, 'while paused');
     assert.equal(bed.flux.controller('gitrepository')!.paused, false, 'armed only: still reconciling');
@@ -193,7 +173,7 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
     // A pass already running when the fault fired finishes (a paused controller starts none): let it land first.
     await bed.flux.controller('gitrepository')!.idle();
     const before = bed.kube.get(ref)!;
-    const token = request();
+    const token = bed.requestReconcile(ref);
     await bed.flux.controller('gitrepository')!.idle();
     assert.deepEqual(bed.kube.get(ref)!.status, before.status, 'no reconcile while paused: the status stops changing');
     bed.faults.clear('pause');
@@ -216,7 +196,7 @@ describe('Flux controllers on the sandbox cluster (real Deployment controller, s
       (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > restarts,
       'restartCount to go up',
     );
-    const after = request();
+    const after = bed.requestReconcile(ref);
     await bed.waitFor(
       ref,
       (o) => o.status?.lastHandledReconcileAt === after && o.status?.artifact?.revision === `main@sha1:${next}`,

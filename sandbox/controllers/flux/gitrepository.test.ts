@@ -98,12 +98,7 @@ describe('GitRepository (source-controller)', () => {
       { 'apps/cm2.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n' },
       'add b',
     );
-    const token = new Date().toISOString();
-    bed.kube.patch(
-      { ...GR, name: 'gitops' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-      'merge',
-    );
+    const token = bed.requestReconcile({ ...GR, name: 'gitops' }, new Date().toISOString());
     const got = await bed.waitFor(
       { ...GR, name: 'gitops' },
       (o) => o.status?.lastHandledReconcileAt === token && o.status?.artifact?.revision === `main@sha1:${next}`,
@@ -119,12 +114,7 @@ describe('GitRepository (source-controller)', () => {
       { 'apps/cm3.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' },
       'add c',
     );
-    const again = new Date(Date.now() + 1).toISOString();
-    bed.kube.patch(
-      { ...GR, name: 'gitops' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': again } } },
-      'merge',
-    );
+    bed.requestReconcile({ ...GR, name: 'gitops' }, new Date(Date.now() + 1).toISOString());
     await bed.waitFor(
       { ...GR, name: 'gitops' },
       (o) => o.status?.artifact?.revision === `main@sha1:${third}`,
@@ -159,12 +149,7 @@ describe('GitRepository (source-controller)', () => {
   it('git-rate-limit: the fetch fails with FetchFailed quoting the 429 the way go-git (source-controller) words it', async () => {
     bed.faults.set(parseFault('git-rate-limit'));
     try {
-      const token = `rl-${Date.now()}`;
-      bed.kube.patch(
-        { ...GR, name: 'gitops' },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-        'merge',
-      );
+      const token = bed.requestReconcile({ ...GR, name: 'gitops' }, `rl-${Date.now()}`);
       const failed = await bed.waitFor(
         { ...GR, name: 'gitops' },
         (o) => o.status?.lastHandledReconcileAt === token && condition(o, 'FetchFailed')?.status === 'True',
@@ -180,12 +165,7 @@ describe('GitRepository (source-controller)', () => {
     } finally {
       bed.faults.clear('git-rate-limit');
     }
-    const token = `ok-${Date.now()}`;
-    bed.kube.patch(
-      { ...GR, name: 'gitops' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-      'merge',
-    );
+    const token = bed.requestReconcile({ ...GR, name: 'gitops' }, `ok-${Date.now()}`);
     await bed.waitFor(
       { ...GR, name: 'gitops' },
       (o) => o.status?.lastHandledReconcileAt === token && isReady(o) && condition(o, 'FetchFailed') === undefined,

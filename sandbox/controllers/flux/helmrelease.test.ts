@@ -8,7 +8,6 @@ import { parseFault } from '../../faults/faults.ts';
 import { decodeRelease } from './helm-storage.ts';
 import { condition, isReady, Testbed, waitGone, type TestRepo } from './testbed.ts';
 
-const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system' };
 const HR = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'apps' };
 
 const chart = {
@@ -28,11 +27,7 @@ describe('HelmRelease (helm-controller)', () => {
     bed = await Testbed.create('2.9');
     repo = await bed.repo('gitops', chart);
     bed.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
-    bed.apply({
-      ...GR,
-      metadata: { name: 'gitops', namespace: 'flux-system' },
-      spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-    });
+    bed.gitRepository('gitops', repo.url);
   });
   after(async () => bed.close());
 

@@ -23,11 +23,7 @@ describe('Kustomization (kustomize-controller)', () => {
       'apps/a.yaml': cm('a'),
       'apps/b.yaml': cm('b'),
     });
-    bed.apply({
-      ...GR,
-      metadata: { name: 'gitops', namespace: 'flux-system' },
-      spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-    });
+    bed.gitRepository('gitops', repo.url);
   });
   after(async () => bed.close());
 
@@ -109,11 +105,7 @@ describe('Kustomization (kustomize-controller)', () => {
       if (ready?.reason === 'DependencyNotReady') seen.push(ready.message);
     });
     try {
-      bed.kube.patch(
-        { ...GR, name: 'gitops' },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
-        'merge',
-      );
+      bed.requestReconcile({ ...GR, name: 'gitops' }, `t-${Date.now()}`);
       await bed.waitFor(
         { ...KS, name: 'apps' },
         (o) => o.status?.lastAppliedRevision === revision && isReady(o),
@@ -136,11 +128,7 @@ describe('Kustomization (kustomize-controller)', () => {
     const measure = async () => {
       const token = `d-${Date.now()}-${Math.random()}`;
       const started = performance.now();
-      bed.kube.patch(
-        { ...KS, name: 'infrastructure' },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-        'merge',
-      );
+      bed.requestReconcile({ ...KS, name: 'infrastructure' }, token);
       await bed.waitFor(
         { ...KS, name: 'infrastructure' },
         (o) => o.status?.lastHandledReconcileAt === token && isReady(o),
@@ -162,11 +150,7 @@ describe('Kustomization (kustomize-controller)', () => {
 
   it('prunes objects removed from the source', async () => {
     const next = await repo.commit({ 'apps/b.yaml': null }, 'remove b');
-    bed.kube.patch(
-      { ...GR, name: 'gitops' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
-      'merge',
-    );
+    bed.requestReconcile({ ...GR, name: 'gitops' }, `t-${Date.now()}`);
     const apps = await bed.waitFor(
       { ...KS, name: 'apps' },
       (o) => o.status?.lastAppliedRevision === `main@sha1:${next}`,
@@ -189,11 +173,7 @@ describe('Kustomization (kustomize-controller)', () => {
 
   it('reports build failures as BuildFailed', async () => {
     await repo.commit({ 'broken/kustomization.yaml': 'resources: [missing.yaml]\n' }, 'broken');
-    bed.kube.patch(
-      { ...GR, name: 'gitops' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
-      'merge',
-    );
+    bed.requestReconcile({ ...GR, name: 'gitops' }, `t-${Date.now()}`);
     bed.apply({
       ...KS,
       metadata: { name: 'broken', namespace: 'flux-system' },
@@ -210,12 +190,7 @@ describe('Kustomization (kustomize-controller)', () => {
   });
 
   it('handles a reconcile request and sets lastHandledReconcileAt', async () => {
-    const token = `req-${Date.now()}`;
-    bed.kube.patch(
-      { ...KS, name: 'apps' },
-      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-      'merge',
-    );
+    const token = bed.requestReconcile({ ...KS, name: 'apps' }, `req-${Date.now()}`);
     // (a pass may first find the dependency mid-reconcile and retry; the request stays handled)
     const apps = await bed.waitFor(
       { ...KS, name: 'apps' },
@@ -245,11 +220,7 @@ describe('Kustomization builds', () => {
     const bed = await Testbed.create('2.9', { tools: { kubectl } });
     try {
       const repo = await bed.repo('gitops', { 'apps/a.yaml': cm('a') });
-      bed.apply({
-        ...GR,
-        metadata: { name: 'gitops', namespace: 'flux-system' },
-        spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-      });
+      bed.gitRepository('gitops', repo.url);
       bed.apply({
         ...KS,
         metadata: { name: 'apps', namespace: 'flux-system' },
@@ -264,12 +235,7 @@ describe('Kustomization builds', () => {
       await bed.waitFor({ ...KS, name: 'apps' }, isReady, 'to be Ready');
       assert.equal(await counted(), 1);
 
-      const token = `req-${Date.now()}`;
-      bed.kube.patch(
-        { ...KS, name: 'apps' },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-        'merge',
-      );
+      const token = bed.requestReconcile({ ...KS, name: 'apps' }, `req-${Date.now()}`);
       await bed.waitFor(
         { ...KS, name: 'apps' },
         (o) => o.status?.lastHandledReconcileAt === token && isReady(o),
@@ -290,11 +256,7 @@ describe('Kustomization builds', () => {
       );
 
       const next = await repo.commit({ 'apps/b.yaml': cm('b') }, 'add b');
-      bed.kube.patch(
-        { ...GR, name: 'gitops' },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `t-${Date.now()}` } } },
-        'merge',
-      );
+      bed.requestReconcile({ ...GR, name: 'gitops' }, `t-${Date.now()}`);
       await bed.waitFor(
         { ...KS, name: 'apps' },
         (o) => o.status?.lastAppliedRevision === `main@sha1:${next}` && isReady(o),

@@ -147,6 +147,22 @@ export class Testbed {
     } as KubeObject);
   }
 
+  /** A GitRepository `name` in flux-system following `main` of `url` every 10m. */
+  gitRepository(name: string, url: string): void {
+    this.apply({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name, namespace: 'flux-system' },
+      spec: { url, interval: '10m', ref: { branch: 'main' } },
+    } as KubeObject);
+  }
+
+  /** Asks for a reconcile (`flux reconcile` sets this annotation) and returns the token to await in `lastHandledReconcileAt`. */
+  requestReconcile(ref: ObjectRef, token = `t-${Date.now()}-${Math.random()}`): string {
+    this.kube.patch(ref, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+    return token;
+  }
+
   /** Creates (server-side applies) objects. */
   apply(...objects: KubeObject[]): void {
     for (const o of objects) {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { FAULTS } from '../../faults/faults.ts';
+import { appDeployment } from '../support/objects.ts';
 import { condition, type K8sObject } from './cluster-watch.ts';
 import { pushModels, registryClient } from './model-push.ts';
 import { isReady, livePods, restarts, waitingReason } from './pod-state.ts';
@@ -20,6 +21,7 @@ import { UserShell } from './user-shell.ts';
 
 const TIME_SCALE = '0.1';
 const WAIT_MS = 60_000;
+const CREATION_TIMESTAMP = 'jsonpath={.metadata.creationTimestamp}';
 
 /** `1.978s`, `15ms`, `1m2.5s` (what the foundry log prints) in milliseconds. */
 function goDurationMs(text: string): number {
@@ -60,23 +62,27 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     await world?.stop();
   });
 
-  /** The ImageRepository once `check` holds for it. */
-  const imageRepository = (what: string, check: (o: K8sObject) => boolean, timeoutMs = WAIT_MS) => {
-    const key = `${fluxNs}/${world.info.objects.imageRepository}`;
-    return world.cluster.until(
-      { path: PATHS.imageRepositories(fluxNs), what: `ImageRepository ${key} ${what}`, timeoutMs },
-      (objects) => (objects.get(key) && check(objects.get(key)!) ? objects.get(key) : undefined),
-    );
-  };
-
-  /** The GitRepository once `check` holds for it. */
-  const gitRepository = (what: string, check: (o: K8sObject) => boolean, timeoutMs = WAIT_MS) => {
-    const key = `${ns}/${world.info.objects.gitRepository}`;
-    return world.cluster.until(
-      { path: PATHS.gitRepositories(ns), what: `GitRepository ${key} ${what}`, timeoutMs },
-      (objects) => (objects.get(key) && check(objects.get(key)!) ? objects.get(key) : undefined),
-    );
-  };
+  /**
+   * A wait for the sandbox's `kind` object (`object` in world.info.objects, in namespace `namespace()`, read once
+   * the world is up) until `check` holds for it; `what` names the expectation in a timeout.
+   */
+  const watcher =
+    (
+      kind: string,
+      listPath: (ns: string) => string,
+      namespace: () => string,
+      object: 'imageRepository' | 'gitRepository' | 'helmRelease',
+    ) =>
+    (what: string, check: (o: K8sObject) => boolean, timeoutMs = WAIT_MS) => {
+      const key = `${namespace()}/${world.info.objects[object]}`;
+      return world.cluster.until(
+        { path: listPath(namespace()), what: `${kind} ${key} ${what}`, timeoutMs },
+        (objects) => (objects.get(key) && check(objects.get(key)!) ? objects.get(key) : undefined),
+      );
+    };
+  const imageRepository = watcher('ImageRepository', PATHS.imageRepositories, () => fluxNs, 'imageRepository');
+  const gitRepository = watcher('GitRepository', PATHS.gitRepositories, () => ns, 'gitRepository');
+  const helmRelease = watcher('HelmRelease', PATHS.helmReleases, () => ns, 'helmRelease');
 
   /** The only foundry pod now, which must be Ready. */
   const currentPod = () => world.readyFoundryPod(WAIT_MS);
@@ -278,19 +284,13 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
   });
 
   it('clock-skew: objects created while skewed carry shifted timestamps; --clear puts the clock back', async () => {
+    const createdAt = async (configmap: string) =>
+      Date.parse(
+        await world.shell.mustKubectl(['get', 'configmap', configmap, '-n', 'default', '-o', CREATION_TIMESTAMP]),
+      );
     await world.run.mustFault('clock-skew=-1h');
     await world.shell.mustKubectl(['create', 'configmap', 'skew-probe-1', '-n', 'default']);
-    const skewed = Date.parse(
-      await world.shell.mustKubectl([
-        'get',
-        'configmap',
-        'skew-probe-1',
-        '-n',
-        'default',
-        '-o',
-        'jsonpath={.metadata.creationTimestamp}',
-      ]),
-    );
+    const skewed = await createdAt('skew-probe-1');
     assert.ok(
       Math.abs(Date.now() - 3_600_000 - skewed) < 60_000,
       `creationTimestamp ${new Date(skewed).toISOString()} is not about one hour ago`,
@@ -303,61 +303,32 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
 
     await world.run.mustClear('clock-skew');
     await world.shell.mustKubectl(['create', 'configmap', 'skew-probe-2', '-n', 'default']);
-    const normal = Date.parse(
-      await world.shell.mustKubectl([
-        'get',
-        'configmap',
-        'skew-probe-2',
-        '-n',
-        'default',
-        '-o',
-        'jsonpath={.metadata.creationTimestamp}',
-      ]),
-    );
+    const normal = await createdAt('skew-probe-2');
     assert.ok(Math.abs(Date.now() - normal) < 60_000, `creationTimestamp ${new Date(normal).toISOString()} is not now`);
   });
 
   it('strategy: Deployments written while it is on get the forced strategy, like a mutating policy', async () => {
-    const create = async (name: string) => {
-      const manifest = JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: 'default' },
-        spec: {
-          replicas: 0,
-          selector: { matchLabels: { app: name } },
-          template: {
-            metadata: { labels: { app: name } },
-            spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10' }] },
-          },
-        },
-      });
+    /** Creates Deployment `name` with kubectl (no strategy in it) and answers the strategy type it was stored with. */
+    const createdStrategy = async (name: string) => {
+      const pause = { name: 'pause', image: 'registry.k8s.io/pause:3.10' };
+      const manifest = JSON.stringify(appDeployment(name, 'default', [pause], { replicas: 0 }));
       const done = await world.shell.bash(`kubectl create -f - <<'EOF'\n${manifest}\nEOF`);
       assert.equal(done.exitCode, 0, done.stderr);
+      return world.shell.mustKubectl([
+        'get',
+        'deployment',
+        name,
+        '-n',
+        'default',
+        '-o',
+        'jsonpath={.spec.strategy.type}',
+      ]);
     };
     await world.run.mustFault('strategy=Recreate');
-    await create('strategy-probe-1');
-    const forced = await world.shell.mustKubectl([
-      'get',
-      'deployment',
-      'strategy-probe-1',
-      '-n',
-      'default',
-      '-o',
-      'jsonpath={.spec.strategy.type}',
-    ]);
+    const forced = await createdStrategy('strategy-probe-1');
     assert.equal(forced, 'Recreate');
     await world.run.mustClear('strategy');
-    await create('strategy-probe-2');
-    const defaulted = await world.shell.mustKubectl([
-      'get',
-      'deployment',
-      'strategy-probe-2',
-      '-n',
-      'default',
-      '-o',
-      'jsonpath={.spec.strategy.type}',
-    ]);
+    const defaulted = await createdStrategy('strategy-probe-2');
     assert.equal(defaulted, 'RollingUpdate');
   });
 
@@ -451,14 +422,7 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const log = await world.shell.mustKubectl(['logs', '-n', ns, looping.metadata.name, '--previous']);
     assert.match(log, /🏷️ Tag: v0\.1\.0/);
     assert.match(log, /❌ Foundry Local exited with code 1/);
-    const events = await world.shell.mustKubectl([
-      'get',
-      'events',
-      '-n',
-      ns,
-      '--field-selector',
-      `involvedObject.name=${looping.metadata.name},reason=BackOff`,
-    ]);
+    const events = await world.shell.mustEvents(ns, `involvedObject.name=${looping.metadata.name},reason=BackOff`);
     assert.match(events, /Back-off restarting failed container/);
 
     await world.run.mustClear('crash-on-tag');
@@ -473,16 +437,9 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     const sha = await clone.commit('Deliver models v0.2.0 (upgrade will fail)');
     assert.equal((await clone.push()).exitCode, 0);
     await world.revisionAt(sha, WAIT_MS);
-    const failed = await world.cluster.until(
-      {
-        path: PATHS.helmReleases(ns),
-        what: `HelmRelease ${ns}/${name} Released=False reason UpgradeFailed`,
-        timeoutMs: WAIT_MS,
-      },
-      (o) => {
-        const hr = o.get(`${ns}/${name}`);
-        return condition(hr, 'Released')?.reason === 'UpgradeFailed' ? hr : undefined;
-      },
+    const failed = await helmRelease(
+      'Released=False reason UpgradeFailed',
+      (hr) => condition(hr, 'Released')?.reason === 'UpgradeFailed',
     );
     assert.equal(condition(failed, 'Released')?.status, 'False');
     assert.match(
@@ -492,29 +449,15 @@ describe('fault knobs at run time, on one shared sandbox', { timeout: 900_000 },
     assert.ok((failed.status.upgradeFailures ?? 0) >= 1, `upgradeFailures ${failed.status.upgradeFailures}`);
     assert.equal(failed.status.lastAttemptedReleaseAction, 'upgrade');
     // Remediation retries (3, rolling back in between) run out; then the release stays failed.
-    const stalled = await world.cluster.until(
-      {
-        path: PATHS.helmReleases(ns),
-        what: `HelmRelease ${ns}/${name} Stalled=True reason RetriesExceeded`,
-        timeoutMs: WAIT_MS,
-      },
-      (o) => {
-        const hr = o.get(`${ns}/${name}`);
-        return condition(hr, 'Stalled')?.reason === 'RetriesExceeded' ? hr : undefined;
-      },
+    const stalled = await helmRelease(
+      'Stalled=True reason RetriesExceeded',
+      (hr) => condition(hr, 'Stalled')?.reason === 'RetriesExceeded',
     );
     assert.match(condition(stalled, 'Stalled')?.message ?? '', /^Failed to upgrade after \d+ attempt\(s\)$/);
     assert.ok(stalled.status.upgradeFailures >= 2, `upgradeFailures ${stalled.status.upgradeFailures}`);
     const out = await world.shell.mustKubectl(['get', 'helmrelease', name, '-n', ns]);
     assert.match(out, new RegExp(`${name}\\s+\\S+\\s+False\\s`));
-    const events = await world.shell.mustKubectl([
-      'get',
-      'events',
-      '-n',
-      ns,
-      '--field-selector',
-      'reason=UpgradeFailed',
-    ]);
+    const events = await world.shell.mustEvents(ns, 'reason=UpgradeFailed');
     assert.match(events, /Warning\s+UpgradeFailed\s+helmrelease\/foundry-gpu-oras\s+Helm upgrade failed/);
   });
 

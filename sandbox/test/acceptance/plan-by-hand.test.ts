@@ -19,6 +19,9 @@ const TIME_SCALE = '0.1';
 const WAIT_MS = 90_000;
 const MODELS_DIR = '/home/foundry/.foundry/cache/models/';
 
+/** The plan's `-o` for the GitRepository's stored revision. */
+const REVISION = 'jsonpath={.status.artifact.revision}';
+
 describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () => {
   let world: SandboxWorld;
   let ns: string;
@@ -27,6 +30,9 @@ describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () =
   let podWatch: ChildLines | undefined;
   let clone: GitopsClone;
   let pushedSha: string;
+  /** `kubectl get gitrepository NAME -n NS -o jsonpath={.status.artifact.revision}`, as the plan runs it. */
+  const namedRevision = () =>
+    world.shell.mustKubectl(['get', 'gitrepository', world.info.objects.gitRepository, '-n', ns, '-o', REVISION]);
 
   before(async () => {
     world = await SandboxWorld.start(['--bootstrap', '--time-scale', TIME_SCALE]);
@@ -87,25 +93,10 @@ describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () =
   it("plan: kubectl get gitrepository -n foundry-system -o jsonpath='{.status.artifact.revision}'", async () => {
     // Without a name kubectl hands jsonpath a List, and `get` allows missing keys: a real cluster prints
     // nothing here. The plan's command needs the name (or `.items[0]`) to show the revision.
-    const verbatim = await world.shell.kubectl([
-      'get',
-      'gitrepository',
-      '-n',
-      ns,
-      '-o',
-      'jsonpath={.status.artifact.revision}',
-    ]);
+    const verbatim = await world.shell.kubectl(['get', 'gitrepository', '-n', ns, '-o', REVISION]);
     assert.equal(verbatim.exitCode, 0, verbatim.stderr);
     assert.equal(verbatim.stdout, '');
-    const named = await world.shell.mustKubectl([
-      'get',
-      'gitrepository',
-      world.info.objects.gitRepository,
-      '-n',
-      ns,
-      '-o',
-      'jsonpath={.status.artifact.revision}',
-    ]);
+    const named = await namedRevision();
     const listed = await world.shell.mustKubectl([
       'get',
       'gitrepository',
@@ -175,15 +166,7 @@ describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () =
     );
     assert.equal(hr.spec.values.foundry.byo.tag, 'v0.2.0');
     newPod = await world.readyFoundryPod(WAIT_MS, [oldPod.metadata.name]);
-    const revision = await world.shell.mustKubectl([
-      'get',
-      'gitrepository',
-      world.info.objects.gitRepository,
-      '-n',
-      ns,
-      '-o',
-      'jsonpath={.status.artifact.revision}',
-    ]);
+    const revision = await namedRevision();
     assert.equal(revision, `main@sha1:${pushedSha}`);
   });
 
@@ -217,34 +200,18 @@ describe('the test plan by hand (Recreate, one GPU)', { timeout: 300_000 }, () =
   });
 
   it('plan: kubectl exec lists the llama-3.2 model files in the new pod', async () => {
-    const top = await world.shell.mustKubectl(['exec', '-n', ns, newPod.metadata.name, '--', 'ls', '-la', MODELS_DIR]);
+    const lsNewPod = (dir: string) =>
+      world.shell.mustKubectl(['exec', '-n', ns, newPod.metadata.name, '--', 'ls', '-la', dir]);
+    const top = await lsNewPod(MODELS_DIR);
     assert.match(top, / meta$/m);
     assert.match(top, / microsoft$/m);
-    const publisher = await world.shell.mustKubectl([
-      'exec',
-      '-n',
-      ns,
-      newPod.metadata.name,
-      '--',
-      'ls',
-      '-la',
-      `${MODELS_DIR}meta/`,
-    ]);
+    const publisher = await lsNewPod(`${MODELS_DIR}meta/`);
     const llama = publisher
       .split('\n')
       .map((l) => l.split(/\s+/).pop() ?? '')
       .find((n) => n.startsWith('llama-3.2'));
     assert.ok(llama, `no llama-3.2 folder under ${MODELS_DIR}meta/:\n${publisher}`);
-    const files = await world.shell.mustKubectl([
-      'exec',
-      '-n',
-      ns,
-      newPod.metadata.name,
-      '--',
-      'ls',
-      '-la',
-      `${MODELS_DIR}meta/${llama}/v1/`,
-    ]);
+    const files = await lsNewPod(`${MODELS_DIR}meta/${llama}/v1/`);
     assert.match(files, / genai_config\.json$/m);
     assert.match(files, / inference_model\.json$/m);
   });
@@ -330,14 +297,7 @@ describe(
       const pending = await world.shell.mustKubectl(['get', 'pods', '-n', ns]);
       assert.match(pending, /foundry-gpu-oras-\S+\s+0\/1\s+Pending\s+0\s/);
       assert.match(pending, new RegExp(`${oldPod.metadata.name}\\s+1/1\\s+Running\\s`), 'the old pod keeps the GPU');
-      const events = await world.shell.mustKubectl([
-        'get',
-        'events',
-        '-n',
-        ns,
-        '--field-selector',
-        'reason=FailedScheduling',
-      ]);
+      const events = await world.shell.mustEvents(ns, 'reason=FailedScheduling');
       assert.match(
         events,
         /Warning\s+FailedScheduling\s+pod\/foundry-gpu-oras-\S+\s+0\/1 nodes are available: 1 Insufficient nvidia\.com\/gpu\./,

@@ -51,6 +51,11 @@ export class UserShell {
     return result.stdout;
   }
 
+  /** `kubectl get events -n NS --field-selector SELECTOR` as printed; throws when kubectl fails. */
+  mustEvents(namespace: string, fieldSelector: string): Promise<string> {
+    return this.mustKubectl(['get', 'events', '-n', namespace, '--field-selector', fieldSelector]);
+  }
+
   /** `bash -c SCRIPT`, for the plan's pipelines such as `kubectl logs … | grep "Tag:"`. */
   bash(script: string, timeoutMs = 60_000): Promise<ShellResult> {
     return this.run('bash', ['-c', script], { timeoutMs });

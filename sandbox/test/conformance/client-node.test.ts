@@ -20,6 +20,13 @@ const cluster = new ConformanceCluster();
 const gitRepository = loadFluxKinds('2.9').find((k) => k.kind === 'GitRepository')!;
 const ns = 'client-node';
 const kc = new k8s.KubeConfig();
+/** Where CustomObjectsApi finds the test namespace's GitRepositories. */
+const target = {
+  group: gitRepository.group,
+  version: gitRepository.version,
+  namespace: ns,
+  plural: gitRepository.plural,
+};
 let shell: KubeObject;
 
 before(async () => {
@@ -124,12 +131,6 @@ describe('client-node 2.x', () => {
 
   it('keeps an informer cache in sync (add, update, delete)', async () => {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const target = {
-      group: gitRepository.group,
-      version: gitRepository.version,
-      namespace: ns,
-      plural: gitRepository.plural,
-    };
     const informer = k8s.makeInformer<KubeObject & k8s.KubernetesObject>(
       kc,
       `/apis/${target.group}/${target.version}/namespaces/${ns}/${target.plural}`,
@@ -177,12 +178,6 @@ describe('client-node 2.x', () => {
 
   it('lists, gets and merge-patches a GitRepository with CustomObjectsApi', async () => {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const target = {
-      group: gitRepository.group,
-      version: gitRepository.version,
-      namespace: ns,
-      plural: gitRepository.plural,
-    };
     await custom.createNamespacedCustomObject({ ...target, body: fluxObject(gitRepository, ns, 'custom') });
     const list = (await custom.listNamespacedCustomObject({ ...target, labelSelector: 'app=custom' })) as {
       kind: string;

@@ -75,6 +75,15 @@ for (const client of KUBECTL_CLIENTS) {
   describe(`delete and wait with ${client.title}`, () => {
     const ns = `${client.id}-delete`;
     let kubectl: KubectlRunner;
+    /** `kubectl wait --for=condition=Ready` on one GitRepository in the test namespace. */
+    const waitReady = (name: string, timeout: string) => [
+      'wait',
+      '--for=condition=Ready',
+      `gitrepository/${name}`,
+      '-n',
+      ns,
+      `--timeout=${timeout}`,
+    ];
     const ref = (name: string): ObjectRef => ({
       apiVersion: `${gitRepository.group}/${gitRepository.version}`,
       kind: 'GitRepository',
@@ -162,23 +171,13 @@ for (const client of KUBECTL_CLIENTS) {
     it('waits for condition=Ready once the controller reports the current generation', async () => {
       const kube = cluster.api.kube;
       const created = kube.create(fluxObject(gitRepository, ns, 'ready'));
-      const wait = await startWatching([
-        'wait',
-        '--for=condition=Ready',
-        'gitrepository/ready',
-        '-n',
-        ns,
-        '--timeout=30s',
-      ]);
+      const wait = await startWatching(waitReady('ready', '30s'));
       markReady(kube.get(ref('ready'))!, created.metadata.generation!);
       const exit = await wait.exited;
       assert.equal(exit.code, 0, wait.stderr);
       assert.deepEqual(wait.lines, [`${repoRef}/ready condition met`]);
       // Already Ready: answered from the first read.
-      assert.equal(
-        await kubectl.ok(['wait', '--for=condition=Ready', 'gitrepository/ready', '-n', ns, '--timeout=10s']),
-        `${repoRef}/ready condition met\n`,
-      );
+      assert.equal(await kubectl.ok(waitReady('ready', '10s')), `${repoRef}/ready condition met\n`);
     });
 
     it('ignores a Ready condition observed for an older generation, and times out', async () => {
@@ -187,21 +186,11 @@ for (const client of KUBECTL_CLIENTS) {
       const changed = kube.patch(ref('stale'), { spec: { interval: '2m' } }, 'merge');
       assert.equal(changed.metadata.generation, 2);
       markReady(changed, 1);
-      const result = await kubectl.run([
-        'wait',
-        '--for=condition=Ready',
-        'gitrepository/stale',
-        '-n',
-        ns,
-        '--timeout=1s',
-      ]);
+      const result = await kubectl.run(waitReady('stale', '1s'));
       assert.equal(result.code, 1);
       assert.match(result.stderr, /error: timed out waiting for the condition on gitrepositories\/stale/);
       markReady(kube.get(ref('stale'))!, 2);
-      assert.equal(
-        await kubectl.ok(['wait', '--for=condition=Ready', 'gitrepository/stale', '-n', ns, '--timeout=10s']),
-        `${repoRef}/stale condition met\n`,
-      );
+      assert.equal(await kubectl.ok(waitReady('stale', '10s')), `${repoRef}/stale condition met\n`);
     });
 
     it('waits for --for=delete', async () => {

@@ -30,91 +30,41 @@ interface Subject {
   idColumn: string;
 }
 
+/**
+ * One built-in kind (namespaced unless said), its columns comma-separated: `-o wide` prints `header` then `wide`;
+ * rows are told apart by NAME.
+ */
+function builtin(resource: string, kind: string, nameRef: string, header: string, wide = '', namespaced = true) {
+  const columns = header.split(',');
+  const wideHeader = wide ? [...columns, ...wide.split(',')] : columns;
+  return { resource, kind, nameRef, namespaced, header: columns, wideHeader, idColumn: 'NAME' };
+}
+
 /** What real kubectl prints for the built-ins (upstream printers.go column definitions, upper-cased). */
 const BUILTIN_SUBJECTS: Subject[] = [
+  builtin('namespaces', 'Namespace', 'namespace', 'NAME,STATUS,AGE', '', false),
+  builtin(
+    'nodes',
+    'Node',
+    'node',
+    'NAME,STATUS,ROLES,AGE,VERSION',
+    'INTERNAL-IP,EXTERNAL-IP,OS-IMAGE,KERNEL-VERSION,CONTAINER-RUNTIME',
+    false,
+  ),
+  builtin('pods', 'Pod', 'pod', 'NAME,READY,STATUS,RESTARTS,AGE', 'IP,NODE,NOMINATED NODE,READINESS GATES'),
+  builtin(
+    'deployments',
+    'Deployment',
+    'deployment.apps',
+    'NAME,READY,UP-TO-DATE,AVAILABLE,AGE',
+    'CONTAINERS,IMAGES,SELECTOR',
+  ),
+  builtin('configmaps', 'ConfigMap', 'configmap', 'NAME,DATA,AGE'),
+  builtin('services', 'Service', 'service', 'NAME,TYPE,CLUSTER-IP,EXTERNAL-IP,PORT(S),AGE', 'SELECTOR'),
   {
-    resource: 'namespaces',
-    kind: 'Namespace',
-    nameRef: 'namespace',
-    namespaced: false,
-    header: ['NAME', 'STATUS', 'AGE'],
-    wideHeader: ['NAME', 'STATUS', 'AGE'],
-    idColumn: 'NAME',
-  },
-  {
-    resource: 'nodes',
-    kind: 'Node',
-    nameRef: 'node',
-    namespaced: false,
-    header: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
-    wideHeader: [
-      'NAME',
-      'STATUS',
-      'ROLES',
-      'AGE',
-      'VERSION',
-      'INTERNAL-IP',
-      'EXTERNAL-IP',
-      'OS-IMAGE',
-      'KERNEL-VERSION',
-      'CONTAINER-RUNTIME',
-    ],
-    idColumn: 'NAME',
-  },
-  {
-    resource: 'pods',
-    kind: 'Pod',
-    nameRef: 'pod',
-    namespaced: true,
-    header: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
-    wideHeader: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
-    idColumn: 'NAME',
-  },
-  {
-    resource: 'deployments',
-    kind: 'Deployment',
-    nameRef: 'deployment.apps',
-    namespaced: true,
-    header: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
-    wideHeader: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'],
-    idColumn: 'NAME',
-  },
-  {
-    resource: 'configmaps',
-    kind: 'ConfigMap',
-    nameRef: 'configmap',
-    namespaced: true,
-    header: ['NAME', 'DATA', 'AGE'],
-    wideHeader: ['NAME', 'DATA', 'AGE'],
-    idColumn: 'NAME',
-  },
-  {
-    resource: 'services',
-    kind: 'Service',
-    nameRef: 'service',
-    namespaced: true,
-    header: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
-    wideHeader: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR'],
-    idColumn: 'NAME',
-  },
-  {
-    resource: 'events',
-    kind: 'Event',
-    nameRef: 'event',
-    namespaced: true,
-    header: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
-    wideHeader: [
-      'LAST SEEN',
-      'TYPE',
-      'REASON',
-      'OBJECT',
-      'SUBOBJECT',
-      'SOURCE',
-      'MESSAGE',
-      'FIRST SEEN',
-      'COUNT',
-      'NAME',
-    ],
+    // events insert SUBOBJECT and SOURCE before MESSAGE with -o wide, and print their name only then
+    ...builtin('events', 'Event', 'event', 'LAST SEEN,TYPE,REASON,OBJECT,MESSAGE'),
+    wideHeader: 'LAST SEEN,TYPE,REASON,OBJECT,SUBOBJECT,SOURCE,MESSAGE,FIRST SEEN,COUNT,NAME'.split(','),
     idColumn: 'MESSAGE',
   },
 ];

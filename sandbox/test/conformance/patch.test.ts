@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../kube/types.ts';
 import { ConformanceCluster } from './conformance-cluster.ts';
 import { loadFluxKinds } from './flux-crd-catalog.ts';
 import { fluxObject } from './flux-objects.ts';
+import { appDeployment } from '../support/objects.ts';
 import { KUBECTL_CLIENTS } from './kubectl-clients.ts';
 import type { KubectlRunner } from './kubectl-runner.ts';
 
@@ -45,24 +45,15 @@ for (const client of KUBECTL_CLIENTS) {
         metadata: { name: 'labelled', namespace: ns },
         data: { a: '1' },
       });
-      const web: KubeObject = {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web', namespace: ns },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'web' } },
-          template: {
-            metadata: { labels: { app: 'web' } },
-            spec: {
-              containers: [
-                { name: 'app', image: 'registry.example.com/app:1.0' },
-                { name: 'sidecar', image: 'registry.example.com/sidecar:1.0' },
-              ],
-            },
-          },
-        },
-      };
+      const web = appDeployment(
+        'web',
+        ns,
+        [
+          { name: 'app', image: 'registry.example.com/app:1.0' },
+          { name: 'sidecar', image: 'registry.example.com/sidecar:1.0' },
+        ],
+        { replicas: 1 },
+      );
       kube.create(web);
     });
 
