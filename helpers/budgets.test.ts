@@ -3,13 +3,16 @@ import { describe, it } from 'node:test';
 import { CHECKPOINT, PLAN_BUDGETS, evaluateBudgets, failedBudgets, planBudgets, type Budget } from './budgets.ts';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
-const detection: Budget = {
-  name: 'OCI push → ImageRepository detection',
-  from: 'ociPushed',
-  to: 'imageRepositoryDetected',
-  limitMs: 7000,
+/** A budget from checkpoint `from` to `to`. */
+const budget = (name: string, from: string, to: string, limitMs: number, more: Partial<Budget> = {}): Budget => ({
+  name,
+  from,
+  to,
+  limitMs,
   mode: 'assert',
-};
+  ...more,
+});
+const detection = budget('OCI push → ImageRepository detection', 'ociPushed', 'imageRepositoryDetected', 7000);
 
 describe('evaluateBudgets', () => {
   it('reports an exceeded budget with measured, limit and overrun', () => {
@@ -53,14 +56,9 @@ describe('evaluateBudgets', () => {
   });
 
   it('subtracts the part of an interval inside the window (end-to-end excluding model download)', () => {
-    const e2e: Budget = {
-      name: 'end-to-end excluding model download',
-      from: 'start',
-      to: 'end',
-      limitMs: 120_000,
-      mode: 'assert',
+    const e2e = budget('end-to-end excluding model download', 'start', 'end', 120_000, {
       subtract: { from: 'dlStart', to: 'dlEnd', label: 'model download' },
-    };
+    });
     const [row] = evaluateBudgets({ start: T0, end: T0 + 100_000, dlStart: T0 + 50_000, dlEnd: T0 + 80_000 }, [e2e]);
     assert.equal(row!.measuredMs, 70_000);
     assert.equal(row!.subtractedMs, 30_000);
@@ -87,13 +85,7 @@ describe('evaluateBudgets', () => {
   });
 
   it('marks report-only budgets without failing the run', () => {
-    const replace: Budget = {
-      name: 'old pod termination → new pod Running',
-      from: 'a',
-      to: 'b',
-      limitMs: 90_000,
-      mode: 'report',
-    };
+    const replace = budget('old pod termination → new pod Running', 'a', 'b', 90_000, { mode: 'report' });
     const [row] = evaluateBudgets({ a: T0, b: T0 + 92_000 }, [replace]);
     assert.equal(row!.ok, false);
     assert.equal(
